@@ -1,0 +1,22 @@
+"""qa: a text cleanup and translation-quality checker.
+
+Library first: ``check_text`` and ``check_paths`` return ``FileResult`` objects; ``clean_text``
+applies safe fixes. The command line (``qa``) is a thin layer over these.
+"""
+
+__version__ = "0.1.0"
+
+from qa.config import ConfigError, Settings, resolve  # noqa: E402
+from qa.engine import check_paths, check_text  # noqa: E402
+from qa.model import Finding, FileResult, Rule, Severity  # noqa: E402
+
+
+def clean_text(text: str, settings: Settings | None = None, unsafe: bool = False) -> str:
+    """Return ``text`` with the safe (or, with ``unsafe``, all) fixes applied."""
+    from qa.clean import clean_text as _clean
+
+    return _clean(text, settings, unsafe=unsafe).text
+
+
+__all__ = ["ConfigError", "FileResult", "Finding", "Rule", "Settings", "Severity", "__version__",
+           "check_paths", "check_text", "clean_text", "resolve"]

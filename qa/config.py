@@ -1,0 +1,211 @@
+"""Configuration: ``[tool.qa]`` in ``pyproject.toml`` or a ``qa.toml``, overridden by flags.
+
+Precedence, lowest first: rule defaults, config file, command-line flags. ``resolve()`` returns one
+frozen ``Settings``; nothing else reads configuration. Unknown keys and unknown rule codes are
+``ConfigError`` (the CLI exits with 2), with a "did you mean" hint.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+
+from qa.model import CATEGORIES, Rule, Severity
+
+
+class ConfigError(ValueError):
+    pass
+
+
+FAIL_ON = ("error", "warning", "info", "never")
+
+
+@dataclass(frozen=True)
+class Settings:
+    select: tuple[str, ...] = ("ALL",)
+    ignore: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+    severity: Mapping[str, str] = field(default_factory=dict)
+    fail_on: str = "error"
+    min_score: float | None = None
+    packs: tuple[str, ...] = ()
+    lang: str = "en"
+    text_field: str = "text"
+    id_field: str = "id"
+    rules: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
+    weights: Mapping[str, float] = field(
+        default_factory=lambda: {"error": 10.0, "warning": 3.0, "info": 0.5}
+    )
+    cap_per_rule: int = 5
+    warn_below: float = 90.0
+    fail_below: float = 50.0
+    config_path: str | None = None
+
+    def fingerprint(self) -> str:
+        """A stable hash of everything that changes findings (for caches and reports)."""
+        d = asdict(self)
+        d.pop("config_path", None)
+        return hashlib.sha256(json.dumps(d, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+#: config-file key -> Settings attribute
+_KEYS = {
+    "select": "select",
+    "ignore": "ignore",
+    "extend-select": "extend_select",
+    "severity": "severity",
+    "fail-on": "fail_on",
+    "min-score": "min_score",
+    "packs": "packs",
+    "lang": "lang",
+    "text-field": "text_field",
+    "id-field": "id_field",
+    "rules": "rules",
+    "scoring": None,
+}
+_SCORING_KEYS = {"weights": "weights", "cap-per-rule": "cap_per_rule", "warn-below": "warn_below",
+                 "fail-below": "fail_below"}
+
+
+def find_config(start: Path | None = None) -> Path | None:
+    """The nearest ``qa.toml``, or ``pyproject.toml`` with a ``[tool.qa]`` table, upwards."""
+    here = (start or Path.cwd()).resolve()
+    for d in (here, *here.parents):
+        q = d / "qa.toml"
+        if q.is_file():
+            return q
+        p = d / "pyproject.toml"
+        if p.is_file():
+            try:
+                data = tomllib.loads(p.read_text(encoding="utf-8"))
+            except (OSError, tomllib.TOMLDecodeError):
+                continue
+            if "qa" in data.get("tool", {}):
+                return p
+    return None
+
+
+def load_file(path: Path) -> dict[str, object]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read configuration: {exc}") from None
+    if path.name == "pyproject.toml":
+        data = data.get("tool", {}).get("qa", {})
+    return data
+
+
+def _hint(word: str, options: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(options), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def from_mapping(data: Mapping[str, object], base: Settings | None = None, origin: str = "config") -> Settings:
+    s = base or Settings()
+    updates: dict[str, object] = {}
+    for key, value in data.items():
+        if key not in _KEYS:
+            raise ConfigError(f"{origin}: unknown key {key!r}{_hint(key, _KEYS)}")
+        if key == "scoring":
+            if not isinstance(value, Mapping):
+                raise ConfigError(f"{origin}: [scoring] must be a table")
+            for k, v in value.items():
+                if k not in _SCORING_KEYS:
+                    raise ConfigError(f"{origin}: unknown key scoring.{k}{_hint(k, _SCORING_KEYS)}")
+                updates[_SCORING_KEYS[k]] = dict(v) if isinstance(v, Mapping) else v
+            continue
+        attr = _KEYS[key]
+        if attr in ("select", "ignore", "extend_select", "packs"):
+            if isinstance(value, str):
+                value = [v.strip() for v in value.split(",") if v.strip()]
+            value = tuple(str(v) for v in value)  # type: ignore[union-attr]
+        if attr == "fail_on" and value not in FAIL_ON:
+            raise ConfigError(f"{origin}: fail-on must be one of {FAIL_ON}, not {value!r}")
+        if attr == "severity":
+            for code, sev in dict(value).items():  # type: ignore[call-overload]
+                if sev not in ("error", "warning", "info"):
+                    raise ConfigError(f"{origin}: severity.{code} must be error, warning or info")
+        updates[attr] = value
+    return replace(s, **updates)  # type: ignore[arg-type]
+
+
+def resolve(
+    config: Path | None = None,
+    overrides: Mapping[str, object] | None = None,
+    search_from: Path | None = None,
+    isolated: bool = False,
+) -> Settings:
+    base = Settings()
+    path = config if config is not None else (None if isolated else find_config(search_from))
+    if path is not None:
+        base = from_mapping(load_file(path), base, origin=str(path))
+        if base.packs:  # pack paths are relative to the config file
+            base = replace(base, packs=tuple(str((path.parent / p).resolve()) for p in base.packs))
+        base = replace(base, config_path=str(path))
+    if overrides:
+        clean = {k: v for k, v in overrides.items() if v is not None}
+        base = from_mapping(clean, base, origin="command line")
+    return base
+
+
+# --------------------------------------------------------------------------- selection
+def _matches(rule: Rule, selector: str) -> bool:
+    sel = selector.strip()
+    if sel.upper() == "ALL":
+        return True
+    if sel.lower() in CATEGORIES:
+        return rule.category == sel.lower()
+    return rule.code.startswith(sel.upper())
+
+
+def validate_selectors(selectors: Sequence[str], rules: Sequence[Rule], what: str) -> None:
+    for sel in selectors:
+        if not any(_matches(r, sel) for r in rules) and sel.upper() != "ALL":
+            options = [r.code for r in rules] + list(CATEGORIES)
+            raise ConfigError(f"{what}: unknown rule code, prefix or category {sel!r}{_hint(sel.upper(), options)}")
+
+
+def select_rules(rules: Sequence[Rule], settings: Settings) -> list[Rule]:
+    """Apply select / extend-select / ignore. The most specific selector wins (ruff's model)."""
+    validate_selectors(settings.select, rules, "select")
+    validate_selectors(settings.extend_select, rules, "extend-select")
+    validate_selectors(settings.ignore, rules, "ignore")
+    for code in settings.severity:
+        if not any(r.code == code for r in rules):
+            raise ConfigError(f"severity: unknown rule code {code!r}{_hint(code, [r.code for r in rules])}")
+    for code in settings.rules:
+        if not any(r.code == code for r in rules):
+            raise ConfigError(f"rules: unknown rule code {code!r}{_hint(code, [r.code for r in rules])}")
+
+    def specificity(sel: str) -> int:
+        return 0 if sel.upper() == "ALL" else (1 if sel.lower() in CATEGORIES else len(sel))
+
+    out: list[Rule] = []
+    for r in rules:
+        best_sel = max((specificity(s) for s in (*settings.select, *settings.extend_select) if _matches(r, s)), default=-1)
+        best_ign = max((specificity(s) for s in settings.ignore if _matches(r, s)), default=-1)
+        if best_sel >= 0 and best_sel > best_ign:
+            out.append(r)
+    return out
+
+
+def effective_severity(rule: Rule, settings: Settings) -> Severity:
+    return Severity(settings.severity.get(rule.code, rule.severity))
+
+
+def rule_options(rule: Rule, settings: Settings) -> dict[str, object]:
+    opts = dict(rule.options)
+    extra = settings.rules.get(rule.code, {})
+    unknown = set(extra) - set(opts)
+    if unknown:
+        raise ConfigError(
+            f"rules.{rule.code}: unknown option(s) {sorted(unknown)}; known: {sorted(opts) or 'none'}"
+        )
+    opts.update(extra)
+    opts.setdefault("lang", settings.lang)
+    return opts

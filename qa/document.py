@@ -1,0 +1,262 @@
+"""The document model: text exactly as decoded, plus lazily built segmentations.
+
+All spans are ``(start, end)`` pairs of 0-based code-point offsets into ``Document.text``, end
+exclusive, so ``text[start:end]`` is always the span's text. Nothing here normalises the text.
+
+Segmentation:
+
+* **lines** split at ``\\r\\n``, ``\\r`` or ``\\n``; line/column derive from offsets by bisection.
+* **blocks** are runs of non-blank lines separated by blank lines.
+* **paragraphs** are blocks, except that a block whose lines mostly end like sentences (scraped
+  text that lost its blank lines, one paragraph per line) is split into one paragraph per line.
+  Hard-wrapped prose, whose lines end mid-sentence, stays one paragraph.
+* **sentences** come from a compiled-regex splitter with an abbreviation list (``Mr.``, ``U.S.``,
+  ``Rs.``, initials, decimals and quotes handled); they never cross a paragraph.
+* **words** are runs of word characters with inner apostrophes or hyphens.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+
+Span = tuple[int, int]
+
+_NEWLINE_RE = re.compile(r"\r\n|\r|\n")
+_BLANK_SPLIT_RE = re.compile(r"(?:\r\n|\r|\n)[ \t\u00a0]*(?:\r\n|\r|\n)(?:[ \t\u00a0]*(?:\r\n|\r|\n))*")
+_WORD_RE = re.compile(r"\w+(?:['’\-]\w+)*")
+
+# A candidate sentence end: terminal punctuation, optional closing quotes/brackets, whitespace,
+# then something that can start a sentence (optional opening quote/bracket, capital or digit).
+_BOUNDARY_RE = re.compile(
+    r"(?P<end>[.!?…]+)(?P<close>[\"'”’»)\]]*)(?P<ws>\s+)(?=[\"'“‘«(\[]?[A-Z0-9À-ÖØ-Þ])"
+)
+_LAST_TOKEN_RE = re.compile(r"(\S+)$")
+
+#: Abbreviations after which a period does not end a sentence (lower-cased, without the dot).
+ABBREVIATIONS = frozenset(
+    """
+    mr mrs ms dr prof sr jr st mt ft rev gen col lt sgt capt cmdr adm gov sen rep pres supt insp
+    hon messrs mmes fr sra sr srta
+    rs re inr usd no nos vol vols pp pg ch fig figs eq art sec para cl ed eds
+    jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun
+    inc ltd co corp bros llc plc pvt assn dept univ est approx
+    vs etc al cf ibid viz ca appx
+    a.m p.m e.g i.e u.s u.k u.n u.s.a e.u n.y d.c l.a
+    """.split()
+)
+
+
+def _is_abbreviation(token: str) -> bool:
+    core = token.strip("\"'“‘«([").rstrip(".")
+    low = core.lower()
+    if low in ABBREVIATIONS:
+        return True
+    if len(core) == 1 and core.isalpha():  # an initial: "J. K. Rowling", "Paul G. Allen"
+        return True
+    if "." in core and all(len(p) <= 2 for p in core.split(".")):  # U.S., e.g., Ph.D
+        return True
+    return False
+
+
+@dataclass
+class Document:
+    id: str
+    text: str
+    path: str = ""
+    meta: dict[str, object] = field(default_factory=dict)
+    lang: str | None = None
+    #: span of the title line's text (without Markdown '#'), if the reader found one
+    title_span: Span | None = None
+    #: metadata fields found in the head: name -> (key_span, value_span)
+    fields: dict[str, tuple[Span, Span]] = field(default_factory=dict)
+
+    # ---------------------------------------------------------------- lines
+    @cached_property
+    def line_starts(self) -> list[int]:
+        starts = [0]
+        starts.extend(m.end() for m in _NEWLINE_RE.finditer(self.text))
+        return starts
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        """1-based line and column (in code points) of ``offset``."""
+        i = bisect_right(self.line_starts, offset) - 1
+        return i + 1, offset - self.line_starts[i] + 1
+
+    @cached_property
+    def lines(self) -> list[Span]:
+        """Each line's span without its line break."""
+        out: list[Span] = []
+        start = 0
+        for m in _NEWLINE_RE.finditer(self.text):
+            out.append((start, m.start()))
+            start = m.end()
+        if start < len(self.text) or not out:
+            out.append((start, len(self.text)))
+        return out
+
+    # ---------------------------------------------------------------- blocks / paragraphs
+    @cached_property
+    def blocks(self) -> list[Span]:
+        out: list[Span] = []
+        start = 0
+        text = self.text
+        for m in _BLANK_SPLIT_RE.finditer(text):
+            out.append((start, m.start()))
+            start = m.end()
+        out.append((start, len(text)))
+        return [s for s in (_strip_span(text, a, b) for a, b in out) if s[1] > s[0]]
+
+    @cached_property
+    def paragraphs(self) -> list[Span]:
+        text = self.text
+        out: list[Span] = []
+        for a, b in self.blocks:
+            chunk = text[a:b]
+            if "\n" not in chunk and "\r" not in chunk:
+                out.append((a, b))
+                continue
+            lines = [_strip_span(text, a + m_a, a + m_b) for m_a, m_b in _line_spans(chunk)]
+            lines = [s for s in lines if s[1] > s[0]]
+            ends_like_sentence = sum(1 for s, e in lines if text[e - 1] in ".!?\"”’:)…")
+            if len(lines) > 1 and ends_like_sentence * 2 >= len(lines):
+                out.extend(lines)
+            else:
+                out.append((a, b))
+        return out
+
+    def paragraph_of(self, offset: int) -> Span | None:
+        paras = self.paragraphs
+        i = bisect_right([p[0] for p in paras], offset) - 1
+        if i >= 0 and paras[i][0] <= offset < paras[i][1]:
+            return paras[i]
+        return None
+
+    # ---------------------------------------------------------------- sentences
+    @cached_property
+    def sentences(self) -> list[Span]:
+        text = self.text
+        out: list[Span] = []
+        for a, b in self.paragraphs:
+            out.extend(split_sentences(text, a, b))
+        return out
+
+    @cached_property
+    def _sentence_starts(self) -> list[int]:
+        return [s[0] for s in self.sentences]
+
+    def sentence_of(self, offset: int) -> Span | None:
+        i = bisect_right(self._sentence_starts, offset) - 1
+        if i >= 0 and self.sentences[i][0] <= offset < self.sentences[i][1]:
+            return self.sentences[i]
+        return None
+
+    # ---------------------------------------------------------------- words
+    @cached_property
+    def words(self) -> list[Span]:
+        return [m.span() for m in _WORD_RE.finditer(self.text)]
+
+    def span_text(self, span: Span) -> str:
+        return self.text[span[0] : span[1]]
+
+    @property
+    def title(self) -> str | None:
+        return self.span_text(self.title_span) if self.title_span else None
+
+    @property
+    def body_start(self) -> int:
+        """Offset where the article body starts (after title and head metadata)."""
+        end = self.title_span[1] if self.title_span else 0
+        for key_span, value_span in self.fields.values():
+            end = max(end, value_span[1], key_span[1])
+        return end
+
+
+def _line_spans(chunk: str) -> list[Span]:
+    out: list[Span] = []
+    start = 0
+    for m in _NEWLINE_RE.finditer(chunk):
+        out.append((start, m.start()))
+        start = m.end()
+    out.append((start, len(chunk)))
+    return out
+
+
+def _strip_span(text: str, a: int, b: int) -> Span:
+    chunk = text[a:b]
+    stripped = chunk.lstrip()
+    a2 = a + (len(chunk) - len(stripped))
+    stripped = stripped.rstrip()
+    return a2, a2 + len(stripped)
+
+
+def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[Span]:
+    """Split ``text[start:end]`` into sentence spans (absolute offsets, whitespace trimmed)."""
+    if end is None:
+        end = len(text)
+    chunk = text[start:end]
+    out: list[Span] = []
+    s = 0
+    for m in _BOUNDARY_RE.finditer(chunk):
+        punct = m.group("end")
+        if punct == ".":
+            tok = _LAST_TOKEN_RE.search(chunk, s, m.start("end"))
+            token = tok.group(1) if tok else ""
+            if token and _is_abbreviation(token):
+                continue
+        cut = m.start("ws")
+        if cut > s:
+            out.append((start + s, start + cut))
+        s = m.end("ws")
+    if s < len(chunk):
+        out.append((start + s, start + len(chunk)))
+    return [sp for sp in (_strip_span(text, a, b) for a, b in out) if sp[1] > sp[0]]
+
+
+# --------------------------------------------------------------------------- head metadata
+_TITLE_MD_RE = re.compile(r"\A[ \t]*#{1,6}[ \t]+(?P<title>[^\r\n]+?)[ \t#]*(?=\r?\n|\r|\Z)")
+_FIELD_RE = re.compile(
+    r"^[ \t]*(?:\*\*|__)?(?P<key>[A-Z][A-Za-z ]{1,30}?)(?:\*\*|__)?[ \t]*:(?:\*\*|__)?[ \t]*"
+    r"(?P<value>[^\r\n]*?)[ \t]*$",
+    re.M,
+)
+#: Keys that mark a metadata line in the head of a scraped article.
+METADATA_KEYS = frozenset(
+    [
+        "author", "authors", "by", "byline", "published", "published at", "publish date",
+        "date", "updated", "updated at", "modified", "last updated", "posted on", "posted by",
+        "written by", "source", "original", "url", "link", "tags", "tag", "category",
+        "categories", "section", "keywords", "description", "title", "language", "credit",
+        "photo", "image", "caption",
+    ]
+)
+_HEAD_LINES = 12  # metadata lives in the first lines; later "Key: value" lines are prose
+
+
+def find_head(text: str, markdown: bool) -> tuple[Span | None, dict[str, tuple[Span, Span]]]:
+    """Find the title line and the head's ``Key: value`` metadata lines."""
+    title: Span | None = None
+    m = _TITLE_MD_RE.match(text)
+    if m:
+        title = m.span("title")
+    else:
+        # plain text: a short first line without final period, followed by a blank line
+        first = re.match(r"\A[ \t]*([^\r\n]{3,200}?)[ \t]*(\r\n|\r|\n)[ \t]*(\r\n|\r|\n)", text)
+        if first and not first.group(1).rstrip().endswith((".", ",", ";")):
+            title = first.span(1)
+    fields: dict[str, tuple[Span, Span]] = {}
+    head_end = 0
+    for _ in range(_HEAD_LINES):
+        nl = _NEWLINE_RE.search(text, head_end)
+        if not nl:
+            head_end = len(text)
+            break
+        head_end = nl.end()
+    for fm in _FIELD_RE.finditer(text, 0, head_end):
+        key = fm.group("key").strip().lower()
+        if key in METADATA_KEYS and key not in fields:
+            fields[key] = (fm.span("key"), fm.span("value"))
+    return title, fields

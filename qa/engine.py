@@ -1,0 +1,187 @@
+"""The engine: run selected rules over documents and turn hits into findings.
+
+``check_document`` runs every per-document rule; a rule that raises becomes a ``QA000
+rule-crashed`` finding for that document and the others go on. Corpus rules (those with
+``collect``) add a second phase: ``collect`` runs per document, ``finalize`` once over all
+collected values, and its hits join each document's findings before scoring.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+
+from qa.config import ConfigError, Settings, effective_severity, rule_options, select_rules
+from qa.document import Document
+from qa.model import FileResult, Finding, Hit, Rule, Severity
+from qa.readers import InputError, make_document, read_all
+from qa.registry import all_rules
+from qa.scoring import score_result
+
+CRASH_CODE = "QA000"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Selected rules with their effective severities and options (resolved once per run)."""
+
+    rules: tuple[Rule, ...]
+    severities: Mapping[str, Severity]
+    options: Mapping[str, Mapping[str, object]]
+    settings: Settings
+
+    @property
+    def corpus_rules(self) -> tuple[Rule, ...]:
+        return tuple(r for r in self.rules if r.corpus)
+
+
+def make_plan(settings: Settings, rules: Sequence[Rule] | None = None) -> Plan:
+    from pathlib import Path
+
+    from qa.registry import default_pack_dirs
+
+    if rules is None:
+        dirs = default_pack_dirs() + [Path(p) for p in settings.packs]
+        rules = all_rules(dirs)
+    selected = select_rules(rules, settings)
+    return Plan(
+        rules=tuple(selected),
+        severities={r.code: effective_severity(r, settings) for r in selected},
+        options={r.code: rule_options(r, settings) for r in selected},
+        settings=settings,
+    )
+
+
+def _to_finding(rule: Rule, hit: Hit, severity: Severity, doc: Document) -> Finding:
+    n = len(doc.text)
+    start = min(max(hit.start, 0), n)
+    end = min(max(hit.end, start), n)
+    return Finding(
+        rule=rule.code,
+        name=rule.name,
+        category=rule.category,
+        severity=hit.severity or severity,
+        start=start,
+        end=end,
+        message=hit.message,
+        suggestion=hit.suggestion,
+        fix=hit.fix,
+        confidence=round(float(min(max(hit.confidence, 0.0), 1.0)), 3),
+    )
+
+
+def crash_finding(rule: Rule, exc: BaseException) -> Finding:
+    where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+    loc = f" at {where.name}:{where.lineno}" if where else ""
+    return Finding(
+        rule=CRASH_CODE,
+        name="rule-crashed",
+        category="encoding",
+        severity=Severity.ERROR,
+        start=0,
+        end=0,
+        message=f"rule {rule.code} ({rule.name}) crashed on this document: "
+        f"{type(exc).__name__}: {exc}{loc}; its findings are missing",
+        confidence=1.0,
+    )
+
+
+def check_document(doc: Document, plan: Plan, strict: bool = False) -> list[Finding]:
+    findings: list[Finding] = []
+    for rule in plan.rules:
+        sev = plan.severities[rule.code]
+        try:
+            for hit in rule.check(doc, plan.options[rule.code]):
+                findings.append(_to_finding(rule, hit, sev, doc))
+        except Exception as exc:  # noqa: BLE001 - a rule must never take the batch down
+            if strict:
+                raise
+            findings.append(crash_finding(rule, exc))
+    findings.sort(key=lambda f: f.sort_key)
+    return findings
+
+
+def detect_language(doc: Document, plan: Plan) -> str | None:
+    from qa.language import document_language
+
+    return document_language(doc)
+
+
+def result_for(doc: Document, findings: list[Finding], plan: Plan) -> FileResult:
+    res = FileResult(path=doc.path, id=doc.id, doc=doc, findings=findings,
+                     language=detect_language(doc, plan), meta=doc.meta,
+                     n_sentences=len(doc.sentences))
+    score_result(res, plan.settings)
+    return res
+
+
+def error_result(err: InputError) -> FileResult:
+    res = FileResult(path=err.path, id=err.id, doc=None, findings=[], error=err.error)
+    res.score, res.verdict = 0.0, "fail"
+    return res
+
+
+def run_records(records: Iterable[Document | InputError], plan: Plan, strict: bool = False) -> Iterator[FileResult]:
+    """Check records in input order. Corpus rules make this buffer results until the end."""
+    corpus = plan.corpus_rules
+    if not corpus:
+        for rec in records:
+            if isinstance(rec, InputError):
+                yield error_result(rec)
+            else:
+                yield result_for(rec, check_document(rec, plan, strict), plan)
+        return
+    pending: list[tuple[Document | InputError, list[Finding]]] = []
+    collected: dict[str, list[object]] = {r.code: [] for r in corpus}
+    for rec in records:
+        if isinstance(rec, InputError):
+            pending.append((rec, []))
+            continue
+        pending.append((rec, check_document(rec, plan, strict)))
+        for r in corpus:
+            collected[r.code].append(r.collect(rec, plan.options[r.code]))  # type: ignore[misc]
+    docs = [rec for rec, _ in pending if isinstance(rec, Document)]
+    extra: list[list[Finding]] = [[] for _ in docs]
+    for r in corpus:
+        try:
+            per_doc = r.finalize(collected[r.code], plan.options[r.code])  # type: ignore[misc]
+            for i, hits in enumerate(per_doc):
+                extra[i].extend(_to_finding(r, h, plan.severities[r.code], docs[i]) for h in hits)
+        except Exception as exc:  # noqa: BLE001
+            if strict:
+                raise
+            for lst in extra:
+                lst.append(crash_finding(r, exc))
+    i = 0
+    for rec, findings in pending:
+        if isinstance(rec, InputError):
+            yield error_result(rec)
+            continue
+        allf = sorted(findings + extra[i], key=lambda f: f.sort_key)
+        i += 1
+        yield result_for(rec, allf, plan)
+
+
+# --------------------------------------------------------------------------- library API
+def check_paths(paths: Sequence[str], settings: Settings | None = None, strict: bool = False) -> Iterator[FileResult]:
+    """Check files and folders; yields one ``FileResult`` per document (or unreadable input)."""
+    settings = settings or Settings()
+    plan = make_plan(settings)
+    yield from run_records(read_all(paths, settings.text_field, settings.id_field), plan, strict)
+
+
+def check_text(text: str, settings: Settings | None = None, *, path: str = "", doc_id: str = "text",
+               markdown: bool = False, select: Sequence[str] | None = None, strict: bool = False) -> FileResult:
+    """Check one text. ``select`` narrows the rules (codes, prefixes or categories)."""
+    settings = settings or Settings()
+    if select is not None:
+        from dataclasses import replace
+
+        settings = replace(settings, select=tuple(select))
+    plan = make_plan(settings)
+    doc = make_document(text, path=path, doc_id=doc_id, markdown=markdown)
+    return next(run_records([doc], plan, strict))
+
+
+__all__ = ["ConfigError", "Plan", "check_document", "check_paths", "check_text", "make_plan", "run_records"]

@@ -1,0 +1,216 @@
+"""Core value types: spans, edits, fixes, hits, findings, examples and rules.
+
+Everything downstream of the rule registry (engine, reporters, cleaner, docs, tests) sees only
+these objects. They are frozen dataclasses so a finding can never be changed after a rule made it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from qa.document import Document
+
+
+class Severity(StrEnum):
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        return _SEV_RANK[self.value]
+
+
+_SEV_RANK = {"info": 0, "warning": 1, "error": 2}
+
+
+class Applicability(StrEnum):
+    SAFE = "safe"  # meaning-preserving; applied by `qa clean`
+    UNSAFE = "unsafe"  # applied only with --unsafe-fixes
+
+
+#: The fixed category vocabulary. A rule outside it does not load.
+CATEGORIES: tuple[str, ...] = (
+    "encoding",
+    "whitespace",
+    "punctuation",
+    "boilerplate",
+    "metadata",
+    "mistranslation",
+    "pronoun",
+    "fragment",
+    "grammar",
+    "language",
+    "duplicate",
+)
+
+CODE_RE = re.compile(r"^[A-Z]{2,4}\d{3}$")
+NAME_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    start: int
+    end: int
+    replacement: str = ""
+
+    def to_json(self) -> dict[str, object]:
+        return {"start": self.start, "end": self.end, "replacement": self.replacement}
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    edits: tuple[Edit, ...]
+    applicability: Applicability = Applicability.SAFE
+    title: str = ""
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "applicability": str(self.applicability),
+            "title": self.title,
+            "edits": [e.to_json() for e in self.edits],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """What a check yields. It knows nothing of codes or severities: the engine adds those."""
+
+    start: int
+    end: int
+    message: str
+    suggestion: str | None = None
+    fix: Fix | None = None
+    confidence: float = 1.0
+    severity: Severity | None = None  # a check may lower/raise severity for one hit
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule: str
+    name: str
+    category: str
+    severity: Severity
+    start: int
+    end: int
+    message: str
+    suggestion: str | None = None
+    fix: Fix | None = None
+    confidence: float = 1.0
+
+    @property
+    def sort_key(self) -> tuple[int, int, str]:
+        return (self.start, self.end, self.rule)
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    kind: str  # "bad" | "good"
+    text: str  # plain text (markup removed)
+    spans: tuple[tuple[int, int], ...] = ()  # spans a bad example must report
+    fixed: str | None = None  # full text after applying this rule's fixes
+    note: str = ""
+
+
+_MARK_RE = re.compile(r"\[\[(.*?)\]\]", re.S)
+
+
+def parse_marked(text: str) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """Turn ``"a [[b]] c"`` into ``("a b c", ((2, 3),))``."""
+    out: list[str] = []
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    length = 0
+    for m in _MARK_RE.finditer(text):
+        before = text[pos : m.start()]
+        out.append(before)
+        length += len(before)
+        inner = m.group(1)
+        spans.append((length, length + len(inner)))
+        out.append(inner)
+        length += len(inner)
+        pos = m.end()
+    out.append(text[pos:])
+    return "".join(out), tuple(spans)
+
+
+def bad(text: str, fixed: str | None = None, note: str = "") -> Example:
+    plain, spans = parse_marked(text)
+    if not spans:
+        raise ValueError(f"bad example needs a [[...]] span: {text!r}")
+    return Example("bad", plain, spans, fixed, note)
+
+
+def good(text: str, note: str = "") -> Example:
+    return Example("good", text, (), None, note)
+
+
+CheckFn = Callable[["Document", Mapping[str, object]], Iterable[Hit]]
+CollectFn = Callable[["Document", Mapping[str, object]], object]
+FinalizeFn = Callable[[list[object], Mapping[str, object]], list[list[Hit]]]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    code: str
+    name: str
+    category: str
+    summary: str
+    check: CheckFn
+    severity: Severity = Severity.WARNING
+    fixable: bool = False
+    doc: str = ""  # Markdown: what, why, how to fix
+    examples: tuple[Example, ...] = ()
+    options: Mapping[str, object] = field(default_factory=dict)
+    source: str = ""
+    # corpus scope: collect() runs per document (in workers), finalize() once over all collected
+    # values (in the parent) and returns, per document in input order, the hits for it.
+    collect: CollectFn | None = None
+    finalize: FinalizeFn | None = None
+
+    @property
+    def corpus(self) -> bool:
+        return self.collect is not None
+
+    def validate(self) -> None:
+        if not CODE_RE.match(self.code):
+            raise ValueError(f"rule code {self.code!r} must be a family prefix and three digits")
+        if not NAME_RE.match(self.name):
+            raise ValueError(f"{self.code}: name {self.name!r} must be kebab-case")
+        if self.category not in CATEGORIES:
+            raise ValueError(f"{self.code}: category {self.category!r} not in {CATEGORIES}")
+        if not self.summary:
+            raise ValueError(f"{self.code}: summary is empty")
+
+
+@dataclass(slots=True)
+class FileResult:
+    path: str
+    id: str
+    doc: "Document | None"
+    findings: list[Finding]
+    language: str | None = None
+    score: float = 100.0
+    verdict: str = "pass"
+    error: str | None = None
+    meta: Mapping[str, object] = field(default_factory=dict)
+    n_sentences: int = 0
+
+    @property
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for f in self.findings:
+            out[f.rule] = out.get(f.rule, 0) + 1
+        return dict(sorted(out.items()))
+
+    @property
+    def category_counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for f in self.findings:
+            out[f.category] = out.get(f.category, 0) + 1
+        return dict(sorted(out.items()))

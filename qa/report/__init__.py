@@ -1,0 +1,1 @@
+"""Reporters. Each output format is a module with a ``write(results, out, ...)`` function."""

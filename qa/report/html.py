@@ -1,0 +1,205 @@
+"""HTML reports: one self-contained page per document, an index, and rule pages.
+
+Every byte of checked text goes through Jinja2's autoescaping (element text and attributes);
+no checked text is ever placed in a script, a style or an event handler. Pages carry a strict
+Content-Security-Policy: ``default-src 'none'``, the one inline style and the one inline script
+allowed by their SHA-256 hashes, no network.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+import re
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path, PurePosixPath
+
+from jinja2 import Environment, select_autoescape
+from markupsafe import Markup
+
+from qa.docs import markdown_to_html, rule_markdown
+from qa.fsutil import atomic_write_text
+from qa.model import CATEGORIES, FileResult, Rule
+from qa.report.jsonl import finding_dict
+
+
+@lru_cache(maxsize=1)
+def _env() -> Environment:
+    env = Environment(autoescape=select_autoescape(default=True, default_for_string=True),
+                      keep_trailing_newline=True)
+    return env
+
+
+def _asset(name: str) -> str:
+    return resources.files("qa").joinpath("templates", name).read_text(encoding="utf-8")
+
+
+def _template(name: str):
+    return _env().from_string(_asset(name))
+
+
+def _sha(s: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(s.encode("utf-8")).digest()).decode() + "'"
+
+
+def csp(css: str, script: str | None) -> str:
+    parts = ["default-src 'none'", f"style-src {_sha(css)}", "img-src 'none'", "base-uri 'none'",
+             "form-action 'none'", "frame-ancestors 'none'"]
+    parts.insert(1, f"script-src {_sha(script)}" if script else "script-src 'none'")
+    return "; ".join(parts)
+
+
+def fingerprint_key(r: FileResult, f: dict[str, object]) -> str:
+    """A stable key for review decisions (baseline fingerprint when available)."""
+    try:
+        from qa.baseline import fingerprint  # type: ignore[import-not-found]
+
+        return str(fingerprint(r, f))
+    except Exception:  # noqa: BLE001 - baseline module optional
+        raw = f"{r.id}|{f['rule']}|{f['text']}|{f['start']}"
+        return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:20]
+
+
+def segments(text: str, findings: Sequence[dict[str, object]]) -> list[dict[str, object]]:
+    """Split the text at every finding boundary; each piece knows which findings cover it."""
+    bounds = {0, len(text)}
+    pins: dict[int, list[int]] = {}
+    for i, f in enumerate(findings):
+        a, b = int(f["start"]), int(f["end"])  # type: ignore[arg-type]
+        if a == b:
+            pins.setdefault(a, []).append(i)
+        bounds.update((a, b))
+    cuts = sorted(bounds)
+    # findings sorted by start; sweep with an active list
+    out: list[dict[str, object]] = []
+    order = sorted(range(len(findings)), key=lambda i: int(findings[i]["start"]))  # type: ignore[arg-type]
+    active: list[int] = []
+    j = 0
+    for k in range(len(cuts) - 1):
+        a, b = cuts[k], cuts[k + 1]
+        if a in pins:
+            ids = pins[a]
+            f0 = findings[ids[0]]
+            out.append({"pin": True, "ids": " ".join(map(str, ids)), "first": ids[0],
+                        "cls": f"cat-{f0['category']} sev-{f0['severity']}",
+                        "title": " | ".join(f"{findings[i]['rule']}: {findings[i]['message']}" for i in ids)})
+        while j < len(order) and int(findings[order[j]]["start"]) <= a:  # type: ignore[arg-type]
+            active.append(order[j])
+            j += 1
+        active = [i for i in active if int(findings[i]["end"]) > a]  # type: ignore[arg-type]
+        cover = sorted(i for i in active if int(findings[i]["start"]) <= a < int(findings[i]["end"]))  # type: ignore[arg-type]
+        piece = text[a:b]
+        if not cover:
+            out.append({"text": piece, "ids": ""})
+            continue
+        sev_rank = {"error": 2, "warning": 1, "info": 0}
+        top = max(cover, key=lambda i: (sev_rank[str(findings[i]["severity"])], -i))
+        f0 = findings[top]
+        cls = f"cat-{f0['category']} sev-{f0['severity']}" + (" multi" if len(cover) > 1 else "")
+        out.append({"text": piece, "ids": " ".join(map(str, cover)), "first": cover[0], "cls": cls,
+                    "title": " | ".join(f"{findings[i]['rule']}: {findings[i]['message']}" for i in cover)})
+    if len(text) in pins and len(text) > 0:
+        ids = pins[len(text)]
+        f0 = findings[ids[0]]
+        out.append({"pin": True, "ids": " ".join(map(str, ids)), "first": ids[0],
+                    "cls": f"cat-{f0['category']} sev-{f0['severity']}",
+                    "title": " | ".join(f"{findings[i]['rule']}: {findings[i]['message']}" for i in ids)})
+    return out
+
+
+_UNSAFE_NAME = re.compile(r"[^\w.\-]+")
+
+
+def page_name(r: FileResult, roots: Sequence[str]) -> str:
+    """Report page path (POSIX, relative to the report folder) mirroring the input tree."""
+    rel = None
+    p = os.path.normpath(r.path)
+    for root in roots:
+        root_n = os.path.normpath(root)
+        if os.path.isdir(root) and (p == root_n or p.startswith(root_n.rstrip(os.sep) + os.sep)):
+            rel = os.path.relpath(p, root_n)
+            break
+    if rel is None:
+        rel = os.path.basename(p) or "input"
+    parts = [(_UNSAFE_NAME.sub("_", x) or "_") for x in PurePosixPath(rel.replace(os.sep, "/")).parts if x not in ("..", ".", "/")]
+    if not parts:
+        parts = ["input"]
+    if r.id != os.path.basename(r.path):  # a record inside a JSON Lines file
+        parts.append(_UNSAFE_NAME.sub("_", r.id)[:120] or "record")
+    return "/".join(parts) + ".html"
+
+
+def _rel_href(from_page: str, target: str) -> str:
+    depth = from_page.count("/")
+    return "../" * depth + target
+
+
+def render_page(r: FileResult, page: str, cleaned: str | None = None) -> str:
+    css, script = _asset("base.css"), _asset("file.js")
+    text = r.doc.text if r.doc else ""
+    fds = [finding_dict(f, r.doc) for f in r.findings]
+    for f in fds:
+        f["key"] = fingerprint_key(r, f)
+    return _template("file.html.j2").render(
+        csp=csp(css, script), css=Markup(css), script=Markup(script), path=r.path, doc_id=r.id,
+        basename=os.path.basename(r.path), verdict=r.verdict, score=r.score, language=r.language,
+        findings=fds, segments=segments(text, fds), error=r.error, categories=CATEGORIES,
+        index_href=_rel_href(page, "index.html"), rules_href=_rel_href(page, "rules").rstrip("/"),
+        cleaned=cleaned,
+    )
+
+
+def render_index(rows: list[dict[str, object]]) -> str:
+    css, script = _asset("base.css"), _asset("index.js")
+    total = sum(int(r["total"]) for r in rows)  # type: ignore[arg-type]
+    errors = sum(1 for r in rows if r["error"])
+    return _template("index.html.j2").render(csp=csp(css, script), css=Markup(css), script=Markup(script),
+                                            rows=rows, total=total, errors=errors, categories=CATEGORIES)
+
+
+def render_rule(rule: Rule) -> str:
+    css = _asset("base.css")
+    return _template("rule.html.j2").render(csp=csp(css, None), css=Markup(css),
+                                           title=f"{rule.code} {rule.name}",
+                                           body=Markup(markdown_to_html(rule_markdown(rule))))
+
+
+def render_rules_index(rules: Sequence[Rule]) -> str:
+    css = _asset("base.css")
+    items = "".join(
+        f'<tr><td><a href="{r.code}.html">{r.code}</a></td><td>{Markup.escape(r.name)}</td>'
+        f"<td>{r.category}</td><td>{r.severity}</td><td>{Markup.escape(r.summary)}</td></tr>"
+        for r in rules
+    )
+    body = Markup("<table><thead><tr><th>code</th><th>name</th><th>category</th><th>severity</th>"
+                  f"<th>summary</th></tr></thead><tbody>{items}</tbody></table>")
+    return _template("rule.html.j2").render(csp=csp(css, None), css=Markup(css), title="qa rules", body=body)
+
+
+def write_reports(results: Iterable[FileResult], out_dir: str | Path, roots: Sequence[str],
+                  rules: Sequence[Rule], cleaned: dict[str, str] | None = None) -> list[str]:
+    """Write one page per result, ``index.html`` and ``rules/*.html``. Returns the page paths."""
+    out = Path(out_dir)
+    rows: list[dict[str, object]] = []
+    pages: list[str] = []
+    used: set[str] = set()
+    for r in results:
+        page = page_name(r, roots)
+        base, n = page, 1
+        while page in used:  # two inputs that map to one name (duplicate paths)
+            n += 1
+            page = base[:-5] + f"-{n}.html"
+        used.add(page)
+        atomic_write_text(out / page, render_page(r, page, (cleaned or {}).get(r.id)))
+        pages.append(page)
+        rows.append({"href": page, "label": page[:-5] if r.id == os.path.basename(r.path) else f"{r.path} · {r.id}",
+                     "score": r.score, "verdict": r.verdict, "total": len(r.findings),
+                     "cats": r.category_counts, "error": r.error})
+    atomic_write_text(out / "index.html", render_index(rows))
+    for rule in rules:
+        atomic_write_text(out / "rules" / f"{rule.code}.html", render_rule(rule))
+    atomic_write_text(out / "rules" / "index.html", render_rules_index(rules))
+    return pages

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cwd_config(monkeypatch):
+    # Tests must not pick up a developer's own qa.toml outside the repo.
+    monkeypatch.setenv("QA_TESTING", "1")
+    yield
+
+
+@pytest.fixture
+def samples_dir() -> Path:
+    return SAMPLES
+
+
+def run_rule(rule, text: str, markdown: bool = False):
+    """Run one rule on a text through the engine (so severities/options apply as in a real run)."""
+    from qa.config import Settings
+    from qa.engine import make_plan, check_document
+    from qa.readers import make_document
+
+    plan = make_plan(Settings(select=(rule.code,)))
+    doc = make_document(text, markdown=markdown)
+    return [f for f in check_document(doc, plan, strict=True) if f.rule == rule.code]
