@@ -31,6 +31,17 @@ IsolatedOpt = Annotated[bool, typer.Option("--isolated", help="Ignore configurat
 TextFieldOpt = Annotated[Optional[str], typer.Option("--text-field", help="JSON Lines field holding the text (default: text).")]
 IdFieldOpt = Annotated[Optional[str], typer.Option("--id-field", help="JSON Lines field holding the id (default: id).")]
 LangOpt = Annotated[Optional[str], typer.Option("--lang", help="Expected document language (default: en).")]
+EncodingOpt = Annotated[Optional[str], typer.Option("--encoding", help="Input encoding: utf-8 (default; UTF-16/32 with a BOM also read), auto (guess with charset-normalizer), or a codec name such as latin-1.")]
+MaxBytesOpt = Annotated[Optional[int], typer.Option("--max-bytes", help="Report larger files (and JSON Lines records) as errors instead of reading them (default 64 MiB; 0: no limit).")]
+
+
+def _input_policy(encoding: Optional[str], max_bytes: Optional[int]) -> None:
+    from qa.inputs import set_policy
+
+    try:
+        set_policy(encoding=encoding, max_bytes=max_bytes)
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
 
 
 def _split(values: Optional[list[str]]) -> Optional[list[str]]:
@@ -79,6 +90,8 @@ def check(
     lang: LangOpt = None,
     statistics: Annotated[bool, typer.Option("--statistics", help="Print counts per rule.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary or progress on the terminal.")] = False,
+    encoding: EncodingOpt = None,
+    max_bytes: MaxBytesOpt = None,
 ) -> None:
     """Check files and folders and report findings.
 
@@ -89,6 +102,7 @@ def check(
     from qa.report import jsonl as jsonl_report
     from qa.report import text as text_report
 
+    _input_policy(encoding, max_bytes)
     try:
         settings = _settings(config, isolated, select=_split(select), ignore=_split(ignore),
                              severity=_split(severity), fail_on=fail_on, min_score=min_score,
@@ -180,6 +194,8 @@ def clean(
     text_field: TextFieldOpt = None,
     id_field: IdFieldOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+    encoding: EncodingOpt = None,
+    max_bytes: MaxBytesOpt = None,
 ) -> None:
     """Write cleaned copies of the inputs with the safe fixes applied (inputs are never touched).
 
@@ -189,6 +205,7 @@ def clean(
 
     if out is None and not diff:
         raise _fail("give --out DIR for the cleaned copies, or --diff to print a diff")
+    _input_policy(encoding, max_bytes)
     try:
         settings = _settings(config, isolated, select=_split(select), ignore=_split(ignore),
                              text_field=text_field, id_field=id_field)

@@ -121,8 +121,9 @@ class Document:
                 continue
             lines = [_strip_span(text, a + m_a, a + m_b) for m_a, m_b in _line_spans(chunk)]
             lines = [s for s in lines if s[1] > s[0]]
-            ends_like_sentence = sum(1 for s, e in lines if text[e - 1] in ".!?\"”’:)…")
-            if len(lines) > 1 and ends_like_sentence * 2 >= len(lines):
+            # the last line always ends the paragraph; look at the others
+            ends_like_sentence = sum(1 for s, e in lines[:-1] if text[e - 1] in ".!?\"”’:)…")
+            if len(lines) > 1 and ends_like_sentence * 2 >= len(lines) - 1 and ends_like_sentence:
                 out.extend(lines)
             else:
                 out.append((a, b))
@@ -217,7 +218,8 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[S
 
 
 # --------------------------------------------------------------------------- head metadata
-_TITLE_MD_RE = re.compile(r"\A[ \t]*#{1,6}[ \t]+(?P<title>[^\r\n]+?)[ \t#]*(?=\r?\n|\r|\Z)")
+_LEADING_BLANK = r"\A(?:[ \t]*(?:\r\n|\r|\n))*"
+_TITLE_MD_RE = re.compile(_LEADING_BLANK + r"[ \t]*#{1,6}[ \t]+(?P<title>[^\r\n]+?)[ \t#]*(?=\r?\n|\r|\Z)")
 _FIELD_RE = re.compile(
     r"^[ \t]*(?:\*\*|__)?(?P<key>[A-Z][A-Za-z ]{1,30}?)(?:\*\*|__)?[ \t]*:(?:\*\*|__)?[ \t]*"
     r"(?P<value>[^\r\n]*?)[ \t]*$",
@@ -244,7 +246,7 @@ def find_head(text: str, markdown: bool) -> tuple[Span | None, dict[str, tuple[S
         title = m.span("title")
     else:
         # plain text: a short first line without final period, followed by a blank line
-        first = re.match(r"\A[ \t]*([^\r\n]{3,200}?)[ \t]*(\r\n|\r|\n)[ \t]*(\r\n|\r|\n)", text)
+        first = re.match(_LEADING_BLANK + r"[ \t]*([^\r\n]{3,200}?)[ \t]*(\r\n|\r|\n)[ \t]*(\r\n|\r|\n)", text)
         if first and not first.group(1).rstrip().endswith((".", ",", ";")):
             title = first.span(1)
     fields: dict[str, tuple[Span, Span]] = {}

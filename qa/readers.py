@@ -38,7 +38,14 @@ Record = Document | InputError
 
 
 def iter_files(paths: Iterable[str]) -> Iterator[str]:
-    """Expand directories (sorted, recursive, hidden entries skipped); keep files as given."""
+    """Expand directories (sorted, recursive, hidden entries skipped); keep files as given.
+    A file named twice (directly, via ``./``, a link, or inside a given folder) comes once."""
+    from qa.inputs import unique_files
+
+    yield from unique_files(_iter_files(paths))
+
+
+def _iter_files(paths: Iterable[str]) -> Iterator[str]:
     for p in paths:
         if os.path.isdir(p):
             for root, dirs, files in os.walk(p):
@@ -52,27 +59,25 @@ def iter_files(paths: Iterable[str]) -> Iterator[str]:
             yield p
 
 
-def decode(data: bytes) -> str:
-    """UTF-8 with the BOM removed. Raises ``ValueError`` naming the first bad byte offset."""
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ValueError(
-            f"not valid UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start} ({exc.reason})"
-        ) from None
-    return text[1:] if text.startswith("\ufeff") else text
+def decode(data: bytes, encoding: str | None = None) -> str:
+    """Bytes -> text under the input policy of ``qa.inputs`` (UTF-8 with the BOM removed by
+    default; UTF-16/32 BOMs; ``--encoding``; binary data refused). Raises ``ValueError``
+    (``qa.inputs.InputProblem``) naming the first bad byte offset."""
+    from qa.inputs import decode_bytes
+
+    return decode_bytes(data, encoding)
 
 
 def read_path(path: str, text_field: str = "text", id_field: str = "id") -> Iterator[Record]:
     suffix = Path(path).suffix.lower()
-    display = path
+    from qa.inputs import display_name, read_text
+
+    display = display_name(path)
     if suffix in JSONL_SUFFIXES:
         yield from _read_jsonl(path, text_field, id_field)
         return
     try:
-        with open(path, "rb") as fh:
-            data = fh.read()
-        text = decode(data)
+        text = read_text(path)  # stat first: FIFOs and devices are never opened
     except (OSError, ValueError) as exc:
         yield InputError(display, _doc_id(path), _reason(exc))
         return
@@ -92,34 +97,56 @@ def make_document(text: str, path: str = "", doc_id: str = "", markdown: bool = 
 
 
 def _read_jsonl(path: str, text_field: str, id_field: str) -> Iterator[Record]:
+    from qa.inputs import binary_reason, display_name, open_input, policy, unpaired_surrogate
+
+    shown = display_name(path)
+    limit = policy().max_bytes
     try:
-        fh = open(path, "rb")
-    except OSError as exc:
-        yield InputError(path, _doc_id(path), _reason(exc))
+        fh = open_input(path)  # stat first: FIFOs and devices are never opened
+        head = fh.peek(8192)[:8192] if hasattr(fh, "peek") else b""
+        why = binary_reason(head) if b"\x00" in head else None
+    except (OSError, ValueError) as exc:
+        yield InputError(shown, _doc_id(path), _reason(exc))
+        return
+    if why:
+        fh.close()
+        yield InputError(shown, _doc_id(path), why)
         return
     with fh:
         for lineno, raw in enumerate(fh, start=1):
             if not raw.strip():
                 continue
             rec_id = f"{_doc_id(path)}:{lineno}"
+            if limit and len(raw) > limit:
+                yield InputError(shown, rec_id, f"line {lineno}: too large: {len(raw)} bytes, over the --max-bytes limit of {limit}")
+                continue
             try:
-                obj = json.loads(decode(raw))
+                obj = json.loads(decode(raw, "utf-8"))
+            except RecursionError:
+                yield InputError(shown, rec_id, f"line {lineno}: JSON nested too deeply")
+                continue
             except (ValueError, json.JSONDecodeError) as exc:
-                yield InputError(path, rec_id, f"line {lineno}: {_reason(exc)}")
+                yield InputError(shown, rec_id, f"line {lineno}: {_reason(exc)}")
                 continue
             if not isinstance(obj, dict) or not isinstance(obj.get(text_field), str):
-                yield InputError(path, rec_id, f"line {lineno}: no string field {text_field!r}")
+                yield InputError(shown, rec_id, f"line {lineno}: no string field {text_field!r}")
+                continue
+            bad_at = unpaired_surrogate(json.dumps(obj, ensure_ascii=False)) if b"\\u" in raw else None
+            if bad_at is not None:
+                yield InputError(shown, rec_id, f"line {lineno}: a string holds an unpaired surrogate escape (not text)")
                 continue
             if obj.get(id_field) is not None:
                 rec_id = str(obj[id_field])
             meta = {k: v for k, v in obj.items() if k not in (text_field,) and isinstance(v, (str, int, float, bool))}
             lang = obj.get("lang") or obj.get("language")
-            yield make_document(obj[text_field], path=path, doc_id=rec_id, meta=meta,
+            yield make_document(obj[text_field], path=shown, doc_id=display_name(rec_id), meta=meta,
                                 lang=str(lang) if isinstance(lang, str) else None)
 
 
 def _doc_id(path: str) -> str:
-    return Path(path).name
+    from qa.inputs import display_name
+
+    return display_name(Path(path).name)
 
 
 def _reason(exc: BaseException) -> str:

@@ -45,11 +45,20 @@ def _sha(s: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(s.encode("utf-8")).digest()).decode() + "'"
 
 
-def csp(css: str, script: str | None) -> str:
+def csp(css: str, script: str | None) -> Markup:
     parts = ["default-src 'none'", f"style-src {_sha(css)}", "img-src 'none'", "base-uri 'none'",
              "form-action 'none'", "frame-ancestors 'none'"]
     parts.insert(1, f"script-src {_sha(script)}" if script else "script-src 'none'")
-    return "; ".join(parts)
+    # our own constant text and base64 hashes: no user data, safe to place unescaped
+    return Markup("; ".join(parts))
+
+
+_INVISIBLE_RE = re.compile("[\u0000-\u0008\u000b-\u001f\u007f-\u00a0\u00ad\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\ufeff]")
+
+
+def visible(s: str) -> str:
+    """Show invisible and control characters in a quoted span as <U+XXXX> (display only)."""
+    return _INVISIBLE_RE.sub(lambda m: f"<U+{ord(m.group(0)):04X}>", s)
 
 
 def fingerprint_key(r: FileResult, f: dict[str, object]) -> str:
@@ -143,6 +152,7 @@ def render_page(r: FileResult, page: str, cleaned: str | None = None) -> str:
     fds = [finding_dict(f, r.doc) for f in r.findings]
     for f in fds:
         f["key"] = fingerprint_key(r, f)
+        f["text"] = visible(str(f["text"]))
     return _template("file.html.j2").render(
         csp=csp(css, script), css=Markup(css), script=Markup(script), path=r.path, doc_id=r.id,
         basename=os.path.basename(r.path), verdict=r.verdict, score=r.score, language=r.language,
