@@ -18,5 +18,13 @@ def clean_text(text: str, settings: Settings | None = None, unsafe: bool = False
     return _clean(text, settings, unsafe=unsafe).text
 
 
+def load_results(path, documents: bool = False):  # noqa: ANN001, ANN201 - pandas imported lazily
+    """Read a JSON Lines or Parquet output back into a pandas DataFrame: the findings table (one
+    row per finding), or with ``documents=True`` the documents table (see ``qa.results``)."""
+    from qa.results import load_results as _load
+
+    return _load(path, documents)
+
+
 __all__ = ["ConfigError", "FileResult", "Finding", "Rule", "Settings", "Severity", "__version__",
-           "check_paths", "check_text", "clean_text", "resolve"]
+           "check_paths", "check_text", "clean_text", "load_results", "resolve"]

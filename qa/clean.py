@@ -47,6 +47,22 @@ def clean_text(text: str, settings: Settings | None = None, unsafe: bool = False
     return clean_document_text(text, check, unsafe=unsafe)
 
 
+def cleaned_texts(results, plan: Plan, unsafe: bool = False) -> dict[str, str]:
+    """Cleaned text per document id (for the HTML report's original/cleaned toggle). Only
+    documents that have a fixable finding are cleaned; the others map to their own text."""
+    out: dict[str, str] = {}
+    for r in results:
+        doc = getattr(r, "doc", None)
+        if doc is None:
+            continue
+        if not any(f.fix is not None for f in r.findings):
+            out[r.id] = doc.text
+            continue
+        md = doc.path.lower().endswith((".md", ".markdown"))
+        out[r.id] = clean_text(doc.text, plan=plan, unsafe=unsafe, markdown=md).text
+    return out
+
+
 def _out_path(path: str, roots: Sequence[str], out_dir: Path) -> Path:
     p = os.path.abspath(path)
     for root in roots:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -17,6 +18,7 @@ import typer
 
 from qa import __version__
 from qa.config import ConfigError, Settings, resolve
+from qa.gates import exit_code, gate_reason  # noqa: F401 - the gates live in qa.gates
 from qa.packs import PackError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
@@ -33,13 +35,16 @@ IdFieldOpt = Annotated[Optional[str], typer.Option("--id-field", help="JSON Line
 LangOpt = Annotated[Optional[str], typer.Option("--lang", help="Expected document language (default: en).")]
 EncodingOpt = Annotated[Optional[str], typer.Option("--encoding", help="Input encoding: utf-8 (default; UTF-16/32 with a BOM also read), auto (guess with charset-normalizer), or a codec name such as latin-1.")]
 MaxBytesOpt = Annotated[Optional[int], typer.Option("--max-bytes", help="Report larger files (and JSON Lines records) as errors instead of reading them (default 64 MiB; 0: no limit).")]
+RuleTimeoutOpt = Annotated[Optional[float], typer.Option("--rule-timeout", help="Stop a rule after this many seconds on one document and report it as QA000 (default 20; 0: no limit).")]
 
 
-def _input_policy(encoding: Optional[str], max_bytes: Optional[int]) -> None:
+def _input_policy(encoding: Optional[str], max_bytes: Optional[int], rule_timeout: Optional[float] = None) -> None:
+    from qa.guard import set_limits
     from qa.inputs import set_policy
 
     try:
         set_policy(encoding=encoding, max_bytes=max_bytes)
+        set_limits(rule_seconds=rule_timeout)
     except ValueError as exc:
         raise _fail(str(exc)) from None
 
@@ -75,7 +80,7 @@ def _fail(msg: str, code: int = 2) -> typer.Exit:
 @app.command()
 def check(
     paths: PathsArg,
-    fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="Output format: text or jsonl (default: text).")] = None,
+    fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="Output format(s): text, jsonl, sarif, junit, csv, parquet; several comma-separated with --output-dir (default: text).")] = None,
     output: Annotated[Optional[str], typer.Option("--output", "-o", help="Write the formatted output here ('-' for stdout).")] = None,
     html: Annotated[Optional[Path], typer.Option("--html", help="Write HTML reports into this folder.")] = None,
     select: SelectOpt = None,
@@ -83,6 +88,11 @@ def check(
     severity: SeverityOpt = None,
     fail_on: Annotated[Optional[str], typer.Option("--fail-on", help="error|warning|info|never (default: error).")] = None,
     min_score: Annotated[Optional[float], typer.Option("--min-score", help="Fail when a document scores below this.")] = None,
+    max_findings: Annotated[Optional[int], typer.Option("--max-findings", help="Fail when the run has more findings than this.")] = None,
+    max_rate: Annotated[Optional[list[str]], typer.Option("--max-rate", help="CATEGORY=PCT: fail when more than PCT% of all sentences have a finding of CATEGORY (or 'all'); repeatable.")] = None,
+    baseline: Annotated[Optional[list[Path]], typer.Option("--baseline", help="Report and gate only findings not in this baseline (from `qa baseline`) or review-decisions file; repeatable.")] = None,
+    output_dir: Annotated[Optional[Path], typer.Option("--output-dir", help="Write every --format into this folder (qa.txt, qa.jsonl, qa.sarif, qa-junit.xml, qa.csv, qa.parquet).")] = None,
+    documents: Annotated[bool, typer.Option("--documents", help="csv/parquet: one row per document instead of one per finding.")] = False,
     config: ConfigOpt = None,
     isolated: IsolatedOpt = False,
     text_field: TextFieldOpt = None,
@@ -92,92 +102,167 @@ def check(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary or progress on the terminal.")] = False,
     encoding: EncodingOpt = None,
     max_bytes: MaxBytesOpt = None,
+    rule_timeout: RuleTimeoutOpt = None,
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", help="Worker processes (default: all cores; 1: check in this process).")] = None,
+    engine: Annotated[str, typer.Option("--engine", help="local (default) or dask (needs qa[dask]).")] = "local",
+    scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="With --engine dask: address of a running dask.distributed scheduler (default: a local cluster).")] = None,
+    shard: Annotated[Optional[str], typer.Option("--shard", help="I/N: check only the documents whose id hashes to shard I of N (0 <= I < N).")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the result cache in .qa_cache/.")] = False,
+    profile_rules: Annotated[bool, typer.Option("--profile-rules", help="Print the time spent in each rule (to drop slow ones).")] = False,
 ) -> None:
     """Check files and folders and report findings.
 
     Example: qa check samples/ --html reports/
     """
-    from qa.engine import make_plan, run_records
-    from qa.readers import iter_files, read_path
-    from qa.report import jsonl as jsonl_report
+    from qa.engine import make_plan
     from qa.report import text as text_report
 
-    _input_policy(encoding, max_bytes)
+    _input_policy(encoding, max_bytes, rule_timeout)
     try:
         settings = _settings(config, isolated, select=_split(select), ignore=_split(ignore),
                              severity=_split(severity), fail_on=fail_on, min_score=min_score,
+                             max_findings=max_findings, max_rate=max_rate,
                              text_field=text_field, id_field=id_field, lang=lang)
         plan = make_plan(settings)
     except (ConfigError, PackError) as exc:
         raise _fail(str(exc)) from None
-    fmt = (fmt or "text").lower()
-    if fmt not in ("text", "jsonl"):
-        raise _fail(f"unknown format {fmt!r}; choose text or jsonl")
+    from qa.baseline import BaselineError, load_baseline
+    from qa.report.formats import FormatError, check_destinations, parse_formats
+
+    try:
+        formats = parse_formats(fmt)
+        check_destinations(formats, output, output_dir)
+        base = load_baseline(baseline) if baseline else None
+    except (FormatError, BaselineError) as exc:
+        raise _fail(str(exc)) from None
 
     started = time.perf_counter()
-    files = list(iter_files(paths))
-    records = (rec for p in files for rec in read_path(p, settings.text_field, settings.id_field))
-    results = []
-    progress = None
-    if not quiet and sys.stderr.isatty() and len(files) > 1:
-        from rich.progress import Progress
+    from qa import parallel
 
-        progress = Progress(transient=True)
-        progress.start()
-        task = progress.add_task("checking", total=len(files))
-    last_path = None
-    for res in run_records(records, plan):
-        results.append(res)
-        if progress is not None and res.path != last_path:
-            progress.advance(task)
-            last_path = res.path
-    if progress is not None:
-        progress.stop()
+    try:
+        opts = parallel.RunOptions(
+            jobs=parallel.default_jobs() if jobs is None else max(1, jobs), engine=engine.lower(),
+            scheduler=scheduler, shard=parallel.parse_shard(shard) if shard else None,
+            cache_dir=None if no_cache or os.environ.get("QA_NO_CACHE") else os.path.abspath(".qa_cache"),
+            profile_rules=profile_rules, text_field=settings.text_field, id_field=settings.id_field)
+        if opts.engine not in ("local", "dask"):
+            raise ValueError(f"unknown engine {engine!r}; choose local or dask")
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
+    stats = parallel.RunStats()
+    # JSON Lines alone is written as results arrive, and results are kept without their text
+    stream = (parallel.JsonlStream(output, sys.stdout)
+              if formats == ["jsonl"] and output_dir is None and html is None and base is None else None)
+    keep_all = stream is None
+    gated = (settings.fail_on != "never" or settings.min_score is not None
+             or getattr(settings, "max_findings", None) is not None or getattr(settings, "max_rate", None))
+    results = []
+    from qa.gates import RateTally
+
+    # kept results lose their text when streaming: count --max-rate sentences on the way
+    tally = RateTally(settings.max_rate) if not keep_all and settings.max_rate else None
+    progress = parallel.ProgressBar(stats) if not quiet and sys.stderr.isatty() else None
+    try:
+        for res in parallel.run(paths, plan, opts, stats):
+            if tally is not None:
+                tally.add(res)
+            if stream is not None:
+                stream.write(res)
+            if keep_all:
+                results.append(res)
+            elif res.error or not quiet or gated:
+                results.append(parallel.light(res))
+            if progress is not None:
+                progress.update()
+    except Exception as exc:
+        if stream is not None:
+            stream.close(ok=False)
+        from qa.dask_engine import DaskUnavailable
+
+        if isinstance(exc, (DaskUnavailable, OSError, ValueError)) or (opts.engine == "dask" and isinstance(exc, RuntimeError)):
+            raise _fail(str(exc)) from None
+        raise
+    finally:
+        if progress is not None:
+            progress.close()
+    if stream is not None:
+        stream.close()
     elapsed = time.perf_counter() - started
 
-    buf = io.StringIO()
-    if fmt == "jsonl":
-        jsonl_report.write(results, buf)
-    else:
-        text_report.write(results, buf, statistics=statistics)
-    if output and output != "-":
-        from qa.fsutil import atomic_write_text
+    outcome = None
+    if base is not None:
+        from qa.baseline import apply_baseline
 
-        atomic_write_text(output, buf.getvalue())
-    elif output == "-" or fmt == "jsonl" or not quiet:
-        sys.stdout.write(buf.getvalue())
+        results, outcome = apply_baseline(results, base, settings, [r.code for r in plan.rules])
+    from qa.report.formats import emit
+
+    if stream is None:
+        emit(results, formats, output=output, output_dir=output_dir, rules=plan.rules, statistics=statistics,
+             documents=documents, baseline_used=base is not None, quiet=quiet, stdout=sys.stdout)
 
     if html is not None:
+        from qa.clean import cleaned_texts
         from qa.report.html import write_reports
 
-        write_reports(results, html, paths, plan.rules)
+        write_reports(results, html, paths, plan.rules, cleaned=cleaned_texts(results, plan))
     if not quiet:
         text_report.summary(results, elapsed, html=str(html) if html else None, out=sys.stderr)
+        if outcome is not None:
+            outcome.report(sys.stderr)
+    if statistics:
+        sys.stderr.write(parallel.format_run_stats(stats))
+    if profile_rules:
+        sys.stderr.write(parallel.format_rule_times(stats, {r.code: r.name for r in plan.rules}))
 
-    code = exit_code(results, settings)
+    code = exit_code(results, settings, tally)
     if code == 1 and not quiet:
-        typer.echo(f"qa: {gate_reason(results, settings)}", err=True)
+        typer.echo(f"qa: {gate_reason(results, settings, tally)}", err=True)
     raise typer.Exit(code)
 
 
-def exit_code(results: list, settings: Settings) -> int:
-    if any(r.error for r in results):
-        return 2
-    return 1 if gate_reason(results, settings) else 0
+@app.command("baseline")
+def make_baseline(
+    paths: PathsArg,
+    output: Annotated[Path, typer.Option("--output", "-o", help="The baseline file to write.")] = Path("qa-baseline.json"),
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
+    severity: SeverityOpt = None,
+    config: ConfigOpt = None,
+    isolated: IsolatedOpt = False,
+    text_field: TextFieldOpt = None,
+    id_field: IdFieldOpt = None,
+    lang: LangOpt = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+) -> None:
+    """Record today's findings so that `qa check --baseline FILE` reports only new ones.
 
+    Review decisions already in FILE (dismissed findings) are kept.
 
-def gate_reason(results: list, settings: Settings) -> str:
-    ranks = {"info": 0, "warning": 1, "error": 2}
-    if settings.fail_on != "never":
-        need = ranks[settings.fail_on]
-        n = sum(1 for r in results for f in r.findings if f.severity.rank >= need)
-        if n:
-            return f"failed: {n} finding(s) at or above --fail-on {settings.fail_on}"
-    if settings.min_score is not None:
-        low = [r for r in results if r.error is None and r.score < settings.min_score]
-        if low:
-            return f"failed: {len(low)} document(s) scored below --min-score {settings.min_score:g} (lowest {min(r.score for r in low):g}: {low[0].path})"
-    return ""
+    Example: qa baseline corpus/ -o qa-baseline.json
+    """
+    from qa.baseline import BaselineError, build_baseline, load_baseline, write_baseline
+    from qa.engine import make_plan, run_records
+    from qa.readers import read_all
+
+    try:
+        settings = _settings(config, isolated, select=_split(select), ignore=_split(ignore),
+                             severity=_split(severity), text_field=text_field, id_field=id_field, lang=lang)
+        plan = make_plan(settings)
+        decisions = load_baseline([output]).decisions if output.is_file() else {}
+    except (ConfigError, PackError, BaselineError) as exc:
+        raise _fail(str(exc)) from None
+    results = list(run_records(read_all(paths, settings.text_field, settings.id_field), plan))
+    bl = build_baseline(results, decisions)
+    write_baseline(bl, output)
+    errors = [r for r in results if r.error]
+    if not quiet:
+        n = sum(e.count for e in bl.entries.values())
+        typer.echo(f"qa baseline: {n} finding(s) from {len(results) - len(errors)} document(s) recorded in {output}"
+                   + (f"; {len(bl.decisions)} review decision(s) kept" if bl.decisions else "")
+                   + (f"; {len(errors)} unreadable input(s) skipped" if errors else ""), err=True)
+        for r in errors[:10]:
+            typer.echo(f"  unreadable: {r.path}: {r.error}", err=True)
+    raise typer.Exit(2 if errors else 0)
 
 
 @app.command()
@@ -196,6 +281,7 @@ def clean(
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
     encoding: EncodingOpt = None,
     max_bytes: MaxBytesOpt = None,
+    rule_timeout: RuleTimeoutOpt = None,
 ) -> None:
     """Write cleaned copies of the inputs with the safe fixes applied (inputs are never touched).
 
@@ -205,7 +291,7 @@ def clean(
 
     if out is None and not diff:
         raise _fail("give --out DIR for the cleaned copies, or --diff to print a diff")
-    _input_policy(encoding, max_bytes)
+    _input_policy(encoding, max_bytes, rule_timeout)
     try:
         settings = _settings(config, isolated, select=_split(select), ignore=_split(ignore),
                              text_field=text_field, id_field=id_field)
@@ -274,6 +360,29 @@ def show_rule(code: Annotated[str, typer.Argument(help="A rule code, e.g. PUN001
     typer.echo(rule_markdown(r), nl=False)
 
 
+@app.command("train-garble")
+def train_garble(
+    paths: PathsArg,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Model file to write (e.g. my.model).")],
+    vocab_size: Annotated[Optional[int], typer.Option("--vocab-size", help="Pieces in the model (default: 4000, less for a small corpus).")] = None,
+    text_field: TextFieldOpt = None,
+) -> None:
+    """Train the garble-score model (MT104) on your own clean text.
+
+    Example: qa train-garble corpus/ -o garble.model, then set [tool.qa.rules.MT104] model = "garble.model"
+    """
+    from qa.garble import train, word_counts
+    from qa.readers import InputError, read_all
+
+    texts = (r.text for r in read_all(paths, text_field or "text") if not isinstance(r, InputError))
+    counts = word_counts(texts)
+    try:
+        path = train(counts, output, vocab_size)
+    except (ValueError, RuntimeError, OSError) as exc:
+        raise _fail(str(exc)) from None
+    typer.echo(f"qa train-garble: {len(counts)} distinct words -> {path}", err=True)
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"qa {__version__}")
@@ -288,4 +397,6 @@ def main(
 
 
 def run() -> None:  # console-script entry point
-    app()
+    from qa.fsutil import run_interruptible
+
+    run_interruptible(app)  # SIGINT/SIGTERM: no partial files, a hint how to resume

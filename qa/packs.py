@@ -156,7 +156,7 @@ def _build_rule(path: Path, spec: Mapping[str, object]) -> Rule:
         summary=str(spec["summary"]),
         check=check,
         severity=severity,
-        fixable=bool(spec.get("fix")),
+        fixable=bool(spec.get("fix")) or bool(getattr(check, "fixable", False)),
         doc="\n\n".join(p for p in doc_parts if p),
         examples=examples,
         options=dict(spec.get("options") or {}),  # type: ignore[arg-type]

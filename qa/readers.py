@@ -4,6 +4,8 @@
 * ``.md`` / ``.markdown``: one document; ``# Title`` and head lines such as ``Author:``,
   ``Published at:``, ``Original:`` become metadata fields (spans into the original text).
 * ``.jsonl`` / ``.ndjson``: one document per record (``text_field`` / ``id_field``).
+* Compressed JSON Lines (``.gz``, ``.zst``), CSV, Parquet, ``-`` (stdin) and glob patterns:
+  ``qa.corpus_readers`` (streaming, in input order).
 
 Directories are walked recursively in sorted order; hidden files and folders are skipped. Text
 is decoded as UTF-8 with a leading BOM removed and newlines untouched. A file that cannot be read
@@ -40,12 +42,15 @@ Record = Document | InputError
 def iter_files(paths: Iterable[str]) -> Iterator[str]:
     """Expand directories (sorted, recursive, hidden entries skipped); keep files as given.
     A file named twice (directly, via ``./``, a link, or inside a given folder) comes once."""
+    from qa.corpus_readers import expand_globs
     from qa.inputs import unique_files
 
-    yield from unique_files(_iter_files(paths))
+    yield from unique_files(_iter_files(expand_globs(paths)))
 
 
 def _iter_files(paths: Iterable[str]) -> Iterator[str]:
+    from qa.corpus_readers import corpus_kind
+
     for p in paths:
         if os.path.isdir(p):
             for root, dirs, files in os.walk(p):
@@ -53,7 +58,7 @@ def _iter_files(paths: Iterable[str]) -> Iterator[str]:
                 for name in sorted(files):
                     if name.startswith("."):
                         continue
-                    if Path(name).suffix.lower() in KNOWN_SUFFIXES:
+                    if Path(name).suffix.lower() in KNOWN_SUFFIXES or corpus_kind(name):
                         yield os.path.join(root, name)
         else:
             yield p
@@ -73,6 +78,11 @@ def read_path(path: str, text_field: str = "text", id_field: str = "id") -> Iter
     from qa.inputs import display_name, read_text
 
     display = display_name(path)
+    from qa.corpus_readers import compression, corpus_kind, read_corpus
+
+    if corpus_kind(path) and (suffix not in JSONL_SUFFIXES or compression(path)):
+        yield from read_corpus(path, text_field, id_field)  # stdin, .gz/.zst, CSV, Parquet
+        return
     if suffix in JSONL_SUFFIXES:
         yield from _read_jsonl(path, text_field, id_field)
         return
@@ -97,10 +107,9 @@ def make_document(text: str, path: str = "", doc_id: str = "", markdown: bool = 
 
 
 def _read_jsonl(path: str, text_field: str, id_field: str) -> Iterator[Record]:
-    from qa.inputs import binary_reason, display_name, open_input, policy, unpaired_surrogate
+    from qa.inputs import binary_reason, display_name, open_input
 
     shown = display_name(path)
-    limit = policy().max_bytes
     try:
         fh = open_input(path)  # stat first: FIFOs and devices are never opened
         head = fh.peek(8192)[:8192] if hasattr(fh, "peek") else b""
@@ -113,34 +122,50 @@ def _read_jsonl(path: str, text_field: str, id_field: str) -> Iterator[Record]:
         yield InputError(shown, _doc_id(path), why)
         return
     with fh:
-        for lineno, raw in enumerate(fh, start=1):
-            if not raw.strip():
-                continue
-            rec_id = f"{_doc_id(path)}:{lineno}"
-            if limit and len(raw) > limit:
-                yield InputError(shown, rec_id, f"line {lineno}: too large: {len(raw)} bytes, over the --max-bytes limit of {limit}")
-                continue
-            try:
-                obj = json.loads(decode(raw, "utf-8"))
-            except RecursionError:
-                yield InputError(shown, rec_id, f"line {lineno}: JSON nested too deeply")
-                continue
-            except (ValueError, json.JSONDecodeError) as exc:
-                yield InputError(shown, rec_id, f"line {lineno}: {_reason(exc)}")
-                continue
-            if not isinstance(obj, dict) or not isinstance(obj.get(text_field), str):
-                yield InputError(shown, rec_id, f"line {lineno}: no string field {text_field!r}")
-                continue
-            bad_at = unpaired_surrogate(json.dumps(obj, ensure_ascii=False)) if b"\\u" in raw else None
-            if bad_at is not None:
-                yield InputError(shown, rec_id, f"line {lineno}: a string holds an unpaired surrogate escape (not text)")
-                continue
-            if obj.get(id_field) is not None:
-                rec_id = str(obj[id_field])
-            meta = {k: v for k, v in obj.items() if k not in (text_field,) and isinstance(v, (str, int, float, bool))}
-            lang = obj.get("lang") or obj.get("language")
-            yield make_document(obj[text_field], path=shown, doc_id=display_name(rec_id), meta=meta,
-                                lang=str(lang) if isinstance(lang, str) else None)
+        yield from iter_jsonl_lines(fh, path, text_field, id_field)
+
+
+def iter_jsonl_lines(fh, path: str, text_field: str, id_field: str, first_line: int = 1,
+                     end_byte: int | None = None) -> Iterator[Record]:
+    """Records from an open binary JSON Lines stream (``qa.corpus_readers`` reuses this for
+    compressed files, stdin and byte ranges), stopping after ``end_byte`` when given."""
+    from qa.inputs import display_name, policy, unpaired_surrogate
+
+    shown = display_name(path)
+    limit = policy().max_bytes
+    pos = fh.tell() if end_byte is not None else 0
+    for lineno, raw in enumerate(fh, start=first_line):
+        if end_byte is not None:
+            if pos >= end_byte:
+                break
+            pos += len(raw)
+        if not raw.strip():
+            continue
+        rec_id = f"{_doc_id(path)}:{lineno}"
+        if limit and len(raw) > limit:
+            yield InputError(shown, rec_id, f"line {lineno}: too large: {len(raw)} bytes, over the --max-bytes limit of {limit}")
+            continue
+        try:
+            obj = json.loads(decode(raw, "utf-8"))
+        except RecursionError:
+            yield InputError(shown, rec_id, f"line {lineno}: JSON nested too deeply")
+            continue
+        except (ValueError, json.JSONDecodeError) as exc:
+            yield InputError(shown, rec_id, f"line {lineno}: {_reason(exc)}")
+            continue
+        if not isinstance(obj, dict) or not isinstance(obj.get(text_field), str):
+            yield InputError(shown, rec_id, f"line {lineno}: no string field {text_field!r}")
+            continue
+        bad_at = unpaired_surrogate(json.dumps(obj, ensure_ascii=False)) if b"\\u" in raw else None
+        if bad_at is not None:
+            yield InputError(shown, rec_id, f"line {lineno}: a string holds an unpaired surrogate escape (not text)")
+            continue
+        if obj.get(id_field) is not None:
+            rec_id = str(obj[id_field])
+        meta = {k: v for k, v in obj.items() if k not in (text_field,) and isinstance(v, (str, int, float, bool))}
+        lang = obj.get("lang") or obj.get("language")
+        yield make_document(obj[text_field], path=shown, doc_id=display_name(rec_id), meta=meta,
+                            lang=str(lang) if isinstance(lang, str) else None)
 
 
 def _doc_id(path: str) -> str:

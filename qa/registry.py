@@ -7,7 +7,6 @@ sorted by code. Codes must be unique across both sources.
 from __future__ import annotations
 
 import inspect
-import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
@@ -47,7 +46,7 @@ def rule(
             check=fn,
             severity=Severity(severity),
             fixable=fixable,
-            doc=textwrap.dedent(fn.__doc__ or "").strip(),
+            doc=inspect.cleandoc(fn.__doc__ or ""),
             examples=tuple(examples),
             options=dict(options or {}),
             source=source,

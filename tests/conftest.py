@@ -13,6 +13,8 @@ SAMPLES = ROOT / "samples"
 def _isolated_cwd_config(monkeypatch):
     # Tests must not pick up a developer's own qa.toml outside the repo.
     monkeypatch.setenv("QA_TESTING", "1")
+    # Nor read or write a result cache, unless a test asks for one (tests/test_scale.py).
+    monkeypatch.setenv("QA_NO_CACHE", "1")
     yield
 
 

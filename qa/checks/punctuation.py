@@ -58,7 +58,7 @@ def doubled_punctuation(doc: Document, opts: Mapping[str, object]) -> Iterator[H
 # A lower-case word of 2+ letters, a sentence end, then a capitalised word with no space between:
 # "breach.A member", "Parliament.Special". Upper-case before the dot (U.S.A, ASP.NET) and a
 # lower-case letter right after a single capital (".Net") are not matched by construction.
-_GLUED_RE = re.compile(r"(?<![\w.@/\\:-])(?P<prev>[A-Za-z]*[a-z]{2,}[)\"”’]?)(?P<mark>[.!?])(?P<next>[A-Z](?:[a-z]+|(?=[\s,]))\w*)")
+_GLUED_RE = re.compile(r"(?<![\w.@/\\:-])(?P<prev>(?>[A-Za-z]+)(?<=[a-z]{2})[)\"”’]?)(?P<mark>[.!?])(?P<next>[A-Z](?:[a-z]+|(?=[\s,]))\w*)")
 _URLISH_RE = re.compile(r"(?:https?://|www\.|\S@\S)")
 _FILE_EXT = frozenset({"pdf", "doc", "docx", "txt", "html", "htm", "jpg", "jpeg", "png", "gif",
                        "csv", "xls", "xlsx", "zip", "py", "js", "com", "org", "net", "io", "in"})

@@ -46,8 +46,9 @@ def _sha(s: str) -> str:
 
 
 def csp(css: str, script: str | None) -> Markup:
+    # (frame-ancestors is not listed: browsers ignore it in a <meta> policy and log an error)
     parts = ["default-src 'none'", f"style-src {_sha(css)}", "img-src 'none'", "base-uri 'none'",
-             "form-action 'none'", "frame-ancestors 'none'"]
+             "form-action 'none'"]
     parts.insert(1, f"script-src {_sha(script)}" if script else "script-src 'none'")
     # our own constant text and base64 hashes: no user data, safe to place unescaped
     return Markup("; ".join(parts))
@@ -167,7 +168,9 @@ def render_index(rows: list[dict[str, object]]) -> str:
     total = sum(int(r["total"]) for r in rows)  # type: ignore[arg-type]
     errors = sum(1 for r in rows if r["error"])
     return _template("index.html.j2").render(csp=csp(css, script), css=Markup(css), script=Markup(script),
-                                            rows=rows, total=total, errors=errors, categories=CATEGORIES)
+                                            rows=rows, total=total, errors=errors,
+                                            # only the categories that occur, so the table fits a screen
+                                            categories=[c for c in CATEGORIES if any(c in r["cats"] for r in rows)])
 
 
 def render_rule(rule: Rule) -> str:
@@ -180,8 +183,8 @@ def render_rule(rule: Rule) -> str:
 def render_rules_index(rules: Sequence[Rule]) -> str:
     css = _asset("base.css")
     items = "".join(
-        f'<tr><td><a href="{r.code}.html">{r.code}</a></td><td>{Markup.escape(r.name)}</td>'
-        f"<td>{r.category}</td><td>{r.severity}</td><td>{Markup.escape(r.summary)}</td></tr>"
+        f'<tr><td><a href="{Markup.escape(r.code)}.html">{Markup.escape(r.code)}</a></td><td>{Markup.escape(r.name)}</td>'
+        f"<td>{Markup.escape(r.category)}</td><td>{Markup.escape(str(r.severity))}</td><td>{Markup.escape(r.summary)}</td></tr>"
         for r in rules
     )
     body = Markup("<table><thead><tr><th>code</th><th>name</th><th>category</th><th>severity</th>"

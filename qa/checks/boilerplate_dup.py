@@ -1,0 +1,172 @@
+"""DUP0xx: corpus-level repetition. A line that recurs in many documents of a batch is template
+text (a site's footer, a newsletter box, a standard disclaimer) even when no phrase list knows it.
+
+This follows CCNet's line deduplication: each line is normalised (lower case, digits folded to
+``0``, punctuation and white space collapsed) and hashed; ``collect`` runs per document (in worker
+processes too) and returns only the source key and ``(hash, start, end)`` triples; ``finalize``
+counts, per source, in how many documents each hash occurs and returns each document's hits.
+Output depends only on the input order, never on scheduling.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from urllib.parse import urlsplit
+
+from qa.document import Document
+from qa.model import Applicability, Edit, Fix, Hit, bad, good
+from qa.registry import rule
+
+_DIGIT_RE = re.compile(r"\d")
+_PUNCT_RE = re.compile(r"[\W_]+")
+
+
+def normalise_line(text: str) -> str:
+    """CCNet-style normal form: lower case, digits -> 0, punctuation and spaces collapsed."""
+    return _PUNCT_RE.sub(" ", _DIGIT_RE.sub("0", text.lower())).strip()
+
+
+def line_hash(norm: str) -> int:
+    return int.from_bytes(hashlib.blake2b(norm.encode("utf-8"), digest_size=8).digest(), "big")
+
+
+def source_key(doc: Document, field: str = "") -> str:
+    """The group a document's template belongs to: a metadata field (``source``, ``site``,
+    ``domain``, or the host of ``url``), else the folder the file is in."""
+    meta = doc.meta
+    for key in ([field] if field else []) + ["source", "site", "domain"]:
+        v = meta.get(key)
+        if isinstance(v, str) and v:
+            return v.lower()
+    url = meta.get("url")
+    if isinstance(url, str) and "://" in url:
+        host = urlsplit(url).hostname or ""
+        return host.removeprefix("www.")
+    return os.path.dirname(doc.path) if doc.path else ""
+
+
+def collect_lines(doc: Document, opts: Mapping[str, object]) -> tuple[str, list[tuple[int, int, int]]]:
+    min_chars = int(opts.get("min_chars", 12))  # type: ignore[arg-type]
+    text = doc.text
+    seen: set[int] = set()
+    out: list[tuple[int, int, int]] = []
+    for a, b in doc.lines:
+        raw = text[a:b]
+        norm = normalise_line(raw)
+        if len(norm) < min_chars:
+            continue
+        h = line_hash(norm)
+        lead = len(raw) - len(raw.lstrip())
+        out.append((h, a + lead, a + len(raw.rstrip())))
+        seen.add(h)
+    return source_key(doc, str(opts.get("source_field", ""))), out
+
+
+def finalize_lines(collected: list[object], opts: Mapping[str, object]) -> list[list[Hit]]:
+    min_docs = int(opts.get("min_docs", 3))  # type: ignore[arg-type]
+    min_share = float(opts.get("min_share", 0.1))  # type: ignore[arg-type]
+    per_source_docs: Counter[str] = Counter()
+    counts: Counter[tuple[str, int]] = Counter()
+    for src, lines in collected:  # type: ignore[misc]
+        per_source_docs[src] += 1
+        for h in {h for h, _a, _b in lines}:
+            counts[(src, h)] += 1
+    out: list[list[Hit]] = []
+    for src, lines in collected:  # type: ignore[misc]
+        n_src = per_source_docs[src]
+        hits: list[Hit] = []
+        for h, a, b in lines:
+            c = counts[(src, h)]
+            if c >= min_docs and c >= min_share * n_src:
+                hits.append(Hit(a, b, f"Line repeated in {c} of {n_src} documents of this source "
+                                      "(site template)",
+                                fix=Fix((Edit(a, b, ""),), Applicability.UNSAFE, "Delete the repeated line"),
+                                confidence=min(1.0, 0.6 + 0.1 * c)))
+        out.append(hits)
+    return out
+
+
+_SPACE_RE = re.compile(r"\s+")
+
+
+def repeated_in_document(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
+    """Copies of a prose line printed twice in one document (a teaser or a caption copy).
+
+    The copy outside the article body is the furniture; when every copy is inside the body, the
+    later copies of a long paragraph (``min_words_in_document`` words or more) are flagged.
+    Copies are compared after case and space folding only (numbers must match).
+    """
+    from qa.checks.boilerplate_layout import layout
+
+    min_words = int(opts.get("min_words_in_document", 15))  # type: ignore[arg-type]
+    lay = layout(doc)
+    groups: dict[str, list[int]] = {}
+    for ln in lay.lines:
+        if ln.prose and ln.words >= 8:
+            groups.setdefault(_SPACE_RE.sub(" ", ln.text.lower()), []).append(ln.index)
+    flagged: list[int] = []
+    for idx in groups.values():
+        if len(idx) < 2:
+            continue
+        outside = [i for i in idx if not lay.in_body(i)]
+        if outside and len(outside) < len(idx):
+            flagged.extend(outside)
+        elif not outside and lay.lines[idx[0]].words >= min_words:
+            flagged.extend(idx[1:])
+    for i in sorted(flagged):
+        ln = lay.lines[i]
+        a, b = ln.ext
+        yield Hit(ln.start, ln.end, "Line printed twice in this document (a teaser or caption copy)",
+                  fix=Fix((Edit(a, b, ""),), Applicability.SAFE, "Delete the copy"), confidence=0.8)
+
+
+_BODY = ("The council approved the new budget on Tuesday after a long debate about the cost of schools.\n"
+         "Members said the plan would raise spending on roads by a fifth over three years.\n")
+
+
+@rule(
+    code="DUP001",
+    name="repeated-template-line",
+    category="boilerplate",
+    summary="A line repeated across many documents of the batch, or a prose line printed twice",
+    severity="info",
+    fixable=True,
+    options={"min_docs": 3, "min_share": 0.1, "min_chars": 12, "source_field": "",
+             "min_words_in_document": 15},
+    collect=collect_lines,
+    finalize=finalize_lines,
+    examples=(
+        bad(_BODY + "[[The council approved the new budget on Tuesday after a long debate about the cost of schools.]]\n",
+            fixed=_BODY),
+        good(_BODY + "The council approved it.\nThe council approved it.\n"),
+    ),
+)
+def repeated_template_line(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
+    """Across a batch: a line that occurs in at least `min_docs` documents (default 3) of the
+    same source and in at least `min_share` of that source's documents (default 10%). A source
+    is the document's `source`, `site` or `domain` field, the host of its `url`, or else its
+    folder. Lines are compared after CCNet-style normalisation (case, digits, punctuation), so
+    `© 2019 Example` and `© 2020 Example` count as one line; normalised lines shorter than
+    `min_chars` are ignored.
+
+    Within one document: a prose line printed twice (a teaser or a caption copy): the copy
+    outside the article body, or, when all copies are in the body, the later copies of a
+    paragraph of at least `min_words_in_document` words (default 15).
+
+    ## Why it matters
+    Text repeated across a site's pages is its template: navigation, footers, newsletter boxes,
+    standard disclaimers. Left in, it is duplicated training data and skews every statistic.
+
+    ## Options
+    `min_docs`, `min_share`, `min_chars`, `source_field` (a metadata field to group by),
+    `min_words_in_document`.
+
+    ## How to fix
+    Delete the later copy within a document (safe: the first copy stays). A line repeated across
+    documents is deleted only with `--unsafe-fixes` (it can be a legitimate standard sentence).
+    """
+    return repeated_in_document(doc, opts)

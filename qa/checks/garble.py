@@ -1,0 +1,119 @@
+"""MT104: sentences whose words look nothing like English words (garble score outliers)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+
+from qa import garble
+from qa.document import Document
+from qa.model import Hit, bad, good
+from qa.registry import rule
+
+_LINE_RE = re.compile(r"[^\r\n]+")
+
+
+@rule(
+    code="MT104",
+    name="garbled-sentence",
+    category="mistranslation",
+    summary="A sentence whose words are far less word-like than English (mojibake, character noise)",
+    severity="warning",
+    options={"model": "", "threshold": 4.0, "min_words": 6},
+    examples=(
+        bad("The report was published on Monday. [[Ã©tÃ© trÃ¨s difficile pour les Ã©lÃ¨ves et les "
+            "professeurs.]] The minister declined to comment."),
+        bad("The report was published on Monday. [[Xkq zvbrt pplmn qwwr tkkf bzzt vvrk.]]"),
+        good("Maxim Reshetnikov and Radiy Khabirov visited the Toratau Geopark in Bashkortostan."),
+        good("This is helicodiceros muscivorus, also known as dead horse arum."),
+        good("Contact Dear Abby at www.DearAbby.com or P.O. Box 69440, Los Angeles, CA 90069."),
+        good("Lunch: quinoa, veggie, and feta salad"),
+        good("V = w₁ ⋅ LogicScore + w₂ ⋅ Novelty∞ + w₃ ⋅ log(Impact) + w₄ ⋅ ΔRepro"),
+    ),
+)
+def garbled_sentence(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
+    """
+    A sentence whose garble score is above `threshold`: its words (names, acronyms, numbers and
+    web addresses left out) cost far more characters' worth of probability under a SentencePiece
+    model of English words than ordinary prose does.
+
+    ## How it is measured
+    The shipped model (`qa/data/garble_en.model`) is a SentencePiece unigram model trained on the
+    50,000 most frequent English words of the `wordfreq` package. A word's cost is the negative
+    log-probability of its best segmentation into pieces; the sentence score is the summed cost
+    per character (nats). On human news (lines of 6+ scored words) the 99th percentile is 3.1
+    and the maximum 3.5; machine-translated segments peak at 3.9; mojibake (`Ã©tÃ©`) scores about
+    4.7 and random letters about 6.9, so the default threshold of 4.0 flags only clear outliers. Word salad made of real words is out of reach of this score.
+
+    ## Options
+    `model`: path to your own model, made with `qa train-garble CORPUS... -o MODEL` (empty: the
+    shipped one). `threshold`: the score above which a sentence is flagged. `min_words` (6): lines
+    with fewer scored words are skipped, because a few rare words ("quinoa, veggie, and feta
+    salad") make a short line score like noise.
+
+    ## How to fix
+    Re-decode the text (mojibake), or retranslate or delete the garbled sentence.
+    """
+    model = str(opts.get("model") or "") or None
+    threshold = float(opts.get("threshold", 4.0))  # type: ignore[arg-type]
+    min_words = int(opts.get("min_words", 6))  # type: ignore[arg-type]
+    text = doc.text
+    for sa, sb in doc.sentences:
+        # a sentence that spans lines (a scraped menu, a list) is scored line by line
+        for m in _LINE_RE.finditer(text, sa, sb):
+            a, b = m.span()
+            sc = garble.score_text(text[a:b], model)
+            if sc is None or sc.n_words < min_words or sc.score < threshold:
+                continue
+            yield Hit(
+                a,
+                b,
+                f"Garbled sentence: garble score {sc.score:.2f} (threshold {threshold:g}); least word-like: "
+                + ", ".join(f"'{w}'" for w in sc.worst),
+                confidence=round(min(1.0, 0.5 + (sc.score - threshold) / 4), 3),
+            )
+
+
+# a word or a phrase of up to four words, then at least three more copies of it on the same line
+_LOOP_RE = re.compile(r"\b(?P<unit>\w\w+(?:[ \t]+\w+){0,3}?)(?:[ \t,;、]+(?P=unit)\b){3,}", re.I)
+
+
+@rule(
+    code="MT105",
+    name="repetition-loop",
+    category="mistranslation",
+    summary="A word or phrase repeated four or more times in a row (a machine-translation loop)",
+    severity="warning",
+    options={"min_repeats": 4},
+    examples=(
+        bad("The prime minister visited the University of [[Bern, Bern, Bern, Bern, Bern]]."),
+        bad("He said [[the deal is off the deal is off the deal is off the deal is off]] again."),
+        good("Prioritize, prioritize, prioritize: that was her advice."),
+        good("The vote was 4, 4, 3 and 2 in the four rounds."),
+    ),
+)
+def repetition_loop(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
+    """
+    The same word or short phrase four or more times in a row: "University of Bern, Bern,
+    Bern, Bern, Bern".
+
+    ## Why it matters
+    Neural machine translation sometimes falls into a loop and emits the same token until the
+    length limit. People repeat a word for emphasis two or three times ("prioritize, prioritize,
+    prioritize"), rarely four.
+
+    ## How to fix
+    Delete the copies and check the sentence against the source: the loop usually replaced the
+    rest of the translation.
+    """
+    need = int(opts.get("min_repeats", 4))  # type: ignore[arg-type]
+    text = doc.text
+    for m in _LOOP_RE.finditer(text):
+        unit = m.group("unit")
+        if unit.isdigit():
+            continue
+        n = len(re.findall(r"\b" + re.escape(unit) + r"\b", m.group(0), re.I))
+        if n < need:
+            continue
+        yield Hit(m.start(), m.end(), f"'{unit}' repeated {n} times in a row: a translation loop?",
+                  suggestion=unit, confidence=0.9)

@@ -1,0 +1,221 @@
+"""META11x: leftover markup and placeholders: the scraper's HTML, entities, Markdown debris,
+template placeholders and stray indentation lines."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator, Mapping
+
+from qa.document import Document
+from qa.model import Applicability, Edit, Fix, Hit, bad, good
+from qa.registry import rule
+
+_TAG_RE = re.compile(
+    r"</?(?:a|abbr|b|br|div|span|p|i|em|strong|img|ul|ol|li|table|tr|td|th|tbody|thead|h[1-6]|"
+    r"script|style|iframe|figure|figcaption|section|article|header|footer|nav|aside|small|sup|sub|"
+    r"u|blockquote|pre|code|font|center|noscript|meta|link|source|video|picture|svg|path|button|"
+    r"input|form|label|hr)\b(?:\s+[\w:-]+(?:\s*=\s*(?:\"[^\"<>]*\"|'[^'<>]*'|[^\s<>\"']+))?)*\s*/?>",
+    re.IGNORECASE,
+)
+
+
+@rule(
+    code="META110",
+    name="leftover-html-tag",
+    category="metadata",
+    summary="An HTML tag left in the extracted text",
+    severity="warning",
+    fixable=True,
+    examples=(
+        bad("The vote passed.[[<br/>]]The council met.", fixed="The vote passed. The council met."),
+        bad("It was [[<strong>]]very[[</strong>]] close.", fixed="It was very close."),
+        good("The ratio was a < b and c > d in every test."),
+    ),
+)
+def leftover_html_tag(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
+    """An HTML element tag (`<br>`, `<p class="x">`, `</strong>`) in text that should be plain.
+    Only known HTML element names count, so comparisons such as `a < b` stay clean.
+
+    ## Why it matters
+    The extraction did not finish its job; tags break tokenisation and show up in outputs.
+
+    ## How to fix
+    Delete the tag (a line-break tag `<br>`, `<p>` or `</p>` between words becomes a space). Safe:
+    the tag is markup, not text.
+    """
+    text = doc.text
+    for m in _TAG_RE.finditer(text):
+        a, b = m.span()
+        name = re.match(r"</?(\w+)", m.group(0)).group(1).lower()  # type: ignore[union-attr]
+        repl = ""
+        if name in ("br", "p", "div", "li", "hr") and a > 0 and b < len(text) and not text[a - 1].isspace() and not text[b].isspace():
+            repl = " "
+        yield Hit(a, b, f"Leftover HTML tag {m.group(0)[:40]}",
+                  fix=Fix((Edit(a, b, repl),), Applicability.SAFE, "Delete the tag"), confidence=0.9)
+
+
+_ENTITY_RE = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});")
+
+
+@rule(
+    code="META111",
+    name="html-entity",
+    category="metadata",
+    summary="An HTML entity such as &amp; or &nbsp; left undecoded",
+    severity="warning",
+    fixable=True,
+    examples=(
+        bad("Johnson [[&amp;]] Johnson rose[[&nbsp;]]3%.", fixed="Johnson & Johnson rose 3%."),
+        bad("He said [[&#8220;]]no[[&#8221;]].", fixed="He said “no”."),
+        good("Johnson & Johnson rose 3%; AT&T fell."),
+    ),
+)
+def html_entity(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
+    """A character reference (`&amp;`, `&nbsp;`, `&#8220;`, `&#x2019;`) that the extraction left
+    undecoded. Only references that HTML defines are flagged.
+
+    ## How to fix
+    Replace it with the character it stands for (`&nbsp;` becomes an ordinary space). Safe.
+    """
+    text = doc.text
+    for m in _ENTITY_RE.finditer(text):
+        ent = m.group(0)
+        dec = html.unescape(ent)
+        if dec == ent:
+            continue  # not a known entity
+        if dec in ("\u00a0", "\u2009", "\u202f"):
+            dec = " "
+        yield Hit(m.start(), m.end(), f"Undecoded HTML entity {ent}", suggestion=dec,
+                  fix=Fix((Edit(m.start(), m.end(), dec),), Applicability.SAFE, "Decode the entity"))
+
+
+_PLACEHOLDER_RE = re.compile(
+    r"(?:^|(?<=[\s:(\[]))(?:null|undefined|NaN|None|\[object Object\]|\{\{\s*[\w.]+\s*\}\}|%[A-Z_]{3,}%|"
+    r"\${[\w.]+}|(?i:lorem ipsum)(?: dolor sit amet)?[\w ,.]*)(?=$|[\s.,;)\]])",
+)
+
+
+@rule(
+    code="META112",
+    name="template-placeholder",
+    category="metadata",
+    summary="A template placeholder (null, undefined, NaN, {{name}}, Lorem ipsum) in the text",
+    severity="warning",
+    examples=(
+        bad("Posted by [[undefined]] on Monday.\nThe council met."),
+        bad("[[Lorem ipsum dolor sit amet]]\nThe council met."),
+        bad("Price: [[NaN]]\n"),
+        good("The value is undefined in law, the judge said, and null and void."),
+        good("The function returns None when the list is empty."),
+    ),
+)
+def template_placeholder(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
+    """A value the page template never filled in: `undefined`, `null`, `NaN`, `None`,
+    `[object Object]`, `{{author}}`, `${name}`, `%TITLE%`, or Lorem ipsum filler, standing alone
+    in a short line or as the value after a label (`Posted by undefined`).
+
+    ## Why it matters
+    It marks a field whose real value is missing; downstream it reads as a word.
+
+    ## What it does not flag
+    The words in ordinary sentences (`null and void`, `undefined in law`): in prose, only
+    template syntax (`{{x}}`, `${x}`, `[object Object]`) and Lorem ipsum count.
+
+    ## How to fix
+    Fill in the value or delete the fragment; no automatic fix (the right repair depends on the
+    sentence).
+    """
+    text = doc.text
+    for a, b in doc.lines:
+        line = text[a:b]
+        if not line.strip():
+            continue
+        words = len(line.split())
+        for m in _PLACEHOLDER_RE.finditer(line):
+            tok = m.group(0)
+            templ = tok.startswith(("{{", "${", "%", "[object")) or tok.lower().startswith("lorem ipsum")
+            if not templ:
+                before = line[: m.start()].rstrip()
+                after = line[m.end():].strip(" .,;")
+                # alone on a short line, or the value after a label ("Price: NaN", "Posted by null")
+                label_value = before.endswith((":", " by", "By")) and len(after.split()) <= 3
+                if not (words <= 3 or label_value):
+                    continue
+                if tok == "None" and words > 1 and not label_value:
+                    continue
+            yield Hit(a + m.start(), a + m.end(), f"Template placeholder '{tok[:40]}' in the text")
+
+
+_MD_RE = re.compile(
+    r"!\[[^\]\n]*\]\([^)\n]*\)"  # image embed
+    r"|\[\s*\]\([^)\n]*\)"  # link without text
+    r"|(?<![*\w])\*{4,}(?![*\w])|(?<![_\w])_{4,}(?![_\w])"  # empty emphasis
+    r"|^[ \t]*(?:#{1,6}|>|[-*+])[ \t]*$",  # empty heading, quote or bullet marker (one line)
+    re.MULTILINE,
+)
+
+
+@rule(
+    code="META113",
+    name="markdown-artefact",
+    category="metadata",
+    summary="Markdown debris: image embeds, links without text, empty emphasis or markers",
+    severity="info",
+    fixable=True,
+    examples=(
+        bad("The council met.\n[[![chart](https://example.com/a.png)]]\nIt voted.", fixed="The council met.\n\nIt voted."),
+        bad("See [[[](https://example.com)]] the vote.", fixed="See  the vote."),
+        good("The council met. See [the minutes](https://example.com/m) for details."),
+    ),
+)
+def markdown_artefact(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
+    """Markdown that carries no text: image embeds `![alt](url)`, links without text
+    `[](url)`, empty emphasis `****`, a heading, quote or bullet marker alone on a line.
+    Metadata fields in the head (`Author: ****`) are left to META001.
+
+    ## How to fix
+    Delete it. Safe: it has no words of the article.
+    """
+    text = doc.text
+    head_fields = [vs for _ks, vs in doc.fields.values()]
+    for m in _MD_RE.finditer(text):
+        a, b = m.span()
+        if any(va <= a <= vb for va, vb in head_fields):
+            continue
+        if text[a:b].strip() == "" or b <= a:
+            continue
+        if text[a:b].strip() in ("-", "*", "+", ">", "#") :
+            a = a + (len(text[a:b]) - len(text[a:b].lstrip()))
+            b = a + 1 if text[a] != "#" else a + len(text[a:b].rstrip())
+        yield Hit(a, b, f"Markdown debris '{text[a:b][:40]}'",
+                  fix=Fix((Edit(a, b, ""),), Applicability.SAFE, "Delete the Markdown debris"), confidence=0.85)
+
+
+_INDENT_LINE_RE = re.compile(r"^[ \t\u00a0]{2,}(?=\r?\n|\r|$)", re.MULTILINE)
+
+
+@rule(
+    code="META114",
+    name="stray-indentation-line",
+    category="metadata",
+    summary="A line of only spaces or tabs (indentation left by the page's HTML)",
+    severity="info",
+    fixable=True,
+    examples=(
+        bad("The council met.\n[[      ]]\nIt voted.", fixed="The council met.\n\nIt voted."),
+        good("The council met.\n\nIt voted."),
+    ),
+)
+def stray_indentation_line(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
+    """A line holding nothing but two or more spaces, tabs or no-break spaces: indentation of
+    the page's HTML source that survived extraction.
+
+    ## How to fix
+    Empty the line (keep it as a blank line). Safe.
+    """
+    for m in _INDENT_LINE_RE.finditer(doc.text):
+        if m.end() == m.start():
+            continue
+        yield Hit(m.start(), m.end(), "Line of only white space (stray indentation)",
+                  fix=Fix((Edit(m.start(), m.end(), ""),), Applicability.SAFE, "Empty the line"))

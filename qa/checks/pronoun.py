@@ -1,0 +1,354 @@
+"""PRN: personal pronouns (he/him/his/she/her) that refer to an organisation.
+
+Machine translation from languages whose pronouns carry grammatical gender (Spanish *él*, German
+*er*, French *il*) or none at all (Chinese *他/它* sound alike) often turns "it" for a company into
+"he". The check finds the pronoun's plausible antecedents in a small window before it and flags the
+pronoun only when that window holds an organisation and no possible person.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+from qa import lexicons
+from qa.document import Document
+from qa.model import Hit, bad, good
+from qa.registry import rule
+
+_PRONOUN_RE = re.compile(r"\b(he|him|his|she|her|He|Him|His|She|Her|HE|HIS|SHE|HER)\b")
+_TOKEN_RE = re.compile(r"[A-Za-z][A-Za-z0-9&]*(?:['’\-][A-Za-z0-9&]+)*")
+_OPEN_QUOTES = "“‘\"'«("
+_CONNECTORS = frozenset({"of", "for", "de", "du", "del"})
+# agent nouns: "politician", "congressman", "chairwoman" (-ist words are listed: "resist" is a verb)
+_PERSON_SUFFIXES = ("ian", "man", "woman")
+_IT_WORDS = frozenset({"it", "its", "itself"})
+_PERSON_PRONOUNS = frozenset({"he", "him", "his", "she", "her", "hers", "himself", "herself"})
+# words after 'her' that show it is an object pronoun ("told her to"), not a possessive
+_AFTER_OBJECT = frozenset(
+    """to and or that the a an in on of for with as at by from into about than but so if when
+    while because until after before since over under again too also not""".split()
+)
+# "owned by Facebook", "a unit of Alphabet": the noun before is an organisation
+_OWNED_RE = re.compile(r"\b(?:owned|run|operated|controlled|acquired|bought|backed)\s+by\b|\b(?:subsidiary|unit|arm|division)\s+of\b")
+
+_FULL_NAME_RE = re.compile(r"\b([A-Z][a-z]+)\s+([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b")
+_LOWER_WORD_RE = re.compile(r"\b[a-z]+\b")
+_MAX_LOOKBACK = 2000
+_SAID_AFTER_RE = re.compile(r"\s+(?:said|says|added|told|asked|wrote|explained|argued|noted)\b")
+_QUOTE_BEFORE_RE = re.compile(r"[”\"’'],?\s*$")
+
+PERSON, ORG, UNKNOWN, IT, PLACE = "person", "org", "unknown", "it", "place"
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    kind: str
+    start: int
+    end: int
+    name: str
+
+
+@lru_cache(maxsize=1)
+def _lex() -> dict[str, frozenset[str]]:
+    return {
+        "orgs": lexicons.load("organisations"),
+        "suffixes": lexicons.load("org_suffixes"),
+        "org_nouns": lexicons.load("org_nouns", lower=True),
+        "person_nouns": lexicons.load("person_nouns", lower=True),
+        "titles": lexicons.load("person_titles"),
+        "first": lexicons.load("first_names"),
+        "places": lexicons.load("places"),
+    }
+
+
+def _strip_possessive(tok: str) -> str:
+    for suf in ("'s", "’s"):
+        if tok.endswith(suf):
+            return tok[: -len(suf)]
+    return tok.rstrip("'’")
+
+
+def _mentions(text: str, a: int, b: int, sentence_starts: frozenset[int], names: tuple[frozenset[str], frozenset[str], frozenset[str]]) -> list[Mention]:
+    """Typed mentions in ``text[a:b]`` in order of position."""
+    lex = _lex()
+    toks = [(m.start(), m.end(), m.group(0)) for m in _TOKEN_RE.finditer(text, a, b)]
+    out: list[Mention] = []
+    i = 0
+    n = len(toks)
+    while i < n:
+        s, e, tok = toks[i]
+        low = tok.lower()
+        if tok[0].isupper() and low not in _PERSON_PRONOUNS and low not in _IT_WORDS:
+            # a run of capitalised words, allowing 'of'/'for' inside ("Ministry of Communications")
+            j = i + 1
+            while j < n:
+                t = toks[j][2]
+                if t[0].isupper() and toks[j][0] - toks[j - 1][1] <= 2:
+                    j += 1
+                elif t in _CONNECTORS and j + 1 < n and toks[j + 1][2][0].isupper():
+                    j += 2
+                else:
+                    break
+            group = [_strip_possessive(t[2]) for t in toks[i:j]]
+            caps = [g for g in group if g[:1].isupper()]
+            kind = _classify(group, caps, s in sentence_starts or _after_open_quote(text, s, sentence_starts), names, lex)
+            if kind is not None:
+                out.append(Mention(kind, s, toks[j - 1][1], " ".join(group)))
+            i = j
+            continue
+        if low in _PERSON_PRONOUNS:
+            out.append(Mention(PERSON, s, e, tok))
+        elif low in _IT_WORDS:
+            out.append(Mention(IT, s, e, tok))
+        elif low in lex["person_nouns"] or (len(low) > 5 and low.endswith(_PERSON_SUFFIXES)):
+            out.append(Mention(PERSON, s, e, tok))
+        elif low in lex["org_nouns"]:
+            out.append(Mention(ORG, s, e, _org_phrase(text, toks, i)))
+        i += 1
+    return out
+
+
+def _after_open_quote(text: str, s: int, starts: frozenset[int]) -> bool:
+    k = s
+    while k > 0 and text[k - 1] in _OPEN_QUOTES:
+        k -= 1
+    return k != s and k in starts
+
+
+def _org_phrase(text: str, toks: list[tuple[int, int, str]], i: int) -> str:
+    """'the entity owned by Facebook' for an org noun, else 'the company'."""
+    s, e, tok = toks[i]
+    det = ""
+    if i > 0 and toks[i - 1][2].lower() in ("the", "this", "that", "a", "an", "its", "our"):
+        det = toks[i - 1][2].lower() + " "
+    m = _OWNED_RE.match(text, e + 1) if e < len(text) else None
+    if m and i + 3 < len(toks):
+        k = i + 1
+        while k < len(toks) and toks[k][1] <= m.end():
+            k += 1
+        if k < len(toks) and toks[k][2][:1].isupper():
+            return f"{det}{tok} {text[e + 1:m.end()]} {toks[k][2]}"
+    return det + tok
+
+
+def _classify(group: list[str], caps: list[str], initial: bool, names: tuple[frozenset[str], frozenset[str], frozenset[str]],
+              lex: dict[str, frozenset[str]]) -> str | None:
+    org_names, speakers, lowers = names
+    first = group[0]
+    # person evidence inside the run wins: "Ousted WeWork CEO Adam Neumann", "Prime Minister X"
+    for k, g in enumerate(caps):
+        if (g in lex["titles"] or g.lower() in lex["person_nouns"]) and (k + 1 < len(caps) or k > 0):
+            return PERSON
+        if g in lex["first"] and k + 1 < len(caps) and caps[k + 1] not in lex["suffixes"] \
+                and caps[k + 1] not in lex["orgs"] and lexicons.zipf(caps[k + 1].lower()) < 4.0:
+            return PERSON
+    if any(g in speakers for g in caps):
+        return PERSON
+    if any(g in lex["orgs"] or g in org_names for g in caps) or caps[-1] in lex["suffixes"] or first in lex["suffixes"]:
+        return ORG
+    if len(caps) == 1 and first.lower() in lex["org_nouns"]:
+        return ORG  # "the Government"
+    if len(caps) == 1 and first.lower() in lex["person_nouns"]:
+        return PERSON  # "the CEO", "the President"
+    if all(g in lex["places"] for g in caps):
+        return PLACE
+    if len(caps) == 1:
+        if first in lex["titles"] or first.isupper() and len(first) <= 5:
+            return None  # a bare title or an acronym
+        if first in lex["first"] and (not initial or lexicons.zipf(first.lower()) < 3.5):
+            return PERSON
+        common = lexicons.zipf(first.lower())
+        if common >= 4.4 or (common >= 3.0 and first.lower() in lowers):
+            return None  # a common word in capitals ("the Internet", "Sources said")
+        return UNKNOWN
+    if initial and lexicons.zipf(caps[0].lower()) >= 4.0 and caps[0] not in lex["first"]:
+        # "Sources Close", "Government WhatsApp": the first word may be an ordinary capitalised word
+        rest = caps[1:]
+        if all(g in lex["places"] for g in rest):
+            return PLACE
+    return UNKNOWN
+
+
+_ITS_EVIDENCE_RE = re.compile(r"\b([A-Z][A-Za-z0-9&]+)(?:\s+(?!and\b|or\b|with\b)[a-z]+){1,3}\s+its\b")
+_SPEAKER_RE = re.compile(
+    r"\b([A-Z][A-Za-z\-]+)\s+(?:said|says|told|added|argued|explained|noted|recalled|wrote|insisted|claimed|stated|announced|declared|believed|thought|wanted|resigned)\b"
+    r"|\b(?:said|says|told|added|according to)\s+([A-Z][A-Za-z\-]+)\b(?!\s+[a-z]+(?:\s+[a-z]+)?\s+its\b)"
+)
+_OWNED_NAME_RE = re.compile(
+    r"\b([A-Z][A-Za-z0-9&]+),?\s+(?:which is\s+|that is\s+)?(?:owned|run|operated|controlled|backed)\s+by\b"
+)
+
+
+def _document_names(doc: Document) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """Names the document itself treats as organisations ('X has expressed its', 'X, owned by')
+    and as speakers ('X said', 'said X'). A name with both kinds of evidence is in neither."""
+    lex = _lex()
+    names: set[str] = set()
+    speakers: set[str] = set()
+    for m in _SPEAKER_RE.finditer(doc.text):
+        name = m.group(1) or m.group(2)
+        if name in lex["orgs"] or name in lex["places"] or name in lex["suffixes"]:
+            continue
+        if name.lower() in lex["org_nouns"] or lexicons.zipf(name.lower()) >= 4.5:
+            continue
+        speakers.add(name)
+    for m in _FULL_NAME_RE.finditer(doc.text):
+        if m.group(1) in lex["first"] and m.group(2) not in lex["orgs"] and m.group(2) not in lex["suffixes"] \
+                and m.group(2) not in lex["places"] and lexicons.zipf(m.group(2).lower()) < 4.0:
+            speakers.add(m.group(2))
+    for rx in (_ITS_EVIDENCE_RE, _OWNED_NAME_RE):
+        for m in rx.finditer(doc.text):
+            name = m.group(1)
+            if name in lex["first"] or name in lex["titles"] or name in lex["places"]:
+                continue
+            if lexicons.zipf(name.lower()) >= 4.5:
+                continue  # "It", "This", "Government" ...
+            names.add(name)
+    lowers = frozenset(m.group(0) for m in _LOWER_WORD_RE.finditer(doc.text))
+    return frozenset(names - speakers), frozenset(speakers - names), lowers
+
+
+def _suggest(text: str, start: int, end: int) -> str:
+    word = text[start:end]
+    low = word.lower()
+    if low in ("his",):
+        rep = "its"
+    elif low in ("he", "she", "him"):
+        rep = "it"
+    else:  # her: possessive before a noun, object otherwise
+        m = _TOKEN_RE.match(text, end + 1) if end + 1 < len(text) and text[end] == " " else None
+        rep = "its" if m and m.group(0)[0].islower() and m.group(0) not in _AFTER_OBJECT else "it"
+    return rep.capitalize() if word[0].isupper() else rep
+
+
+def _antecedent(mentions: list[Mention], sent_bounds: list[tuple[int, int]]) -> Mention | None:
+    """The subject-most organisation of the nearest sentence that mentions one."""
+    for a, b in reversed(sent_bounds):
+        orgs = [m for m in mentions if m.kind == ORG and a <= m.start < b]
+        if orgs:
+            return orgs[0]
+    return None
+
+
+@rule(
+    code="PRN001",
+    name="personal-pronoun-for-organisation",
+    category="pronoun",
+    summary="'he', 'his', 'she' or 'her' refers to a company, platform, ministry or other organisation",
+    severity="warning",
+    options={"window_sentences": 2},
+    examples=(
+        bad("WhatsApp has been asked to explain its position, but it has not received approval due to [[his]] inability to comply."),
+        bad("The entity owned by Facebook has expressed its inability to do so. But [[he]] has tried to limit forwarding."),
+        good("Sources said their top executives, Will Cathcart and Nick Clegg, did not inform the authorities. He later apologised."),
+        good("Moitra has sought to be impleaded in the case against the government. She said the ministry had failed."),
+        good("The company hired Maria Lopez in May. She said its plans were ambitious."),
+        good("Apple said its sales rose. Tim Cook, its chief executive, said he was pleased."),
+    ),
+)
+def personal_pronoun_for_organisation(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
+    """
+    A personal pronoun (`he`, `him`, `his`, `she`, `her`) whose nearest plausible antecedent is an
+    organisation: "WhatsApp has been asked to explain its position ... due to **his** inability".
+
+    ## Why it matters
+    Languages with gendered pronouns (Spanish, French, German, Italian, Portuguese) call a company
+    "he" or "she", and Chinese 他/它 are easily confused; machine translation carries that into
+    English, where an organisation is "it". Readers look for a person who is not there.
+
+    ## How it decides
+    It reads the pronoun's sentence up to the pronoun and the two sentences before it in the
+    paragraph (the previous paragraph's last sentence when there is nothing before it). Mentions
+    there are typed with the lexicons in `rules/lexicons/`: organisations (known names, names
+    ending in *Group*, *Inc*, *Ministry*..., nouns such as *company*, *platform*, *entity*,
+    *government*), names the document treats as organisations (`X has ... its`, `X, owned by`),
+    persons (a title such as *Mr* or *Minister*, a first name from the US Census list followed by
+    a surname, a person noun such as *official* or *spokesman*, an earlier he/she), places, and
+    unknown capitalised names. The pronoun is flagged only when the window holds an organisation
+    (or an `its` that refers back to one) and no person and no unknown name, and the rest of the
+    sentence names no person either.
+
+    ## How to fix
+    Use `it` / `its` for the organisation, or name the person meant. No automatic fix: the
+    antecedent is a guess.
+    """
+    text = doc.text
+    body = doc.body_start
+    if not _PRONOUN_RE.search(text, body):
+        return
+    names = _document_names(doc)
+    window = int(opts.get("window_sentences", 2))  # type: ignore[arg-type]
+    paras = [p for p in doc.paragraphs if p[1] > body]
+    sentences = doc.sentences
+    start_list = [s[0] for s in sentences]
+    starts = frozenset(start_list)
+
+    def sents_in(a: int, b: int) -> list[tuple[int, int]]:
+        return sentences[bisect_left(start_list, a) : bisect_left(start_list, b)]
+
+    flagged: set[int] = set()
+    for pi, (pa, pb) in enumerate(paras):
+        if not _PRONOUN_RE.search(text, pa, pb):
+            continue
+        psents = sents_in(pa, pb)
+        for si, (sa, sb) in enumerate(psents):
+            for m in _PRONOUN_RE.finditer(text, sa, sb):
+                p = m.start()
+                if _SAID_AFTER_RE.match(text, m.end()) and _QUOTE_BEFORE_RE.search(text, max(sa, p - 4), p):
+                    continue  # '..." she said': a quoted speaker is a person
+                bounds = list(psents[max(0, si - window) : si]) + [(sa, p)]
+                ments: list[Mention] = []
+                for a, b in bounds:
+                    # look back at most _MAX_LOOKBACK characters per sentence: linear time on
+                    # a run-on "sentence" of megabytes (a real sentence is far shorter)
+                    ments.extend(_mentions(text, max(a, b - _MAX_LOOKBACK), b, starts, names))
+                ments = [x for x in ments if not (x.kind == PERSON and x.start in flagged)]
+                if not any(x.kind in (ORG, IT) for x in ments) and pi > 0:
+                    prev = sents_in(*paras[pi - 1])
+                    if prev:
+                        bounds = [prev[-1]] + bounds
+                        ments = _mentions(text, prev[-1][0], prev[-1][1], starts, names) + ments
+                if any(x.kind in (PERSON, UNKNOWN) for x in ments):
+                    continue
+                after = _mentions(text, m.end(), sb, starts, names)
+                if any(x.kind in (PERSON, UNKNOWN) for x in after if x.kind != PERSON or x.name.lower() not in _PERSON_PRONOUNS):
+                    continue
+                ante = _antecedent(ments, bounds)
+                has_its = any(x.kind == IT and x.name.lower() == "its" for x in ments)
+                if ante is None:
+                    if not has_its:
+                        continue
+                    # "It has invoked its concern ... However, he": name the organisation from the
+                    # paragraphs before, if they hold one and no person.
+                    ante = _wider_antecedent(text, paras, pi, sents_in, starts, names)
+                    if ante is None:
+                        continue
+                word = m.group(0)
+                sug = _suggest(text, m.start(), m.end())
+                if sug.lower() == "it" and word.lower() != "he" and word.lower() != "she" and ante.start >= sa:
+                    continue  # an object pronoun does not refer to the subject of its own clause
+                flagged.add(p)
+                yield Hit(
+                    m.start(),
+                    m.end(),
+                    f"'{word}' seems to refer to {ante.name}, an organisation; an organisation is 'it'",
+                    suggestion=sug,
+                    confidence=0.7,
+                )
+
+
+def _wider_antecedent(text: str, paras: list[tuple[int, int]], pi: int, sents_in,
+                      starts: frozenset[int], names: tuple[frozenset[str], frozenset[str], frozenset[str]]) -> Mention | None:
+    for k in range(pi - 1, max(-1, pi - 3), -1):
+        pa, pb = paras[k]
+        ments = _mentions(text, pa, pb, starts, names)
+        if any(x.kind == PERSON for x in ments):
+            return None
+        ante = _antecedent(ments, sents_in(pa, pb))
+        if ante is not None:
+            return ante
+    return None

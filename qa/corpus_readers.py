@@ -1,0 +1,428 @@
+"""Streaming readers for corpora: JSON Lines (plain, ``.gz``, ``.zst``), CSV and Parquet, stdin.
+
+Every reader yields ``Document`` records (or ``InputError`` records) one at a time, so memory does
+not grow with the size of the corpus, and always in input order.
+
+* **JSON Lines** (``.jsonl``, ``.ndjson``, optionally ``.gz`` / ``.zst`` compressed): one document
+  per non-blank line; the text is ``text_field``, the id ``id_field`` (default ``NAME:LINE``).
+  Other scalar fields become metadata; ``lang`` / ``language`` sets the document language.
+* **CSV** (``.csv``, optionally compressed): a header row names the columns; ``text_field`` and
+  ``id_field`` are column names; the default id is ``NAME:ROW`` (1-based data row).
+* **Parquet** (``.parquet``, ``.pq``): read in record batches within row groups (pyarrow); the
+  default id is ``NAME:ROW`` (1-based row across the file).
+* ``-`` reads standard input: gzip / zstd compressed or not, JSON Lines when the first
+  non-blank character is ``{``, one plain-text document otherwise.
+
+``expand_globs`` expands ``*``, ``?``, ``[...]`` and ``**`` in paths that do not exist as
+given (sorted, so runs are reproducible).
+
+``partitions`` cuts inputs into independent pieces for distributed engines: byte ranges of plain
+JSON Lines files (cut at line starts, with their first line number), row groups of Parquet files,
+whole compressed or CSV files, and batches of small text files. ``read_partition`` reads one.
+"""
+
+from __future__ import annotations
+
+import csv
+import glob
+import gzip
+import io
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+JSONL_EXTS = (".jsonl", ".ndjson")
+CSV_EXTS = (".csv",)
+PARQUET_EXTS = (".parquet", ".pq")
+COMPRESSED_EXTS = (".gz", ".zst")
+STDIN = "-"
+
+_GZIP_MAGIC = b"\x1f\x8b"
+_ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+_GLOB_CHARS = frozenset("*?[")
+
+
+def corpus_kind(path: str) -> str | None:
+    """``"jsonl"``, ``"csv"``, ``"parquet"`` or ``"stdin"`` for inputs read here, else ``None``.
+
+    Plain ``.jsonl`` is ``"jsonl"`` too; callers that have their own plain JSON Lines reader can
+    check ``compression(path)``.
+    """
+    if path == STDIN:
+        return "stdin"
+    name = os.path.basename(path).lower()
+    for c in COMPRESSED_EXTS:
+        if name.endswith(c):
+            name = name[: -len(c)]
+            break
+    if name.endswith(JSONL_EXTS):
+        return "jsonl"
+    if name.endswith(CSV_EXTS):
+        return "csv"
+    if name.endswith(PARQUET_EXTS) and not path.lower().endswith(COMPRESSED_EXTS):
+        return "parquet"
+    return None
+
+
+def compression(path: str) -> str | None:
+    low = path.lower()
+    if low.endswith(".gz"):
+        return "gzip"
+    if low.endswith(".zst"):
+        return "zstd"
+    return None
+
+
+def expand_globs(paths: Iterable[str]) -> Iterator[str]:
+    """Expand glob patterns (sorted); a pattern without matches, or an existing path, stays."""
+    for p in paths:
+        if p != STDIN and not os.path.exists(p) and _GLOB_CHARS & set(p):
+            matches = sorted(glob.glob(p, recursive=True))
+            if matches:
+                yield from matches
+                continue
+        yield p
+
+
+# --------------------------------------------------------------------------- byte streams
+def _zstd_reader(raw: IO[bytes]) -> IO[bytes]:
+    try:
+        import zstandard
+    except ImportError as exc:  # pragma: no cover - zstandard is a dependency
+        raise OSError("reading .zst needs the 'zstandard' package") from exc
+    return io.BufferedReader(zstandard.ZstdDecompressor().stream_reader(raw, read_across_frames=True),
+                             buffer_size=1 << 16)
+
+
+def open_binary(path: str) -> IO[bytes]:
+    """Open ``path`` for streaming reading, decompressing ``.gz`` / ``.zst`` on the fly."""
+    from qa.inputs import open_input
+
+    comp = compression(path)
+    raw = open_input(path)  # a regular file only: never a FIFO or device
+    if comp == "gzip":
+        return gzip.GzipFile(fileobj=raw)  # type: ignore[return-value]
+    if comp == "zstd":
+        return _zstd_reader(raw)
+    return raw
+
+
+def _sniff_stream(raw: IO[bytes]) -> IO[bytes]:
+    """Wrap stdin so that gzip / zstd input is decompressed (detected by magic number)."""
+    buf = raw if hasattr(raw, "peek") else io.BufferedReader(raw)  # type: ignore[arg-type]
+    head = buf.peek(4)[:4]  # type: ignore[attr-defined]
+    if head.startswith(_GZIP_MAGIC):
+        return io.BufferedReader(gzip.GzipFile(fileobj=buf))  # type: ignore[arg-type]
+    if head.startswith(_ZSTD_MAGIC):
+        return _zstd_reader(buf)
+    return buf
+
+
+# --------------------------------------------------------------------------- records
+def _base_id(path: str) -> str:
+    from qa.inputs import display_name
+
+    return display_name(Path(path).name)
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, OSError):
+        return f"cannot read: {exc.strerror or exc}"
+    return str(exc)
+
+
+def record_from_mapping(obj: object, path: str, rec_id: str, where: str, text_field: str, id_field: str):
+    """A ``Document`` from a parsed record, or an ``InputError`` saying what is missing."""
+    from qa.inputs import display_name
+    from qa.readers import InputError, make_document
+
+    path = display_name(path)
+    if not isinstance(obj, dict) or not isinstance(obj.get(text_field), str):
+        return InputError(path, rec_id, f"{where}: no string field {text_field!r}")
+    if obj.get(id_field) not in (None, ""):  # an empty CSV cell is no id
+        rec_id = str(obj[id_field])
+    meta = {k: v for k, v in obj.items() if k != text_field and isinstance(v, (str, int, float, bool))}
+    lang = obj.get("lang") or obj.get("language")
+    return make_document(obj[text_field], path=path, doc_id=display_name(rec_id), meta=meta,
+                         lang=str(lang) if isinstance(lang, str) else None)
+
+
+def iter_jsonl_stream(fh: IO[bytes], path: str, text_field: str = "text", id_field: str = "id",
+                      first_line: int = 1, end_byte: int | None = None):
+    """Records from an open binary JSON Lines stream: the same rules (ids, errors, limits) as
+    plain ``.jsonl`` files, because it is the same code (``qa.readers.iter_jsonl_lines``)."""
+    from qa.readers import iter_jsonl_lines
+
+    return iter_jsonl_lines(fh, path, text_field, id_field, first_line=first_line, end_byte=end_byte)
+
+
+def read_jsonl(path: str, text_field: str = "text", id_field: str = "id"):
+    from qa.readers import InputError
+
+    try:
+        fh = open_binary(path)
+    except (OSError, ValueError) as exc:
+        yield InputError(path, _base_id(path), _reason(exc))
+        return
+    with fh:
+        try:
+            yield from iter_jsonl_stream(fh, path, text_field, id_field)
+        except (OSError, EOFError, ValueError) as exc:  # truncated or corrupt compressed data
+            yield InputError(path, _base_id(path), f"stopped reading: {_reason(exc)}")
+
+
+def _csv_limit() -> None:
+    limit = sys.maxsize
+    while True:
+        try:
+            csv.field_size_limit(limit)
+            return
+        except OverflowError:  # pragma: no cover - 32-bit C long
+            limit //= 2
+
+
+def iter_csv_stream(fh: IO[bytes], path: str, text_field: str = "text", id_field: str = "id"):
+    from qa.readers import InputError
+
+    from qa.inputs import policy, unpaired_surrogate
+
+    _csv_limit()
+    enc = policy().encoding
+    enc = "utf-8-sig" if enc in ("utf-8", "auto") else enc
+    # undecodable bytes become lone surrogates, so that the row holding them is the error
+    text = io.TextIOWrapper(fh, encoding=enc, errors="surrogateescape", newline="")
+    reader = csv.DictReader(text)
+    row = 0
+    try:
+        fields = reader.fieldnames
+        if not fields or text_field not in fields:
+            yield InputError(path, _base_id(path), f"no column {text_field!r} in the CSV header "
+                             f"(columns: {', '.join(fields or []) or 'none'})")
+            return
+        for obj in reader:
+            row += 1
+            obj.pop(None, None)  # cells beyond the header
+            if any(unpaired_surrogate(v) is not None for v in obj.values() if isinstance(v, str)):
+                yield InputError(path, f"{_base_id(path)}:{row}", f"row {row}: not valid {enc.replace('-sig', '')} "
+                                 "(give --encoding for another codec)")
+                continue
+            yield record_from_mapping(obj, path, f"{_base_id(path)}:{row}", f"row {row}", text_field, id_field)
+    except (UnicodeDecodeError, csv.Error) as exc:
+        yield InputError(path, f"{_base_id(path)}:{row + 1}", f"row {row + 1}: {exc}")
+
+
+def read_csv(path: str, text_field: str = "text", id_field: str = "id"):
+    from qa.readers import InputError
+
+    try:
+        fh = open_binary(path)
+    except (OSError, ValueError) as exc:
+        yield InputError(path, _base_id(path), _reason(exc))
+        return
+    with fh:
+        try:
+            yield from iter_csv_stream(fh, path, text_field, id_field)
+        except (OSError, EOFError) as exc:
+            yield InputError(path, _base_id(path), f"stopped reading: {_reason(exc)}")
+
+
+PARQUET_BATCH_ROWS = 2048
+
+
+def read_parquet(path: str, text_field: str = "text", id_field: str = "id",
+                 row_groups: Iterable[int] | None = None):
+    """Records of a Parquet file, batch by batch within row groups (all groups by default)."""
+    from qa.readers import InputError
+
+    try:
+        import pyarrow.parquet as pq
+
+        pf = pq.ParquetFile(path)
+    except Exception as exc:  # noqa: BLE001 - pyarrow raises several types for bad files
+        yield InputError(path, _base_id(path), f"cannot read Parquet: {exc}")
+        return
+    names = pf.schema_arrow.names
+    if text_field not in names:
+        yield InputError(path, _base_id(path), f"no column {text_field!r} in the Parquet schema "
+                         f"(columns: {', '.join(names)})")
+        return
+    md = pf.metadata
+    starts = [0]
+    for i in range(md.num_row_groups):
+        starts.append(starts[-1] + md.row_group(i).num_rows)
+    groups = range(md.num_row_groups) if row_groups is None else row_groups
+    base = _base_id(path)
+    for rg in groups:
+        row = starts[rg]
+        try:
+            for batch in pf.iter_batches(batch_size=PARQUET_BATCH_ROWS, row_groups=[rg]):
+                for obj in batch.to_pylist():
+                    row += 1
+                    yield record_from_mapping(obj, path, f"{base}:{row}", f"row {row}", text_field, id_field)
+        except Exception as exc:  # noqa: BLE001
+            yield InputError(path, f"{base}:{row + 1}", f"row group {rg}: cannot read: {exc}")
+
+
+def read_stdin(text_field: str = "text", id_field: str = "id", stream: IO[bytes] | None = None):
+    """Standard input: JSON Lines if it starts with ``{``, otherwise one text document."""
+    from qa.readers import InputError, decode, make_document
+
+    raw = stream if stream is not None else sys.stdin.buffer
+    try:
+        fh = _sniff_stream(raw)
+        head = fh.peek(64)  # type: ignore[attr-defined]
+    except (OSError, EOFError) as exc:
+        yield InputError(STDIN, "stdin", _reason(exc))
+        return
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
+        try:
+            yield from iter_jsonl_stream(fh, STDIN, text_field, id_field)
+        except (OSError, EOFError, ValueError) as exc:
+            yield InputError(STDIN, "stdin", f"stopped reading: {_reason(exc)}")
+        return
+    try:
+        text = decode(fh.read())
+    except (OSError, EOFError, ValueError) as exc:
+        yield InputError(STDIN, "stdin", _reason(exc))
+        return
+    yield make_document(text, path=STDIN, doc_id="stdin")
+
+
+def read_corpus(path: str, text_field: str = "text", id_field: str = "id"):
+    """Dispatch on ``corpus_kind(path)``."""
+    kind = corpus_kind(path)
+    if kind == "stdin":
+        return read_stdin(text_field, id_field)
+    if kind == "jsonl":
+        return read_jsonl(path, text_field, id_field)
+    if kind == "csv":
+        return read_csv(path, text_field, id_field)
+    if kind == "parquet":
+        return read_parquet(path, text_field, id_field)
+    raise ValueError(f"not a corpus file: {path}")
+
+
+# --------------------------------------------------------------------------- partitions
+@dataclass(frozen=True)
+class Partition:
+    """An independently readable piece of the input, in input order.
+
+    ``kind``: ``files`` (``paths``: small text files, read whole), ``jsonl_range`` (``path``, bytes
+    ``start``..``end``, first line number ``first``), ``parquet_group`` (``path``, row group
+    ``group``) or ``stream`` (``path``: a whole compressed or CSV file).
+    """
+
+    kind: str
+    path: str = ""
+    paths: tuple[str, ...] = ()
+    start: int = 0
+    end: int = 0
+    first: int = 1
+    group: int = 0
+
+
+def _jsonl_ranges(path: str, target: int) -> list[Partition]:
+    """Cut a plain JSON Lines file into ranges of about ``target`` bytes at line starts."""
+    size = os.path.getsize(path)
+    if size <= target:
+        return [Partition("jsonl_range", path=path, start=0, end=size, first=1)]
+    out: list[Partition] = []
+    start, first = 0, 1
+    with open(path, "rb") as fh:
+        pos, lines = 0, 0  # bytes and newlines seen before `pos`
+        while start < size:
+            want = start + target
+            if want >= size:
+                out.append(Partition("jsonl_range", path=path, start=start, end=size, first=first))
+                break
+            # count newlines up to `want`, then move to the next line start
+            fh.seek(pos)
+            while pos < want:
+                block = fh.read(min(1 << 22, want - pos))
+                if not block:
+                    break
+                lines += block.count(b"\n")
+                pos += len(block)
+            rest = fh.readline()
+            pos += len(rest)
+            if rest.endswith(b"\n"):
+                lines += 1
+            out.append(Partition("jsonl_range", path=path, start=start, end=pos, first=first))
+            start, first = pos, lines + 1
+    return out
+
+
+def _splittable(path: str) -> bool:
+    """A regular JSON Lines file that the whole-file reader would not refuse as binary."""
+    from qa.inputs import binary_reason, open_input
+
+    try:
+        with open_input(path) as fh:
+            head = fh.peek(8192)[:8192] if hasattr(fh, "peek") else b""
+    except (OSError, ValueError):
+        return False
+    return not (b"\x00" in head and binary_reason(head))
+
+
+def partitions(files: Iterable[str], target_bytes: int = 16 << 20, files_per_batch: int = 64) -> Iterator[Partition]:
+    """Cut expanded input files (see ``qa.readers.iter_files``) into partitions, in order."""
+    batch: list[str] = []
+    for path in files:
+        kind = corpus_kind(path)
+        if kind is None:
+            batch.append(path)
+            if len(batch) >= files_per_batch:
+                yield Partition("files", paths=tuple(batch))
+                batch = []
+            continue
+        if batch:
+            yield Partition("files", paths=tuple(batch))
+            batch = []
+        if kind == "stdin":
+            raise ValueError("standard input cannot be split into partitions; give files instead")
+        if kind == "jsonl" and compression(path) is None and _splittable(path):
+            yield from _jsonl_ranges(path, target_bytes)
+        elif kind == "parquet" and os.path.isfile(path):
+            try:
+                import pyarrow.parquet as pq
+
+                n = pq.ParquetFile(path).metadata.num_row_groups
+            except Exception:  # noqa: BLE001 - the reader reports the error
+                n = 0
+            if n == 0:
+                yield Partition("stream", path=path)
+            for g in range(n):
+                yield Partition("parquet_group", path=path, group=g)
+        else:
+            yield Partition("stream", path=path)
+    if batch:
+        yield Partition("files", paths=tuple(batch))
+
+
+def read_partition(part: Partition, text_field: str = "text", id_field: str = "id"):
+    """Records of one partition, exactly as the whole-input readers produce them."""
+    from qa.readers import InputError, read_path
+
+    if part.kind == "files":
+        for p in part.paths:
+            yield from read_path(p, text_field, id_field)
+    elif part.kind == "jsonl_range":
+        try:
+            fh = open(part.path, "rb", buffering=1 << 20)
+        except OSError as exc:
+            yield InputError(part.path, _base_id(part.path), _reason(exc))
+            return
+        with fh:
+            fh.seek(part.start)
+            if part.end > part.start:
+                yield from iter_jsonl_stream(fh, part.path, text_field, id_field,
+                                             first_line=part.first, end_byte=part.end)
+    elif part.kind == "parquet_group":
+        yield from read_parquet(part.path, text_field, id_field, row_groups=[part.group])
+    elif part.kind == "stream":
+        yield from read_path(part.path, text_field, id_field)
+    else:  # pragma: no cover
+        raise ValueError(f"unknown partition kind {part.kind!r}")

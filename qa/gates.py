@@ -1,0 +1,162 @@
+"""Gates: decide whether a run fails, and say why in one line.
+
+Every gate reads ``Settings`` (flags or ``[tool.qa]``) and the run's results (after a baseline,
+if any, removed the known findings):
+
+* ``fail-on``: any finding at or above this severity (``error``, ``warning``, ``info``; ``never``
+  turns the gate off);
+* ``max-findings``: more than N findings in the whole run;
+* ``min-score``: a document scoring below X;
+* ``max-rate``: for a category, the share of sentences (over the whole run) that hold at least one
+  finding of that category is above PCT percent. ``all`` counts findings of any category. A
+  finding outside every sentence (a title, a metadata line) counts for the sentence before it.
+  A readable document with no sentences counts as one.
+
+Exit codes: 0 every gate passed, 1 a gate failed, 2 an input could not be read (this wins: a run
+that did not see all of its input cannot pass).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterable, Mapping, Sequence
+
+from qa.config import ConfigError, Settings
+from qa.model import CATEGORIES, FileResult
+
+ALL_CATEGORIES = "all"
+_RANKS = {"info": 0, "warning": 1, "error": 2}
+
+
+def parse_rates(value: object, origin: str = "max-rate") -> dict[str, float]:
+    """``{"encoding": 0.5}``, ``"encoding=0.5,whitespace=2%"`` or ``["encoding=0.5"]`` -> mapping."""
+    items: list[tuple[str, object]] = []
+    if isinstance(value, Mapping):
+        items = [(str(k), v) for k, v in value.items()]
+    else:
+        parts: list[str] = []
+        for v in ([value] if isinstance(value, str) else list(value)):  # type: ignore[call-overload]
+            if not isinstance(v, str):
+                raise ConfigError(f"{origin}: expected CATEGORY=PCT, not {v!r}")
+            parts.extend(x.strip() for x in v.split(",") if x.strip())
+        for p in parts:
+            if "=" not in p:
+                raise ConfigError(f"{origin}: expected CATEGORY=PCT, not {p!r}")
+            k, v = p.split("=", 1)
+            items.append((k, v))
+    out: dict[str, float] = {}
+    for k, v in items:
+        cat = k.strip().lower()
+        if cat != ALL_CATEGORIES and cat not in CATEGORIES:
+            import difflib
+
+            close = difflib.get_close_matches(cat, [*CATEGORIES, ALL_CATEGORIES], n=1)
+            raise ConfigError(f"{origin}: unknown category {k.strip()!r}"
+                              + (f" (did you mean {close[0]!r}?)" if close else "")
+                              + f"; use one of {', '.join(CATEGORIES)} or all")
+        try:
+            pct = float(str(v).strip().rstrip("%")) if not isinstance(v, (int, float)) or isinstance(v, bool) else float(v)
+        except ValueError:
+            raise ConfigError(f"{origin}: {cat}: {v!r} is not a percentage") from None
+        if isinstance(v, bool) or not 0.0 <= pct <= 100.0:
+            raise ConfigError(f"{origin}: {cat}: the percentage must be between 0 and 100, not {v!r}")
+        out[cat] = pct
+    return dict(sorted(out.items()))
+
+
+def _sentence_hits(r: FileResult, category: str) -> int:
+    """Sentences of one document holding a finding of ``category`` (its text is needed)."""
+    rel = [f for f in r.findings if category == ALL_CATEGORIES or f.category == category]
+    if not rel or r.doc is None:
+        return 0
+    sents = r.doc.sentences
+    if not sents:
+        return 1
+    starts = [s[0] for s in sents]
+    return len({max(0, bisect_right(starts, f.start) - 1) for f in rel})
+
+
+def _sentence_units(r: FileResult) -> int:
+    return max(1, len(r.doc.sentences) if r.doc is not None else r.n_sentences)
+
+
+def sentence_rate(results: Iterable[FileResult], category: str) -> tuple[int, int]:
+    """(sentences with a finding of ``category``, sentences checked) over the whole run."""
+    hit = total = 0
+    for r in results:
+        if r.error:
+            continue
+        total += _sentence_units(r)
+        hit += _sentence_hits(r, category)
+    return hit, total
+
+
+class RateTally:
+    """``--max-rate`` counts gathered while results stream by, for runs that drop each document's
+    text once it is written (call ``add`` while the result still has its document)."""
+
+    def __init__(self, categories: Iterable[str]) -> None:
+        self.hits = dict.fromkeys(categories, 0)
+        self.total = 0
+
+    def add(self, r: FileResult) -> None:
+        if r.error:
+            return
+        self.total += _sentence_units(r)
+        for cat in self.hits:
+            self.hits[cat] += _sentence_hits(r, cat)
+
+    def rate(self, category: str) -> tuple[int, int]:
+        return self.hits[category], self.total
+
+
+def failures(results: Sequence[FileResult], settings: Settings, tally: RateTally | None = None) -> list[str]:
+    """One reason per failed gate, in a fixed order (fail-on, max-findings, min-score, max-rate).
+
+    ``tally`` replaces counting sentences in ``results`` (whose documents may be gone)."""
+    reasons: list[str] = []
+    if settings.fail_on != "never":
+        need = _RANKS[settings.fail_on]
+        n = sum(1 for r in results for f in r.findings if f.severity.rank >= need)
+        if n:
+            reasons.append(f"{n} finding(s) at or above --fail-on {settings.fail_on}")
+    max_findings = getattr(settings, "max_findings", None)
+    if max_findings is not None:
+        n = sum(len(r.findings) for r in results)
+        if n > max_findings:
+            reasons.append(f"{n} finding(s), more than --max-findings {max_findings}")
+    if settings.min_score is not None:
+        low = [r for r in results if r.error is None and r.score < settings.min_score]
+        if low:
+            worst = min(low, key=lambda r: (r.score, r.path, r.id))
+            reasons.append(f"{len(low)} document(s) scored below --min-score {settings.min_score:g} "
+                           f"(lowest {worst.score:g}: {worst.path if worst.id == _base(worst.path) else f'{worst.path}[{worst.id}]'})")
+    for cat, pct in (getattr(settings, "max_rate", None) or {}).items():
+        hit, total = tally.rate(cat) if tally is not None else sentence_rate(results, cat)
+        rate = 100.0 * hit / total if total else 0.0
+        if rate > pct:
+            what = "a finding" if cat == ALL_CATEGORIES else f"an {cat} finding" if cat[0] in "aeiou" else f"a {cat} finding"
+            reasons.append(f"{rate:.2f}% of sentences ({hit} of {total}) have {what}, "
+                           f"more than --max-rate {cat}={pct:g}")
+    return reasons
+
+
+def gate_reason(results: Sequence[FileResult], settings: Settings, tally: RateTally | None = None) -> str:
+    """``"failed: <gate reason>[; <another>]"``, or ``""`` when every gate passed."""
+    reasons = failures(results, settings, tally)
+    return ("failed: " + "; ".join(reasons)) if reasons else ""
+
+
+def exit_code(results: Sequence[FileResult], settings: Settings, tally: RateTally | None = None) -> int:
+    if any(r.error for r in results):
+        return 2
+    return 1 if gate_reason(results, settings, tally) else 0
+
+
+def _base(path: str) -> str:
+    import os
+
+    return os.path.basename(path)
+
+
+__all__ = ["ALL_CATEGORIES", "RateTally", "exit_code", "failures", "gate_reason", "parse_rates", "sentence_rate"]

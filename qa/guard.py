@@ -1,0 +1,140 @@
+"""Time bounds for rules: no rule, and no document, can stall a batch.
+
+Every regular expression in qa is written to run in linear time (possessive quantifiers and
+atomic groups where a run could otherwise be re-scanned; ``tests/test_regex_safety.py`` probes
+every compiled pattern with adversarial strings). As a second line of defence the engine runs
+each rule on each document under a time limit:
+
+* a rule that runs longer than ``rule_seconds`` (default 20 s) on one document is stopped and
+  becomes a ``QA000 rule-crashed`` finding naming the rule and the limit; the other rules go on;
+* once a document has used ``document_seconds`` (default 120 s) in all, its remaining rules are
+  skipped and one ``QA000`` finding names how many were skipped.
+
+So a document costs at most about ``document_seconds + rule_seconds``, whatever it contains.
+The limits use ``SIGALRM`` (``setitimer``), which interrupts a long regular-expression search; in
+a thread other than the main thread, or on a platform without it, rules run unbounded. Set the
+limits with ``qa check --rule-timeout SECONDS`` or ``set_limits``; 0 turns them off.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+
+DEFAULT_RULE_SECONDS = 20.0
+DEFAULT_DOCUMENT_SECONDS = 120.0
+
+_limits = {"rule": DEFAULT_RULE_SECONDS, "document": DEFAULT_DOCUMENT_SECONDS}
+
+
+class RuleTimeout(Exception):
+    """Raised inside a rule that ran past its time limit (the engine reports it as QA000)."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"stopped after {seconds:g} s (the per-document time limit of a rule; "
+                         "see --rule-timeout)")
+        self.seconds = seconds
+
+
+def set_limits(rule_seconds: float | None = None, document_seconds: float | None = None) -> None:
+    if rule_seconds is not None:
+        if rule_seconds < 0:
+            raise ValueError("--rule-timeout must be 0 (no limit) or a positive number of seconds")
+        _limits["rule"] = float(rule_seconds)
+        if rule_seconds == 0:
+            _limits["document"] = 0.0
+        elif document_seconds is None:
+            _limits["document"] = max(DEFAULT_DOCUMENT_SECONDS, 6 * float(rule_seconds))
+    if document_seconds is not None:
+        _limits["document"] = float(document_seconds)
+
+
+def limits() -> tuple[float, float]:
+    return _limits["rule"], _limits["document"]
+
+
+def _can_alarm() -> bool:
+    return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+
+
+class DocumentBudget:
+    """Time accounting for one document's rules (see the module docstring).
+
+    Cheap per rule, because a document runs hundreds of rules: one interval timer is armed per
+    document and ticks every tenth of the shortest limit (at least 10 ms, at most 1 s); entering
+    a rule only notes the time and the rule's limit, and the tick stops a rule that is past it. So
+    a rule is stopped at most one tick after its limit. ``close()`` (the engine calls it after the
+    document) disarms the timer and restores the previous ``SIGALRM`` handler.
+    """
+
+    def __init__(self) -> None:
+        self.rule_seconds, self.document_seconds = limits()
+        self.started = time.monotonic()
+        self._limit = 0.0
+        self._rule_started = 0.0
+        self._in_rule = False
+        self._armed = False
+        self._previous: object = None
+        self._scope = _RuleScope(self)
+        shortest = min((x for x in (self.rule_seconds, self.document_seconds) if x), default=0.0)
+        if shortest and _can_alarm():
+            tick = max(0.01, min(1.0, shortest / 10))
+            self._previous = signal.signal(signal.SIGALRM, self._alarm)
+            signal.setitimer(signal.ITIMER_REAL, tick, tick)
+            self._armed = True
+
+    @property
+    def exhausted(self) -> bool:
+        return bool(self.document_seconds) and time.monotonic() - self.started >= self.document_seconds
+
+    def rule(self) -> "_RuleScope":
+        """Run one rule under the limit (the smaller of the rule limit and what the document
+        has left): ``with budget.rule(): ...``."""
+        return self._scope
+
+    def _alarm(self, _signum: int, _frame: object) -> None:
+        if self._in_rule and time.monotonic() - self._rule_started >= self._limit:
+            self._in_rule = False
+            raise RuleTimeout(self._limit)
+
+    def close(self) -> None:
+        if self._armed:
+            self._armed = False
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, self._previous)  # type: ignore[arg-type]
+
+    def __del__(self) -> None:  # a budget that was not closed must not leave its timer running
+        try:
+            if self._armed and _can_alarm():
+                self.close()
+        except Exception:  # noqa: BLE001 - interpreter shutdown
+            pass
+
+
+class _RuleScope:
+    __slots__ = ("budget",)
+
+    def __init__(self, budget: DocumentBudget) -> None:
+        self.budget = budget
+
+    def __enter__(self) -> None:
+        b = self.budget
+        if not b._armed:
+            return
+        now = time.monotonic()
+        limit = b.rule_seconds
+        if b.document_seconds:
+            left = max(b.document_seconds - (now - b.started), 0.05)
+            limit = min(limit, left) if limit else left
+        b._limit = limit
+        b._rule_started = now
+        b._in_rule = True
+
+    def __exit__(self, *exc: object) -> bool:
+        self.budget._in_rule = False
+        return False
+
+
+__all__ = ["DEFAULT_DOCUMENT_SECONDS", "DEFAULT_RULE_SECONDS", "DocumentBudget", "RuleTimeout",
+           "limits", "set_limits"]

@@ -1,0 +1,186 @@
+"""Pack kinds for page furniture: ``furniture`` (a boilerplate line) and ``glued_tail`` (debris
+glued onto the end of a prose line).
+
+A phrase only counts where boilerplate lives, so that prose *about* cookies, coupons or menus
+stays clean.
+
+``furniture`` keys:
+
+* ``phrases`` (list or ``{file: x.txt}``): regex fragments, compiled once into one alternation.
+* ``fuzzy`` (list or file): plain phrases compared with the whole (normalised) line by
+  ``rapidfuzz`` (``fuzzy_threshold``, default 90), for labels whose spelling varies
+  ("Sign-in", "Signin", "Sign In"). Only lines up to ``fuzzy_max_chars`` (default 40) are tried.
+* ``match``: ``line`` (the phrase is the whole line, apart from bullets, punctuation, arrows and a
+  trailing count such as "(12)"), ``start`` (the line starts with the phrase and has at most
+  ``max_words`` words: "Tags: economy, trade"), or ``contains`` (the phrase anywhere in a line of
+  at most ``max_words`` words that does not read like article prose).
+* ``where``: ``anywhere`` (default), or ``outside_body`` (only in the page head or tail, see
+  ``qa.checks.boilerplate_layout``; never the first line, which is the page title).
+* ``max_words`` (default 12 for ``start``/``contains``).
+* ``allow_prose`` (default false): with ``start``/``contains``, also lines that read like prose
+  (for phrases that never occur in article sentences, such as a copyright sign).
+
+``glued_tail`` keys:
+
+* ``phrases`` (list or file): regex fragments of promotional or furniture wording.
+* ``min_hits`` (default 2): distinct phrase hits the debris must hold in total.
+
+The tail is found by walking back from the end of a line over its sentences (split at sentence
+ends, with or without a space: ``Parliament.Special``): each sentence of the debris must hold a
+phrase. Words glued inside the debris (``NovEarly``) do not split it, so the debris always starts
+right after a sentence mark and never inside a word. The debris must either start at a
+glued seam (no space) or hold ``min_hits + 1`` hits; the finding covers exactly the debris and the
+fix deletes it, leaving the prose sentence whole.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+
+from rapidfuzz import fuzz, process
+
+from qa.checks.boilerplate_layout import layout, strip_bullets
+from qa.document import Document
+from qa.model import Applicability, Edit, Fix, Hit
+from qa.packs import PackContext, fix_from_spec, format_message, register_kind
+
+_NORM_RE = re.compile(r"[\W_]+")
+
+
+def _alternation(ctx: PackContext, fld: str, phrases: list[str]) -> re.Pattern[str]:
+    for i, p in enumerate(phrases):
+        ctx.compile(f"{fld}[{i}]", p)
+    body = "|".join(f"(?:{p})" for p in sorted(phrases, key=len, reverse=True))
+    return ctx.compile(fld, body, re.IGNORECASE)
+
+
+@register_kind("furniture", {"phrases", "fuzzy", "fuzzy_threshold", "fuzzy_max_chars", "match",
+                             "where", "max_words", "allow_prose"})
+def build_furniture(spec: Mapping[str, object], ctx: PackContext):
+    phrases = ctx.lexicon("phrases", spec.get("phrases")) if spec.get("phrases") else []
+    fuzzy = ctx.lexicon("fuzzy", spec.get("fuzzy")) if spec.get("fuzzy") else []
+    if not phrases and not fuzzy:
+        raise ctx.error("phrases", "needs phrases or fuzzy phrases")
+    match = str(spec.get("match", "line"))
+    if match not in ("line", "start", "contains"):
+        raise ctx.error("match", "must be line, start or contains")
+    where = str(spec.get("where", "anywhere"))
+    if where not in ("anywhere", "outside_body"):
+        raise ctx.error("where", "must be anywhere or outside_body")
+    if fuzzy and match != "line":
+        raise ctx.error("fuzzy", "fuzzy phrases need match: line")
+    alt = _alternation(ctx, "phrases", phrases) if phrases else None
+    if alt is not None:
+        if match == "line":
+            pattern = re.compile(rf"^(?:{alt.pattern})$", re.IGNORECASE)
+        elif match == "start":
+            pattern = re.compile(rf"^(?:{alt.pattern})(?!\w)", re.IGNORECASE)
+        else:
+            pattern = re.compile(rf"(?<!\w)(?:{alt.pattern})(?!\w)", re.IGNORECASE)
+    fuzzy_norm = sorted({_NORM_RE.sub(" ", f.lower()).strip() for f in fuzzy})
+    threshold = float(spec.get("fuzzy_threshold", 90))  # type: ignore[arg-type]
+    fuzzy_max = int(spec.get("fuzzy_max_chars", 40))  # type: ignore[arg-type]
+    max_words = int(spec.get("max_words", 12))  # type: ignore[arg-type]
+    template = str(spec.get("message") or "Page furniture '{match}'")
+    suggestion = spec.get("suggestion")
+    confidence = float(spec.get("confidence", 0.9))  # type: ignore[arg-type]
+    fix_default = spec.get("fix") is None
+    allow_prose = bool(spec.get("allow_prose", False))
+
+    def check(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
+        lay = layout(doc)
+        text = doc.text
+        for ln in lay.lines:
+            if where == "outside_body" and (lay.in_body(ln.index) or ln.index == 0):
+                continue  # the body, or the first line (the page title)
+            if match != "line" and (ln.words > max_words or (ln.prose and not allow_prose)):
+                continue
+            label = ln.label if match == "line" else strip_bullets(ln.text)
+            if not label:
+                continue
+            found = None
+            if alt is not None:
+                m = pattern.search(label)
+                if m is None and match == "line" and ln.bare != label:
+                    m = pattern.search(ln.bare)  # "Image 1 of 9": the number belongs to the label
+                if m:
+                    found = m.group(0)
+            if found is None and fuzzy_norm and len(label) <= fuzzy_max:
+                key = _NORM_RE.sub(" ", label.lower()).strip()
+                if key and len(key) >= 4:
+                    best = process.extractOne(key, fuzzy_norm, scorer=fuzz.ratio, score_cutoff=threshold)
+                    if best is not None:
+                        found = label
+            if found is None:
+                continue
+            ls, le = ln.ext
+            if fix_default:
+                fix = Fix((Edit(ls, le, ""),), Applicability.SAFE, "Delete the line")
+            else:
+                fix = fix_from_spec(ctx, spec, ls, le)
+            yield Hit(ln.start, ln.end, format_message(template, match=found, line=ln.text[:80]),
+                      suggestion=str(suggestion) if suggestion else None, fix=fix,
+                      confidence=confidence)
+
+    return check
+
+
+# a seam inside a line: a sentence end, with or without a space after it
+_SEAM_RE = re.compile(r"(?<=[a-z0-9)”’\"])(?P<mark>[.!?])(?P<ws>\s*)(?=[\"“‘(]?[A-Z])")
+
+
+@register_kind("glued_tail", {"phrases", "min_hits"})
+def build_glued_tail(spec: Mapping[str, object], ctx: PackContext):
+    phrases = ctx.lexicon("phrases", spec.get("phrases"))
+    if not phrases:
+        raise ctx.error("phrases", "needs at least one phrase")
+    alt = _alternation(ctx, "phrases", phrases)
+    pattern = re.compile(rf"(?<!\w)(?:{alt.pattern})(?!\w)", re.IGNORECASE)
+    min_hits = int(spec.get("min_hits", 2))  # type: ignore[arg-type]
+    template = str(spec.get("message") or "Debris glued onto the sentence: '{match}'")
+    confidence = float(spec.get("confidence", 0.9))  # type: ignore[arg-type]
+
+    def check(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
+        text = doc.text
+        for ln in layout(doc).lines:
+            if ln.words < 8:
+                continue  # a glued tail needs a sentence of prose before it
+            chunk = ln.text
+            hit_pos = [h.start() for h in pattern.finditer(chunk)]
+            if len(hit_pos) < min_hits:
+                continue
+            # cuts: (where the next piece starts, where the previous one ends, kind)
+            cuts: list[tuple[int, int, str]] = []
+            for m in _SEAM_RE.finditer(chunk):
+                cuts.append((m.end(), m.end("mark"), "glued" if m.group("ws") == "" else "sentence"))
+            if not cuts:
+                continue
+            bounds = [0, *(c[0] for c in cuts), len(chunk)]
+            # walk back from the end over pieces while each holds a phrase
+            first = None
+            k = len(bounds) - 2
+            while k >= 1 and any(bounds[k] <= p < bounds[k + 1] for p in hit_pos):
+                first = k
+                k -= 1
+            if first is None:
+                continue
+            start_rel, prev_end, kind = cuts[first - 1]
+            phrases_in = {chunk[p : p + 40].lower().split(" ")[0] for p in hit_pos if p >= start_rel}
+            n_hits = sum(1 for p in hit_pos if p >= start_rel)
+            if n_hits < min_hits or len(phrases_in) < 2 or (kind != "glued" and n_hits < min_hits + 1):
+                continue
+            if len(chunk[:prev_end].split()) < 4:
+                continue  # nothing of a sentence before it: a furniture line, not a glued tail
+            a, b = ln.start + prev_end, ln.end
+            debris_start = ln.start + start_rel
+            yield Hit(
+                debris_start,
+                b,
+                format_message(template, match=text[debris_start:b][:60]),
+                suggestion="delete the debris; the sentence before it is complete",
+                fix=Fix((Edit(a, b, ""),), Applicability.SAFE, "Delete the glued debris"),
+                confidence=confidence,
+            )
+
+    return check

@@ -1,0 +1,553 @@
+"""The runner for big inputs: worker processes, shards, the result cache and run statistics.
+
+``run(files, plan, options)`` yields one ``FileResult`` per input record, in input order, with
+the same findings, scores and verdicts as ``qa.engine.run_records`` whatever ``--jobs`` or
+``--engine`` is (the tests compare the JSON Lines byte for byte).
+
+* ``jobs == 1``: documents are checked in this process, one after the other.
+* ``jobs > 1``: a process pool; each worker builds the rule plan once (its initializer) and gets
+  documents in chunks; at most a few chunks per worker are in flight, so memory stays flat
+  however large the input is. Results come back light (no document, no segmentation) and are
+  joined with the document the parent read.
+* ``engine == "dask"``: see ``qa.dask_engine``; workers read partitions of the input themselves.
+
+Corpus rules (``collect`` / ``finalize``): ``collect`` runs wherever the document is checked;
+the parent keeps the collected values, spools pending results to a temporary file (so a corpus
+larger than memory can be checked), runs ``finalize`` once at the end and then yields every
+result with its corpus findings merged and its score recomputed.
+
+``--shard I/N`` keeps the documents whose id hashes (BLAKE2b, stable across machines, Python
+versions and runs) to ``I`` modulo ``N``, with ``0 <= I < N``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+import time
+from collections import deque
+from collections.abc import Iterable, Iterator
+from itertools import chain, islice
+from dataclasses import dataclass, field, replace
+
+from qa.document import Document
+from qa.engine import Plan, _to_finding, check_document, crash_finding, error_result, result_for
+from qa.model import FileResult, Finding, Hit, Rule
+from qa.readers import InputError, iter_files, read_path
+from qa.scoring import score_result
+
+#: documents per chunk sent to a worker, and the most text a chunk holds (characters)
+CHUNK_DOCS = 32
+CHUNK_CHARS = 256 << 10
+#: chunks in flight per worker
+INFLIGHT_PER_WORKER = 4
+
+
+# --------------------------------------------------------------------------- options and stats
+def parse_shard(value: str) -> tuple[int, int]:
+    """``"I/N"`` -> ``(I, N)`` with ``0 <= I < N``; ``ValueError`` otherwise."""
+    try:
+        i_s, n_s = value.split("/", 1)
+        i, n = int(i_s), int(n_s)
+    except ValueError:
+        raise ValueError(f"--shard takes I/N (e.g. 0/4), not {value!r}") from None
+    if n < 1 or not 0 <= i < n:
+        raise ValueError(f"--shard {value}: need 0 <= I < N")
+    return i, n
+
+
+def shard_of(doc_id: str, n: int) -> int:
+    """The shard (0..n-1) a document id belongs to: a stable hash, the same on every machine."""
+    h = hashlib.blake2b(doc_id.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return int.from_bytes(h, "big") % n
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+@dataclass
+class RunOptions:
+    jobs: int = 1
+    engine: str = "local"  # "local" or "dask"
+    scheduler: str | None = None  # a dask.distributed scheduler address
+    shard: tuple[int, int] | None = None
+    cache_dir: str | None = None  # None: no cache
+    profile_rules: bool = False
+    text_field: str = "text"
+    id_field: str = "id"
+    #: inputs with fewer documents than this are checked in-process even with jobs > 1
+    min_parallel_docs: int = 2 * CHUNK_DOCS
+
+
+@dataclass
+class RunStats:
+    """Counters of one run; ``rule_seconds`` is filled with ``profile_rules``."""
+
+    documents: int = 0
+    errors: int = 0
+    bytes: int = 0
+    skipped_by_shard: int = 0
+    cache_hits: int = 0
+    cache_misses: int = 0
+    started: float = field(default_factory=time.perf_counter)
+    rule_seconds: dict[str, float] = field(default_factory=dict)
+    workers: int = 1
+    engine: str = "local"
+
+    def add_times(self, times: dict[str, float]) -> None:
+        for k, v in times.items():
+            self.rule_seconds[k] = self.rule_seconds.get(k, 0.0) + v
+
+    @property
+    def seconds(self) -> float:
+        return time.perf_counter() - self.started
+
+    def as_dict(self) -> dict[str, object]:
+        s = max(self.seconds, 1e-9)
+        return {"documents": self.documents, "errors": self.errors, "bytes": self.bytes,
+                "seconds": round(s, 3), "documents_per_second": round(self.documents / s, 1),
+                "mb_per_second": round(self.bytes / s / 1e6, 3), "cache_hits": self.cache_hits,
+                "cache_misses": self.cache_misses, "skipped_by_shard": self.skipped_by_shard,
+                "workers": self.workers, "engine": self.engine}
+
+
+def format_rule_times(stats: RunStats, names: dict[str, str] | None = None, top: int = 0) -> str:
+    """A table of time per rule, slowest first, with its share of all rule time."""
+    items = sorted(stats.rule_seconds.items(), key=lambda kv: (-kv[1], kv[0]))
+    if top:
+        items = items[:top]
+    total = sum(stats.rule_seconds.values()) or 1e-9
+    mb = stats.bytes / 1e6
+    lines = ["time per rule (summed over workers; slowest first):",
+             f"  {'seconds':>9}  {'share':>6}  {'MB/s':>8}  rule"]
+    for code, sec in items:
+        rate = f"{mb / sec:8.1f}" if sec > 0 else "       -"
+        label = f"{code} {names.get(code, '')}".rstrip() if names else code
+        lines.append(f"  {sec:9.3f}  {100 * sec / total:5.1f}%  {rate}  {label}")
+    return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------- per-document work
+STEP_SEGMENT = "(segmentation)"
+STEP_RESULT = "(language+score)"
+
+
+def timed_plan(plan: Plan, acc: dict[str, float]) -> Plan:
+    """The same plan whose checks add their time (including consuming their hits) to ``acc``."""
+
+    def wrap(rule):
+        fn, code = rule.check, rule.code
+
+        def check(doc, opts):
+            t = time.perf_counter()
+            try:
+                return list(fn(doc, opts))
+            finally:
+                acc[code] = acc.get(code, 0.0) + time.perf_counter() - t
+
+        return replace(rule, check=check)
+
+    return replace(plan, rules=tuple(wrap(r) for r in plan.rules))
+
+
+@dataclass
+class Checked:
+    """What checking one document gives, without the document (this is what workers send)."""
+
+    result: FileResult  # doc is None
+    collected: tuple[object, ...] | None
+    cached: bool = False
+
+
+class Checker:
+    """Checks documents with one plan, optionally cached and timed. One per process."""
+
+    def __init__(self, plan: Plan, cache_dir: str | None = None, profile: bool = False,
+                 strict: bool = False) -> None:
+        self.strict = strict
+        self.times: dict[str, float] = {}
+        self.base_plan = plan
+        self.plan = timed_plan(plan, self.times) if profile else plan
+        self.profile = profile
+        self.corpus = plan.corpus_rules
+        self.hits = self.misses = 0
+        self.cache = None
+        if cache_dir:
+            from qa.cache import ResultCache
+
+            self.cache = ResultCache.open(cache_dir, plan)
+
+    def check(self, doc: Document) -> Checked:
+        key = None
+        if self.cache is not None:
+            key = self.cache.key(doc)
+            got = self.cache.get(key)
+            if got is not None:
+                self.hits += 1
+                findings, language, n_sentences, score, verdict, collected = got
+                res = FileResult(path=doc.path, id=doc.id, doc=None, findings=findings, language=language,
+                                 score=score, verdict=verdict, n_sentences=n_sentences)
+                return Checked(res, collected, cached=True)
+            self.misses += 1
+        plan = self.plan
+        if self.profile:
+            t = time.perf_counter()
+            _ = doc.sentences, doc.words
+            self._add(STEP_SEGMENT, t)
+        findings = check_document(doc, plan, self.strict)
+        collected = None
+        if self.corpus:
+            vals = []
+            for r in self.corpus:
+                t = time.perf_counter()
+                vals.append(r.collect(doc, plan.options[r.code]))  # type: ignore[misc]
+                if self.profile:
+                    self._add(r.code, t)
+            collected = tuple(vals)
+        t = time.perf_counter()
+        res = result_for(doc, findings, plan)
+        if self.profile:
+            self._add(STEP_RESULT, t)
+        res.doc = None
+        res.meta = {}
+        if self.cache is not None and key is not None:
+            self.cache.put(key, (res.findings, res.language, res.n_sentences, res.score, res.verdict, collected))
+        return Checked(res, collected)
+
+    def _add(self, name: str, t: float) -> None:
+        self.times[name] = self.times.get(name, 0.0) + time.perf_counter() - t
+
+    def flush(self) -> None:
+        if self.cache is not None:
+            self.cache.flush()
+
+    def take_counters(self) -> tuple[dict[str, float], int, int]:
+        """Timings and cache counters since the last call (workers send these per chunk)."""
+        out = (dict(self.times), self.hits, self.misses)
+        self.times.clear()
+        self.hits = self.misses = 0
+        return out
+
+
+def _attach(doc: Document, checked: Checked) -> FileResult:
+    res = checked.result
+    res.doc = doc
+    res.meta = doc.meta
+    res.path, res.id = doc.path, doc.id
+    return res
+
+
+# --------------------------------------------------------------------------- assembly (corpus rules)
+class _Spool:
+    """Pending results in input order, in memory up to a limit, then in a temporary file."""
+
+    def __init__(self, max_memory: int = 8 << 20) -> None:
+        self._fh = tempfile.SpooledTemporaryFile(max_size=max_memory, prefix="qa-pending-")
+        self.n = 0
+
+    def append(self, item: object) -> None:
+        pickle.dump(item, self._fh, protocol=pickle.HIGHEST_PROTOCOL)
+        self.n += 1
+
+    def __iter__(self) -> Iterator[object]:
+        self._fh.seek(0)
+        for _ in range(self.n):
+            yield pickle.load(self._fh)
+        self._fh.close()
+
+
+def assemble(stream: Iterable[tuple[Document | InputError, Checked | None]], plan: Plan,
+             strict: bool = False) -> Iterator[FileResult]:
+    """Results in input order from (record, checked) pairs; runs corpus ``finalize`` steps."""
+    corpus = plan.corpus_rules
+    if not corpus:
+        for rec, checked in stream:
+            if isinstance(rec, InputError):
+                yield error_result(rec)
+            else:
+                yield _attach(rec, checked)  # type: ignore[arg-type]
+        return
+    spool = _Spool()
+    collected: list[list[object]] = [[] for _ in corpus]
+    n_docs = 0
+    for rec, checked in stream:
+        if isinstance(rec, InputError):
+            spool.append((rec, None))
+            continue
+        assert checked is not None and checked.collected is not None
+        for i, v in enumerate(checked.collected):
+            collected[i].append(v)
+        n_docs += 1
+        spool.append((rec, checked.result))
+    extra: list[list[tuple[Rule, Hit]]] = [[] for _ in range(n_docs)]
+    crashes: list[Finding] = []
+    for j, r in enumerate(corpus):
+        try:
+            per_doc = r.finalize(collected[j], plan.options[r.code])  # type: ignore[misc]
+            for i, hits in enumerate(per_doc):
+                extra[i].extend((r, h) for h in hits)
+        except Exception as exc:  # noqa: BLE001 - as in qa.engine.run_records
+            if strict:
+                raise
+            crashes.append(crash_finding(r, exc))
+    del collected
+    i = 0
+    for rec, light in spool:  # type: ignore[misc]
+        if isinstance(rec, InputError):
+            yield error_result(rec)
+            continue
+        res = _attach(rec, Checked(light, None))
+        more = [_to_finding(r, h, plan.severities[r.code], rec) for r, h in extra[i]]
+        res.findings = sorted(res.findings + more + crashes, key=lambda f: f.sort_key)
+        extra[i] = []
+        i += 1
+        score_result(res, plan.settings)
+        yield res
+
+
+# --------------------------------------------------------------------------- local engine
+def read_records(files: Iterable[str], text_field: str, id_field: str) -> Iterator[Document | InputError]:
+    for p in files:
+        yield from read_path(p, text_field, id_field)
+
+
+def _sharded(records: Iterable[Document | InputError], shard: tuple[int, int] | None, stats: RunStats):
+    if shard is None:
+        yield from records
+        return
+    i, n = shard
+    for rec in records:
+        if shard_of(rec.id, n) == i:
+            yield rec
+        else:
+            stats.skipped_by_shard += 1
+
+
+def _count(stats: RunStats, rec: Document | InputError, checked: Checked | None) -> None:
+    if isinstance(rec, InputError):
+        stats.errors += 1
+        return
+    stats.documents += 1
+    stats.bytes += len(rec.text.encode("utf-8", "surrogatepass"))
+
+
+def _serial(records: Iterable[Document | InputError], checker: Checker, stats: RunStats):
+    for rec in records:
+        checked = None if isinstance(rec, InputError) else checker.check(rec)
+        _count(stats, rec, checked)
+        yield rec, checked
+    checker.flush()
+    times, hits, misses = checker.take_counters()
+    stats.add_times(times)
+    stats.cache_hits += hits
+    stats.cache_misses += misses
+
+
+# worker-process state (one Checker per process, built by the initializer)
+_WORKER: Checker | None = None
+
+
+def _init_worker(plan: Plan | None, settings, cache_dir: str | None, profile: bool, policy) -> None:
+    global _WORKER
+    if policy is not None:
+        from qa import inputs
+
+        inputs.set_policy(encoding=policy.encoding, max_bytes=policy.max_bytes or 0)
+    if plan is None:
+        from qa.engine import make_plan
+
+        plan = make_plan(settings)
+    _WORKER = Checker(plan, cache_dir, profile)
+
+
+def _work_chunk(docs: list[Document]) -> tuple[list[Checked], tuple[dict[str, float], int, int]]:
+    assert _WORKER is not None, "worker not initialised"
+    out = [_WORKER.check(d) for d in docs]
+    _WORKER.flush()
+    return out, _WORKER.take_counters()
+
+
+def _chunks(records: Iterable[Document | InputError]) -> Iterator[list[Document | InputError]]:
+    chunk: list[Document | InputError] = []
+    chars = 0
+    for rec in records:
+        chunk.append(rec)
+        if isinstance(rec, Document):
+            chars += len(rec.text)
+        if len(chunk) >= CHUNK_DOCS or chars >= CHUNK_CHARS:
+            yield chunk
+            chunk, chars = [], 0
+    if chunk:
+        yield chunk
+
+
+def _pool(records: Iterable[Document | InputError], plan: Plan, opts: RunOptions, stats: RunStats):
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    from qa import inputs
+
+    methods = mp.get_all_start_methods()
+    if "fork" in methods:  # workers inherit the loaded rules: nothing to pickle or re-import
+        ctx, initargs = mp.get_context("fork"), (plan, None, opts.cache_dir, opts.profile_rules, None)
+    else:  # pragma: no cover - spawn: workers rebuild the plan from the settings
+        ctx = mp.get_context("spawn")
+        initargs = (None, plan.settings, opts.cache_dir, opts.profile_rules, inputs.policy())
+    window = max(2, opts.jobs * INFLIGHT_PER_WORKER)
+    with ProcessPoolExecutor(max_workers=opts.jobs, mp_context=ctx, initializer=_init_worker,
+                             initargs=initargs) as ex:
+        inflight: deque = deque()
+
+        def drain_one():
+            chunk, fut = inflight.popleft()
+            checked, (times, hits, misses) = fut.result()
+            stats.add_times(times)
+            stats.cache_hits += hits
+            stats.cache_misses += misses
+            it = iter(checked)
+            for rec in chunk:
+                c = None if isinstance(rec, InputError) else next(it)
+                _count(stats, rec, c)
+                yield rec, c
+
+        for chunk in _chunks(records):
+            docs = [r for r in chunk if isinstance(r, Document)]
+            inflight.append((chunk, ex.submit(_work_chunk, docs)))
+            while len(inflight) >= window:
+                yield from drain_one()
+        while inflight:
+            yield from drain_one()
+
+
+def run(paths: Iterable[str], plan: Plan, opts: RunOptions | None = None, stats: RunStats | None = None,
+        strict: bool = False) -> Iterator[FileResult]:
+    """Check inputs (files, folders, globs, ``-``) and yield results in input order."""
+    opts = opts or RunOptions()
+    stats = stats if stats is not None else RunStats()
+    stats.engine, stats.workers = opts.engine, max(1, opts.jobs)
+    files = iter_files(paths)
+    if opts.engine == "dask":
+        from qa.dask_engine import dask_stream
+
+        yield from assemble(dask_stream(list(files), plan, opts, stats), plan, strict)
+        return
+    if opts.engine != "local":
+        raise ValueError(f"unknown engine {opts.engine!r}; choose local or dask")
+    records = _sharded(read_records(files, opts.text_field, opts.id_field), opts.shard, stats)
+    head: list[Document | InputError] = []
+    if opts.jobs > 1 and not strict:  # a small input is checked here: starting workers costs more
+        head = list(islice(records, opts.min_parallel_docs))
+    records = chain(head, records)
+    if opts.jobs <= 1 or strict or len(head) < opts.min_parallel_docs:
+        stats.workers = 1
+        stream = _serial(records, Checker(plan, opts.cache_dir, opts.profile_rules, strict), stats)
+    else:
+        stream = _pool(records, plan, opts, stats)
+    yield from assemble(stream, plan, strict)
+
+
+# --------------------------------------------------------------------------- command-line helpers
+class JsonlStream:
+    """Writes JSON Lines as results arrive (the same bytes as the ``jsonl`` format), to a file
+    (atomically: a temporary file renamed when complete) or to a text stream."""
+
+    def __init__(self, output: str | None, stdout) -> None:
+        self.tmp = None
+        self.target = None
+        if output and output != "-":
+            from pathlib import Path
+
+            self.target = Path(output)
+            self.target.parent.mkdir(parents=True, exist_ok=True)
+            fd, self.tmp = tempfile.mkstemp(prefix=f".{self.target.name[:100]}.", suffix=".tmp",
+                                            dir=self.target.parent)
+            self.fh = os.fdopen(fd, "wb", buffering=1 << 20)
+            self.text = None
+        else:
+            self.fh = None
+            self.text = stdout
+
+    def write(self, res: FileResult) -> None:
+        from qa.report.jsonl import dumps
+
+        data = (dumps(res) + "\n").encode("utf-8", "backslashreplace")
+        if self.fh is not None:
+            self.fh.write(data)
+        else:
+            self.text.write(data.decode("utf-8"))
+
+    def close(self, ok: bool = True) -> None:
+        if self.fh is None:
+            return
+        fh, self.fh = self.fh, None
+        try:
+            if ok:
+                fh.flush()
+                os.fsync(fh.fileno())
+            fh.close()
+            if ok:
+                from qa.fsutil import _umask
+
+                os.chmod(self.tmp, 0o666 & ~_umask())
+                os.replace(self.tmp, self.target)
+                return
+        finally:
+            if self.tmp and os.path.exists(self.tmp):
+                os.unlink(self.tmp)
+
+
+def light(res: FileResult) -> FileResult:
+    """The result without its document (what summaries and gates need), to keep memory small."""
+    res.doc = None
+    res.meta = {}
+    return res
+
+
+class ProgressBar:
+    """documents, documents/s and MB/s on standard error (a TTY), updated a few times a second."""
+
+    def __init__(self, stats: RunStats) -> None:
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        self.stats = stats
+        self.progress = Progress(SpinnerColumn(), TextColumn("checking"),
+                                 TextColumn("{task.fields[docs]} docs"),
+                                 TextColumn("{task.fields[dps]} docs/s"),
+                                 TextColumn("{task.fields[mbps]} MB/s"), TimeElapsedColumn(),
+                                 transient=True)
+        self.task = None
+        self.last = 0.0
+
+    def update(self) -> None:
+        now = time.perf_counter()
+        if self.task is None:
+            self.progress.start()
+            self.task = self.progress.add_task("checking", total=None, docs=0, dps="-", mbps="-")
+        if now - self.last < 0.2:
+            return
+        self.last = now
+        s = max(self.stats.seconds, 1e-9)
+        self.progress.update(self.task, docs=f"{self.stats.documents:,}",
+                             dps=f"{self.stats.documents / s:,.0f}", mbps=f"{self.stats.bytes / s / 1e6:.2f}")
+
+    def close(self) -> None:
+        if self.task is not None:
+            self.progress.stop()
+
+
+def format_run_stats(stats: RunStats) -> str:
+    d = stats.as_dict()
+    line = (f"run: {d['documents']:,} document(s), {d['errors']} unreadable, {stats.bytes / 1e6:.2f} MB in "
+            f"{d['seconds']:.2f}s: {d['documents_per_second']:,} docs/s, {d['mb_per_second']} MB/s "
+            f"({stats.engine} engine, {stats.workers} worker(s))")
+    if stats.cache_hits or stats.cache_misses:
+        line += f"; cache: {stats.cache_hits} hit(s), {stats.cache_misses} miss(es)"
+    if stats.skipped_by_shard:
+        line += f"; {stats.skipped_by_shard} record(s) in other shards"
+    return line + "\n"

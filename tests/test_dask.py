@@ -1,0 +1,67 @@
+"""The Dask engine on a real LocalCluster (2 worker processes): the same bytes as the local engine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+distributed = pytest.importorskip("distributed")
+
+from _corpus import make_mixed_corpus  # noqa: E402
+from typer.testing import CliRunner  # noqa: E402
+
+import qa.dask_engine as dask_engine  # noqa: E402
+from qa.cli import app  # noqa: E402
+from qa.config import Settings  # noqa: E402
+from qa.engine import make_plan, run_records  # noqa: E402
+from qa.parallel import RunOptions, RunStats, run  # noqa: E402
+from qa.readers import read_all  # noqa: E402
+from qa.report.jsonl import dumps  # noqa: E402
+
+SAMPLES = str(Path(__file__).resolve().parent.parent / "samples")
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    import logging
+
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
+                                  silence_logs=logging.ERROR) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> str:
+    return str(make_mixed_corpus(tmp_path_factory.mktemp("mixed-dask")))
+
+
+@pytest.fixture
+def small_partitions(monkeypatch):
+    monkeypatch.setattr(dask_engine, "PARTITION_BYTES", 16 << 10)  # several partitions per file
+
+
+def test_dask_engine_matches_local_on_samples_and_a_mixed_corpus(cluster, corpus, small_partitions):
+    plan = make_plan(Settings())
+    # samples: qa starts (and stops) its own LocalCluster; the corpus: a running scheduler
+    for paths, address in (([SAMPLES], None), ([corpus], cluster.scheduler_address)):
+        ref = [dumps(r) for r in run_records(read_all(paths), plan)]
+        stats = RunStats()
+        out = [dumps(r) for r in run(paths, plan, RunOptions(engine="dask", scheduler=address, jobs=2), stats)]
+        assert out == ref
+        assert stats.engine == "dask" and stats.workers == 2
+        assert stats.documents + stats.errors == len(ref)
+
+
+def test_cli_dask_engine_writes_the_same_jsonl(cluster, corpus, tmp_path, small_partitions):
+    local = tmp_path / "local.jsonl"
+    remote = tmp_path / "dask.jsonl"
+    common = ["--format", "jsonl", "--fail-on", "never", "-q", "--select", "PUN,WS,META"]
+    r1 = CliRunner().invoke(app, ["check", corpus, "-o", str(local), "--jobs", "1", *common])
+    r2 = CliRunner().invoke(app, ["check", corpus, "-o", str(remote), "--engine", "dask",
+                                  "--scheduler", cluster.scheduler_address, "--shard", "1/2", *common])
+    r3 = CliRunner().invoke(app, ["check", corpus, "-o", str(tmp_path / "shard.jsonl"), "--jobs", "1",
+                                  "--shard", "1/2", *common])
+    assert r1.exit_code == r2.exit_code == r3.exit_code == 2, (r1.stderr, r2.stderr)
+    assert remote.read_bytes() == (tmp_path / "shard.jsonl").read_bytes()
+    assert 0 < len(remote.read_bytes().splitlines()) < len(local.read_bytes().splitlines())

@@ -1,0 +1,71 @@
+"""qa.garble (SentencePiece garble score), MT104/MT105 and `qa train-garble`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from qa import garble
+from qa.cli import app
+from qa.config import Settings
+from qa.engine import check_text
+
+
+def test_shipped_model_is_small_and_separates_noise_from_prose():
+    assert garble.DEFAULT_MODEL.is_file() and garble.DEFAULT_MODEL.stat().st_size < 2_000_000
+    prose = garble.score_text("The government refuted the accusation and said it had not unleashed the spyware.")
+    mojibake = garble.score_text("Ã©tÃ© trÃ¨s difficile pour les Ã©lÃ¨ves et les professeurs")
+    noise = garble.score_text("xkq zvbrt pplmn qwwr tkkf")
+    assert prose.score < 2.6 < 4.0 < mojibake.score < noise.score
+    assert "xkq" in noise.worst or "qwwr" in noise.worst
+
+
+def test_names_numbers_and_addresses_are_not_scored():
+    sc = garble.score_text("Reshetnikov met Khabirov at www.example.com on 12 May with UNESCO.")
+    assert sc.n_words == 4  # met, at, on, with
+
+
+def test_mt104_flags_mojibake_sentence_only():
+    text = ("The report was published on Monday. Ã©tÃ© trÃ¨s difficile pour les Ã©lÃ¨ves et les "
+            "professeurs. The minister declined to comment.")
+    found = check_text(text, select=["MT104"]).findings
+    assert [text[f.start:f.end] for f in found] == ["Ã©tÃ© trÃ¨s difficile pour les Ã©lÃ¨ves et les professeurs."]
+    assert "garble score" in found[0].message
+
+
+def test_mt105_repetition_loop():
+    text = "The minister visited the University of Bern, Bern, Bern, Bern, Bern, Bern."
+    found = check_text(text, select=["MT105"]).findings
+    assert [(text[f.start:f.end], f.suggestion) for f in found] == [("Bern, Bern, Bern, Bern, Bern, Bern", "Bern")]
+    assert check_text("Search\nSearch\nSearch\nSearch\n", select=["MT105"]).findings == []
+
+
+def test_train_garble_command_and_model_option(tmp_path: Path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    words = ("river stone garden window morning letter kitchen market bridge mountain village "
+             "harbour winter summer teacher student doctor farmer bottle candle forest meadow "
+             "castle tower valley island ocean desert meadow orchard basket ladder hammer needle "
+             "pillow blanket mirror lantern compass saddle wagon barrel cellar attic chimney "
+             "fountain statue temple palace prison tavern quarry vineyard pasture cottage").split()
+    lines = [" ".join(words[i:] + words[:i]) + "." for i in range(len(words))]
+    (corpus / "a.txt").write_text("\n".join(lines * 5), encoding="utf-8")
+    model = tmp_path / "mine.model"
+    res = CliRunner().invoke(app, ["train-garble", str(corpus), "-o", str(model), "--vocab-size", "60"])
+    assert res.exit_code == 0, res.output
+    assert model.is_file()
+    known = garble.score_text("river stone garden window morning", str(model))
+    unknown = garble.score_text("zyx qvw jjk pqz wvx", str(model))
+    assert known.score < unknown.score
+    s = Settings(select=("MT104",), rules={"MT104": {"model": str(model), "threshold": known.score + 0.5,
+                                                    "min_words": 4}})
+    text = "River stone garden window morning.\n\nZyx qvw jjk pqz wvx."
+    found = check_text(text, s).findings
+    assert [text[f.start:f.end] for f in found] == ["Zyx qvw jjk pqz wvx."]
+
+
+def test_train_garble_rejects_a_tiny_corpus(tmp_path: Path):
+    (tmp_path / "t.txt").write_text("one two three", encoding="utf-8")
+    res = CliRunner().invoke(app, ["train-garble", str(tmp_path), "-o", str(tmp_path / "m.model")])
+    assert res.exit_code == 2

@@ -1,0 +1,99 @@
+"""MT300-MT302 and GRAM200: machine-translation symptoms visible without the source."""
+
+from __future__ import annotations
+
+from qa.engine import check_text
+
+
+def _found(text: str, code: str):
+    return [text[f.start:f.end] for f in check_text(text, select=[code]).findings]
+
+
+# ---------------------------------------------------------------- MT300 name spelt several ways
+def test_transliterated_name_in_two_spellings_flags_both_when_tied():
+    text = ("Chairman Zhou Yonggang opened the plant in 1998. Workers said Zhou Yongkang visited "
+            "every week.")
+    assert _found(text, "MT300") == ["Yonggang", "Yongkang"]
+    f = check_text(text, select=["MT300"]).findings[0]
+    assert "'Yongkang'" in f.message
+    assert f.severity.value == "warning"
+
+
+def test_dominant_spelling_is_kept_and_minority_flagged():
+    text = ("Okonjiwe founded the firm. Okonjiwe later sold it. The buyer praised Okonjiwe. "
+            "Critics said Okonjiwo had overpaid.")
+    assert _found(text, "MT300") == ["Okonjiwo"]
+
+
+def test_three_variants_of_one_name_all_flagged_except_dominant():
+    text = ("Sakamori Holdings grew fast. Sakamori sold shares. In 1999 Sakamari expanded, and "
+            "Sakomori built a plant. Sakamori denied it.")
+    assert _found(text, "MT300") == ["Sakamari", "Sakomori"]
+
+
+def test_consistent_names_and_derived_forms_stay_silent():
+    for text in (
+        "Tunisia beat Ghana. The Tunisian coach praised Tunisia's defence.",
+        "Zelensky spoke first; a Zelenskyy aide later corrected the transcript.",  # spelling extended
+        "The Rukban camp is near the border; aid to Rubkan was delayed.",  # transposed letters
+        "Osas Osaro scored twice. Osaro also had an assist.",  # two parts of one name
+        "Pham Minh spoke. Phan Minh replied.",  # short syllables are not compared
+    ):
+        assert _found(text, "MT300") == [], text
+
+
+def test_common_english_words_are_not_names():
+    text = "The Market fell. Traders said the Marked decline was temporary."
+    assert _found(text, "MT300") == []
+
+
+# ---------------------------------------------------------------- MT301 literal given name
+def test_given_name_glossed_into_english():
+    assert _found("Photos showed Kim Lord Love beside her father.", "MT301") == ["Kim Lord Love"]
+    assert _found("The first lady, Zhao Mei Spring, waved.", "MT301") == ["Zhao Mei Spring"]
+
+
+def test_real_names_and_dynasties_stay_silent():
+    for text in ("Zhao Meichun waved to the crowd.",
+                 "The Tang Dynasty vase and the Ming collection were shown.",
+                 "Lee Harvey Oswald was arrested in Dallas.",
+                 "The Lord Mayor met Kim Jong Un's envoy."):
+        assert _found(text, "MT301") == [], text
+
+
+# ---------------------------------------------------------------- MT302 name paired with itself
+def test_name_paired_with_itself():
+    assert _found("Flights between Chile and Chile resumed.", "MT302") == ["between Chile and Chile"]
+    assert _found("They want to expand the Porto-Porto corridor.", "MT302") == ["Porto-Porto"]
+    text = "Photos show Joon Park's son Joon Park at the parade."
+    assert _found(text, "MT302") == ["Joon Park's son Joon Park"]
+
+
+def test_reduplicated_place_names_and_distinct_pairs_stay_silent():
+    for text in ("The Baden-Baden festival opened.", "Flights between Chile and Peru resumed.",
+                 "Walla Walla is in Washington.", "Joon Park's son Min Park spoke."):
+        assert _found(text, "MT302") == [], text
+
+
+# ---------------------------------------------------------------- GRAM200 correlative pairs
+def test_doubled_correlatives():
+    assert _found("Although prices fell, but sales stayed flat.", "GRAM200") == [
+        "Although prices fell, but"]
+    assert _found("Because the bridge was shut, so trucks waited.", "GRAM200") == [
+        "Because the bridge was shut, so"]
+    assert _found("The club sold its stadium, but also kept the training ground.", "GRAM200") == [
+        "but also"]
+
+
+def test_correlatives_used_correctly_stay_silent():
+    for text in ("Although prices fell, sales stayed flat.",
+                 "Prices fell, but sales stayed flat.",
+                 "Because the bridge was shut, trucks waited, so did the buses.",
+                 "The club not only sold its stadium but also kept the training ground.",
+                 "It wasn't just cheap, but also well made.",
+                 "Although it rained; but the game went on."):  # a stop ends the clause
+        assert _found(text, "GRAM200") == [], text
+
+
+def test_although_with_so_is_not_a_pair():
+    assert _found("Although it was late, so many people stayed.", "GRAM200") == []

@@ -1,0 +1,202 @@
+"""The scale runner: --jobs, corpus rules in workers, --shard, the result cache, statistics."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import pickle
+import sqlite3
+from pathlib import Path
+
+import pytest
+from _corpus import make_mixed_corpus
+from typer.testing import CliRunner
+
+from qa.cli import app
+from qa.config import Settings
+from qa.engine import make_plan, run_records
+from qa.model import Hit, Rule
+from qa.parallel import RunOptions, RunStats, format_rule_times, parse_shard, run, shard_of
+from qa.readers import read_all
+from qa.registry import all_rules
+from qa.report.jsonl import dumps
+
+SAMPLES = str(Path(__file__).resolve().parent.parent / "samples")
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> str:
+    return str(make_mixed_corpus(tmp_path_factory.mktemp("mixed")))
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return make_plan(Settings())
+
+
+def reference(paths, plan) -> list[str]:
+    return [dumps(r) for r in run_records(read_all(paths), plan)]
+
+
+def go(paths, plan, **kw) -> tuple[list[str], RunStats]:
+    stats = RunStats()
+    return [dumps(r) for r in run(paths, plan, RunOptions(**kw), stats)], stats
+
+
+def test_jobs_give_the_engine_output_on_samples(plan):
+    ref = reference([SAMPLES], plan)
+    assert len(ref) >= 2
+    one, _ = go([SAMPLES], plan, jobs=1)
+    two, stats = go([SAMPLES], plan, jobs=2, min_parallel_docs=0)
+    assert one == ref and two == ref
+    assert stats.workers == 2 and stats.documents == len(ref)
+
+
+def test_jobs_give_the_engine_output_on_a_mixed_corpus(corpus, plan):
+    ref = reference([corpus], plan)
+    assert len(ref) > 200 and sum(1 for x in ref if '"error": null' not in x) == 5
+    assert any('"findings": [{' in x for x in ref)
+    one, _ = go([corpus], plan, jobs=1)
+    two, stats = go([corpus], plan, jobs=2, min_parallel_docs=0)
+    assert one == ref and two == ref
+    assert stats.errors == 5 and stats.documents == len(ref) - 5 and stats.bytes > 100_000
+
+
+def test_small_inputs_stay_in_process(plan):
+    _, stats = go([SAMPLES], plan, jobs=2)
+    assert stats.workers == 1
+
+
+def _cli(args, **kw):
+    return CliRunner().invoke(app, ["check", *args], catch_exceptions=False, **kw)
+
+
+def test_cli_jsonl_is_byte_identical_for_any_jobs(corpus, tmp_path):
+    outs = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"j{jobs}.jsonl"
+        res = _cli([corpus, "--format", "jsonl", "-o", str(out), "--jobs", jobs, "--fail-on", "never", "-q"])
+        assert res.exit_code == 2  # unreadable records in the corpus
+        outs.append(out.read_bytes())
+    # the buffered writer (several formats) gives the same JSON Lines as the streaming one
+    res = _cli([corpus, "--format", "jsonl,text", "--output-dir", str(tmp_path / "d"), "--jobs", "2",
+                "--fail-on", "never", "-q"])
+    outs.append((tmp_path / "d" / "qa.jsonl").read_bytes())
+    assert outs[0] == outs[1] == outs[2]
+    assert len(outs[0].splitlines()) > 200
+
+
+def _dup_rule() -> Rule:
+    """A corpus rule: a document whose text occurs more than once in the batch."""
+
+    def collect(doc, opts):
+        return hashlib.sha1(doc.text.encode()).hexdigest() if doc.text.strip() else None
+
+    def finalize(keys, opts):
+        counts: dict[object, int] = {}
+        for k in keys:
+            counts[k] = counts.get(k, 0) + 1
+        return [[Hit(0, 1, f"text seen {counts[k]} times")] if k and counts[k] > 1 else [] for k in keys]
+
+    return Rule(code="DUP999", name="repeated-text-test", category="duplicate", summary="Repeated text",
+                check=lambda doc, opts: (), collect=collect, finalize=finalize)
+
+
+def test_corpus_rules_collect_in_workers_and_finalize_in_the_parent(corpus):
+    plan = make_plan(Settings(select=("PUN001", "DUP999")), rules=all_rules() + [_dup_rule()])
+    ref = reference([corpus], plan)
+    dups = [json.loads(x) for x in ref if '"DUP999"' in x]
+    assert len(dups) > 100 and dups[0]["findings"][0]["message"].startswith("text seen")
+    one, _ = go([corpus], plan, jobs=1)
+    two, _ = go([corpus], plan, jobs=2, min_parallel_docs=0)
+    assert one == ref and two == ref
+
+
+def test_shards_split_the_corpus_stably(corpus, plan):
+    assert parse_shard("1/3") == (1, 3)
+    for bad in ("3/3", "x", "1/0", "-1/2"):
+        with pytest.raises(ValueError):
+            parse_shard(bad)
+    assert [shard_of(f"d{i}", 4) for i in range(8)] == [shard_of(f"d{i}", 4) for i in range(8)]
+    assert shard_of("d1", 4) == int.from_bytes(hashlib.blake2b(b"d1", digest_size=8).digest(), "big") % 4
+    sel = make_plan(Settings(select=("PUN",)))
+    whole = reference([corpus], sel)
+    ids = sorted(json.loads(x)["id"] + json.loads(x)["path"] for x in whole)
+    parts, seen = [], []
+    for i in range(3):
+        out, stats = go([corpus], sel, jobs=1, shard=(i, 3))
+        assert stats.skipped_by_shard == len(whole) - len(out)
+        parts.append(out)
+        seen += [json.loads(x)["id"] + json.loads(x)["path"] for x in out]
+    assert sorted(seen) == ids and all(parts)
+    assert set(parts[0]).isdisjoint(parts[1])
+    res = _cli([corpus, "--shard", "3/3"])
+    assert res.exit_code == 2 and "need 0 <= I < N" in res.stderr
+
+
+def test_cache_hits_on_a_second_run_and_never_changes_output(corpus, plan, tmp_path):
+    ref = reference([corpus], plan)
+    cache = str(tmp_path / "cache")
+    first, s1 = go([corpus], plan, jobs=2, min_parallel_docs=0, cache_dir=cache)
+    second, s2 = go([corpus], plan, jobs=1, cache_dir=cache)
+    assert first == ref and second == ref
+    assert s1.cache_hits == 0 and s1.cache_misses == s1.documents
+    assert s2.cache_hits == s2.documents and s2.cache_misses == 0
+    other = make_plan(Settings(select=("PUN",)))
+    _, s3 = go([corpus], other, jobs=1, cache_dir=cache)
+    assert s3.cache_hits == 0  # other settings, other keys
+
+
+def test_a_damaged_cache_is_rebuilt_never_trusted(plan, tmp_path):
+    ref = reference([SAMPLES], plan)
+    cache = tmp_path / "cache"
+    go([SAMPLES], plan, cache_dir=str(cache))
+    db = cache / "results.sqlite"
+    # a value that does not match its checksum is not used, and the cache is rebuilt next time
+    conn = sqlite3.connect(db)
+    key, = conn.execute("SELECT key FROM results LIMIT 1").fetchone()
+    forged = pickle.dumps(([], "xx", 1, 100.0, "pass", None))
+    conn.execute("UPDATE results SET value = ? WHERE key = ?", (forged, key))
+    conn.commit()
+    conn.close()
+    out, stats = go([SAMPLES], plan, cache_dir=str(cache))
+    assert out == ref and (cache / "REBUILD").exists()
+    out, stats = go([SAMPLES], plan, cache_dir=str(cache))
+    assert out == ref and stats.cache_hits == 0 and not (cache / "REBUILD").exists()
+    out, stats = go([SAMPLES], plan, cache_dir=str(cache))
+    assert out == ref and stats.cache_hits == len(ref)
+    # a file that is not a database at all
+    for f in cache.glob("results.sqlite*"):
+        f.unlink()
+    db.write_bytes(b"this is not a database" * 100)
+    out, stats = go([SAMPLES], plan, cache_dir=str(cache))
+    assert out == ref and stats.cache_misses == len(ref)
+    out, stats = go([SAMPLES], plan, cache_dir=str(cache))
+    assert out == ref and stats.cache_hits == len(ref)
+
+
+def test_cli_cache_statistics_and_no_cache(monkeypatch, tmp_path):
+    monkeypatch.delenv("QA_NO_CACHE", raising=False)
+    monkeypatch.chdir(tmp_path)
+    args = [SAMPLES, "--format", "jsonl", "-o", "out.jsonl", "--fail-on", "never", "--statistics", "--jobs", "1"]
+    r1 = _cli(args)
+    first = Path("out.jsonl").read_bytes()
+    r2 = _cli(args)
+    assert Path("out.jsonl").read_bytes() == first
+    assert "cache: 0 hit(s)" in r1.stderr and "docs/s" in r1.stderr and "MB/s" in r1.stderr
+    n = len(first.splitlines())
+    assert f"cache: {n} hit(s), 0 miss(es)" in r2.stderr
+    (tmp_path / "x").mkdir()
+    monkeypatch.chdir(tmp_path / "x")
+    _cli([*args, "--no-cache"])
+    assert not (tmp_path / "x" / ".qa_cache").exists()
+
+
+def test_time_per_rule(plan, corpus):
+    _, stats = go([SAMPLES], plan, jobs=1, profile_rules=True)
+    assert {r.code for r in plan.rules} <= set(stats.rule_seconds)
+    table = format_rule_times(stats, {r.code: r.name for r in plan.rules})
+    assert "PUN001 doubled-punctuation" in table and "(language+score)" in table
+    res = _cli([corpus, "--select", "PUN", "--profile-rules", "-q", "--jobs", "2", "--fail-on", "never",
+                "--format", "jsonl", "-o", "-"])
+    assert "time per rule" in res.stderr and "PUN002 missing-space-after-sentence" in res.stderr
