@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test venv clean-reports
+.PHONY: run test test-fast venv clean-reports
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,10 @@ run: venv
 
 test: venv
 	$(BIN)/python -m pytest
+
+# the fast suite only, without the real-browser tests (tests/browser, marker "browser")
+test-fast: venv
+	$(BIN)/python -m pytest -m "not browser"
 
 clean-reports:
 	find reports -mindepth 1 ! -name .gitkeep -delete

@@ -218,8 +218,10 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[S
 
 
 # --------------------------------------------------------------------------- head metadata
-_LEADING_BLANK = r"\A(?:[ \t]*(?:\r\n|\r|\n))*"
-_TITLE_MD_RE = re.compile(_LEADING_BLANK + r"[ \t]*#{1,6}[ \t]+(?P<title>[^\r\n]+?)[ \t#]*(?=\r?\n|\r|\Z)")
+_LEADING_BLANK = r"\A(?:[ \t]*+(?:\r\n|\r|\n))*"
+# (possessive runs and a greedy title that ends at its last non-blank: linear on long blank runs)
+_TITLE_MD_RE = re.compile(_LEADING_BLANK + r"[ \t]*+#{1,6}[ \t]++(?P<title>[^\r\n]*[^ \t#\r\n]|[^\r\n])[ \t#]*+(?=\r?\n|\r|\Z)")
+_FIRST_LINE_RE = re.compile(_LEADING_BLANK + r"[ \t]*+([^\r\n]{3,200}?)[ \t]*+(\r\n|\r|\n)[ \t]*+(\r\n|\r|\n)")
 _FIELD_RE = re.compile(
     r"^[ \t]*(?:\*\*|__)?(?P<key>[A-Z][A-Za-z ]{1,30}?)(?:\*\*|__)?[ \t]*:(?:\*\*|__)?[ \t]*"
     r"(?P<value>(?:[^\r\n]*[^ \t\r\n])?)[ \t]*$",  # = lazy value + trailing blanks, but linear
@@ -246,7 +248,7 @@ def find_head(text: str, markdown: bool) -> tuple[Span | None, dict[str, tuple[S
         title = m.span("title")
     else:
         # plain text: a short first line without final period, followed by a blank line
-        first = re.match(_LEADING_BLANK + r"[ \t]*([^\r\n]{3,200}?)[ \t]*(\r\n|\r|\n)[ \t]*(\r\n|\r|\n)", text)
+        first = _FIRST_LINE_RE.match(text)
         if first and not first.group(1).rstrip().endswith((".", ",", ";")):
             title = first.span(1)
     fields: dict[str, tuple[Span, Span]] = {}

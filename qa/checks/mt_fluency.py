@@ -1,9 +1,11 @@
-"""MT3xx / GRAM2xx: fluency and accuracy symptoms of machine translation visible without the source.
+"""MT3xx / GRAM2xx: symptoms of machine translation that the English alone reveals.
 
-Machine translation of news leaves traces that a reader sees in the English alone: a transliterated
-name spelt two or three different ways in one article, a phrase repeated inside one sentence
-because the decoder lost its place, clauses strung together with commas the way the source
-language runs them on. Each rule here looks for one such trace with a cheap, explainable test.
+Machine translation of news leaves traces a reader sees without the source: a transliterated
+name spelt two or three ways in one article (MT300), a given name translated word for word
+(MT301), a name paired with itself (MT302), a phrase emitted twice in a row (MT303), a pronoun
+that contradicts the gender the article gave a person (MT304), a Chinese expression rendered
+literally (MT305), and Chinese paired conjunctions kept in English (GRAM200). Each rule is one
+cheap, explainable test with compiled patterns.
 """
 
 from __future__ import annotations
@@ -31,12 +33,60 @@ def _rare_in_english(low: str) -> bool:
     return zipf_frequency(low, "en") < 3.0
 
 
+@lru_cache(maxsize=65536)
+def _rare_prefix(low: str) -> bool:
+    """A leading name part ("Pham", "Minh") rare enough in English not to be a common word."""
+    return zipf_frequency(low, "en") < 3.5
+
+
+_THREE_PART_RE = re.compile(r"(?=(?<![\w'’.-])([A-Z][a-z]+) ([A-Z][a-z]+) ([A-Z][a-z]{2,})(?![\w-]))")
+
+
 def _name_like(tok: str, lower_words: set[str]) -> bool:
     low = tok.lower()
-    return low not in lower_words and _rare_in_english(low)
+    if low in lower_words or not _rare_in_english(low) or _english_compound(low):
+        return False
+    stem = _stem(low)
+    return stem == low or _rare_in_english(stem)  # "Freezers", "Captioning": English word forms
+
+
+_EN_SUFFIXES = sorted(
+    "s es ers er ing ings ed ful y ly ness ist ists ism ic ical sis tic ation ations ment ments able less ish".split(),
+    key=len, reverse=True,
+)
+
+
+def _stem(low: str) -> str:
+    for suf in _EN_SUFFIXES:
+        if low.endswith(suf) and len(low) - len(suf) >= 4:
+            return low[: -len(suf)]
+    return low
+
+
+@lru_cache(maxsize=65536)
+def _english_compound(low: str) -> bool:
+    """`workflows`, `ghostwriting`: two common English words run together, not a name."""
+    return any(
+        zipf_frequency(low[:i], "en") >= 4.0 and zipf_frequency(low[i:], "en") >= 4.0
+        for i in range(3, len(low) - 2)
+    )
+
+
+_PROSE_LINE_RE = re.compile(r"[^\n]+")
+_LINE_WORD_RE = re.compile(r"[A-Za-z][\w'’-]*")
+
+
+def _is_prose(line: str) -> bool:
+    """Six words or more with enough lower-case words to be a sentence, not a menu or a heading."""
+    words = _LINE_WORD_RE.findall(line)
+    lower = sum(w[0].islower() for w in words)
+    return len(words) >= 6 and lower >= max(3, 0.3 * len(words))
 
 
 def _derived(a: str, b: str) -> bool:
+    sa, sb = _stem(a.lower()), _stem(b.lower())
+    if sa == sb or sa.startswith(sb) or sb.startswith(sa):
+        return True  # "Thrifting"/"Thrifty", "Psoriatic"/"Psoriasis"
     short, long_ = (a, b) if len(a) <= len(b) else (b, a)
     if long_.startswith(short) and long_[len(short):] in _DERIV_SUFFIXES:
         return True
@@ -47,7 +97,12 @@ def _derived(a: str, b: str) -> bool:
 
 def _variant_groups(doc: Document, min_similarity: float, min_len: int) -> dict[str, set[str]]:
     text = doc.text
-    tokens = Counter(m.group(1) for m in _CAP_TOKEN_RE.finditer(text))
+    # names are compared only where they stand in prose: menus and title-case headings of web
+    # pages repeat English word forms ("Freezers", "Fryers") that look like rare names
+    tokens = Counter(
+        m.group(1) for line in _PROSE_LINE_RE.finditer(text) if _is_prose(line.group(0))
+        for m in _CAP_TOKEN_RE.finditer(line.group(0))
+    )
     lower_words = set(re.findall(r"(?<![\w'’-])[a-z]{3,}(?![\w-])", text))
     names = sorted(t for t in tokens if len(t) >= min_len and _name_like(t, lower_words))
     by_prefix: dict[str, list[str]] = defaultdict(list)
@@ -73,6 +128,17 @@ def _variant_groups(doc: Document, min_similarity: float, min_len: int) -> dict[
                     continue  # "Rukban"/"Rubkan": a typing slip, not a second transliteration
                 if Levenshtein.normalized_similarity(a.lower(), b.lower()) >= min_similarity:
                     parent[find(a)] = find(b)
+    # "Pham Minh Trinh" / "Pham Minh Thanh": the same two leading name parts, a different last one
+    endings: dict[tuple[str, str], set[str]] = defaultdict(set)
+    name_set = set(names)
+    for m in _THREE_PART_RE.finditer(text):
+        a, b, c = m.groups()
+        if c in name_set and _rare_prefix(a.lower()) and _rare_prefix(b.lower()):
+            endings[(a, b)].add(c)
+    for ends in endings.values():
+        first, *rest = sorted(ends)
+        for other in rest:
+            parent[find(other)] = find(first)
     clusters: dict[str, set[str]] = defaultdict(set)
     for t in names:
         clusters[find(t)].add(t)
@@ -112,8 +178,13 @@ def name_spelled_several_ways(doc: Document, opts: Mapping[str, object]) -> Iter
     Capitalised words are kept when they are rare in English (word frequency) and never written
     in lower case in the document. Two of them are variants when they start with the same two
     letters, differ in length by at most three letters, and their edit-distance similarity is at
-    least `min_similarity` (0.6). Plurals and adjectives of a name (`Tunisia`/`Tunisian`) are not
-    variants. Names of at least `min_length` (5) letters are compared, because short romanised
+    least `min_similarity` (0.6). Plurals and adjectives of a name (`Tunisia`/`Tunisian`), forms
+    of one English stem (`Thrifting`/`Thrifty`) and compounds of two common English words
+    (`Workflows`, `Ghostwriting`, frequent in title-case headings) are not variants, and only
+    lines that read as prose (six words or more, at least 30% of them lower case) are searched
+    for names. Three-part names that share their first two parts and differ in the last one
+    (`Pham Minh Trinh` / `Pham Minh Thanh`) are variants too, when the shared parts are rare
+    in English. Names of at least `min_length` (5) letters are compared, because short romanised
     syllables (`Pham`/`Phan`) differ by one letter without being variants. Every occurrence of
     each spelling is flagged, with the other spellings named, except the spelling that clearly
     dominates the document (`minority_only`, on by default), which is probably the intended one.
@@ -153,10 +224,9 @@ _SURNAMES = (
 ).split()
 #: English words that a literal translation makes of the characters of a given name
 _NAME_GLOSSES = (
-    "Lord Master Love Host Beauty Bright Brightness Spring Autumn Winter Snow Jade Pearl Treasure "
-    "Peace Virtue Wisdom Glory Heaven Cloud Rain Golden Silver Flower Plum Orchid Lotus Happiness "
-    "Joy Hero Victory Light Star Forest Wind Strong Little Friend Rising Swallow Crane Loyal Kind "
-    "Gentle Brave Pure Fragrance Fortune Prosperity Harmony"
+    "Lord Master Love Host Beauty Brightness Spring Autumn Winter Snow Jade Pearl Treasure Peace "
+    "Virtue Wisdom Glory Cloud Rain Plum Orchid Lotus Happiness Joy Swallow Crane Loyal Gentle Brave "
+    "Fragrance Fortune Prosperity Harmony"
 ).split()
 _LITERAL_NAME_RE = re.compile(
     rf"(?<![\w-])(?:{'|'.join(_SURNAMES)})(?: [A-Z][a-z]+(?:-[a-z]+)?)? (?:{'|'.join(_NAME_GLOSSES)})(?![\w-])"
@@ -188,20 +258,22 @@ def given_name_translated_literally(doc: Document, opts: Mapping[str, object]) -
     ## How it decides
     A family name from a list of common Chinese, Korean and Vietnamese surnames, an optional
     romanised syllable, then one word from a list of glosses typical of given-name characters
-    (Lord, Master, Love, Spring, Jade, Peace...). Organisation or place words (Group, Dynasty,
-    River) are not on the list.
+    (Lord, Master, Love, Spring, Jade, Peace...). Words that often follow a family name in names
+    of newspapers, companies or places (Star, Light, Golden, Group, Dynasty, River) are not on
+    the list.
 
     ## How to fix
     Replace the gloss with the person's romanised name, checked against a reliable source.
     """
     for m in _LITERAL_NAME_RE.finditer(doc.text):
-        yield Hit(m.start(), m.end(), f"'{m.group(0)}' looks like a personal name whose given name was translated word for word",
+        yield Hit(m.start(), m.end(),
+                  f"'{m.group(0)}' looks like a personal name whose given name was translated word for word",
                   suggestion="use the romanised name", confidence=0.7)
 
 
 # --------------------------------------------------------------------------- MT302 self relation
 _SELF_RELATION_RE = re.compile(
-    r"(?<![\w-])(?:(?P<a>[A-Z][a-z]{2,})-(?P=a)|(?P<b>[A-Z][a-z]{2,}) and (?P=b)"
+    r"(?<![\w-])(?:(?P<a>[A-Z][a-z]{2,})-(?P=a)|(?P<b>[A-Z][a-z]{2,}) and (?P=b)(?! [A-Z])"
     r"|between (?:the )?(?P<c>[A-Za-z]{3,}) and (?:the )?(?P=c)"
     r"|(?P<d>[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,2})['’]s (?:daughter|son|wife|husband|father|mother|brother|sister)"
     r",? (?P=d))(?![\w-])"
@@ -235,7 +307,9 @@ def name_paired_with_itself(doc: Document, opts: Mapping[str, object]) -> Iterat
 
     ## What it does not flag
     Reduplicated place names written with a hyphen that a language uses (`Baden-Baden`) appear
-    in the list below and are skipped; names joined by a space (`Walla Walla`) are not pairs.
+    in the list below and are skipped; names joined by a space (`Walla Walla`) are not pairs,
+    and `Sport and Sport Touring` is not flagged, because the second copy may begin a longer
+    name.
 
     ## How to fix
     Check both names against the source and correct the wrong one.
@@ -254,6 +328,8 @@ _REDUPLICATED_NAMES = frozenset("Baden Bora Walla Wagga Pago Kuala".split())
 
 
 # --------------------------------------------------------------------------- MT303 phrase twice in a row
+#: a repeated phrase with these words is usually rhetoric ("things we know, things we know")
+_SPEAKER_WORDS = frozenset("i we you me us my our your i'm we're you're".split())
 _BACK_TO_BACK_RE = re.compile(
     r"(?<![\w'’-])(?P<p>[A-Za-z][\w'’-]*(?: [A-Za-z][\w'’-]*){1,3}),? (?P=p)(?![\w'’-])"
 )
@@ -263,13 +339,14 @@ _BACK_TO_BACK_RE = re.compile(
     code="MT303",
     name="phrase-repeated-back-to-back",
     category="mistranslation",
-    summary="A phrase of two to four words written twice in a row (\"the city hall, the city hall\")",
+    summary="A phrase of three or four words written twice in a row (\"the city hall, the city hall\")",
     severity="warning",
     examples=(
         bad("They toured [[the Grand Hall, the Grand Hall]] and the park."),
         bad("She said [[the old bridge the old bridge]] had been closed."),
         good("They toured the Grand Hall and the park."),
         good("Well, go on, go on, tell me."),
+        good("There are things we know, things we know we know."),
         good("It was very, very cold."),
     ),
 )
@@ -283,8 +360,9 @@ def phrase_repeated_back_to_back(doc: Document, opts: Mapping[str, object]) -> I
     belonged. A single doubled word is GRAM001; four or more copies are MT105.
 
     ## What it does not flag
-    Two-word repeats of lower-case words (`go on, go on`, `very, very`), which people write for
-    emphasis; a two-word phrase is flagged only when it holds a capitalised word.
+    Two-word repeats (`go on, go on`), phrases with *I*, *we* or *you* (`things we know, things
+    we know`), which people repeat for emphasis, and repeated title-case labels of web pages
+    (`Start Free Trial Start Free Trial`), which are boilerplate, not translation.
 
     ## How to fix
     Delete the second copy and check the sentence against the source for what is missing.
@@ -293,20 +371,193 @@ def phrase_repeated_back_to_back(doc: Document, opts: Mapping[str, object]) -> I
     for m in _BACK_TO_BACK_RE.finditer(text):
         phrase = m.group("p")
         words = phrase.split()
-        if len(words) < 3 and not any(w[:1].isupper() for w in words):
-            continue
+        if len(words) < 3 or any(w.lower() in _SPEAKER_WORDS for w in words):
+            continue  # short, or rhetorical ("things we know, things we know")
+        if all(w[0].isupper() for w in words):
+            continue  # a repeated title-case label of a web page ("Start Free Trial")
         yield Hit(m.start(), m.end(), f"'{phrase}' written twice in a row",
                   suggestion=phrase, confidence=0.8)
+
+
+# --------------------------------------------------------------------------- MT304 pronoun gender
+_PERSON_NAME = r"[A-Z][\w'’-]*[a-z](?: [A-Z][\w'’-]*[a-z]){0,2}"
+_FEMALE_INTRO_RE = re.compile(
+    rf"(?<![\w-])(?:daughter|wife|mother|sister|girlfriend|[Ff]irst [Ll]ady|Ms\.|Mrs\.|Madam|actress|"
+    rf"queen|princess|granddaughter|niece|widow),? (?P<n>{_PERSON_NAME})"
+)
+_MALE_INTRO_RE = re.compile(
+    rf"(?<![\w-])(?:son|husband|father|brother|boyfriend|Mr\.|king|prince|grandson|nephew|widower),? "
+    rf"(?P<n>{_PERSON_NAME})"
+)
+#: a name that owns a wife / husband ("X's wife", "X and his wife")
+_SPOUSE_OF_RE = re.compile(
+    rf"(?P<n>{_PERSON_NAME})(?:['’]s| and (?:his|her)) (?P<s>wife|husband|widow|widower|girlfriend|boyfriend)(?![\w-])"
+)
+_POSSESSIVE_RE = re.compile(r"(?<![\w'’-])(?:his|her|himself|herself)(?![\w'’-])")
+#: anything between the name and the pronoun that could be the pronoun's antecedent or start a report
+_INTERVENING_RE = re.compile(
+    r"(?<![\w-])(?:[A-Z][a-z]+|father|mother|husband|wife|son|daughter|brother|sister|man|woman|boy|girl|"
+    r"leader|president|minister|mayor|official|officer|chairman|coach|teacher|doctor|friend|partner|"
+    r"parents?|family|king|queen|and|with|said|says|told|tells|added|asked|according)(?![\w-])"
+)
+_SENTENCE_STOP_RE = re.compile(r"[.!?;\n]")
+#: a name right after one of these is an object, and a later pronoun more likely points to the subject
+_OBJECT_BEFORE_RE = re.compile(r"(?:with|and|to|of|by|for|from|at|beside|behind|next to|than)\s+$", re.IGNORECASE)
+_SWAP_GENDER = {"his": "her", "himself": "herself", "her": "his", "herself": "himself"}
+#: one relative called "her father" and "his father" within a sentence
+_KIN_FLIP_RE = re.compile(
+    r"(?<![\w'’-])(?P<a>[Hh]er|[Hh]is) (?P<k>father|mother|parents|husband|wife)(?![\w-])[^.!?;\n]{0,200}?"
+    r"(?<![\w'’-])(?P<b>(?!(?P=a)\b)(?:her|his)) (?P=k)(?![\w-])"
+)
+
+
+@rule(
+    code="MT304",
+    name="pronoun-contradicts-gender",
+    category="mistranslation",
+    summary="A person introduced as a daughter, wife, Ms... gets 'his' (or a son, Mr... gets 'her')",
+    severity="warning",
+    examples=(
+        bad("The coach's daughter Mia Tanaka won. Later Mia Tanaka lifted [[his]] trophy."),
+        bad("Her son Leo Park spoke first. Leo Park thanked [[her]] teachers."),
+        bad("She held her father's arm and kissed [[his]] father's cheek."),
+        good("The coach's daughter Mia Tanaka won. Later Mia Tanaka lifted her trophy."),
+        good("Ms. Mia Tanaka said his client was innocent."),
+        good("She held her father's arm; he kissed his father's cheek."),
+    ),
+)
+def pronoun_contradicts_gender(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
+    """A person the document introduces as female (`daughter X`, `wife X`, `Ms. X`, `First Lady
+    X`) followed in the same sentence by `his`/`himself` with nothing in between that could be
+    its antecedent; or the same with a male introduction (`son X`, `Mr. X`) and `her`.
+
+    ## Why it matters
+    Chinese spoken pronouns do not mark gender, and Korean or Chinese names do not tell an
+    English reader the person's sex, so machine translation often picks the wrong pronoun.
+    The document itself says who is a daughter or a son; a pronoun that contradicts it is a
+    mistranslation.
+
+    ## How it decides
+    Only the exact name written right after the introducing word (or before `'s wife`, `and
+    his wife`, `'s husband`...) is tracked, and only when the document never introduces it the
+    other way. A name right after a preposition or `and` is an object and is skipped: a later
+    pronoun more likely points to the subject. The pronoun must be the first possessive or
+    reflexive pronoun after the name in the sentence, with no other capitalised word, person
+    noun (`father`, `leader`...), `and`/`with` (a second person) or reporting verb (`said`) in
+    between.
+
+    A second, simpler test flags `his father` after `her father` (or the reverse) in one
+    sentence: the same relative seen from one person with both genders.
+
+    ## How to fix
+    Use the pronoun that matches the person (`her` for a daughter), after checking the source.
+    """
+    text = doc.text
+    seen: set[int] = set()
+    for m in _KIN_FLIP_RE.finditer(text):
+        if m.group("a").lower() == m.group("b"):
+            continue
+        seen.add(m.start("b"))
+        yield Hit(m.start("b"), m.end("b"),
+                  f"'{m.group('b')} {m.group('k')}' after '{m.group('a')} {m.group('k')}' in the same sentence: "
+                  "one person's relative gets both genders", suggestion=m.group("a").lower(), confidence=0.7)
+    female = {m.group("n") for m in _FEMALE_INTRO_RE.finditer(text)}
+    male = {m.group("n") for m in _MALE_INTRO_RE.finditer(text)}
+    for m in _SPOUSE_OF_RE.finditer(text):
+        (male if m.group("s") in ("wife", "widow", "girlfriend") else female).add(m.group("n"))
+    people = [(n, "female") for n in sorted(female - male)] + [(n, "male") for n in sorted(male - female)]
+    for name, gender in people:
+        if " " not in name and len(name) < 5:
+            continue  # a lone short word is too often a surname shared by relatives
+        for m in re.finditer(re.escape(name) + r"(?![\w'’-])", text):
+            if _OBJECT_BEFORE_RE.search(text, max(0, m.start() - 12), m.start()):
+                continue
+            stop = _SENTENCE_STOP_RE.search(text, m.end())
+            end = stop.start() if stop else len(text)
+            p = _POSSESSIVE_RE.search(text, m.end(), end)
+            if not p or p.start() in seen or _INTERVENING_RE.search(text, m.end(), p.start()):
+                continue
+            word = p.group(0)
+            if (gender == "female") == word.startswith("hi"):  # his/himself for a woman, her/herself for a man
+                seen.add(p.start())
+                yield Hit(p.start(), p.end(),
+                          f"'{word}' after {name}, whom the document introduces as {gender}",
+                          suggestion=_SWAP_GENDER[word], confidence=0.75)
+
+
+# --------------------------------------------------------------------------- MT305 Chinese calques
+#: (pattern, source expression, what English says instead). Each pattern is a word-for-word
+#: rendering of a Chinese expression that English does not use in that sense.
+_CALQUES: tuple[tuple[str, str, str], ...] = (
+    (r"new crown (?:virus|pneumonia|epidemic|outbreak|vaccines?|infections?|patients|cases|pandemic)",
+     "xinguan", "COVID-19 / the coronavirus"),
+    (r"(?:net|internet|web|online) ?reds?(?! (?:flags?|lines?|ink|cards?|wine))", "wanghong",
+     "influencer, internet celebrity"),
+    (r"C (?:position|seat)", "C wei", "the centre position, the place of honour"),
+    (r"just[- ]need(?:ed)? (?:houses?|homes?|flats?|buyers?|housing)", "gangxu",
+     "first-home buyers, essential (owner-occupier) demand"),
+    (r"(?:calm|reassurance|heart[- ]settling|fixed[- ]heart|peace[- ]of[- ]mind) pills?", "dingxinwan",
+     "reassurance"),
+    (r"hot search (?:lists?|topics?|rankings?)", "resou", "trending topics"),
+    (r"people mountain,? people sea", "renshan renhai", "huge crowds"),
+    (r"add oil", "jiayou", "come on, keep going"),
+    (r"eat(?:ing)? bitterness", "chiku", "endure hardship"),
+    (r"touch(?:ing)? (?:the )?fish", "moyu", "slacking off at work"),
+    (r"single dogs?", "danshen gou", "single people"),
+    (r"(?:open|create) (?:up )?a new situation", "kaichuang xin jumian", "make a new start, break new ground"),
+    (r"big data (?:killing|kills)(?: familiarity)?", "dashuju shashu", "price discrimination against loyal customers"),
+    (r"face projects?", "mianzi gongcheng", "vanity project"),
+    (r"old hundred (?:names|surnames)", "laobaixing", "ordinary people"),
+    (r"(?:WeChat )?public number|WeChat public accounts?", "gongzhonghao", "official (WeChat) account"),
+)
+_CALQUE_RE = re.compile(
+    "|".join(f"(?P<c{i}>(?<![\\w-]){pat}(?![\\w-]))" for i, (pat, _src, _en) in enumerate(_CALQUES)),
+    re.IGNORECASE,
+)
+
+
+@rule(
+    code="MT305",
+    name="chinese-literal-calque",
+    category="mistranslation",
+    summary="A word-for-word rendering of a Chinese expression (\"new crown epidemic\", \"net red\")",
+    severity="warning",
+    examples=(
+        bad("Cases of the [[new crown virus]] fell in March."),
+        bad("A popular [[net red]] promoted the noodles."),
+        bad("The deal gave investors a [[reassurance pill]]."),
+        good("Cases of the coronavirus fell in March."),
+        good("The new crown jewels and the online red flags were discussed."),
+    ),
+)
+def chinese_literal_calque(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
+    """An expression that is a word-for-word rendering of a Chinese one: `new crown virus`
+    (*xinguan*, COVID-19), `net red` (*wanghong*, influencer), `C position` (*C wei*, the centre
+    spot), `just-needed house` (*gangxu*, first-home buyers), `reassurance pill` (*dingxinwan*,
+    reassurance), `hot search list` (*resou*, trending topics), `WeChat public number`
+    (*gongzhonghao*, official account) and a few more.
+
+    ## Why it matters
+    Machine translation from Chinese renders idioms and new coinages literally; an English
+    reader does not understand them, or understands something else.
+
+    ## How to fix
+    Use the English expression named in the message, after checking the source.
+    """
+    for m in _CALQUE_RE.finditer(doc.text):
+        idx = int(next(k for k, v in m.groupdict().items() if v is not None)[1:])
+        _pat, src, english = _CALQUES[idx]
+        yield Hit(m.start(), m.end(), f"'{m.group(0)}' renders the Chinese '{src}' word for word",
+                  suggestion=english, confidence=0.8)
 
 
 # --------------------------------------------------------------------------- GRAM200 correlative pairs
 _CLAUSE_STOP = r"[^.!?;:,\"“”\n]"  # the subordinate clause ends at its first comma
 _CORRELATIVE_RE = re.compile(
-    rf"(?i)(?<![\w-])(?P<first>although|even though|though|because)(?![\w-]){_CLAUSE_STOP}{{3,200}}?"
-    rf", (?P<second>but|so)(?![\w-])"
+    rf"(?:(?<![\w-])(?P<first>[Aa]lthough|[Ee]ven though|[Tt]hough)|(?:^|(?<=[.!?\n] )|(?<=\n)|(?<=[\"“(]))"
+    rf"(?P<first2>Because))(?![\w-]){_CLAUSE_STOP}{{3,200}}?, (?P<second>but|so)(?![\w-])",
+    re.MULTILINE,
 )
-_BUT_ALSO_RE = re.compile(r"(?i)(?<![\w-])but also(?![\w-])")
-_NOT_BEFORE_RE = re.compile(r"(?i)(?:(?<![\w-])not|n't) (?:only|just|merely|simply|solely|alone)(?![\w-])")
 _PAIRS = {"although": "but", "even though": "but", "though": "but", "because": "so"}
 
 
@@ -314,40 +565,38 @@ _PAIRS = {"although": "but", "even though": "but", "though": "but", "because": "
     code="GRAM200",
     name="doubled-correlative-conjunction",
     category="grammar",
-    summary="\"Although ..., but\", \"because ..., so\", or \"but also\" with no \"not only\" before it",
+    summary="Two conjunctions for one link: \"Although ..., but\", \"Because ..., so\"",
     severity="warning",
     examples=(
         bad("[[Although the rent is low, but]] the flat is small."),
         bad("[[Because the road was closed, so]] we walked."),
-        bad("The team lost the match, [[but also]] lost its captain."),
+        bad("The shop stayed open, [[even though it lost money, but]] the owner was proud."),
         good("Although the rent is low, the flat is small."),
-        good("The team not only lost the match but also lost its captain."),
         good("Because the road was closed, we walked, but so did everyone else."),
+        good("Just because a brand is famous doesn't mean it is good, so compare prices."),
     ),
 )
 def doubled_correlative_conjunction(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
-    """Two conjunctions doing one job: `Although X, but Y`, `Because X, so Y`, and `but also`
-    in a sentence with no `not only` (or other negation) before it.
+    """A subordinate clause opened by *although*, *even though* or *though* and continued after
+    its comma with *but*, or a sentence opened by *Because* and continued after the comma
+    with *so*: `Although X, but Y`, `Because X, so Y`.
 
     ## Why it matters
-    Chinese pairs its conjunctions (*suiran ... danshi*, *yinwei ... suoyi*, *budan ... erqie*),
-    and a literal translation keeps both halves. English uses one: `Although X, Y` or `X, but Y`.
-    A `but also` without `not only` is the second half of a pair whose first half was lost.
+    Chinese pairs its conjunctions (*suiran ... danshi*, *yinwei ... suoyi*), and a literal
+    translation keeps both halves. English uses one: `Although X, Y` or `X, but Y`.
+
+    ## What it does not flag
+    The clause must end at its first comma, so `Although X, Y, but Z` is left alone; *because*
+    counts only at the start of a sentence (`Just because X doesn't mean Y, so Z` is fine).
+    `but also` without `not only` is left alone too: English writers use it freely.
 
     ## How to fix
-    Drop one of the two conjunctions (`Although X, Y`), or add `not only` before the first
-    member of the `but also` pair.
+    Drop one of the two conjunctions: `Although X, Y` or `X, but Y`.
     """
-    text = doc.text
-    for m in _CORRELATIVE_RE.finditer(text):
-        first, second = m.group("first").lower(), m.group("second").lower()
-        if _PAIRS[first] != second:
+    for m in _CORRELATIVE_RE.finditer(doc.text):
+        opener = m.group("first") or m.group("first2")
+        second = m.group("second")
+        if _PAIRS[opener.lower()] != second:
             continue
-        yield Hit(m.start(), m.end(), f"'{m.group('first')} ... , {m.group('second')}': two conjunctions for one link",
-                  suggestion=f"drop '{m.group('second')}'", confidence=0.8)
-    for s, e in doc.sentences:
-        for m in _BUT_ALSO_RE.finditer(text, s, e):
-            if _NOT_BEFORE_RE.search(text, s, m.start()):
-                continue
-            yield Hit(m.start(), m.end(), "'but also' without 'not only' before it in the sentence",
-                      suggestion="add 'not only' to the first member, or write 'and also'", confidence=0.7)
+        yield Hit(m.start(), m.end(), f"'{opener} ..., {second}': two conjunctions for one link",
+                  suggestion=f"drop '{second}'", confidence=0.8)

@@ -311,10 +311,10 @@ def personal_pronoun_for_organisation(doc: Document, opts: Mapping[str, object])
                     prev = sents_in(*paras[pi - 1])
                     if prev:
                         bounds = [prev[-1]] + bounds
-                        ments = _mentions(text, prev[-1][0], prev[-1][1], starts, names) + ments
+                        ments = _mentions(text, max(prev[-1][0], prev[-1][1] - _MAX_LOOKBACK), prev[-1][1], starts, names) + ments
                 if any(x.kind in (PERSON, UNKNOWN) for x in ments):
                     continue
-                after = _mentions(text, m.end(), sb, starts, names)
+                after = _mentions(text, m.end(), min(sb, m.end() + _MAX_LOOKBACK), starts, names)
                 if any(x.kind in (PERSON, UNKNOWN) for x in after if x.kind != PERSON or x.name.lower() not in _PERSON_PRONOUNS):
                     continue
                 ante = _antecedent(ments, bounds)
