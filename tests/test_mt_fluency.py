@@ -110,6 +110,7 @@ def test_phrase_written_twice_in_a_row():
     assert _found(text, "MT303") == ["the Old Mill, the Old Mill"]
     assert _found("Click Read More Read More to continue.", "MT303") == []
     assert _found("Start Free Trial Start Free Trial", "MT303") == []
+    assert _found("He said the big dog the big dog the big dog the big dog ran.", "MT303") == []
     assert _found("He said do not panic, do not panic at all.", "MT303") == ["do not panic, do not panic"]
 
 

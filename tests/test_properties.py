@@ -123,8 +123,8 @@ def test_clean_is_idempotent_and_changes_only_marked_spans(text):
 
 
 def test_very_long_lines_keep_spans_valid():
-    line = ("It ended there.She left, , ok “quote ” 😀 e\u0301 \u202eevil\u202c " * 3000)
-    for text in (line, line.replace(" ", "\r\n", 50), "\t" * 20000 + "x" + line):
+    line = ("It ended there.She left, , ok “quote ” 😀 e\u0301 \u202eevil\u202c " * 1000)
+    for text in (line.replace(" ", "\r\n", 50), "\t" * 20000 + "x" + line):
         _check_hits(text, False)
         doc = make_document(text)
         for f in check_document(doc, PLAN, strict=True):

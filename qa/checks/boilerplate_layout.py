@@ -316,7 +316,7 @@ def lexicon_re(name: str, mode: str = "line") -> re.Pattern[str]:
 
 
 _EDGE_CHARS = " \t\u00a0•·*-–—>|#:;,.!?()[]{}«»›‹→←↑↓▶►▸▾▼✕×❯❮"
-_TRAILING_COUNT_RE = re.compile(r"\s*[(\[]?\d[\d,.]*[kKmM]?[)\]]?\s*$")
+_TRAILING_COUNT_RE = re.compile(r"(?<!\s)\s*[(\[]?\d[\d,.]*[kKmM]?[)\]]?\s*$")  # (?<!\s): linear on blank runs
 
 
 def label_of(text: str) -> str:

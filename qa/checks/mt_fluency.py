@@ -375,6 +375,10 @@ def phrase_repeated_back_to_back(doc: Document, opts: Mapping[str, object]) -> I
             continue  # short, or rhetorical ("things we know, things we know")
         if all(w[0].isupper() for w in words):
             continue  # a repeated title-case label of a web page ("Start Free Trial")
+        after = text[m.end():m.end() + len(phrase) + 3].lstrip(", ")
+        before = text[max(0, m.start() - len(phrase) - 3):m.start()].rstrip(", ")
+        if after.startswith(phrase) or before.endswith(phrase):
+            continue  # three or more copies: a translation loop, reported by MT105
         yield Hit(m.start(), m.end(), f"'{phrase}' written twice in a row",
                   suggestion=phrase, confidence=0.8)
 
@@ -391,7 +395,7 @@ _MALE_INTRO_RE = re.compile(
 )
 #: a name that owns a wife / husband ("X's wife", "X and his wife")
 _SPOUSE_OF_RE = re.compile(
-    rf"(?P<n>{_PERSON_NAME})(?:['’]s| and (?:his|her)) (?P<s>wife|husband|widow|widower|girlfriend|boyfriend)(?![\w-])"
+    rf"(?<![\w'’-])(?P<n>{_PERSON_NAME})(?:['’]s| and (?:his|her)) (?P<s>wife|husband|widow|widower|girlfriend|boyfriend)(?![\w-])"  # starts at a word start: linear
 )
 _POSSESSIVE_RE = re.compile(r"(?<![\w'’-])(?:his|her|himself|herself)(?![\w'’-])")
 #: anything between the name and the pronoun that could be the pronoun's antecedent or start a report
