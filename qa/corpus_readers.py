@@ -159,7 +159,9 @@ def iter_jsonl_stream(fh: IO[bytes], path: str, text_field: str = "text", id_fie
     return iter_jsonl_lines(fh, path, text_field, id_field, first_line=first_line, end_byte=end_byte)
 
 
-def read_jsonl(path: str, text_field: str = "text", id_field: str = "id"):
+def _read_stream(path: str, records, text_field: str, id_field: str, stop_on: tuple[type[BaseException], ...]):
+    """Open ``path`` (plain or compressed) and yield ``records(fh, ...)``; a file that cannot be
+    opened, or stops mid-way (truncated or corrupt compressed data), becomes an error record."""
     from qa.readers import InputError
 
     try:
@@ -169,9 +171,13 @@ def read_jsonl(path: str, text_field: str = "text", id_field: str = "id"):
         return
     with fh:
         try:
-            yield from iter_jsonl_stream(fh, path, text_field, id_field)
-        except (OSError, EOFError, ValueError) as exc:  # truncated or corrupt compressed data
+            yield from records(fh, path, text_field, id_field)
+        except stop_on as exc:
             yield InputError(path, _base_id(path), f"stopped reading: {_reason(exc)}")
+
+
+def read_jsonl(path: str, text_field: str = "text", id_field: str = "id"):
+    return _read_stream(path, iter_jsonl_stream, text_field, id_field, (OSError, EOFError, ValueError))
 
 
 def _csv_limit() -> None:
@@ -215,18 +221,7 @@ def iter_csv_stream(fh: IO[bytes], path: str, text_field: str = "text", id_field
 
 
 def read_csv(path: str, text_field: str = "text", id_field: str = "id"):
-    from qa.readers import InputError
-
-    try:
-        fh = open_binary(path)
-    except (OSError, ValueError) as exc:
-        yield InputError(path, _base_id(path), _reason(exc))
-        return
-    with fh:
-        try:
-            yield from iter_csv_stream(fh, path, text_field, id_field)
-        except (OSError, EOFError) as exc:
-            yield InputError(path, _base_id(path), f"stopped reading: {_reason(exc)}")
+    return _read_stream(path, iter_csv_stream, text_field, id_field, (OSError, EOFError))
 
 
 PARQUET_BATCH_ROWS = 2048
