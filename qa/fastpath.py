@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 try:  # Python 3.11+: the parser lives in re._parser
     from re import _constants as _sre_c  # type: ignore[attr-defined]
@@ -137,3 +137,171 @@ def may_match(doc: Document, literals: tuple[str, ...] | None) -> bool:
     if low is None:
         return True
     return any(lit in low for lit in literals)
+
+
+def literal_spans(low: str, literals: Iterable[str]) -> list[tuple[int, int]]:
+    """Sorted ``(start, end)`` spans of every occurrence of ``literals`` (lower case) in ``low``,
+    found with ``str.find`` (a C search at memory speed, no regex)."""
+    out: list[tuple[int, int]] = []
+    for lit in literals:
+        k = len(lit)
+        i = low.find(lit)
+        while i >= 0:
+            out.append((i, i + k))
+            i = low.find(lit, i + 1)
+    out.sort()
+    return out
+
+
+_INF = float("inf")
+_ONE = tuple(getattr(_sre_c, n) for n in ("LITERAL", "NOT_LITERAL", "IN", "ANY", "CATEGORY") if hasattr(_sre_c, n))
+_ZERO = tuple(getattr(_sre_c, n) for n in ("AT",) if hasattr(_sre_c, n))
+_ASSERTS = tuple(getattr(_sre_c, n) for n in ("ASSERT", "ASSERT_NOT") if hasattr(_sre_c, n))
+
+
+def reach(items) -> float:
+    """An upper bound on how many characters a match of the parsed pattern ``items`` reads,
+    look-arounds included (``inf`` when unbounded or unknown)."""
+    total = 0.0
+    for op, av in items:
+        if op in _ONE:
+            total += 1
+        elif op in _ZERO:
+            continue
+        elif op is _sre_c.SUBPATTERN:
+            total += reach(av[-1])
+        elif op is _sre_c.BRANCH:
+            total += max((reach(b) for b in av[1]), default=0)
+        elif op in _REPEATS:
+            lo, hi, item = av
+            if hi == _sre_c.MAXREPEAT:
+                return _INF
+            total += hi * reach(item)
+        elif op in _ASSERTS:
+            total += reach(av[1])
+        elif getattr(_sre_c, "ATOMIC_GROUP", None) is op:
+            total += reach(av)
+        else:  # back-references, conditionals: no bound we trust
+            return _INF
+        if total == _INF:
+            return _INF
+    return total
+
+
+def _literal_sets(items) -> list[set[str]]:
+    """Sets of literals such that every match of the parsed sequence ``items`` contains at least
+    one member of each set (runs of literal text give one-member sets; an alternation whose
+    every branch has a set gives the union of the branches' best sets)."""
+    out: list[set[str]] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        if run:
+            out.append({"".join(run)})
+            run.clear()
+
+    for op, av in items:
+        if op is _sre_c.LITERAL:
+            run.append(chr(av))
+            continue
+        if op is _sre_c.SUBPATTERN:
+            inner = _literal_text(av[-1])
+            if inner is not None:
+                run.append(inner)
+                continue
+            flush()
+            out.extend(_literal_sets(av[-1]))
+            continue
+        flush()
+        if op is _sre_c.BRANCH:
+            best = [_best_set(_literal_sets(list(b))) for b in av[1]]
+            if all(best):
+                out.append(set().union(*best))  # type: ignore[arg-type]
+        elif op in _REPEATS and av[0] >= 1:
+            out.extend(_literal_sets(list(av[2])))
+        elif getattr(_sre_c, "ATOMIC_GROUP", None) is op:
+            out.extend(_literal_sets(list(av)))
+    flush()
+    return out
+
+
+def _best_set(sets: list[set[str]]) -> set[str] | None:
+    """The most selective usable set: every member at least ``MIN_LITERAL`` ASCII characters
+    without a line break; the longest shortest member wins, then the fewest members."""
+    ok = [x for x in sets if x and all(len(s) >= MIN_LITERAL and s.isascii() and "\n" not in s for s in x)]
+    if not ok:
+        return None
+    return max(ok, key=lambda x: (min(len(s) for s in x), -len(x)))
+
+
+def required_literals(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
+    """Lower-cased literals of which every match of ``pattern`` contains at least one, or
+    ``None`` when the pattern has no such set."""
+    try:
+        parsed = _sre_parse.parse(pattern.pattern, pattern.flags & ~re.UNICODE)
+    except Exception:  # noqa: BLE001
+        return None
+    best = _best_set(_literal_sets(list(parsed)))
+    if not best:
+        return None
+    return tuple(sorted({s.lower() for s in best}))
+
+
+class Scanner:
+    """``pattern.finditer(doc.text)``, run only near the pattern's required literals.
+
+    When every match of ``pattern`` must contain one of a set of literals of at least
+    ``MIN_LITERAL`` ASCII characters (``required_literals``) and a match (look-arounds included)
+    reads at most ``max_reach`` characters, the literals are found with ``str.find`` in the
+    lower-cased text and the regex runs only in windows of that reach around them: a document
+    without the literals costs one C search per literal instead of a regex pass that tries
+    every position. With an unbounded reach the literals only decide whether the whole text is
+    scanned. Without required literals, or with ``QA_NO_FASTPATH=1``, it is a plain
+    ``finditer`` over the whole text. The matches are the
+    same either way (``tests/test_fastpath.py`` compares them on real text).
+    """
+
+    def __init__(self, pattern: re.Pattern[str], max_reach: int = 1000) -> None:
+        self.pattern = pattern
+        self.literals: tuple[str, ...] | None = None
+        self.margin = 0
+        try:
+            parsed = _sre_parse.parse(pattern.pattern, pattern.flags & ~re.UNICODE)
+        except Exception:  # noqa: BLE001 - an odd pattern only loses the fast path
+            return
+        self.literals = required_literals(pattern)
+        r = reach(list(parsed))
+        # margin 0: the reach is unbounded, so the literals only decide whether to scan at all
+        self.margin = int(r) + 1 if r <= max_reach else 0
+
+    def finditer(self, doc: Document) -> Iterator[re.Match[str]]:
+        text = doc.text
+        low = lowered(doc) if self.literals and ENABLED else None
+        if low is None:
+            yield from self.pattern.finditer(text)
+            return
+        if not self.margin:
+            if any(lit in low for lit in self.literals):  # type: ignore[union-attr]
+                yield from self.pattern.finditer(text)
+            return
+        found = literal_spans(low, self.literals)  # type: ignore[arg-type]
+        if not found:
+            return
+        n, m = len(text), self.margin
+        # windows [literal start - reach, literal end + reach], merged; a match found in a
+        # window ending before the text does is kept only when it ends inside the part the
+        # window vouches for, so a look-ahead is never cut short by the window's end
+        windows: list[list[int]] = []
+        for la, lb in found:
+            a, b = max(0, la - m), min(n, lb + m)
+            if windows and a <= windows[-1][1]:
+                windows[-1][1] = max(windows[-1][1], b)
+            else:
+                windows.append([a, b])
+        last = -1
+        for a, b in windows:
+            for mt in self.pattern.finditer(text, max(a, last), min(n, b + m)):
+                if mt.start() >= b and b < n:
+                    break
+                last = mt.end() if mt.end() > mt.start() else mt.end() + 1
+                yield mt

@@ -66,42 +66,47 @@ def normalise(word: str) -> str:
     return unicodedata.normalize("NFKC", word).lower().replace("’", "'")
 
 
-@lru_cache(maxsize=100_000)
-def _word_cost(word: str, path: str | None) -> tuple[float, int]:
-    sp = load_model(path)
-    ids = sp.EncodeAsIds(word)
-    if not ids:
-        return 0.0, 0
-    # piece scores of a unigram model are log-probabilities; the first piece carries the "▁" marker
-    cost = -sum(sp.GetScore(i) for i in ids)
-    return cost / max(len(word), 1), len(ids)
-
-
 # mojibake: UTF-8 read as Latin-1 / Windows-1252 ("Ã©", "â€™", "Â ")
 _MOJIBAKE_RE = re.compile("[ÃÂ][\u0080-\u00bf]|â€|Ã[^\\W\\d_]")
+# the caches of a scorer are emptied when they outgrow this many entries (memory stays bounded)
+_MAX_CACHE = 1_000_000
+
+
+def _by_cost(x: tuple[float, str]) -> float:
+    return -x[0]
+
+
+def _score_costs(costs: list[tuple[float, str]], total: float, chars: int, long_: int) -> SentenceScore | None:
+    if not costs:
+        return None
+    costs.sort(key=_by_cost)
+    return SentenceScore(total / chars, long_ / len(costs), len(costs), tuple(w for _, w in costs[:3]))
 
 
 def score_words(words: Iterable[str], model: str | None = None) -> SentenceScore | None:
     """Score the words that are not names: capitalised words and acronyms are skipped (names are
     rare by nature), and so are one-letter words."""
+    scorer = _scorer(model)
+    kept = [(w, normalise(w)) for w in words if not _is_skipped_word(w)]
+    scorer.fill_costs({nw for _, nw in kept})
+    cost = scorer.costs
     costs: list[tuple[float, str]] = []
     long_ = 0
     total = 0.0
     chars = 0
-    for w in words:
-        if len(w) < 2 or (w[0].isupper() and not _MOJIBAKE_RE.search(w)):
-            continue  # names and acronyms are rare by nature; mojibake is not a name
-        nw = normalise(w)
-        c, n = _word_cost(nw, model)
+    for w, nw in kept:
+        c, n = cost[nw]
         costs.append((c, w))
         total += c * len(nw)
         chars += len(nw)
         if n >= 4:
             long_ += 1
-    if not costs:
-        return None
-    costs.sort(key=lambda x: -x[0])
-    return SentenceScore(total / chars, long_ / len(costs), len(costs), tuple(w for _, w in costs[:3]))
+    return _score_costs(costs, total, chars, long_)
+
+
+def _is_skipped_word(w: str) -> bool:
+    # names and acronyms are rare by nature; mojibake is not a name
+    return len(w) < 2 or (w[0].isupper() and not _MOJIBAKE_RE.search(w))
 
 
 _TOKEN_RE = re.compile(r"\S+")
@@ -123,8 +128,149 @@ def tokens(text: str) -> list[str]:
     return [t for t in out if t]
 
 
+def _token_word(token: str) -> str | None:
+    """The scored word of one white-space token (what ``tokens`` and ``score_words`` keep of it),
+    or None when the token is left out or skipped."""
+    t = token.strip(_EDGE_PUNCT)
+    if not t:
+        return None
+    if t.isascii() and t.isalpha():  # plain ASCII letters: no symbols, digits, mojibake or apostrophes
+        return None if len(t) < 2 or t[0].isupper() else t
+    if _SKIP_TOKEN_RE.search(t) or not (_PLAIN_WORD_RE.fullmatch(t) or _MOJIBAKE_RE.search(t)):
+        return None
+    t = t.rstrip("'’")
+    return None if _is_skipped_word(t) else t
+
+
+class _Scorer:
+    """One model with its caches: word costs, and what each white-space token contributes.
+
+    Words and tokens repeat a lot, so each distinct one is worked out once; new words are encoded in
+    one SentencePiece call. The caches are emptied when they outgrow ``_MAX_CACHE`` entries."""
+
+    def __init__(self, path: str | None) -> None:
+        self.sp = load_model(path)
+        self._piece_score = [self.sp.GetScore(i) for i in range(self.sp.GetPieceSize())].__getitem__
+        self.costs: dict[str, tuple[float, int]] = {}  # normalised word -> (nats per char, pieces)
+        # token -> (word, cost, normalised length, 1 if >= 4 pieces) or None when not scored
+        self.info: dict[str, tuple[str, float, int, int] | None] = {}
+        self.excess: dict[float, dict[str, float]] = {}  # threshold -> token -> (cost - threshold) * length
+
+    def fill_costs(self, words: set[str]) -> None:
+        missing = [w for w in words if w not in self.costs]
+        if not missing:
+            return
+        if len(self.costs) + len(missing) > _MAX_CACHE:
+            self.costs.clear()
+            missing = list(words)
+        score = self._piece_score
+        for w, ids in zip(missing, self.sp.encode(missing, out_type=int, num_threads=1)):
+            # piece scores of a unigram model are log-probabilities; the first piece carries "▁"
+            self.costs[w] = (-sum(map(score, ids)) / max(len(w), 1), len(ids)) if ids else (0.0, 0)
+
+    def ensure(self, toks: set[str]) -> None:
+        """Work out every token of ``toks`` that is not in ``info`` yet."""
+        info = self.info
+        new = toks.difference(info)
+        if not new:
+            return
+        if len(info) + len(new) > _MAX_CACHE:
+            info.clear()
+            for exc in self.excess.values():
+                exc.clear()
+            new = toks
+        words: list[tuple[str, str, str]] = []  # (token, word, normalised word)
+        for t in new:
+            w = t.strip(_EDGE_PUNCT)
+            if w.isascii() and w.isalpha():  # the common case, as in _token_word
+                if len(w) < 2 or w[0].isupper():
+                    info[t] = None
+                else:
+                    words.append((t, w, w.lower()))  # NFKC keeps ASCII as is
+                continue
+            w = _token_word(t)
+            if w is None:
+                info[t] = None
+            else:
+                words.append((t, w, w.lower() if w.isascii() else normalise(w)))
+        self.fill_costs({x[2] for x in words})
+        costs = self.costs
+        for t, w, nw in words:
+            c, n = costs[nw]
+            info[t] = (w, c, len(nw), 1 if n >= 4 else 0)
+
+    def score_tokens(self, toks: list[str]) -> SentenceScore | None:
+        """``score_words(tokens(text))`` for the white-space tokens of ``text``."""
+        info = self.info
+        if not all(map(info.__contains__, toks)):
+            self.ensure(set(toks))
+        costs: list[tuple[float, str]] = []
+        long_ = 0
+        total = 0.0
+        chars = 0
+        for t in toks:
+            x = info[t]
+            if x is None:
+                continue
+            w, c, n, lg = x
+            costs.append((c, w))
+            total += c * n
+            chars += n
+            long_ += lg
+        return _score_costs(costs, total, chars, long_)
+
+    def may_reach(self, toks: list[str], threshold: float, min_words: int) -> bool:
+        """False when no run of consecutive tokens of ``toks`` holding at least ``min_words`` scored
+        words can score ``threshold`` or more, so no line made of them can.
+
+        A run scores at least the threshold when the sum of (cost - threshold) * length over its
+        words is not negative: prefix sums and their suffix maximum answer that for every run at
+        once. The margin absorbs floating-point rounding, so the test never rules out a line that
+        ``score_tokens`` would flag."""
+        import numpy as np
+
+        if not toks:
+            return False
+        try:
+            e = np.fromiter(map(self.excess[threshold].__getitem__, toks), np.float64, len(toks))
+        except KeyError:  # a new threshold or new tokens
+            exc = self._excess(toks, threshold)
+            e = np.fromiter(map(exc.__getitem__, toks), np.float64, len(toks))
+        e = e[e == e]  # NaN: not a scored word
+        k = max(1, min_words)
+        m = len(e)
+        if m < k:
+            return False
+        prefix = np.zeros(m + 1)
+        np.cumsum(e, out=prefix[1:])
+        best_end = np.maximum.accumulate(prefix[::-1])[::-1]  # best_end[i] = max(prefix[i:])
+        margin = 1e-3 + 1e-9 * float(np.abs(e).sum())
+        return bool((best_end[k:] >= prefix[: m - k + 1] - margin).any())
+
+    def _excess(self, toks: list[str], threshold: float) -> dict[str, float]:
+        distinct = set(toks)
+        self.ensure(distinct)
+        exc = self.excess.setdefault(threshold, {})
+        info = self.info
+        nan = float("nan")
+        for t in distinct.difference(exc):
+            x = info[t]
+            exc[t] = nan if x is None else (x[1] - threshold) * x[2]
+        return exc
+
+
+@lru_cache(maxsize=4)
+def _scorer(path: str | None = None) -> _Scorer:
+    return _Scorer(path)
+
+
+def scorer(path: str | None = None) -> _Scorer:
+    """The cached scorer of a model (``None``: the shipped one)."""
+    return _scorer(path)
+
+
 def score_text(text: str, model: str | None = None) -> SentenceScore | None:
-    return score_words(tokens(text), model)
+    return _scorer(model).score_tokens(text.split())  # str.split() and \S+ agree on white space
 
 
 # --------------------------------------------------------------------------- training
@@ -176,5 +322,5 @@ def train(counts: Counter[str], out_prefix: str | Path, vocab_size: int | None =
     if vocab.exists():
         vocab.unlink()
     load_model.cache_clear()
-    _word_cost.cache_clear()
+    _scorer.cache_clear()
     return out_prefix.with_suffix(".model")

@@ -68,7 +68,9 @@ def _langdetect_factory():
 
 def probabilities(text: str, backend: str = DEFAULT_BACKEND, k: int = 3) -> list[tuple[str, float]]:
     """The top ``k`` (language, probability) pairs for ``text``, best first; [] if undecidable."""
-    text = _WS_RE.sub(" ", text).strip()
+    # only the first 5,000 characters are read: cut before normalising, not after (a long
+    # document would otherwise pay for a whole-text substitution it throws away)
+    text = _WS_RE.sub(" ", text[:6000]).strip()
     if not text:
         return []
     if backend == "fasttext":

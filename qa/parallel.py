@@ -198,7 +198,7 @@ class Checker:
         plan = self.plan
         if self.profile:
             t = time.perf_counter()
-            _ = doc.sentences, doc.words
+            _ = doc.sentences  # words and other views are built by the rules that use them
             self._add(STEP_SEGMENT, t)
         findings = check_document(doc, plan, self.strict)
         collected = None
@@ -284,7 +284,7 @@ def assemble(stream: Iterable[tuple[Document | InputError, Checked | None]], pla
         for i, v in enumerate(checked.collected):
             collected[i].append(v)
         n_docs += 1
-        spool.append((rec, checked.result))
+        spool.append((replace(rec), checked.result))  # a fresh copy: no cached segmentations to pickle
     extra: list[list[tuple[Rule, Hit]]] = [[] for _ in range(n_docs)]
     crashes: list[Finding] = []
     for j, r in enumerate(corpus):

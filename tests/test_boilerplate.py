@@ -192,3 +192,53 @@ def test_glued_tail_never_starts_inside_a_glued_word():
         "LimitedOffer ends today with a 20% discount. Last chance to use coupon code SAVE20"]
     res = __import__("qa.clean", fromlist=["clean_text"]).clean_text(text)
     assert res.text == "The minister said the plan would cost more than expected and take two years to finish."
+
+
+_FAST_PATH_TEXTS = [
+    "Home | News | Sport\n| first item\nlast item |\nHello. World is here.\nend.\n“Quote.” Then we go\n"
+    "'it's' a-b don’t x--y 'ij' the THE The a. B.\n\n   indented line, with (3) items; 2 eggs\r\nnext\rline",
+    "Ω Σ ΑΣ. Ab cd-ef- -gh 🙂 x—y. “Z”\u2028a. B\x0cc | d\n\u00a0\u00a0 © 2019 All rights reserved.\n",
+    "The council approved the budget on Tuesday after a debate. Members said it was fine.\n" * 12,
+    "a" * 700 + ". B\n" + "x / y / z\n" * 30,
+]
+
+
+def test_vectorised_line_features_match_the_reference():
+    from qa.checks import boilerplate_layout as bl
+
+    np_, flags, letters, _codes = bl._tables()
+    for i in list(range(0, 0x10000, 97)) + [0x130, 0x212A, 0x2019, 0xA0, 0x3A3, 0x10FFFF]:
+        if i < 0x10000:
+            assert bl._char_flags(chr(i)) == (int(flags[i]), int(letters[i]))
+    fields = ("start", "end", "text", "words", "stop_ratio", "cap_ratio", "sentence_end",
+              "inner_sentences", "linkish", "prose", "ext")
+    for text in _FAST_PATH_TEXTS:
+        doc = make_document(text)
+        assert bl._line_features(text, doc.lines) is not None
+        ref = [tuple(getattr(ln, f) for f in fields) for ln in bl._reference_infos(doc)]
+        old = bl._MIN_VECTOR_CHARS
+        bl._MIN_VECTOR_CHARS = 0
+        try:
+            new = [tuple(getattr(ln, f) for f in fields) for ln in bl.line_infos(make_document(text))]
+        finally:
+            bl._MIN_VECTOR_CHARS = old
+        assert new == ref
+    # a lower case of two characters (İ) takes the reference path
+    assert bl._line_features("İstanbul is big. " * 50, make_document("İstanbul is big. " * 50).lines) is None
+
+
+def test_lexicon_literals_hold_every_match():
+    from qa.checks import boilerplate_layout as bl
+
+    assert bl.required_literals([r"copyright ©|©|\(c\) (?:copyright )?\d{4}"]) == ("(c) ", "copyright ", "©")
+    assert bl.required_literals([r"\d+ comments?"]) == (" comment",)
+    assert bl.required_literals([r"\d+ \w+"]) is None
+    assert "©" in bl.lexicon_literals("legal")  # type: ignore[operator]
+
+
+def test_fast_markdown_scan_matches_its_definition():
+    from qa.checks import markup as mk
+
+    texts = _FAST_PATH_TEXTS + ["- \n![a](b)[](x)****\n##\n  >  \r\n*\n_____ x_____", "[ \n](y)\n+", "ΑΣ\nΣ 12_3\r\n\r\n"]
+    for text in texts:
+        assert mk._md_spans(text) == [m.span() for m in mk._MD_RE.finditer(text)]

@@ -64,3 +64,121 @@ def test_the_skip_never_hides_a_match(text, frag, ignorecase):
 def test_switch_off(monkeypatch):
     monkeypatch.setattr(fastpath, "ENABLED", False)
     assert may_match(make_document("Nothing."), ("absent",))
+
+
+# --------------------------------------------------------------------------- Scanner
+from pathlib import Path  # noqa: E402
+
+from qa.fastpath import Scanner, reach, required_literals  # noqa: E402
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+
+
+@pytest.mark.parametrize("pattern,want", [
+    (r"(?<!\w)(?:will|would|can) be able", (" be able",)),
+    (r"(?:daughter|wife|Ms\.) [A-Z]\w+", ("daughter", "ms.", "wife")),
+    (r"[Nn]umber of (?:news|advice)", ("umber of ",)),
+    (r"(?:new crown|net red)s?", ("t red", "w crown")),  # the parser factors out "ne"
+    (r"(?:on|in) (?:a|the) (?:ox|ax)", None),  # every literal is too short
+    (r"\w+ing", ("ing",)),
+])
+def test_scanner_required_literal_sets(pattern, want):
+    assert required_literals(re.compile(pattern)) == want
+
+
+def _parsed(p):
+    return list(fastpath._sre_parse.parse(p, 0))
+
+
+def test_reach_counts_lookarounds_and_bounds():
+    assert reach(_parsed(r"ab(?=cdef)")) == 6
+    assert reach(_parsed(r"(?<![\w-])x{2,5}")) == 6
+    assert reach(_parsed(r"a\w+")) == float("inf")
+    assert reach(_parsed(r"(?P<a>ab)(?P=a)")) == float("inf")  # a back-reference: no bound trusted
+
+
+def _same(pattern: re.Pattern[str], text: str) -> None:
+    doc = make_document(text)
+    want = [(m.span(), m.groups()) for m in pattern.finditer(text)]
+    got = [(m.span(), m.groups()) for m in Scanner(pattern).finditer(doc)]
+    assert got == want
+
+
+def test_scanner_keeps_every_match_of_the_full_scan():
+    text = ("The number of news was high. NUMBER OF ADVICE rose; a number of news, the "
+            "Number of advice.") * 30
+    _same(re.compile(r"(?<![\w-])[Nn]umber of (?:news|advice)(?=[.,;])", re.IGNORECASE), text)
+
+
+def test_scanner_lookahead_is_never_cut_by_a_window():
+    # the look-ahead reads 30 characters past the literal: the window must include them
+    pat = re.compile(r"crown(?= [a-z ]{28}end)")
+    text = "x" * 500 + "crown " + "a" * 28 + "end" + "y" * 500 + " crown " + "b" * 27 + "end"
+    _same(pat, text)
+    assert len(list(Scanner(pat).finditer(make_document(text)))) == 1
+
+
+def test_scanner_skips_documents_without_the_literals():
+    pat = re.compile(r"(?<!\w)add oil(?!\w)", re.IGNORECASE)
+    sc = Scanner(pat)
+    assert sc.literals == ("add oil",) and sc.margin > 0
+    assert list(sc.finditer(make_document("Nothing here at all."))) == []
+    assert [m.group(0) for m in sc.finditer(make_document("They shouted ADD OIL twice."))] == ["ADD OIL"]
+
+
+def test_scanner_with_unbounded_reach_gates_the_whole_scan():
+    pat = re.compile(r"(?:wife|husband) [A-Z]\w+")
+    sc = Scanner(pat)
+    assert sc.margin == 0 and sc.literals == ("husband", "wife")
+    _same(pat, "His wife Mariam Okafor spoke. Her husband Tomasz Nowak did not.")
+    assert list(sc.finditer(make_document("No spouse is named here."))) == []
+
+
+def test_scanner_without_literals_is_a_plain_scan():
+    pat = re.compile(r"\b(\w+) \1\b")
+    assert Scanner(pat).literals is None
+    _same(pat, "the the cat sat on on the mat")
+
+
+def test_scanner_with_case_special_characters_scans_in_full():
+    pat = re.compile(r"kiss", re.IGNORECASE)
+    _same(pat, "A \u212aISS and a kiss.")  # the Kelvin sign matches k case-insensitively
+
+
+def test_scanner_switch_off(monkeypatch):
+    pat = re.compile(r"crown")
+    monkeypatch.setattr(fastpath, "ENABLED", False)
+    assert [m.start() for m in Scanner(pat).finditer(make_document("a crown, a crown"))] == [2, 11]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="abcKk \u212aIs.-\n", max_size=120),
+       st.sampled_from([r"(?<!a)kis{2}(?= [a-c]{0,3})", r"(?:skis|kiss)(?!\w)", r"ab(?:kiss|sack)s?",
+                        r"(?:kis|sac)s(?=.{0,5}c)"]),
+       st.booleans())
+def test_scanner_equals_finditer(text, pattern, ignorecase):
+    _same(re.compile(pattern, re.IGNORECASE if ignorecase else 0), text)
+
+
+def _all_scanners():
+    import qa.checks  # noqa: F401 - imports every rule module
+    from qa.registry import python_rules
+
+    python_rules()
+    seen = []
+    for name, mod in sorted(sys.modules.items()):
+        if name.startswith("qa.checks.") and mod is not None:
+            seen.extend((f"{name}.{k}", v) for k, v in sorted(vars(mod).items()) if isinstance(v, Scanner))
+    return seen
+
+
+def test_every_rule_scanner_matches_the_full_scan_on_real_text():
+    scanners = _all_scanners()
+    assert len(scanners) >= 10  # the rule modules use them
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SAMPLES.glob("*.txt"))]
+    texts.append(texts[0].upper() + "\n" + texts[1].lower())
+    for name, sc in scanners:
+        for text in texts:
+            doc = make_document(text)
+            want = [m.span() for m in sc.pattern.finditer(text)]
+            assert [m.span() for m in sc.finditer(doc)] == want, name

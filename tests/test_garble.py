@@ -69,3 +69,61 @@ def test_train_garble_rejects_a_tiny_corpus(tmp_path: Path):
     (tmp_path / "t.txt").write_text("one two three", encoding="utf-8")
     res = CliRunner().invoke(app, ["train-garble", str(tmp_path), "-o", str(tmp_path / "m.model")])
     assert res.exit_code == 2
+
+
+# ----------------------------------------------------------------------------- fast paths
+_MIXED = [
+    "The government refuted the accusation and said it had not unleashed the spyware.",
+    "Ã©tÃ© trÃ¨s difficile pour les Ã©lÃ¨ves et les professeurs",
+    "xkq zvbrt pplmn qwwr tkkf, (bzzt) «vvrk» don't won’t l'été",
+    "Contact Dear Abby at www.DearAbby.com or P.O. Box 69440, Los Angeles, CA 90069.",
+    "V = w₁ ⋅ LogicScore + w₂ ⋅ Novelty∞ + w₃ ⋅ log(Impact) + ﬁnance Ｆｕｌｌ ﬀ",
+    "naïve café — “quoted” words… and-hyphenated ones ' ’ - x",
+]
+
+
+def test_cached_token_scoring_matches_scoring_the_words():
+    for text in _MIXED:
+        assert garble.score_text(text) == garble.score_words(garble.tokens(text)), text
+
+
+def test_run_gate_keeps_every_line_that_can_reach_the_threshold():
+    scorer = garble.scorer()
+    prose = " ".join(_MIXED[0] for _ in range(20)).split()
+    assert not scorer.may_reach(prose, 4.0, 6)
+    for line in (_MIXED[1], "xkq zvbrt pplmn qwwr tkkf bzzt vvrk"):
+        toks = (_MIXED[0] + "\n" + line + "\n" + _MIXED[0]).split()
+        assert garble.score_text(line).score >= 4.0
+        assert scorer.may_reach(toks, 4.0, 6)
+        assert not scorer.may_reach(toks, 4.0, 40)  # no run of 40 scored words reaches it
+    # a threshold just below a line's own score keeps it; the line is its own run
+    sc = garble.score_text(_MIXED[0])
+    assert scorer.may_reach(_MIXED[0].split(), sc.score, sc.n_words)
+    assert not scorer.may_reach(_MIXED[0].split(), sc.score + 0.01, sc.n_words)
+
+
+def test_repetition_loop_search_matches_the_plain_scan():
+    import random
+
+    from qa.checks.garble import _LOOP_RE, _loops
+
+    rnd = random.Random(7)
+    words = ["bern", "the", "deal", "is", "off", "ab", "x", "12", "zürich", "ベルン", "σας", "and"]
+    seps = [" ", ", ", ",", "、", ";", "\t", " ; ", "  "]
+    junk = ["", "(", '"', ".", ")", "-", "—", "'", "x", ". ", "\n"]
+    texts = ["Bern, BERN, bern, Bern and İstanbul İSTANBUL istanbul istanbul", "ΣΑΣ σας σας σας"]
+    for _ in range(3000):
+        unit = [rnd.choice(words) for _ in range(rnd.randint(1, 5))]
+        parts = [rnd.choice(junk)]
+        for r in range(rnd.randint(2, 6)):
+            if r:
+                parts.append(rnd.choice(seps) if rnd.random() < 0.9 else rnd.choice(junk))
+            parts.append(" ".join(w.upper() if rnd.random() < 0.2 else w for w in unit))
+        parts.append(rnd.choice(junk) + " " + " ".join(rnd.choice(words) for _ in range(3)))
+        texts.append("".join(parts))
+    found = 0
+    for text in texts:
+        want = [m.span() for m in _LOOP_RE.finditer(text)]
+        assert [m.span() for m in _loops(text)] == want, text
+        found += bool(want)
+    assert found > 300

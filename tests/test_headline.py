@@ -51,3 +51,20 @@ def test_title_detection_needs_a_body():
 def test_headline_with_quoted_question_is_not_a_pile_up():
     text = "‘Why now?’: the ministry asks WhatsApp\n\n" + BODY
     assert _found(text, ["MT102", "MT103"]) == []
+
+
+def test_stem_search_agrees_with_stemming_every_body_word():
+    import random
+
+    from qa.checks.headline import _BODY_WORD_RE, _body_has_stem, _stem
+
+    rnd = random.Random(5)
+    words = ["violation", "Violated", "raises", "raised", "phone", "phone's", "re-phone", "xphone",
+             "naïve", "ações", "Rings", "strings", "government", "o'neil", "Straße", "ab"]
+    joins = [" ", "-", "'", "’", ", ", ".", "--", "''", "_", "\n", " - ", "é", "1"]
+    probes = ["violation", "raises", "phone", "rings", "government", "strings", "neil", "naive", "string"]
+    for _ in range(2000):
+        body = "".join(rnd.choice(words) + rnd.choice(joins) for _ in range(rnd.randint(1, 25)))
+        stems = {_stem(w) for w in _BODY_WORD_RE.findall(body)}
+        for lw in probes:
+            assert _body_has_stem(body.lower(), _stem(lw)) == (_stem(lw) in stems), (body, lw)

@@ -83,3 +83,42 @@ def test_lang002_counts_characters_in_scripts_without_spaces():
     found = check_text(text, select=["LANG002"]).findings
     assert [text[f.start:f.end] for f in found] == ["政府昨天宣布了应对通货膨胀的新措施。"]
     assert "Chinese (zh" in found[0].message
+
+
+_LONG_ENGLISH = (
+    "The ministry summoned the officials on Monday to explain why they had not disclosed the breach "
+    "when it happened. They said that the report would be ready by the end of the month, and that "
+    "the company had already contacted the people whose data was exposed. "
+)
+
+
+@pytest.mark.parametrize("foreign", [
+    "Het is een mooie dag en de zon schijnt over het hele land.",  # Dutch shares "is" with English
+    "Die Regierung hat gestern neue Maßnahmen gegen die Inflation angekündigt.",
+    "El gobierno anunció ayer nuevas medidas para controlar la inflación en el país.",
+])
+def test_lang002_gate_still_sends_a_foreign_sentence_to_language_id(foreign):
+    text = _LONG_ENGLISH * 2 + foreign + " " + _LONG_ENGLISH
+    gated = [text[f.start:f.end] for f in check_text(text, select=["LANG002"]).findings]
+    full = [text[f.start:f.end] for f in check_text(
+        text, Settings(select=("LANG002",), rules={"LANG002": {"gate": False}})).findings]
+    assert gated == full == [foreign]
+
+
+def test_lang002_gate_skips_language_id_on_english_prose(monkeypatch):
+    calls: list[str] = []
+    real = language.probabilities
+
+    def counting(text, backend=language.DEFAULT_BACKEND, k=3):
+        calls.append(text)
+        return real(text, backend, k)
+
+    monkeypatch.setattr(language, "probabilities", counting)
+    text = "\n\n".join([_LONG_ENGLISH] * 6)
+    assert check_text(text, select=["LANG002"]).findings == []
+    # only whole-document calls (this rule's and the result's language field): no paragraph or
+    # sentence reached the model
+    assert calls and all(len(c) > 1000 for c in calls)
+    calls.clear()
+    check_text(text, Settings(select=("LANG002",), rules={"LANG002": {"gate": False}}))
+    assert len(calls) > 6  # without the gate every paragraph and sentence is identified

@@ -308,4 +308,8 @@ def test_literal_prefilter_finds_what_a_full_scan_finds(pattern):
     assert lits
     lit_re = re.compile("|".join(re.escape(x) for x in lits), re.IGNORECASE)
     text = SEED_000 * 3
-    assert [m.span() for m in _candidates(text, word, lit_re)] == [m.span() for m in word.finditer(text)]
+    want = [m.span() for m in word.finditer(text)]
+    doc = make_document(text)
+    assert [m.span() for m in _candidates(doc, word, lit_re, lits)] == want  # str.find on lower case
+    special = make_document(text + " K")  # the Kelvin sign: the case-insensitive regex finds the literals
+    assert [m.span() for m in _candidates(special, word, lit_re, lits)] == want

@@ -16,7 +16,10 @@ around (and sometimes inside) the article. ``layout(doc)`` describes every line 
   lines inside the article (sub-headings, a list) stay in it;
 * the **head** (before the body) and the **tail** (after it), where page furniture is likelier.
 
-Everything here is computed with compiled regular expressions over lines; no per-character loops.
+``line_info`` defines a line's features with compiled regular expressions; ``line_infos`` computes
+the same features for all lines of a document at once with numpy over the text's code points
+(``_line_features``), and copyright lines are only searched in lines holding a literal that every
+match of the ``legal`` lexicon holds (``required_literals``). No per-character Python loops.
 """
 
 from __future__ import annotations
@@ -72,6 +75,7 @@ class LineInfo:
     _bare: str | None = None
     _marker: bool | None = None
     _section_end: bool | None = None
+    _legal: bool | None = None
 
     @property
     def bare(self) -> str:
@@ -119,6 +123,7 @@ class Layout:
 
 
 def line_info(i: int, start: int, end: int, text: str) -> LineInfo:
+    """The features of one stripped line (the reference definition; see ``line_infos``)."""
     words = _WORD_RE.findall(text.lower())
     nw = len(words)
     if nw:
@@ -150,7 +155,11 @@ def is_timestamp(text: str) -> bool:
 
 
 def _is_legal(ln: LineInfo) -> bool:
-    return ln.words <= 40 and bool(lexicon_re("legal", "contains").search(ln.text))
+    """A copyright line (``legal`` lexicon); ``compute_layout`` presets ``False`` on lines that
+    hold none of the lexicon's required literals."""
+    if ln._legal is None:
+        ln._legal = ln.words <= 40 and bool(lexicon_re("legal", "contains").search(ln.text))
+    return ln._legal
 
 
 def _score(ln: LineInfo) -> float:
@@ -247,7 +256,8 @@ def _cut_at_section_end(infos: list[LineInfo], body: tuple[int, int]) -> tuple[i
     return body
 
 
-def compute_layout(doc: Document) -> Layout:
+def _reference_infos(doc: Document) -> list[LineInfo]:
+    """Every non-blank line through ``line_info`` (the reference path)."""
     text = doc.text
     infos: list[LineInfo] = []
     spans = doc.lines
@@ -261,6 +271,58 @@ def compute_layout(doc: Document) -> Layout:
         ln = line_info(len(infos), s, s + len(stripped), stripped)
         ln.ext = (a, spans[k + 1][0] if k + 1 < len(spans) else len(text))
         infos.append(ln)
+    return infos
+
+
+#: below this many characters the reference path is as fast as the vectorised one
+_MIN_VECTOR_CHARS = 600
+
+
+def line_infos(doc: Document) -> list[LineInfo]:
+    """``line_info`` of every non-blank line, in order, with ``ext`` set."""
+    text = doc.text
+    feats = _line_features(text, doc.lines) if len(text) >= _MIN_VECTOR_CHARS else None
+    if feats is None:
+        return _reference_infos(doc)
+    infos: list[LineInfo] = []
+    append = infos.append
+    for i, (s, e, xa, xe, nw, n_stop, n_cap, send, inner, linkish) in enumerate(zip(*feats)):
+        if nw:
+            stop = n_stop / nw
+            cap = n_cap / nw
+        else:
+            stop = cap = 0.0
+        prose = (
+            (nw >= 7 and (send or inner) and stop >= 0.12 and cap < 0.7)
+            or (nw >= 18 and stop >= 0.2 and cap < 0.6)
+        )
+        append(LineInfo(i, s, e, text[s:e], nw, stop, cap, send, inner, linkish, prose, 0.0, (xa, xe)))
+    return infos
+
+
+def lines_with_literals(doc: Document, infos: list[LineInfo], literals: tuple[str, ...] | None) -> set[int] | None:
+    """Indices of the lines holding one of ``literals`` (lower case) in the document's lower-cased
+    text; ``None`` when every line must be searched (no literals, or a case-special text)."""
+    if not literals:
+        return None
+    from qa.fastpath import literal_spans, lowered
+
+    low = lowered(doc)
+    if low is None:
+        return None
+    from bisect import bisect_right
+
+    starts = [ln.start for ln in infos]
+    return {bisect_right(starts, a) - 1 for a, _b in literal_spans(low, literals)}
+
+
+def compute_layout(doc: Document) -> Layout:
+    infos = line_infos(doc)
+    maybe_legal = lines_with_literals(doc, infos, lexicon_literals("legal"))
+    if maybe_legal is not None:
+        for ln in infos:
+            if ln.index not in maybe_legal:
+                ln._legal = False
     for ln in infos:
         ln.score = _score(ln)
     n_prose = sum(1 for ln in infos if ln.prose)
@@ -313,6 +375,92 @@ def lexicon_re(name: str, mode: str = "line") -> re.Pattern[str]:
             pat = re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE)
         _LEXICON_RES[key] = pat
     return pat
+
+
+_LEXICON_LITERALS: dict[str, tuple[str, ...] | None] = {}
+
+
+def lexicon_literals(name: str) -> tuple[str, ...] | None:
+    """Lower-cased literals of which every match of the lexicon ``name`` holds one (see
+    ``required_literals``), or ``None``."""
+    if name not in _LEXICON_LITERALS:
+        _LEXICON_LITERALS[name] = required_literals(_lexicon_phrases(name))
+    return _LEXICON_LITERALS[name]
+
+
+def _lexicon_phrases(name: str) -> list[str]:
+    from qa.registry import default_pack_dirs
+
+    phrases: list[str] = []
+    for d in default_pack_dirs():
+        p = d / "boilerplate" / f"{name}.txt"
+        if p.is_file():
+            phrases += [ln.strip() for ln in p.read_text(encoding="utf-8").splitlines()
+                        if ln.strip() and not ln.lstrip().startswith("#")]
+    return phrases
+
+
+try:  # Python 3.11+: the parser lives in re._parser
+    from re import _constants as _sre_c  # type: ignore[attr-defined]
+    from re import _parser as _sre_parse  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover
+    import sre_constants as _sre_c  # type: ignore[no-redef]
+    import sre_parse as _sre_parse  # type: ignore[no-redef]
+
+
+def _literal_runs(items) -> list[str]:
+    """Runs of consecutive literal characters in a parsed sequence (each run is required)."""
+    runs: list[str] = []
+    cur: list[str] = []
+    for op, av in items:
+        if op is _sre_c.LITERAL:
+            cur.append(chr(av))
+            continue
+        if op is _sre_c.SUBPATTERN:
+            inner = _literal_runs(av[-1])
+            if len(inner) == 1 and all(o is _sre_c.LITERAL for o, _ in av[-1]):
+                cur.append(inner[0])
+                continue
+            runs.append("".join(cur))
+            cur = []
+            runs.extend(inner)
+            continue
+        runs.append("".join(cur))
+        cur = []
+    runs.append("".join(cur))
+    return runs
+
+
+def _usable(run: str) -> list[str]:
+    """Pieces of a literal run safe to look up in ``str.lower`` text for a case-insensitive
+    pattern: ASCII text (3 characters or more) or characters without case (``©``)."""
+    out: list[str] = []
+    for piece in re.split(r"[^\x00-\x7f]+", run):
+        if len(piece) >= 3 and "\n" not in piece and "\r" not in piece:
+            out.append(piece.lower())
+    out += [c for c in run if not c.isascii() and c.lower() == c == c.upper() and c.isprintable()]
+    return out
+
+
+def required_literals(fragments: list[str], flags: int = re.IGNORECASE) -> tuple[str, ...] | None:
+    """Per fragment (and per branch of a top-level alternation), the longest literal every match
+    of it holds; ``None`` when some branch has none (then every line must be searched)."""
+    out: set[str] = set()
+    for frag in fragments:
+        try:
+            items = list(_sre_parse.parse(frag, flags))
+        except Exception:  # noqa: BLE001 - an odd pattern only loses the gate
+            return None
+        if len(items) == 1 and items[0][0] is _sre_c.BRANCH:
+            branches = [list(b) for b in items[0][1][1]]
+        else:
+            branches = [items]
+        for br in branches:
+            best = max((p for run in _literal_runs(br) for p in _usable(run)), key=len, default="")
+            if not best:
+                return None
+            out.add(best)
+    return tuple(sorted(out))
 
 
 _EDGE_CHARS = " \t\u00a0•·*-–—>|#:;,.!?()[]{}«»›‹→←↑↓▶►▸▾▼✕×❯❮"
@@ -381,3 +529,219 @@ def is_navlike(ln: LineInfo) -> bool:
 
 def strip_bullets(s: str) -> str:
     return _BULLET_RE.sub("", s)
+
+
+# ----------------------------------------------------------------------------- vectorised features
+# ``line_info`` is the reference definition of a line's features. ``_line_features`` computes the
+# same numbers for every line of a document at once, with numpy over the text's code points (a
+# per-code-point flag table instead of per-line regex scans); ``tests/test_boilerplate.py`` checks
+# that both agree. A document holding a character whose lower case is not one character (İ) takes
+# the reference path.
+
+_F_ALNUM = 1 << 0  # ``[^\W_]`` (``str.isalnum``) of the character itself
+_F_ALNUM_LOW = 1 << 1  # ... of its lower case (words are read from the lower-cased line)
+_F_JOIN_LOW = 1 << 2  # its lower case joins a word: ' ’ -
+_F_BADLOW = 1 << 3  # its lower case is not one character
+_F_CAP = 1 << 4  # _CAP_START_RE's class
+_F_WS = 1 << 5  # ``\s`` (``str.isspace``)
+_F_SENTMARK = 1 << 6  # . ! ?
+_F_SET1 = 1 << 7  # a-z 0-9 ) ” ’ "
+_F_UPPER = 1 << 8  # A-Z
+_F_QUOTE = 1 << 9  # " “ ‘ (
+_F_SEP1 = 1 << 10  # | • · » › > /
+_F_SEP2 = 1 << 11  # | • · » ›
+_F_CLOSER = 1 << 12  # " ' ” ’ ) ]
+_F_SENDCH = 1 << 13  # . ! ? …
+_F_BREAK = 1 << 14  # \n \r
+
+_CLASS_CHARS = (
+    (_F_SENTMARK, ".!?"),
+    (_F_SET1, "abcdefghijklmnopqrstuvwxyz0123456789)”’\""),
+    (_F_UPPER, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"),
+    (_F_QUOTE, "\"“‘("),
+    (_F_SEP1, "|•·»›>/"),
+    (_F_SEP2, "|•·»›"),
+    (_F_CLOSER, "\"'”’)]"),
+    (_F_SENDCH, ".!?…"),
+    (_F_BREAK, "\n\r"),
+)
+_CAP_RANGES = ((0x41, 0x5A), (0x30, 0x39), (0xC0, 0xD6), (0xD8, 0xDE), (0x391, 0x3A9), (0x410, 0x42F))
+_STOP_MAXLEN = max(map(len, STOPWORDS))
+_STOP_SHIFTS: list[int] = [5 * j for j in range(_STOP_MAXLEN)]
+
+
+def _char_flags(c: str) -> tuple[int, int]:
+    """Flags and lower-cased ASCII letter number (1-26, else 0) of one character."""
+    low = c.lower()
+    f = _F_ALNUM if c.isalnum() else 0
+    if len(low) != 1:
+        f |= _F_BADLOW
+    else:
+        if low.isalnum():
+            f |= _F_ALNUM_LOW
+        if low in "'’-":
+            f |= _F_JOIN_LOW
+    if c.isspace():
+        f |= _F_WS
+    o = ord(c)
+    if any(a <= o <= b for a, b in _CAP_RANGES):
+        f |= _F_CAP
+    for flag, chars in _CLASS_CHARS:
+        if c in chars:
+            f |= flag
+    letter = ord(low) - 96 if len(low) == 1 and "a" <= low <= "z" else 0
+    return f, letter
+
+
+_TABLES: list = []
+
+
+def _tables():
+    """Flag and letter tables for the Basic Multilingual Plane, built on first use (vectorised;
+    ``_char_flags`` is the per-character definition, used for characters beyond the BMP)."""
+    if not _TABLES:
+        import numpy as np
+
+        chars = "".join(map(chr, range(0x10000)))
+        lows = list(map(str.lower, chars))
+        one = np.fromiter(map(len, lows), dtype=np.int64, count=0x10000) == 1
+        low1 = [x if len(x) == 1 else "\0" for x in lows]
+        low_cp = np.fromiter(map(ord, low1), dtype=np.int64, count=0x10000)
+        flags = np.zeros(0x10000, dtype=np.uint16)
+
+        def put(mask, flag):
+            flags[mask] |= flag
+
+        put(np.fromiter(map(str.isalnum, chars), dtype=bool, count=0x10000), _F_ALNUM)
+        put(~one, _F_BADLOW)
+        put(one & np.fromiter(map(str.isalnum, low1), dtype=bool, count=0x10000), _F_ALNUM_LOW)
+        put(one & np.isin(low_cp, [ord(c) for c in "'’-"]), _F_JOIN_LOW)
+        put(np.fromiter(map(str.isspace, chars), dtype=bool, count=0x10000), _F_WS)
+        for lo, hi in _CAP_RANGES:
+            flags[lo : hi + 1] |= _F_CAP
+        for flag, cls in _CLASS_CHARS:
+            flags[[ord(c) for c in cls]] |= flag
+        letters = np.where(one & (low_cp >= 97) & (low_cp <= 122), low_cp - 96, 0).astype(np.int64)
+        codes = []
+        for w in STOPWORDS:
+            if len(w) > _STOP_MAXLEN or not ("a" <= min(w) and max(w) <= "z"):
+                raise ValueError(f"stop word {w!r} is not lower-case ASCII")
+            codes.append(_word_code([ord(ch) - 96 for ch in w]))
+        _TABLES.extend([np, flags, letters, np.array(sorted(codes), dtype=np.int64)])
+    return _TABLES
+
+
+def _word_code(letters: list[int]) -> int:
+    code = len(letters) << (5 * _STOP_MAXLEN)
+    for j, v in enumerate(letters):
+        code |= v << (5 * j)
+    return code
+
+
+def _line_features(text: str, spans: list[tuple[int, int]]):
+    """Per non-blank line: (start, end, ext_start, ext_end, words, stop words, capitals, sentence
+    end, inner sentences, link-like), all as lists; ``None`` when the reference path must run."""
+    np, table, letter_table, stop_codes = _tables()
+    n = len(text)
+    if n == 0 or not spans:
+        return None
+    cp = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    big = cp > 0xFFFF
+    fl = table[np.minimum(cp, 0xFFFF)]
+    lt = letter_table[np.minimum(cp, 0xFFFF)]
+    if big.any():
+        fl = fl.copy()
+        lt = lt.copy()
+        for c in np.unique(cp[big]).tolist():
+            f, letter = _char_flags(chr(c))
+            where = cp == c
+            fl[where] = f
+            lt[where] = letter
+    if (fl & _F_BADLOW).any():
+        return None
+
+    def has(flag):
+        return (fl & flag) != 0
+
+    def shifted(arr, k):
+        """arr[i - k] (False outside the text)."""
+        out = np.zeros_like(arr)
+        if k > 0:
+            out[k:] = arr[:-k]
+        else:
+            out[:k] = arr[-k:]
+        return out
+
+    ws = has(_F_WS)
+    nonws = np.flatnonzero(~ws)
+    if not len(nonws):
+        return None
+    a = np.fromiter((s for s, _ in spans), dtype=np.int64, count=len(spans))
+    b = np.fromiter((e for _, e in spans), dtype=np.int64, count=len(spans))
+    k0 = np.searchsorted(nonws, a)
+    first = nonws[np.minimum(k0, len(nonws) - 1)]
+    keep = (k0 < len(nonws)) & (first < b)
+    k1 = np.searchsorted(nonws, b) - 1
+    last = nonws[np.maximum(k1, 0)]
+    ext_end = np.empty_like(a)
+    ext_end[:-1] = a[1:]
+    ext_end[-1] = n
+    S = first[keep]
+    E = last[keep] + 1
+    XA = a[keep]
+    XE = ext_end[keep]
+
+    def count_in(pos, lo, hi):
+        return np.searchsorted(pos, hi) - np.searchsorted(pos, lo)
+
+    # words: _WORD_RE over the lower-cased text
+    al = has(_F_ALNUM_LOW)
+    in_tok = al | (has(_F_JOIN_LOW) & shifted(al, 1) & shifted(al, -1))
+    starts = np.flatnonzero(in_tok & ~shifted(in_tok, 1))
+    ends = np.flatnonzero(in_tok & ~shifted(in_tok, -1)) + 1
+    words = count_in(starts, S, E)
+    # stop words: the token's letters packed 5 bits each, with its length
+    length = ends - starts
+    short = length <= _STOP_MAXLEN
+    st, ln = starts[short], length[short]
+    window = np.lib.stride_tricks.sliding_window_view(
+        np.concatenate((lt, np.zeros(_STOP_MAXLEN, dtype=lt.dtype))), _STOP_MAXLEN)[st]
+    code = (window << _STOP_SHIFTS).sum(axis=1) & ((1 << (5 * ln)) - 1)
+    code |= ln << (5 * _STOP_MAXLEN)
+    at = np.minimum(np.searchsorted(stop_codes, code), len(stop_codes) - 1)
+    stops = count_in(st[stop_codes[at] == code], S, E)
+    # capitals: _CAP_START_RE
+    caps = count_in(np.flatnonzero(has(_F_CAP) & ~shifted(has(_F_ALNUM), 1)), S, E)
+    # sentence end: _SENT_END_RE (the last character that is not a closer)
+    nc = np.flatnonzero(~has(_F_CLOSER))
+    kk = np.searchsorted(nc, E) - 1
+    p = nc[np.maximum(kk, 0)]
+    send = (kk >= 0) & (p >= S) & has(_F_SENDCH)[p]
+    # inner sentence ends: _INNER_SENT_RE (matches cannot overlap, so count their marks)
+    cand = np.flatnonzero(has(_F_SENTMARK) & shifted(has(_F_SET1), 1))
+    inner_pos = cand[:0]
+    if len(cand):
+        nxt_k = np.searchsorted(nonws, cand + 1)
+        ok = nxt_k < len(nonws)
+        j = nonws[np.minimum(nxt_k, len(nonws) - 1)]
+        ok &= j > cand + 1
+        up = has(_F_UPPER)
+        jq = np.minimum(j + 1, n - 1)
+        u = np.where(up[j], j, np.where(has(_F_QUOTE)[j] & up[jq] & (j + 1 < n), j + 1, -1))
+        ok &= u >= 0
+        li = np.searchsorted(S, cand, side="right") - 1
+        ok &= li >= 0
+        lim = E[np.maximum(li, 0)]
+        ok &= (cand < lim) & (u < lim)
+        inner_pos = cand[ok]
+    inner = count_in(inner_pos, S, E)
+    # link-like: _LINKISH_RE
+    sep2 = has(_F_SEP2)
+    mid = np.flatnonzero(has(_F_SEP1) & shifted(ws, 1) & shifted(ws, -1))
+    link = count_in(mid, S + 1, E - 1) > 0
+    e2 = np.maximum(E - 2, 0)
+    link |= sep2[E - 1] & ws[e2] & (E - 2 >= S)
+    s1 = np.minimum(S + 1, n - 1)
+    link |= sep2[S] & ws[s1] & (S + 1 < E)
+    return (S.tolist(), E.tolist(), XA.tolist(), XE.tolist(), words.tolist(), stops.tolist(), caps.tolist(),
+            send.tolist(), inner.tolist(), link.tolist())

@@ -69,10 +69,10 @@ def _meta_hits(doc: Document, pattern: "re.Pattern[str] | Callable[[str], bool]"
     test = pattern.match if isinstance(pattern, re.Pattern) else pattern
     fields = [(ks[0], vs[1]) for ks, vs in doc.fields.values()] if skip_fields else []
     for ln in lay.lines:
-        if any(a <= ln.start <= b for a, b in fields):
-            continue  # a metadata field of the document head: where metadata belongs
         if ln.words > max_words or (ln.prose and ln.words > 14 and not any_prose):
             continue
+        if fields and any(a <= ln.start <= b for a, b in fields):
+            continue  # a metadata field of the document head: where metadata belongs
         if not test(ln.text):
             continue
         a, b = ln.ext

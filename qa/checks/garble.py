@@ -58,11 +58,18 @@ def garbled_sentence(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]
     threshold = float(opts.get("threshold", 4.0))  # type: ignore[arg-type]
     min_words = int(opts.get("min_words", 6))  # type: ignore[arg-type]
     text = doc.text
+    toks = text.split()
+    if not toks:
+        return
+    scorer = garble.scorer(model)
+    # a line is a run of consecutive tokens: most documents have no run that can reach the threshold
+    if not scorer.may_reach(toks, threshold, min_words):
+        return
     for sa, sb in doc.sentences:
         # a sentence that spans lines (a scraped menu, a list) is scored line by line
         for m in _LINE_RE.finditer(text, sa, sb):
             a, b = m.span()
-            sc = garble.score_text(text[a:b], model)
+            sc = scorer.score_tokens(text[a:b].split())
             if sc is None or sc.n_words < min_words or sc.score < threshold:
                 continue
             yield Hit(
@@ -108,7 +115,7 @@ def repetition_loop(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
     """
     need = int(opts.get("min_repeats", 4))  # type: ignore[arg-type]
     text = doc.text
-    for m in _LOOP_RE.finditer(text):
+    for m in _loops(text):
         unit = m.group("unit")
         if unit.isdigit():
             continue
@@ -117,3 +124,75 @@ def repetition_loop(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
             continue
         yield Hit(m.start(), m.end(), f"'{unit}' repeated {n} times in a row: a translation loop?",
                   suggestion=unit, confidence=0.9)
+
+
+_ZERO_SLOT = b"\0" * 8
+
+
+def _loops(text: str) -> Iterator[re.Match[str]]:
+    """The matches of ``_LOOP_RE.finditer(text)``, found fast.
+
+    A loop's second and third copies are made of whole fields (the text split at white space,
+    commas and semicolons), so a loop needs the same field ``d`` fields apart (``d`` = words per
+    copy, 1 to 4): hashes of the lower-cased fields find those pairs in a few array operations,
+    and ``_LOOP_RE`` is then tried only where the first word of such a pair occurs. Lower-casing
+    keeps offsets and matches the regex's case-insensitive backreference except for "İ" (two
+    characters lower-cased) and "Σ" (lower-cased by context): text with either takes the plain scan.
+    """
+    if "\u0130" in text or "\u03a3" in text:
+        yield from _LOOP_RE.finditer(text)
+        return
+    low = text.lower()
+    words = _loop_words(low)
+    if not words:
+        return
+    starts: set[int] = set()
+    for w in words:
+        p = low.find(w)
+        while p >= 0:
+            starts.add(p)
+            p = low.find(w, p + 1)
+    end = 0
+    for p in sorted(starts):
+        if p < end:
+            continue  # inside the previous match, as with finditer
+        m = _LOOP_RE.match(text, p)
+        if m:
+            yield m
+            end = m.end()
+
+
+def _loop_words(low: str) -> set[str]:
+    """Lower-cased first words of every possible loop in ``low`` (a superset)."""
+    import numpy as np
+
+    fields = low.replace(",", " ").replace(";", " ").replace("、", " ").split()
+    n = len(fields)
+    if n < 4:
+        return set()
+    h = np.fromiter(map(hash, fields), np.int64, n)
+    out: set[str] = set()
+    for d in (1, 2, 3, 4):
+        if n < 4 * d:
+            break
+        # copy 2 starts at field j, copy 3 at j + d (and copy 4 at j + 2d when d > 1); copy 1 at j - d
+        eq = h[:-d] == h[d:]
+        hit = eq[d : n - 3 * d + 1]
+        if d > 1:
+            hit = hit & eq[2 * d : n - 2 * d + 1]
+        for j in (np.flatnonzero(hit) + d).tolist():
+            if _loop_at(fields, j, d):
+                out.add(fields[j])
+    return out
+
+
+def _loop_at(f: list[str], j: int, d: int) -> bool:
+    """Whether fields ``f`` can hold a loop of ``d``-word units whose second copy starts at ``j``:
+    copies 2 and 3 are whole fields; copy 1's first field may carry leading punctuation and copy 4's
+    last field trailing punctuation."""
+    unit = f[j : j + d]
+    if len(unit[0]) < 2 or f[j + d : j + 2 * d] != unit:
+        return False
+    if not f[j - d].endswith(unit[0]) or f[j - d + 1 : j] != unit[1:]:
+        return False
+    return f[j + 2 * d : j + 3 * d - 1] == unit[:-1] and f[j + 3 * d - 1].startswith(unit[-1])

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator, Mapping
 
 from qa.document import Document
+from qa.fastpath import Scanner
 from qa.model import Applicability, Edit, Fix, Hit, bad, good
 from qa.registry import rule
 
@@ -137,7 +138,7 @@ def stacked_modal_verbs(doc: Document, opts: Mapping[str, object]) -> Iterator[H
     No automatic fix: which verb to keep depends on the meaning.
     """
     text = doc.text
-    for m in _STACKED_RE.finditer(text):
+    for m in _STACKED_SCAN.finditer(doc):
         first = m.group("m1") or m.group("m3")
         if first in ("will", "can", "must", "may") and _NOUN_BEFORE.search(text, max(0, m.start() - 40), m.start()):
             continue
@@ -214,7 +215,7 @@ def past_form_after_modal(doc: Document, opts: Mapping[str, object]) -> Iterator
     right and the verb form is wrong.
     """
     text = doc.text
-    for m in _MODAL_PAST_RE.finditer(text):
+    for m in _MODAL_PAST_SCAN.finditer(doc):
         aux = m.group("aux")
         if aux in ("will", "can", "must", "may") and _NOUN_BEFORE.search(text, max(0, m.start() - 40), m.start()):
             continue
@@ -259,7 +260,7 @@ def simple_past_after_have(doc: Document, opts: Mapping[str, object]) -> Iterato
     Use the participle: `have gone`. Unsafe fix: it keeps the tense the writer chose.
     """
     text = doc.text
-    for m in _HAVE_PAST_RE.finditer(text):
+    for m in _HAVE_PAST_SCAN.finditer(doc):
         verb = m.group("verb")
         part = _IRREGULAR[verb][1]
         yield Hit(
@@ -278,7 +279,7 @@ _MASS = (
     "damage|funding|machinery|merchandise|news|weather|health|safety|housing|infrastructure|legislation"
 )
 _NUMBER_OF_RE = re.compile(
-    rf"(?<![\w-])(?P<head>[Nn]umber) of (?P<noun>{_MASS}|[a-z]{{3,}}ing)"
+    rf"(?<![\w-])(?P<head>[Nn]umber) of (?P<noun>{_MASS}|[a-z]{{3,60}}ing)"
     r"(?=[.,;:!?)]| (?:to|in|on|at|per|from|by|for|was|is|has|had|have|will|would|and|or|that|which|as|has|were|are|with)\b)"
 )
 _ING_NOUNS_OK = re.compile(r"(?:thing|ring|king|wing|spring|string|sibling|offspring|duckling|seedling|ceiling|"
@@ -318,7 +319,7 @@ def number_of_mass_noun(doc: Document, opts: Mapping[str, object]) -> Iterator[H
     Use a plural count noun (`forwards`) or *amount of* for a mass noun. No automatic fix.
     """
     text = doc.text
-    for m in _NUMBER_OF_RE.finditer(text):
+    for m in _NUMBER_OF_SCAN.finditer(doc):
         noun = m.group("noun")
         if noun.endswith("ing") and _ING_NOUNS_OK.search(noun):
             continue
@@ -416,7 +417,7 @@ def double_comparative(doc: Document, opts: Mapping[str, object]) -> Iterator[Hi
     in odd sentences.
     """
     text = doc.text
-    for m in _MORE_COMP_RE.finditer(text):
+    for m in _MORE_COMP_SCAN.finditer(doc):
         adj = m.group("adj")
         keep = adj[:1].upper() + adj[1:] if m.group("more")[:1].isupper() else adj
         yield Hit(
@@ -463,7 +464,7 @@ def there_is_with_plural(doc: Document, opts: Mapping[str, object]) -> Iterator[
     words).
     """
     text = doc.text
-    for m in _THERE_IS_RE.finditer(text):
+    for m in _THERE_IS_SCAN.finditer(doc):
         verb = m.group("verb")
         plural = "are" if verb == "is" else "were"
         yield Hit(
@@ -479,10 +480,11 @@ def there_is_with_plural(doc: Document, opts: Mapping[str, object]) -> Iterator[
 # "a" before a vowel-initial word, "an" before a consonant-initial word. Only lower-case words of
 # three or more letters: capitals and short tokens are often letters or abbreviations ("an MP",
 # "a B-movie"). Words whose first sound differs from their first letter are excluded.
+# (the word-start test follows the article's letter, so the regex engine can skip ahead to 'a's)
 _A_VOWEL_RE = re.compile(
-    r"(?<![\w'’-])(?P<art>[Aa]) (?P<word>(?!one|once|eu|ewe|ouija|oui\b|otr|ell|est|esa|ese|eso|aqu|alg|amb)[aeio][a-z]{2,})(?![\w'’-])"
+    r"(?P<art>[Aa])(?<![\w'’-][Aa]) (?P<word>(?!one|once|eu|ewe|ouija|oui\b|otr|ell|est|esa|ese|eso|aqu|alg|amb)[aeio][a-z]{2,})(?![\w'’-])"
 )
-_AN_CONS_RE = re.compile(r"(?<![\w'’-])(?P<art>[Aa]n) (?P<word>[bcdgjkpqtvwyz][a-z]{2,})(?![\w'’-])")
+_AN_CONS_RE = re.compile(r"(?P<art>[Aa](?<![\w'’-][Aa])n) (?P<word>[bcdgjkpqtvwyz][a-z]{2,})(?![\w'’-])")
 
 
 @rule(
@@ -575,7 +577,7 @@ def there_are_people_think(doc: Document, opts: Mapping[str, object]) -> Iterato
     unsafe only because the sentence may read better rewritten.
     """
     text = doc.text
-    for m in _THERE_ARE_RE.finditer(text):
+    for m in _THERE_ARE_SCAN.finditer(doc):
         yield Hit(
             m.start(),
             m.end(),
@@ -626,7 +628,7 @@ def doubled_conjunction(doc: Document, opts: Mapping[str, object]) -> Iterator[H
     Delete the second conjunction. Unsafe fix: sometimes the first one is the better to drop.
     """
     text = doc.text
-    for m in _PAIRED_CONJ_RE.finditer(text):
+    for m in _PAIRED_CONJ_SCAN.finditer(doc):
         first = m.group("first").lower()
         second = m.group("second")[2:]
         if _PAIRS[first] == "but" and second not in ("but", "yet"):
@@ -644,3 +646,14 @@ def doubled_conjunction(doc: Document, opts: Mapping[str, object]) -> Iterator[H
             suggestion=",",
             fix=Fix((Edit(m.start("second") + 1, m.end("second"), ""),), Applicability.UNSAFE, f"Delete '{second}'"),
         )
+
+
+# the regexes with required words run only near those words (qa.fastpath.Scanner)
+_STACKED_SCAN = Scanner(_STACKED_RE)
+_MODAL_PAST_SCAN = Scanner(_MODAL_PAST_RE)
+_HAVE_PAST_SCAN = Scanner(_HAVE_PAST_RE)
+_MORE_COMP_SCAN = Scanner(_MORE_COMP_RE)
+_THERE_IS_SCAN = Scanner(_THERE_IS_RE)
+_THERE_ARE_SCAN = Scanner(_THERE_ARE_RE)
+_PAIRED_CONJ_SCAN = Scanner(_PAIRED_CONJ_RE)
+_NUMBER_OF_SCAN = Scanner(_NUMBER_OF_RE)

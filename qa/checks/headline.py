@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from itertools import islice
 
 from qa import lexicons
 from qa.document import Document
@@ -20,6 +21,7 @@ from qa.registry import rule
 _LINE_RE = re.compile(r"\A[ \t]*+(?P<t>[^\r\n]{3,200}?)[ \t]*+(?:\r\n|\r|\n)")  # possessive: linear on blank runs
 _WORD_RE = re.compile(r"[A-Za-z]+(?:['’\-][A-Za-z]+)*")
 _BODY_WORD_RE = re.compile(r"\w+(?:['’\-]\w+)*")
+_WORD_CHAR_RE = re.compile(r"\w")
 # two marks of different kinds glued together: "?:", "!;", ":.", ".,", "?," (but not "?!", "...")
 _PILEUP_RE = re.compile(r"[?!][:;,.]|[:;,][?!.:;,]|\.[,:;]")
 _STOPWORDS = frozenset(
@@ -44,9 +46,16 @@ def title_span(doc: Document) -> tuple[int, int] | None:
     t = m.group("t")
     if t.endswith((".", ",", ";")) or t.lstrip().startswith(("-", "*", "•", "#", ">")):
         return None
-    if len(_BODY_WORD_RE.findall(doc.text, m.end())) < 40:
+    if not _has_words(doc.text, m.end(), 40):
         return None
     return m.span("t")
+
+
+def _has_words(text: str, pos: int, n: int) -> bool:
+    """Whether ``text[pos:]`` holds at least ``n`` words (stops counting at ``n``)."""
+    if n <= 0:
+        return True
+    return next(islice(_BODY_WORD_RE.finditer(text, pos), n - 1, None), None) is not None
 
 
 def _stem(word: str) -> str:
@@ -56,6 +65,24 @@ def _stem(word: str) -> str:
             w = w[: -len(suf)]
             break
     return w[:5]
+
+
+def _body_has_stem(lower_body: str, stem: str) -> bool:
+    """Whether a word of the lower-cased body (a ``_BODY_WORD_RE`` match, as ``findall`` splits
+    it) has this stem. A word's stem is a prefix of it, so only words starting where ``stem``
+    occurs are stemmed. Lower-casing keeps each character's class and the text's length (except
+    for "İ" and "Σ", which the caller handles), so the words are those of the body, lower-cased."""
+    p = lower_body.find(stem)
+    while p >= 0:
+        # a word starts here unless the previous character continues a word ("ab", "a-b", "a'b")
+        prev = lower_body[p - 1 : p]
+        joined = prev in "'’-" and p >= 2 and _WORD_CHAR_RE.match(lower_body, p - 2)
+        if not (prev and (_WORD_CHAR_RE.match(prev) or joined)):
+            m = _BODY_WORD_RE.match(lower_body, p)
+            if m and _stem(m.group(0)) == stem:
+                return True
+        p = lower_body.find(stem, p + 1)
+    return False
 
 
 def _pileups(text: str, a: int, b: int) -> list[re.Match[str]]:
@@ -119,11 +146,10 @@ def headline_word_missing_from_body(doc: Document, opts: Mapping[str, object]) -
         return
     text = doc.text
     a, b = span
-    body_words = _BODY_WORD_RE.findall(text, b)
-    if len(body_words) < int(opts.get("min_body_words", 80)):  # type: ignore[arg-type]
+    if not _has_words(text, b, int(opts.get("min_body_words", 80))):  # type: ignore[arg-type]
         return
     max_z = float(opts.get("max_zipf", 4.9))  # type: ignore[arg-type]
-    stems: set[str] | None = None  # built on the first salient headline word: most have none
+    stems: set[str] | None = None  # the body's stems, built only where the fast search cannot help
     lower_body = text[b:].lower()
     damaged = bool(_pileups(text, a, b))
     for m in _WORD_RE.finditer(text, a, b):
@@ -133,12 +159,18 @@ def headline_word_missing_from_body(doc: Document, opts: Mapping[str, object]) -
         lw = w.lower()
         if len(lw) < 4 or lw in _STOPWORDS:
             continue
+        if lw in lower_body:
+            continue
         z = lexicons.zipf(lw)
         if z == 0 or z >= max_z:
             continue
-        if stems is None:
-            stems = {_stem(w) for w in set(body_words)}  # each distinct word once
-        if _stem(lw) in stems or lw in lower_body:
+        if text.find("\u0130", b) >= 0 or text.find("\u03a3", b) >= 0:
+            # "İ" lower-cases to two characters and "Σ" by context: stem every body word instead
+            if stems is None:
+                stems = {_stem(w) for w in set(_BODY_WORD_RE.findall(text, b))}
+            if _stem(lw) in stems:
+                continue
+        elif _body_has_stem(lower_body, _stem(lw)):
             continue
         yield Hit(
             m.start(),

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Iterator, Mapping
+from itertools import islice
 
-from qa import language
+from qa import fastpath, language
 from qa.document import Document
 from qa.model import Hit, bad, good
 from qa.registry import rule
@@ -18,6 +19,21 @@ _UNSPACED_RUN_RE = re.compile(
     r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]"
     r"[\u0e00-\u0e7f\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef\s\d]{8,}[\u3002\uff01\uff1f]?"
 )
+#: English function words that other languages written in Latin script rarely use as words
+#: ("in", "was", "he", "we", "by", "do", "over", "also" are left out: German, Dutch, Polish,
+#: Portuguese, Finnish or Spanish use them often). An English sentence of five words or more almost
+#: always holds some; a sentence holding few is worth identifying (see LANG002).
+_EN_FUNCTION_RE = re.compile(
+    r"\b(?:the|and|of|to|for|is|that|with|it|its|from|this|have|has|had|she|they|you|your|our|my|"
+    r"his|her|their|them|him|would|will|should|may|must|might|which|who|what|when|where|how|why|"
+    r"there|here|these|those|if|any|each|every|some|many|much|more|most|very|just|only|other|such|"
+    r"because|while|through|between|before|during|out|up|new|like|get|make|are|were|be|been|being|"
+    r"does|did|but|not|or|said|says|after|about|into|than|can|could|at|one|own)\b",
+    re.IGNORECASE,
+)
+_EN_FUNCTION_LOWER_RE = re.compile(_EN_FUNCTION_RE.pattern)
+#: A passage whose share of those words is at least this is not sent to language ID.
+_EN_GATE = 0.15
 _NAMES = {
     "en": "English", "es": "Spanish", "fr": "French", "de": "German", "it": "Italian",
     "pt": "Portuguese", "nl": "Dutch", "ro": "Romanian", "ru": "Russian", "zh": "Chinese",
@@ -26,6 +42,11 @@ _NAMES = {
     "cs": "Czech", "sv": "Swedish", "da": "Danish", "no": "Norwegian", "fi": "Finnish",
     "el": "Greek", "he": "Hebrew", "id": "Indonesian", "vi": "Vietnamese", "th": "Thai",
 }
+
+
+def _fewer_words(text: str, n: int) -> bool:
+    """Whether ``text`` has fewer than ``n`` words (stops reading at the n-th)."""
+    return sum(1 for _ in islice(_WORD_RE.finditer(text), n)) < n
 
 
 def lang_name(code: str) -> str:
@@ -76,7 +97,8 @@ def unexpected_document_language(doc: Document, opts: Mapping[str, object]) -> I
     expected = _expected(opts)
     backend = _backend(opts)
     body = doc.text[doc.body_start :]
-    if len(_WORD_RE.findall(body)) < int(opts.get("min_words", 8)):  # type: ignore[arg-type]
+    min_words = int(opts.get("min_words", 8))  # type: ignore[arg-type]
+    if _fewer_words(body, min_words):
         return
     probs = language.probabilities(body, backend, k=5)
     if not probs:
@@ -97,7 +119,7 @@ def unexpected_document_language(doc: Document, opts: Mapping[str, object]) -> I
     summary="A paragraph or sentence is in another language than the document",
     severity="warning",
     options={"expected": "", "backend": language.DEFAULT_BACKEND, "min_prob": 0.8,
-             "max_expected_prob": 0.05, "min_words": 5},
+             "max_expected_prob": 0.05, "min_words": 5, "gate": True},
     examples=(
         bad("The ministry summoned the officials on Monday. They did not explain the delay. "
             "[[El gobierno anunció ayer nuevas medidas para controlar la inflación.]] The meeting "
@@ -124,6 +146,12 @@ def passage_in_other_language(doc: Document, opts: Mapping[str, object]) -> Iter
     `min_prob`, and the expected language gets at most `max_expected_prob`. Gating on the
     expected language's probability, not on the top label alone, keeps short English sentences
     with foreign names quiet. Documents that are wholly in another language are LANG001's job.
+
+    Language ID is the costly part, so when the expected language is English a paragraph or
+    sentence is identified only when it looks foreign: fewer than 15% of its words are English
+    function words (*the, and, of, that, with, ...*), or it holds Chinese, Japanese or Thai
+    text. English prose is far above that share, so most of a document never reaches the
+    model; `gate = false` identifies every paragraph and sentence.
 
     ## How to fix
     Translate the passage, or mark it as a quotation in the original language.
@@ -155,19 +183,33 @@ def passage_in_other_language(doc: Document, opts: Mapping[str, object]) -> Iter
             return None
         return lang, p
 
+    gated = expected == "en" and bool(opts.get("gate", True))
+    if gated:  # positions of all words and English function words, found once per document
+        low = fastpath.lowered(doc)
+        func_re, scan = (_EN_FUNCTION_LOWER_RE, low) if low is not None else (_EN_FUNCTION_RE, text)
+        func_pos = [m.start() for m in func_re.finditer(scan, body)]
+
+    def looks_english(a: int, b: int) -> bool:
+        """Cheap gate: a passage with enough English function words and no CJK/Thai text cannot
+        be flagged, so it skips language ID (the costly part of this rule)."""
+        if not gated or _UNSPACED_RE.search(text, a, b):
+            return False
+        n = text.count(" ", a, b) + text.count("\n", a, b) + 1  # about the number of words
+        return bisect_left(func_pos, b) - bisect_left(func_pos, a) >= _EN_GATE * n
+
     sents = doc.sentences
     starts = [x[0] for x in sents]
     for pa, pb in doc.paragraphs:
         if pb <= body:
             continue
         pa = max(pa, body)
-        f = foreign(pa, pb)
+        f = None if looks_english(pa, pb) else foreign(pa, pb)
         if f:
             yield _hit(pa, pb, f, expected, "paragraph")
             continue
         run: list[tuple[int, int, tuple[str, float]]] = []
         for a, b in sents[bisect_left(starts, pa) : bisect_left(starts, pb)]:
-            f = foreign(a, b)
+            f = None if looks_english(a, b) else foreign(a, b)
             if f is None and _UNSPACED_RE.search(text, a, b):
                 # the sentence splitter does not cut at '。' or before CJK text: look at the runs
                 for r in _UNSPACED_RUN_RE.finditer(text, a, b):

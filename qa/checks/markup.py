@@ -154,6 +154,28 @@ _MD_RE = re.compile(
     r"|^[ \t]*(?:#{1,6}|>|[-*+])[ \t]*$",  # empty heading, quote or bullet marker (one line)
     re.MULTILINE,
 )
+# The same matches, found faster: _MD_RE's first four branches, each starting with its literal
+# character (so the scan skips to "!", "[", "*" or "_"), and its last branch (a marker alone on a
+# line) searched from each line break. Their matches never overlap, so together they are exactly
+# _MD_RE's matches.
+_MD_INLINE_RE = re.compile(
+    r"!\[[^\]\n]*\]\([^)\n]*\)"
+    r"|\[\s*\]\([^)\n]*\)"
+    r"|\*(?<![*\w]\*)\*{3,}(?![*\w])|_(?<![_\w]_)_{3,}(?![_\w])"
+)
+_MD_MARKER_RE = re.compile(r"\A[ \t]*(?:#{1,6}|>|[-*+])[ \t]*$", re.MULTILINE)
+_MD_MARKER_AFTER_BREAK_RE = re.compile(r"\n([ \t]*(?:#{1,6}|>|[-*+])[ \t]*)$", re.MULTILINE)
+
+
+def _md_spans(text: str) -> list[tuple[int, int]]:
+    """The spans of ``_MD_RE.finditer(text)``, in order."""
+    spans = [m.span() for m in _MD_INLINE_RE.finditer(text)]
+    m0 = _MD_MARKER_RE.match(text)
+    marks = [m0.span()] if m0 else []
+    marks += [m.span(1) for m in _MD_MARKER_AFTER_BREAK_RE.finditer(text)]
+    if marks:
+        spans = sorted(spans + marks)
+    return spans
 
 
 @rule(
@@ -179,8 +201,7 @@ def markdown_artefact(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit
     """
     text = doc.text
     head_fields = [vs for _ks, vs in doc.fields.values()]
-    for m in _MD_RE.finditer(text):
-        a, b = m.span()
+    for a, b in _md_spans(text):
         if any(va <= a <= vb for va, vb in head_fields):
             continue
         if text[a:b].strip() == "" or b <= a:

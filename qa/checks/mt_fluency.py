@@ -19,11 +19,13 @@ from rapidfuzz.distance import Levenshtein
 from wordfreq import zipf_frequency
 
 from qa.document import Document
+from qa.fastpath import Scanner
 from qa.model import Hit, bad, good
 from qa.registry import rule
 
 # --------------------------------------------------------------------------- MT300 name spelling
-_CAP_TOKEN_RE = re.compile(r"(?<![\w'’.-])([A-Z][a-z]{2,}(?:-[a-z]{2,})?)(?![\w-])")
+#: (the word-start test follows the capital, so the regex engine can skip ahead to capitals)
+_CAP_TOKEN_RE = re.compile(r"([A-Z](?<![\w'’.-][A-Z])[a-z]{2,}(?:-[a-z]{2,})?)(?![\w-])")
 #: endings that make an adjective or plural of a name, not a different spelling of it
 _DERIV_SUFFIXES = frozenset("s es n an ian ean ese i ic ish ns ans ians ite ites ist ists".split())
 
@@ -73,6 +75,7 @@ def _english_compound(low: str) -> bool:
 
 
 _PROSE_LINE_RE = re.compile(r"[^\n]+")
+_LOWER_TOKEN_RE = re.compile(r"(?<![\w'’-])[a-z]{3,}(?![\w-])")
 _LINE_WORD_RE = re.compile(r"[A-Za-z][\w'’-]*")
 
 
@@ -99,12 +102,24 @@ def _variant_groups(doc: Document, min_similarity: float, min_len: int) -> dict[
     text = doc.text
     # names are compared only where they stand in prose: menus and title-case headings of web
     # pages repeat English word forms ("Freezers", "Fryers") that look like rare names
-    tokens = Counter(
-        m.group(1) for line in _PROSE_LINE_RE.finditer(text) if _is_prose(line.group(0))
-        for m in _CAP_TOKEN_RE.finditer(line.group(0))
-    )
-    lower_words = set(re.findall(r"(?<![\w'’-])[a-z]{3,}(?![\w-])", text))
-    names = sorted(t for t in tokens if len(t) >= min_len and _name_like(t, lower_words))
+    # (the prose test runs only on the lines that hold a name-like token, not on every line)
+    lower_words = set(_LOWER_TOKEN_RE.findall(text))
+    cands = {t for t in set(_CAP_TOKEN_RE.findall(text)) if len(t) >= min_len and _name_like(t, lower_words)}
+    first_at: dict[str, list[int]] = defaultdict(list)
+    if cands:
+        for m in _CAP_TOKEN_RE.finditer(text):
+            if m.group(1) in cands:
+                first_at[m.group(1)].append(m.start(1))
+    prose: dict[int, bool] = {}
+
+    def on_prose_line(pos: int) -> bool:
+        a = text.rfind("\n", 0, pos) + 1
+        if a not in prose:
+            b = text.find("\n", pos)
+            prose[a] = _is_prose(text[a : b if b >= 0 else len(text)])
+        return prose[a]
+
+    names = sorted(t for t, where in first_at.items() if any(map(on_prose_line, where)))
     by_prefix: dict[str, list[str]] = defaultdict(list)
     for t in names:
         by_prefix[t[:2].lower()].append(t)
@@ -265,7 +280,7 @@ def given_name_translated_literally(doc: Document, opts: Mapping[str, object]) -
     ## How to fix
     Replace the gloss with the person's romanised name, checked against a reliable source.
     """
-    for m in _LITERAL_NAME_RE.finditer(doc.text):
+    for m in _LITERAL_NAME_SCAN.finditer(doc):
         yield Hit(m.start(), m.end(),
                   f"'{m.group(0)}' looks like a personal name whose given name was translated word for word",
                   suggestion="use the romanised name", confidence=0.7)
@@ -330,8 +345,11 @@ _REDUPLICATED_NAMES = frozenset("Baden Bora Walla Wagga Pago Kuala".split())
 # --------------------------------------------------------------------------- MT303 phrase twice in a row
 #: a repeated phrase with these words is usually rhetoric ("things we know, things we know")
 _SPEAKER_WORDS = frozenset("i we you me us my our your i'm we're you're".split())
+#: three or four words, then the same words again; the word-start test sits after the first
+#: letter so that the regex engine can skip ahead to letters, and words are matched
+#: possessively (a word never gives back letters: the next character must be a space or comma)
 _BACK_TO_BACK_RE = re.compile(
-    r"(?<![\w'’-])(?P<p>[A-Za-z][\w'’-]*(?: [A-Za-z][\w'’-]*){1,3}),? (?P=p)(?![\w'’-])"
+    r"(?P<p>[A-Za-z](?<![\w'’-][A-Za-z])[\w'’-]*+(?: [A-Za-z][\w'’-]*+){2,3}),? (?P=p)(?![\w'’-])"
 )
 
 
@@ -458,16 +476,16 @@ def pronoun_contradicts_gender(doc: Document, opts: Mapping[str, object]) -> Ite
     """
     text = doc.text
     seen: set[int] = set()
-    for m in _KIN_FLIP_RE.finditer(text):
+    for m in _KIN_FLIP_SCAN.finditer(doc):
         if m.group("a").lower() == m.group("b"):
             continue
         seen.add(m.start("b"))
         yield Hit(m.start("b"), m.end("b"),
                   f"'{m.group('b')} {m.group('k')}' after '{m.group('a')} {m.group('k')}' in the same sentence: "
                   "one person's relative gets both genders", suggestion=m.group("a").lower(), confidence=0.7)
-    female = {m.group("n") for m in _FEMALE_INTRO_RE.finditer(text)}
-    male = {m.group("n") for m in _MALE_INTRO_RE.finditer(text)}
-    for m in _SPOUSE_OF_RE.finditer(text):
+    female = {m.group("n") for m in _FEMALE_INTRO_SCAN.finditer(doc)}
+    male = {m.group("n") for m in _MALE_INTRO_SCAN.finditer(doc)}
+    for m in _SPOUSE_OF_SCAN.finditer(doc):
         (male if m.group("s") in ("wife", "widow", "girlfriend") else female).add(m.group("n"))
     people = [(n, "female") for n in sorted(female - male)] + [(n, "male") for n in sorted(male - female)]
     for name, gender in people:
@@ -497,7 +515,8 @@ _CALQUES: tuple[tuple[str, str, str], ...] = (
      "xinguan", "COVID-19 / the coronavirus"),
     (r"(?:net|internet|web|online) ?reds?(?! (?:flags?|lines?|ink|cards?|wine))", "wanghong",
      "influencer, internet celebrity"),
-    (r"C (?:position|seat)", "C wei", "the centre position, the place of honour"),
+    (r"C position", "C wei", "the centre position, the place of honour"),
+    (r"C seat", "C wei", "the centre position, the place of honour"),
     (r"just[- ]need(?:ed)? (?:houses?|homes?|flats?|buyers?|housing)", "gangxu",
      "first-home buyers, essential (owner-occupier) demand"),
     (r"(?:calm|reassurance|heart[- ]settling|fixed[- ]heart|peace[- ]of[- ]mind) pills?", "dingxinwan",
@@ -512,12 +531,14 @@ _CALQUES: tuple[tuple[str, str, str], ...] = (
     (r"big data (?:killing|kills)(?: familiarity)?", "dashuju shashu", "price discrimination against loyal customers"),
     (r"face projects?", "mianzi gongcheng", "vanity project"),
     (r"old hundred (?:names|surnames)", "laobaixing", "ordinary people"),
-    (r"(?:WeChat )?public number|WeChat public accounts?", "gongzhonghao", "official (WeChat) account"),
+    (r"(?:WeChat )?public number", "gongzhonghao", "official (WeChat) account"),
+    (r"WeChat public accounts?", "gongzhonghao", "official (WeChat) account"),
 )
 _CALQUE_RE = re.compile(
-    "|".join(f"(?P<c{i}>(?<![\\w-]){pat}(?![\\w-]))" for i, (pat, _src, _en) in enumerate(_CALQUES)),
+    "|".join(f"(?P<c{i}>(?<![\\w-])(?:{pat})(?![\\w-]))" for i, (pat, _src, _en) in enumerate(_CALQUES)),
     re.IGNORECASE,
 )
+_CALQUE_SCAN = Scanner(_CALQUE_RE)  # the regex runs only near "crown", "red", "pill", ...
 
 
 @rule(
@@ -548,8 +569,8 @@ def chinese_literal_calque(doc: Document, opts: Mapping[str, object]) -> Iterato
     ## How to fix
     Use the English expression named in the message, after checking the source.
     """
-    for m in _CALQUE_RE.finditer(doc.text):
-        idx = int(next(k for k, v in m.groupdict().items() if v is not None)[1:])
+    for m in _CALQUE_SCAN.finditer(doc):
+        idx = int(m.lastgroup[1:])  # type: ignore[index]
         _pat, src, english = _CALQUES[idx]
         yield Hit(m.start(), m.end(), f"'{m.group(0)}' renders the Chinese '{src}' word for word",
                   suggestion=english, confidence=0.8)
@@ -597,10 +618,19 @@ def doubled_correlative_conjunction(doc: Document, opts: Mapping[str, object]) -
     ## How to fix
     Drop one of the two conjunctions: `Although X, Y` or `X, but Y`.
     """
-    for m in _CORRELATIVE_RE.finditer(doc.text):
+    for m in _CORRELATIVE_SCAN.finditer(doc):
         opener = m.group("first") or m.group("first2")
         second = m.group("second")
         if _PAIRS[opener.lower()] != second:
             continue
         yield Hit(m.start(), m.end(), f"'{opener} ..., {second}': two conjunctions for one link",
                   suggestion=f"drop '{second}'", confidence=0.8)
+
+
+# regexes with required words run only where those words occur (qa.fastpath.Scanner)
+_KIN_FLIP_SCAN = Scanner(_KIN_FLIP_RE)
+_FEMALE_INTRO_SCAN = Scanner(_FEMALE_INTRO_RE)
+_MALE_INTRO_SCAN = Scanner(_MALE_INTRO_RE)
+_SPOUSE_OF_SCAN = Scanner(_SPOUSE_OF_RE)
+_LITERAL_NAME_SCAN = Scanner(_LITERAL_NAME_RE)
+_CORRELATIVE_SCAN = Scanner(_CORRELATIVE_RE)

@@ -12,7 +12,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from qa import lexicons
 from qa.document import Document
@@ -208,7 +208,7 @@ def _document_names(doc: Document) -> tuple[frozenset[str], frozenset[str], froz
             if lexicons.zipf(name.lower()) >= 4.5:
                 continue  # "It", "This", "Government" ...
             names.add(name)
-    lowers = frozenset(m.group(0) for m in _LOWER_WORD_RE.finditer(doc.text))
+    lowers = frozenset(_LOWER_WORD_RE.findall(doc.text))
     return frozenset(names - speakers), frozenset(speakers - names), lowers
 
 
@@ -291,6 +291,8 @@ def personal_pronoun_for_organisation(doc: Document, opts: Mapping[str, object])
         return sentences[bisect_left(start_list, a) : bisect_left(start_list, b)]
 
     flagged: set[int] = set()
+    memo: dict[tuple[int, int], list[Mention]] = {}
+    _mentions_at = partial(_mentions_memo, memo)
     for pi, (pa, pb) in enumerate(paras):
         if not _PRONOUN_RE.search(text, pa, pb):
             continue
@@ -305,16 +307,16 @@ def personal_pronoun_for_organisation(doc: Document, opts: Mapping[str, object])
                 for a, b in bounds:
                     # look back at most _MAX_LOOKBACK characters per sentence: linear time on
                     # a run-on "sentence" of megabytes (a real sentence is far shorter)
-                    ments.extend(_mentions(text, max(a, b - _MAX_LOOKBACK), b, starts, names))
+                    ments.extend(_mentions_at(text, max(a, b - _MAX_LOOKBACK), b, starts, names))
                 ments = [x for x in ments if not (x.kind == PERSON and x.start in flagged)]
                 if not any(x.kind in (ORG, IT) for x in ments) and pi > 0:
                     prev = sents_in(*paras[pi - 1])
                     if prev:
                         bounds = [prev[-1]] + bounds
-                        ments = _mentions(text, max(prev[-1][0], prev[-1][1] - _MAX_LOOKBACK), prev[-1][1], starts, names) + ments
+                        ments = _mentions_at(text, max(prev[-1][0], prev[-1][1] - _MAX_LOOKBACK), prev[-1][1], starts, names) + ments
                 if any(x.kind in (PERSON, UNKNOWN) for x in ments):
                     continue
-                after = _mentions(text, m.end(), min(sb, m.end() + _MAX_LOOKBACK), starts, names)
+                after = _mentions_at(text, m.end(), min(sb, m.end() + _MAX_LOOKBACK), starts, names)
                 if any(x.kind in (PERSON, UNKNOWN) for x in after if x.kind != PERSON or x.name.lower() not in _PERSON_PRONOUNS):
                     continue
                 ante = _antecedent(ments, bounds)
@@ -324,7 +326,7 @@ def personal_pronoun_for_organisation(doc: Document, opts: Mapping[str, object])
                         continue
                     # "It has invoked its concern ... However, he": name the organisation from the
                     # paragraphs before, if they hold one and no person.
-                    ante = _wider_antecedent(text, paras, pi, sents_in, starts, names)
+                    ante = _wider_antecedent(text, paras, pi, sents_in, starts, names, _mentions_at)
                     if ante is None:
                         continue
                 word = m.group(0)
@@ -341,11 +343,22 @@ def personal_pronoun_for_organisation(doc: Document, opts: Mapping[str, object])
                 )
 
 
+def _mentions_memo(memo: dict[tuple[int, int], list[Mention]], text: str, a: int, b: int,
+                   sentence_starts: frozenset[int], names) -> list[Mention]:
+    """``_mentions`` remembered per span within one document: a sentence is read once, not
+    once for every pronoun after it (callers never modify the list)."""
+    got = memo.get((a, b))
+    if got is None:
+        got = memo[(a, b)] = _mentions(text, a, b, sentence_starts, names)
+    return got
+
+
 def _wider_antecedent(text: str, paras: list[tuple[int, int]], pi: int, sents_in,
-                      starts: frozenset[int], names: tuple[frozenset[str], frozenset[str], frozenset[str]]) -> Mention | None:
+                      starts: frozenset[int], names: tuple[frozenset[str], frozenset[str], frozenset[str]],
+                      mentions=_mentions) -> Mention | None:
     for k in range(pi - 1, max(-1, pi - 3), -1):
         pa, pb = paras[k]
-        ments = _mentions(text, pa, pb, starts, names)
+        ments = mentions(text, pa, pb, starts, names)
         if any(x.kind == PERSON for x in ments):
             return None
         ante = _antecedent(ments, sents_in(pa, pb))

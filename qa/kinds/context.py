@@ -41,7 +41,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Mapping
 
 from qa.document import Document, Span
-from qa.fastpath import literal_prefixes, may_match
+from qa.fastpath import literal_prefixes, literal_spans, lowered, may_match
 from qa.model import Applicability, Edit, Fix, Hit
 from qa.packs import PackContext, format_message, register_kind
 
@@ -134,19 +134,26 @@ def window_span(doc: Document, start: int, end: int, window: str | int) -> Span:
 _MARGIN = 400
 
 
-def _candidates(text: str, word: re.Pattern[str], lit_re: re.Pattern[str] | None) -> Iterator[re.Match[str]]:
+def _candidates(doc: Document, word: re.Pattern[str], lit_re: re.Pattern[str] | None,
+                literals: tuple[str, ...] | None) -> Iterator[re.Match[str]]:
     """Matches of ``word``: over the whole text, or only near occurrences of its required literal.
 
     Searching with ``pos``/``endpos`` keeps look-behinds correct (they see the real text); the
-    margin is wider than any match the packs' patterns can make around their literal.
+    margin is wider than any match the packs' patterns can make around their literal. The
+    literals are found with ``str.find`` in the lower-cased text (memory speed), or with the
+    case-insensitive ``lit_re`` when the text has a character that lower-casing could shift.
     """
+    text = doc.text
     if lit_re is None:
         yield from word.finditer(text)
         return
     n = len(text)
+    low = lowered(doc)
+    found = (literal_spans(low, literals) if low is not None and literals
+             else [lm.span() for lm in lit_re.finditer(text)])
     spans: list[list[int]] = []
-    for lm in lit_re.finditer(text):
-        a, b = max(0, lm.start() - _MARGIN), min(n, lm.end() + _MARGIN)
+    for la, lb in found:
+        a, b = max(0, la - _MARGIN), min(n, lb + _MARGIN)
         if spans and a <= spans[-1][1]:
             spans[-1][1] = b
         else:
@@ -196,7 +203,7 @@ def build_context(spec: Mapping[str, object], ctx: PackContext):
             return
         text = doc.text
         cleared: dict[Span, bool] = {}
-        for m in _candidates(text, word, lit_re):
+        for m in _candidates(doc, word, lit_re, literals):
             a, b = m.span()
             for g in groups:
                 if m.start(g) >= 0:
