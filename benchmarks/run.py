@@ -302,6 +302,18 @@ def update_readme(table_md: str) -> None:
                       encoding="utf-8")
 
 
+def _shown(args: list[str]) -> list[str]:
+    """The command's arguments for the report: a folder outside the project is shown by its last
+    two parts (``DATA/clean-dev/docs``), so results name no machine's paths."""
+    out = []
+    for a in args:
+        p = Path(a)
+        if p.is_absolute() and not p.resolve().is_relative_to(ROOT):
+            a = "DATA/" + "/".join(p.parts[-2:])
+        out.append(a)
+    return out
+
+
 # --------------------------------------------------------------------------- main
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
@@ -326,7 +338,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(texts)} texts from {', '.join(a.source)}", flush=True)
     tp = build_corpus(texts, parse_size(a.size), a.source)
     res: dict = {"machine": machine(), "texts": len(texts), "throughput_corpus": tp, "runs": {},
-                 "command": "python benchmarks/run.py " + " ".join(sys.argv[1:] if argv is None else argv)}
+                 "command": "python benchmarks/run.py " + " ".join(_shown(sys.argv[1:] if argv is None else argv))}
     fast = fast_profile_ignores()
     res["fast_profile_ignores"] = fast[1] if fast else ""
 

@@ -12,9 +12,11 @@ the same findings, scores and verdicts as ``qa.engine.run_records`` whatever ``-
 * ``engine == "dask"``: see ``qa.dask_engine``; workers read partitions of the input themselves.
 
 Corpus rules (``collect`` / ``finalize``): ``collect`` runs wherever the document is checked;
-the parent keeps the collected values, spools pending results to a temporary file (so a corpus
-larger than memory can be checked), runs ``finalize`` once at the end and then yields every
-result with its corpus findings merged and its score recomputed.
+the parent spools the collected values and the pending results to temporary files (so a corpus
+larger than memory can be checked), runs ``finalize`` at the end and then yields every result
+with its corpus findings merged and its score recomputed. ``finalize`` gets a sequence it may
+read several times and returns (or yields) one list of hits per document, in order; qa takes
+them one document at a time.
 
 ``--shard I/N`` keeps the documents whose id hashes (BLAKE2b, stable across machines, Python
 versions and runs) to ``I`` modulo ``N``, with ``0 <= I < N``.
@@ -245,7 +247,8 @@ def _attach(doc: Document, checked: Checked) -> FileResult:
 
 # --------------------------------------------------------------------------- assembly (corpus rules)
 class _Spool:
-    """Pending results in input order, in memory up to a limit, then in a temporary file."""
+    """Items in append order, in memory up to a limit, then in a temporary file. It can be read
+    several times (a corpus rule's ``finalize`` may pass over its collected values twice)."""
 
     def __init__(self, max_memory: int = 8 << 20) -> None:
         self._fh = tempfile.SpooledTemporaryFile(max_size=max_memory, prefix="qa-pending-")
@@ -255,16 +258,59 @@ class _Spool:
         pickle.dump(item, self._fh, protocol=pickle.HIGHEST_PROTOCOL)
         self.n += 1
 
+    def __len__(self) -> int:
+        return self.n
+
     def __iter__(self) -> Iterator[object]:
-        self._fh.seek(0)
-        for _ in range(self.n):
-            yield pickle.load(self._fh)
+        fh = self._fh
+        fh.seek(0, os.SEEK_END)
+        end = fh.tell()
+        pos = 0
+        for _ in range(self.n):  # an own position per pass: passes may interleave
+            fh.seek(pos)
+            item = pickle.load(fh)
+            pos = fh.tell()
+            yield item
+        fh.seek(end)
+
+    def close(self) -> None:
         self._fh.close()
+
+
+class _CorpusHits:
+    """One corpus rule's hits per document, pulled from its ``finalize`` lazily, in document
+    order, so that no per-document list of all hits is held. A rule that raises is reported as
+    QA000 on the document where it failed and on every later one."""
+
+    def __init__(self, rule: Rule, collected: _Spool, plan: Plan, strict: bool) -> None:
+        self.rule, self.strict = rule, strict
+        self.crash: Finding | None = None
+        try:
+            self._it: Iterator | None = iter(rule.finalize(collected, plan.options[rule.code]))  # type: ignore[misc]
+        except Exception as exc:  # noqa: BLE001 - as in qa.engine.run_records
+            if strict:
+                raise
+            self._it, self.crash = None, crash_finding(rule, exc)
+
+    def next_hits(self) -> list[Hit]:
+        if self._it is None:
+            return []
+        try:
+            return list(next(self._it, ()))
+        except Exception as exc:  # noqa: BLE001
+            if self.strict:
+                raise
+            self._it, self.crash = None, crash_finding(self.rule, exc)
+            return []
 
 
 def assemble(stream: Iterable[tuple[Document | InputError, Checked | None]], plan: Plan,
              strict: bool = False) -> Iterator[FileResult]:
-    """Results in input order from (record, checked) pairs; runs corpus ``finalize`` steps."""
+    """Results in input order from (record, checked) pairs; runs corpus ``finalize`` steps.
+
+    Memory stays flat with corpus rules too: pending results and every collected value go to
+    temporary files past a few megabytes, and each rule's hits are taken one document at a time.
+    """
     corpus = plan.corpus_rules
     if not corpus:
         for rec, checked in stream:
@@ -274,8 +320,7 @@ def assemble(stream: Iterable[tuple[Document | InputError, Checked | None]], pla
                 yield _attach(rec, checked)  # type: ignore[arg-type]
         return
     spool = _Spool()
-    collected: list[list[object]] = [[] for _ in corpus]
-    n_docs = 0
+    collected = [_Spool() for _ in corpus]
     for rec, checked in stream:
         if isinstance(rec, InputError):
             spool.append((rec, None))
@@ -283,32 +328,23 @@ def assemble(stream: Iterable[tuple[Document | InputError, Checked | None]], pla
         assert checked is not None and checked.collected is not None
         for i, v in enumerate(checked.collected):
             collected[i].append(v)
-        n_docs += 1
         spool.append((replace(rec), checked.result))  # a fresh copy: no cached segmentations to pickle
-    extra: list[list[tuple[Rule, Hit]]] = [[] for _ in range(n_docs)]
-    crashes: list[Finding] = []
-    for j, r in enumerate(corpus):
-        try:
-            per_doc = r.finalize(collected[j], plan.options[r.code])  # type: ignore[misc]
-            for i, hits in enumerate(per_doc):
-                extra[i].extend((r, h) for h in hits)
-        except Exception as exc:  # noqa: BLE001 - as in qa.engine.run_records
-            if strict:
-                raise
-            crashes.append(crash_finding(r, exc))
-    del collected
-    i = 0
-    for rec, light in spool:  # type: ignore[misc]
-        if isinstance(rec, InputError):
-            yield error_result(rec)
-            continue
-        res = _attach(rec, Checked(light, None))
-        more = [_to_finding(r, h, plan.severities[r.code], rec) for r, h in extra[i]]
-        res.findings = sorted(res.findings + more + crashes, key=lambda f: f.sort_key)
-        extra[i] = []
-        i += 1
-        score_result(res, plan.settings)
-        yield res
+    try:
+        per_rule = [_CorpusHits(r, collected[j], plan, strict) for j, r in enumerate(corpus)]
+        for rec, light in spool:  # type: ignore[misc]
+            if isinstance(rec, InputError):
+                yield error_result(rec)
+                continue
+            res = _attach(rec, Checked(light, None))
+            more = [_to_finding(c.rule, h, plan.severities[c.rule.code], rec) for c in per_rule for h in c.next_hits()]
+            crashes = [c.crash for c in per_rule if c.crash is not None]
+            res.findings = sorted(res.findings + more + crashes, key=lambda f: f.sort_key)
+            score_result(res, plan.settings)
+            yield res
+    finally:
+        spool.close()
+        for c in collected:
+            c.close()
 
 
 # --------------------------------------------------------------------------- local engine

@@ -152,12 +152,12 @@ def test_corpus_repetition_thresholds_are_configurable_and_deterministic():
     import pickle
 
     collected = pickle.loads(pickle.dumps(collected))  # what worker processes send back
-    a = finalize_lines(collected, opts)
-    b = finalize_lines(list(collected), opts)
+    a = list(finalize_lines(collected, opts))
+    b = list(finalize_lines(list(collected), opts))
     assert [[(h.start, h.end) for h in x] for x in a] == [[(h.start, h.end) for h in x] for x in b]
     assert all(len(x) == 1 for x in a)
-    strict = finalize_lines(collected, {**opts, "min_docs": 11})
-    assert all(x == [] for x in strict)
+    strict = list(finalize_lines(collected, {**opts, "min_docs": 11}))
+    assert len(strict) == 10 and all(x == [] for x in strict)
 
 
 def test_corpus_repetition_with_worker_processes(tmp_path):

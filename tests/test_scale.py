@@ -112,6 +112,46 @@ def test_corpus_rules_collect_in_workers_and_finalize_in_the_parent(corpus):
     assert one == ref and two == ref
 
 
+def test_corpus_rule_hits_are_taken_lazily_and_a_crash_is_reported_from_where_it_happened(corpus):
+    passes: list[int] = []
+
+    def collect(doc, opts):
+        return len(doc.text)
+
+    def finalize(values, opts):  # two passes over the spooled values, then one list per document
+        passes.append(sum(1 for _ in values))
+        total = sum(values)
+        for i, v in enumerate(values):
+            if i == 5:
+                raise RuntimeError("finalize broke")
+            yield [Hit(0, 1, f"{v} of {total}")] if v else []
+
+    boom = Rule(code="DUP998", name="crashing-corpus-test", category="duplicate", summary="Crash test",
+                check=lambda doc, opts: (), collect=collect, finalize=finalize)
+    plan = make_plan(Settings(select=("DUP998",)), rules=all_rules() + [boom])
+    out, _ = go([corpus], plan, jobs=1)
+    rows = [json.loads(x) for x in out if json.loads(x).get("error") is None]
+    assert passes and passes[0] == len(rows)
+    codes = [[f["rule"] for f in r["findings"]] for r in rows]
+    assert all(c == ["DUP998"] for c in codes[:5] if c)  # its hits, before the failure
+    assert all("QA000" in c for c in codes[5:])  # the failure from the sixth document on
+    assert "finalize broke" in next(f["message"] for f in rows[5]["findings"] if f["rule"] == "QA000")
+
+
+def test_spool_can_be_read_several_times_and_interleaved(tmp_path):
+    from qa.parallel import _Spool
+
+    sp = _Spool(max_memory=64)  # past 64 bytes it lives in a file
+    for i in range(50):
+        sp.append(("item", i))
+    assert len(sp) == 50
+    a, b = iter(sp), iter(sp)
+    assert [next(a) for _ in range(3)] == [("item", 0), ("item", 1), ("item", 2)]
+    assert next(b) == ("item", 0) and next(a) == ("item", 3)
+    assert list(sp) == [("item", i) for i in range(50)]
+    sp.close()
+
+
 def test_shards_split_the_corpus_stably(corpus, plan):
     assert parse_shard("1/3") == (1, 3)
     for bad in ("3/3", "x", "1/0", "-1/2"):

@@ -14,7 +14,7 @@ import hashlib
 import os
 import re
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from urllib.parse import urlsplit
 
 from qa.document import Document
@@ -66,28 +66,31 @@ def collect_lines(doc: Document, opts: Mapping[str, object]) -> tuple[str, list[
     return source_key(doc, str(opts.get("source_field", ""))), out
 
 
-def finalize_lines(collected: list[object], opts: Mapping[str, object]) -> list[list[Hit]]:
+def finalize_lines(collected: Iterable[object], opts: Mapping[str, object]) -> Iterator[list[Hit]]:
+    """Two passes over the collected values: count, per source, the documents holding each line
+    hash; then yield each document's hits. Only the counts stay in memory (one entry per
+    distinct line and source), not the lines of the corpus."""
     min_docs = int(opts.get("min_docs", 3))  # type: ignore[arg-type]
     min_share = float(opts.get("min_share", 0.1))  # type: ignore[arg-type]
     per_source_docs: Counter[str] = Counter()
-    counts: Counter[tuple[str, int]] = Counter()
+    source_ids: dict[str, int] = {}
+    counts: Counter[int] = Counter()  # key: source id << 64 | line hash (one int, not a tuple)
     for src, lines in collected:  # type: ignore[misc]
         per_source_docs[src] += 1
-        for h in {h for h, _a, _b in lines}:
-            counts[(src, h)] += 1
-    out: list[list[Hit]] = []
+        sid = source_ids.setdefault(src, len(source_ids)) << 64
+        counts.update({sid | h for h, _a, _b in lines})
     for src, lines in collected:  # type: ignore[misc]
+        sid = source_ids[src] << 64
         n_src = per_source_docs[src]
         hits: list[Hit] = []
         for h, a, b in lines:
-            c = counts[(src, h)]
+            c = counts[sid | h]
             if c >= min_docs and c >= min_share * n_src:
                 hits.append(Hit(a, b, f"Line repeated in {c} of {n_src} documents of this source "
                                       "(site template)",
                                 fix=Fix((Edit(a, b, ""),), Applicability.UNSAFE, "Delete the repeated line"),
                                 confidence=min(1.0, 0.6 + 0.1 * c)))
-        out.append(hits)
-    return out
+        yield hits
 
 
 _SPACE_RE = re.compile(r"\s+")
