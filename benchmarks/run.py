@@ -181,9 +181,22 @@ def verdict(ok: bool) -> str:
     return "yes" if ok else "**no**"
 
 
+def _portable(obj):
+    """``obj`` with absolute paths made portable: inside the project relative to it, outside by
+    their last two parts (see ``_shown``)."""
+    if isinstance(obj, dict):
+        return {k: _portable(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_portable(v) for v in obj]
+    if isinstance(obj, str) and obj.startswith("/"):
+        p = Path(obj)
+        return str(p.relative_to(ROOT)) if p.is_relative_to(ROOT) else _shown([obj])[0]
+    return obj
+
+
 def write_report(res: dict) -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "benchmark.json").write_text(json.dumps(res, indent=1))
+    (RESULTS / "benchmark.json").write_text(json.dumps(_portable(res), indent=1))
     r, m = res["runs"], res["machine"]
     dt = res.get("datatrove")
     dt_rate = dt["mb_per_s"] if dt else None
