@@ -188,6 +188,64 @@ def reach(items) -> float:
     return total
 
 
+# --------------------------------------------------------------------------- literal runs of lexicons
+def _required_runs(items) -> list[str]:
+    """Runs of consecutive literal characters in a parsed sequence (each run is required)."""
+    runs: list[str] = []
+    cur: list[str] = []
+    for op, av in items:
+        if op is _sre_c.LITERAL:
+            cur.append(chr(av))
+            continue
+        if op is _sre_c.SUBPATTERN:
+            inner = _required_runs(av[-1])
+            if len(inner) == 1 and all(o is _sre_c.LITERAL for o, _ in av[-1]):
+                cur.append(inner[0])
+                continue
+            runs.append("".join(cur))
+            cur = []
+            runs.extend(inner)
+            continue
+        runs.append("".join(cur))
+        cur = []
+    runs.append("".join(cur))
+    return runs
+
+
+def _usable_pieces(run: str) -> list[str]:
+    """Pieces of a literal run safe to look up in ``str.lower`` text for a case-insensitive
+    pattern: ASCII text (3 characters or more) or characters without case (``©``)."""
+    out: list[str] = []
+    for piece in re.split(r"[^\x00-\x7f]+", run):
+        if len(piece) >= 3 and "\n" not in piece and "\r" not in piece:
+            out.append(piece.lower())
+    out += [c for c in run if not c.isascii() and c.lower() == c == c.upper() and c.isprintable()]
+    return out
+
+
+def fragment_literals(fragments: list[str], flags: int = re.IGNORECASE) -> tuple[str, ...] | None:
+    """Per fragment (and per branch of a top-level alternation), the longest literal every match
+    of it holds; ``None`` when some branch has none (then every line must be searched). Used for
+    the boilerplate lexicons: unlike ``literal_prefixes`` it also accepts characters without case
+    (``©``), but it does not look inside repeats."""
+    out: set[str] = set()
+    for frag in fragments:
+        try:
+            items = list(_sre_parse.parse(frag, flags))
+        except Exception:  # noqa: BLE001 - an odd pattern only loses the gate
+            return None
+        if len(items) == 1 and items[0][0] is _sre_c.BRANCH:
+            branches = [list(b) for b in items[0][1][1]]
+        else:
+            branches = [items]
+        for br in branches:
+            best = max((p for run in _required_runs(br) for p in _usable_pieces(run)), key=len, default="")
+            if not best:
+                return None
+            out.add(best)
+    return tuple(sorted(out))
+
+
 def _literal_sets(items) -> list[set[str]]:
     """Sets of literals such that every match of the parsed sequence ``items`` contains at least
     one member of each set (runs of literal text give one-member sets; an alternation whose

@@ -5,6 +5,7 @@ from __future__ import annotations
 from qa import check_text
 from qa.config import Settings
 from qa.engine import make_plan, run_records
+from qa.fastpath import fragment_literals
 from qa.readers import make_document
 
 SEED = "003_6687bd05b09e0dcc.txt"
@@ -230,9 +231,9 @@ def test_vectorised_line_features_match_the_reference():
 def test_lexicon_literals_hold_every_match():
     from qa.checks import boilerplate_layout as bl
 
-    assert bl.required_literals([r"copyright ©|©|\(c\) (?:copyright )?\d{4}"]) == ("(c) ", "copyright ", "©")
-    assert bl.required_literals([r"\d+ comments?"]) == (" comment",)
-    assert bl.required_literals([r"\d+ \w+"]) is None
+    assert fragment_literals([r"copyright ©|©|\(c\) (?:copyright )?\d{4}"]) == ("(c) ", "copyright ", "©")
+    assert fragment_literals([r"\d+ comments?"]) == (" comment",)
+    assert fragment_literals([r"\d+ \w+"]) is None
     assert "©" in bl.lexicon_literals("legal")  # type: ignore[operator]
 
 

@@ -19,7 +19,8 @@ around (and sometimes inside) the article. ``layout(doc)`` describes every line 
 ``line_info`` defines a line's features with compiled regular expressions; ``line_infos`` computes
 the same features for all lines of a document at once with numpy over the text's code points
 (``_line_features``), and copyright lines are only searched in lines holding a literal that every
-match of the ``legal`` lexicon holds (``required_literals``). No per-character Python loops.
+match of the ``legal`` lexicon holds (``qa.fastpath.fragment_literals``). No per-character Python
+loops.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import re
 from dataclasses import dataclass, field
 
 from qa.document import Document
+from qa.fastpath import fragment_literals
 
 _WORD_RE = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
 _CAP_START_RE = re.compile(r"(?<![^\W_])[A-Z0-9À-ÖØ-ÞΑ-ΩА-Я]")
@@ -360,14 +362,7 @@ def lexicon_re(name: str, mode: str = "line") -> re.Pattern[str]:
     key = (name, mode)
     pat = _LEXICON_RES.get(key)
     if pat is None:
-        from qa.registry import default_pack_dirs
-
-        phrases: list[str] = []
-        for d in default_pack_dirs():
-            p = d / "boilerplate" / f"{name}.txt"
-            if p.is_file():
-                phrases += [ln.strip() for ln in p.read_text(encoding="utf-8").splitlines()
-                            if ln.strip() and not ln.lstrip().startswith("#")]
+        phrases = _lexicon_phrases(name)
         body = "|".join(f"(?:{x})" for x in sorted(phrases, key=len, reverse=True)) or r"(?!)"
         if mode == "line":
             pat = re.compile(rf"^(?:{body})$", re.IGNORECASE)
@@ -382,9 +377,9 @@ _LEXICON_LITERALS: dict[str, tuple[str, ...] | None] = {}
 
 def lexicon_literals(name: str) -> tuple[str, ...] | None:
     """Lower-cased literals of which every match of the lexicon ``name`` holds one (see
-    ``required_literals``), or ``None``."""
+    ``qa.fastpath.fragment_literals``), or ``None``."""
     if name not in _LEXICON_LITERALS:
-        _LEXICON_LITERALS[name] = required_literals(_lexicon_phrases(name))
+        _LEXICON_LITERALS[name] = fragment_literals(_lexicon_phrases(name))
     return _LEXICON_LITERALS[name]
 
 
@@ -398,69 +393,6 @@ def _lexicon_phrases(name: str) -> list[str]:
             phrases += [ln.strip() for ln in p.read_text(encoding="utf-8").splitlines()
                         if ln.strip() and not ln.lstrip().startswith("#")]
     return phrases
-
-
-try:  # Python 3.11+: the parser lives in re._parser
-    from re import _constants as _sre_c  # type: ignore[attr-defined]
-    from re import _parser as _sre_parse  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover
-    import sre_constants as _sre_c  # type: ignore[no-redef]
-    import sre_parse as _sre_parse  # type: ignore[no-redef]
-
-
-def _literal_runs(items) -> list[str]:
-    """Runs of consecutive literal characters in a parsed sequence (each run is required)."""
-    runs: list[str] = []
-    cur: list[str] = []
-    for op, av in items:
-        if op is _sre_c.LITERAL:
-            cur.append(chr(av))
-            continue
-        if op is _sre_c.SUBPATTERN:
-            inner = _literal_runs(av[-1])
-            if len(inner) == 1 and all(o is _sre_c.LITERAL for o, _ in av[-1]):
-                cur.append(inner[0])
-                continue
-            runs.append("".join(cur))
-            cur = []
-            runs.extend(inner)
-            continue
-        runs.append("".join(cur))
-        cur = []
-    runs.append("".join(cur))
-    return runs
-
-
-def _usable(run: str) -> list[str]:
-    """Pieces of a literal run safe to look up in ``str.lower`` text for a case-insensitive
-    pattern: ASCII text (3 characters or more) or characters without case (``©``)."""
-    out: list[str] = []
-    for piece in re.split(r"[^\x00-\x7f]+", run):
-        if len(piece) >= 3 and "\n" not in piece and "\r" not in piece:
-            out.append(piece.lower())
-    out += [c for c in run if not c.isascii() and c.lower() == c == c.upper() and c.isprintable()]
-    return out
-
-
-def required_literals(fragments: list[str], flags: int = re.IGNORECASE) -> tuple[str, ...] | None:
-    """Per fragment (and per branch of a top-level alternation), the longest literal every match
-    of it holds; ``None`` when some branch has none (then every line must be searched)."""
-    out: set[str] = set()
-    for frag in fragments:
-        try:
-            items = list(_sre_parse.parse(frag, flags))
-        except Exception:  # noqa: BLE001 - an odd pattern only loses the gate
-            return None
-        if len(items) == 1 and items[0][0] is _sre_c.BRANCH:
-            branches = [list(b) for b in items[0][1][1]]
-        else:
-            branches = [items]
-        for br in branches:
-            best = max((p for run in _literal_runs(br) for p in _usable(run)), key=len, default="")
-            if not best:
-                return None
-            out.add(best)
-    return tuple(sorted(out))
 
 
 _EDGE_CHARS = " \t\u00a0•·*-–—>|#:;,.!?()[]{}«»›‹→←↑↓▶►▸▾▼✕×❯❮"
