@@ -188,30 +188,7 @@ def reach(items) -> float:
     return total
 
 
-# --------------------------------------------------------------------------- literal runs of lexicons
-def _required_runs(items) -> list[str]:
-    """Runs of consecutive literal characters in a parsed sequence (each run is required)."""
-    runs: list[str] = []
-    cur: list[str] = []
-    for op, av in items:
-        if op is _sre_c.LITERAL:
-            cur.append(chr(av))
-            continue
-        if op is _sre_c.SUBPATTERN:
-            inner = _required_runs(av[-1])
-            if len(inner) == 1 and all(o is _sre_c.LITERAL for o, _ in av[-1]):
-                cur.append(inner[0])
-                continue
-            runs.append("".join(cur))
-            cur = []
-            runs.extend(inner)
-            continue
-        runs.append("".join(cur))
-        cur = []
-    runs.append("".join(cur))
-    return runs
-
-
+# --------------------------------------------------------------------------- literals of lexicons
 def _usable_pieces(run: str) -> list[str]:
     """Pieces of a literal run safe to look up in ``str.lower`` text for a case-insensitive
     pattern: ASCII text (3 characters or more) or characters without case (``©``)."""
@@ -227,7 +204,7 @@ def fragment_literals(fragments: list[str], flags: int = re.IGNORECASE) -> tuple
     """Per fragment (and per branch of a top-level alternation), the longest literal every match
     of it holds; ``None`` when some branch has none (then every line must be searched). Used for
     the boilerplate lexicons: unlike ``literal_prefixes`` it also accepts characters without case
-    (``©``), but it does not look inside repeats."""
+    (``©``) as literals."""
     out: set[str] = set()
     for frag in fragments:
         try:
@@ -239,7 +216,7 @@ def fragment_literals(fragments: list[str], flags: int = re.IGNORECASE) -> tuple
         else:
             branches = [items]
         for br in branches:
-            best = max((p for run in _required_runs(br) for p in _usable_pieces(run)), key=len, default="")
+            best = max((p for run in _runs(br) for p in _usable_pieces(run)), key=len, default="")
             if not best:
                 return None
             out.add(best)
