@@ -60,28 +60,13 @@ def _literal_text(items) -> str | None:
     return "".join(out)
 
 
-def _runs(items):
-    """Runs of literal text that every match of the parsed sequence ``items`` contains."""
-    cur: list[str] = []
-    for op, av in items:
-        if op is _sre_c.LITERAL:
-            cur.append(chr(av))
-            continue
-        if op is _sre_c.SUBPATTERN:
-            inner = _literal_text(av[-1])
-            if inner is not None:
-                cur.append(inner)
-                continue
-            yield "".join(cur)
-            cur = []
-            yield from _runs(av[-1])
-            continue
-        yield "".join(cur)
-        cur = []
-        if op in _REPEATS and av[0] >= 1:
-            yield from _runs(av[2])  # repeated at least once: its literals are required
-        # anything else (classes, alternations, optional parts, assertions) ends a run
-    yield "".join(cur)
+def _runs(items) -> Iterator[str]:
+    """Runs of literal text that every match of the parsed sequence ``items`` contains: the
+    one-member sets of ``_literal_sets`` (a group of literals joins its run; a repeat taken at
+    least once contributes its runs; classes, optional parts and assertions end a run)."""
+    for s in _literal_sets(items):
+        if len(s) == 1:
+            yield next(iter(s))
 
 
 _NON_ASCII_RE = re.compile(r"[^\x00-\x7f]+")
