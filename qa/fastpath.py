@@ -28,6 +28,11 @@ except ImportError:  # pragma: no cover
 
 from qa.document import Document
 
+try:  # one C pass over the text finds every registered literal (pyahocorasick)
+    import ahocorasick as _ac
+except ImportError:  # pragma: no cover - without it each literal is found with str.find
+    _ac = None
+
 MIN_LITERAL = 3
 #: ``QA_NO_FASTPATH=1`` turns the skips off (to compare outputs; the tests do).
 ENABLED = not os.environ.get("QA_NO_FASTPATH")
@@ -72,10 +77,29 @@ def _runs(items) -> Iterator[str]:
 _NON_ASCII_RE = re.compile(r"[^\x00-\x7f]+")
 
 
+#: words so frequent that a literal made of one (" and ", "with ") finds nearly every line: any
+#: other literal of a pattern is preferred (``_rank``)
+_COMMON_WORDS = frozenset(
+    "the and of to a in is that for it with as was on be by at this are from or have an they "
+    "which you were her his has not but had been their one will said would there who more can "
+    "also its after all about new into than other some them when what up out only over we she "
+    "he i".split()
+)
+
+
+def _rank(lit: str) -> tuple[int, int]:
+    """How selective a literal is likely to be: any literal before a common word, then the
+    longer first."""
+    core = lit.strip().lower()
+    return (0 if not core or core in _COMMON_WORDS else 1, len(lit))
+
+
 def _required_literal(items) -> str:
-    """The longest ASCII literal run every match contains ('' if none)."""
-    pieces = (p for run in _runs(items) for p in _NON_ASCII_RE.split(run))
-    return max(pieces, key=len, default="")
+    """The most selective ASCII literal run (``_rank``) of at least ``MIN_LITERAL`` characters
+    that every match contains, else the longest one ('' if none)."""
+    pieces = [p for run in _runs(items) for p in _NON_ASCII_RE.split(run)]
+    return max((p for p in pieces if len(p) >= MIN_LITERAL), key=_rank, default=None) or \
+        max(pieces, key=len, default="")
 
 
 def literal_prefixes(fragments: Iterable[str], flags: int = re.IGNORECASE) -> tuple[str, ...] | None:
@@ -113,15 +137,93 @@ def lowered(doc: Document) -> str | None:
     return d[_LOWER_KEY]
 
 
+# --------------------------------------------------------------------------- the literal index
+#: every literal a rule gates on, registered when the rule is built (``register``); one
+#: Aho-Corasick automaton over all of them finds, in a single pass over a document's lower-cased
+#: text, where each occurs, and every rule reads its own literals from that index instead of
+#: searching the text once per literal
+_REGISTERED: dict[str, None] = {}
+_AUTOMATON: list = []  # [automaton, number of literals it holds]
+_OCC_KEY = "_qa_occ"
+
+
+def register(literals: Iterable[str] | None) -> None:
+    """Add lower-cased ``literals`` to the document-wide literal index."""
+    for lit in literals or ():
+        if lit not in _REGISTERED:
+            _REGISTERED[lit] = None
+
+
+def _automaton():
+    if _ac is None or not _REGISTERED:
+        return None
+    if not _AUTOMATON or _AUTOMATON[1] != len(_REGISTERED):
+        auto = _ac.Automaton()
+        for lit in _REGISTERED:
+            auto.add_word(lit, (lit, len(lit) - 1))
+        auto.make_automaton()
+        _AUTOMATON[:] = [auto, len(_REGISTERED)]
+    return _AUTOMATON[0]
+
+
+def occurrences(doc: Document) -> dict[str, list[int]] | None:
+    """Start offsets, in order, of every registered literal that occurs in the document's
+    lower-cased text (overlapping occurrences included), from one automaton pass cached on the
+    document; ``None`` when the index cannot answer (no automaton, a case-special text, or
+    ``QA_NO_FASTPATH=1``)."""
+    if not ENABLED:
+        return None
+    d = doc.__dict__
+    n = len(_REGISTERED)
+    got = d.get(_OCC_KEY)
+    if got is not None and got[0] == n:
+        return got[1]
+    low = lowered(doc)
+    auto = _automaton() if low is not None else None
+    occ: dict[str, list[int]] | None = None
+    if auto is not None:
+        occ = {}
+        for end, (lit, k) in auto.iter(low):
+            lst = occ.get(lit)
+            if lst is None:
+                occ[lit] = [end - k]
+            else:
+                lst.append(end - k)
+    d[_OCC_KEY] = (n, occ)
+    return occ
+
+
+def _indexed(doc: Document, literals: tuple[str, ...]) -> dict[str, list[int]] | None:
+    """The index, when it holds every one of ``literals``."""
+    if _ac is None or not all(lit in _REGISTERED for lit in literals):
+        return None
+    return occurrences(doc)
+
+
 def may_match(doc: Document, literals: tuple[str, ...] | None) -> bool:
     """False only when no match is possible: none of ``literals`` occurs in the lower-cased text
     (this holds for case-sensitive patterns too)."""
     if not literals or not ENABLED:
         return True
+    occ = _indexed(doc, literals)
+    if occ is not None:
+        return any(lit in occ for lit in literals)
     low = lowered(doc)
     if low is None:
         return True
     return any(lit in low for lit in literals)
+
+
+def doc_literal_spans(doc: Document, literals: tuple[str, ...]) -> list[tuple[int, int]] | None:
+    """``literal_spans`` of the document's lower-cased text, read from the literal index when it
+    holds the literals; ``None`` when the text is case-special (see ``lowered``)."""
+    occ = _indexed(doc, literals)
+    if occ is not None:
+        out = [(a, a + len(lit)) for lit in literals for a in occ.get(lit, ())]
+        out.sort()
+        return out
+    low = lowered(doc)
+    return None if low is None else literal_spans(low, literals)
 
 
 def literal_spans(low: str, literals: Iterable[str]) -> list[tuple[int, int]]:
@@ -174,44 +276,60 @@ def reach(items) -> float:
 
 
 # --------------------------------------------------------------------------- literals of lexicons
+#: ASCII symbols rare enough in prose that a one- or two-character piece holding one of them and
+#: no letter, digit or space (``@``, ``/-``, ``$``) still makes a useful gate for a lexicon
+_RARE_SYMBOLS = frozenset("@$#%|/\\&*+=~^<>_`{}[]")
+
+
 def _usable_pieces(run: str) -> list[str]:
     """Pieces of a literal run safe to look up in ``str.lower`` text for a case-insensitive
-    pattern: ASCII text (3 characters or more) or characters without case (``©``)."""
+    pattern: ASCII text (3 characters or more, or a shorter piece made of rare symbols such as
+    ``@``) or characters without case (``©``)."""
     out: list[str] = []
     for piece in re.split(r"[^\x00-\x7f]+", run):
-        if len(piece) >= 3 and "\n" not in piece and "\r" not in piece:
+        if "\n" in piece or "\r" in piece or not piece:
+            continue
+        if len(piece) >= 3 or (any(c in _RARE_SYMBOLS for c in piece) and not any(c.isalnum() or c.isspace() for c in piece)):
             out.append(piece.lower())
     out += [c for c in run if not c.isascii() and c.lower() == c == c.upper() and c.isprintable()]
     return out
 
 
+def _gate_piece(member: str) -> str | None:
+    """The longest usable piece of a literal (``_usable_pieces``), or ``None``."""
+    return max(_usable_pieces(member), key=_rank, default=None)
+
+
+def _strict_piece(member: str) -> str | None:
+    """The literal itself when it has ``MIN_LITERAL`` ASCII characters or more and no line break."""
+    return member if len(member) >= MIN_LITERAL and member.isascii() and "\n" not in member else None
+
+
 def fragment_literals(fragments: list[str], flags: int = re.IGNORECASE) -> tuple[str, ...] | None:
-    """Per fragment (and per branch of a top-level alternation), the longest literal every match
-    of it holds; ``None`` when some branch has none (then every line must be searched). Used for
-    the boilerplate lexicons: unlike ``literal_prefixes`` it also accepts characters without case
-    (``©``) as literals."""
+    """Lower-cased literals of which every match of some fragment holds one: per fragment, the
+    most selective set of ``_literal_sets`` whose members all have a usable piece (a run of
+    literal text, or the alternatives of a group such as ``(?:pro|premium|gold)``); ``None`` when
+    some fragment has none (then every line must be searched). Used for the boilerplate
+    lexicons: unlike ``literal_prefixes`` it also accepts characters without case (``©``) and
+    rare symbols (``@``) as literals."""
     out: set[str] = set()
     for frag in fragments:
         try:
             items = list(_sre_parse.parse(frag, flags))
         except Exception:  # noqa: BLE001 - an odd pattern only loses the gate
             return None
-        if len(items) == 1 and items[0][0] is _sre_c.BRANCH:
-            branches = [list(b) for b in items[0][1][1]]
-        else:
-            branches = [items]
-        for br in branches:
-            best = max((p for run in _runs(br) for p in _usable_pieces(run)), key=len, default="")
-            if not best:
-                return None
-            out.add(best)
+        best = _best_set(_literal_sets(items, _gate_piece), _gate_piece)
+        if not best:
+            return None
+        out |= best
     return tuple(sorted(out))
 
 
-def _literal_sets(items) -> list[set[str]]:
+def _literal_sets(items, piece=_strict_piece) -> list[set[str]]:
     """Sets of literals such that every match of the parsed sequence ``items`` contains at least
     one member of each set (runs of literal text give one-member sets; an alternation whose
-    every branch has a set gives the union of the branches' best sets)."""
+    every branch has a set, or a class of plain characters, gives the union of the branches'
+    best sets by ``piece``)."""
     out: list[set[str]] = []
     run: list[str] = []
 
@@ -230,28 +348,35 @@ def _literal_sets(items) -> list[set[str]]:
                 run.append(inner)
                 continue
             flush()
-            out.extend(_literal_sets(av[-1]))
+            out.extend(_literal_sets(av[-1], piece))
             continue
         flush()
         if op is _sre_c.BRANCH:
-            best = [_best_set(_literal_sets(list(b))) for b in av[1]]
+            best = [_best_set(_literal_sets(list(b), piece), piece) for b in av[1]]
             if all(best):
                 out.append(set().union(*best))  # type: ignore[arg-type]
+        elif op is _sre_c.IN and av and all(o is _sre_c.LITERAL for o, _ in av):
+            out.append({chr(c) for _, c in av})  # [$€£]: one of these characters
         elif op in _REPEATS and av[0] >= 1:
-            out.extend(_literal_sets(list(av[2])))
+            out.extend(_literal_sets(list(av[2]), piece))
         elif getattr(_sre_c, "ATOMIC_GROUP", None) is op:
-            out.extend(_literal_sets(list(av)))
+            out.extend(_literal_sets(list(av), piece))
     flush()
     return out
 
 
-def _best_set(sets: list[set[str]]) -> set[str] | None:
-    """The most selective usable set: every member at least ``MIN_LITERAL`` ASCII characters
-    without a line break; the longest shortest member wins, then the fewest members."""
-    ok = [x for x in sets if x and all(len(s) >= MIN_LITERAL and s.isascii() and "\n" not in s for s in x)]
+def _best_set(sets: list[set[str]], piece=_strict_piece) -> set[str] | None:
+    """The most selective set whose every member has a usable ``piece`` (by default: at least
+    ``MIN_LITERAL`` ASCII characters without a line break), as the set of those pieces; the set
+    whose least selective piece (``_rank``) ranks highest wins, then the fewest members."""
+    ok: list[set[str]] = []
+    for x in sets:
+        pieces = {piece(m) for m in x}
+        if x and None not in pieces:
+            ok.append(pieces)  # type: ignore[arg-type]
     if not ok:
         return None
-    return max(ok, key=lambda x: (min(len(s) for s in x), -len(x)))
+    return max(ok, key=lambda x: (min(map(_rank, x)), -len(x)))
 
 
 def required_literals(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
@@ -290,6 +415,7 @@ class Scanner:
         except Exception:  # noqa: BLE001 - an odd pattern only loses the fast path
             return
         self.literals = required_literals(pattern)
+        register(self.literals)
         r = reach(list(parsed))
         # margin 0: the reach is unbounded, so the literals only decide whether to scan at all
         self.margin = int(r) + 1 if r <= max_reach else 0
@@ -301,10 +427,10 @@ class Scanner:
             yield from self.pattern.finditer(text)
             return
         if not self.margin:
-            if any(lit in low for lit in self.literals):  # type: ignore[union-attr]
+            if may_match(doc, self.literals):
                 yield from self.pattern.finditer(text)
             return
-        found = literal_spans(low, self.literals)  # type: ignore[arg-type]
+        found = doc_literal_spans(doc, self.literals)  # type: ignore[arg-type]
         if not found:
             return
         n, m = len(text), self.margin

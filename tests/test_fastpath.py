@@ -182,3 +182,82 @@ def test_every_rule_scanner_matches_the_full_scan_on_real_text():
             doc = make_document(text)
             want = [m.span() for m in sc.pattern.finditer(text)]
             assert [m.span() for m in sc.finditer(doc)] == want, name
+
+
+# --------------------------------------------------------------------------- the literal index
+def _texts():
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SAMPLES.glob("*.txt"))]
+    texts.append(texts[0].upper() + "\n" + texts[1].lower())
+    return texts
+
+
+def test_literal_index_finds_every_occurrence_like_str_find():
+    lits = ("the ", "he", "phone", "whatsapp", "@", "©", "zzqx")
+    fastpath.register(lits)
+    assert fastpath._ac is not None  # a core dependency: the index is used
+    for text in _texts():
+        doc = make_document(text)
+        occ = fastpath.occurrences(doc)
+        assert occ is not None
+        for lit in lits:  # overlapping and nested occurrences ("the " holds "he") included
+            assert occ.get(lit, []) == [a for a, _ in fastpath.literal_spans(text.lower(), [lit])], lit
+        assert "zzqx" not in occ
+        assert fastpath.doc_literal_spans(doc, ("he", "phone")) == fastpath.literal_spans(text.lower(), ("he", "phone"))
+    assert len(fastpath.occurrences(make_document(_texts()[0]))["he"]) > 50
+
+
+def test_literals_outside_the_index_are_searched_directly():
+    doc = make_document("A crown and a kingdom.")
+    assert "ngdo" not in fastpath._REGISTERED
+    assert fastpath.doc_literal_spans(doc, ("ngdo",)) == [(16, 20)]
+    assert fastpath.may_match(doc, ("ngdo",)) and not fastpath.may_match(doc, ("ngdx",))
+
+
+def test_literal_index_is_not_used_for_case_special_text():
+    fastpath.register(("kiss",))
+    doc = make_document("a \u212aISS here")  # the Kelvin sign matches k case-insensitively
+    assert fastpath.occurrences(doc) is None
+    assert fastpath.doc_literal_spans(doc, ("kiss",)) is None
+    assert fastpath.may_match(doc, ("kiss",))  # cannot rule the match out
+
+
+def test_common_words_are_the_last_choice_of_literal():
+    assert literal_prefixes([r"(?:slander|defamation) and (?P<w>injur(?:y|ies))"]) == ("injur",)
+    assert literal_prefixes([r"\babout (?:\w+ )?(?P<w>exit)"]) == ("exit",)  # not the longer "about "
+    assert fastpath.required_literals(re.compile(r"\b(\w+) and \1\b")) == (" and ",)  # nothing else
+
+
+def test_lexicon_literals_take_alternatives_and_rare_symbols():
+    frag = fastpath.fragment_literals
+    assert frag([r"(?:\$|€|£|₹)\s?\d+"]) == ("$", "£", "€", "₹")
+    assert frag([r"@\s*(?:rs\.?|inr|₹)\s*\d"]) == ("@",)
+    assert frag([r"(?:rs\.?|inr)\s*\d+\s*/-"]) == ("/-",)
+    assert frag([r"(?:get|buy) (?:gold|premium)\b"]) == ("gold", "premium")  # the longer set
+    assert frag([r"ad|ads|advert"]) is None  # "ad" has no usable piece: every line is searched
+    assert frag([r"\d+ \w+"]) is None
+
+
+_PAGE = (
+    "Sign In\nMenu\nHome | World | Business | Sport\n\nPhone breach exposes ministers\n\n"
+    "The ministry said on Monday that the breach of the phone system affected 40 officials, and "
+    "that it had informed the regulator.Special offer ends soon! Coupon code: SAVE10 for a year @ $5/mo\n"
+    "Officials said the violation of the contract was under review.\n\n"
+    "Read more: Ministers face questions\nTags: privacy, phones\n© 2024 Example News. All rights reserved.\n"
+    "Advertisement\nWe may earn a commission when you buy through links on our site.\n"
+)
+
+
+def test_every_rule_finds_the_same_with_and_without_fast_paths(monkeypatch):
+    from qa.engine import check_text
+
+    texts = [*_texts(), _PAGE, _PAGE.upper(), _PAGE.lower()]
+
+    def findings():
+        return [[(f.rule, f.start, f.end, f.message) for f in check_text(t).findings] for t in texts]
+
+    fast = findings()
+    monkeypatch.setattr(fastpath, "ENABLED", False)
+    slow = findings()
+    assert fast == slow
+    page = {f[0] for f in fast[len(texts) - 3]}
+    assert {"BP101", "BP106", "BP107", "BP108", "BP110"} <= page  # the gated kinds did fire

@@ -29,7 +29,7 @@ import re
 from dataclasses import dataclass, field
 
 from qa.document import Document
-from qa.fastpath import fragment_literals
+from qa.fastpath import fragment_literals, register
 
 _WORD_RE = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
 _CAP_START_RE = re.compile(r"(?<![^\W_])[A-Z0-9À-ÖØ-ÞΑ-ΩА-Я]")
@@ -307,15 +307,15 @@ def lines_with_literals(doc: Document, infos: list[LineInfo], literals: tuple[st
     text; ``None`` when every line must be searched (no literals, or a case-special text)."""
     if not literals:
         return None
-    from qa.fastpath import literal_spans, lowered
+    from qa.fastpath import doc_literal_spans
 
-    low = lowered(doc)
-    if low is None:
+    found = doc_literal_spans(doc, literals)
+    if found is None:
         return None
     from bisect import bisect_right
 
     starts = [ln.start for ln in infos]
-    return {bisect_right(starts, a) - 1 for a, _b in literal_spans(low, literals)}
+    return {bisect_right(starts, a) - 1 for a, _b in found}
 
 
 def compute_layout(doc: Document) -> Layout:
@@ -380,6 +380,7 @@ def lexicon_literals(name: str) -> tuple[str, ...] | None:
     ``qa.fastpath.fragment_literals``), or ``None``."""
     if name not in _LEXICON_LITERALS:
         _LEXICON_LITERALS[name] = fragment_literals(_lexicon_phrases(name))
+        register(_LEXICON_LITERALS[name])
     return _LEXICON_LITERALS[name]
 
 

@@ -36,11 +36,13 @@ fix deletes it, leaving the prose sentence whole.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator, Mapping
 
 from rapidfuzz import fuzz, process
 
-from qa.checks.boilerplate_layout import layout, strip_bullets
+from qa import fastpath
+from qa.checks.boilerplate_layout import layout, lines_with_literals, strip_bullets
 from qa.document import Document
 from qa.model import Applicability, Edit, Fix, Hit
 from qa.packs import PackContext, fix_from_spec, format_message, register_kind
@@ -87,11 +89,18 @@ def build_furniture(spec: Mapping[str, object], ctx: PackContext):
     confidence = float(spec.get("confidence", 0.9))  # type: ignore[arg-type]
     fix_default = spec.get("fix") is None
     allow_prose = bool(spec.get("allow_prose", False))
+    # every match holds one of these literals (lower case): a line without one cannot match
+    # (the label, the bare line and the line without bullets are all parts of the line)
+    literals = fastpath.fragment_literals(phrases) if phrases else None
+    fastpath.register(literals)
 
     def check(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
         lay = layout(doc)
-        text = doc.text
-        for ln in lay.lines:
+        lines = lay.lines
+        # (a rule for the page head and tail skips most lines anyway: no gate there)
+        cand = lines_with_literals(doc, lines, literals) if fastpath.ENABLED and where == "anywhere" else None
+        seq = lines if cand is None or fuzzy_norm else [lines[i] for i in sorted(cand) if i >= 0]
+        for ln in seq:
             if where == "outside_body" and (lay.in_body(ln.index) or ln.index == 0):
                 continue  # the body, or the first line (the page title)
             if match != "line" and (ln.words > max_words or (ln.prose and not allow_prose)):
@@ -100,7 +109,7 @@ def build_furniture(spec: Mapping[str, object], ctx: PackContext):
             if not label:
                 continue
             found = None
-            if alt is not None:
+            if alt is not None and (cand is None or ln.index in cand):
                 m = pattern.search(label)
                 if m is None and match == "line" and ln.bare != label:
                     m = pattern.search(ln.bare)  # "Image 1 of 9": the number belongs to the label
@@ -140,10 +149,22 @@ def build_glued_tail(spec: Mapping[str, object], ctx: PackContext):
     min_hits = int(spec.get("min_hits", 2))  # type: ignore[arg-type]
     template = str(spec.get("message") or "Debris glued onto the sentence: '{match}'")
     confidence = float(spec.get("confidence", 0.9))  # type: ignore[arg-type]
+    literals = fastpath.fragment_literals(phrases)
+    fastpath.register(literals)
 
     def check(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
         text = doc.text
-        for ln in layout(doc).lines:
+        lines = layout(doc).lines
+        found = fastpath.doc_literal_spans(doc, literals) if literals and fastpath.ENABLED else None
+        if found is not None:
+            # each match holds its own occurrence of a literal (matches do not overlap), so a
+            # line with fewer than ``min_hits`` occurrences cannot have ``min_hits`` matches
+            from bisect import bisect_right
+
+            starts = [ln.start for ln in lines]
+            per_line = Counter(bisect_right(starts, a) - 1 for a, _ in found)
+            lines = [lines[i] for i, k in sorted(per_line.items()) if i >= 0 and k >= min_hits]
+        for ln in lines:
             if ln.words < 8:
                 continue  # a glued tail needs a sentence of prose before it
             chunk = ln.text

@@ -41,7 +41,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Mapping
 
 from qa.document import Document, Span
-from qa.fastpath import literal_prefixes, literal_spans, lowered, may_match
+from qa.fastpath import doc_literal_spans, literal_prefixes, may_match, register
 from qa.model import Applicability, Edit, Fix, Hit
 from qa.packs import PackContext, format_message, register_kind
 
@@ -140,17 +140,18 @@ def _candidates(doc: Document, word: re.Pattern[str], lit_re: re.Pattern[str] | 
 
     Searching with ``pos``/``endpos`` keeps look-behinds correct (they see the real text); the
     margin is wider than any match the packs' patterns can make around their literal. The
-    literals are found with ``str.find`` in the lower-cased text (memory speed), or with the
-    case-insensitive ``lit_re`` when the text has a character that lower-casing could shift.
+    literals are read from the document's literal index (``qa.fastpath.occurrences``: one pass
+    for every rule's literals), or found with the case-insensitive ``lit_re`` when the text has a
+    character that lower-casing could shift.
     """
     text = doc.text
     if lit_re is None:
         yield from word.finditer(text)
         return
     n = len(text)
-    low = lowered(doc)
-    found = (literal_spans(low, literals) if low is not None and literals
-             else [lm.span() for lm in lit_re.finditer(text)])
+    found = doc_literal_spans(doc, literals) if literals else None
+    if found is None:
+        found = [lm.span() for lm in lit_re.finditer(text)]
     spans: list[list[int]] = []
     for la, lb in found:
         a, b = max(0, la - _MARGIN), min(n, lb + _MARGIN)
@@ -179,6 +180,7 @@ def build_context(spec: Mapping[str, object], ctx: PackContext):
     renamed = [str(w).replace("(?P<w>", f"(?P<w{i}>") for i, w in enumerate(words)]
     word = _alternation(ctx, "word", renamed, flags)
     literals = literal_prefixes(renamed, flags)  # fast path: skip documents without them
+    register(literals)  # (found with every other rule's literals in one pass over the text)
     # ...and in a document that has one, run the regex only around its occurrences
     lit_re = (re.compile("|".join(re.escape(x) for x in sorted(literals, key=len, reverse=True)), re.IGNORECASE)
               if literals else None)
