@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Iterator
+from operator import itemgetter
 
 try:  # Python 3.11+: the parser lives in re._parser
     from re import _constants as _sre_c  # type: ignore[attr-defined]
@@ -137,14 +138,40 @@ def lowered(doc: Document) -> str | None:
     return d[_LOWER_KEY]
 
 
+def trie_alternation(words: Iterable[str]) -> str:
+    """A regex alternation matching exactly ``words``, written as a trie: ``(?:the|they|this)``
+    becomes ``th(?:e(?:y)?|is)``. The regex engine tries the branches of an alternation one by
+    one at each position, so a long word list written flat costs a comparison per word there;
+    as a trie it costs one per letter. Matches are the same as the flat list's when the result
+    is followed by a word boundary (every word can still be reached by backtracking)."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        end = "" in node
+        alts = [re.escape(ch) + build(sub) for ch, sub in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        if len(alts) == 1 and not end:
+            return alts[0]
+        body = "(?:" + "|".join(alts) + ")"
+        return body + "?" if end else body
+
+    return build(trie)
+
+
 # --------------------------------------------------------------------------- the literal index
 #: every literal a rule gates on, registered when the rule is built (``register``); one
 #: Aho-Corasick automaton over all of them finds, in a single pass over a document's lower-cased
-#: text, where each occurs, and every rule reads its own literals from that index instead of
+#: text, which of them occur, and every rule reads its own literals from that set instead of
 #: searching the text once per literal
 _REGISTERED: dict[str, None] = {}
 _AUTOMATON: list = []  # [automaton, number of literals it holds]
-_OCC_KEY = "_qa_occ"
+_PRESENT_KEY = "_qa_present"
 
 
 def register(literals: Iterable[str] | None) -> None:
@@ -160,44 +187,38 @@ def _automaton():
     if not _AUTOMATON or _AUTOMATON[1] != len(_REGISTERED):
         auto = _ac.Automaton()
         for lit in _REGISTERED:
-            auto.add_word(lit, (lit, len(lit) - 1))
+            auto.add_word(lit, lit)
         auto.make_automaton()
         _AUTOMATON[:] = [auto, len(_REGISTERED)]
     return _AUTOMATON[0]
 
 
-def occurrences(doc: Document) -> dict[str, list[int]] | None:
-    """Start offsets, in order, of every registered literal that occurs in the document's
-    lower-cased text (overlapping occurrences included), from one automaton pass cached on the
-    document; ``None`` when the index cannot answer (no automaton, a case-special text, or
-    ``QA_NO_FASTPATH=1``)."""
+_SECOND = itemgetter(1)
+
+
+def present(doc: Document) -> frozenset[str] | None:
+    """The registered literals that occur in the document's lower-cased text, from one
+    automaton pass cached on the document; ``None`` when the index cannot answer (no automaton,
+    a case-special text, or ``QA_NO_FASTPATH=1``)."""
     if not ENABLED:
         return None
     d = doc.__dict__
     n = len(_REGISTERED)
-    got = d.get(_OCC_KEY)
+    got = d.get(_PRESENT_KEY)
     if got is not None and got[0] == n:
         return got[1]
     low = lowered(doc)
     auto = _automaton() if low is not None else None
-    occ: dict[str, list[int]] | None = None
-    if auto is not None:
-        occ = {}
-        for end, (lit, k) in auto.iter(low):
-            lst = occ.get(lit)
-            if lst is None:
-                occ[lit] = [end - k]
-            else:
-                lst.append(end - k)
-    d[_OCC_KEY] = (n, occ)
-    return occ
+    found = frozenset(map(_SECOND, auto.iter(low))) if auto is not None else None
+    d[_PRESENT_KEY] = (n, found)
+    return found
 
 
-def _indexed(doc: Document, literals: tuple[str, ...]) -> dict[str, list[int]] | None:
+def _indexed(doc: Document, literals: tuple[str, ...]) -> frozenset[str] | None:
     """The index, when it holds every one of ``literals``."""
     if _ac is None or not all(lit in _REGISTERED for lit in literals):
         return None
-    return occurrences(doc)
+    return present(doc)
 
 
 def may_match(doc: Document, literals: tuple[str, ...] | None) -> bool:
@@ -205,9 +226,9 @@ def may_match(doc: Document, literals: tuple[str, ...] | None) -> bool:
     (this holds for case-sensitive patterns too)."""
     if not literals or not ENABLED:
         return True
-    occ = _indexed(doc, literals)
-    if occ is not None:
-        return any(lit in occ for lit in literals)
+    found = _indexed(doc, literals)
+    if found is not None:
+        return not found.isdisjoint(literals)
     low = lowered(doc)
     if low is None:
         return True
@@ -215,15 +236,15 @@ def may_match(doc: Document, literals: tuple[str, ...] | None) -> bool:
 
 
 def doc_literal_spans(doc: Document, literals: tuple[str, ...]) -> list[tuple[int, int]] | None:
-    """``literal_spans`` of the document's lower-cased text, read from the literal index when it
-    holds the literals; ``None`` when the text is case-special (see ``lowered``)."""
-    occ = _indexed(doc, literals)
-    if occ is not None:
-        out = [(a, a + len(lit)) for lit in literals for a in occ.get(lit, ())]
-        out.sort()
-        return out
+    """``literal_spans`` of the document's lower-cased text (only the literals the index says are
+    there are searched); ``None`` when the text is case-special (see ``lowered``)."""
     low = lowered(doc)
-    return None if low is None else literal_spans(low, literals)
+    if low is None:
+        return None
+    found = _indexed(doc, literals)
+    if found is not None:
+        literals = tuple(lit for lit in literals if lit in found)
+    return literal_spans(low, literals) if literals else []
 
 
 def literal_spans(low: str, literals: Iterable[str]) -> list[tuple[int, int]]:

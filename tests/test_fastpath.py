@@ -191,19 +191,21 @@ def _texts():
     return texts
 
 
-def test_literal_index_finds_every_occurrence_like_str_find():
+def test_literal_index_tells_which_literals_occur():
     lits = ("the ", "he", "phone", "whatsapp", "@", "©", "zzqx")
     fastpath.register(lits)
     assert fastpath._ac is not None  # a core dependency: the index is used
     for text in _texts():
         doc = make_document(text)
-        occ = fastpath.occurrences(doc)
-        assert occ is not None
-        for lit in lits:  # overlapping and nested occurrences ("the " holds "he") included
-            assert occ.get(lit, []) == [a for a, _ in fastpath.literal_spans(text.lower(), [lit])], lit
-        assert "zzqx" not in occ
-        assert fastpath.doc_literal_spans(doc, ("he", "phone")) == fastpath.literal_spans(text.lower(), ("he", "phone"))
-    assert len(fastpath.occurrences(make_document(_texts()[0]))["he"]) > 50
+        found = fastpath.present(doc)
+        assert found is not None
+        low = text.lower()
+        assert {lit for lit in lits if lit in low} == found & set(lits)
+        assert "zzqx" not in found
+        # spans of every occurrence, overlapping and nested ones ("the " holds "he") included
+        spans = fastpath.doc_literal_spans(doc, ("he", "phone", "zzqx"))
+        assert spans == fastpath.literal_spans(low, ("he", "phone"))
+        assert len(spans) > 40 and spans == sorted(spans)
 
 
 def test_literals_outside_the_index_are_searched_directly():
@@ -216,7 +218,7 @@ def test_literals_outside_the_index_are_searched_directly():
 def test_literal_index_is_not_used_for_case_special_text():
     fastpath.register(("kiss",))
     doc = make_document("a \u212aISS here")  # the Kelvin sign matches k case-insensitively
-    assert fastpath.occurrences(doc) is None
+    assert fastpath.present(doc) is None
     assert fastpath.doc_literal_spans(doc, ("kiss",)) is None
     assert fastpath.may_match(doc, ("kiss",))  # cannot rule the match out
 
@@ -261,3 +263,23 @@ def test_every_rule_finds_the_same_with_and_without_fast_paths(monkeypatch):
     assert fast == slow
     page = {f[0] for f in fast[len(texts) - 3]}
     assert {"BP101", "BP106", "BP107", "BP108", "BP110"} <= page  # the gated kinds did fire
+
+
+def test_trie_alternation_matches_like_the_flat_list():
+    words = ["the", "they", "them", "then", "these", "to", "too", "a", "an", "and", "any", "it", "its", "i.e."]
+    assert fastpath.trie_alternation(["the", "they", "this"]) == "th(?:e(?:y)?|is)"
+    trie = re.compile(rf"\b(?:{fastpath.trie_alternation(words)})\b", re.IGNORECASE)
+    flat = re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + r")\b", re.IGNORECASE)
+    for text in _texts():
+        assert [m.span() for m in trie.finditer(text)] == [m.span() for m in flat.finditer(text)]
+    assert [m.group() for m in trie.finditer("Then they and Them ANY theme it its")] == \
+        ["Then", "they", "and", "Them", "ANY", "it", "its"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet="abt.", min_size=1, max_size=4), min_size=1, max_size=8),
+       st.text(alphabet="abt. ", max_size=60))
+def test_trie_alternation_equals_flat_alternation(words, text):
+    trie = re.compile(rf"\b(?:{fastpath.trie_alternation(words)})\b")
+    flat = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(set(words), key=len, reverse=True))) + r")\b")
+    assert [m.span() for m in trie.finditer(text)] == [m.span() for m in flat.finditer(text)]

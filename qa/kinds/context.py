@@ -140,9 +140,10 @@ def _candidates(doc: Document, word: re.Pattern[str], lit_re: re.Pattern[str] | 
 
     Searching with ``pos``/``endpos`` keeps look-behinds correct (they see the real text); the
     margin is wider than any match the packs' patterns can make around their literal. The
-    literals are read from the document's literal index (``qa.fastpath.occurrences``: one pass
-    for every rule's literals), or found with the case-insensitive ``lit_re`` when the text has a
-    character that lower-casing could shift.
+    literals are found with ``str.find`` in the lower-cased text, only those that the document's
+    literal index (``qa.fastpath.present``: one pass for every rule's literals) says occur, or
+    with the case-insensitive ``lit_re`` when the text has a character that lower-casing could
+    shift.
     """
     text = doc.text
     if lit_re is None:
