@@ -202,10 +202,8 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[S
     out: list[Span] = []
     s = 0
     for m in _BOUNDARY_RE.finditer(chunk):
-        punct = m.group("end")
-        if punct == ".":
-            tok = _LAST_TOKEN_RE.search(chunk, s, m.start("end"))
-            token = tok.group(1) if tok else ""
+        if m.group("end") == ".":
+            token = _last_token(chunk, s, m.start("end"))
             if token and _is_abbreviation(token):
                 continue
         cut = m.start("ws")
@@ -215,6 +213,18 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[S
     if s < len(chunk):
         out.append((start + s, start + len(chunk)))
     return [sp for sp in (_strip_span(text, a, b) for a, b in out) if sp[1] > sp[0]]
+
+
+def _last_token(chunk: str, s: int, e: int) -> str:
+    """What ``_LAST_TOKEN_RE.search(chunk, s, e)`` captures: the run of non-space characters
+    that ends ``chunk[s:e]`` (or ends it but for one final line break), else ''. A string split
+    instead of a regex search, which would try every position of the sentence."""
+    seg = chunk[s:e]
+    if seg.endswith("\n"):
+        seg = seg[:-1]
+    if not seg or seg[-1].isspace():
+        return ""
+    return seg.rsplit(None, 1)[-1]
 
 
 # --------------------------------------------------------------------------- head metadata

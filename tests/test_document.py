@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qa.document import split_sentences
 from qa.readers import make_document
@@ -82,3 +84,14 @@ def test_text_is_kept_exactly():
     text = "\ufeffnot a bom here\u00a0but nbsp\r\n"
     doc = make_document(text)
     assert doc.text == text
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="ab. \n\t\u00a0\u2003x", max_size=30), st.data())
+def test_last_token_equals_the_regex_it_replaces(chunk, data):
+    from qa.document import _LAST_TOKEN_RE, _last_token
+
+    s = data.draw(st.integers(0, len(chunk)))
+    e = data.draw(st.integers(s, len(chunk)))
+    m = _LAST_TOKEN_RE.search(chunk, s, e)
+    assert _last_token(chunk, s, e) == (m.group(1) if m else "")
