@@ -69,29 +69,31 @@ def _langdetect_factory():
 #: the last few answers by the text as given: a document's text is identified by LANG001,
 #: LANG002 and the result's ``language`` in turn, and the text's hash is cached on the string,
 #: so a repeat skips the whitespace normalisation as well as the model
-_RECENT: dict[tuple[str, str, int], tuple[tuple[str, float], ...]] = {}
+#: (at least the top 5 are kept: a shorter top-k list is the head of a longer one)
+_RECENT: dict[tuple[str, str], tuple[int, tuple[tuple[str, float], ...]]] = {}
 _RECENT_MAX = 4
 
 
 def probabilities(text: str, backend: str = DEFAULT_BACKEND, k: int = 3) -> list[tuple[str, float]]:
     """The top ``k`` (language, probability) pairs for ``text``, best first; [] if undecidable."""
-    key = (text, backend, k)
+    key = (text, backend)
     got = _RECENT.get(key)
-    if got is None:
-        got = tuple(_probabilities(text, backend, k))
+    if got is None or got[0] < k:
+        kk = max(k, 5)
+        got = (kk, tuple(_probabilities(text, backend, kk)))
         if len(_RECENT) >= _RECENT_MAX:
             try:
                 _RECENT.pop(next(iter(_RECENT)))
             except (KeyError, RuntimeError, StopIteration):  # another thread got there first
                 pass
         _RECENT[key] = got
-    return list(got)
+    return list(got[1][:k])
 
 
 def _probabilities(text: str, backend: str, k: int) -> list[tuple[str, float]]:
     # only the first 5,000 characters are read: cut before normalising, not after (a long
     # document would otherwise pay for a whole-text substitution it throws away)
-    text = _WS_RE.sub(" ", text[:6000]).strip()
+    text = " ".join(text[:6000].split())  # = _WS_RE.sub(" ", ...).strip(), without a regex
     if not text:
         return []
     if backend == "fasttext":

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import re
+from bisect import bisect_right
 from collections.abc import Iterator, Mapping
 
 from qa.document import Document
@@ -96,6 +97,10 @@ _PLACEHOLDER_RE = re.compile(
 )
 
 
+#: every match of ``_PLACEHOLDER_RE`` holds one of these: only lines holding one are searched
+_PLACEHOLDER_GATE_RE = re.compile(r"null|undefined|NaN|None|\[object|\{\{|%[A-Z_]{3,}%|\$\{|(?i:lorem ipsum)")
+
+
 @rule(
     code="META112",
     name="template-placeholder",
@@ -127,7 +132,13 @@ def template_placeholder(doc: Document, opts: Mapping[str, object]) -> Iterator[
     sentence).
     """
     text = doc.text
-    for a, b in doc.lines:
+    gate = [g.start() for g in _PLACEHOLDER_GATE_RE.finditer(text)]
+    if not gate:
+        return
+    lines = doc.lines
+    starts = [a for a, _ in lines]
+    for k in sorted({bisect_right(starts, g) - 1 for g in gate}):
+        a, b = lines[k]
         line = text[a:b]
         if not line.strip():
             continue
