@@ -283,3 +283,21 @@ def test_trie_alternation_equals_flat_alternation(words, text):
     trie = re.compile(rf"\b(?:{fastpath.trie_alternation(words)})\b")
     flat = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(set(words), key=len, reverse=True))) + r")\b")
     assert [m.span() for m in trie.finditer(text)] == [m.span() for m in flat.finditer(text)]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="abAB.!?)”’ \n@/-1_é", max_size=40))
+def test_glued_seam_search_equals_the_full_scan(text):
+    from qa.checks.punctuation import _GLUED_RE, glued_matches
+
+    assert [m.span() for m in glued_matches(text)] == [m.span() for m in _GLUED_RE.finditer(text)]
+
+
+def test_glued_seam_search_on_real_text():
+    from qa.checks.punctuation import _GLUED_RE, glued_matches
+
+    for text in [*_texts(), "It ended there.She left.Then he.Said no.He came", "aa.Bb.Cc ab.CD.Ef"]:
+        want = [m.span() for m in _GLUED_RE.finditer(text)]
+        assert [m.span() for m in glued_matches(text)] == want
+    assert [m.group() for m in glued_matches("It ended there.She left.Then he.Said")] == \
+        ["there.She", "left.Then", "he.Said"]

