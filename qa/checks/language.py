@@ -47,7 +47,12 @@ _NAMES = {
 
 def _fewer_words(text: str, n: int) -> bool:
     """Whether ``text`` has fewer than ``n`` words (stops reading at the n-th)."""
-    return sum(1 for _ in islice(_WORD_RE.finditer(text), n)) < n
+    return _fewer(_WORD_RE, text, n)
+
+
+def _fewer(pattern: re.Pattern[str], text: str, n: int) -> bool:
+    """Whether ``pattern`` matches fewer than ``n`` times in ``text`` (stops at the n-th)."""
+    return sum(1 for _ in islice(pattern.finditer(text), n)) < n
 
 
 def lang_name(code: str) -> str:
@@ -168,11 +173,14 @@ def passage_in_other_language(doc: Document, opts: Mapping[str, object]) -> Iter
     if doc_lang and doc_lang[0][0] != expected and doc_lang[0][1] >= min_prob:
         return  # the whole document is foreign: LANG001
 
+    any_unspaced = _UNSPACED_RE.search(text, body) is not None  # once, not per passage
+
     def foreign(a: int, b: int) -> tuple[str, float] | None:
         chunk = text[a:b]
-        unspaced = len(_UNSPACED_RE.findall(chunk))  # Chinese, Japanese, Thai: no spaces between words
-        if unspaced < 2 * min_words and (len(_WORD_RE.findall(chunk)) < min_words
-                                         or len(_LOWER_WORD_RE.findall(chunk)) < 3):
+        # Chinese, Japanese, Thai: no spaces between words
+        unspaced = len(_UNSPACED_RE.findall(chunk)) if any_unspaced else 0
+        if unspaced < 2 * min_words and (_fewer_words(chunk, min_words)
+                                         or _fewer(_LOWER_WORD_RE, chunk, 3)):
             return None
         probs = language.probabilities(chunk, backend, k=5)
         if not probs:
@@ -193,7 +201,7 @@ def passage_in_other_language(doc: Document, opts: Mapping[str, object]) -> Iter
     def looks_english(a: int, b: int) -> bool:
         """Cheap gate: a passage with enough English function words and no CJK/Thai text cannot
         be flagged, so it skips language ID (the costly part of this rule)."""
-        if not gated or _UNSPACED_RE.search(text, a, b):
+        if not gated or (any_unspaced and _UNSPACED_RE.search(text, a, b)):
             return False
         n = text.count(" ", a, b) + text.count("\n", a, b) + 1  # about the number of words
         return bisect_left(func_pos, b) - bisect_left(func_pos, a) >= _EN_GATE * n
@@ -211,7 +219,7 @@ def passage_in_other_language(doc: Document, opts: Mapping[str, object]) -> Iter
         run: list[tuple[int, int, tuple[str, float]]] = []
         for a, b in sents[bisect_left(starts, pa) : bisect_left(starts, pb)]:
             f = None if looks_english(a, b) else foreign(a, b)
-            if f is None and _UNSPACED_RE.search(text, a, b):
+            if f is None and any_unspaced and _UNSPACED_RE.search(text, a, b):
                 # the sentence splitter does not cut at '。' or before CJK text: look at the runs
                 for r in _UNSPACED_RUN_RE.finditer(text, a, b):
                     ra, rb = r.start(), r.start() + len(r.group(0).rstrip())
