@@ -14,14 +14,84 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
+from itertools import accumulate, compress
+from operator import eq
 
 from rapidfuzz.distance import Levenshtein
 from wordfreq import zipf_frequency
 
 from qa.document import Document
-from qa.fastpath import Scanner
+from qa.fastpath import Scanner, may_match
+
+try:  # the document-wide literal index: one automaton pass tells which literals a text holds
+    from qa.fastpath import register as _register_literals
+except ImportError:  # pragma: no cover - without it each literal is searched for on its own
+    def _register_literals(literals) -> None:  # type: ignore[no-untyped-def]
+        return None
 from qa.model import Hit, bad, good
 from qa.registry import rule
+
+
+# --------------------------------------------------------------------------- exact fast scans
+# The helpers below give exactly what ``pattern.finditer(doc.text)`` gives (the same matches in
+# the same order) while the regex runs on a small part of the text. Each states the property of
+# the pattern it relies on; ``tests/test_mt_fluency_scans.py`` compares them with ``finditer``.
+_LITERALS_KEY = "_qa_mt_literal_starts"
+
+
+def _literal_starts(doc: Document, literal: str) -> list[int]:
+    """Start offsets, ascending, of every occurrence of ``literal`` (case-sensitive) in the text,
+    found with ``str.find`` (a C search) and remembered on the document: several rules look for
+    the same kinship words."""
+    memo = doc.__dict__.get(_LITERALS_KEY)
+    if memo is None:
+        memo = doc.__dict__[_LITERALS_KEY] = {}
+    got = memo.get(literal)
+    if got is None:
+        got = memo[literal] = []
+        if literal.lower() in _INDEXED and not may_match(doc, (literal.lower(),)):
+            return got  # not even in the lower-cased text (the literal index answers at once)
+        find = doc.text.find
+        i = find(literal)
+        while i >= 0:
+            got.append(i)
+            i = find(literal, i + 1)
+    return got
+
+
+def _needle_starts(doc: Document, needles: tuple[tuple[str, tuple[int, ...]], ...]) -> list[int]:
+    """Offsets ``p + shift`` for every occurrence ``p`` of each needle and each of its shifts."""
+    return [p + d for lit, shifts in needles for p in _literal_starts(doc, lit) for d in shifts if p + d >= 0]
+
+
+def _finditer_from(pattern: re.Pattern[str], text: str, starts: list[int]) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)`` when every match of ``pattern`` (which never matches the empty
+    string) starts at one of ``starts``: the pattern is tried at those offsets only, in order,
+    skipping those inside the previous match, as ``finditer`` does."""
+    last = 0
+    for q in sorted(set(starts)):
+        if q >= last:
+            m = pattern.match(text, q)
+            if m is not None:
+                yield m
+                last = m.end()
+
+
+def _finditer_lines(pattern: re.Pattern[str], text: str, positions: list[int]) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)`` for a pattern that cannot read a line break (no part of it,
+    look-arounds included, matches ``\\n``), when every match lies on a line holding one of
+    ``positions``: the regex runs on those lines only, each with its line break, so that every
+    look-around sees the same characters as in the whole text."""
+    n = len(text)
+    end = -1
+    for p in sorted(positions):
+        if p < end:
+            continue  # on the line just scanned
+        a = text.rfind("\n", 0, p) + 1
+        end = text.find("\n", p)
+        end = n if end < 0 else end + 1
+        yield from pattern.finditer(text, a, end)
+
 
 # --------------------------------------------------------------------------- MT300 name spelling
 #: (the word-start test follows the capital, so the regex engine can skip ahead to capitals)
@@ -42,14 +112,30 @@ def _rare_prefix(low: str) -> bool:
 
 
 _THREE_PART_RE = re.compile(r"(?=(?<![\w'’.-])([A-Z][a-z]+) ([A-Z][a-z]+) ([A-Z][a-z]{2,})(?![\w-]))")
+#: ``_THREE_PART_RE``'s "A B " read backwards from where C starts: " b B a A" then no word
+#: character (the look-behind of the forward pattern)
+_TWO_PARTS_BEFORE_REV = re.compile(r" ([a-z]++[A-Z]) ([a-z]++[A-Z])(?![\w'’.-])")
 
 
-def _name_like(tok: str, lower_words: set[str]) -> bool:
+@lru_cache(maxsize=65536)
+def _name_shaped(tok: str) -> bool:
+    """Rare in English, not two English words run together, not a form of a common stem."""
     low = tok.lower()
-    if low in lower_words or not _rare_in_english(low) or _english_compound(low):
+    if not _rare_in_english(low) or _english_compound(low):
         return False
     stem = _stem(low)
     return stem == low or _rare_in_english(stem)  # "Freezers", "Captioning": English word forms
+
+
+def _written_lower(text: str, tok: str) -> bool:
+    """Whether ``tok`` lower-cased stands in ``text`` as a word of ``_LOWER_TOKEN_RE`` (a whole
+    run of three or more letters a-z, outside a longer word); a substring test first."""
+    low = tok.lower()
+    if "-" in low or low not in text:
+        return False
+    # the word first, then the test of the character before it: the engine searches for the
+    # literal word instead of trying the look-behind at every position
+    return re.search(rf"{low}(?<![\w'’-]{low})(?![\w-])", text) is not None
 
 
 _EN_SUFFIXES = sorted(
@@ -76,14 +162,14 @@ def _english_compound(low: str) -> bool:
 
 _PROSE_LINE_RE = re.compile(r"[^\n]+")
 _LOWER_TOKEN_RE = re.compile(r"(?<![\w'’-])[a-z]{3,}(?![\w-])")
-_LINE_WORD_RE = re.compile(r"[A-Za-z][\w'’-]*")
+_LINE_WORD_RE = re.compile(r"([A-Za-z])[\w'’-]*")
 
 
 def _is_prose(line: str) -> bool:
     """Six words or more with enough lower-case words to be a sentence, not a menu or a heading."""
-    words = _LINE_WORD_RE.findall(line)
-    lower = sum(w[0].islower() for w in words)
-    return len(words) >= 6 and lower >= max(3, 0.3 * len(words))
+    firsts = _LINE_WORD_RE.findall(line)  # the first letter of each word
+    lower = sum(map(str.islower, firsts))
+    return len(firsts) >= 6 and lower >= max(3, 0.3 * len(firsts))
 
 
 def _derived(a: str, b: str) -> bool:
@@ -99,17 +185,56 @@ def _derived(a: str, b: str) -> bool:
 
 
 def _variant_groups(doc: Document, min_similarity: float, min_len: int) -> dict[str, set[str]]:
+    """Each name spelt several ways -> its other spellings.
+
+    Names are rare capitalised words (``_name_shaped``), never written in lower case in the
+    document, standing on at least one line of prose: menus and title-case headings of web
+    pages repeat English word forms ("Freezers", "Fryers") that look like rare names. Two names
+    are linked when ``_spelling_variants`` says so, or when they end two three-part names with
+    the same rare first parts. Both links depend only on the two names, so they are first found
+    among all the name-shaped words, and the costlier tests (written in lower case? on a prose
+    line?) run only on the words that have a link.
+    """
     text = doc.text
-    # names are compared only where they stand in prose: menus and title-case headings of web
-    # pages repeat English word forms ("Freezers", "Fryers") that look like rare names
-    # (the prose test runs only on the lines that hold a name-like token, not on every line)
-    lower_words = set(_LOWER_TOKEN_RE.findall(text))
-    cands = {t for t in set(_CAP_TOKEN_RE.findall(text)) if len(t) >= min_len and _name_like(t, lower_words)}
+    # one pass: the capitalised tokens at odd indexes, the text between them at even ones
+    parts = _CAP_TOKEN_RE.split(text)
+    toks = parts[1::2]
+    shaped = sorted(t for t in set(toks) if len(t) >= min_len and _name_shaped(t))
+    if len(shaped) < 2:
+        return {}
+    pairs: list[tuple[str, str]] = []
+    by_prefix: dict[str, list[str]] = defaultdict(list)
+    for t in shaped:
+        by_prefix[t[:2].lower()].append(t)
+    for group in by_prefix.values():
+        for i, a in enumerate(group):
+            for b in group[i + 1:]:
+                if _spelling_variants(text, a, b, min_similarity):
+                    pairs.append((a, b))
     first_at: dict[str, list[int]] = defaultdict(list)
-    if cands:
-        for m in _CAP_TOKEN_RE.finditer(text):
-            if m.group(1) in cands:
-                first_at[m.group(1)].append(m.start(1))
+    shaped_set = set(shaped)
+    offsets = list(accumulate(map(len, parts), initial=0))  # offsets[j]: where parts[j] starts
+    for i in compress(range(len(toks)), map(shaped_set.__contains__, toks)):
+        first_at[toks[i]].append(offsets[2 * i + 1])
+    # "Pham Minh Trinh" / "Pham Minh Thanh": the same two leading name parts, a different last one;
+    # the "A B " before each occurrence of C, read backwards from C (the triples ``_THREE_PART_RE``
+    # finds, without trying every position of the text)
+    endings: dict[tuple[str, str], set[str]] = defaultdict(set)
+    rev = text[::-1]
+    n = len(text)
+    for c in shaped:
+        if "-" in c:
+            continue  # the third part is letters only
+        for q in first_at[c]:
+            m = _TWO_PARTS_BEFORE_REV.match(rev, n - q)
+            if m is None:
+                continue
+            a, b = m.group(2)[::-1], m.group(1)[::-1]
+            if _rare_prefix(a.lower()) and _rare_prefix(b.lower()):
+                endings[(a, b)].add(c)
+    linked = {t for pair in pairs for t in pair} | {c for ends in endings.values() if len(ends) > 1 for c in ends}
+    if not linked:
+        return {}
     prose: dict[int, bool] = {}
 
     def on_prose_line(pos: int) -> bool:
@@ -119,10 +244,7 @@ def _variant_groups(doc: Document, min_similarity: float, min_len: int) -> dict[
             prose[a] = _is_prose(text[a : b if b >= 0 else len(text)])
         return prose[a]
 
-    names = sorted(t for t, where in first_at.items() if any(map(on_prose_line, where)))
-    by_prefix: dict[str, list[str]] = defaultdict(list)
-    for t in names:
-        by_prefix[t[:2].lower()].append(t)
+    names = {t for t in linked if not _written_lower(text, t) and any(map(on_prose_line, first_at[t]))}
     parent = {t: t for t in names}
 
     def find(x: str) -> str:
@@ -131,29 +253,13 @@ def _variant_groups(doc: Document, min_similarity: float, min_len: int) -> dict[
             x = parent[x]
         return x
 
-    for group in by_prefix.values():
-        for i, a in enumerate(group):
-            for b in group[i + 1:]:
-                la, lb = a.lower(), b.lower()
-                if abs(len(a) - len(b)) > 3 or _derived(a, b) or la.startswith(lb) or lb.startswith(la):
-                    continue  # "Zelensky"/"Zelenskyy": one spelling extends the other
-                if f"{a} {b}" in text or f"{b} {a}" in text:
-                    continue  # "Osas Osaro": two parts of one name
-                if sorted(la) == sorted(lb):
-                    continue  # "Rukban"/"Rubkan": a typing slip, not a second transliteration
-                if Levenshtein.normalized_similarity(a.lower(), b.lower()) >= min_similarity:
-                    parent[find(a)] = find(b)
-    # "Pham Minh Trinh" / "Pham Minh Thanh": the same two leading name parts, a different last one
-    endings: dict[tuple[str, str], set[str]] = defaultdict(set)
-    name_set = set(names)
-    for m in _THREE_PART_RE.finditer(text):
-        a, b, c = m.groups()
-        if c in name_set and _rare_prefix(a.lower()) and _rare_prefix(b.lower()):
-            endings[(a, b)].add(c)
+    for a, b in pairs:
+        if a in names and b in names:
+            parent[find(a)] = find(b)
     for ends in endings.values():
-        first, *rest = sorted(ends)
-        for other in rest:
-            parent[find(other)] = find(first)
+        kept = sorted(ends & names)
+        for other in kept[1:]:
+            parent[find(other)] = find(kept[0])
     clusters: dict[str, set[str]] = defaultdict(set)
     for t in names:
         clusters[find(t)].add(t)
@@ -163,6 +269,20 @@ def _variant_groups(doc: Document, min_similarity: float, min_len: int) -> dict[
             for t in members:
                 out[t] = members - {t}
     return out
+
+
+def _spelling_variants(text: str, a: str, b: str, min_similarity: float) -> bool:
+    """``a`` and ``b`` (same first two letters, ``a`` sorting first) are two spellings of one
+    name: close in edit distance, not one extending the other, not a stem and its derivative,
+    not two parts of one name, not an anagram (a typing slip)."""
+    la, lb = a.lower(), b.lower()
+    if abs(len(a) - len(b)) > 3 or _derived(a, b) or la.startswith(lb) or lb.startswith(la):
+        return False  # "Zelensky"/"Zelenskyy": one spelling extends the other
+    if f"{a} {b}" in text or f"{b} {a}" in text:
+        return False  # "Osas Osaro": two parts of one name
+    if sorted(la) == sorted(lb):
+        return False  # "Rukban"/"Rubkan": a typing slip, not a second transliteration
+    return Levenshtein.normalized_similarity(la, lb) >= min_similarity
 
 
 @rule(
@@ -248,6 +368,19 @@ _LITERAL_NAME_RE = re.compile(
 )
 
 
+def _by_first_letter(words: list[str]) -> str:
+    """``Lord|Love|Master`` as ``L(?:ord|ove)|M(?:aster)``: the regex engine then tries only the
+    words that start with the letter at hand."""
+    groups: dict[str, list[str]] = defaultdict(list)
+    for w in words:
+        groups[w[0]].append(re.escape(w[1:]))
+    return "|".join(f"{c}(?:{'|'.join(rest)})" for c, rest in groups.items())
+
+
+#: a capitalised gloss after a space (the literal space first lets the engine search fast)
+_GLOSS_RE = re.compile(rf" (?:{_by_first_letter(_NAME_GLOSSES)})(?![\w-])")
+
+
 @rule(
     code="MT301",
     name="given-name-translated-literally",
@@ -280,7 +413,13 @@ def given_name_translated_literally(doc: Document, opts: Mapping[str, object]) -
     ## How to fix
     Replace the gloss with the person's romanised name, checked against a reliable source.
     """
-    for m in _LITERAL_NAME_SCAN.finditer(doc):
+    text = doc.text
+    # every match ends with " Gloss" (capitalised) and lies on one line: scan only the lines that
+    # hold such a gloss
+    glosses = [m.start() for m in _GLOSS_RE.finditer(text)]
+    if not glosses:
+        return
+    for m in _finditer_lines(_LITERAL_NAME_RE, text, glosses):
         yield Hit(m.start(), m.end(),
                   f"'{m.group(0)}' looks like a personal name whose given name was translated word for word",
                   suggestion="use the romanised name", confidence=0.7)
@@ -329,13 +468,57 @@ def name_paired_with_itself(doc: Document, opts: Mapping[str, object]) -> Iterat
     ## How to fix
     Check both names against the source and correct the wrong one.
     """
-    text = doc.text
-    for m in _SELF_RELATION_RE.finditer(text):
+    for m in _self_relations(doc):
         word = m.group("a") or m.group("b") or m.group("c") or m.group("d")
         if word in _REDUPLICATED_NAMES:
             continue
         yield Hit(m.start(), m.end(), f"'{word}' is paired with itself: one of the two names is probably wrong",
                   suggestion="check both names", confidence=0.8)
+
+
+_KIN_WORDS = ("daughter", "son", "wife", "husband", "father", "mother", "brother", "sister")
+_HYPHEN_CAP_RE = re.compile(r"-(?=[A-Z])")
+_AND_CAP_RE = re.compile(r" and (?=[A-Z])")
+
+
+def _may_repeat(text: str, end: int, copy_at: int) -> bool:
+    """False only when no word ``[A-Z][a-z]{2,}`` ending at ``end`` is written again at
+    ``copy_at``. Such a word starts with the capital found at ``copy_at`` and holds no other
+    capital, so ``rfind`` of that capital finds its start (within 64 characters; when it is not
+    there, only 64 lower-case letters in a row can still be the end of such a word)."""
+    lo = max(0, end - 64)
+    s = text.rfind(text[copy_at], lo, end)
+    if s < 0:
+        tail = text[lo:end]
+        return lo > 0 and tail.isalpha() and tail.islower()
+    return text.startswith(text[s:end], copy_at)
+
+
+def _between_same(text: str, at: int) -> bool:
+    """False only when "between [the ]X and [the ]X" cannot start at ``at`` (after "between ")."""
+    for start in (at, at + 4) if text.startswith("the ", at) else (at,):
+        sp = text.find(" ", start, start + 100)
+        if sp < 0:
+            return True  # a long stretch without a space: let the regex decide
+        word = text[start:sp]
+        if sp > start and text.startswith(" and ", sp) and (
+            text.startswith(word, sp + 5) or text.startswith("the " + word, sp + 5)
+        ):
+            return True
+    return False
+
+
+def _self_relations(doc: Document) -> Iterator[re.Match[str]]:
+    """``_SELF_RELATION_RE.finditer(doc.text)``. Every match lies on one line and holds "X-X",
+    "X and X", "between " or "'s <relative>": only the lines holding one of these are scanned
+    (for the first two, only where the word after the hyphen or the "and" starts like the word
+    before it)."""
+    text = doc.text
+    where = [g for g in (m.start() for m in _HYPHEN_CAP_RE.finditer(text)) if _may_repeat(text, g, g + 1)]
+    where += [g for g in (m.start() for m in _AND_CAP_RE.finditer(text)) if _may_repeat(text, g, g + 5)]
+    where += [p for p in _literal_starts(doc, "between ") if _between_same(text, p + 8)]
+    where += [p for kin in _KIN_WORDS for p in _literal_starts(doc, kin) if text[p - 3:p] in ("'s ", "’s ")]
+    return _finditer_lines(_SELF_RELATION_RE, text, where)
 
 
 #: real names made of a repeated word joined by a hyphen
@@ -351,6 +534,53 @@ _SPEAKER_WORDS = frozenset("i we you me us my our your i'm we're you're".split()
 _BACK_TO_BACK_RE = re.compile(
     r"(?P<p>[A-Za-z](?<![\w'’-][A-Za-z])[\w'’-]*+(?: [A-Za-z][\w'’-]*+){2,3}),? (?P=p)(?![\w'’-])"
 )
+
+
+def _back_to_back(text: str) -> Iterator[re.Match[str]]:
+    """``_BACK_TO_BACK_RE.finditer(text)``, with the regex run only around repeated words.
+
+    Split at single spaces, a match "A B C, A B C" (or "A B C D A B C D") gives the tokens
+    ``..xA, B, C|C,, A, B, Cy..``: the token of each inner word of the first copy equals the
+    token ``k`` places later (``k`` words a copy), and the token before ends with the second
+    copy's first word. Those positions are found with C-level comparisons of the token list
+    with itself shifted; the regex runs only on the few stretches that pass, each ending just
+    before a space so that no match or look-ahead is cut short.
+    """
+    toks = text.split(" ")
+    if len(toks) < 6:
+        return
+    cands: list[tuple[int, int]] = []  # (index of the first copy's second word, words a copy)
+    same3 = bytes(map(eq, toks, toks[3:]))
+    i = same3.find(1)
+    while i >= 0:
+        if i and toks[i + 2] and toks[i - 1].endswith(toks[i + 2]):
+            cands.append((i, 3))
+        i = same3.find(1, i + 1)
+    same4 = bytes(map(eq, toks, toks[4:]))
+    i = same4.find(b"\x01\x01")
+    while i >= 0:
+        if i and toks[i + 3] and toks[i - 1].endswith(toks[i + 3]):
+            cands.append((i, 4))
+        i = same4.find(b"\x01\x01", i + 1)
+    if not cands:
+        return
+    cands.sort()
+    starts = list(accumulate((len(t) + 1 for t in toks), initial=0))  # offset of each token
+    n = len(text)
+    windows: list[list[int]] = []
+    for i, k in cands:
+        if i + 2 * k - 2 >= len(toks):
+            continue  # the text ends inside the second copy
+        a, b = starts[i - 1], min(n, starts[i + 2 * k - 1])  # b: just after the last token's space
+        if windows and a <= windows[-1][1]:
+            windows[-1][1] = max(windows[-1][1], b)
+        else:
+            windows.append([a, b])
+    last = 0
+    for a, b in windows:
+        for m in _BACK_TO_BACK_RE.finditer(text, max(a, last), b):
+            yield m
+            last = m.end()
 
 
 @rule(
@@ -386,7 +616,7 @@ def phrase_repeated_back_to_back(doc: Document, opts: Mapping[str, object]) -> I
     Delete the second copy and check the sentence against the source for what is missing.
     """
     text = doc.text
-    for m in _BACK_TO_BACK_RE.finditer(text):
+    for m in _back_to_back(text):
         phrase = m.group("p")
         words = phrase.split()
         if len(words) < 3 or any(w.lower() in _SPEAKER_WORDS for w in words):
@@ -422,6 +652,22 @@ _INTERVENING_RE = re.compile(
     r"leader|president|minister|mayor|official|officer|chairman|coach|teacher|doctor|friend|partner|"
     r"parents?|family|king|queen|and|with|said|says|told|tells|added|asked|according)(?![\w-])"
 )
+# Where a match of each pattern can start: (needle, shifts from the needle to the match start).
+# Every alternative of the pattern's opening word holds one needle ("granddaughter" holds
+# "daughter" 5 letters in, "Mrs." and "Mr." start with "Mr", "girlfriend" holds "friend").
+_FEMALE_NEEDLES = (
+    ("daughter", (0, -5)), ("wife", (0,)), ("mother", (0,)), ("sister", (0,)), ("friend", (-4,)),
+    ("irst Lady", (-1,)), ("irst lady", (-1,)), ("Ms.", (0,)), ("Mr", (0,)), ("Madam", (0,)),
+    ("actress", (0,)), ("queen", (0,)), ("prince", (0,)), ("niece", (0,)), ("widow", (0,)),
+)
+_MALE_NEEDLES = (
+    ("son", (0, -5)), ("husband", (0,)), ("father", (0,)), ("brother", (0,)), ("friend", (-3,)),
+    ("Mr", (0,)), ("king", (0,)), ("prince", (0,)), ("nephew", (0,)), ("widow", (0,)),
+)
+#: where the relative named after "X's" / "X and his" starts
+_SPOUSE_NEEDLES = (("wife", (0,)), ("husband", (0,)), ("widow", (0,)), ("friend", (-4, -3)))
+#: "her father": the pronoun starts 4 characters before the relative
+_KIN_FLIP_NEEDLES = tuple((k, (-4,)) for k in ("father", "mother", "parents", "husband", "wife"))
 _SENTENCE_STOP_RE = re.compile(r"[.!?;\n]")
 #: a name right after one of these is an object, and a later pronoun more likely points to the subject
 _OBJECT_BEFORE_RE = re.compile(r"(?:with|and|to|of|by|for|from|at|beside|behind|next to|than)\s+$", re.IGNORECASE)
@@ -431,6 +677,14 @@ _KIN_FLIP_RE = re.compile(
     r"(?<![\w'’-])(?P<a>[Hh]er|[Hh]is) (?P<k>father|mother|parents|husband|wife)(?![\w-])[^.!?;\n]{0,200}?"
     r"(?<![\w'’-])(?P<b>(?!(?P=a)\b)(?:her|his)) (?P=k)(?![\w-])"
 )
+
+
+def _spouses(doc: Document) -> Iterator[re.Match[str]]:
+    """``_SPOUSE_OF_RE.finditer(doc.text)``: a match lies on one line, and the two characters
+    before its relative ("X's wife", "X and his wife", "X and her husband") are "s " or "r "."""
+    text = doc.text
+    where = [q for q in _needle_starts(doc, _SPOUSE_NEEDLES) if text[q - 2:q] in ("s ", "r ")]
+    return _finditer_lines(_SPOUSE_OF_RE, text, where)
 
 
 @rule(
@@ -476,16 +730,16 @@ def pronoun_contradicts_gender(doc: Document, opts: Mapping[str, object]) -> Ite
     """
     text = doc.text
     seen: set[int] = set()
-    for m in _KIN_FLIP_SCAN.finditer(doc):
+    for m in _finditer_from(_KIN_FLIP_RE, text, _needle_starts(doc, _KIN_FLIP_NEEDLES)):
         if m.group("a").lower() == m.group("b"):
             continue
         seen.add(m.start("b"))
         yield Hit(m.start("b"), m.end("b"),
                   f"'{m.group('b')} {m.group('k')}' after '{m.group('a')} {m.group('k')}' in the same sentence: "
                   "one person's relative gets both genders", suggestion=m.group("a").lower(), confidence=0.7)
-    female = {m.group("n") for m in _FEMALE_INTRO_SCAN.finditer(doc)}
-    male = {m.group("n") for m in _MALE_INTRO_SCAN.finditer(doc)}
-    for m in _SPOUSE_OF_SCAN.finditer(doc):
+    female = {m.group("n") for m in _finditer_from(_FEMALE_INTRO_RE, text, _needle_starts(doc, _FEMALE_NEEDLES))}
+    male = {m.group("n") for m in _finditer_from(_MALE_INTRO_RE, text, _needle_starts(doc, _MALE_NEEDLES))}
+    for m in _spouses(doc):
         (male if m.group("s") in ("wife", "widow", "girlfriend") else female).add(m.group("n"))
     people = [(n, "female") for n in sorted(female - male)] + [(n, "male") for n in sorted(male - female)]
     for name, gender in people:
@@ -538,7 +792,31 @@ _CALQUE_RE = re.compile(
     "|".join(f"(?P<c{i}>(?<![\\w-])(?:{pat})(?![\\w-]))" for i, (pat, _src, _en) in enumerate(_CALQUES)),
     re.IGNORECASE,
 )
-_CALQUE_SCAN = Scanner(_CALQUE_RE)  # the regex runs only near "crown", "red", "pill", ...
+#: text that every match of each calque holds, lower-cased (the literals ``Scanner`` finds on its
+#: own, such as "red" or "just", occur in most documents; these occur in almost none)
+_CALQUE_LITERALS = (
+    "new crown ",
+    "net red", "netred", "web red", "webred", "online red", "onlinered",
+    "c position", "c seat", "just-need", "just need",
+    "calm pill", "reassurance pill", "settling pill", "heart pill", "mind pill",
+    "hot search ", "people mountain", "add oil", "eat bitterness", "eating bitterness",
+    "touch fish", "touch the fish", "touching fish", "touching the fish",
+    "single dog", "a new situation", "big data kill", "face project", "old hundred ",
+    "public number", "wechat public account",
+)
+
+
+class _LiteralScanner(Scanner):
+    """A ``Scanner`` told which literals every match holds (``literals``: lower-case text)."""
+
+    def __init__(self, pattern: re.Pattern[str], literals: tuple[str, ...]) -> None:
+        super().__init__(pattern)
+        if self.literals is not None:  # the pattern parsed; keep its reach, use the given text
+            self.literals = literals
+            _register_literals(literals)
+
+
+_CALQUE_SCAN = _LiteralScanner(_CALQUE_RE, _CALQUE_LITERALS)  # the regex runs only near these
 
 
 @rule(
@@ -628,9 +906,14 @@ def doubled_correlative_conjunction(doc: Document, opts: Mapping[str, object]) -
 
 
 # regexes with required words run only where those words occur (qa.fastpath.Scanner)
-_KIN_FLIP_SCAN = Scanner(_KIN_FLIP_RE)
-_FEMALE_INTRO_SCAN = Scanner(_FEMALE_INTRO_RE)
-_MALE_INTRO_SCAN = Scanner(_MALE_INTRO_RE)
-_SPOUSE_OF_SCAN = Scanner(_SPOUSE_OF_RE)
-_LITERAL_NAME_SCAN = Scanner(_LITERAL_NAME_RE)
 _CORRELATIVE_SCAN = Scanner(_CORRELATIVE_RE)
+
+# the literal index answers for the words the MT rules look up (lower-cased; the shortest and
+# most common ones, such as "son", are left to ``str.find``)
+_INDEXED = frozenset({
+    lit.lower()
+    for needles in (_FEMALE_NEEDLES, _MALE_NEEDLES, _SPOUSE_NEEDLES, _KIN_FLIP_NEEDLES)
+    for lit, _shifts in needles
+    if len(lit) >= 4 and lit not in ("king",)
+} | set(_KIN_WORDS) - {"son"} | {"between "})
+_register_literals(sorted(_INDEXED))

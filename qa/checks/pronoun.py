@@ -12,14 +12,20 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from functools import lru_cache, partial
+from functools import lru_cache
 
 from qa import lexicons
 from qa.document import Document
 from qa.model import Hit, bad, good
 from qa.registry import rule
 
-_PRONOUN_RE = re.compile(r"\b(he|him|his|she|her|He|Him|His|She|Her|HE|HIS|SHE|HER)\b")
+#: he, him, his, she, her, He, Him, His, She, Her, HE, HIS, SHE, HER as whole words. Each branch
+#: starts with a letter and tests the word start after it, so the regex engine skips ahead to
+#: an h, s, H or S instead of trying every position (same matches as ``\b(he|him|...)\b``).
+_PRONOUN_RE = re.compile(
+    r"(h(?<!\wh)(?:e|im|is|er)|s(?<!\ws)he|H(?<!\wH)(?:e|im|is|er|E|IS|ER)|S(?<!\wS)(?:he|HE))\b"
+)
+_WORD_CHAR_RE = re.compile(r"\w")
 _TOKEN_RE = re.compile(r"[A-Za-z][A-Za-z0-9&]*(?:['’\-][A-Za-z0-9&]+)*")
 _OPEN_QUOTES = "“‘\"'«("
 _CONNECTORS = frozenset({"of", "for", "de", "du", "del"})
@@ -35,7 +41,9 @@ _AFTER_OBJECT = frozenset(
 # "owned by Facebook", "a unit of Alphabet": the noun before is an organisation
 _OWNED_RE = re.compile(r"\b(?:owned|run|operated|controlled|acquired|bought|backed)\s+by\b|\b(?:subsidiary|unit|arm|division)\s+of\b")
 
-_FULL_NAME_RE = re.compile(r"\b([A-Z][a-z]+)\s+([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b")
+# (the patterns below test the word start after their first capital, as ``_PRONOUN_RE`` does:
+# ``[A-Z](?<!\w[A-Z])`` is ``\b[A-Z]``)
+_FULL_NAME_RE = re.compile(r"([A-Z](?<!\w[A-Z])[a-z]+)\s+([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b")
 _LOWER_WORD_RE = re.compile(r"\b[a-z]+\b")
 _MAX_LOOKBACK = 2000
 _SAID_AFTER_RE = re.compile(r"\s+(?:said|says|added|told|asked|wrote|explained|argued|noted)\b")
@@ -63,6 +71,33 @@ def _lex() -> dict[str, frozenset[str]]:
         "first": lexicons.load("first_names"),
         "places": lexicons.load("places"),
     }
+
+
+def _with_possessive(words) -> frozenset[str]:
+    """``words`` and their possessives: a token whose ``_strip_possessive`` is in ``words`` is in
+    the result (a token of ``_TOKEN_RE`` never ends with an apostrophe)."""
+    words = list(words)
+    return frozenset(words + [w + s for w in words for s in ("'s", "’s")])
+
+
+@lru_cache(maxsize=1)
+def _org_lower_words() -> frozenset[str]:
+    """Lower-cased words that make an organisation mention (nouns such as "company") or "its"."""
+    return _with_possessive(_lex()["org_nouns"] | {"its"})
+
+
+@lru_cache(maxsize=1)
+def _person_lower_words() -> frozenset[str]:
+    """Lower-case words that ``_mentions`` always types as a person: he, she, ... and the person
+    nouns ("official", "spokesman")."""
+    return frozenset(_PERSON_PRONOUNS | (_lex()["person_nouns"] - _IT_WORDS - _CONNECTORS))
+
+
+@lru_cache(maxsize=1)
+def _org_name_words() -> frozenset[str]:
+    """Tokens that, possessive stripped, are known organisation names or suffixes."""
+    lex = _lex()
+    return _with_possessive(lex["orgs"] | lex["suffixes"])
 
 
 def _strip_possessive(tok: str) -> str:
@@ -173,43 +208,134 @@ def _classify(group: list[str], caps: list[str], initial: bool, names: tuple[fro
     return UNKNOWN
 
 
-_ITS_EVIDENCE_RE = re.compile(r"\b([A-Z][A-Za-z0-9&]+)(?:\s+(?!and\b|or\b|with\b)[a-z]+){1,3}\s+its\b")
+_ITS_EVIDENCE_RE = re.compile(r"([A-Z](?<!\w[A-Z])[A-Za-z0-9&]+)(?:\s+(?!and\b|or\b|with\b)[a-z]+){1,3}\s+its\b")
+_SPEAKER_VERBS = "said|says|told|added|argued|explained|noted|recalled|wrote|insisted|claimed|stated|announced|declared|believed|thought|wanted|resigned"
 _SPEAKER_RE = re.compile(
-    r"\b([A-Z][A-Za-z\-]+)\s+(?:said|says|told|added|argued|explained|noted|recalled|wrote|insisted|claimed|stated|announced|declared|believed|thought|wanted|resigned)\b"
+    rf"\b([A-Z][A-Za-z\-]+)\s+(?:{_SPEAKER_VERBS})\b"
     r"|\b(?:said|says|told|added|according to)\s+([A-Z][A-Za-z\-]+)\b(?!\s+[a-z]+(?:\s+[a-z]+)?\s+its\b)"
 )
+#: where the first branch of ``_SPEAKER_RE`` matches (it consumes only the capital, so ``finditer``
+#: reports every such position); the second branch starts at one of ``_SPEAKER_AFTER``
+_SPEAKER_NAME_AT_RE = re.compile(rf"[A-Z](?<!\w[A-Z])(?=[A-Za-z\-]+\s+(?:{_SPEAKER_VERBS})\b)")
+_SPEAKER_AFTER = ("said", "says", "told", "added", "according to")
 _OWNED_NAME_RE = re.compile(
-    r"\b([A-Z][A-Za-z0-9&]+),?\s+(?:which is\s+|that is\s+)?(?:owned|run|operated|controlled|backed)\s+by\b"
+    r"([A-Z](?<!\w[A-Z])[A-Za-z0-9&]+),?\s+(?:which is\s+|that is\s+)?(?:owned|run|operated|controlled|backed)\s+by\b"
 )
 
 
-def _document_names(doc: Document) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
-    """Names the document itself treats as organisations ('X has expressed its', 'X, owned by')
-    and as speakers ('X said', 'said X'). A name with both kinds of evidence is in neither."""
+#: read backwards from the whitespace before the last word of a match: the (at most) four runs
+#: of non-space characters a match of ``_ITS_EVIDENCE_RE`` holds before "its" (the name and one
+#: to three words), or the verb and up to three runs (the name, "which is") before "by"; runs
+#: are taken whole, from the start of a space run (linear even when searched)
+_FOUR_RUNS_BEFORE_REV = re.compile(r"(?<!\s)(?:\s++\S++){1,4}")
+_OWNED_BEFORE_REV = re.compile(r"(?<!\s)\s++(?:denwo|nur|detarepo|dellortnoc|dekcab)(?:\s++\S++){1,3}")
+
+
+def _finditer_ending(pattern: re.Pattern[str], text: str, rev: str, word: str,
+                     back: re.Pattern[str]) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)`` for a pattern whose every match ends with ``\\s+`` + ``word`` +
+    ``\\b`` and starts no earlier than where ``back``, matched on the reversed text ``rev`` from the
+    whitespace before ``word``, ends. The regex runs on those stretches only, each ending one
+    character after ``word``: the ``\\b`` reads that character, and no match can end there, as
+    ``word`` ("its", "by") cannot occur again one character later. (``str.isspace`` is ``\\s``.)"""
+    n = len(text)
+    windows: list[list[int]] = []
+    i = text.find(word)
+    while i >= 0:
+        if i and text[i - 1].isspace():
+            m = back.match(rev, n - i)
+            if m is not None:
+                a, b = n - m.end(), min(n, i + len(word) + 1)
+                if windows and a <= windows[-1][1]:
+                    windows[-1][1] = b
+                else:
+                    windows.append([a, b])
+        i = text.find(word, i + 1)
+    last = 0
+    for a, b in windows:
+        for m in pattern.finditer(text, max(a, last), b):
+            yield m
+            last = m.end()
+
+
+def _org_evidence(text: str) -> set[str]:
+    """Names the text treats as organisations: 'X has expressed its', 'X, owned by'."""
     lex = _lex()
     names: set[str] = set()
-    speakers: set[str] = set()
-    for m in _SPEAKER_RE.finditer(doc.text):
-        name = m.group(1) or m.group(2)
-        if name in lex["orgs"] or name in lex["places"] or name in lex["suffixes"]:
-            continue
-        if name.lower() in lex["org_nouns"] or lexicons.zipf(name.lower()) >= 4.5:
-            continue
-        speakers.add(name)
-    for m in _FULL_NAME_RE.finditer(doc.text):
-        if m.group(1) in lex["first"] and m.group(2) not in lex["orgs"] and m.group(2) not in lex["suffixes"] \
-                and m.group(2) not in lex["places"] and lexicons.zipf(m.group(2).lower()) < 4.0:
-            speakers.add(m.group(2))
-    for rx in (_ITS_EVIDENCE_RE, _OWNED_NAME_RE):
-        for m in rx.finditer(doc.text):
+    rev = text[::-1]
+    for rx, word, back in ((_ITS_EVIDENCE_RE, "its", _FOUR_RUNS_BEFORE_REV), (_OWNED_NAME_RE, "by", _OWNED_BEFORE_REV)):
+        for m in _finditer_ending(rx, text, rev, word, back):
             name = m.group(1)
             if name in lex["first"] or name in lex["titles"] or name in lex["places"]:
                 continue
             if lexicons.zipf(name.lower()) >= 4.5:
                 continue  # "It", "This", "Government" ...
             names.add(name)
-    lowers = frozenset(_LOWER_WORD_RE.findall(doc.text))
-    return frozenset(names - speakers), frozenset(speakers - names), lowers
+    return names
+
+
+def _document_names(doc: Document, org_evidence: set[str] | None = None) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """Names the document itself treats as organisations ('X has expressed its', 'X, owned by';
+    ``_org_evidence``, passed in when already known) and as speakers ('X said', 'said X'). A
+    name with both kinds of evidence is in neither."""
+    lex = _lex()
+    speakers: set[str] = set()
+    text = doc.text
+    for m in _speaker_matches(text):
+        name = m.group(1) or m.group(2)
+        if name in lex["orgs"] or name in lex["places"] or name in lex["suffixes"]:
+            continue
+        if name.lower() in lex["org_nouns"] or lexicons.zipf(name.lower()) >= 4.5:
+            continue
+        speakers.add(name)
+    for first, last in _FULL_NAME_RE.findall(text):
+        if first in lex["first"] and last not in lex["orgs"] and last not in lex["suffixes"] \
+                and last not in lex["places"] and lexicons.zipf(last.lower()) < 4.0:
+            speakers.add(last)
+    names = _org_evidence(text) if org_evidence is None else org_evidence
+    return frozenset(names - speakers), frozenset(speakers - names), _LowerWords(text)
+
+
+class _LowerWords:
+    """``w in _LowerWords(text)`` is ``w in set(_LOWER_WORD_RE.findall(text))``: whether ``w`` is
+    a whole word of the text written in letters a-z only. A rule asks about a few words per
+    document, so each is looked up (a substring test, then a regex) instead of listing them all."""
+
+    __slots__ = ("text", "memo")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.memo: dict[str, bool] = {}
+
+    def __contains__(self, word: object) -> bool:
+        got = self.memo.get(word)  # type: ignore[call-overload]
+        if got is None:
+            got = (isinstance(word, str) and _AZ_RE.fullmatch(word) is not None and word in self.text
+                   and re.search(rf"{word}(?<!\w{word})\b", self.text) is not None)  # the word first: a fast search
+            self.memo[word] = got  # type: ignore[index]
+        return got
+
+
+_AZ_RE = re.compile(r"[a-z]+")
+
+
+def _speaker_matches(text: str) -> Iterator[re.Match[str]]:
+    """``_SPEAKER_RE.finditer(text)``: the pattern is tried only where a match can start (a name
+    followed by a reporting verb, or "said", "says", ... itself), in order, skipping the offsets
+    inside the previous match, as ``finditer`` does."""
+    starts = {m.start() for m in _SPEAKER_NAME_AT_RE.finditer(text)}
+    for lit in _SPEAKER_AFTER:
+        i = text.find(lit)
+        while i >= 0:
+            starts.add(i)
+            i = text.find(lit, i + 1)
+    last = 0
+    for q in sorted(starts):
+        if q >= last:
+            m = _SPEAKER_RE.match(text, q)
+            if m is not None:
+                yield m
+                last = m.end()
 
 
 def _suggest(text: str, start: int, end: int) -> str:
@@ -278,9 +404,35 @@ def personal_pronoun_for_organisation(doc: Document, opts: Mapping[str, object])
     """
     text = doc.text
     body = doc.body_start
-    if not _PRONOUN_RE.search(text, body):
+    # every pronoun of the text, found once: a match is a whole word, so a scan of a paragraph
+    # or a sentence finds the same ones, except a word cut by the end of the span (looked at
+    # again by ``pronouns_in``)
+    found = list(_PRONOUN_RE.finditer(text))
+    found_at = [m.start() for m in found]
+    if not found or found[-1].start() < body:
         return
-    names = _document_names(doc)
+
+    def pronouns_in(a: int, b: int) -> list[re.Match[str]]:
+        """``list(_PRONOUN_RE.finditer(text, a, b))``."""
+        if b < len(text) and b > a and _WORD_CHAR_RE.match(text, b - 1) and _WORD_CHAR_RE.match(text, b):
+            return list(_PRONOUN_RE.finditer(text, a, b))  # a word cut at b
+        out = []
+        for i in range(bisect_left(found_at, a), len(found)):
+            if found[i].end() > b:
+                break
+            out.append(found[i])
+        return out
+
+    # the speakers and lower-case words of the document are read only when some pronoun gets
+    # as far as typing the mentions around it (most are dismissed by ``may_org`` first)
+    evidence = _org_evidence(text)
+    names_memo: list[tuple[frozenset[str], frozenset[str], frozenset[str]]] = []
+
+    def doc_names() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+        if not names_memo:
+            names_memo.append(_document_names(doc, evidence))
+        return names_memo[0]
+
     window = int(opts.get("window_sentences", 2))  # type: ignore[arg-type]
     paras = [p for p in doc.paragraphs if p[1] > body]
     sentences = doc.sentences
@@ -292,31 +444,84 @@ def personal_pronoun_for_organisation(doc: Document, opts: Mapping[str, object])
 
     flagged: set[int] = set()
     memo: dict[tuple[int, int], list[Mention]] = {}
-    _mentions_at = partial(_mentions_memo, memo)
+
+    def _mentions_at(text: str, a: int, b: int, starts: frozenset[int], names: object = None) -> list[Mention]:
+        return _mentions_memo(memo, text, a, b, starts, doc_names())
+
+    org_names = _org_name_words()
+    doc_org_names = _with_possessive(evidence)  # a superset of the organisation names kept
+    span_memo: dict[tuple[int, int], tuple[bool, bool]] = {}
+
+    def words_in(span: tuple[int, int]) -> tuple[bool, bool]:
+        """Two cheap facts about ``_mentions`` of the span, from its words (set operations, no
+        typing of mentions): whether it could hold an organisation or an "its" (a word, possessive
+        's included, is an organisation name or suffix, one of the document's organisation names,
+        or lower-cased an organisation noun or "its"), and whether it surely holds a person (a
+        word in lower case is a personal pronoun or a person noun: such a word is a mention of
+        its own, never part of a capitalised name)."""
+        got = span_memo.get(span)
+        if got is None:
+            toks = _TOKEN_RE.findall(text, *span)
+            got = span_memo[span] = (
+                not org_names.isdisjoint(toks) or not doc_org_names.isdisjoint(toks)
+                or not _org_lower_words().isdisjoint(map(str.lower, toks)),
+                not _person_lower_words().isdisjoint(toks),
+            )
+        return got
+
+    def window_mentions(bounds: list[tuple[int, int]]) -> list[Mention] | None:
+        """The mentions of the spans, without the persons that are pronouns flagged already;
+        ``None`` as soon as one span holds a possible person (the pronoun is then skipped
+        whatever the other spans hold)."""
+        ments: list[Mention] = []
+        for a, b in bounds:
+            # look back at most _MAX_LOOKBACK characters per sentence: linear time on
+            # a run-on "sentence" of megabytes (a real sentence is far shorter)
+            got = [x for x in _mentions_at(text, max(a, b - _MAX_LOOKBACK), b, starts)
+                   if not (x.kind == PERSON and x.start in flagged)]
+            if any(x.kind in (PERSON, UNKNOWN) for x in got):
+                return None
+            ments.extend(got)
+        return ments
+
+    def may_org(span: tuple[int, int]) -> bool:
+        return words_in(span)[0]
+
+    def has_person(span: tuple[int, int]) -> bool:
+        return words_in(span)[1]
+
     for pi, (pa, pb) in enumerate(paras):
-        if not _PRONOUN_RE.search(text, pa, pb):
+        if not pronouns_in(pa, pb):
             continue
         psents = sents_in(pa, pb)
         for si, (sa, sb) in enumerate(psents):
-            for m in _PRONOUN_RE.finditer(text, sa, sb):
+            for m in pronouns_in(sa, sb):
                 p = m.start()
                 if _SAID_AFTER_RE.match(text, m.end()) and _QUOTE_BEFORE_RE.search(text, max(sa, p - 4), p):
                     continue  # '..." she said': a quoted speaker is a person
                 bounds = list(psents[max(0, si - window) : si]) + [(sa, p)]
-                ments: list[Mention] = []
-                for a, b in bounds:
-                    # look back at most _MAX_LOOKBACK characters per sentence: linear time on
-                    # a run-on "sentence" of megabytes (a real sentence is far shorter)
-                    ments.extend(_mentions_at(text, max(a, b - _MAX_LOOKBACK), b, starts, names))
-                ments = [x for x in ments if not (x.kind == PERSON and x.start in flagged)]
+                # a flag needs an organisation or an "its" in the window (with, perhaps, the
+                # last sentence of the paragraph before): skip at once when no word there can be one
+                near = [(max(a, b - _MAX_LOOKBACK), b) for a, b in bounds]
+                if pi > 0:
+                    prev = sents_in(*paras[pi - 1])
+                    if prev:
+                        near.append((max(prev[-1][0], prev[-1][1] - _MAX_LOOKBACK), prev[-1][1]))
+                if not any(map(may_org, near)):
+                    continue
+                if not flagged and any(map(has_person, near[:len(bounds)])):
+                    continue  # a person in the window: the check below would skip the pronoun
+                ments = window_mentions(bounds)
+                if ments is None:
+                    continue
                 if not any(x.kind in (ORG, IT) for x in ments) and pi > 0:
                     prev = sents_in(*paras[pi - 1])
                     if prev:
                         bounds = [prev[-1]] + bounds
-                        ments = _mentions_at(text, max(prev[-1][0], prev[-1][1] - _MAX_LOOKBACK), prev[-1][1], starts, names) + ments
+                        ments = _mentions_at(text, max(prev[-1][0], prev[-1][1] - _MAX_LOOKBACK), prev[-1][1], starts) + ments
                 if any(x.kind in (PERSON, UNKNOWN) for x in ments):
                     continue
-                after = _mentions_at(text, m.end(), min(sb, m.end() + _MAX_LOOKBACK), starts, names)
+                after = _mentions_at(text, m.end(), min(sb, m.end() + _MAX_LOOKBACK), starts)
                 if any(x.kind in (PERSON, UNKNOWN) for x in after if x.kind != PERSON or x.name.lower() not in _PERSON_PRONOUNS):
                     continue
                 ante = _antecedent(ments, bounds)
@@ -326,7 +531,7 @@ def personal_pronoun_for_organisation(doc: Document, opts: Mapping[str, object])
                         continue
                     # "It has invoked its concern ... However, he": name the organisation from the
                     # paragraphs before, if they hold one and no person.
-                    ante = _wider_antecedent(text, paras, pi, sents_in, starts, names, _mentions_at)
+                    ante = _wider_antecedent(text, paras, pi, sents_in, starts, doc_names(), _mentions_at)
                     if ante is None:
                         continue
                 word = m.group(0)

@@ -1,0 +1,144 @@
+"""The fast scans of the MT fluency and pronoun rules give exactly what a plain regex pass gives.
+
+Each fast path runs a rule's regex only where a match can be (near its words, on the lines that
+hold them, at the offsets where it can start); these tests compare it with ``finditer`` over the
+whole text on seeded random texts built from the words the patterns look for, so that matches,
+near misses and overlaps all occur.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+
+from qa.checks import mt_fluency as M
+from qa.checks import pronoun as P
+from qa.readers import make_document
+
+_WORDS = (
+    "Peru and Peru between the Lisbon-Lisbon Lima-Lim Ana Lima's daughter son wife husband his her "
+    "He She HE HIS hers mother father parents Mr. Mrs. Ms. Madam First Lady first lady "
+    "granddaughter grandson girlfriend boyfriend widow widower king prince princess queen niece "
+    "Wang Li Lee Kim Spring Lord Master Jade Love Chunhua x-he he's the old bridge the old bridge "
+    "go on Start Free Trial said says told according to added thought Smith Jean-Paul its itself "
+    "Apple Apple, owned by run operated which is that is limits new crown virus net red internet "
+    "red C position reassurance pill touching the fish eat bitterness single dog WeChat public "
+    "number Pham Minh Trinh Thanh Tran Trung Sugiyama pham trinh company platform"
+).split(" ")
+_SEPS = (" ", " ", " ", " ", ", ", "\n", "-", "  ", "’s ", "'s ", ". ", "\n\n")
+
+
+def _texts(seed: int, n: int) -> list[str]:
+    rnd = random.Random(seed)
+    out = []
+    for _ in range(n):
+        words = [rnd.choice(_WORDS) for _ in range(rnd.randint(3, 40))]
+        out.append("".join(w + rnd.choice(_SEPS) for w in words))
+    # one relative seen with both genders, in and across sentences
+    for _ in range(100):
+        out.append(" ".join(rnd.choice(("her father", "his father", "Her mother", "his mother", "her wife",
+                                        "kissed", "his", ".", "Ms. Mia Tanaka", "her parents", "His parents"))
+                            for _ in range(rnd.randint(2, 12))))
+    return out
+
+
+#: a phrase twice, a name paired with itself (one match each; the phrase at the very end too)
+CRAFTED = ["They toured the Grand Hall, the Grand Hall and the park.", "said the old bridge the old bridge",
+           "a b c a b c a b c", "x Ana Lima's daughter Ana Lima", "between Peru and Peru"]
+TEXTS = _texts(7, 1500) + CRAFTED
+
+
+def _same(fast, slow) -> None:
+    assert [(m.span(), m.groups()) for m in fast] == [(m.span(), m.groups()) for m in slow]
+
+
+@pytest.mark.parametrize("text", CRAFTED)
+def test_crafted_texts_match(text: str) -> None:
+    doc = make_document(text, doc_id="x")
+    assert sum(1 for _ in M._back_to_back(doc.text)) + sum(1 for _ in M._self_relations(doc)) == 1
+
+
+def test_mt_scans_match_finditer() -> None:
+    counts = dict.fromkeys(("name", "self", "twice", "kin", "female", "male", "spouse", "calque"), 0)
+    for text in TEXTS:
+        doc = make_document(text, doc_id="x")
+        t = doc.text
+        checks = {
+            "name": (M._finditer_lines(M._LITERAL_NAME_RE, t, [m.start() for m in M._GLOSS_RE.finditer(t)]),
+                     M._LITERAL_NAME_RE),
+            "self": (M._self_relations(doc), M._SELF_RELATION_RE),
+            "twice": (M._back_to_back(t), M._BACK_TO_BACK_RE),
+            "kin": (M._finditer_from(M._KIN_FLIP_RE, t, M._needle_starts(doc, M._KIN_FLIP_NEEDLES)), M._KIN_FLIP_RE),
+            "female": (M._finditer_from(M._FEMALE_INTRO_RE, t, M._needle_starts(doc, M._FEMALE_NEEDLES)),
+                       M._FEMALE_INTRO_RE),
+            "male": (M._finditer_from(M._MALE_INTRO_RE, t, M._needle_starts(doc, M._MALE_NEEDLES)), M._MALE_INTRO_RE),
+            "spouse": (M._spouses(doc), M._SPOUSE_OF_RE),
+            "calque": (M._CALQUE_SCAN.finditer(doc), M._CALQUE_RE),
+        }
+        for key, (fast, pattern) in checks.items():
+            slow = list(pattern.finditer(t))
+            counts[key] += len(slow)
+            _same(fast, slow)
+    assert all(counts.values()), counts  # every pattern matched somewhere
+
+
+def test_name_variant_helpers_match_the_plain_patterns() -> None:
+    triples = 0
+    for text in TEXTS:
+        lower_words = set(M._LOWER_TOKEN_RE.findall(text))
+        for tok in set(M._CAP_TOKEN_RE.findall(text)):
+            assert M._written_lower(text, tok) == (tok.lower() in lower_words)
+        # "A B C" read backwards from each capitalised token C
+        rev, n = text[::-1], len(text)
+        back = set()
+        for m in M._CAP_TOKEN_RE.finditer(text):
+            c = m.group(1)
+            got = M._TWO_PARTS_BEFORE_REV.match(rev, n - m.start(1))
+            if got and "-" not in c:
+                back.add((got.group(2)[::-1], got.group(1)[::-1], c))
+        plain = {m.groups() for m in M._THREE_PART_RE.finditer(text)}
+        assert back == plain
+        triples += len(plain)
+    assert triples
+
+
+def test_may_repeat_never_drops_a_repeat() -> None:
+    for word in ("Peru", "Ab" + "c" * 80):
+        for sep in ("-", " and "):
+            text = f"x {word}{sep}{word} y"
+            end = text.index(sep)
+            assert M._may_repeat(text, end, end + len(sep))
+    assert not M._may_repeat("apples and Oranges", 6, 11)
+
+
+_OLD_PRONOUN_RE = re.compile(r"\b(he|him|his|she|her|He|Him|His|She|Her|HE|HIS|SHE|HER)\b")
+_OLD_FULL_NAME_RE = re.compile(r"\b([A-Z][a-z]+)\s+([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b")
+_OLD_ITS_RE = re.compile(r"\b([A-Z][A-Za-z0-9&]+)(?:\s+(?!and\b|or\b|with\b)[a-z]+){1,3}\s+its\b")
+_OLD_OWNED_RE = re.compile(
+    r"\b([A-Z][A-Za-z0-9&]+),?\s+(?:which is\s+|that is\s+)?(?:owned|run|operated|controlled|backed)\s+by\b"
+)
+
+
+def test_pronoun_scans_match_finditer() -> None:
+    counts = dict.fromkeys(("pronoun", "full", "its", "owned", "speaker", "lower"), 0)
+    for text in TEXTS:
+        rev = text[::-1]
+        pairs = {
+            "pronoun": (P._PRONOUN_RE.finditer(text), _OLD_PRONOUN_RE),
+            "full": (P._FULL_NAME_RE.finditer(text), _OLD_FULL_NAME_RE),
+            "its": (P._finditer_ending(P._ITS_EVIDENCE_RE, text, rev, "its", P._FOUR_RUNS_BEFORE_REV), _OLD_ITS_RE),
+            "owned": (P._finditer_ending(P._OWNED_NAME_RE, text, rev, "by", P._OWNED_BEFORE_REV), _OLD_OWNED_RE),
+            "speaker": (P._speaker_matches(text), P._SPEAKER_RE),
+        }
+        for key, (fast, pattern) in pairs.items():
+            slow = list(pattern.finditer(text))
+            counts[key] += len(slow)
+            _same(fast, slow)
+        lower = set(P._LOWER_WORD_RE.findall(text))
+        words = P._LowerWords(text)
+        for w in {*re.findall(r"[A-Za-z0-9&'’-]+", text.lower()), "Apple", "x-he", ""}:
+            assert (w in words) == (w in lower)
+        counts["lower"] += len(lower)
+    assert all(counts.values()), counts
