@@ -2,10 +2,12 @@
 
 A pattern-list rule (a false-friend entry, a phrase list) usually finds nothing in a document:
 most documents never contain the word the rule looks for. ``literal_prefixes`` reads each regex
-fragment (with ``sre_parse``) and returns, per fragment, the longest literal text every match of it
-must contain (a required literal, not only a prefix);
-``may_match`` then asks whether any of those literals occurs in the document's lower-cased text,
-a substring search that runs at memory speed, before the rule runs its regular expression.
+fragment (with ``sre_parse``) and returns, per fragment, a literal text every match of it must
+contain (a required literal, not only a prefix; the longest one that is not a common word);
+``may_match`` then asks whether any of those literals occurs in the document's lower-cased text
+before the rule runs its regular expression. Rules ``register`` their literals when they are
+built; one Aho-Corasick automaton over all registered literals (``present``) answers that for
+every rule from a single C pass over the text, and ``str.find`` serves literals it does not hold.
 
 The skip is exact: a fragment without a required literal of at least ``MIN_LITERAL`` ASCII
 characters disables it for the rule, and a document holding a character whose case mapping could
