@@ -153,6 +153,7 @@ def check(
     # JSON Lines alone is written as results arrive, and results are kept without their text
     stream = (parallel.JsonlStream(output, sys.stdout)
               if formats == ["jsonl"] and output_dir is None and html is None and base is None else None)
+    opts.render_jsonl = stream is not None
     keep_all = stream is None
     gated = (settings.fail_on != "never" or settings.min_score is not None
              or getattr(settings, "max_findings", None) is not None or getattr(settings, "max_rate", None))

@@ -213,6 +213,9 @@ class FileResult:
     error: str | None = None
     meta: Mapping[str, object] = field(default_factory=dict)
     n_sentences: int = 0
+    #: JSON Lines text of findings, rendered where the document was checked (a worker process),
+    #: so that the parent only joins them (``qa.report.jsonl.dumps``): (findings, their texts)
+    rendered: "tuple[list[Finding], list[str]] | None" = field(default=None, repr=False, compare=False)
 
     @property
     def counts(self) -> dict[str, int]:

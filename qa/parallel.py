@@ -85,6 +85,9 @@ class RunOptions:
     id_field: str = "id"
     #: inputs with fewer documents than this are checked in-process even with jobs > 1
     min_parallel_docs: int = 2 * CHUNK_DOCS
+    #: render each finding's JSON Lines text where the document is checked (set when JSON Lines
+    #: is the only output, so the parent process only joins text)
+    render_jsonl: bool = False
 
 
 @dataclass
@@ -162,7 +165,9 @@ def timed_plan(plan: Plan, acc: dict[str, float]) -> Plan:
 class Checked:
     """What checking one document gives, without the document (this is what workers send)."""
 
-    result: FileResult  # doc is None
+    #: doc is None; from a worker process, the result still pickled (``bytes``): the parent
+    #: spools it as it came and unpickles it once, when it is written
+    result: FileResult | bytes
     collected: tuple[object, ...] | None
     cached: bool = False
 
@@ -171,8 +176,9 @@ class Checker:
     """Checks documents with one plan, optionally cached and timed. One per process."""
 
     def __init__(self, plan: Plan, cache_dir: str | None = None, profile: bool = False,
-                 strict: bool = False) -> None:
+                 strict: bool = False, render_jsonl: bool = False) -> None:
         self.strict = strict
+        self.render_jsonl = render_jsonl
         self.times: dict[str, float] = {}
         self.base_plan = plan
         self.plan = timed_plan(plan, self.times) if profile else plan
@@ -214,6 +220,10 @@ class Checker:
             collected = tuple(vals)
         t = time.perf_counter()
         res = result_for(doc, findings, plan)
+        if self.render_jsonl:  # the JSON of each finding, made here (in a worker, in parallel)
+            from qa.report.jsonl import finding_json
+
+            res.rendered = (res.findings, [finding_json(f, doc) for f in res.findings])
         if self.profile:
             self._add(STEP_RESULT, t)
         res.doc = None
@@ -239,6 +249,8 @@ class Checker:
 
 def _attach(doc: Document, checked: Checked) -> FileResult:
     res = checked.result
+    if isinstance(res, bytes):
+        res = pickle.loads(res)
     res.doc = doc
     res.meta = doc.meta
     res.path, res.id = doc.path, doc.id
@@ -389,7 +401,8 @@ def _serial(records: Iterable[Document | InputError], checker: Checker, stats: R
 _WORKER: Checker | None = None
 
 
-def _init_worker(plan: Plan | None, settings, cache_dir: str | None, profile: bool, policy) -> None:
+def _init_worker(plan: Plan | None, settings, cache_dir: str | None, profile: bool, policy,
+                 render_jsonl: bool = False) -> None:
     global _WORKER
     if policy is not None:
         from qa import inputs
@@ -399,12 +412,14 @@ def _init_worker(plan: Plan | None, settings, cache_dir: str | None, profile: bo
         from qa.engine import make_plan
 
         plan = make_plan(settings)
-    _WORKER = Checker(plan, cache_dir, profile)
+    _WORKER = Checker(plan, cache_dir, profile, render_jsonl=render_jsonl)
 
 
 def _work_chunk(docs: list[Document]) -> tuple[list[Checked], tuple[dict[str, float], int, int]]:
     assert _WORKER is not None, "worker not initialised"
     out = [_WORKER.check(d) for d in docs]
+    for c in out:  # pickled here, in parallel; the parent keeps the bytes until it writes them
+        c.result = pickle.dumps(c.result, protocol=pickle.HIGHEST_PROTOCOL)
     _WORKER.flush()
     return out, _WORKER.take_counters()
 
@@ -431,10 +446,11 @@ def _pool(records: Iterable[Document | InputError], plan: Plan, opts: RunOptions
 
     methods = mp.get_all_start_methods()
     if "fork" in methods:  # workers inherit the loaded rules: nothing to pickle or re-import
-        ctx, initargs = mp.get_context("fork"), (plan, None, opts.cache_dir, opts.profile_rules, None)
+        ctx, initargs = mp.get_context("fork"), (plan, None, opts.cache_dir, opts.profile_rules, None,
+                                                 opts.render_jsonl)
     else:  # pragma: no cover - spawn: workers rebuild the plan from the settings
         ctx = mp.get_context("spawn")
-        initargs = (None, plan.settings, opts.cache_dir, opts.profile_rules, inputs.policy())
+        initargs = (None, plan.settings, opts.cache_dir, opts.profile_rules, inputs.policy(), opts.render_jsonl)
     window = max(2, opts.jobs * INFLIGHT_PER_WORKER)
     with ProcessPoolExecutor(max_workers=opts.jobs, mp_context=ctx, initializer=_init_worker,
                              initargs=initargs) as ex:

@@ -363,3 +363,31 @@ def test_every_format_survives_lone_surrogates(tmp_path):
     assert log["runs"][0]["results"][0]["message"]["text"] == "odd \ud800"
     (tmp_path / "x.parquet").write_bytes(render_parquet(results))
     assert qa.load_results(tmp_path / "x.parquet")["text"].tolist() == ["\ufffd"]
+
+
+def test_findings_rendered_in_a_worker_give_the_same_json_line():
+    """Workers render each finding's JSON (``FileResult.rendered``); the parent joins the texts,
+    adds the corpus rule's findings it renders itself, and the line is what json.dumps gives."""
+    import pickle
+    from dataclasses import replace
+
+    from qa.engine import check_text
+    from qa.model import Finding, Severity
+    from qa.report.jsonl import dumps, finding_json, result_dict
+
+    text = (Path(__file__).resolve().parent.parent / "samples" / "003_6687bd05b09e0dcc.txt").read_text(encoding="utf-8")
+    res = check_text(text)
+    assert len(res.findings) >= 3
+    plain = json.dumps(result_dict(res), ensure_ascii=False)
+    assert dumps(res) == plain
+    res.rendered = (res.findings, [finding_json(f, res.doc) for f in res.findings])
+    back = pickle.loads(pickle.dumps(res))  # as it crosses from a worker
+    back.doc = res.doc
+    assert back.rendered[0] is back.findings  # one list: nothing pickled twice
+    assert dumps(back) == plain
+    # the parent adds a corpus finding and re-sorts: only that one is rendered there
+    extra = Finding("DUP001", "repeated-template-line", "duplicate", Severity.WARNING, 0, 5, "Line repeated")
+    back.findings = sorted([*back.findings, extra], key=lambda f: f.sort_key)
+    want = replace(back, rendered=None)
+    assert dumps(back) == json.dumps(result_dict(want), ensure_ascii=False)
+    assert '"rule": "DUP001"' in dumps(back)

@@ -60,6 +60,9 @@ def test_jobs_give_the_engine_output_on_a_mixed_corpus(corpus, plan):
     two, stats = go([corpus], plan, jobs=2, min_parallel_docs=0)
     assert one == ref and two == ref
     assert stats.errors == 5 and stats.documents == len(ref) - 5 and stats.bytes > 100_000
+    # findings rendered in the workers (what the CLI does when JSON Lines is its only output)
+    rendered, _ = go([corpus], plan, jobs=2, min_parallel_docs=0, render_jsonl=True)
+    assert rendered == ref
 
 
 def test_small_inputs_stay_in_process(plan):
