@@ -78,6 +78,7 @@ class LineInfo:
     _marker: bool | None = None
     _section_end: bool | None = None
     _legal: bool | None = None
+    _prompt: bool | None = None  # False: holds no literal of the consent and prompts lexicons
 
     @property
     def bare(self) -> str:
@@ -325,6 +326,12 @@ def compute_layout(doc: Document) -> Layout:
         for ln in infos:
             if ln.index not in maybe_legal:
                 ln._legal = False
+    c_lits, p_lits = lexicon_literals("consent"), lexicon_literals("prompts")
+    maybe_prompt = lines_with_literals(doc, infos, c_lits + p_lits) if c_lits and p_lits else None
+    if maybe_prompt is not None:
+        for ln in infos:
+            if ln.index not in maybe_prompt:
+                ln._prompt = False
     for ln in infos:
         ln.score = _score(ln)
     n_prose = sum(1 for ln in infos if ln.prose)
@@ -437,8 +444,8 @@ def _is_marker(ln: LineInfo) -> bool:
         return True
     if _is_legal(ln) or is_timestamp(ln.text):
         return True
-    if ln.words <= 25 and (lexicon_re("consent", "contains").search(ln.text)
-                           or lexicon_re("prompts", "contains").search(ln.text)):
+    if ln.words <= 25 and ln._prompt is not False and (lexicon_re("consent", "contains").search(ln.text)
+                                                       or lexicon_re("prompts", "contains").search(ln.text)):
         return True
     return ln.linkish and is_link_list(ln.text)
 
