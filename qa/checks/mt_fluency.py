@@ -18,16 +18,11 @@ from itertools import accumulate, compress
 from operator import eq
 
 from rapidfuzz.distance import Levenshtein
-from wordfreq import zipf_frequency
 
 from qa.document import Document
 from qa.fastpath import Scanner, may_match
-
-try:  # the document-wide literal index: one automaton pass tells which literals a text holds
-    from qa.fastpath import register as _register_literals
-except ImportError:  # pragma: no cover - without it each literal is searched for on its own
-    def _register_literals(literals) -> None:  # type: ignore[no-untyped-def]
-        return None
+from qa.fastpath import register as _register_literals  # one automaton pass finds every rule's literals
+from qa.lexicons import zipf_en
 from qa.model import Hit, bad, good
 from qa.registry import rule
 
@@ -102,13 +97,13 @@ _DERIV_SUFFIXES = frozenset("s es n an ian ean ese i ic ish ns ans ians ite ites
 
 @lru_cache(maxsize=65536)
 def _rare_in_english(low: str) -> bool:
-    return zipf_frequency(low, "en") < 3.0
+    return zipf_en(low) < 3.0
 
 
 @lru_cache(maxsize=65536)
 def _rare_prefix(low: str) -> bool:
     """A leading name part ("Pham", "Minh") rare enough in English not to be a common word."""
-    return zipf_frequency(low, "en") < 3.5
+    return zipf_en(low) < 3.5
 
 
 _THREE_PART_RE = re.compile(r"(?=(?<![\w'’.-])([A-Z][a-z]+) ([A-Z][a-z]+) ([A-Z][a-z]{2,})(?![\w-]))")
@@ -155,7 +150,7 @@ def _stem(low: str) -> str:
 def _english_compound(low: str) -> bool:
     """`workflows`, `ghostwriting`: two common English words run together, not a name."""
     return any(
-        zipf_frequency(low[:i], "en") >= 4.0 and zipf_frequency(low[i:], "en") >= 4.0
+        zipf_en(low[:i]) >= 4.0 and zipf_en(low[i:]) >= 4.0
         for i in range(3, len(low) - 2)
     )
 

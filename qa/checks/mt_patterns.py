@@ -17,16 +17,16 @@ from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
 
-from wordfreq import zipf_frequency
 
 from qa.document import Document
+from qa.lexicons import zipf_en
 from qa.model import Applicability, Edit, Fix, Hit, bad, good
 from qa.registry import rule
 
 
 @lru_cache(maxsize=65536)
 def _zipf(word: str) -> float:
-    return zipf_frequency(word.lower(), "en")
+    return zipf_en(word.lower())
 
 
 def _find_all(text: str, literal: str) -> Iterator[int]:
