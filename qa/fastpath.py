@@ -176,11 +176,18 @@ _AUTOMATON: list = []  # [automaton, number of literals it holds]
 _PRESENT_KEY = "_qa_present"
 
 
+#: tuples of literals registered whole, by identity (kept alive here, so an id is never reused):
+#: a rule asking with the tuple it registered skips checking each literal
+_REGISTERED_TUPLES: dict[int, tuple[str, ...]] = {}
+
+
 def register(literals: Iterable[str] | None) -> None:
     """Add lower-cased ``literals`` to the document-wide literal index."""
     for lit in literals or ():
         if lit not in _REGISTERED:
             _REGISTERED[lit] = None
+    if isinstance(literals, tuple):
+        _REGISTERED_TUPLES[id(literals)] = literals
 
 
 def _automaton():
@@ -218,7 +225,7 @@ def present(doc: Document) -> frozenset[str] | None:
 
 def _indexed(doc: Document, literals: tuple[str, ...]) -> frozenset[str] | None:
     """The index, when it holds every one of ``literals``."""
-    if _ac is None or not all(lit in _REGISTERED for lit in literals):
+    if _ac is None or (id(literals) not in _REGISTERED_TUPLES and not all(lit in _REGISTERED for lit in literals)):
         return None
     return present(doc)
 

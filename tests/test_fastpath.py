@@ -301,3 +301,16 @@ def test_glued_seam_search_on_real_text():
         assert [m.span() for m in glued_matches(text)] == want
     assert [m.group() for m in glued_matches("It ended there.She left.Then he.Said")] == \
         ["there.She", "left.Then", "he.Said"]
+
+
+def test_without_the_automaton_literals_are_searched_one_by_one(monkeypatch):
+    from qa.engine import check_text
+
+    text = _PAGE + _texts()[0]
+    want = [(f.rule, f.start, f.end) for f in check_text(text).findings]
+    monkeypatch.setattr(fastpath, "_ac", None)  # pyahocorasick not installed
+    doc = make_document(text)
+    assert fastpath._indexed(doc, ("phone",)) is None and fastpath.present(doc) is None
+    assert fastpath.may_match(doc, ("phone",)) and not fastpath.may_match(doc, ("zzqx",))
+    assert fastpath.doc_literal_spans(doc, ("phone",)) == fastpath.literal_spans(text.lower(), ("phone",))
+    assert [(f.rule, f.start, f.end) for f in check_text(text).findings] == want

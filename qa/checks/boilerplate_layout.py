@@ -79,6 +79,7 @@ class LineInfo:
     _section_end: bool | None = None
     _legal: bool | None = None
     _prompt: bool | None = None  # False: holds no literal of the consent and prompts lexicons
+    _unbulleted: str | None = None
 
     @property
     def bare(self) -> str:
@@ -92,6 +93,13 @@ class LineInfo:
         if self._label is None:
             self._label = label_of(self.text)
         return self._label
+
+    @property
+    def unbulleted(self) -> str:
+        """The line without leading bullets (``strip_bullets``), computed once for every rule."""
+        if self._unbulleted is None:
+            self._unbulleted = strip_bullets(self.text)
+        return self._unbulleted
 
 
 @dataclass

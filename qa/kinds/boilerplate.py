@@ -42,7 +42,7 @@ from collections.abc import Iterator, Mapping
 from rapidfuzz import fuzz, process
 
 from qa import fastpath
-from qa.checks.boilerplate_layout import layout, lines_with_literals, strip_bullets
+from qa.checks.boilerplate_layout import layout, lines_with_literals
 from qa.document import Document
 from qa.model import Applicability, Edit, Fix, Hit
 from qa.packs import PackContext, fix_from_spec, format_message, register_kind
@@ -105,7 +105,7 @@ def build_furniture(spec: Mapping[str, object], ctx: PackContext):
                 continue  # the body, or the first line (the page title)
             if match != "line" and (ln.words > max_words or (ln.prose and not allow_prose)):
                 continue
-            label = ln.label if match == "line" else strip_bullets(ln.text)
+            label = ln.label if match == "line" else ln.unbulleted
             if not label:
                 continue
             found = None
