@@ -350,8 +350,9 @@ def assemble(stream: Iterable[tuple[Document | InputError, Checked | None]], pla
             res = _attach(rec, Checked(light, None))
             more = [_to_finding(c.rule, h, plan.severities[c.rule.code], rec) for c in per_rule for h in c.next_hits()]
             crashes = [c.crash for c in per_rule if c.crash is not None]
-            res.findings = sorted(res.findings + more + crashes, key=lambda f: f.sort_key)
-            score_result(res, plan.settings)
+            if more or crashes:  # else the findings, their order and the score are as checked
+                res.findings = sorted(res.findings + more + crashes, key=lambda f: f.sort_key)
+                score_result(res, plan.settings)
             yield res
     finally:
         spool.close()
