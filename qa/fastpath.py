@@ -256,18 +256,34 @@ def doc_literal_spans(doc: Document, literals: tuple[str, ...]) -> list[tuple[in
     return literal_spans(low, literals) if literals else []
 
 
+def find_all(text: str, literal: str) -> Iterator[int]:
+    """Start offsets, ascending, of every occurrence of ``literal`` in ``text`` (overlapping ones
+    included), found with ``str.find`` (a C search at memory speed, no regex)."""
+    find = text.find
+    i = find(literal)
+    while i >= 0:
+        yield i
+        i = find(literal, i + 1)
+
+
 def literal_spans(low: str, literals: Iterable[str]) -> list[tuple[int, int]]:
-    """Sorted ``(start, end)`` spans of every occurrence of ``literals`` (lower case) in ``low``,
-    found with ``str.find`` (a C search at memory speed, no regex)."""
-    out: list[tuple[int, int]] = []
-    for lit in literals:
-        k = len(lit)
-        i = low.find(lit)
-        while i >= 0:
-            out.append((i, i + k))
-            i = low.find(lit, i + 1)
+    """Sorted ``(start, end)`` spans of every occurrence of ``literals`` (lower case) in ``low``."""
+    out = [(i, i + len(lit)) for lit in literals for i in find_all(low, lit)]
     out.sort()
     return out
+
+
+def finditer_at(pattern: re.Pattern[str], text: str, starts: Iterable[int]) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)`` when every match of ``pattern`` (which never matches the empty
+    string) starts at one of ``starts``: the pattern is tried at those offsets only, in order,
+    skipping those inside the previous match, as ``finditer`` does."""
+    last = 0
+    for q in sorted(set(starts)):
+        if q >= last:
+            m = pattern.match(text, q)
+            if m is not None:
+                yield m
+                last = m.end()
 
 
 _INF = float("inf")

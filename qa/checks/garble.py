@@ -7,6 +7,7 @@ from collections.abc import Iterator, Mapping
 
 from qa import garble
 from qa.document import Document
+from qa.fastpath import find_all, finditer_at
 from qa.model import Hit, bad, good
 from qa.registry import rule
 
@@ -146,20 +147,7 @@ def _loops(text: str) -> Iterator[re.Match[str]]:
     words = _loop_words(low)
     if not words:
         return
-    starts: set[int] = set()
-    for w in words:
-        p = low.find(w)
-        while p >= 0:
-            starts.add(p)
-            p = low.find(w, p + 1)
-    end = 0
-    for p in sorted(starts):
-        if p < end:
-            continue  # inside the previous match, as with finditer
-        m = _LOOP_RE.match(text, p)
-        if m:
-            yield m
-            end = m.end()
+    yield from finditer_at(_LOOP_RE, text, (p for w in words for p in find_all(low, w)))
 
 
 def _loop_words(low: str) -> set[str]:

@@ -20,7 +20,7 @@ from operator import eq
 from rapidfuzz.distance import Levenshtein
 
 from qa.document import Document
-from qa.fastpath import Scanner, may_match
+from qa.fastpath import Scanner, find_all, finditer_at, may_match
 from qa.fastpath import register as _register_literals  # one automaton pass finds every rule's literals
 from qa.lexicons import zipf_en
 from qa.model import Hit, bad, good
@@ -46,30 +46,13 @@ def _literal_starts(doc: Document, literal: str) -> list[int]:
         got = memo[literal] = []
         if literal.lower() in _INDEXED and not may_match(doc, (literal.lower(),)):
             return got  # not even in the lower-cased text (the literal index answers at once)
-        find = doc.text.find
-        i = find(literal)
-        while i >= 0:
-            got.append(i)
-            i = find(literal, i + 1)
+        got.extend(find_all(doc.text, literal))
     return got
 
 
 def _needle_starts(doc: Document, needles: tuple[tuple[str, tuple[int, ...]], ...]) -> list[int]:
     """Offsets ``p + shift`` for every occurrence ``p`` of each needle and each of its shifts."""
     return [p + d for lit, shifts in needles for p in _literal_starts(doc, lit) for d in shifts if p + d >= 0]
-
-
-def _finditer_from(pattern: re.Pattern[str], text: str, starts: list[int]) -> Iterator[re.Match[str]]:
-    """``pattern.finditer(text)`` when every match of ``pattern`` (which never matches the empty
-    string) starts at one of ``starts``: the pattern is tried at those offsets only, in order,
-    skipping those inside the previous match, as ``finditer`` does."""
-    last = 0
-    for q in sorted(set(starts)):
-        if q >= last:
-            m = pattern.match(text, q)
-            if m is not None:
-                yield m
-                last = m.end()
 
 
 def _finditer_lines(pattern: re.Pattern[str], text: str, positions: list[int]) -> Iterator[re.Match[str]]:
@@ -725,15 +708,15 @@ def pronoun_contradicts_gender(doc: Document, opts: Mapping[str, object]) -> Ite
     """
     text = doc.text
     seen: set[int] = set()
-    for m in _finditer_from(_KIN_FLIP_RE, text, _needle_starts(doc, _KIN_FLIP_NEEDLES)):
+    for m in finditer_at(_KIN_FLIP_RE, text, _needle_starts(doc, _KIN_FLIP_NEEDLES)):
         if m.group("a").lower() == m.group("b"):
             continue
         seen.add(m.start("b"))
         yield Hit(m.start("b"), m.end("b"),
                   f"'{m.group('b')} {m.group('k')}' after '{m.group('a')} {m.group('k')}' in the same sentence: "
                   "one person's relative gets both genders", suggestion=m.group("a").lower(), confidence=0.7)
-    female = {m.group("n") for m in _finditer_from(_FEMALE_INTRO_RE, text, _needle_starts(doc, _FEMALE_NEEDLES))}
-    male = {m.group("n") for m in _finditer_from(_MALE_INTRO_RE, text, _needle_starts(doc, _MALE_NEEDLES))}
+    female = {m.group("n") for m in finditer_at(_FEMALE_INTRO_RE, text, _needle_starts(doc, _FEMALE_NEEDLES))}
+    male = {m.group("n") for m in finditer_at(_MALE_INTRO_RE, text, _needle_starts(doc, _MALE_NEEDLES))}
     for m in _spouses(doc):
         (male if m.group("s") in ("wife", "widow", "girlfriend") else female).add(m.group("n"))
     people = [(n, "female") for n in sorted(female - male)] + [(n, "male") for n in sorted(male - female)]

@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from qa import lexicons
 from qa.document import Document
+from qa.fastpath import find_all, finditer_at
 from qa.model import Hit, bad, good
 from qa.registry import rule
 
@@ -324,18 +325,8 @@ def _speaker_matches(text: str) -> Iterator[re.Match[str]]:
     followed by a reporting verb, or "said", "says", ... itself), in order, skipping the offsets
     inside the previous match, as ``finditer`` does."""
     starts = {m.start() for m in _SPEAKER_NAME_AT_RE.finditer(text)}
-    for lit in _SPEAKER_AFTER:
-        i = text.find(lit)
-        while i >= 0:
-            starts.add(i)
-            i = text.find(lit, i + 1)
-    last = 0
-    for q in sorted(starts):
-        if q >= last:
-            m = _SPEAKER_RE.match(text, q)
-            if m is not None:
-                yield m
-                last = m.end()
+    starts.update(i for lit in _SPEAKER_AFTER for i in find_all(text, lit))
+    yield from finditer_at(_SPEAKER_RE, text, starts)
 
 
 def _suggest(text: str, start: int, end: int) -> str:

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator, Mapping
 
 from qa.document import Document
+from qa.fastpath import finditer_at
 from qa.model import Applicability, Edit, Fix, Hit, bad, good
 from qa.registry import rule
 
@@ -72,19 +73,14 @@ def glued_matches(text: str) -> Iterator[re.Match[str]]:
     of ASCII letters before the seam's mark (its look-behind rules out a letter before it), so
     the regex is matched from the start of that run; a run starting inside the previous match is
     skipped, as ``finditer`` would."""
-    last = 0
+    starts = []
     for seam in _SEAM_RE.finditer(text):
         q = seam.start()
-        e = q - 1 if text[q - 1] in _ASCII_LETTERS else q - 2  # the word's last letter
-        r = e
+        r = q - 1 if text[q - 1] in _ASCII_LETTERS else q - 2  # the word's last letter
         while r > 0 and text[r - 1] in _ASCII_LETTERS:
             r -= 1
-        if r < last:
-            continue
-        m = _GLUED_RE.match(text, r)
-        if m is not None:
-            last = m.end()
-            yield m
+        starts.append(r)
+    return finditer_at(_GLUED_RE, text, starts)
 
 
 _URLISH_RE = re.compile(r"(?:https?://|www\.|\S@\S)")
