@@ -42,7 +42,7 @@ from qa.scoring import score_result
 
 #: documents per chunk sent to a worker, and the most text a chunk holds (characters)
 CHUNK_DOCS = 32
-CHUNK_CHARS = 256 << 10
+CHUNK_CHARS = 64 << 10
 #: chunks in flight per worker
 INFLIGHT_PER_WORKER = 4
 
@@ -88,6 +88,9 @@ class RunOptions:
     #: render each finding's JSON Lines text where the document is checked (set when JSON Lines
     #: is the only output, so the parent process only joins text)
     render_jsonl: bool = False
+    #: the caller only writes JSON Lines (no summary, gate or other format): a result that no
+    #: corpus finding joins is yielded as its line (``RenderedResult``), never unpickled
+    lines_only: bool = False
 
 
 @dataclass
@@ -170,15 +173,32 @@ class Checked:
     result: FileResult | bytes
     collected: tuple[object, ...] | None
     cached: bool = False
+    #: the result's JSON Lines text as checked (lines-only runs)
+    line: str | None = None
+
+
+@dataclass(slots=True)
+class RenderedResult:
+    """A result that is only written, as its JSON Lines text (``RunOptions.lines_only``).
+
+    The parent yields one when no corpus finding joined the document after it was checked: the
+    line made where the document was checked is then final, and its findings are never
+    unpickled only to be serialised again."""
+
+    path: str
+    id: str
+    line: str
+    error: None = None
 
 
 class Checker:
     """Checks documents with one plan, optionally cached and timed. One per process."""
 
     def __init__(self, plan: Plan, cache_dir: str | None = None, profile: bool = False,
-                 strict: bool = False, render_jsonl: bool = False) -> None:
+                 strict: bool = False, render_jsonl: bool = False, lines_only: bool = False) -> None:
         self.strict = strict
-        self.render_jsonl = render_jsonl
+        self.render_jsonl = render_jsonl or lines_only
+        self.lines_only = lines_only
         self.times: dict[str, float] = {}
         self.base_plan = plan
         self.plan = timed_plan(plan, self.times) if profile else plan
@@ -201,7 +221,7 @@ class Checker:
                 findings, language, n_sentences, score, verdict, collected = got
                 res = FileResult(path=doc.path, id=doc.id, doc=None, findings=findings, language=language,
                                  score=score, verdict=verdict, n_sentences=n_sentences)
-                return Checked(res, collected, cached=True)
+                return Checked(res, collected, cached=True, line=self._line(res, doc))
             self.misses += 1
         plan = self.plan
         if self.profile:
@@ -224,13 +244,22 @@ class Checker:
             from qa.report.jsonl import finding_json
 
             res.rendered = (res.findings, [finding_json(f, doc) for f in res.findings])
+        line = self._line(res, doc)
         if self.profile:
             self._add(STEP_RESULT, t)
         res.doc = None
         res.meta = {}
         if self.cache is not None and key is not None:
             self.cache.put(key, (res.findings, res.language, res.n_sentences, res.score, res.verdict, collected))
-        return Checked(res, collected)
+        return Checked(res, collected, line=line)
+
+    def _line(self, res: FileResult, doc: Document) -> str | None:
+        if not self.lines_only:
+            return None
+        from qa.report.jsonl import dumps
+
+        res.doc = doc
+        return dumps(res)
 
     def _add(self, name: str, t: float) -> None:
         self.times[name] = self.times.get(name, 0.0) + time.perf_counter() - t
@@ -247,7 +276,9 @@ class Checker:
         return out
 
 
-def _attach(doc: Document, checked: Checked) -> FileResult:
+def _attach(doc: Document, checked: Checked, lines_only: bool = False) -> FileResult | RenderedResult:
+    if lines_only and checked.line is not None:
+        return RenderedResult(doc.path, doc.id, checked.line)
     res = checked.result
     if isinstance(res, bytes):
         res = pickle.loads(res)
@@ -317,7 +348,7 @@ class _CorpusHits:
 
 
 def assemble(stream: Iterable[tuple[Document | InputError, Checked | None]], plan: Plan,
-             strict: bool = False) -> Iterator[FileResult]:
+             strict: bool = False, lines_only: bool = False) -> Iterator[FileResult | RenderedResult]:
     """Results in input order from (record, checked) pairs; runs corpus ``finalize`` steps.
 
     Memory stays flat with corpus rules too: pending results and every collected value go to
@@ -329,30 +360,33 @@ def assemble(stream: Iterable[tuple[Document | InputError, Checked | None]], pla
             if isinstance(rec, InputError):
                 yield error_result(rec)
             else:
-                yield _attach(rec, checked)  # type: ignore[arg-type]
+                yield _attach(rec, checked, lines_only)  # type: ignore[arg-type]
         return
     spool = _Spool()
     collected = [_Spool() for _ in corpus]
     for rec, checked in stream:
         if isinstance(rec, InputError):
-            spool.append((rec, None))
+            spool.append((rec, None, None))
             continue
         assert checked is not None and checked.collected is not None
         for i, v in enumerate(checked.collected):
             collected[i].append(v)
-        spool.append((replace(rec), checked.result))  # a fresh copy: no cached segmentations to pickle
+        # a fresh copy of the document: no cached segmentations to pickle
+        spool.append((replace(rec), checked.result, checked.line))
     try:
         per_rule = [_CorpusHits(r, collected[j], plan, strict) for j, r in enumerate(corpus)]
-        for rec, light in spool:  # type: ignore[misc]
+        for rec, light, line in spool:  # type: ignore[misc]
             if isinstance(rec, InputError):
                 yield error_result(rec)
                 continue
-            res = _attach(rec, Checked(light, None))
             more = [_to_finding(c.rule, h, plan.severities[c.rule.code], rec) for c in per_rule for h in c.next_hits()]
             crashes = [c.crash for c in per_rule if c.crash is not None]
-            if more or crashes:  # else the findings, their order and the score are as checked
-                res.findings = sorted(res.findings + more + crashes, key=lambda f: f.sort_key)
-                score_result(res, plan.settings)
+            if not (more or crashes):  # the findings, their order and the score are as checked
+                yield _attach(rec, Checked(light, None, line=line), lines_only)
+                continue
+            res = _attach(rec, Checked(light, None))
+            res.findings = sorted(res.findings + more + crashes, key=lambda f: f.sort_key)
+            score_result(res, plan.settings)
             yield res
     finally:
         spool.close()
@@ -403,7 +437,7 @@ _WORKER: Checker | None = None
 
 
 def _init_worker(plan: Plan | None, settings, cache_dir: str | None, profile: bool, policy,
-                 render_jsonl: bool = False) -> None:
+                 render_jsonl: bool = False, lines_only: bool = False) -> None:
     global _WORKER
     if policy is not None:
         from qa import inputs
@@ -413,7 +447,7 @@ def _init_worker(plan: Plan | None, settings, cache_dir: str | None, profile: bo
         from qa.engine import make_plan
 
         plan = make_plan(settings)
-    _WORKER = Checker(plan, cache_dir, profile, render_jsonl=render_jsonl)
+    _WORKER = Checker(plan, cache_dir, profile, render_jsonl=render_jsonl, lines_only=lines_only)
 
 
 def _work_chunk(docs: list[Document]) -> tuple[list[Checked], tuple[dict[str, float], int, int]]:
@@ -448,10 +482,11 @@ def _pool(records: Iterable[Document | InputError], plan: Plan, opts: RunOptions
     methods = mp.get_all_start_methods()
     if "fork" in methods:  # workers inherit the loaded rules: nothing to pickle or re-import
         ctx, initargs = mp.get_context("fork"), (plan, None, opts.cache_dir, opts.profile_rules, None,
-                                                 opts.render_jsonl)
+                                                 opts.render_jsonl, opts.lines_only)
     else:  # pragma: no cover - spawn: workers rebuild the plan from the settings
         ctx = mp.get_context("spawn")
-        initargs = (None, plan.settings, opts.cache_dir, opts.profile_rules, inputs.policy(), opts.render_jsonl)
+        initargs = (None, plan.settings, opts.cache_dir, opts.profile_rules, inputs.policy(), opts.render_jsonl,
+                    opts.lines_only)
     window = max(2, opts.jobs * INFLIGHT_PER_WORKER)
     with ProcessPoolExecutor(max_workers=opts.jobs, mp_context=ctx, initializer=_init_worker,
                              initargs=initargs) as ex:
@@ -499,10 +534,11 @@ def run(paths: Iterable[str], plan: Plan, opts: RunOptions | None = None, stats:
     records = chain(head, records)
     if opts.jobs <= 1 or strict or len(head) < opts.min_parallel_docs:
         stats.workers = 1
-        stream = _serial(records, Checker(plan, opts.cache_dir, opts.profile_rules, strict), stats)
+        stream = _serial(records, Checker(plan, opts.cache_dir, opts.profile_rules, strict,
+                                          lines_only=opts.lines_only), stats)
     else:
         stream = _pool(records, plan, opts, stats)
-    yield from assemble(stream, plan, strict)
+    yield from assemble(stream, plan, strict, opts.lines_only)
 
 
 # --------------------------------------------------------------------------- command-line helpers
@@ -526,10 +562,11 @@ class JsonlStream:
             self.fh = None
             self.text = stdout
 
-    def write(self, res: FileResult) -> None:
+    def write(self, res: FileResult | RenderedResult) -> None:
         from qa.report.jsonl import dumps
 
-        data = (dumps(res) + "\n").encode("utf-8", "backslashreplace")
+        text = res.line if isinstance(res, RenderedResult) else dumps(res)
+        data = (text + "\n").encode("utf-8", "backslashreplace")
         if self.fh is not None:
             self.fh.write(data)
         else:

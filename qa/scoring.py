@@ -14,20 +14,24 @@ verdict: ``fail`` on any error-severity finding or a score below ``fail-below`` 
 from __future__ import annotations
 
 from qa.config import Settings
-from qa.model import FileResult
+from qa.model import FileResult, Severity
 
 
 def score_result(res: FileResult, settings: Settings) -> None:
     per_rule: dict[str, int] = {}
     penalty = 0.0
-    worst = -1
-    for f in res.findings:
-        worst = max(worst, f.severity.rank)
+    cap = settings.cap_per_rule
+    weights = settings.weights
+    weight = {s: float(weights.get(str(s), 0.0)) for s in Severity}
+    seen: set[Severity] = set()
+    for f in res.findings:  # in the findings' order: the same float sum on every run
+        sev = f.severity
+        seen.add(sev)
         n = per_rule.get(f.rule, 0)
         per_rule[f.rule] = n + 1
-        if n >= settings.cap_per_rule:
-            continue
-        penalty += float(settings.weights.get(str(f.severity), 0.0)) * f.confidence
+        if n < cap:
+            penalty += weight[sev] * f.confidence
+    worst = max((s.rank for s in seen), default=-1)
     size = max(5, res.n_sentences)
     res.score = round(100.0 / (1.0 + penalty / size), 1)
     if worst >= 2 or res.score < settings.fail_below:

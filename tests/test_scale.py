@@ -16,7 +16,7 @@ from qa.cli import app
 from qa.config import Settings
 from qa.engine import make_plan, run_records
 from qa.model import Hit, Rule
-from qa.parallel import RunOptions, RunStats, format_rule_times, parse_shard, run, shard_of
+from qa.parallel import RenderedResult, RunOptions, RunStats, format_rule_times, parse_shard, run, shard_of
 from qa.readers import read_all
 from qa.registry import all_rules
 from qa.report.jsonl import dumps
@@ -40,7 +40,8 @@ def reference(paths, plan) -> list[str]:
 
 def go(paths, plan, **kw) -> tuple[list[str], RunStats]:
     stats = RunStats()
-    return [dumps(r) for r in run(paths, plan, RunOptions(**kw), stats)], stats
+    return [r.line if isinstance(r, RenderedResult) else dumps(r)
+            for r in run(paths, plan, RunOptions(**kw), stats)], stats
 
 
 def test_jobs_give_the_engine_output_on_samples(plan):
@@ -113,6 +114,14 @@ def test_corpus_rules_collect_in_workers_and_finalize_in_the_parent(corpus):
     one, _ = go([corpus], plan, jobs=1)
     two, _ = go([corpus], plan, jobs=2, min_parallel_docs=0)
     assert one == ref and two == ref
+    # lines-only runs: a result the corpus rule joins is rebuilt and re-scored, any other one
+    # arrives as the line made where it was checked; the bytes are the same either way
+    for jobs in (1, 2):
+        got = list(run([corpus], plan, RunOptions(jobs=jobs, min_parallel_docs=0, lines_only=True)))
+        kinds = [type(r).__name__ for r in got]
+        assert kinds.count("RenderedResult") > 20
+        assert sum(1 for r in got if not isinstance(r, RenderedResult) and not r.error) == len(dups)
+        assert [r.line if isinstance(r, RenderedResult) else dumps(r) for r in got] == ref
 
 
 def test_corpus_rule_hits_are_taken_lazily_and_a_crash_is_reported_from_where_it_happened(corpus):
