@@ -391,3 +391,36 @@ def test_findings_rendered_in_a_worker_give_the_same_json_line():
     want = replace(back, rendered=None)
     assert dumps(back) == json.dumps(result_dict(want), ensure_ascii=False)
     assert '"rule": "DUP001"' in dumps(back)
+
+
+def test_finding_json_is_what_json_dumps_writes():
+    """``finding_json`` writes a finding's JSON directly; it must equal json.dumps of the
+    finding's dict byte for byte, for every rule's findings and for unusual values."""
+    import math
+
+    from qa.engine import check_text
+    from qa.model import Applicability, Edit, Finding, Fix, Severity
+    from qa.report.jsonl import finding_dict, finding_json
+
+    def same(f, doc):
+        assert finding_json(f, doc) == json.dumps(finding_dict(f, doc), ensure_ascii=False)
+
+    n = 0
+    texts = [p.read_text(encoding="utf-8") for p in sorted((Path(__file__).resolve().parent.parent / "samples").glob("*.txt"))]
+    texts += [ex.text for r in all_rules() for ex in r.examples if ex.kind == "bad"]
+    for text in texts:
+        res = check_text(text)
+        for f in res.findings:
+            same(f, res.doc)
+            same(f, None)
+            n += 1
+    assert n > 300
+    res = check_text("Caf\u00e9 \"quoted\"\tcontrol \x01 line\r\nnext \\ line\n\u2028 end.")
+    fix = Fix((Edit(0, 4, "\"\\\x7f\u00e9"), Edit(5, 5)), Applicability.UNSAFE, "T\u00eftle \"x\"")
+    for conf in (1.0, 0.1 + 0.2, 1e-20, 1, math.nan, math.inf, True):
+        for sug in (None, "", "s\u00fcg \"x\"\n"):
+            for start, end in ((0, 4), (10, 30), (len(res.doc.text), len(res.doc.text))):
+                f = Finding("X\u00e9", "n\"ame", "cat\n", Severity.ERROR, start, end, "msg \u2028 \x00 \ud800",
+                            sug, fix if sug else None, conf)
+                same(f, res.doc)
+                same(f, None)
