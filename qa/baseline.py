@@ -257,7 +257,9 @@ class Outcome:
         out.write(f"  {self.describe()}\n")
         for e in self.stale[:limit]:
             times = f" (x{e.count})" if e.count > 1 else ""
-            out.write(f"  stale: {e.path or e.id}: {e.rule} {e.text!r}{times}\n")
+            from qa.report.text import safe
+
+            out.write(f"  stale: {safe(e.path or e.id)}: {safe(e.rule)} {safe(repr(e.text))}{times}\n")
         if len(self.stale) > limit:
             out.write(f"  ... and {len(self.stale) - limit} more stale entries\n")
 

@@ -73,7 +73,9 @@ def _settings(config: Optional[Path], isolated: bool, **over: object) -> Setting
 
 
 def _fail(msg: str, code: int = 2) -> typer.Exit:
-    typer.echo(f"qa: error: {msg}", err=True)
+    from qa.report.text import safe
+
+    typer.echo(f"qa: error: {safe(msg)}", err=True)
     return typer.Exit(code)
 
 
@@ -219,7 +221,7 @@ def check(
 
     code = exit_code(results, settings, tally)
     if code == 1 and not quiet:
-        typer.echo(f"qa: {gate_reason(results, settings, tally)}", err=True)
+        typer.echo(f"qa: {text_report.safe(gate_reason(results, settings, tally))}", err=True)
     raise typer.Exit(code)
 
 
@@ -264,7 +266,9 @@ def make_baseline(
                    + (f"; {len(bl.decisions)} review decision(s) kept" if bl.decisions else "")
                    + (f"; {len(errors)} unreadable input(s) skipped" if errors else ""), err=True)
         for r in errors[:10]:
-            typer.echo(f"  unreadable: {r.path}: {r.error}", err=True)
+            from qa.report.text import safe
+
+            typer.echo(f"  unreadable: {safe(r.path)}: {safe(r.error)}", err=True)
     raise typer.Exit(2 if errors else 0)
 
 

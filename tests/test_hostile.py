@@ -452,3 +452,37 @@ def test_inputs_are_opened_read_only(tmp_path, monkeypatch):
     monkeypatch.setattr(os, "open", spy)
     list(read_path(str(p)))
     assert seen and all(flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC) == 0 for path, flags in seen if path == str(p))
+
+
+def test_terminal_output_escapes_control_and_bidi_characters(tmp_path):
+    """Ids, paths, messages and errors come from the checked data: none of their control, line
+    separator or bidi-override characters reaches the terminal as it is."""
+    from qa.model import Finding, FileResult, Severity
+    from qa.report.text import safe, summary, write
+
+    assert safe("plain \u00e9 text") == "plain \u00e9 text"
+    assert safe("a\x1b[2Jb\nc\u202ed\x9b") == "a\\x1b[2Jb\\nc\\u202ed\\x9b"
+    evil = "evil\x1b]0;owned\x07\u202e"
+    doc = make_document("The the cat sat on the mat in the morning.", path=f"/tmp/{evil}.txt", doc_id=evil)
+    res = FileResult(doc.path, doc.id, doc, [Finding("GRAM001", "doubled-word", "grammar", Severity.WARNING,
+                                                     0, 7, f"Doubled word {evil!s}")], score=40.0, verdict="fail")
+    broken = FileResult(f"/tmp/{evil}.jsonl", evil, None, [], error=f"line 1: bad \x1b[31m{evil}")
+    import io
+
+    out = io.StringIO()
+    write([res, broken], out)
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 2 and lines[0].endswith(": GRAM001 Doubled word evil\\x1b]0;owned\\x07\\u202e")
+    assert lines[1].startswith("/tmp/evil\\x1b]0;owned\\x07\\u202e.jsonl: error: line 1: bad \\x1b[31m")
+    summary([res, broken], 0.1, html=None, out=out)
+    text = out.getvalue()
+    assert "\x1b" not in text and "\u202e" not in text and "\x07" not in text
+    assert "lowest scores: evil\\x1b]0;owned\\x07\\u202e 40 (fail)" in text
+    # through the command line: a JSON Lines record whose id and text carry escape sequences
+    p = tmp_path / "in.jsonl"
+    p.write_text(json.dumps({"id": evil, "text": "The the cat sat on the mat.\n\nClose\n\nThe dog slept."}) + "\n",
+                 encoding="utf-8")
+    r = _run(["check", str(p), "--no-cache", "--isolated", "--fail-on", "warning"], cwd=tmp_path)
+    assert r.returncode == 1, r.stderr
+    assert "GRAM001" in r.stdout and "\x1b" not in r.stdout + r.stderr and "\u202e" not in r.stdout + r.stderr
+    assert "evil\\x1b]0;owned\\x07\\u202e" in r.stdout

@@ -2,23 +2,39 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from typing import IO
 
 from qa.model import FileResult
 
+#: characters that must not reach a terminal as they are: C0/C1 controls (ESC starts the escape
+#: sequences that move the cursor, retitle the window or hide text), line and paragraph
+#: separators, and the bidirectional overrides that make a line read other than it is stored
+_UNSAFE_RE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def safe(value: object) -> str:
+    """``value`` as text fit for a terminal line: every control, separator and bidi-override
+    character written as its Python escape (``\\x1b``, ``\\n``, ``\\u202e``). Paths, ids,
+    messages and errors hold text from the checked data, which is hostile."""
+    text = str(value)
+    if _UNSAFE_RE.search(text) is None:
+        return text
+    return _UNSAFE_RE.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
+
 
 def write(results: Sequence[FileResult], out: IO[str], statistics: bool = False) -> None:
     for r in results:
         if r.error:
-            out.write(f"{r.path}: error: {r.error}\n")
+            out.write(f"{safe(r.path)}: error: {safe(r.error)}\n")
             continue
-        label = r.path if r.id == _base(r.path) else f"{r.path}[{r.id}]"
+        label = safe(r.path if r.id == _base(r.path) else f"{r.path}[{r.id}]")
         for f in r.findings:
             line, col = r.doc.line_col(f.start) if r.doc else (0, 0)
             fix = " [*]" if f.fix and str(f.fix.applicability) == "safe" else ""
-            out.write(f"{label}:{line}:{col}: {f.rule}{fix} {f.message}\n")
+            out.write(f"{label}:{line}:{col}: {safe(f.rule)}{fix} {safe(f.message)}\n")
     if statistics:
         write_statistics(results, out)
 
@@ -33,7 +49,7 @@ def write_statistics(results: Sequence[FileResult], out: IO[str]) -> None:
                 fixable[f.rule] += 1
     for (code, name), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
         fx = "[*]" if fixable[code] else "   "
-        out.write(f"{n:>7}  {code:<8} {fx} {name}\n")
+        out.write(f"{n:>7}  {safe(code):<8} {fx} {safe(name)}\n")
 
 
 def _base(path: str) -> str:
@@ -58,12 +74,12 @@ def summary(results: Sequence[FileResult], seconds: float, html: str | None, out
         + (f", {len(errors)} unreadable input(s)" if errors else "") + "\n"
     )
     if cat:
-        out.write("  by category: " + ", ".join(f"{c} {k}" for c, k in sorted(cat.items(), key=lambda x: (-x[1], x[0]))) + "\n")
+        out.write("  by category: " + ", ".join(f"{safe(c)} {k}" for c, k in sorted(cat.items(), key=lambda x: (-x[1], x[0]))) + "\n")
     worst = sorted(docs, key=lambda r: (r.score, r.path, r.id))[:5]
     worst = [r for r in worst if r.findings]
     if worst:
-        out.write("  lowest scores: " + "; ".join(f"{r.id} {r.score:g} ({r.verdict})" for r in worst) + "\n")
+        out.write("  lowest scores: " + "; ".join(f"{safe(r.id)} {r.score:g} ({r.verdict})" for r in worst) + "\n")
     for r in errors[:10]:
-        out.write(f"  unreadable: {r.path}: {r.error}\n")
+        out.write(f"  unreadable: {safe(r.path)}: {safe(r.error)}\n")
     if html:
-        out.write(f"  HTML report: {html.rstrip('/')}/index.html\n")
+        out.write(f"  HTML report: {safe(html.rstrip('/'))}/index.html\n")
