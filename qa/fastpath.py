@@ -20,7 +20,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Iterator
-from operator import itemgetter
 
 try:  # Python 3.11+: the parser lives in re._parser
     from re import _constants as _sre_c  # type: ignore[attr-defined]
@@ -202,13 +201,18 @@ def _automaton():
     return _AUTOMATON[0]
 
 
-_SECOND = itemgetter(1)
-
-
 def present(doc: Document) -> frozenset[str] | None:
     """The registered literals that occur in the document's lower-cased text, from one
     automaton pass cached on the document; ``None`` when the index cannot answer (no automaton,
     a case-special text, or ``QA_NO_FASTPATH=1``)."""
+    got = _scan(doc)
+    return None if got is None else got[0]
+
+
+def _scan(doc: Document) -> tuple[frozenset[str], dict[str, list[int]]] | None:
+    """(the registered literals present, where each occurs: the offset of its last character,
+    ascending, overlapping occurrences included), from one automaton pass over the lower-cased
+    text, cached on the document."""
     if not ENABLED:
         return None
     d = doc.__dict__
@@ -218,9 +222,18 @@ def present(doc: Document) -> frozenset[str] | None:
         return got[1]
     low = lowered(doc)
     auto = _automaton() if low is not None else None
-    found = frozenset(map(_SECOND, auto.iter(low))) if auto is not None else None
-    d[_PRESENT_KEY] = (n, found)
-    return found
+    res = None
+    if auto is not None:
+        ends: dict[str, list[int]] = {}
+        for e, lit in auto.iter(low):
+            at = ends.get(lit)
+            if at is None:
+                ends[lit] = [e]
+            else:
+                at.append(e)
+        res = (frozenset(ends), ends)
+    d[_PRESENT_KEY] = (n, res)
+    return res
 
 
 def _indexed(doc: Document, literals: tuple[str, ...]) -> frozenset[str] | None:
@@ -250,9 +263,11 @@ def doc_literal_spans(doc: Document, literals: tuple[str, ...]) -> list[tuple[in
     low = lowered(doc)
     if low is None:
         return None
-    found = _indexed(doc, literals)
-    if found is not None:
-        literals = tuple(lit for lit in literals if lit in found)
+    if _indexed(doc, literals) is not None:  # every occurrence is known from the automaton pass
+        ends = _scan(doc)[1]  # type: ignore[index]
+        out = [(e - k, e + 1) for lit in literals if lit in ends for k in (len(lit) - 1,) for e in ends[lit]]
+        out.sort()
+        return out
     return literal_spans(low, literals) if literals else []
 
 
@@ -349,6 +364,50 @@ def _gate_piece(member: str) -> str | None:
 def _strict_piece(member: str) -> str | None:
     """The literal itself when it has ``MIN_LITERAL`` ASCII characters or more and no line break."""
     return member if len(member) >= MIN_LITERAL and member.isascii() and "\n" not in member else None
+
+
+def split_alternatives(fragment: str) -> list[str]:
+    """The top-level alternatives of a regex fragment: ``a|b(?:c|d)`` -> ``["a", "b(?:c|d)"]``
+    (a ``|`` inside a group, a character class or an escape does not split)."""
+    out: list[str] = []
+    depth = 0
+    start = 0
+    i, n = 0, len(fragment)
+    in_class = False
+    while i < n:
+        c = fragment[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            if c == "]":
+                in_class = False
+        elif c == "[":
+            in_class = True
+            if fragment[i + 1 : i + 2] == "^":
+                i += 1
+            if fragment[i + 1 : i + 2] == "]":  # a leading ] is a member
+                i += 1
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            out.append(fragment[start:i])
+            start = i + 1
+        i += 1
+    out.append(fragment[start:])
+    return out
+
+
+def plain_literal(fragment: str, flags: int = re.IGNORECASE) -> str | None:
+    """The text ``fragment`` matches when it is plain literal text (``loading\\.\\.\\.``,
+    ``x \\(formerly twitter\\)``), else ``None``."""
+    try:
+        items = list(_sre_parse.parse(fragment, flags))
+    except Exception:  # noqa: BLE001
+        return None
+    return _literal_text(items) if items else None
 
 
 def fragment_literals(fragments: list[str], flags: int = re.IGNORECASE) -> tuple[str, ...] | None:

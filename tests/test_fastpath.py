@@ -208,6 +208,15 @@ def test_literal_index_tells_which_literals_occur():
         assert len(spans) > 40 and spans == sorted(spans)
 
 
+def test_literal_spans_from_the_index_include_overlapping_occurrences_of_one_literal():
+    fastpath.register(("xoxo",))
+    doc = make_document("Hugs: XOXOXO and xoxo, then xoxoxoxo.")
+    low = doc.text.lower()
+    spans = fastpath.doc_literal_spans(doc, ("xoxo",))
+    assert spans == fastpath.literal_spans(low, ("xoxo",)) == \
+        [(6, 10), (8, 12), (17, 21), (28, 32), (30, 34), (32, 36)]
+
+
 def test_literals_outside_the_index_are_searched_directly():
     doc = make_document("A crown and a kingdom.")
     assert "ngdo" not in fastpath._REGISTERED
@@ -314,3 +323,30 @@ def test_without_the_automaton_literals_are_searched_one_by_one(monkeypatch):
     assert fastpath.may_match(doc, ("phone",)) and not fastpath.may_match(doc, ("zzqx",))
     assert fastpath.doc_literal_spans(doc, ("phone",)) == fastpath.literal_spans(text.lower(), ("phone",))
     assert [(f.rule, f.start, f.end) for f in check_text(text).findings] == want
+
+
+def test_whole_line_phrases_split_into_a_set_and_a_gated_regex_give_the_same_findings(monkeypatch):
+    """BP101 looks plain labels up in a set and runs its regex only on the lines holding one of
+    its literals; every label (plain, regex, non-ASCII, case-special, long) is found as the
+    single whole-line regex finds it."""
+    from qa.engine import check_text
+
+    labels = ["Close", "CLOSE", "close", "Read More", "Share this article", "Share on Facebook",
+              "e-mail this", "Email This", "12 Comments", "Image 3 of 9", "3 of 9", "Español", "ESPAÑOL",
+              "\u0394", "\u03b4", "\u017fhare", "\u212along", "Log in", "Login", "Sign-In",
+              "• Subscribe now ›", "Search for", "Search the archive of old news", "Loading...",
+              "X (formerly Twitter)", "Find us on Mastodon", "Back to all stories",
+              "Shares", "Click to share on Reddit (Opens in new window)", "Closed", "Menu Menu",
+              "They close the shop at nine.", "Photo 2 of 5 | Reuters"]
+    body = "The court heard the case on Monday and adjourned until the next week.\n"
+    texts = [body + lab + "\n" + body for lab in labels] + ["\n".join(labels)]
+
+    def hits():
+        return [[(f.start, f.end, f.message) for f in check_text(t, select=("BP101",)).findings] for t in texts]
+
+    fast = hits()
+    monkeypatch.setattr(fastpath, "ENABLED", False)
+    assert fast == hits()
+    found = sum(1 for h in fast[:-1] if h)
+    assert 25 <= found < len(labels) and not fast[labels.index("They close the shop at nine.")]
+    assert fast[labels.index("\u017fhare")] and fast[labels.index("\u0394")]

@@ -93,13 +93,57 @@ def build_furniture(spec: Mapping[str, object], ctx: PackContext):
     # (the label, the bare line and the line without bullets are all parts of the line)
     literals = fastpath.fragment_literals(phrases) if phrases else None
     fastpath.register(literals)
+    # a whole-line phrase that is plain text ("close", "read more") is looked up in a set; the
+    # others go through the regex, only on the lines holding one of their literals (or, for a
+    # plain non-ASCII phrase such as "δ", on labels with a non-ASCII character)
+    exact: frozenset[str] = frozenset()
+    rest_pattern = None
+    rest_literals: tuple[str, ...] = ()
+    rest_always = rest_non_ascii = False
+    if match == "line" and alt is not None:
+        pieces = [a for p in phrases for a in fastpath.split_alternatives(p)]
+        plain = {a: fastpath.plain_literal(a) for a in pieces}
+        exact = frozenset(t.lower() for t in plain.values() if t and t.isascii())
+        rest = [a for a in pieces if not (plain[a] and plain[a].isascii())]
+        if rest:
+            rest_pattern = re.compile(rf"^(?:{'|'.join(f'(?:{a})' for a in rest)})$", re.IGNORECASE)
+        gated: list[str] = []
+        for a in rest:
+            t = plain[a]
+            if t and not any(c.isascii() or c in fastpath.CASE_SPECIAL for c in t):
+                rest_non_ascii = True  # only a label with a non-ASCII character can match
+            elif fastpath.fragment_literals([a]):
+                gated.append(a)
+            else:
+                rest_always = True  # no gate: tried on every line
+        rest_literals = fastpath.fragment_literals(gated) or () if gated else ()
+        fastpath.register(rest_literals)
+
+    def whole_line(label: str, cand_rest: set[int] | None, index: int) -> str | None:
+        """The label when the whole of it is a phrase (same answer as ``pattern``)."""
+        ascii_ = label.isascii()
+        if not ascii_ and fastpath._SPECIAL_RE.search(label) is not None:  # "ſhare" is "share"
+            m = pattern.search(label)
+            return m.group(0) if m else None
+        if label.lower() in exact:
+            return label
+        if rest_pattern is not None and (rest_always or cand_rest is None or index in cand_rest
+                                         or (rest_non_ascii and not ascii_)):
+            m = rest_pattern.search(label)
+            if m:
+                return m.group(0)
+        return None
 
     def check(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
         lay = layout(doc)
         lines = lay.lines
         # (a rule for the page head and tail skips most lines anyway: no gate there)
-        cand = lines_with_literals(doc, lines, literals) if fastpath.ENABLED and where == "anywhere" else None
+        fast = fastpath.ENABLED
+        cand = lines_with_literals(doc, lines, literals) if fast and where == "anywhere" else None
         seq = lines if cand is None or fuzzy_norm else [lines[i] for i in sorted(cand) if i >= 0]
+        split = fast and match == "line" and alt is not None
+        if split:  # the lines the regex part can match in (None: all of them)
+            cand_rest = lines_with_literals(doc, lines, rest_literals) if rest_literals else set()
         for ln in seq:
             if where == "outside_body" and (lay.in_body(ln.index) or ln.index == 0):
                 continue  # the body, or the first line (the page title)
@@ -109,7 +153,11 @@ def build_furniture(spec: Mapping[str, object], ctx: PackContext):
             if not label:
                 continue
             found = None
-            if alt is not None and (cand is None or ln.index in cand):
+            if split:
+                found = whole_line(label, cand_rest, ln.index)
+                if found is None and ln.bare != label:
+                    found = whole_line(ln.bare, cand_rest, ln.index)
+            elif alt is not None and (cand is None or ln.index in cand):
                 m = pattern.search(label)
                 if m is None and match == "line" and ln.bare != label:
                     m = pattern.search(ln.bare)  # "Image 1 of 9": the number belongs to the label
