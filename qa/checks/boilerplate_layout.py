@@ -323,8 +323,19 @@ def lines_with_literals(doc: Document, infos: list[LineInfo], literals: tuple[st
         return None
     from bisect import bisect_right
 
-    starts = [ln.start for ln in infos]
+    starts = line_starts(doc, infos)
     return {bisect_right(starts, a) - 1 for a, _b in found}
+
+
+def line_starts(doc: Document, infos: list[LineInfo]) -> list[int]:
+    """``[ln.start for ln in infos]``, made once per document for the list of lines every rule
+    reads (cached on the document with the list itself, so its id cannot be reused)."""
+    got = doc.__dict__.get("_bp_starts")
+    if got is not None and got[0] is infos:
+        return got[1]
+    starts = [ln.start for ln in infos]
+    doc.__dict__["_bp_starts"] = (infos, starts)
+    return starts
 
 
 def compute_layout(doc: Document) -> Layout:

@@ -42,7 +42,7 @@ from collections.abc import Iterator, Mapping
 from rapidfuzz import fuzz, process
 
 from qa import fastpath
-from qa.checks.boilerplate_layout import layout, lines_with_literals
+from qa.checks.boilerplate_layout import layout, line_starts, lines_with_literals
 from qa.document import Document
 from qa.model import Applicability, Edit, Fix, Hit
 from qa.packs import PackContext, fix_from_spec, format_message, register_kind
@@ -209,7 +209,7 @@ def build_glued_tail(spec: Mapping[str, object], ctx: PackContext):
             # line with fewer than ``min_hits`` occurrences cannot have ``min_hits`` matches
             from bisect import bisect_right
 
-            starts = [ln.start for ln in lines]
+            starts = line_starts(doc, lines)
             per_line = Counter(bisect_right(starts, a) - 1 for a, _ in found)
             lines = [lines[i] for i, k in sorted(per_line.items()) if i >= 0 and k >= min_hits]
         for ln in lines:
