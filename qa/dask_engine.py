@@ -19,6 +19,7 @@ Dask is optional: ``pip install 'qa[dask]'``.
 from __future__ import annotations
 
 import logging
+import pickle
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import replace
@@ -30,33 +31,35 @@ from qa.readers import InputError
 #: worker-process state: settings fingerprint -> Checker
 _CHECKERS: dict[tuple, object] = {}
 
-#: bytes of JSON Lines per partition
-PARTITION_BYTES = 8 << 20
+#: bytes of JSON Lines per partition (small enough that the last ones spread over the workers:
+#: with 8 MB, 20 MB made three partitions for two workers)
+PARTITION_BYTES = 1 << 20
 
 
 class DaskUnavailable(RuntimeError):
     pass
 
 
-def _checker(settings, cache_dir: str | None, profile: bool):
+def _checker(settings, cache_dir: str | None, profile: bool, lines_only: bool = False):
     from qa.engine import make_plan
     from qa.parallel import Checker
 
-    key = (settings.fingerprint(), tuple(settings.packs), cache_dir, profile)
+    key = (settings.fingerprint(), tuple(settings.packs), cache_dir, profile, lines_only)
     if key not in _CHECKERS:
-        _CHECKERS[key] = Checker(make_plan(settings), cache_dir, profile)
+        _CHECKERS[key] = Checker(make_plan(settings), cache_dir, profile, lines_only=lines_only)
     return _CHECKERS[key]
 
 
 def check_partition(part: Partition, settings, text_field: str, id_field: str, cache_dir: str | None,
-                    profile: bool, shard: tuple[int, int] | None, policy, codes: tuple[str, ...]):
+                    profile: bool, shard: tuple[int, int] | None, policy, codes: tuple[str, ...],
+                    lines_only: bool = False):
     """Runs on a worker: read one partition and check its documents."""
     from qa import inputs
     from qa.parallel import shard_of
 
     if policy is not None and inputs.policy() != policy:
         inputs.set_policy(encoding=policy.encoding, max_bytes=policy.max_bytes or 0)
-    checker = _checker(settings, cache_dir, profile)
+    checker = _checker(settings, cache_dir, profile, lines_only)
     have = tuple(r.code for r in checker.base_plan.rules)  # type: ignore[attr-defined]
     if have != codes:
         raise RuntimeError(f"this worker's qa has other rules than the client's ({len(have)} vs {len(codes)} "
@@ -71,6 +74,9 @@ def check_partition(part: Partition, settings, text_field: str, id_field: str, c
             out.append((rec, None))
             continue
         checked = checker.check(rec)  # type: ignore[attr-defined]
+        # pickled here, in parallel: the client keeps the bytes and unpickles a result only when
+        # it needs it (see qa.parallel.assemble)
+        checked.result = pickle.dumps(checked.result, protocol=pickle.HIGHEST_PROTOCOL)
         out.append((replace(rec), checked))  # a fresh copy: no cached segmentations to send
     checker.flush()  # type: ignore[attr-defined]
     return out, checker.take_counters(), skipped  # type: ignore[attr-defined]
@@ -100,7 +106,7 @@ def dask_stream(files: list[str], plan, opts, stats) -> Iterator[tuple[Document 
         cache_dir = None if opts.scheduler else opts.cache_dir
         window = max(2, 2 * stats.workers)
         args = (plan.settings, opts.text_field, opts.id_field, cache_dir, opts.profile_rules, opts.shard,
-                inputs.policy(), tuple(r.code for r in plan.rules))
+                inputs.policy(), tuple(r.code for r in plan.rules), opts.lines_only)
         pending: deque = deque()
         it = iter(parts)
 

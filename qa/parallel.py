@@ -523,7 +523,7 @@ def run(paths: Iterable[str], plan: Plan, opts: RunOptions | None = None, stats:
     if opts.engine == "dask":
         from qa.dask_engine import dask_stream
 
-        yield from assemble(dask_stream(list(files), plan, opts, stats), plan, strict)
+        yield from assemble(dask_stream(list(files), plan, opts, stats), plan, strict, opts.lines_only)
         return
     if opts.engine != "local":
         raise ValueError(f"unknown engine {opts.engine!r}; choose local or dask")

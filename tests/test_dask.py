@@ -15,7 +15,7 @@ import qa.dask_engine as dask_engine  # noqa: E402
 from qa.cli import app  # noqa: E402
 from qa.config import Settings  # noqa: E402
 from qa.engine import make_plan, run_records  # noqa: E402
-from qa.parallel import RunOptions, RunStats, run  # noqa: E402
+from qa.parallel import RenderedResult, RunOptions, RunStats, run  # noqa: E402
 from qa.readers import read_all  # noqa: E402
 from qa.report.jsonl import dumps  # noqa: E402
 
@@ -51,6 +51,12 @@ def test_dask_engine_matches_local_on_samples_and_a_mixed_corpus(cluster, corpus
         assert out == ref
         assert stats.engine == "dask" and stats.workers == 2
         assert stats.documents + stats.errors == len(ref)
+    # lines-only (what `-q --format jsonl -o FILE` runs): the lines made on the workers, and the
+    # results the corpus rule joins rebuilt on the client, give the same bytes
+    got = list(run([corpus], plan, RunOptions(engine="dask", scheduler=cluster.scheduler_address, jobs=2,
+                                              lines_only=True)))
+    assert any(isinstance(r, RenderedResult) for r in got)
+    assert [r.line if isinstance(r, RenderedResult) else dumps(r) for r in got] == ref
 
 
 def test_cli_dask_engine_writes_the_same_jsonl(cluster, corpus, tmp_path, small_partitions):
