@@ -30,7 +30,8 @@ import pickle
 import tempfile
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future
 from itertools import chain, islice
 from dataclasses import dataclass, field, replace
 
@@ -173,8 +174,9 @@ class Checked:
     result: FileResult | bytes
     collected: tuple[object, ...] | None
     cached: bool = False
-    #: the result's JSON Lines text as checked (lines-only runs)
-    line: str | None = None
+    #: the result's JSON line as checked, encoded with its newline (lines-only runs): made where
+    #: the document was checked, and passed on as bytes (no decoding and encoding on the way)
+    line: bytes | None = None
 
 
 @dataclass(slots=True)
@@ -187,8 +189,12 @@ class RenderedResult:
 
     path: str
     id: str
-    line: str
+    data: bytes  # the line, UTF-8, with its newline
     error: None = None
+
+    @property
+    def line(self) -> str:
+        return self.data[:-1].decode("utf-8")
 
 
 class Checker:
@@ -253,13 +259,13 @@ class Checker:
             self.cache.put(key, (res.findings, res.language, res.n_sentences, res.score, res.verdict, collected))
         return Checked(res, collected, line=line)
 
-    def _line(self, res: FileResult, doc: Document) -> str | None:
+    def _line(self, res: FileResult, doc: Document) -> bytes | None:
         if not self.lines_only:
             return None
-        from qa.report.jsonl import dumps
+        from qa.report.jsonl import dumps, encode_line
 
         res.doc = doc
-        return dumps(res)
+        return encode_line(dumps(res))
 
     def _add(self, name: str, t: float) -> None:
         self.times[name] = self.times.get(name, 0.0) + time.perf_counter() - t
@@ -348,7 +354,8 @@ class _CorpusHits:
 
 
 def assemble(stream: Iterable[tuple[Document | InputError, Checked | None]], plan: Plan,
-             strict: bool = False, lines_only: bool = False) -> Iterator[FileResult | RenderedResult]:
+             strict: bool = False, lines_only: bool = False,
+             rebuild: "Callable[[list], Future[list[bytes]]] | None" = None) -> Iterator[FileResult | RenderedResult]:
     """Results in input order from (record, checked) pairs; runs corpus ``finalize`` steps.
 
     Memory stays flat with corpus rules too: pending results and every collected value go to
@@ -375,23 +382,76 @@ def assemble(stream: Iterable[tuple[Document | InputError, Checked | None]], pla
         spool.append((replace(rec), checked.result, checked.line))
     try:
         per_rule = [_CorpusHits(r, collected[j], plan, strict) for j, r in enumerate(corpus)]
-        for rec, light, line in spool:  # type: ignore[misc]
-            if isinstance(rec, InputError):
-                yield error_result(rec)
-                continue
-            more = [_to_finding(c.rule, h, plan.severities[c.rule.code], rec) for c in per_rule for h in c.next_hits()]
-            crashes = [c.crash for c in per_rule if c.crash is not None]
-            if not (more or crashes):  # the findings, their order and the score are as checked
-                yield _attach(rec, Checked(light, None, line=line), lines_only)
-                continue
-            res = _attach(rec, Checked(light, None))
-            res.findings = sorted(res.findings + more + crashes, key=lambda f: f.sort_key)
-            score_result(res, plan.settings)
-            yield res
+        yield from _joined(spool, per_rule, plan, lines_only, rebuild)
     finally:
         spool.close()
         for c in collected:
             c.close()
+
+
+#: results sent to a worker per rebuild task; rebuild tasks kept in flight; results held back
+#: behind a rebuilt one at most (then the parent waits for it)
+REBUILD_BATCH = 16
+REBUILD_INFLIGHT = 8
+REBUILD_QUEUE = 1024
+
+
+def _joined(spool: _Spool, per_rule: list[_CorpusHits], plan: Plan, lines_only: bool, rebuild) -> Iterator:
+    """Each spooled result in order, with its corpus findings joined. With ``rebuild`` (a
+    lines-only run on a worker pool) the results a corpus finding joins are merged, scored and
+    written in the workers, in batches, and come back as their lines."""
+    # in input order: results, or slots [future, index in its batch, path, id] of rebuilt lines
+    # (the future is set when the slot's batch is sent)
+    out: deque = deque()
+    batch: list = []
+    slots: list[list] = []
+    inflight = 0
+
+    def send() -> None:
+        nonlocal batch, slots, inflight
+        fut = rebuild(batch)  # type: ignore[misc]
+        for slot in slots:
+            slot[0] = fut
+        batch, slots = [], []
+        inflight += 1
+
+    def ready(final: bool = False) -> Iterator:
+        nonlocal inflight
+        while out:
+            item = out[0]
+            if isinstance(item, list):
+                fut, k, path, id_ = item
+                if fut is None or not (final or fut.done() or inflight > REBUILD_INFLIGHT
+                                       or len(out) > REBUILD_QUEUE):
+                    return
+                if k == 0:
+                    inflight -= 1
+                out.popleft()
+                yield RenderedResult(path, id_, fut.result()[k])
+            else:
+                yield out.popleft()
+
+    for rec, light, line in spool:  # type: ignore[misc]
+        if isinstance(rec, InputError):
+            out.append(error_result(rec))
+        else:
+            extra = [_to_finding(c.rule, h, plan.severities[c.rule.code], rec) for c in per_rule for h in c.next_hits()]
+            extra += [c.crash for c in per_rule if c.crash is not None]
+            if not extra:  # the findings, their order and the score are as checked
+                out.append(_attach(rec, Checked(light, None, line=line), lines_only))
+            elif rebuild is None:
+                out.append(_merge(light, rec, extra, plan))
+            else:
+                slot = [None, len(batch), rec.path, rec.id]
+                batch.append((light, rec, extra))
+                slots.append(slot)
+                out.append(slot)
+        if batch and (len(batch) >= REBUILD_BATCH or len(out) >= REBUILD_QUEUE):
+            send()
+        yield from ready()
+    if batch:
+        send()
+    yield from ready(final=True)
 
 
 # --------------------------------------------------------------------------- local engine
@@ -473,7 +533,8 @@ def _chunks(records: Iterable[Document | InputError]) -> Iterator[list[Document 
         yield chunk
 
 
-def _pool(records: Iterable[Document | InputError], plan: Plan, opts: RunOptions, stats: RunStats):
+def _executor(plan: Plan, opts: RunOptions):
+    """The worker pool: ``opts.jobs`` processes, each with one ``Checker``."""
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
 
@@ -487,30 +548,52 @@ def _pool(records: Iterable[Document | InputError], plan: Plan, opts: RunOptions
         ctx = mp.get_context("spawn")
         initargs = (None, plan.settings, opts.cache_dir, opts.profile_rules, inputs.policy(), opts.render_jsonl,
                     opts.lines_only)
+    return ProcessPoolExecutor(max_workers=opts.jobs, mp_context=ctx, initializer=_init_worker,
+                               initargs=initargs)
+
+
+def _pool(records: Iterable[Document | InputError], opts: RunOptions, stats: RunStats, ex):
     window = max(2, opts.jobs * INFLIGHT_PER_WORKER)
-    with ProcessPoolExecutor(max_workers=opts.jobs, mp_context=ctx, initializer=_init_worker,
-                             initargs=initargs) as ex:
-        inflight: deque = deque()
+    inflight: deque = deque()
 
-        def drain_one():
-            chunk, fut = inflight.popleft()
-            checked, (times, hits, misses) = fut.result()
-            stats.add_times(times)
-            stats.cache_hits += hits
-            stats.cache_misses += misses
-            it = iter(checked)
-            for rec in chunk:
-                c = None if isinstance(rec, InputError) else next(it)
-                _count(stats, rec, c)
-                yield rec, c
+    def drain_one():
+        chunk, fut = inflight.popleft()
+        checked, (times, hits, misses) = fut.result()
+        stats.add_times(times)
+        stats.cache_hits += hits
+        stats.cache_misses += misses
+        it = iter(checked)
+        for rec in chunk:
+            c = None if isinstance(rec, InputError) else next(it)
+            _count(stats, rec, c)
+            yield rec, c
 
-        for chunk in _chunks(records):
-            docs = [r for r in chunk if isinstance(r, Document)]
-            inflight.append((chunk, ex.submit(_work_chunk, docs)))
-            while len(inflight) >= window:
-                yield from drain_one()
-        while inflight:
+    for chunk in _chunks(records):
+        docs = [r for r in chunk if isinstance(r, Document)]
+        inflight.append((chunk, ex.submit(_work_chunk, docs)))
+        while len(inflight) >= window:
             yield from drain_one()
+    while inflight:
+        yield from drain_one()
+
+
+def _rebuild_lines(jobs: list[tuple[bytes | FileResult, Document, list[Finding]]]) -> list[bytes]:
+    """In a worker: results that corpus findings joined, merged, scored and written as JSON
+    Lines: what the parent would do alone at the end of the run, while the workers sit idle."""
+    from qa.report.jsonl import dumps, encode_line
+
+    assert _WORKER is not None, "worker not initialised"
+    return [encode_line(dumps(_merge(light, doc, extra, _WORKER.base_plan))) for light, doc, extra in jobs]
+
+
+def _merge(light: bytes | FileResult, doc: Document, extra: list[Finding], plan: Plan) -> FileResult:
+    """The checked result with the corpus findings (and corpus-rule crashes) ``extra`` joined,
+    sorted and scored."""
+    res = _attach(doc, Checked(light, None))
+    assert isinstance(res, FileResult)
+    res.findings = sorted(res.findings + extra, key=lambda f: f.sort_key)
+    score_result(res, plan.settings)
+    return res
 
 
 def run(paths: Iterable[str], plan: Plan, opts: RunOptions | None = None, stats: RunStats | None = None,
@@ -537,7 +620,10 @@ def run(paths: Iterable[str], plan: Plan, opts: RunOptions | None = None, stats:
         stream = _serial(records, Checker(plan, opts.cache_dir, opts.profile_rules, strict,
                                           lines_only=opts.lines_only), stats)
     else:
-        stream = _pool(records, plan, opts, stats)
+        with _executor(plan, opts) as ex:
+            rebuild = (lambda jobs: ex.submit(_rebuild_lines, jobs)) if opts.lines_only else None
+            yield from assemble(_pool(records, opts, stats, ex), plan, strict, opts.lines_only, rebuild)
+        return
     yield from assemble(stream, plan, strict, opts.lines_only)
 
 
@@ -563,10 +649,9 @@ class JsonlStream:
             self.text = stdout
 
     def write(self, res: FileResult | RenderedResult) -> None:
-        from qa.report.jsonl import dumps
+        from qa.report.jsonl import dumps, encode_line
 
-        text = res.line if isinstance(res, RenderedResult) else dumps(res)
-        data = (text + "\n").encode("utf-8", "backslashreplace")
+        data = res.data if isinstance(res, RenderedResult) else encode_line(dumps(res))
         if self.fh is not None:
             self.fh.write(data)
         else:

@@ -128,6 +128,12 @@ def dumps(r: FileResult) -> str:
     return text[:-3] + "[" + ", ".join(parts) + "]}"
 
 
+def encode_line(text: str) -> bytes:
+    """A JSON line as the bytes written to a file: UTF-8 with its newline (a lone surrogate, which
+    UTF-8 cannot hold, written as its escape)."""
+    return (text + "\n").encode("utf-8", "backslashreplace")
+
+
 def write(results: Iterable[FileResult], out: IO[str]) -> None:
     for r in results:
         out.write(dumps(r))
