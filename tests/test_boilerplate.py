@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from qa import check_text
 from qa.config import Settings
 from qa.engine import make_plan, run_records
@@ -243,3 +245,34 @@ def test_fast_markdown_scan_matches_its_definition():
     texts = _FAST_PATH_TEXTS + ["- \n![a](b)[](x)****\n##\n  >  \r\n*\n_____ x_____", "[ \n](y)\n+", "ΑΣ\nΣ 12_3\r\n\r\n"]
     for text in texts:
         assert mk._md_spans(text) == [m.span() for m in mk._MD_RE.finditer(text)]
+
+
+_LINE_CHARS = "aZ_ -,.\t\r\n\x0b\x0c\u2028\u00a0é9٣ΣσςİK_'’—"
+
+
+@pytest.mark.parametrize("text", [
+    "", "\n", "a\r\nb\rc\n", "a_-b __x__ y", "  Lead,  and trail;  \n\n", "ΣΑΣ\nΣ a\r\nς",
+    "Tab\tand\x0bvertical\x0cfeed\u2028sep 12:30 © 2019", "İstanbul K 9\n_\n", "x" * 50 + "\n",
+])
+def test_whole_text_line_normalisation_equals_the_per_line_one(text):
+    from qa.checks.boilerplate_dup import normalise_line, normalised_lines
+
+    doc = make_document(text)
+    per_line = [normalise_line(text[a:b]) for a, b in doc.lines]
+    assert normalised_lines(text)[: len(per_line)] == per_line
+
+
+def test_whole_text_line_normalisation_on_random_text():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from qa.checks.boilerplate_dup import normalise_line, normalised_lines
+
+    @settings(max_examples=400, deadline=None, derandomize=True, database=None)
+    @given(st.text(alphabet=st.sampled_from(_LINE_CHARS) | st.characters(), max_size=80))
+    def prop(text):
+        doc = make_document(text)
+        per_line = [normalise_line(text[a:b]) for a, b in doc.lines]
+        assert normalised_lines(text)[: len(per_line)] == per_line
+
+    prop()
