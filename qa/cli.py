@@ -159,8 +159,9 @@ def check(
     keep_all = stream is None
     gated = (settings.fail_on != "never" or settings.min_score is not None
              or getattr(settings, "max_findings", None) is not None or getattr(settings, "max_rate", None))
-    # nothing but the JSON Lines is made from the results: they may arrive as their lines
-    opts.lines_only = stream is not None and quiet and not gated
+    # nothing but the JSON Lines, the summary and the gates is made from the results: they may
+    # arrive as their lines and counts (--max-rate counts sentences: it needs the documents)
+    opts.lines_only = stream is not None and not settings.max_rate
     results = []
     from qa.gates import RateTally
 

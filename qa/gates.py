@@ -117,12 +117,12 @@ def failures(results: Sequence[FileResult], settings: Settings, tally: RateTally
     reasons: list[str] = []
     if settings.fail_on != "never":
         need = _RANKS[settings.fail_on]
-        n = sum(1 for r in results for f in r.findings if f.severity.rank >= need)
+        n = sum(k for r in results for sev, k in r.severity_counts.items() if _RANKS[sev] >= need)
         if n:
             reasons.append(f"{n} finding(s) at or above --fail-on {settings.fail_on}")
     max_findings = getattr(settings, "max_findings", None)
     if max_findings is not None:
-        n = sum(len(r.findings) for r in results)
+        n = sum(sum(r.severity_counts.values()) for r in results)
         if n > max_findings:
             reasons.append(f"{n} finding(s), more than --max-findings {max_findings}")
     if settings.min_score is not None:

@@ -230,3 +230,12 @@ class FileResult:
         for f in self.findings:
             out[f.category] = out.get(f.category, 0) + 1
         return dict(sorted(out.items()))
+
+    @property
+    def severity_counts(self) -> dict[str, int]:
+        """Findings per severity (``"error"``, ``"warning"``, ``"info"``; absent when none)."""
+        out: dict[str, int] = {}
+        for f in self.findings:
+            k = str(f.severity)
+            out[k] = out.get(k, 0) + 1
+        return dict(sorted(out.items()))

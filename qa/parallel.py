@@ -18,6 +18,12 @@ with its corpus findings merged and its score recomputed. ``finalize`` gets a se
 read several times and returns (or yields) one list of hits per document, in order; qa takes
 them one document at a time.
 
+Lines-only runs (``RunOptions.lines_only``: the caller only writes JSON Lines) go further: each
+document's line is written where it was checked and travels as UTF-8 bytes; a result no corpus
+finding joins is yielded as that line (``RenderedResult``), and on a worker pool the results
+that corpus findings join are merged, scored and written by the workers, in ordered batches,
+instead of by the parent alone after the run.
+
 ``--shard I/N`` keeps the documents whose id hashes (BLAKE2b, stable across machines, Python
 versions and runs) to ``I`` modulo ``N``, with ``0 <= I < N``.
 """
@@ -89,8 +95,8 @@ class RunOptions:
     #: render each finding's JSON Lines text where the document is checked (set when JSON Lines
     #: is the only output, so the parent process only joins text)
     render_jsonl: bool = False
-    #: the caller only writes JSON Lines (no summary, gate or other format): a result that no
-    #: corpus finding joins is yielded as its line (``RenderedResult``), never unpickled
+    #: the caller only writes JSON Lines and reads counts (summary, gates; no other format): a
+    #: result arrives as its line and counts (``RenderedResult``), its findings never unpickled
     lines_only: bool = False
 
 
@@ -174,23 +180,34 @@ class Checked:
     result: FileResult | bytes
     collected: tuple[object, ...] | None
     cached: bool = False
-    #: the result's JSON line as checked, encoded with its newline (lines-only runs): made where
-    #: the document was checked, and passed on as bytes (no decoding and encoding on the way)
-    line: bytes | None = None
+    #: the result written as its JSON line as checked (lines-only runs): made where the document
+    #: was checked, and passed on as bytes (no decoding and encoding on the way)
+    rendered: RenderedResult | None = None
 
 
 @dataclass(slots=True)
 class RenderedResult:
-    """A result that is only written, as its JSON Lines text (``RunOptions.lines_only``).
-
-    The parent yields one when no corpus finding joined the document after it was checked: the
-    line made where the document was checked is then final, and its findings are never
-    unpickled only to be serialised again."""
+    """A result as its JSON line and the counts a run summary and the gates read
+    (``RunOptions.lines_only``): made where the document was checked, and final when no corpus
+    finding joins the document, so its findings are never unpickled only to be written again."""
 
     path: str
     id: str
     data: bytes  # the line, UTF-8, with its newline
+    score: float
+    verdict: str
+    severity_counts: dict[str, int]
+    category_counts: dict[str, int]
     error: None = None
+    doc: None = None
+
+    @classmethod
+    def of(cls, res: FileResult) -> "RenderedResult":
+        """``res`` (with its document) written as its line."""
+        from qa.report.jsonl import dumps, encode_line
+
+        return cls(res.path, res.id, encode_line(dumps(res)), res.score, res.verdict, res.severity_counts,
+                   res.category_counts)
 
     @property
     def line(self) -> str:
@@ -227,7 +244,7 @@ class Checker:
                 findings, language, n_sentences, score, verdict, collected = got
                 res = FileResult(path=doc.path, id=doc.id, doc=None, findings=findings, language=language,
                                  score=score, verdict=verdict, n_sentences=n_sentences)
-                return Checked(res, collected, cached=True, line=self._line(res, doc))
+                return Checked(res, collected, cached=True, rendered=self._rendered(res, doc))
             self.misses += 1
         plan = self.plan
         if self.profile:
@@ -250,22 +267,20 @@ class Checker:
             from qa.report.jsonl import finding_json
 
             res.rendered = (res.findings, [finding_json(f, doc) for f in res.findings])
-        line = self._line(res, doc)
+        rendered = self._rendered(res, doc)
         if self.profile:
             self._add(STEP_RESULT, t)
         res.doc = None
         res.meta = {}
         if self.cache is not None and key is not None:
             self.cache.put(key, (res.findings, res.language, res.n_sentences, res.score, res.verdict, collected))
-        return Checked(res, collected, line=line)
+        return Checked(res, collected, rendered=rendered)
 
-    def _line(self, res: FileResult, doc: Document) -> bytes | None:
+    def _rendered(self, res: FileResult, doc: Document) -> RenderedResult | None:
         if not self.lines_only:
             return None
-        from qa.report.jsonl import dumps, encode_line
-
         res.doc = doc
-        return encode_line(dumps(res))
+        return RenderedResult.of(res)
 
     def _add(self, name: str, t: float) -> None:
         self.times[name] = self.times.get(name, 0.0) + time.perf_counter() - t
@@ -283,8 +298,8 @@ class Checker:
 
 
 def _attach(doc: Document, checked: Checked, lines_only: bool = False) -> FileResult | RenderedResult:
-    if lines_only and checked.line is not None:
-        return RenderedResult(doc.path, doc.id, checked.line)
+    if lines_only and checked.rendered is not None:
+        return checked.rendered
     res = checked.result
     if isinstance(res, bytes):
         res = pickle.loads(res)
@@ -355,7 +370,7 @@ class _CorpusHits:
 
 def assemble(stream: Iterable[tuple[Document | InputError, Checked | None]], plan: Plan,
              strict: bool = False, lines_only: bool = False,
-             rebuild: "Callable[[list], Future[list[bytes]]] | None" = None) -> Iterator[FileResult | RenderedResult]:
+             rebuild: "Callable[[list], Future[list[RenderedResult]]] | None" = None) -> Iterator[FileResult | RenderedResult]:
     """Results in input order from (record, checked) pairs; runs corpus ``finalize`` steps.
 
     Memory stays flat with corpus rules too: pending results and every collected value go to
@@ -379,7 +394,7 @@ def assemble(stream: Iterable[tuple[Document | InputError, Checked | None]], pla
         for i, v in enumerate(checked.collected):
             collected[i].append(v)
         # a fresh copy of the document: no cached segmentations to pickle
-        spool.append((replace(rec), checked.result, checked.line))
+        spool.append((replace(rec), checked.result, checked.rendered))
     try:
         per_rule = [_CorpusHits(r, collected[j], plan, strict) for j, r in enumerate(corpus)]
         yield from _joined(spool, per_rule, plan, lines_only, rebuild)
@@ -393,15 +408,15 @@ def assemble(stream: Iterable[tuple[Document | InputError, Checked | None]], pla
 #: behind a rebuilt one at most (then the parent waits for it)
 REBUILD_BATCH = 16
 REBUILD_INFLIGHT = 8
-REBUILD_QUEUE = 1024
+REBUILD_QUEUE = 256
 
 
 def _joined(spool: _Spool, per_rule: list[_CorpusHits], plan: Plan, lines_only: bool, rebuild) -> Iterator:
     """Each spooled result in order, with its corpus findings joined. With ``rebuild`` (a
     lines-only run on a worker pool) the results a corpus finding joins are merged, scored and
     written in the workers, in batches, and come back as their lines."""
-    # in input order: results, or slots [future, index in its batch, path, id] of rebuilt lines
-    # (the future is set when the slot's batch is sent)
+    # in input order: results, or slots [future, index in its batch] of rebuilt ones (the future
+    # is set when the slot's batch is sent)
     out: deque = deque()
     batch: list = []
     slots: list[list] = []
@@ -420,29 +435,29 @@ def _joined(spool: _Spool, per_rule: list[_CorpusHits], plan: Plan, lines_only: 
         while out:
             item = out[0]
             if isinstance(item, list):
-                fut, k, path, id_ = item
+                fut, k = item
                 if fut is None or not (final or fut.done() or inflight > REBUILD_INFLIGHT
                                        or len(out) > REBUILD_QUEUE):
                     return
                 if k == 0:
                     inflight -= 1
                 out.popleft()
-                yield RenderedResult(path, id_, fut.result()[k])
+                yield fut.result()[k]
             else:
                 yield out.popleft()
 
-    for rec, light, line in spool:  # type: ignore[misc]
+    for rec, light, rendered in spool:  # type: ignore[misc]
         if isinstance(rec, InputError):
             out.append(error_result(rec))
         else:
             extra = [_to_finding(c.rule, h, plan.severities[c.rule.code], rec) for c in per_rule for h in c.next_hits()]
             extra += [c.crash for c in per_rule if c.crash is not None]
             if not extra:  # the findings, their order and the score are as checked
-                out.append(_attach(rec, Checked(light, None, line=line), lines_only))
+                out.append(_attach(rec, Checked(light, None, rendered=rendered), lines_only))
             elif rebuild is None:
                 out.append(_merge(light, rec, extra, plan))
             else:
-                slot = [None, len(batch), rec.path, rec.id]
+                slot = [None, len(batch)]
                 batch.append((light, rec, extra))
                 slots.append(slot)
                 out.append(slot)
@@ -577,13 +592,11 @@ def _pool(records: Iterable[Document | InputError], opts: RunOptions, stats: Run
         yield from drain_one()
 
 
-def _rebuild_lines(jobs: list[tuple[bytes | FileResult, Document, list[Finding]]]) -> list[bytes]:
+def _rebuild_lines(jobs: list[tuple[bytes | FileResult, Document, list[Finding]]]) -> list[RenderedResult]:
     """In a worker: results that corpus findings joined, merged, scored and written as JSON
     Lines: what the parent would do alone at the end of the run, while the workers sit idle."""
-    from qa.report.jsonl import dumps, encode_line
-
     assert _WORKER is not None, "worker not initialised"
-    return [encode_line(dumps(_merge(light, doc, extra, _WORKER.base_plan))) for light, doc, extra in jobs]
+    return [RenderedResult.of(_merge(light, doc, extra, _WORKER.base_plan)) for light, doc, extra in jobs]
 
 
 def _merge(light: bytes | FileResult, doc: Document, extra: list[Finding], plan: Plan) -> FileResult:
@@ -677,8 +690,11 @@ class JsonlStream:
                 os.unlink(self.tmp)
 
 
-def light(res: FileResult) -> FileResult:
-    """The result without its document (what summaries and gates need), to keep memory small."""
+def light(res: FileResult | RenderedResult) -> FileResult | RenderedResult:
+    """The result without its document or its line (what summaries and gates need), to keep
+    memory small."""
+    if isinstance(res, RenderedResult):
+        return replace(res, data=b"")
     res.doc = None
     res.meta = {}
     return res

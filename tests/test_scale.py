@@ -124,7 +124,7 @@ def test_corpus_rules_collect_in_workers_and_finalize_in_the_parent(corpus):
         assert [r.line if isinstance(r, RenderedResult) else dumps(r) for r in got] == ref
 
 
-@pytest.mark.parametrize("batch, inflight, queue", [(1, 1, 2), (3, 1, 5), (7, 2, 1000)])
+@pytest.mark.parametrize("batch, inflight, queue", [(1, 1, 2), (3, 1, 5), (7, 2, 256)])
 def test_results_rebuilt_in_workers_keep_the_input_order(corpus, monkeypatch, batch, inflight, queue):
     import qa.parallel as parallel
 
@@ -265,3 +265,28 @@ def test_time_per_rule(plan, corpus):
     res = _cli([corpus, "--select", "PUN", "--profile-rules", "-q", "--jobs", "2", "--fail-on", "never",
                 "--format", "jsonl", "-o", "-"])
     assert "time per rule" in res.stderr and "PUN002 missing-space-after-sentence" in res.stderr
+
+
+def _summary(stderr: str) -> list[str]:
+    """The run summary and gate lines, without the time taken."""
+    import re
+
+    return [re.sub(r" in [\d.]+s:", ":", ln) for ln in stderr.splitlines() if ln.strip()]
+
+
+@pytest.mark.parametrize("gate", [[], ["--fail-on", "warning"], ["--min-score", "90"], ["--max-findings", "3"]])
+def test_streamed_jsonl_gives_the_summary_and_gates_of_the_buffered_run(corpus, tmp_path, gate):
+    """JSON Lines alone is streamed (results arrive as their lines and counts); the summary, the
+    gate messages and the exit code are those of a run that keeps every result."""
+    for paths in ([SAMPLES], [corpus]):
+        streamed = _cli([*paths, "--format", "jsonl", "-o", str(tmp_path / "s.jsonl"), "--jobs", "2", *gate])
+        kept = _cli([*paths, "--format", "jsonl,text", "--output-dir", str(tmp_path / "k"), "--jobs", "2", *gate])
+        assert streamed.exit_code == kept.exit_code
+        assert _summary(streamed.stderr) == _summary(kept.stderr)
+        assert "Checked " in streamed.stderr
+        assert (tmp_path / "s.jsonl").read_bytes() == (tmp_path / "k" / "qa.jsonl").read_bytes()
+        if paths == [SAMPLES]:  # no unreadable input: the gate decides
+            assert streamed.exit_code == (1 if gate else 0)
+            assert ("qa: failed: " in streamed.stderr) == bool(gate)
+        else:
+            assert streamed.exit_code == 2  # unreadable records in the corpus

@@ -62,10 +62,9 @@ def summary(results: Sequence[FileResult], seconds: float, html: str | None, out
     sev: Counter[str] = Counter()
     cat: Counter[str] = Counter()
     docs = [r for r in results if not r.error]
-    for r in docs:
-        for f in r.findings:
-            sev[str(f.severity)] += 1
-            cat[f.category] += 1
+    for r in docs:  # (a result of a lines-only run has counts, not findings)
+        sev.update(r.severity_counts)
+        cat.update(r.category_counts)
     errors = [r for r in results if r.error]
     n = sum(sev.values())
     out.write(
@@ -76,7 +75,7 @@ def summary(results: Sequence[FileResult], seconds: float, html: str | None, out
     if cat:
         out.write("  by category: " + ", ".join(f"{safe(c)} {k}" for c, k in sorted(cat.items(), key=lambda x: (-x[1], x[0]))) + "\n")
     worst = sorted(docs, key=lambda r: (r.score, r.path, r.id))[:5]
-    worst = [r for r in worst if r.findings]
+    worst = [r for r in worst if r.severity_counts]
     if worst:
         out.write("  lowest scores: " + "; ".join(f"{safe(r.id)} {r.score:g} ({r.verdict})" for r in worst) + "\n")
     for r in errors[:10]:
