@@ -19,7 +19,6 @@ Dask is optional: ``pip install 'qa[dask]'``.
 from __future__ import annotations
 
 import logging
-import pickle
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import replace
@@ -73,10 +72,7 @@ def check_partition(part: Partition, settings, text_field: str, id_field: str, c
         if isinstance(rec, InputError):
             out.append((rec, None))
             continue
-        checked = checker.check(rec)  # type: ignore[attr-defined]
-        # pickled here, in parallel: the client keeps the bytes and unpickles a result only when
-        # it needs it (see qa.parallel.assemble)
-        checked.result = pickle.dumps(checked.result, protocol=pickle.HIGHEST_PROTOCOL)
+        checked = checker.check_to_send(rec)  # type: ignore[attr-defined]
         out.append((replace(rec), checked))  # a fresh copy: no cached segmentations to send
     checker.flush()  # type: ignore[attr-defined]
     return out, checker.take_counters(), skipped  # type: ignore[attr-defined]

@@ -276,6 +276,13 @@ class Checker:
             self.cache.put(key, (res.findings, res.language, res.n_sentences, res.score, res.verdict, collected))
         return Checked(res, collected, rendered=rendered)
 
+    def check_to_send(self, doc: Document) -> Checked:
+        """``check`` with the result pickled here (in a worker, in parallel): the parent keeps the
+        bytes until it writes them, and unpickles them only if it needs the result."""
+        checked = self.check(doc)
+        checked.result = pickle.dumps(checked.result, protocol=pickle.HIGHEST_PROTOCOL)
+        return checked
+
     def _rendered(self, res: FileResult, doc: Document) -> RenderedResult | None:
         if not self.lines_only:
             return None
@@ -527,9 +534,7 @@ def _init_worker(plan: Plan | None, settings, cache_dir: str | None, profile: bo
 
 def _work_chunk(docs: list[Document]) -> tuple[list[Checked], tuple[dict[str, float], int, int]]:
     assert _WORKER is not None, "worker not initialised"
-    out = [_WORKER.check(d) for d in docs]
-    for c in out:  # pickled here, in parallel; the parent keeps the bytes until it writes them
-        c.result = pickle.dumps(c.result, protocol=pickle.HIGHEST_PROTOCOL)
+    out = [_WORKER.check_to_send(d) for d in docs]
     _WORKER.flush()
     return out, _WORKER.take_counters()
 

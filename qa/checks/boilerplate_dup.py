@@ -14,7 +14,6 @@ import hashlib
 import os
 import re
 from collections import Counter
-from hashlib import blake2b
 from operator import itemgetter
 from collections.abc import Iterable, Iterator, Mapping
 from urllib.parse import urlsplit
@@ -71,7 +70,7 @@ def collect_lines(doc: Document, opts: Mapping[str, object]) -> tuple[str, list[
         if len(norm) < min_chars:
             continue
         raw = text[a:b]
-        h = int.from_bytes(blake2b(norm.encode("utf-8"), digest_size=8).digest(), "big")  # = line_hash
+        h = line_hash(norm)
         lead = len(raw) - len(raw.lstrip())
         out.append((h, a + lead, a + len(raw.rstrip())))
     return source_key(doc, str(opts.get("source_field", ""))), out

@@ -367,7 +367,7 @@ def compute_layout(doc: Document) -> Layout:
         body = _cut_at_section_end(infos, body)
     else:
         body = (0, len(infos)) if not n_prose else (0, 0)
-    return Layout(infos, body, n_prose)
+    return Layout(infos, body, n_prose, extra={"_starts": line_starts(doc, infos)})
 
 
 def layout(doc: Document) -> Layout:
