@@ -1,41 +1,58 @@
-"""Result cache: a re-run over an unchanged corpus skips the work (SQLite under ``.qa_cache/``).
+"""Result cache: a re-run over an unchanged corpus skips the work (SQLite, one file per project).
 
 A cached value is the outcome of checking one document: its findings, language, sentence
 count, score, verdict and (for corpus rules) the collected values. Its key hashes
 
 * the document as read: text, id, path, language, metadata, title and head fields;
 * the effective configuration: ``Settings.fingerprint()`` (selection, severities, options,
-  scoring ...);
+  scoring ...) and the run's limits that change findings (``--rule-timeout`` and the document
+  time budget);
 * the rule-set version: qa's version, the Python version, the selected rule codes, every file of
   the qa package (code and data) and of every rule-pack folder, and the versions of qa's
   dependencies, so editing a rule, a pack or a lexicon, or upgrading a library, misses.
 
-So a hit gives exactly what checking would give: the cache never changes output bytes.
+So a hit gives exactly what checking would give: the cache never changes output bytes. A result
+with a ``QA000`` finding (a rule crashed or ran out of time) is never cached: a timeout on a
+loaded machine must not become permanent.
 
-Safety: one SQLite connection per process (re-opened after a fork), write-ahead logging, a
-busy timeout and retries, so several processes (workers, shards, parallel runs) can share a cache.
-Every value carries a checksum; a value that does not match it, cannot be unpickled, or a
-database that SQLite reports as damaged is never used: the process stops using the cache, and
-the next run rebuilds it from scratch. Writing is best effort; a cache that cannot be written
-only costs speed.
+Trust: a cache can never run code or change findings.
 
-``--no-cache`` (or ``QA_NO_CACHE=1``) turns it off; deleting ``.qa_cache/`` clears it.
+* Values are plain data: JSON with a fixed schema (no pickle). A value is decoded field by field
+  with its types checked; anything else is discarded.
+* Every value carries an HMAC-SHA256 over its key and its bytes, with a per-user secret (a key
+  file ``cache.key`` in the user's cache folder, created with mode 0600, never in a project). A
+  value planted by someone without that key (a ``.qa_cache`` committed to a repository, a
+  forged "0 findings" entry, an entry copied from another document) fails the check.
+* The cache lives in the user's cache folder (``platformdirs.user_cache_dir("qa")``), one
+  database per working folder (``projects/<hash of the folder's real path>``), not in the
+  working folder; ``--cache-dir DIR`` (or ``cache-dir`` in the configuration) puts it elsewhere.
+
+A value that fails its MAC or its schema, or a database that SQLite reports as damaged, is
+never used: the document is checked again, the process stops using the cache, and the next run
+rebuilds it from scratch. Several processes may share a cache: one SQLite connection per process
+(re-opened after a fork), write-ahead logging, a busy timeout and retries. Writing is best
+effort; a cache that cannot be written only costs speed.
+
+``--no-cache`` (or ``QA_NO_CACHE=1``) turns it off; deleting the folder clears it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import math
 import os
-import pickle
+import secrets
 import sqlite3
+import stat
 import sys
 import time
 from pathlib import Path
 
 from qa.document import Document
 
-SCHEMA = 1
+SCHEMA = 2  # 2: JSON values under an HMAC (1 was pickle)
 DB_NAME = "results.sqlite"
 REBUILD_MARK = "REBUILD"
 _FLUSH_EVERY = 256
@@ -122,16 +139,218 @@ def document_key(doc: Document, namespace: bytes) -> bytes:
     return h.digest()
 
 
-def _checksum(blob: bytes) -> bytes:
-    return hashlib.blake2b(blob, digest_size=8).digest()
+KEY_FILE = "cache.key"
+_KEY_BYTES = 32
+_SECRETS: dict[str, bytes] = {}
+
+
+def user_cache_root() -> Path:
+    """The user's cache folder for qa (``$XDG_CACHE_HOME/qa`` on Linux)."""
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("qa", appauthor=False))
+
+
+def default_cache_dir(cwd: str | os.PathLike | None = None) -> Path:
+    """Where the cache of a run started in ``cwd`` lives by default: in the user's cache folder,
+    one database per working folder (never in the working folder itself)."""
+    where = os.path.realpath(os.fspath(cwd) if cwd is not None else os.getcwd())
+    tag = hashlib.sha256(os.fsencode(where)).hexdigest()[:20]
+    return user_cache_root() / "projects" / tag
+
+
+def cache_dir_for(no_cache: bool = False, flag: str | os.PathLike | None = None,
+                  settings=None) -> str | None:
+    """The cache folder of a run: ``None`` with ``--no-cache`` or ``QA_NO_CACHE``; else
+    ``--cache-dir``, else ``cache-dir`` of the configuration, else ``default_cache_dir()``."""
+    if no_cache or os.environ.get("QA_NO_CACHE"):
+        return None
+    if flag:
+        return os.path.abspath(os.path.expanduser(os.fspath(flag)))
+    configured = getattr(settings, "cache_dir", None)
+    if configured:
+        return os.path.abspath(os.path.expanduser(configured))
+    return str(default_cache_dir())
+
+
+class CacheKeyError(OSError):
+    """The per-user key file cannot be made or is not private: the cache is not used."""
+
+
+def user_secret(root: Path | None = None) -> bytes:
+    """The per-user MAC key, from ``ROOT/cache.key`` (made with mode 0600 on first use). A key
+    file that is not a regular file of this user, readable by others, or of the wrong size is
+    refused (``CacheKeyError``)."""
+    root = user_cache_root() if root is None else root
+    path = root / KEY_FILE
+    got = _SECRETS.get(str(path))
+    if got is not None:
+        return got
+    root.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(secrets.token_bytes(_KEY_BYTES))
+            fh.flush()
+            os.fsync(fh.fileno())
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError as exc:
+        raise CacheKeyError(f"cannot read the cache key {path}: {exc}") from None
+    with os.fdopen(fd, "rb") as fh:
+        st = os.fstat(fh.fileno())
+        if not stat.S_ISREG(st.st_mode):
+            raise CacheKeyError(f"the cache key {path} is not a regular file")
+        if hasattr(os, "getuid") and (st.st_uid != os.getuid() or st.st_mode & 0o077):
+            raise CacheKeyError(f"the cache key {path} is not private to this user (mode 0600)")
+        key = fh.read(_KEY_BYTES + 1)
+    if len(key) != _KEY_BYTES:
+        raise CacheKeyError(f"the cache key {path} is damaged (delete it to make a new one)")
+    _SECRETS[str(path)] = key
+    return key
+
+
+def _mac(secret: bytes, key: bytes, blob: bytes) -> bytes:
+    return hmac.new(secret, len(key).to_bytes(4, "big") + key + blob, hashlib.sha256).digest()
+
+
+# ---------------------------------------------------------------------- plain-data values
+class BadValue(ValueError):
+    """A cached value that does not follow the schema."""
+
+
+def _enc_plain(v: object) -> object:
+    """``v`` as JSON, tuples and dicts tagged so that they come back as they were; ``BadValue``
+    for anything that is not plain data (such a result is not cached)."""
+    t = type(v)
+    if v is None or t is bool or t is str or t is int:
+        return v
+    if t is float:
+        return v if math.isfinite(v) else {"f": repr(v)}  # type: ignore[arg-type]
+    if t is list:
+        return [_enc_plain(x) for x in v]  # type: ignore[union-attr]
+    if t is tuple:
+        return {"t": [_enc_plain(x) for x in v]}  # type: ignore[union-attr]
+    if t is dict and all(type(k) is str for k in v):  # type: ignore[union-attr]
+        return {"d": [[k, _enc_plain(x)] for k, x in v.items()]}  # type: ignore[union-attr]
+    raise BadValue(f"not plain data: {t.__name__}")
+
+
+def _dec_plain(v: object) -> object:
+    if v is None or isinstance(v, (bool, str, int, float)):
+        return v
+    if isinstance(v, list):
+        return [_dec_plain(x) for x in v]
+    if isinstance(v, dict) and len(v) == 1:
+        (tag, body), = v.items()
+        if tag == "t" and isinstance(body, list):
+            return tuple(_dec_plain(x) for x in body)
+        if tag == "d" and isinstance(body, list):
+            out = {}
+            for item in body:
+                if not (isinstance(item, list) and len(item) == 2 and isinstance(item[0], str)):
+                    raise BadValue("bad mapping")
+                out[item[0]] = _dec_plain(item[1])
+            return out
+        if tag == "f" and body in ("nan", "inf", "-inf"):
+            return float(body)
+    raise BadValue("bad plain value")
+
+
+def _int(v: object) -> int:
+    if type(v) is not int:
+        raise BadValue("expected an integer")
+    return v
+
+
+def _num(v: object) -> float:
+    if type(v) is int:
+        return float(v)
+    if type(v) is not float:
+        raise BadValue("expected a number")
+    return v
+
+
+def _str(v: object, optional: bool = False) -> str | None:
+    if v is None and optional:
+        return None
+    if type(v) is not str:
+        raise BadValue("expected a string")
+    return v
+
+
+def encode_value(value: tuple) -> bytes:
+    """A cache value ``(findings, language, n_sentences, score, verdict, collected)`` as JSON
+    bytes (``BadValue`` if it holds anything but plain data)."""
+    findings, language, n_sentences, score, verdict, collected = value
+    rows = []
+    for f in findings:
+        fix = None
+        if f.fix is not None:
+            fix = [str(f.fix.applicability), f.fix.title,
+                   [[e.start, e.end, e.replacement] for e in f.fix.edits]]
+        rows.append([f.rule, f.name, f.category, str(f.severity), f.start, f.end, f.message,
+                     f.suggestion, fix, f.confidence])
+    doc = {"v": SCHEMA, "findings": rows, "language": language, "n_sentences": n_sentences,
+           "score": score if math.isfinite(score) else repr(score), "verdict": verdict,
+           "collected": None if collected is None else _enc_plain(collected)}
+    return json.dumps(doc, ensure_ascii=True, separators=(",", ":"), allow_nan=False).encode("ascii")
+
+
+def decode_value(blob: bytes) -> tuple:
+    """The inverse of ``encode_value``; ``BadValue`` for anything that does not follow the schema
+    exactly (unknown or missing keys, wrong types, unknown severities)."""
+    from qa.model import Applicability, Edit, Finding, Fix, Severity
+
+    try:
+        doc = json.loads(blob.decode("ascii"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise BadValue(f"not JSON: {exc}") from None
+    keys = {"v", "findings", "language", "n_sentences", "score", "verdict", "collected"}
+    if not isinstance(doc, dict) or set(doc) != keys or doc["v"] != SCHEMA:
+        raise BadValue("not a cache value")
+    if not isinstance(doc["findings"], list):
+        raise BadValue("findings")
+    findings = []
+    try:
+        for row in doc["findings"]:
+            if not (isinstance(row, list) and len(row) == 10):
+                raise BadValue("finding")
+            rule, name, category, severity, start, end, message, suggestion, fix, confidence = row
+            fx = None
+            if fix is not None:
+                if not (isinstance(fix, list) and len(fix) == 3 and isinstance(fix[2], list)):
+                    raise BadValue("fix")
+                edits = []
+                for e in fix[2]:
+                    if not (isinstance(e, list) and len(e) == 3):
+                        raise BadValue("edit")
+                    edits.append(Edit(_int(e[0]), _int(e[1]), _str(e[2])))
+                fx = Fix(tuple(edits), Applicability(_str(fix[0])), _str(fix[1]))
+            findings.append(Finding(_str(rule), _str(name), _str(category), Severity(_str(severity)),
+                                    _int(start), _int(end), _str(message), _str(suggestion, True), fx,
+                                    _num(confidence)))
+    except (TypeError, ValueError) as exc:
+        raise BadValue(f"finding: {exc}") from None
+    score = doc["score"]
+    score = float(score) if score in ("nan", "inf", "-inf") else _num(score)
+    if doc["verdict"] not in ("pass", "warn", "fail"):
+        raise BadValue("verdict")
+    collected = doc["collected"]
+    collected = None if collected is None else _dec_plain(collected)
+    return (findings, _str(doc["language"], True), _int(doc["n_sentences"]), score, doc["verdict"], collected)
 
 
 class ResultCache:
     """One process's connection to the cache folder. Use ``ResultCache.open``."""
 
-    def __init__(self, folder: Path, namespace: bytes) -> None:
+    def __init__(self, folder: Path, namespace: bytes, secret: bytes) -> None:
         self.folder = folder
         self.namespace = namespace
+        self.secret = secret
         self.db_path = folder / DB_NAME
         self.pending: list[tuple[bytes, bytes, bytes]] = []
         self.broken = False
@@ -141,16 +360,20 @@ class ResultCache:
 
     @classmethod
     def open(cls, folder: str | os.PathLike, plan) -> "ResultCache | None":
-        """The cache for ``plan`` in ``folder`` (created if missing); ``None`` if unusable."""
-        ns = f"{ruleset_version(plan)}/{plan.settings.fingerprint()}".encode()
+        """The cache for ``plan`` in ``folder`` (created if missing); ``None`` if unusable (no
+        private key file, a folder that cannot be made, a database that cannot be opened)."""
+        from qa.guard import limits
+
+        rule_s, doc_s = limits()
+        ns = f"{ruleset_version(plan)}/{plan.settings.fingerprint()}/limits {rule_s!r} {doc_s!r}".encode()
         try:
-            return cls(Path(folder), ns)
+            return cls(Path(folder), ns, user_secret())
         except (OSError, sqlite3.Error):
             return None
 
     # ------------------------------------------------------------------ connection
     def _connect(self) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
+        self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         gitignore = self.folder / ".gitignore"
         if not gitignore.exists():
             try:
@@ -243,25 +466,28 @@ class ResultCache:
             return None
         if row is None:
             return None
-        check, blob = row
-        if _checksum(blob) != check:
-            self._damaged()
+        mac, blob = row
+        if not (isinstance(mac, bytes) and isinstance(blob, bytes)
+                and hmac.compare_digest(mac, _mac(self.secret, key, blob))):
+            self._damaged()  # planted, forged, moved or damaged: never used
             return None
         try:
-            value = pickle.loads(blob)
-        except Exception:  # noqa: BLE001 - any unpickling problem means a damaged value
+            return decode_value(blob)
+        except BadValue:
             self._damaged()
             return None
-        if not (isinstance(value, tuple) and len(value) == 6):
-            self._damaged()
-            return None
-        return value
 
     def put(self, key: bytes, value: tuple) -> None:
-        if self.broken:
+        """Store ``value`` (see ``encode_value``) unless it holds a ``QA000`` finding (a rule
+        crashed or timed out: checking again may give the real findings) or anything that is
+        not plain data."""
+        if self.broken or any(f.rule == "QA000" for f in value[0]):
             return
-        blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-        self.pending.append((key, _checksum(blob), blob))
+        try:
+            blob = encode_value(value)
+        except (BadValue, ValueError, TypeError):
+            return
+        self.pending.append((key, _mac(self.secret, key, blob), blob))
         if len(self.pending) >= _FLUSH_EVERY:
             self.flush()
 

@@ -109,7 +109,8 @@ def check(
     engine: Annotated[str, typer.Option("--engine", help="local (default) or dask (needs qa[dask]).")] = "local",
     scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="With --engine dask: address of a running dask.distributed scheduler (default: a local cluster).")] = None,
     shard: Annotated[Optional[str], typer.Option("--shard", help="I/N: check only the documents whose id hashes to shard I of N (0 <= I < N).")] = None,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the result cache in .qa_cache/.")] = False,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the result cache.")] = False,
+    cache_dir: Annotated[Optional[Path], typer.Option("--cache-dir", help="Keep the result cache in this folder (default: one per working folder in the user's cache folder).")] = None,
     profile_rules: Annotated[bool, typer.Option("--profile-rules", help="Print the time spent in each rule (to drop slow ones).")] = False,
 ) -> None:
     """Check files and folders and report findings.
@@ -140,12 +141,13 @@ def check(
 
     started = time.perf_counter()
     from qa import parallel
+    from qa.cache import cache_dir_for
 
     try:
         opts = parallel.RunOptions(
             jobs=parallel.default_jobs() if jobs is None else max(1, jobs), engine=engine.lower(),
             scheduler=scheduler, shard=parallel.parse_shard(shard) if shard else None,
-            cache_dir=None if no_cache or os.environ.get("QA_NO_CACHE") else os.path.abspath(".qa_cache"),
+            cache_dir=cache_dir_for(no_cache, cache_dir, settings),
             profile_rules=profile_rules, text_field=settings.text_field, id_field=settings.id_field)
         if opts.engine not in ("local", "dask"):
             raise ValueError(f"unknown engine {engine!r}; choose local or dask")

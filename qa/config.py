@@ -47,11 +47,15 @@ class Settings:
     warn_below: float = 90.0
     fail_below: float = 50.0
     config_path: str | None = None
+    cache_dir: str | None = None  # the result cache folder (default: in the user's cache folder)
+    follow_links: bool = False  # follow symbolic links that lead out of an input folder
 
     def fingerprint(self) -> str:
         """A stable hash of everything that changes findings (for caches and reports)."""
         d = asdict(self)
         d.pop("config_path", None)
+        d.pop("cache_dir", None)  # where results are kept, not what they are
+        d.pop("follow_links", None)  # which files are read, not what a file's findings are
         for gate in ("max_findings", "max_rate"):  # gates read findings; they do not change them
             d.pop(gate, None)
         return hashlib.sha256(json.dumps(d, sort_keys=True, default=str).encode()).hexdigest()[:16]
@@ -73,6 +77,8 @@ _KEYS = {
     "id-field": "id_field",
     "rules": "rules",
     "scoring": None,
+    "cache-dir": "cache_dir",
+    "follow-links": "follow_links",
 }
 _SCORING_KEYS = {"weights": "weights", "cap-per-rule": "cap_per_rule", "warn-below": "warn_below",
                  "fail-below": "fail_below"}
@@ -134,6 +140,10 @@ def from_mapping(data: Mapping[str, object], base: Settings | None = None, origi
             raise ConfigError(f"{origin}: fail-on must be one of {FAIL_ON}, not {value!r}")
         if attr == "max_findings" and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
             raise ConfigError(f"{origin}: max-findings must be a whole number >= 0, not {value!r}")
+        if attr == "cache_dir" and not (isinstance(value, str) and value):
+            raise ConfigError(f"{origin}: cache-dir must be a folder path (a string), not {value!r}")
+        if attr == "follow_links" and not isinstance(value, bool):
+            raise ConfigError(f"{origin}: follow-links must be true or false, not {value!r}")
         if attr == "max_rate":
             from qa.gates import parse_rates
 
@@ -158,6 +168,8 @@ def resolve(
         base = from_mapping(load_file(path), base, origin=str(path))
         if base.packs:  # pack paths are relative to the config file
             base = replace(base, packs=tuple(str((path.parent / p).resolve()) for p in base.packs))
+        if base.cache_dir:  # so is the cache folder
+            base = replace(base, cache_dir=str((path.parent / Path(base.cache_dir).expanduser()).resolve()))
         base = replace(base, config_path=str(path))
     if overrides:
         clean = {k: v for k, v in overrides.items() if v is not None}

@@ -10,11 +10,13 @@ SAMPLES = ROOT / "samples"
 
 
 @pytest.fixture(autouse=True)
-def _isolated_cwd_config(monkeypatch):
+def _isolated_cwd_config(monkeypatch, tmp_path_factory):
     # Tests must not pick up a developer's own qa.toml outside the repo.
     monkeypatch.setenv("QA_TESTING", "1")
     # Nor read or write a result cache, unless a test asks for one (tests/test_scale.py).
     monkeypatch.setenv("QA_NO_CACHE", "1")
+    # and a test that does keeps it (and its key file) out of the user's own cache folder
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "xdg-cache"))
     yield
 
 

@@ -251,10 +251,16 @@ def test_cli_cache_statistics_and_no_cache(monkeypatch, tmp_path):
     assert "cache: 0 hit(s)" in r1.stderr and "docs/s" in r1.stderr and "MB/s" in r1.stderr
     n = len(first.splitlines())
     assert f"cache: {n} hit(s), 0 miss(es)" in r2.stderr
+    assert not (tmp_path / ".qa_cache").exists()  # the cache is not kept in the working folder
     (tmp_path / "x").mkdir()
     monkeypatch.chdir(tmp_path / "x")
+    from qa.cache import default_cache_dir
+
     _cli([*args, "--no-cache"])
-    assert not (tmp_path / "x" / ".qa_cache").exists()
+    assert not default_cache_dir(tmp_path / "x").exists()
+    monkeypatch.setenv("QA_NO_CACHE", "1")
+    _cli(args)
+    assert not default_cache_dir(tmp_path / "x").exists()
 
 
 def test_time_per_rule(plan, corpus):
