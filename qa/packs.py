@@ -94,6 +94,75 @@ class PackContext:
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+#: bounds for one pack file: its size, and the number of YAML nodes it stands for once every
+#: alias is expanded (a "billion laughs" of a few hundred bytes stands for 10^9 nodes)
+MAX_PACK_BYTES = 8 * 1024 * 1024
+MAX_PACK_NODES = 1_000_000
+
+
+def _expanded_nodes(root: yaml.Node, limit: int) -> int:
+    """How many nodes ``root`` stands for with every alias expanded, counted without expanding
+    (a shared node is counted once per reference, from a memo); stops past ``limit``. A node
+    that contains itself is a ``ValueError``."""
+    memo: dict[int, int] = {}
+    active: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        k = id(node)
+        if done:
+            active.discard(k)
+            if isinstance(node, yaml.SequenceNode):
+                kids: list[yaml.Node] = list(node.value)
+            elif isinstance(node, yaml.MappingNode):
+                kids = [x for pair in node.value for x in pair]
+            else:
+                kids = []
+            memo[k] = min(limit + 1, 1 + sum(memo[id(c)] for c in kids))
+            continue
+        if k in memo:
+            continue
+        if k in active:
+            raise ValueError("an alias refers to a node that contains it")
+        active.add(k)
+        stack.append((node, True))
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend((c, False) for c in reversed(node.value) if id(c) not in memo)
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend((c, False) for pair in reversed(node.value) for c in pair if id(c) not in memo)
+    return memo[id(root)]
+
+
+def _load_yaml(path: Path) -> object:
+    """The pack's data, with its size and alias expansion bounded (``PackError`` past them)."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_PACK_BYTES:
+            raise PackError(path, "-", "", f"pack file is {size} bytes, more than the limit of {MAX_PACK_BYTES}")
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise PackError(path, "-", "", f"cannot load pack: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except OSError as exc:
+        raise PackError(path, "-", "", f"cannot load pack: {exc}") from None
+    loader = _SAFE_LOADER(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        try:
+            n = _expanded_nodes(node, MAX_PACK_NODES)
+        except ValueError as exc:
+            raise PackError(path, "-", "", f"cannot load pack: {exc}") from None
+        if n > MAX_PACK_NODES:
+            raise PackError(path, "-", "", f"cannot load pack: its aliases expand to more than {MAX_PACK_NODES:,} "
+                                           "YAML nodes (an alias bomb?)")
+        return loader.construct_document(node)
+    except yaml.YAMLError as exc:
+        raise PackError(path, "-", "", f"cannot load pack: {exc}") from None
+    finally:
+        loader.dispose()
+
+
 def _load_kinds() -> None:
     import qa.kinds  # noqa: F401  (registers the built-in kinds)
 
@@ -110,10 +179,7 @@ def load_packs(dirs: Iterable[Path]) -> list[Rule]:
 
 def load_pack(path: Path) -> list[Rule]:
     _load_kinds()
-    try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
-    except (OSError, yaml.YAMLError) as exc:
-        raise PackError(path, "-", "", f"cannot load pack: {exc}") from None
+    data = _load_yaml(path)
     if not isinstance(data, Mapping) or "rules" not in data:
         raise PackError(path, "-", "", "a pack is a mapping with a 'rules' list")
     unknown = set(data) - {"pack", "lang", "defaults", "rules", "description"}
