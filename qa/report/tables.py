@@ -17,6 +17,11 @@ Two tables, each with a fixed schema (columns in this order):
   in the fixed order of ``qa.model.CATEGORIES``; prefixed because the category ``language``
   would clash with the detected ``language``).
 
+CSV cells are neutralised against spreadsheet formula injection (OWASP "CSV Injection"): a
+text cell that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a single
+quote in front (``'=HYPERLINK(...)``), so a spreadsheet shows it as text and never evaluates
+it; the cell is then quoted as usual. Parquet and JSON Lines keep the values unchanged.
+
 Parquet files carry ``qa.table`` (``findings`` or ``documents``) and ``qa.contract`` in their
 schema metadata; ``qa.load_results`` uses them. Both formats are deterministic (no timestamps).
 """
@@ -123,7 +128,24 @@ def render_parquet(results: Iterable[FileResult], documents: bool = False) -> by
     return buf.getvalue()
 
 
+#: first characters that make a spreadsheet read a cell as a formula (OWASP)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(v: object) -> object:
+    """A CSV text cell that a spreadsheet cannot run: ``'`` before a leading ``= + - @``, tab or
+    carriage return; other values unchanged."""
+    if isinstance(v, str) and v.startswith(FORMULA_STARTS):
+        return "'" + v
+    return v
+
+
 def render_csv(results: Iterable[FileResult], documents: bool = False) -> bytes:
-    """CSV via pandas: a header row, RFC 4180 quoting, empty cells for nulls, ``\\n`` line ends."""
-    df = results_table(results, documents).to_pandas()
+    """CSV via pandas: a header row, RFC 4180 quoting, empty cells for nulls, ``\\n`` line ends,
+    text cells neutralised against formula injection (``csv_cell``)."""
+    table = results_table(results, documents)
+    df = table.to_pandas()
+    for field in table.schema:
+        if pa.types.is_string(field.type):
+            df[field.name] = df[field.name].map(csv_cell, na_action="ignore")
     return df.to_csv(index=False, lineterminator="\n").encode("utf-8")
