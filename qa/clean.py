@@ -120,11 +120,11 @@ def clean_paths(paths: Sequence[str], settings: Settings, out_dir: Path | None, 
                 obj[settings.text_field] = res.text
                 out_records.append(json.dumps(obj, ensure_ascii=False))
             elif out_dir is not None and not diff:
-                atomic_write_text(_out_path(path, paths, out_dir), res.text)
+                atomic_write_text(_out_path(path, paths, out_dir), res.text, root=out_dir)
         if is_jsonl and out_dir is not None and not diff:
-            atomic_write_text(_out_path(path, paths, out_dir), "".join(r + "\n" for r in out_records))
+            atomic_write_text(_out_path(path, paths, out_dir), "".join(r + "\n" for r in out_records), root=out_dir)
     if not diff and (fix_log is not None or out_dir is not None):
         target = fix_log or (out_dir / "qa-fixes.jsonl")  # type: ignore[operator]
-        atomic_write_text(target, "".join(ln + "\n" for ln in log_lines))
+        atomic_write_text(target, "".join(ln + "\n" for ln in log_lines), root=None if fix_log else out_dir)
         summary.log_path = str(target)
     return summary

@@ -35,6 +35,7 @@ IdFieldOpt = Annotated[Optional[str], typer.Option("--id-field", help="JSON Line
 LangOpt = Annotated[Optional[str], typer.Option("--lang", help="Expected document language (default: en).")]
 EncodingOpt = Annotated[Optional[str], typer.Option("--encoding", help="Input encoding: utf-8 (default; UTF-16/32 with a BOM also read), auto (guess with charset-normalizer), or a codec name such as latin-1.")]
 MaxBytesOpt = Annotated[Optional[int], typer.Option("--max-bytes", help="Report larger files (and JSON Lines records) as errors instead of reading them (default 64 MiB; 0: no limit).")]
+FollowLinksOpt = Annotated[bool, typer.Option("--follow-links", help="Follow symbolic links that lead out of an input folder, and write through links inside an output folder (default: neither).")]
 RuleTimeoutOpt = Annotated[Optional[float], typer.Option("--rule-timeout", help="Stop a rule after this many seconds on one document and report it as QA000 (default 20; 0: no limit).")]
 
 
@@ -47,6 +48,12 @@ def _input_policy(encoding: Optional[str], max_bytes: Optional[int], rule_timeou
         set_limits(rule_seconds=rule_timeout)
     except ValueError as exc:
         raise _fail(str(exc)) from None
+
+
+def _follow_links(flag: bool, settings: Settings) -> None:
+    from qa.inputs import set_policy
+
+    set_policy(follow_links=flag or settings.follow_links)
 
 
 def _split(values: Optional[list[str]]) -> Optional[list[str]]:
@@ -105,6 +112,7 @@ def check(
     encoding: EncodingOpt = None,
     max_bytes: MaxBytesOpt = None,
     rule_timeout: RuleTimeoutOpt = None,
+    follow_links: FollowLinksOpt = False,
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", help="Worker processes (default: all cores; 1: check in this process).")] = None,
     engine: Annotated[str, typer.Option("--engine", help="local (default) or dask (needs qa[dask]).")] = "local",
     scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="With --engine dask: address of a running dask.distributed scheduler (default: a local cluster).")] = None,
@@ -129,6 +137,7 @@ def check(
         plan = make_plan(settings)
     except (ConfigError, PackError) as exc:
         raise _fail(str(exc)) from None
+    _follow_links(follow_links, settings)
     from qa.baseline import BaselineError, load_baseline
     from qa.report.formats import FormatError, check_destinations, parse_formats
 
@@ -202,17 +211,21 @@ def check(
         from qa.baseline import apply_baseline
 
         results, outcome = apply_baseline(results, base, settings, [r.code for r in plan.rules])
+    from qa.fsutil import LinkInOutput
     from qa.report.formats import emit
 
-    if stream is None:
-        emit(results, formats, output=output, output_dir=output_dir, rules=plan.rules, statistics=statistics,
-             documents=documents, baseline_used=base is not None, quiet=quiet, stdout=sys.stdout)
+    try:
+        if stream is None:
+            emit(results, formats, output=output, output_dir=output_dir, rules=plan.rules, statistics=statistics,
+                 documents=documents, baseline_used=base is not None, quiet=quiet, stdout=sys.stdout)
 
-    if html is not None:
-        from qa.clean import cleaned_texts
-        from qa.report.html import write_reports
+        if html is not None:
+            from qa.clean import cleaned_texts
+            from qa.report.html import write_reports
 
-        write_reports(results, html, paths, plan.rules, cleaned=cleaned_texts(results, plan))
+            write_reports(results, html, paths, plan.rules, cleaned=cleaned_texts(results, plan))
+    except LinkInOutput as exc:
+        raise _fail(exc.strerror or str(exc)) from None
     if not quiet:
         text_report.summary(results, elapsed, html=str(html) if html else None, out=sys.stderr)
         if outcome is not None:
@@ -292,12 +305,14 @@ def clean(
     encoding: EncodingOpt = None,
     max_bytes: MaxBytesOpt = None,
     rule_timeout: RuleTimeoutOpt = None,
+    follow_links: FollowLinksOpt = False,
 ) -> None:
     """Write cleaned copies of the inputs with the safe fixes applied (inputs are never touched).
 
     Example: qa clean samples/ --out cleaned/
     """
     from qa.clean import CleanError, clean_paths
+    from qa.fsutil import LinkInOutput
 
     if out is None and not diff:
         raise _fail("give --out DIR for the cleaned copies, or --diff to print a diff")
@@ -305,10 +320,13 @@ def clean(
     try:
         settings = _settings(config, isolated, select=_split(select), ignore=_split(ignore),
                              text_field=text_field, id_field=id_field)
+        _follow_links(follow_links, settings)
         summary = clean_paths(paths, settings, out_dir=out, diff=diff, unsafe=unsafe_fixes,
                               fix_log=fix_log, stdout=sys.stdout)
     except (ConfigError, PackError, CleanError) as exc:
         raise _fail(str(exc)) from None
+    except LinkInOutput as exc:
+        raise _fail(exc.strerror or str(exc)) from None
     if not quiet:
         typer.echo(f"qa clean: {summary.files} file(s), {summary.documents} document(s), "
                    f"{summary.changed} changed, {summary.edits} edit(s), {summary.errors} unreadable"

@@ -88,13 +88,119 @@ def expand_globs(paths: Iterable[str]) -> Iterator[str]:
 
 
 # --------------------------------------------------------------------------- byte streams
+class _ZstdFrames:
+    """The compressed side of a zstd stream, passed through while its frame structure is followed
+    (frame headers and block headers, without decompressing), so that input that ends inside a
+    frame, which the decompressor takes for a clean end, is an ``EOFError`` (a truncated file).
+    Skippable frames are followed too; anything else is left to the decompressor to refuse."""
+
+    _SKIPPABLE = 0x184D2A50
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self.raw = raw
+        self.state = "magic"
+        self.need = 4  # bytes the current header field still needs
+        self.head = b""
+        self.skip = 0  # content bytes to pass over
+        self.checksum = False
+        self.last = False
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.raw.read(size)
+        if data:
+            self._feed(data)
+        elif self.state != "off" and (self.state != "magic" or self.head or self.skip):
+            raise EOFError("the compressed data ends inside a zstd frame (the file is truncated)")
+        return data
+
+    def _feed(self, data: bytes) -> None:
+        i, n = 0, len(data)
+        while i < n and self.state != "off":
+            if self.skip:
+                step = min(self.skip, n - i)
+                self.skip -= step
+                i += step
+                continue
+            take = min(self.need - len(self.head), n - i)
+            self.head += data[i:i + take]
+            i += take
+            if len(self.head) < self.need:
+                return
+            head, self.head = self.head, b""
+            self._field(head)
+
+    def _field(self, head: bytes) -> None:
+        st = self.state
+        if st == "magic":
+            magic = int.from_bytes(head, "little")
+            if head == _ZSTD_MAGIC:
+                self.state, self.need = "descriptor", 1
+            elif magic & 0xFFFFFFF0 == self._SKIPPABLE:
+                self.state, self.need = "skippable", 4
+            else:
+                self.state = "off"  # not a frame: the decompressor reports it
+        elif st == "skippable":
+            self.skip = int.from_bytes(head, "little")
+            self.state, self.need = "magic", 4
+        elif st == "descriptor":
+            d = head[0]
+            single = bool(d & 0x20)
+            self.checksum = bool(d & 0x04)
+            rest = (0 if single else 1) + (0, 1, 2, 4)[d & 3] + ((1 if single else 0), 2, 4, 8)[d >> 6]
+            self.state, self.need = ("header", rest) if rest else ("block", 3)
+        elif st == "header":
+            self.state, self.need = "block", 3
+        elif st == "block":
+            h = int.from_bytes(head, "little")
+            kind, size = (h >> 1) & 3, h >> 3
+            if kind == 3:
+                self.state = "off"  # reserved block type: corrupt, the decompressor reports it
+                return
+            self.skip = 1 if kind == 1 else size
+            if h & 1:  # the frame's last block
+                self.state, self.need = "magic", 4
+                if self.checksum:
+                    self.skip += 4
+            else:
+                self.need = 3
+
+    def close(self) -> None:
+        self.raw.close()
+
+
+class _ZstdText(io.RawIOBase):
+    """Decompressed zstd data; damaged data is a ``ValueError`` naming it (not ``ZstdError``)."""
+
+    def __init__(self, reader) -> None:
+        self.reader = reader
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:  # type: ignore[override]
+        import zstandard
+
+        try:
+            data = self.reader.read(len(b))
+        except zstandard.ZstdError as exc:
+            raise ValueError(f"damaged zstd data: {exc}") from None
+        b[:len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        try:
+            self.reader.close()
+        finally:
+            super().close()
+
+
 def _zstd_reader(raw: IO[bytes]) -> IO[bytes]:
     try:
         import zstandard
     except ImportError as exc:  # pragma: no cover - zstandard is a dependency
         raise OSError("reading .zst needs the 'zstandard' package") from exc
-    return io.BufferedReader(zstandard.ZstdDecompressor().stream_reader(raw, read_across_frames=True),
-                             buffer_size=1 << 16)
+    reader = zstandard.ZstdDecompressor().stream_reader(_ZstdFrames(raw), read_across_frames=True)
+    return io.BufferedReader(_ZstdText(reader), buffer_size=1 << 16)  # type: ignore[return-value]
 
 
 def open_binary(path: str) -> IO[bytes]:
@@ -245,6 +351,9 @@ def read_parquet(path: str, text_field: str = "text", id_field: str = "id",
                          f"(columns: {', '.join(names)})")
         return
     md = pf.metadata
+    if md.num_rows == 0 and (row_groups is None or 0 in row_groups):  # reported once per file
+        yield InputError(path, _base_id(path), "the Parquet file holds no rows (no records to check)")
+        return
     starts = [0]
     for i in range(md.num_row_groups):
         starts.append(starts[-1] + md.row_group(i).num_rows)
@@ -366,7 +475,7 @@ def partitions(files: Iterable[str], target_bytes: int = 16 << 20, files_per_bat
     """Cut expanded input files (see ``qa.readers.iter_files``) into partitions, in order."""
     batch: list[str] = []
     for path in files:
-        kind = corpus_kind(path)
+        kind = None if getattr(path, "not_followed", False) else corpus_kind(path)  # a link not read
         if kind is None:
             batch.append(path)
             if len(batch) >= files_per_batch:

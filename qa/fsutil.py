@@ -8,25 +8,47 @@
   cleanly: the write in progress is abandoned (its temporary file removed), files already
   finished stay whole, and the message says how to resume (run the same command again: every
   output is rewritten whole). The exit status is 128 + the signal number (130, 143).
+* Writes into an output folder (``--out``, ``--html``, ``--output-dir``) never go through a
+  symbolic link inside it: ``atomic_write_bytes(path, data, root=FOLDER)`` walks from ``FOLDER``
+  to the target's folder one directory at a time with ``O_NOFOLLOW`` (on descriptors, so a
+  folder cannot be swapped for a link in between) and refuses a link on the way
+  (``LinkInOutput``); a link at the target's own name is replaced by the new file (the rename
+  does not follow it), so nothing is written where the link pointed. The folder itself may be a
+  link (it was named on the command line). ``--follow-links`` writes through links instead.
 * Inputs are only ever opened read-only (``qa.inputs``).
 """
 
 from __future__ import annotations
 
+import errno
 import os
+import secrets
 import signal
+import stat
 import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 
-def atomic_write_text(path: str | Path, text: str) -> None:
-    atomic_write_bytes(path, text.encode("utf-8"))
+class LinkInOutput(OSError):
+    """A symbolic link inside an output folder, on the way to a file to write: refused."""
 
 
-def atomic_write_bytes(path: str | Path, data: bytes) -> None:
+def atomic_write_text(path: str | Path, text: str, root: str | Path | None = None) -> None:
+    atomic_write_bytes(path, text.encode("utf-8"), root=root)
+
+
+def atomic_write_bytes(path: str | Path, data: bytes, root: str | Path | None = None) -> None:
+    """Write ``data`` to ``path`` atomically. With ``root`` (the output folder ``path`` is in),
+    never through a symbolic link below ``root`` (see the module docstring)."""
     target = Path(path)
+    if root is not None and hasattr(os, "O_NOFOLLOW") and os.open in os.supports_dir_fd:
+        from qa.inputs import policy
+
+        if not policy().follow_links:
+            _write_below(Path(root), target, data)
+            return
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name[:100]}.", suffix=".tmp", dir=target.parent)
     try:
@@ -42,6 +64,57 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
         except OSError:
             pass
         raise
+
+
+def _write_below(root: Path, target: Path, data: bytes) -> None:
+    rel = os.path.relpath(os.path.abspath(target), os.path.abspath(root))
+    parts = Path(rel).parts
+    if not parts or parts[0] == os.pardir or os.path.isabs(rel):
+        raise LinkInOutput(errno.EINVAL, f"refusing to write {target}: not inside the output folder {root}")
+    root.mkdir(parents=True, exist_ok=True)
+    dir_flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+    dfd = os.open(root, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        here = root
+        for part in parts[:-1]:
+            here = here / part
+            try:
+                os.mkdir(part, 0o777, dir_fd=dfd)
+            except FileExistsError:
+                pass
+            try:
+                nfd = os.open(part, dir_flags, dir_fd=dfd)
+            except OSError as exc:
+                if exc.errno in (errno.ELOOP, errno.ENOTDIR, errno.EMLINK):
+                    try:
+                        link = stat.S_ISLNK(os.lstat(part, dir_fd=dfd).st_mode)
+                    except OSError:
+                        link = False
+                    if link:
+                        raise LinkInOutput(errno.ELOOP, f"refusing to write {target}: {here} is a symbolic link "
+                                           "inside the output folder (remove it, or give --follow-links)") from None
+                raise
+            os.close(dfd)
+            dfd = nfd
+        name = parts[-1]
+        tmp = f".{name[:100]}.{secrets.token_hex(6)}.tmp"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0),
+                     0o666, dir_fd=dfd)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            # a link at the target name is replaced itself: rename never follows it
+            os.replace(tmp, name, src_dir_fd=dfd, dst_dir_fd=dfd)
+        except BaseException:
+            try:
+                os.unlink(tmp, dir_fd=dfd)
+            except OSError:
+                pass
+            raise
+    finally:
+        os.close(dfd)
 
 
 def _umask() -> int:

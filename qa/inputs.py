@@ -40,6 +40,14 @@ Paths that are not ordinary files
     directory walk and the read are error records naming the operating system's reason.
     Directories are walked without following links to folders, so a link loop cannot recurse.
 
+Symbolic links
+    In a folder, a link to a file inside the same folder tree is read; a link that leads out of
+    it (``docs/key.txt -> ~/.ssh/id_rsa``) is not followed: it is an error record (``a symbolic
+    link that leads out of the input folder: not followed``), so its target's text never reaches
+    a report or a cleaned copy and the run says so (exit 2). Links to folders are not walked. A
+    path named on the command line is read even if it is a link (it was named). ``--follow-links``
+    (``follow-links = true``) follows every link, folders included (each folder once).
+
 Duplicate paths
     The same file named twice (``a.txt a.txt``, ``./a.txt``, a folder and a file inside it, or
     a symbolic link to a file already given) is read once, at its first mention.
@@ -99,6 +107,9 @@ class InputPolicy:
     encoding: str = "utf-8"
     #: largest file (or JSON Lines record) read, in bytes; 0 or None means no limit
     max_bytes: int | None = DEFAULT_MAX_BYTES
+    #: follow symbolic links that lead out of an input folder, and write through links inside an
+    #: output folder (``--follow-links``); off by default
+    follow_links: bool = False
 
 
 _policy = InputPolicy()
@@ -108,10 +119,13 @@ def policy() -> InputPolicy:
     return _policy
 
 
-def set_policy(encoding: str | None = None, max_bytes: int | None = None) -> InputPolicy:
+def set_policy(encoding: str | None = None, max_bytes: int | None = None,
+               follow_links: bool | None = None) -> InputPolicy:
     """Set the process-wide input policy (the CLI does this from its flags). Returns it."""
     global _policy
     changes: dict[str, object] = {}
+    if follow_links is not None:
+        changes["follow_links"] = bool(follow_links)
     if encoding is not None:
         changes["encoding"] = check_encoding(encoding)
     if max_bytes is not None:
@@ -342,7 +356,7 @@ def unique_files(paths: Iterable[str]) -> Iterator[str]:
     """Drop later mentions of a file already seen (same resolved path). ``-`` passes through."""
     seen: set[str] = set()
     for p in paths:
-        if p == "-":
+        if p == "-" or getattr(p, "not_followed", False):  # stdin, or a link not read (qa.readers)
             yield p
             continue
         try:

@@ -48,18 +48,50 @@ def iter_files(paths: Iterable[str]) -> Iterator[str]:
     yield from unique_files(_iter_files(expand_globs(paths)))
 
 
+class OutsideLink(str):
+    """A path found in a folder that is a symbolic link leading out of that folder: not read
+    (unless ``--follow-links``); ``read_path`` makes it an error record."""
+
+    __slots__ = ()
+    not_followed = True
+
+
+OUTSIDE_LINK_REASON = ("a symbolic link that leads out of the input folder: not followed "
+                       "(give --follow-links to read it)")
+
+
+def _inside(path: str, base: str) -> bool:
+    return path == base or path.startswith(base.rstrip(os.sep) + os.sep)
+
+
 def _iter_files(paths: Iterable[str]) -> Iterator[str]:
     from qa.corpus_readers import corpus_kind
+    from qa.inputs import policy
 
+    follow = policy().follow_links
     for p in paths:
         if os.path.isdir(p):
-            for root, dirs, files in os.walk(p):
+            base = os.path.realpath(p)
+            seen_dirs = {base}
+            for root, dirs, files in os.walk(p, followlinks=follow):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                if follow:  # never twice into one folder: a link loop cannot recurse
+                    keep = []
+                    for d in dirs:
+                        real = os.path.realpath(os.path.join(root, d))
+                        if real not in seen_dirs:
+                            seen_dirs.add(real)
+                            keep.append(d)
+                    dirs[:] = keep
                 for name in sorted(files):
                     if name.startswith("."):
                         continue
                     if Path(name).suffix.lower() in KNOWN_SUFFIXES or corpus_kind(name):
-                        yield os.path.join(root, name)
+                        full = os.path.join(root, name)
+                        if not follow and os.path.islink(full) and not _inside(os.path.realpath(full), base):
+                            yield OutsideLink(full)
+                        else:
+                            yield full
         else:
             yield p
 
@@ -78,6 +110,9 @@ def read_path(path: str, text_field: str = "text", id_field: str = "id") -> Iter
     from qa.inputs import display_name, read_text
 
     display = display_name(path)
+    if isinstance(path, OutsideLink):
+        yield InputError(display, _doc_id(path), OUTSIDE_LINK_REASON)
+        return
     from qa.corpus_readers import compression, corpus_kind, read_corpus
 
     if corpus_kind(path) and (suffix not in JSONL_SUFFIXES or compression(path)):

@@ -124,7 +124,7 @@ def emit(results: Sequence[FileResult], formats: Sequence[str], *, output: str |
     if output_dir is not None:
         for fmt in formats:
             target = Path(output_dir) / file_name(fmt, documents)
-            atomic_write_bytes(target, render(fmt, results, **kw))  # type: ignore[arg-type]
+            atomic_write_bytes(target, render(fmt, results, **kw), root=output_dir)  # type: ignore[arg-type]
             written.append(target)
         if not quiet:
             stdout.write(render("text", results, statistics=statistics).decode("utf-8"))

@@ -206,13 +206,13 @@ def write_reports(results: Iterable[FileResult], out_dir: str | Path, roots: Seq
             n += 1
             page = base[:-5] + f"-{n}.html"
         used.add(page)
-        atomic_write_text(out / page, render_page(r, page, (cleaned or {}).get(r.id)))
+        atomic_write_text(out / page, render_page(r, page, (cleaned or {}).get(r.id)), root=out)
         pages.append(page)
         rows.append({"href": page, "label": page[:-5] if r.id == os.path.basename(r.path) else f"{r.path} · {r.id}",
                      "score": r.score, "verdict": r.verdict, "total": len(r.findings),
                      "cats": r.category_counts, "error": r.error})
-    atomic_write_text(out / "index.html", render_index(rows))
+    atomic_write_text(out / "index.html", render_index(rows), root=out)
     for rule in rules:
-        atomic_write_text(out / "rules" / f"{rule.code}.html", render_rule(rule))
-    atomic_write_text(out / "rules" / "index.html", render_rules_index(rules))
+        atomic_write_text(out / "rules" / f"{rule.code}.html", render_rule(rule), root=out)
+    atomic_write_text(out / "rules" / "index.html", render_rules_index(rules), root=out)
     return pages
