@@ -8,8 +8,9 @@ count, score, verdict and (for corpus rules) the collected values. Its key hashe
   scoring ...) and the run's limits that change findings (``--rule-timeout`` and the document
   time budget);
 * the rule-set version: qa's version, the Python version, the selected rule codes, every file of
-  the qa package (code and data) and of every rule-pack folder, and the versions of qa's
-  dependencies, so editing a rule, a pack or a lexicon, or upgrading a library, misses.
+  the qa package (code and data), of every rule-pack folder and named by a rule option (a garble
+  model), and the versions of qa's dependencies, so editing a rule, a pack or a lexicon,
+  retraining a model, or upgrading a library, misses.
 
 So a hit gives exactly what checking would give: the cache never changes output bytes. A result
 with a ``QA000`` finding (a rule crashed or ran out of time) is never cached: a timeout on a
@@ -107,7 +108,10 @@ def ruleset_version(plan) -> str:
 
     dirs = tuple(str(p) for p in default_pack_dirs()) + tuple(plan.settings.packs)
     codes = tuple(r.code for r in plan.rules)
-    k = dirs + codes
+    # files that rule options name (a retrained garble model at the same path must miss)
+    option_files = tuple(sorted({v for opts in getattr(plan, "options", {}).values() for v in opts.values()
+                                 if isinstance(v, str) and v and os.path.isfile(v)}))
+    k = dirs + codes + ("\0",) + option_files
     if k not in _VERSION_CACHE:
         h = hashlib.blake2b(digest_size=16)
         h.update(f"qa {__version__} schema {SCHEMA} py {sys.version_info[:3]}\n".encode())
@@ -124,6 +128,8 @@ def ruleset_version(plan) -> str:
             p = Path(d)
             if p.exists():
                 _hash_tree(h, p)
+        for f in option_files:
+            _hash_tree(h, Path(f))
         _VERSION_CACHE[k] = h.hexdigest()
     return _VERSION_CACHE[k]
 
@@ -187,15 +193,25 @@ def user_secret(root: Path | None = None) -> bytes:
     if got is not None:
         return got
     root.mkdir(parents=True, exist_ok=True, mode=0o700)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
-    except FileExistsError:
-        pass
-    else:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(secrets.token_bytes(_KEY_BYTES))
-            fh.flush()
-            os.fsync(fh.fileno())
+    if not os.path.lexists(path):
+        # written whole under a temporary name, then linked into place: a process that starts at
+        # the same time (a worker) reads either no key file or the whole key, and all agree
+        tmp = root / f".{KEY_FILE}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(secrets.token_bytes(_KEY_BYTES))
+                fh.flush()
+                os.fsync(fh.fileno())
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                pass  # another process made it first: use that one
+        finally:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     except OSError as exc:
@@ -393,6 +409,9 @@ class ResultCache:
         conn = sqlite3.connect(self.db_path, timeout=30.0, isolation_level=None, check_same_thread=False)
         try:
             conn.execute("PRAGMA busy_timeout = 30000")
+            # a database from elsewhere may carry views and triggers: let its schema call no
+            # function with side effects (SQLite 3.31+; older versions ignore the pragma)
+            conn.execute("PRAGMA trusted_schema = OFF")
             self._retry(lambda: conn.execute("PRAGMA journal_mode = WAL"))
             conn.execute("PRAGMA synchronous = NORMAL")
             self._retry(lambda: conn.execute(

@@ -256,3 +256,30 @@ def test_cache_key_includes_the_rule_timeout(user_cache, project):
     finally:
         set_limits(rule_seconds=DEFAULT_RULE_SECONDS, document_seconds=DEFAULT_DOCUMENT_SECONDS)
     assert "cache: 0 hit(s)" in a.stderr and "cache: 2 hit(s)" in b.stderr and "cache: 0 hit(s)" in c.stderr
+
+
+def test_cache_key_includes_files_named_by_rule_options(user_cache, tmp_path):
+    from qa.cache import ruleset_version
+
+    model = tmp_path / "garble.model"
+    model.write_bytes(b"first model")
+    plan = make_plan(Settings(select=("MT104",), rules={"MT104": {"model": str(model)}}))
+    v1 = ruleset_version(plan)
+    model.write_bytes(b"retrained model")
+    import qa.cache
+
+    qa.cache._VERSION_CACHE.clear()
+    assert ruleset_version(plan) != v1
+
+
+def test_cache_key_file_made_by_parallel_workers_on_a_first_run(user_cache, project):
+    for i in range(6):
+        (project / "docs" / f"c{i}.txt").write_text(f"Text number {i}.It has a glued sentence.\n", encoding="utf-8")
+    plan = make_plan(Settings(select=("PUN",)))
+    cache = str(user_cache / "c")
+    stats = RunStats()
+    first = [dumps(r) for r in run(["docs"], plan, RunOptions(jobs=2, min_parallel_docs=0, cache_dir=cache), stats)]
+    assert stats.cache_misses == 8 and (user_cache / "qa" / KEY_FILE).is_file()
+    assert not [p for p in (user_cache / "qa").iterdir() if p.name.endswith(".tmp")]
+    out, s2 = _go(["docs"], plan, cache)
+    assert s2.cache_hits == 8 and out == first
