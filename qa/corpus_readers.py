@@ -76,13 +76,35 @@ def compression(path: str) -> str | None:
     return None
 
 
+def _glob_base(pattern: str) -> str:
+    """The folder a pattern searches: its leading components without glob characters."""
+    head: list[str] = []
+    for part in pattern.split(os.sep):
+        if _GLOB_CHARS & set(part):
+            break
+        head.append(part)
+    base = os.sep.join(head)
+    return base if base or pattern.startswith(os.sep) else "."
+
+
 def expand_globs(paths: Iterable[str]) -> Iterator[str]:
-    """Expand glob patterns (sorted); a pattern without matches, or an existing path, stays."""
+    """Expand glob patterns (sorted); a pattern without matches, or an existing path, stays.
+    A match that leads, through a symbolic link, out of the folder the pattern searches is not
+    followed (``qa.readers.OutsideLink``) unless ``--follow-links``."""
+    from qa.inputs import policy
+
     for p in paths:
         if p != STDIN and not os.path.exists(p) and _GLOB_CHARS & set(p):
             matches = sorted(glob.glob(p, recursive=True))
             if matches:
-                yield from matches
+                if policy().follow_links:
+                    yield from matches
+                    continue
+                from qa.readers import OutsideLink, _inside
+
+                base = os.path.realpath(_glob_base(p) or os.sep)
+                for m in matches:
+                    yield m if _inside(os.path.realpath(m), base) else OutsideLink(m)
                 continue
         yield p
 

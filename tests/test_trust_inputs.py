@@ -215,3 +215,17 @@ def test_zero_row_parquet_is_a_per_file_error_exit_2(tmp_path):
     assert [r.error for r in recs] == ["the Parquet file holds no rows (no records to check)"]
     assert isinstance(recs[0], InputError)
     assert list(read_partition(Partition("parquet_group", path=str(tmp_path / "b_full.parquet"), group=0)))[0].id == "r1"
+
+
+def test_symlink_reached_by_a_glob_pattern_is_not_followed(tree):
+    os.symlink("../../outside", tree / "in" / "sub" / "up")  # a folder link a ** pattern walks into
+    recs = list(read_all(["in/**/*.txt"]))
+    # every path that reaches the outside file: the file link, and through the two folder links
+    assert [r.path for r in recs if isinstance(r, InputError)] == [
+        "in/dirlink/secret.txt", "in/leak.txt", "in/sub/up/secret.txt"]
+    assert all(SECRET not in getattr(r, "text", "") for r in recs)
+    assert sorted(r.path for r in recs if not isinstance(r, InputError)) == ["in/a.txt", "in/sub/b.txt"]
+    from qa.inputs import set_policy
+
+    set_policy(follow_links=True)
+    assert any(SECRET in getattr(r, "text", "") for r in read_all(["in/**/*.txt"]))
