@@ -46,9 +46,9 @@ Symbolic links
     link that leads out of the input folder: not followed``), so its target's text never reaches
     a report or a cleaned copy and the run says so (exit 2). Links to folders are not walked. A
     glob pattern's matches are held to the folder the pattern searches (``docs/**/*.txt``:
-    ``docs/``). A
-    path named on the command line is read even if it is a link (it was named). ``--follow-links``
-    (``follow-links = true``) follows every link, folders included (each folder once).
+    ``docs/``). A path named on the command line is read even if it is a link (it was named).
+    ``--follow-links`` (``follow-links = true``) follows every link, folders included (each
+    folder once).
 
 Duplicate paths
     The same file named twice (``a.txt a.txt``, ``./a.txt``, a folder and a file inside it, or
