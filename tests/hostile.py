@@ -12,6 +12,7 @@ Run ``python tests/hostile.py DIR`` to write the corpus into DIR for a manual ru
 from __future__ import annotations
 
 import codecs
+import io
 import json
 import os
 import stat
@@ -189,6 +190,21 @@ def build_corpus(root: Path, big_mb: float = 2.0) -> list[Case]:
         ]).encode() + b"\n" + b'{"id": "latin", "text": "caf\xe9"}\n',
         "JSON Lines with bad JSON, non-objects, missing fields, lone surrogates, deep nesting, bad UTF-8",
         records=9)
+    # truncated and empty containers
+    import gzip
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    import zstandard
+
+    jl_bytes = "".join(json.dumps({"id": f"z{i}", "text": prose}) + "\n" for i in range(50)).encode()
+    add("containers/truncated.jsonl.zst", zstandard.ZstdCompressor().compress(jl_bytes)[:-20],
+        "a .zst file cut short (inside its frame)", "error", "the file is truncated")
+    add("containers/truncated.jsonl.gz", gzip.compress(jl_bytes)[:12],
+        "a .gz file cut short", "error", "ended before the end-of-stream marker")
+    buf = io.BytesIO()
+    pq.write_table(pa.table({"id": pa.array([], pa.string()), "text": pa.array([], pa.string())}), buf)
+    add("containers/no-rows.parquet", buf.getvalue(), "a Parquet file with no rows", "error", "holds no rows")
     # names
     add("names/<svg onload=alert(1)>.txt", "A file whose name is markup.\n", "markup in the file name")
     add("names/quote\"'&amp;.md", "# Quotes\n\nBody.\n", "quotes and entities in the file name")
@@ -210,6 +226,11 @@ def build_corpus(root: Path, big_mb: float = 2.0) -> list[Case]:
     os.symlink("does-not-exist.txt", root / "links" / "dangling.txt")
     cases.append(Case("links/dangling.txt", "dangling symbolic link", "error", "No such file"))
     os.symlink("..", root / "links" / "up")  # a folder loop: walking must not follow it
+    outside = root.parent / f"{root.name}-outside-secret.txt"
+    outside.write_text("A private file outside the corpus folder.\n", encoding="utf-8")
+    os.symlink(outside, root / "links" / "to-outside.txt")
+    cases.append(Case("links/to-outside.txt", "link to a file outside the corpus folder", "error",
+                      "leads out of the input folder: not followed"))
     os.symlink("rtl.txt", root / "text" / "zz-link-to-rtl.txt")  # walked after text/rtl.txt
     cases.append(Case("text/zz-link-to-rtl.txt", "link to a file already in the corpus (duplicate)", "dup"))
     (root / "special").mkdir()
