@@ -103,6 +103,8 @@ def load_packs(dirs: Iterable[Path]) -> list[Rule]:
     rules: list[Rule] = []
     for d in dirs:
         files = sorted(d.rglob("*.yaml")) + sorted(d.rglob("*.yml")) if d.is_dir() else [d]
+        if not files:
+            raise PackError(d, "-", "", "the pack folder holds no .yaml or .yml file")
         for f in files:
             rules.extend(load_pack(f))
     return rules
@@ -114,6 +116,8 @@ def load_pack(path: Path) -> list[Rule]:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
     except (OSError, yaml.YAMLError) as exc:
         raise PackError(path, "-", "", f"cannot load pack: {exc}") from None
+    except UnicodeDecodeError as exc:  # a binary file named as a pack
+        raise PackError(path, "-", "", f"cannot load pack: not UTF-8 text (byte {exc.start}); is it a YAML file?") from None
     if not isinstance(data, Mapping) or "rules" not in data:
         raise PackError(path, "-", "", "a pack is a mapping with a 'rules' list")
     unknown = set(data) - {"pack", "lang", "defaults", "rules", "description"}
