@@ -267,11 +267,12 @@ def make_baseline(
                              severity=_split(severity), text_field=text_field, id_field=id_field, lang=lang)
         _destinations(("-o", output, False))
         plan = make_plan(settings)
-        decisions = load_baseline([output]).decisions if output.is_file() else {}
+        previous = load_baseline([output]) if output.is_file() else None
     except (ConfigError, PackError, BaselineError) as exc:
         raise _fail(str(exc)) from None
     results = list(run_records(read_all(paths, settings.text_field, settings.id_field), plan))
-    bl = build_baseline(results, decisions)
+    bl = build_baseline(results, previous.decisions if previous else None,
+                        previous.legacy_decisions if previous else None)
     write_baseline(bl, output)
     errors = [r for r in results if r.error]
     if not quiet:
