@@ -21,8 +21,9 @@ from qa.config import ConfigError, Settings, resolve
 from qa.gates import exit_code, gate_reason  # noqa: F401 - the gates live in qa.gates
 from qa.packs import PackError
 from qa.schema import check_jobs
+from qa.usage import UsageGroup
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None, cls=UsageGroup,
                   help="qa: find and fix machine-translation garble and scraper debris in text.")
 
 PathsArg = Annotated[list[str], typer.Argument(help="Files or folders (.txt, .md, .jsonl).")]

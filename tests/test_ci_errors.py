@@ -114,6 +114,11 @@ BAD_FLAGS = [
     (("clean", "a.txt", "--out", "a.txt"), "--out"),
     (("baseline", "a.txt", "-o", "folder"), "-o"),
     (("baseline", "a.txt", "--lang", "klingon"), "lang"),
+    # click's own parse errors take the same form
+    (("check", "a.txt", "--jobs", "abc"), "--jobs"),
+    (("check", "a.txt", "--min-score", "abc"), "--min-score"),
+    (("check", "a.txt", "--no-such-flag"), "--no-such-flag"),
+    (("check",), "paths"),
 ]
 
 
