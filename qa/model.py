@@ -200,7 +200,8 @@ class Rule:
         if not NAME_RE.match(self.name):
             raise ValueError(f"{self.code}: name {self.name!r} must be kebab-case")
         if self.category not in CATEGORIES or self.category == INTERNAL_CATEGORY:
-            raise ValueError(f"{self.code}: category {self.category!r} not in {CATEGORIES[:-1]}")
+            raise ValueError(f"{self.code}: category {self.category!r} not in "
+                             f"{tuple(c for c in CATEGORIES if c != INTERNAL_CATEGORY)}")
         if not self.summary:
             raise ValueError(f"{self.code}: summary is empty")
 
