@@ -155,8 +155,10 @@ def select_rules(rules: Sequence[Rule], settings: Settings) -> list[Rule]:
         if not any(r.code == code for r in rules):
             raise ConfigError(f"severity: unknown rule code {code!r}{_hint(code, [r.code for r in rules])}")
     for code in settings.rules:
-        if not any(r.code == code for r in rules):
+        known = [r for r in rules if r.code == code]
+        if not known:
             raise ConfigError(f"rules: unknown rule code {code!r}{_hint(code, [r.code for r in rules])}")
+        rule_options(known[0], settings)  # options are checked even for a rule this run does not select
 
     def specificity(sel: str) -> int:
         return 0 if sel.upper() == "ALL" else (1 if sel.lower() in CATEGORIES else len(sel))

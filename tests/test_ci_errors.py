@@ -72,6 +72,7 @@ BAD_CONFIG = [
     ('[rules.LANG001]\nbackend = "magic"', "rules.LANG001.backend"),
     ('[rules.LANG001]\nexpected = "xx"', "rules.LANG001.expected"),
     ('[rules.MT104]\nmodel = "missing.model"', "rules.MT104.model"),
+    ('select = ["PUN"]\n[rules.MT105]\nmin_repeats = "x"', "rules.MT105.min_repeats"),  # a rule not selected
     ("scoring = 5", "scoring"),
     ('[scoring]\nweights = "heavy"', "scoring.weights"),
     ('[scoring]\nweights = { error = "x" }', "scoring.weights.error"),
