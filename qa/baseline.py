@@ -215,7 +215,11 @@ class Entry:
     def to_json(self, root: str | None = None) -> dict[str, object]:
         path = self.path
         if path and root is not None:
-            path = os.path.relpath(path, root).replace(os.sep, "/")
+            try:
+                path = os.path.relpath(path, root)
+            except ValueError:  # another drive: keep the absolute path
+                pass
+            path = path.replace(os.sep, "/")
         return {"fingerprint": self.fingerprint, "path": path, "id": self.id, "rule": self.rule,
                 "text": self.text, "count": self.count}
 
