@@ -3,30 +3,50 @@
 ``qa baseline PATH... -o qa-baseline.json`` records today's findings; ``qa check --baseline
 qa-baseline.json`` suppresses them and reports (and gates) only findings that are not in it.
 
-A finding is matched by its **fingerprint**, never by its line or offset, so edits elsewhere in
-the file (a paragraph added at the top, a fix three sentences away) leave it matched::
+A finding is matched by its **document** and its **fingerprint**, never by its line or offset,
+so edits elsewhere in the file (a paragraph added at the top, a fix three sentences away) leave
+it matched. The fingerprint holds only what belongs to the finding itself::
 
-    sha256("qa-fp-1" | document id | rule | normalised matched text | hash(words around it))[:32]
+    sha256("qa-fp-2" | rule | normalised matched text | hash(words around it in its sentence))[:32]
 
 * the normalised matched text is the finding's text with Unicode NFC and runs of white space
   (including no-break spaces) collapsed to one space, stripped;
-* the words around it are the ``CONTEXT_WORDS`` words before its start and after its end
-  (lower-cased; white space and punctuation between them do not count);
-* the document id is the file name for ``.txt``/``.md`` inputs, the id field for JSON Lines.
+* the words around it are up to ``CONTEXT_WORDS`` words before its start and after its end,
+  lower-cased, taken only from the sentence it starts in (before) and the sentence it ends in
+  (after): nothing from another sentence, and never the message (a rule may word its message
+  from the rest of the document, as the context rules do).
 
-Two findings with the same fingerprint (the same slip in the same words, twice in one document)
-are counted: the baseline stores a count, and a third occurrence is new.
+The document is named by where it is, not by its file name alone (``sub/doc.txt`` and
+``doc.txt`` are two documents):
 
-File format (JSON, version 1)::
+* a file: its path **relative to the folder of the baseline file** (so the corpus and its
+  baseline can move together, and ``qa check`` may run from any folder);
+* a record of a JSON Lines, CSV or Parquet file with an id field: the id alone (a record keeps
+  its findings when it moves to another line or file);
+* a record without an id (named ``FILE:LINE`` or ``FILE:ROW``): the file's relative path and
+  that name.
 
-    {"version": 1,
-     "entries": [{"fingerprint", "id", "path", "rule", "text", "count"}, ...],
+Two findings with the same document and fingerprint (the same slip in the same words, twice in
+one document) are counted: the baseline stores a count, and a third occurrence is new.
+
+File format (JSON, version 2)::
+
+    {"version": 2, "fingerprint": "qa-fp-2",
+     "entries": [{"fingerprint", "path", "id", "rule", "text", "count"}, ...],
      "decisions": [{"fingerprint", "decision": "dismiss" | "accept"}, ...]}
 
-``entries`` come from ``qa baseline``; ``decisions`` come from the HTML review page's
-"Export decisions" button (a file with only ``decisions`` is a valid baseline too). A
-*dismissed* fingerprint is suppressed wherever it occurs; *accept* records that a finding is real
-and suppresses nothing. ``--baseline`` may be given several times; the files are merged.
+``path`` is relative to the baseline file's folder with ``/`` between folders (empty for a
+record found by its id), ``id`` is the record id (empty for a whole file). ``entries`` come
+from ``qa baseline``; ``decisions`` come from the HTML review page's "Export decisions" button
+(a file with only ``decisions`` is a valid baseline too). A *dismissed* fingerprint is
+suppressed wherever it occurs (the same rule on the same words in the same sentence context);
+*accept* records that a finding is real and suppresses nothing. ``--baseline`` may be given
+several times; the files are merged.
+
+Version 1 files (documents named by file name, four words of context across sentences) are
+still read: their entries and decisions are matched with the version 1 fingerprint, as before,
+and ``qa baseline`` rewrites such a file as version 2 (keeping the decisions whose findings it
+finds).
 
 Entries that match nothing in this run are **stale** (the finding was fixed or its text
 changed); they are reported so the baseline can be regenerated. Only entries for documents that
@@ -37,6 +57,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import unicodedata
 from bisect import bisect_left, bisect_right
@@ -47,10 +68,13 @@ from typing import IO
 
 from qa.model import FileResult
 
-FORMAT_VERSION = 1
-FINGERPRINT_VERSION = "qa-fp-1"
+FORMAT_VERSION = 2
+#: baseline file versions this qa reads (1: documents by file name, ``FINGERPRINT_V1``)
+READS_VERSIONS = (1, 2)
+FINGERPRINT_VERSION = "qa-fp-2"
+FINGERPRINT_V1 = "qa-fp-1"
 #: SARIF ``partialFingerprints`` key for this fingerprint.
-SARIF_KEY = "qaFingerprint/v1"
+SARIF_KEY = "qaFingerprint/v2"
 CONTEXT_WORDS = 4
 DECISIONS = ("dismiss", "accept")
 
@@ -73,102 +97,202 @@ def _start_key(span: tuple[int, int]) -> int:
     return span[0]
 
 
-def context_words(result: FileResult, start: int, end: int, n: int = CONTEXT_WORDS) -> tuple[list[str], list[str]]:
-    """The ``n`` words that end at or before ``start`` and the ``n`` that begin at or after ``end``."""
+def _words_around(result: FileResult, start: int, end: int, n: int) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     doc = result.doc
     if doc is None:
         return [], []
     words = doc.words
     i = bisect_right(words, start, key=_word_key)  # words[:i] end at or before start
     j = bisect_left(words, end, key=_start_key)  # words[j:] start at or after end
+    return words[max(0, i - n) : i], words[j : j + n]
+
+
+def context_words(result: FileResult, start: int, end: int, n: int = CONTEXT_WORDS) -> tuple[list[str], list[str]]:
+    """Up to ``n`` words before ``start`` in the sentence that holds ``start``, and up to ``n``
+    after ``end`` in the sentence that holds the finding's last character (none on a side that
+    lies outside every sentence)."""
+    doc = result.doc
+    if doc is None:
+        return [], []
+    before, after = _words_around(result, start, end, n)
+    first = doc.sentence_of(start)
+    last = doc.sentence_of(max(start, end - 1))
     text = doc.text
-    before = [text[a:b].lower() for a, b in words[max(0, i - n) : i]]
-    after = [text[a:b].lower() for a, b in words[j : j + n]]
-    return before, after
+    return ([text[a:b].lower() for a, b in before if first is not None and a >= first[0]],
+            [text[a:b].lower() for a, b in after if last is not None and b <= last[1]])
+
+
+def _hash(*parts: str) -> str:
+    return hashlib.sha256("\x1e".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def _text(result: FileResult, finding: Mapping[str, object]) -> str:
+    text = finding.get("text")
+    if isinstance(text, str):
+        return text
+    start, end = int(finding["start"]), int(finding["end"])  # type: ignore[call-overload]
+    return result.doc.text[start:end] if result.doc else ""
 
 
 def fingerprint(result: FileResult, finding: Mapping[str, object]) -> str:
-    """The content key of one finding (``finding`` is a ``qa.report.jsonl.finding_dict``)."""
+    """The content key of one finding (``finding`` is a ``qa.report.jsonl.finding_dict``): its
+    rule, its text and the words around it in its own sentence; not its document, offsets or
+    message."""
     start, end = int(finding["start"]), int(finding["end"])  # type: ignore[call-overload]
-    text = finding.get("text")
-    if not isinstance(text, str):
-        text = result.doc.text[start:end] if result.doc else ""
     before, after = context_words(result, start, end)
+    around = _hash(" ".join(before), " ".join(after))[:16]
+    return _hash(FINGERPRINT_VERSION, str(finding["rule"]), normalise(_text(result, finding)), around)
+
+
+def fingerprint_v1(result: FileResult, finding: Mapping[str, object]) -> str:
+    """The version 1 fingerprint (document id, rule, text, four words each side across
+    sentences), for reading version 1 baselines and decision files."""
+    start, end = int(finding["start"]), int(finding["end"])  # type: ignore[call-overload]
+    doc = result.doc
+    before_spans, after_spans = _words_around(result, start, end, CONTEXT_WORDS)
+    text = doc.text if doc is not None else ""
+    before = [text[a:b].lower() for a, b in before_spans]
+    after = [text[a:b].lower() for a, b in after_spans]
     around = hashlib.sha256((" ".join(before) + "\x1f" + " ".join(after)).encode("utf-8", "surrogatepass")).hexdigest()[:16]
-    raw = "\x1e".join((FINGERPRINT_VERSION, result.id, str(finding["rule"]), normalise(text), around))
-    return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    return _hash(FINGERPRINT_V1, result.id, str(finding["rule"]), normalise(_text(result, finding)), around)
 
 
-def result_fingerprints(result: FileResult) -> list[str]:
+def result_fingerprints(result: FileResult, version: int = FORMAT_VERSION) -> list[str]:
     """Fingerprints of ``result.findings``, in order."""
     from qa.report.jsonl import finding_dict
 
-    return [fingerprint(result, finding_dict(f, result.doc)) for f in result.findings]
+    fp = fingerprint if version == FORMAT_VERSION else fingerprint_v1
+    return [fp(result, finding_dict(f, result.doc)) for f in result.findings]
+
+
+def _abs(path: str) -> str:
+    return os.path.normpath(os.path.abspath(path))
+
+
+def document_key(result: FileResult) -> tuple[str, str]:
+    """``(file, record id)`` naming a result's document: ``(absolute path, "")`` for a file,
+    ``(absolute path, "FILE:LINE")`` for a record without an id, ``("", id)`` for a record with
+    one (and for a text given without a path)."""
+    path = result.path
+    if not path or path == "-":
+        return "", result.id
+    name = Path(path).name
+    if result.id == name:
+        return _abs(path), ""
+    rest = result.id[len(name) + 1 :] if result.id.startswith(name + ":") else ""
+    if rest.isdigit():
+        return _abs(path), result.id
+    return "", result.id
 
 
 # --------------------------------------------------------------------------- the file
 @dataclass(frozen=True)
 class Entry:
     fingerprint: str
-    id: str
+    id: str  # the record id ("" for a whole file); version 1: the document id
     rule: str
-    path: str = ""
+    path: str = ""  # the file, absolute ("" for a record found by its id); version 1: as recorded
     text: str = ""
     count: int = 1
+    legacy: bool = field(default=False, compare=False)  # read from a version 1 file
 
-    def to_json(self) -> dict[str, object]:
-        return {"fingerprint": self.fingerprint, "id": self.id, "path": self.path, "rule": self.rule,
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return self.path, self.id, self.fingerprint
+
+    def shown(self) -> str:
+        """The document as the terminal shows it: relative to the current folder."""
+        if self.legacy:
+            return self.path or self.id
+        if not self.path:
+            return self.id
+        try:
+            rel = os.path.relpath(self.path)
+        except ValueError:  # another drive
+            rel = self.path
+        return f"{rel}[{self.id}]" if self.id else rel
+
+    def to_json(self, root: str | None = None) -> dict[str, object]:
+        path = self.path
+        if path and root is not None:
+            try:
+                path = os.path.relpath(path, root)
+            except ValueError:  # another drive: keep the absolute path
+                pass
+            path = path.replace(os.sep, "/")
+        return {"fingerprint": self.fingerprint, "path": path, "id": self.id, "rule": self.rule,
                 "text": self.text, "count": self.count}
 
 
 @dataclass
 class Baseline:
-    entries: dict[str, Entry] = field(default_factory=dict)
+    #: (file, record id, fingerprint) -> entry (see ``document_key``)
+    entries: dict[tuple[str, str, str], Entry] = field(default_factory=dict)
     decisions: dict[str, str] = field(default_factory=dict)
     sources: tuple[str, ...] = ()
+    #: entries and decisions of version 1 files, by their version 1 fingerprint
+    legacy: dict[str, Entry] = field(default_factory=dict)
+    legacy_decisions: dict[str, str] = field(default_factory=dict)
 
     @property
     def dismissed(self) -> frozenset[str]:
         return frozenset(k for k, v in self.decisions.items() if v == "dismiss")
 
+    @property
+    def has_legacy(self) -> bool:
+        return bool(self.legacy or self.legacy_decisions)
+
     def merge(self, other: "Baseline") -> "Baseline":
-        entries = dict(self.entries)
-        for fp, e in other.entries.items():
-            if fp in entries:  # the same finding recorded twice: keep the larger count
-                e = replace(e, count=max(e.count, entries[fp].count))
-            entries[fp] = e
-        return Baseline(entries, {**self.decisions, **other.decisions}, self.sources + other.sources)
+        def join(mine: dict, theirs: dict) -> dict:
+            out = dict(mine)
+            for k, e in theirs.items():
+                if k in out:  # the same finding recorded twice: keep the larger count
+                    e = replace(e, count=max(e.count, out[k].count))
+                out[k] = e
+            return out
+
+        return Baseline(join(self.entries, other.entries), {**self.decisions, **other.decisions},
+                        self.sources + other.sources, join(self.legacy, other.legacy),
+                        {**self.legacy_decisions, **other.legacy_decisions})
 
 
-def _entry(obj: object, where: str) -> Entry:
+def _entry(obj: object, where: str, root: str | None) -> Entry:
     if not isinstance(obj, Mapping) or not isinstance(obj.get("fingerprint"), str):
         raise BaselineError(f"{where}: each entry needs a string 'fingerprint'")
     count = obj.get("count", 1)
     if not isinstance(count, int) or isinstance(count, bool) or count < 1:
         raise BaselineError(f"{where}: 'count' must be a positive integer")
-    return Entry(fingerprint=obj["fingerprint"], id=str(obj.get("id", "")), rule=str(obj.get("rule", "")),
-                 path=str(obj.get("path", "")), text=str(obj.get("text", "")), count=count)
+    path = str(obj.get("path") or "")
+    if root is not None and path:  # version 2: relative to the baseline file's folder
+        path = os.path.normpath(os.path.join(root, path.replace("/", os.sep)))
+    return Entry(fingerprint=obj["fingerprint"], id=str(obj.get("id") or ""), rule=str(obj.get("rule", "")),
+                 path=path, text=str(obj.get("text", "")), count=count, legacy=root is None)
 
 
-def parse_baseline(data: object, origin: str = "baseline") -> Baseline:
-    """Check and convert a decoded baseline or decisions file."""
+def parse_baseline(data: object, origin: str = "baseline", root: str | os.PathLike[str] | None = None) -> Baseline:
+    """Check and convert a decoded baseline or decisions file; ``root`` is the folder its paths
+    are relative to (the file's folder; default: the current folder)."""
     if not isinstance(data, Mapping):
         raise BaselineError(f"{origin}: a baseline is a JSON object with 'entries' and/or 'decisions'")
     version = data.get("version", FORMAT_VERSION)
-    if version != FORMAT_VERSION:
-        raise BaselineError(f"{origin}: unsupported baseline version {version!r} (this qa reads {FORMAT_VERSION})")
+    if version not in READS_VERSIONS or isinstance(version, bool):
+        raise BaselineError(f"{origin}: unsupported baseline version {version!r} (this qa reads "
+                            f"{' and '.join(map(str, READS_VERSIONS))})")
     if "entries" not in data and "decisions" not in data:
         raise BaselineError(f"{origin}: neither 'entries' nor 'decisions' found; is this a qa baseline?")
     raw_entries = data.get("entries", [])
     raw_decisions = data.get("decisions", [])
     if not isinstance(raw_entries, list) or not isinstance(raw_decisions, list):
         raise BaselineError(f"{origin}: 'entries' and 'decisions' must be lists")
-    entries: dict[str, Entry] = {}
+    legacy = version == 1
+    base = None if legacy else _abs(str(root) if root is not None else ".")
+    entries: dict = {}
     for i, obj in enumerate(raw_entries):
-        e = _entry(obj, f"{origin}: entries[{i}]")
-        if e.fingerprint in entries:
-            e = replace(e, count=e.count + entries[e.fingerprint].count)
-        entries[e.fingerprint] = e
+        e = _entry(obj, f"{origin}: entries[{i}]", base)
+        k = e.fingerprint if legacy else e.key
+        if k in entries:
+            e = replace(e, count=e.count + entries[k].count)
+        entries[k] = e
     decisions: dict[str, str] = {}
     for i, obj in enumerate(raw_decisions):
         if not isinstance(obj, Mapping) or not isinstance(obj.get("fingerprint"), str):
@@ -177,6 +301,8 @@ def parse_baseline(data: object, origin: str = "baseline") -> Baseline:
         if d not in DECISIONS:
             raise BaselineError(f"{origin}: decisions[{i}]: decision must be 'dismiss' or 'accept', not {d!r}")
         decisions[obj["fingerprint"]] = str(d)
+    if legacy:
+        return Baseline(sources=(origin,), legacy=entries, legacy_decisions=decisions)
     return Baseline(entries, decisions, (origin,))
 
 
@@ -190,29 +316,42 @@ def load_baseline(paths: Sequence[str | Path]) -> Baseline:
             raise BaselineError(f"{p}: cannot read baseline: {exc.strerror or exc}") from None
         except ValueError as exc:
             raise BaselineError(f"{p}: not valid JSON: {exc}") from None
-        out = out.merge(parse_baseline(data, str(p)))
+        out = out.merge(parse_baseline(data, str(p), Path(p).absolute().parent))
     return out
 
 
-def build_baseline(results: Iterable[FileResult], decisions: Mapping[str, str] | None = None) -> Baseline:
-    """A baseline holding every finding of ``results`` (unreadable inputs have none)."""
-    entries: dict[str, Entry] = {}
+def build_baseline(results: Iterable[FileResult], decisions: Mapping[str, str] | None = None,
+                   legacy_decisions: Mapping[str, str] | None = None) -> Baseline:
+    """A baseline holding every finding of ``results`` (unreadable inputs have none).
+
+    ``legacy_decisions`` (from a version 1 file) become decisions on the findings they match."""
+    entries: dict[tuple[str, str, str], Entry] = {}
+    kept = dict(decisions or {})
     for r in results:
         if r.error or r.doc is None:
             continue
-        for f, fp in zip(r.findings, result_fingerprints(r)):
-            if fp in entries:
-                entries[fp] = replace(entries[fp], count=entries[fp].count + 1)
+        path, rec = document_key(r)
+        fps = result_fingerprints(r)
+        for f, fp in zip(r.findings, fps):
+            k = (path, rec, fp)
+            if k in entries:
+                entries[k] = replace(entries[k], count=entries[k].count + 1)
             else:
-                entries[fp] = Entry(fp, r.id, f.rule, r.path, normalise(r.doc.text[f.start : f.end]))
-    return Baseline(entries, dict(decisions or {}))
+                entries[k] = Entry(fp, rec, f.rule, path, normalise(r.doc.text[f.start : f.end]))
+        if legacy_decisions:
+            for fp, old in zip(fps, result_fingerprints(r, 1)):
+                if old in legacy_decisions:
+                    kept.setdefault(fp, legacy_decisions[old])
+    return Baseline(entries, kept)
 
 
-def dumps(baseline: Baseline) -> str:
-    """Deterministic JSON: entries sorted by document, rule and fingerprint; decisions by fingerprint."""
-    entries = sorted(baseline.entries.values(), key=lambda e: (e.id, e.path, e.rule, e.fingerprint))
-    data: dict[str, object] = {"version": FORMAT_VERSION, "fingerprint": FINGERPRINT_VERSION,
-                               "entries": [e.to_json() for e in entries]}
+def dumps(baseline: Baseline, root: str | os.PathLike[str] | None = None) -> str:
+    """Deterministic JSON, paths relative to ``root`` (the baseline file's folder; default: the
+    current folder): entries sorted by document, rule and fingerprint; decisions by fingerprint."""
+    base = _abs(str(root) if root is not None else ".")
+    rows = sorted((e.to_json(base) for e in baseline.entries.values()),
+                  key=lambda d: (str(d["path"]), str(d["id"]), str(d["rule"]), str(d["fingerprint"])))
+    data: dict[str, object] = {"version": FORMAT_VERSION, "fingerprint": FINGERPRINT_VERSION, "entries": rows}
     if baseline.decisions:
         data["decisions"] = [{"fingerprint": k, "decision": v} for k, v in sorted(baseline.decisions.items())]
     try:
@@ -224,7 +363,7 @@ def dumps(baseline: Baseline) -> str:
 def write_baseline(baseline: Baseline, path: str | Path) -> None:
     from qa.fsutil import atomic_write_bytes
 
-    text = dumps(baseline)
+    text = dumps(baseline, Path(path).absolute().parent)
     try:
         data = text.encode("utf-8")
     except UnicodeEncodeError:  # lone surrogates from a JSON Lines input
@@ -241,6 +380,7 @@ class Outcome:
     dismissed: int = 0  # findings matched by a dismiss decision
     stale: list[Entry] = field(default_factory=list)  # entries (with the unmatched count) matching nothing
     new: int = 0  # findings left
+    legacy: bool = False  # a version 1 file was read
 
     def describe(self) -> str:
         parts = [f"{self.new} new finding(s)", f"{self.suppressed} in the baseline"]
@@ -254,12 +394,15 @@ class Outcome:
 
     def report(self, out: "IO[str]", limit: int = 10) -> None:
         """The summary line and the first ``limit`` stale entries, for the terminal."""
+        from qa.report.text import safe
+
         out.write(f"  {self.describe()}\n")
+        if self.legacy:
+            out.write("  baseline: a version 1 file (documents named by file name only) was read; "
+                      "rerun `qa baseline` to rewrite it as version 2\n")
         for e in self.stale[:limit]:
             times = f" (x{e.count})" if e.count > 1 else ""
-            from qa.report.text import safe
-
-            out.write(f"  stale: {safe(e.path or e.id)}: {safe(e.rule)} {safe(repr(e.text))}{times}\n")
+            out.write(f"  stale: {safe(e.shown())}: {safe(e.rule)} {safe(repr(e.text))}{times}\n")
         if len(self.stale) > limit:
             out.write(f"  ... and {len(self.stale) - limit} more stale entries\n")
 
@@ -273,22 +416,32 @@ def apply_baseline(results: Sequence[FileResult], baseline: Baseline, settings: 
     from qa.config import Settings
     from qa.scoring import score_result
 
-    remaining = {fp: e.count for fp, e in baseline.entries.items()}
+    remaining = {k: e.count for k, e in baseline.entries.items()}
+    legacy_left = {k: e.count for k, e in baseline.legacy.items()}
     dismissed = baseline.dismissed
+    legacy_dismissed = frozenset(k for k, v in baseline.legacy_decisions.items() if v == "dismiss")
     out: list[FileResult] = []
-    outcome = Outcome()
-    checked: set[str] = set()
+    outcome = Outcome(legacy=baseline.has_legacy)
+    checked: set[tuple[str, str]] = set()
+    checked_ids: set[str] = set()
     for r in results:
         if r.error or r.doc is None:
             out.append(r)
             continue
-        checked.add(r.id)
+        path, rec = document_key(r)
+        checked.add((path, rec))
+        checked_ids.add(r.id)
+        fps = result_fingerprints(r)
+        olds = result_fingerprints(r, 1) if baseline.has_legacy else [""] * len(fps)
         keep = []
-        for f, fp in zip(r.findings, result_fingerprints(r)):
-            if fp in dismissed:
+        for f, fp, old in zip(r.findings, fps, olds):
+            if fp in dismissed or old in legacy_dismissed:
                 outcome.dismissed += 1
-            elif remaining.get(fp, 0) > 0:
-                remaining[fp] -= 1
+            elif remaining.get((path, rec, fp), 0) > 0:
+                remaining[(path, rec, fp)] -= 1
+                outcome.suppressed += 1
+            elif legacy_left.get(old, 0) > 0:
+                legacy_left[old] -= 1
                 outcome.suppressed += 1
             else:
                 keep.append(f)
@@ -300,13 +453,18 @@ def apply_baseline(results: Sequence[FileResult], baseline: Baseline, settings: 
         score_result(nr, settings if isinstance(settings, Settings) else Settings())
         out.append(nr)
     codes = set(rules_run) if rules_run is not None else None
-    for fp, left in sorted(remaining.items()):
-        e = baseline.entries[fp]
-        if left > 0 and e.id in checked and (codes is None or e.rule in codes):
+    for k, left in sorted(remaining.items()):
+        e = baseline.entries[k]
+        if left > 0 and (e.path, e.id) in checked and (codes is None or e.rule in codes):
             outcome.stale.append(replace(e, count=left))
-    outcome.stale.sort(key=lambda e: (e.id, e.rule, e.fingerprint))
+    for k, left in sorted(legacy_left.items()):
+        e = baseline.legacy[k]
+        if left > 0 and e.id in checked_ids and (codes is None or e.rule in codes):
+            outcome.stale.append(replace(e, count=left))
+    outcome.stale.sort(key=lambda e: (e.path, e.id, e.rule, e.fingerprint))
     return out, outcome
 
 
-__all__ = ["Baseline", "BaselineError", "Entry", "Outcome", "apply_baseline", "build_baseline", "dumps",
-           "fingerprint", "load_baseline", "parse_baseline", "result_fingerprints", "write_baseline"]
+__all__ = ["Baseline", "BaselineError", "Entry", "Outcome", "apply_baseline", "build_baseline", "document_key",
+           "dumps", "fingerprint", "fingerprint_v1", "load_baseline", "parse_baseline", "result_fingerprints",
+           "write_baseline"]

@@ -20,8 +20,10 @@ from qa import __version__
 from qa.config import ConfigError, Settings, resolve
 from qa.gates import exit_code, gate_reason  # noqa: F401 - the gates live in qa.gates
 from qa.packs import PackError
+from qa.schema import check_jobs
+from qa.usage import UsageGroup
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None, cls=UsageGroup,
                   help="qa: find and fix machine-translation garble and scraper debris in text.")
 
 PathsArg = Annotated[list[str], typer.Argument(help="Files or folders (.txt, .md, .jsonl).")]
@@ -79,6 +81,15 @@ def _settings(config: Optional[Path], isolated: bool, **over: object) -> Setting
     return resolve(config=config, overrides=overrides, isolated=isolated)
 
 
+def _destinations(*items: tuple[str, object, bool]) -> None:
+    """(flag, path, is a folder): refuse a destination of the wrong kind before any work."""
+    from qa.schema import check_output_file, check_output_folder
+
+    for flag, path, folder in items:
+        if path is not None:
+            (check_output_folder if folder else check_output_file)(str(path), flag)
+
+
 def _fail(msg: str, code: int = 2) -> typer.Exit:
     from qa.report.text import safe
 
@@ -134,6 +145,8 @@ def check(
                              severity=_split(severity), fail_on=fail_on, min_score=min_score,
                              max_findings=max_findings, max_rate=max_rate,
                              text_field=text_field, id_field=id_field, lang=lang)
+        _destinations(("-o", output, False), ("--output-dir", output_dir, True), ("--html", html, True))
+        check_jobs(jobs)
         plan = make_plan(settings)
     except (ConfigError, PackError) as exc:
         raise _fail(str(exc)) from None
@@ -154,7 +167,7 @@ def check(
 
     try:
         opts = parallel.RunOptions(
-            jobs=parallel.default_jobs() if jobs is None else max(1, jobs), engine=engine.lower(),
+            jobs=parallel.default_jobs() if jobs is None else jobs, engine=engine.lower(),
             scheduler=scheduler, shard=parallel.parse_shard(shard) if shard else None,
             cache_dir=cache_dir_for(no_cache, cache_dir, settings),
             profile_rules=profile_rules, text_field=settings.text_field, id_field=settings.id_field)
@@ -236,7 +249,7 @@ def check(
         sys.stderr.write(parallel.format_rule_times(stats, {r.code: r.name for r in plan.rules}))
 
     code = exit_code(results, settings, tally)
-    if code == 1 and not quiet:
+    if code == 1:  # the one-line reason, even with --quiet: a CI log must say why it failed
         typer.echo(f"qa: {text_report.safe(gate_reason(results, settings, tally))}", err=True)
     raise typer.Exit(code)
 
@@ -268,12 +281,14 @@ def make_baseline(
     try:
         settings = _settings(config, isolated, select=_split(select), ignore=_split(ignore),
                              severity=_split(severity), text_field=text_field, id_field=id_field, lang=lang)
+        _destinations(("-o", output, False))
         plan = make_plan(settings)
-        decisions = load_baseline([output]).decisions if output.is_file() else {}
+        previous = load_baseline([output]) if output.is_file() else None
     except (ConfigError, PackError, BaselineError) as exc:
         raise _fail(str(exc)) from None
     results = list(run_records(read_all(paths, settings.text_field, settings.id_field), plan))
-    bl = build_baseline(results, decisions)
+    bl = build_baseline(results, previous.decisions if previous else None,
+                        previous.legacy_decisions if previous else None)
     write_baseline(bl, output)
     errors = [r for r in results if r.error]
     if not quiet:
@@ -321,6 +336,7 @@ def clean(
         settings = _settings(config, isolated, select=_split(select), ignore=_split(ignore),
                              text_field=text_field, id_field=id_field)
         _follow_links(follow_links, settings)
+        _destinations(("--out", out, True), ("--fix-log", fix_log, False))
         summary = clean_paths(paths, settings, out_dir=out, diff=diff, unsafe=unsafe_fixes,
                               fix_log=fix_log, stdout=sys.stdout)
     except (ConfigError, PackError, CleanError) as exc:
@@ -401,6 +417,11 @@ def train_garble(
     """
     from qa.garble import train, word_counts
     from qa.readers import InputError, read_all
+
+    try:
+        _destinations(("-o", output, False))
+    except ConfigError as exc:
+        raise _fail(str(exc)) from None
 
     texts = (r.text for r in read_all(paths, text_field or "text") if not isinstance(r, InputError))
     counts = word_counts(texts)

@@ -15,14 +15,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
-from qa.model import CATEGORIES, Rule, Severity
-
-
-class ConfigError(ValueError):
-    pass
-
-
-FAIL_ON = ("error", "warning", "info", "never")
+from qa import schema as _schema
+from qa.model import CATEGORIES, INTERNAL_CATEGORY, Rule, Severity
+from qa.schema import FAIL_ON, ConfigError  # noqa: F401 - the schema of every key lives there
 
 
 @dataclass(frozen=True)
@@ -61,27 +56,9 @@ class Settings:
         return hashlib.sha256(json.dumps(d, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
-#: config-file key -> Settings attribute
-_KEYS = {
-    "select": "select",
-    "ignore": "ignore",
-    "extend-select": "extend_select",
-    "severity": "severity",
-    "fail-on": "fail_on",
-    "min-score": "min_score",
-    "max-findings": "max_findings",
-    "max-rate": "max_rate",
-    "packs": "packs",
-    "lang": "lang",
-    "text-field": "text_field",
-    "id-field": "id_field",
-    "rules": "rules",
-    "scoring": None,
-    "cache-dir": "cache_dir",
-    "follow-links": "follow_links",
-}
-_SCORING_KEYS = {"weights": "weights", "cap-per-rule": "cap_per_rule", "warn-below": "warn_below",
-                 "fail-below": "fail_below"}
+#: config-file key -> Settings attribute (the types and values are checked by ``qa.schema``)
+_KEYS = {k: (v.attr if v is not None else None) for k, v in _schema.KEYS.items()}
+_SCORING_KEYS = {k: v.attr for k, v in _schema.SCORING.items()}
 
 
 def find_config(start: Path | None = None) -> Path | None:
@@ -119,40 +96,9 @@ def _hint(word: str, options: Iterable[str]) -> str:
 
 def from_mapping(data: Mapping[str, object], base: Settings | None = None, origin: str = "config") -> Settings:
     s = base or Settings()
-    updates: dict[str, object] = {}
-    for key, value in data.items():
-        if key not in _KEYS:
-            raise ConfigError(f"{origin}: unknown key {key!r}{_hint(key, _KEYS)}")
-        if key == "scoring":
-            if not isinstance(value, Mapping):
-                raise ConfigError(f"{origin}: [scoring] must be a table")
-            for k, v in value.items():
-                if k not in _SCORING_KEYS:
-                    raise ConfigError(f"{origin}: unknown key scoring.{k}{_hint(k, _SCORING_KEYS)}")
-                updates[_SCORING_KEYS[k]] = dict(v) if isinstance(v, Mapping) else v
-            continue
-        attr = _KEYS[key]
-        if attr in ("select", "ignore", "extend_select", "packs"):
-            if isinstance(value, str):
-                value = [v.strip() for v in value.split(",") if v.strip()]
-            value = tuple(str(v) for v in value)  # type: ignore[union-attr]
-        if attr == "fail_on" and value not in FAIL_ON:
-            raise ConfigError(f"{origin}: fail-on must be one of {FAIL_ON}, not {value!r}")
-        if attr == "max_findings" and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
-            raise ConfigError(f"{origin}: max-findings must be a whole number >= 0, not {value!r}")
-        if attr == "cache_dir" and not (isinstance(value, str) and value):
-            raise ConfigError(f"{origin}: cache-dir must be a folder path (a string), not {value!r}")
-        if attr == "follow_links" and not isinstance(value, bool):
-            raise ConfigError(f"{origin}: follow-links must be true or false, not {value!r}")
-        if attr == "max_rate":
-            from qa.gates import parse_rates
-
-            value = {**s.max_rate, **parse_rates(value, f"{origin}: max-rate")}
-        if attr == "severity":
-            for code, sev in dict(value).items():  # type: ignore[call-overload]
-                if sev not in ("error", "warning", "info"):
-                    raise ConfigError(f"{origin}: severity.{code} must be error, warning or info")
-        updates[attr] = value
+    updates = _schema.convert(data, origin)  # every key's type and allowed values
+    if "max_rate" in updates:  # flags add to (or override, per category) the file's table
+        updates["max_rate"] = {**s.max_rate, **updates["max_rate"]}  # type: ignore[dict-item]
     return replace(s, **updates)  # type: ignore[arg-type]
 
 
@@ -174,6 +120,7 @@ def resolve(
     if overrides:
         clean = {k: v for k, v in overrides.items() if v is not None}
         base = from_mapping(clean, base, origin="command line")
+    _schema.check_settings(base.warn_below, base.fail_below, base.config_path or "command line")
     return base
 
 
@@ -187,8 +134,19 @@ def _matches(rule: Rule, selector: str) -> bool:
     return rule.code.startswith(sel.upper())
 
 
+#: ``QA000`` findings (a rule crashed or ran out of time) and their category: not a rule, reported
+#: whenever a selected rule fails, so selecting them adds no rule and ignoring them is refused
+INTERNAL_SELECTORS = ("QA000", INTERNAL_CATEGORY.upper())
+
+
 def validate_selectors(selectors: Sequence[str], rules: Sequence[Rule], what: str) -> None:
     for sel in selectors:
+        if sel.strip().upper() in INTERNAL_SELECTORS:
+            if what == "ignore":
+                raise ConfigError(f"{what}: {sel.strip()!r} cannot be ignored: QA000 ({INTERNAL_CATEGORY}) reports a rule "
+                                  "that crashed or ran out of time, whose findings are missing; ignore that rule "
+                                  "(its code is in the message) or raise --rule-timeout")
+            continue
         if not any(_matches(r, sel) for r in rules) and sel.upper() != "ALL":
             options = [r.code for r in rules] + list(CATEGORIES)
             raise ConfigError(f"{what}: unknown rule code, prefix or category {sel!r}{_hint(sel.upper(), options)}")
@@ -203,8 +161,10 @@ def select_rules(rules: Sequence[Rule], settings: Settings) -> list[Rule]:
         if not any(r.code == code for r in rules):
             raise ConfigError(f"severity: unknown rule code {code!r}{_hint(code, [r.code for r in rules])}")
     for code in settings.rules:
-        if not any(r.code == code for r in rules):
+        known = [r for r in rules if r.code == code]
+        if not known:
             raise ConfigError(f"rules: unknown rule code {code!r}{_hint(code, [r.code for r in rules])}")
+        rule_options(known[0], settings)  # options are checked even for a rule this run does not select
 
     def specificity(sel: str) -> int:
         return 0 if sel.upper() == "ALL" else (1 if sel.lower() in CATEGORIES else len(sel))
@@ -230,6 +190,7 @@ def rule_options(rule: Rule, settings: Settings) -> dict[str, object]:
         raise ConfigError(
             f"rules.{rule.code}: unknown option(s) {sorted(unknown)}; known: {sorted(opts) or 'none'}"
         )
-    opts.update(extra)
+    for name, value in extra.items():
+        opts[name] = _schema.check_rule_option(rule.code, name, rule.options[name], value, settings.config_path)
     opts.setdefault("lang", settings.lang)
     return opts

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from qa.config import ConfigError, Settings, effective_severity, rule_options, select_rules
 from qa.document import Document
-from qa.model import FileResult, Finding, Hit, Rule, Severity
+from qa.model import INTERNAL_CATEGORY, FileResult, Finding, Hit, Rule, Severity
 from qa.readers import InputError, make_document, read_all
 from qa.registry import all_rules
 from qa.scoring import score_result
@@ -77,7 +77,7 @@ def crash_finding(rule: Rule, exc: BaseException) -> Finding:
     return Finding(
         rule=CRASH_CODE,
         name="rule-crashed",
-        category="encoding",
+        category=INTERNAL_CATEGORY,
         severity=Severity.ERROR,
         start=0,
         end=0,
@@ -89,7 +89,7 @@ def crash_finding(rule: Rule, exc: BaseException) -> Finding:
 
 def skipped_finding(rules: Sequence[Rule], seconds: float) -> Finding:
     codes = ", ".join(r.code for r in rules[:10]) + (" ..." if len(rules) > 10 else "")
-    return Finding(rule=CRASH_CODE, name="rule-crashed", category="encoding", severity=Severity.ERROR,
+    return Finding(rule=CRASH_CODE, name="rule-crashed", category=INTERNAL_CATEGORY, severity=Severity.ERROR,
                    start=0, end=0, confidence=1.0,
                    message=f"{len(rules)} rule(s) skipped on this document: it used up its time limit "
                    f"of {seconds:g} s ({codes}); their findings are missing")

@@ -30,6 +30,29 @@ _WS_RE = re.compile(r"\s+")
 _LOCK = threading.Lock()
 
 
+#: The languages qa can be told to expect (``lang``, ``--lang``, the LANG rules' ``expected``):
+#: the ISO 639 codes that the language identifier (fastText ``lid.176``) tells apart; the
+#: ``langdetect`` backend knows a subset of them. A code may carry a region (``pt-BR``).
+LANGUAGES: tuple[str, ...] = tuple("""
+af als am an ar arz as ast av az azb ba bar bcl be bg bh bn bo bpy br bs bxr ca cbk ce ceb ckb co
+cs cv cy da de diq dsb dty dv el eml en eo es et eu fa fi fr frr fy ga gd gl gn gom gu gv he hi hif
+hr hsb ht hu hy ia id ie ilo io is it ja jbo jv ka kk km kn ko krc ku kv kw ky la lb lez li lmo lo
+lrc lt lv mai mg mhr min mk ml mn mr mrj ms mt mwl my myv mzn nah nap nds ne new nl nn no oc or os
+pa pam pfl pl pms pnb ps pt qu rm ro ru rue sa sah sc scn sco sd sh si sk sl so sq sr su sv sw ta
+te tg th tk tl tr tt tyv ug uk ur uz vec vep vi vls vo wa war wuu xal xmf yi yo yue zh
+""".split())
+
+
+def language_code(value: str) -> str | None:
+    """The supported language ``value`` names (``"en"`` for ``"EN"``, ``"en-GB"``, ``"en_GB"``),
+    or ``None`` when qa does not know it."""
+    code = value.strip().lower().replace("_", "-").split("-")[0]
+    return code if code in _LANGUAGE_SET else None
+
+
+_LANGUAGE_SET = frozenset(LANGUAGES)
+
+
 class LanguageBackendError(RuntimeError):
     pass
 

@@ -34,7 +34,8 @@ class Applicability(StrEnum):
     UNSAFE = "unsafe"  # applied only with --unsafe-fixes
 
 
-#: The fixed category vocabulary. A rule outside it does not load.
+#: The fixed category vocabulary. A rule outside it does not load. ``internal`` is qa's own:
+#: ``QA000`` (a rule crashed or ran out of time) and no rule may claim it.
 CATEGORIES: tuple[str, ...] = (
     "encoding",
     "whitespace",
@@ -47,7 +48,10 @@ CATEGORIES: tuple[str, ...] = (
     "grammar",
     "language",
     "duplicate",
+    "internal",
 )
+#: the category of ``QA000`` findings (``qa.engine.crash_finding``)
+INTERNAL_CATEGORY = "internal"
 
 CODE_RE = re.compile(r"^[A-Z]{2,4}\d{3}$")
 NAME_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
@@ -195,8 +199,9 @@ class Rule:
             raise ValueError(f"rule code {self.code!r} must be a family prefix and three digits")
         if not NAME_RE.match(self.name):
             raise ValueError(f"{self.code}: name {self.name!r} must be kebab-case")
-        if self.category not in CATEGORIES:
-            raise ValueError(f"{self.code}: category {self.category!r} not in {CATEGORIES}")
+        if self.category not in CATEGORIES or self.category == INTERNAL_CATEGORY:
+            raise ValueError(f"{self.code}: category {self.category!r} not in "
+                             f"{tuple(c for c in CATEGORIES if c != INTERNAL_CATEGORY)}")
         if not self.summary:
             raise ValueError(f"{self.code}: summary is empty")
 

@@ -172,6 +172,8 @@ def load_packs(dirs: Iterable[Path]) -> list[Rule]:
     rules: list[Rule] = []
     for d in dirs:
         files = sorted(d.rglob("*.yaml")) + sorted(d.rglob("*.yml")) if d.is_dir() else [d]
+        if not files:
+            raise PackError(d, "-", "", "the pack folder holds no .yaml or .yml file")
         for f in files:
             rules.extend(load_pack(f))
     return rules

@@ -709,14 +709,16 @@ class ProgressBar:
     """documents, documents/s and MB/s on standard error (a TTY), updated a few times a second."""
 
     def __init__(self, stats: RunStats) -> None:
+        from rich.console import Console
         from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
         self.stats = stats
+        # standard error only: standard output may be the JSON Lines a pipeline reads
         self.progress = Progress(SpinnerColumn(), TextColumn("checking"),
                                  TextColumn("{task.fields[docs]} docs"),
                                  TextColumn("{task.fields[dps]} docs/s"),
                                  TextColumn("{task.fields[mbps]} MB/s"), TimeElapsedColumn(),
-                                 transient=True)
+                                 transient=True, console=Console(stderr=True))
         self.task = None
         self.last = 0.0
 

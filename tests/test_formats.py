@@ -134,7 +134,7 @@ def test_sarif_on_samples_validates_and_matches_jsonl(sample_outputs, sample_obj
         assert (reg["startLine"], reg["startColumn"], reg["endLine"], reg["endColumn"]) == (
             f["line"], f["column"], f["end_line"], f["end_column"])
         assert (reg["charOffset"], reg["charLength"]) == (f["start"], f["end"] - f["start"])
-        assert len(res["partialFingerprints"]["qaFingerprint/v1"]) == 32
+        assert len(res["partialFingerprints"]["qaFingerprint/v2"]) == 32
         assert "baselineState" not in res
 
 

@@ -67,9 +67,14 @@ def test_fail_on_levels(doc):
     assert gate(doc, "--fail-on", "never", "--severity", "WS001=error").exit_code == 0
 
 
-def test_fail_on_quiet_prints_no_reason(doc):
+def test_quiet_failing_gate_still_prints_its_reason_on_stderr(doc):
     res = gate(doc, "--fail-on", "warning", "-q")
-    assert res.exit_code == 1 and res.stderr == ""
+    assert res.exit_code == 1
+    assert res.stderr == "qa: failed: 2 finding(s) at or above --fail-on warning\n"  # the reason, nothing else
+    assert res.stdout == ""
+    res = gate(doc, "--fail-on", "never", "--min-score", "99", "-q", "--format", "jsonl", "-o", str(doc.parent / "o.jsonl"))
+    assert res.exit_code == 1 and res.stderr.startswith("qa: failed: 1 document(s) scored below --min-score 99")
+    assert gate(doc, "-q").stderr == ""  # a passing run stays silent
 
 
 # --------------------------------------------------------------------------- max-findings
@@ -266,7 +271,8 @@ def test_max_rate_when_json_lines_stream_without_keeping_text(doc, tmp_path):
     assert reason(res) == ("qa: failed: 25.00% of sentences (1 of 4) have a whitespace finding, "
                            "more than --max-rate whitespace=20")
     res = gate(doc, "--format", "jsonl", "-o", "-", "-q", "--fail-on", "never", "--max-rate", "all=74")
-    assert res.exit_code == 1 and res.stderr == ""
+    assert res.exit_code == 1 and res.stderr == ("qa: failed: 75.00% of sentences (3 of 4) have a finding, "
+                                                 "more than --max-rate all=74\n")
     assert gate(doc, "--format", "jsonl", "-o", "-", "-q", "--fail-on", "never", "--max-rate", "all=75").exit_code == 0
 
 

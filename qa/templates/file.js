@@ -25,7 +25,7 @@
       try { localStorage.setItem(store, JSON.stringify(decisions)); } catch (e) {}
       paint();
     } else if (t.id === "export"){
-      var out = {version: 1, decisions: []};
+      var out = {version: 2, decisions: []};
       Object.keys(decisions).sort().forEach(function(k){ out.decisions.push({fingerprint: k, decision: decisions[k]}); });
       var blob = new Blob([JSON.stringify(out, null, 2)], {type: "application/json"});
       var a = document.createElement("a");
