@@ -91,7 +91,7 @@ _LOOP_RE = re.compile(r"\b(?P<unit>\w\w+(?:[ \t]+\w+){0,3}?)(?:[ \t,;、]+(?P=un
     name="repetition-loop",
     category="mistranslation",
     summary="A word or phrase repeated four or more times in a row (a machine-translation loop)",
-    severity="warning",
+    severity="info",
     options={"min_repeats": 4},
     examples=(
         bad("The prime minister visited the University of [[Bern, Bern, Bern, Bern, Bern]]."),

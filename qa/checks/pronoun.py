@@ -356,7 +356,7 @@ def _antecedent(mentions: list[Mention], sent_bounds: list[tuple[int, int]]) -> 
     name="personal-pronoun-for-organisation",
     category="pronoun",
     summary="'he', 'his', 'she' or 'her' refers to a company, platform, ministry or other organisation",
-    severity="warning",
+    severity="info",
     options={"window_sentences": 2},
     examples=(
         bad("WhatsApp has been asked to explain its position, but it has not received approval due to [[his]] inability to comply."),
