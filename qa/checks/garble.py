@@ -25,6 +25,7 @@ _LINE_RE = re.compile(r"[^\r\n]+")
         bad("The report was published on Monday. [[Ã©tÃ© trÃ¨s difficile pour les Ã©lÃ¨ves et les "
             "professeurs.]] The minister declined to comment."),
         bad("The report was published on Monday. [[Xkq zvbrt pplmn qwwr tkkf bzzt vvrk.]]"),
+        bad("The shop opened in May. [[La sociÃ©tÃ© a annoncÃ© une hausse trÃ¨s nette des bÃ©nÃ©fices.]] Prices rose."),
         good("Maxim Reshetnikov and Radiy Khabirov visited the Toratau Geopark in Bashkortostan."),
         good("This is helicodiceros muscivorus, also known as dead horse arum."),
         good("Contact Dear Abby at www.DearAbby.com or P.O. Box 69440, Los Angeles, CA 90069."),
