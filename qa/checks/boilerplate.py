@@ -201,6 +201,14 @@ def page_head_furniture(doc: Document, opts: Mapping[str, object]) -> Iterator[H
     a date, a standfirst) are left alone, and so is the first line (the page title) unless it
     is itself a UI label.
 
+    ## What it does not flag
+    Position is not enough. When the head holds running prose (two adjacent sentence lines of
+    20 words or more), the article has begun there, its body cut short by a table or a list:
+    after that prose only a certain marker (a UI label, a breadcrumb, a link list) extends the
+    head, and the table headers, section labels and rows in between stay. One short title-case
+    line alone (a dateline such as `OSLO, NORWAY`) is no menu; prices and amounts are no menu
+    entries.
+
     ## Why it matters
     Extracted text starts with the site's navigation; it is not the article and repeats on every
     page of the site.
@@ -240,7 +248,11 @@ def page_tail_furniture(doc: Document, opts: Mapping[str, object]) -> Iterator[H
 
     ## What it does not flag
     Short lines right after the body with no furniture line before them (a fact box, a list
-    that ends the article) stay: the tail only starts at certain furniture.
+    that ends the article) stay: the tail only starts at certain furniture. A weak marker (a UI
+    label, a "Read more:" line) followed by running prose (two adjacent sentence lines of 20
+    words or more) is inside the article, and the tail starts at a later marker; a section-end
+    header or a site's copyright line starts it even when prose (teasers, comments) follows. A
+    photo credit (`Harbour at dawn | © 2014 J. Doe`) is not a copyright line.
 
     ## How to fix
     Delete the lines. Safe; the fix log lists them.
@@ -313,7 +325,8 @@ def furniture_block_in_body(doc: Document, opts: Mapping[str, object]) -> Iterat
 
     ## What it does not flag
     Lists and fact boxes of the article itself: without a furniture line in the run, nothing is
-    flagged.
+    flagged. Next to a furniture line, recipe amounts (`2 Cups Peas`), prices (`Price: $18`) and
+    credits are content, not menu entries, and only the furniture lines are flagged.
 
     ## How to fix
     Delete the lines. Safe: the run is bounded by prose on both sides.

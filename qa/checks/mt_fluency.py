@@ -343,7 +343,11 @@ def name_spelled_several_ways(doc: Document, opts: Mapping[str, object]) -> Iter
     for names. Three-part names that share their first two parts and differ in the last one
     (`Pham Minh Trinh` / `Pham Minh Thanh`) are variants too, when the shared parts are rare
     in English. Names of at least `min_length` (5) letters are compared, because short romanised
-    syllables (`Pham`/`Phan`) differ by one letter without being variants. Every occurrence of
+    syllables (`Pham`/`Phan`) differ by one letter without being variants. Two established names
+    are not variants of each other: when both spellings are attested in English text (wordfreq
+    Zipf >= 1.2: `Jiangsu`/`Jiangxi`, `Shaanxi`/`Shanxi`), or when each stands after given names
+    of its own and the two sets share none (`Anna Szymanska`, `Peter Szymanik`: two people).
+    Every occurrence of
     each spelling is flagged, with the other spellings named, except the spelling that clearly
     dominates the document (`minority_only`, on by default), which is probably the intended one.
 
