@@ -104,3 +104,19 @@ def test_venue_contact_details_inside_an_article_stay():
 def test_a_date_is_not_a_phone_number():
     text = "\n".join(PARAS) + "\n2024-11-06\n12/05/2023\n"
     assert _flagged(text, "BP008") == []
+
+
+def test_table_after_a_one_paragraph_intro_is_not_head_furniture():
+    # a single intro sentence is not running prose, but the table's rows, its header cells and
+    # the label over it are no menu: only the menu is flagged
+    lines = _SPORT_TABLE.split("\n")
+    one = "\n".join(lines[:5] + lines[6:])
+    assert _flagged(one, "BP001") == ["Menu", "Home", "Sport"]
+
+
+def test_recipe_amounts_and_their_labels_are_not_head_furniture():
+    text = ("Menu\nHome\nRecipes\nSpring lamb with peas and mint\n"
+            "This is the dish my grandmother made every Easter, and it is still the one my family asks for.\n"
+            "Ingredients\n2 cups peas\n4 cloves garlic\n1 bunch mint\n500 g lamb shoulder\n2 tbsp olive oil\nMethod\n"
+            + "\n".join(PARAS) + "\n" + "\n".join(PARAS) + "\n")
+    assert _flagged(text, "BP001") == ["Menu", "Home"]

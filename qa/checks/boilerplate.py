@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping
 from qa.checks.boilerplate_layout import (
     Layout,
     LineInfo,
+    content_shape,
     inside_article,
     is_legal_line,
     is_link_list,
@@ -126,14 +127,15 @@ def head_furniture(doc: Document, lay: Layout) -> list[int]:
     # table or a list), so after it only a certain marker (a UI label, a breadcrumb, a link
     # list) extends the furniture; short title-case lines (table headers, section labels) do not
     limit = next((i for i in range(start) if is_running_prose(lay, i)), start)
+    lines = lay.lines
     last = -1
     markers = navlike = 0
     for i in range(start):
-        ln = lay.lines[i]
+        ln = lines[i]
         if is_marker(ln):
             last = i
             markers += 1
-        elif i < limit and is_navlike(ln):
+        elif i < limit and is_navlike(ln) and not _in_table(lines, i):
             last = i
             navlike += 1
     if last < 0 or (not markers and navlike < 2):
@@ -148,6 +150,31 @@ def head_furniture(doc: Document, lay: Layout) -> list[int]:
             continue  # the first line is the page title
         out.append(i)
     return out
+
+
+_NUMBER_RE = re.compile(r"\d+")
+
+
+def _table_row(ln: LineInfo) -> bool:
+    """A row of a table or a list of amounts: a short line with two numbers (`Rovers 12 30`),
+    or a price or a recipe amount."""
+    if ln.prose or ln.words > 8:
+        return False
+    return len(_NUMBER_RE.findall(ln.text)) >= 2 or content_shape(ln.text) in ("price", "quantity")
+
+
+def _in_table(lines: list[LineInfo], i: int, reach: int = 4) -> bool:
+    """Line ``i`` belongs to a table or a list of amounts: it is a row (``_table_row``), or two
+    rows stand together within ``reach`` lines after it (a header, a label over the list) or
+    right before it (the label of the next part: "Method"). Such a line is article content,
+    not evidence of a menu."""
+    if _table_row(lines[i]):
+        return True
+    n = len(lines)
+    for k in range(i + 1, min(n - 1, i + 1 + reach)):
+        if _table_row(lines[k]) and _table_row(lines[k + 1]):
+            return True
+    return i >= 2 and _table_row(lines[i - 1]) and _table_row(lines[i - 2])
 
 
 def tail_furniture(doc: Document, lay: Layout) -> list[int]:
@@ -205,9 +232,10 @@ def page_head_furniture(doc: Document, opts: Mapping[str, object]) -> Iterator[H
     Position is not enough. When the head holds running prose (two adjacent sentence lines of
     20 words or more), the article has begun there, its body cut short by a table or a list:
     after that prose only a certain marker (a UI label, a breadcrumb, a link list) extends the
-    head, and the table headers, section labels and rows in between stay. One short title-case
-    line alone (a dateline such as `OSLO, NORWAY`) is no menu; prices and amounts are no menu
-    entries.
+    head, and the table headers, section labels and rows in between stay. The rows of a table
+    or a list of amounts (short lines with two numbers, prices, recipe amounts), the header and
+    label lines over them and the label right after them are no menu entries either. One short
+    title-case line alone (a dateline such as `OSLO, NORWAY`) is no menu.
 
     ## Why it matters
     Extracted text starts with the site's navigation; it is not the article and repeats on every
