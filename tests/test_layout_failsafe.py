@@ -120,3 +120,31 @@ def test_recipe_amounts_and_their_labels_are_not_head_furniture():
             "Ingredients\n2 cups peas\n4 cloves garlic\n1 bunch mint\n500 g lamb shoulder\n2 tbsp olive oil\nMethod\n"
             + "\n".join(PARAS) + "\n" + "\n".join(PARAS) + "\n")
     assert _flagged(text, "BP001") == ["Menu", "Home"]
+
+
+def _furniture_pack(tmp_path, keep: str):
+    p = tmp_path / "p.yaml"
+    p.write_text(
+        "pack: t\ndefaults: {kind: furniture, severity: warning, category: boilerplate}\nrules:\n"
+        "  - code: XBP001\n    name: copyright-test\n    summary: a copyright line\n    match: contains\n"
+        "    max_words: 40\n    allow_prose: true\n" + keep + "    phrases: ['©']\n"
+        "    examples:\n      - bad: \"Text.\\n[[© 2019 Example Media]]\"\n      - good: \"No sign here.\"\n",
+        encoding="utf-8")
+    return p
+
+
+def test_keep_in_article_is_validated_and_keeps_credits_between_paragraphs(tmp_path):
+    import pytest
+
+    from qa.packs import PackError, load_pack
+
+    with pytest.raises(PackError, match="keep_in_article"):
+        load_pack(_furniture_pack(tmp_path, "    keep_in_article: [captions]\n"))
+    (rule,) = load_pack(_furniture_pack(tmp_path, "    keep_in_article: [credit]\n"))
+    credit = "Fishing boats at dawn | © 2014 Marta Lindqvist"
+    text = PARAS[0] + "\n" + PARAS[1] + "\n" + credit + "\n" + PARAS[2] + "\n" + PARAS[3] + "\n© 2019 Example Media\n"
+    doc = make_document(text, path="x.txt")
+    found = [text[h.start:h.end] for h in rule.check(doc, {})]
+    assert found == ["© 2019 Example Media"]  # the footer after the article, not the credit
+    (plain,) = load_pack(_furniture_pack(tmp_path, ""))
+    assert [text[h.start:h.end] for h in plain.check(doc, {})] == [credit, "© 2019 Example Media"]
