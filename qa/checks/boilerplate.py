@@ -13,9 +13,13 @@ from collections.abc import Iterator, Mapping
 from qa.checks.boilerplate_layout import (
     Layout,
     LineInfo,
+    content_shape,
+    inside_article,
+    is_legal_line,
     is_link_list,
     is_marker,
     is_navlike,
+    is_running_prose,
     is_section_end,
     layout,
 )
@@ -27,6 +31,69 @@ _BODY = (
     "The council approved the new budget on Tuesday after a long debate about the cost of schools.\n"
     "Members said the plan would raise spending on roads by a fifth over the next three years.\n"
     "The mayor said the vote was a good day for the city and thanked the officials who wrote it.\n"
+)
+
+
+# Known look-alikes of page furniture (invented text): an article whose body the layout starts
+# after a results table, with running prose before the table (BP001 stops at the prose); a
+# photo credit between paragraphs (not a copyright footer, so no tail starts there: BP002); a
+# recipe whose ingredient, price and serving lines sit next to two real buttons (BP005 flags
+# only the buttons).
+_SPORT_TABLE = (
+    "Menu\n"
+    "Home\n"
+    "Sport\n"
+    "Weekend results: the valley league\n"
+    "Rovers kept their lead at the top of the valley league with a narrow win over Albion on Saturday afternoon at the river ground.\n"
+    "The only goal came ten minutes from the end, when the home side's young striker headed in a corner from the left wing.\n"
+    "League table\n"
+    "Team\n"
+    "Played\n"
+    "Points\n"
+    "Rovers 12 30\n"
+    "Albion 12 27\n"
+    "Town 12 19\n"
+    "County 12 17\n"
+    "Harbour 12 15\n"
+    "Mill Lane 12 12\n"
+    "Forest 12 10\n"
+    "Valley 12 8\n"
+    "Bridge 12 4\n"
+    "The title will be decided on the last day of the season, when the two sides meet again at the river ground in May, and both coaches expect a full house for the game.\n"
+    "Rovers coach Dana Whitfield said her players had learned from the defeat at the same ground last season, and that the squad was fitter and more patient than it had been a year ago.\n"
+    "Albion will be without their captain, who was sent off in the second half for a late tackle and is banned for the next two matches, so the young reserve will start in his place.\n"
+    "The league said a record crowd of four thousand people had watched the match, and that tickets for the final were selling faster than for any game since the ground was rebuilt.\n"
+    "Supporters of both clubs have asked for extra buses on the day of the final, because the car park at the river ground holds only a few hundred cars and the road is narrow.\n"
+    "The council said it would look at the request this week, and that the police had already agreed a plan with the two clubs to keep the rival fans apart before and after the game.\n"
+    "Town, in third place, can no longer catch the leaders, but their manager said the team would play the last three matches to win, because a place in the cup next season is still open.\n"
+    "The cup draw will be made in June, and the league hopes that the final between the two leaders will persuade the regional television channel to show more of its matches next year.\n"
+)
+_CREDIT_MID_ARTICLE = (
+    "Harbour town rebuilds its sea wall\n"
+    "The old harbour wall was rebuilt in 1880 after a winter storm broke it in two places, and it has stood ever since then.\n"
+    "Engineers say the stone is sound, but the foundations have been washed out by a century of tides and will need new concrete.\n"
+    "The council voted on Tuesday to spend four million pounds on the repairs, which will start in the spring and last two years.\n"
+    "Residents told the meeting that the wall protects more than two hundred homes, and that the work cannot wait for another winter.\n"
+    "The harbour master said that boats would be moved to the outer basin while the builders work on the inner side of the wall.\n"
+    "Fishing boats moored behind the wall | © 2014 Marta Lindqvist / Example Images\n"
+    "A public exhibition of the plans will open in the library next month, and the council will take comments until the end of June.\n"
+    "The builders will also repair the slipway, which has been closed to the lifeboat since a crack opened in it last autumn.\n"
+)
+_RECIPE = (
+    "Spring lamb with peas and mint\n"
+    "This is the dish my grandmother made every Easter, and it is still the one my family asks for when the first peas arrive.\n"
+    "The lamb cooks slowly for three hours, so start in the morning if you want to eat at lunchtime with the rest of the family.\n"
+    "Ingredients\n"
+    "2 Cups Peas\n"
+    "4 Cloves Garlic\n"
+    "1 Bunch Mint\n"
+    "Print\n"
+    "Save\n"
+    "Price: $18\n"
+    "Serves: 4\n"
+    "Brown the lamb in a heavy pan, then add the garlic and a glass of water, cover it and put it in a low oven for three hours.\n"
+    "Stir the peas and the chopped mint into the juices for the last ten minutes, and season the dish well before you serve it.\n"
+    "Leftovers keep for two days in the fridge, and the sauce is even better the next day when it is warmed through slowly.\n"
 )
 
 
@@ -56,13 +123,23 @@ def head_furniture(doc: Document, lay: Layout) -> list[int]:
     start = lay.body[0]
     if start == 0 or not lay.n_prose:
         return []
+    # running prose in the head: the article may have begun there (its body cut short by a
+    # table or a list), so after it only a certain marker (a UI label, a breadcrumb, a link
+    # list) extends the furniture; short title-case lines (table headers, section labels) do not
+    limit = next((i for i in range(start) if is_running_prose(lay, i)), start)
+    lines = lay.lines
     last = -1
+    markers = navlike = 0
     for i in range(start):
-        ln = lay.lines[i]
-        if is_marker(ln) or is_navlike(ln):
+        ln = lines[i]
+        if is_marker(ln):
             last = i
-    if last < 0:
-        return []
+            markers += 1
+        elif i < limit and is_navlike(ln) and not _in_table(lines, i):
+            last = i
+            navlike += 1
+    if last < 0 or (not markers and navlike < 2):
+        return []  # one short title-case line (a dateline, a section label) is not a menu
     fields = _field_lines(doc)
     out = []
     for i in range(last + 1):
@@ -75,19 +152,50 @@ def head_furniture(doc: Document, lay: Layout) -> list[int]:
     return out
 
 
+_NUMBER_RE = re.compile(r"\d+")
+
+
+def _table_row(ln: LineInfo) -> bool:
+    """A row of a table or a list of amounts: a short line with two numbers (`Rovers 12 30`),
+    or a price or a recipe amount."""
+    if ln.prose or ln.words > 8:
+        return False
+    return len(_NUMBER_RE.findall(ln.text)) >= 2 or content_shape(ln.text) in ("price", "quantity")
+
+
+def _in_table(lines: list[LineInfo], i: int, reach: int = 4) -> bool:
+    """Line ``i`` belongs to a table or a list of amounts: it is a row (``_table_row``), or two
+    rows stand together within ``reach`` lines after it (a header, a label over the list) or
+    right before it (the label of the next part: "Method"). Such a line is article content,
+    not evidence of a menu."""
+    if _table_row(lines[i]):
+        return True
+    n = len(lines)
+    for k in range(i + 1, min(n - 1, i + 1 + reach)):
+        if _table_row(lines[k]) and _table_row(lines[k + 1]):
+            return True
+    return i >= 2 and _table_row(lines[i - 1]) and _table_row(lines[i - 2])
+
+
 def tail_furniture(doc: Document, lay: Layout) -> list[int]:
     """Indices of tail lines from the first certain furniture line after the body."""
     end = lay.body[1]
-    if not lay.n_prose or end >= len(lay.lines):
+    n = len(lay.lines)
+    if not lay.n_prose or end >= n:
         return []
+    # the last line of running prose: after a marker that is neither a section-end header nor a
+    # copyright footer (a UI label, a "Read more" link inside the article), running prose means
+    # that the article goes on
+    last_running = max((i for i in range(end, n) if is_running_prose(lay, i)), default=-1)
     first = None
-    for i in range(end, len(lay.lines)):
-        if is_marker(lay.lines[i]):
+    for i in range(end, n):
+        ln = lay.lines[i]
+        if is_marker(ln) and (i > last_running or is_section_end(ln) or is_legal_line(ln)):
             first = i
             break
     if first is None:
         return []
-    return list(range(first, len(lay.lines)))
+    return list(range(first, n))
 
 
 def is_meta_line(text: str) -> bool:
@@ -108,6 +216,8 @@ def is_meta_line(text: str) -> bool:
         bad("[[Menu]]\n[[Home]]\n[[News]]\n[[Sport]]\n[[Business]]\n[[Sign in]]\nBudget approved\n" + _BODY,
             fixed="Budget approved\n" + _BODY),
         good("Budget approved after a long debate\nBy Jane Doe\n" + _BODY),
+        bad("[[Menu]]\n[[Home]]\n[[Sport]]\n" + _SPORT_TABLE.split("\n", 3)[3], fixed=_SPORT_TABLE.split("\n", 3)[3]),
+        good("Budget approved\nOSLO, NORWAY\n" + _BODY),
     ),
 )
 def page_head_furniture(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
@@ -117,6 +227,15 @@ def page_head_furniture(doc: Document, opts: Mapping[str, object]) -> Iterator[H
     short title-case menu entry). Lines between that point and the body (the headline, a byline,
     a date, a standfirst) are left alone, and so is the first line (the page title) unless it
     is itself a UI label.
+
+    ## What it does not flag
+    Position is not enough. When the head holds running prose (two adjacent sentence lines of
+    20 words or more), the article has begun there, its body cut short by a table or a list:
+    after that prose only a certain marker (a UI label, a breadcrumb, a link list) extends the
+    head, and the table headers, section labels and rows in between stay. The rows of a table
+    or a list of amounts (short lines with two numbers, prices, recipe amounts), the header and
+    label lines over them and the label right after them are no menu entries either. One short
+    title-case line alone (a dateline such as `OSLO, NORWAY`) is no menu.
 
     ## Why it matters
     Extracted text starts with the site's navigation; it is not the article and repeats on every
@@ -143,6 +262,7 @@ def page_head_furniture(doc: Document, opts: Mapping[str, object]) -> Iterator[H
         bad(_BODY + "[[Most Read]]\n[[Floods close the coast road again]]\n[[A new bakery opens in the old mill]]\n",
             fixed=_BODY),
         good(_BODY + "Budget at a glance\nRoads: up a fifth\nSchools: unchanged\n"),
+        good(_CREDIT_MID_ARTICLE),
     ),
 )
 def page_tail_furniture(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
@@ -156,7 +276,11 @@ def page_tail_furniture(doc: Document, opts: Mapping[str, object]) -> Iterator[H
 
     ## What it does not flag
     Short lines right after the body with no furniture line before them (a fact box, a list
-    that ends the article) stay: the tail only starts at certain furniture.
+    that ends the article) stay: the tail only starts at certain furniture. A weak marker (a UI
+    label, a "Read more:" line) followed by running prose (two adjacent sentence lines of 20
+    words or more) is inside the article, and the tail starts at a later marker; a section-end
+    header or a site's copyright line starts it even when prose (teasers, comments) follows. A
+    photo credit (`Harbour at dawn | © 2014 J. Doe`) is not a copyright line.
 
     ## How to fix
     Delete the lines. Safe; the fix log lists them.
@@ -216,6 +340,7 @@ def body_furniture_blocks(doc: Document, lay: Layout) -> list[int]:
         bad(_BODY + "[[Related]]\n[[Floods close the coast road again]]\n[[A new bakery opens in the old mill]]\n" + _BODY,
             fixed=_BODY + _BODY),
         good(_BODY + "Budget at a glance\nRoads: up a fifth\nSchools: unchanged\n" + _BODY),
+        bad(_RECIPE.replace("\nPrint\nSave\n", "\n[[Print]]\n[[Save]]\n"), fixed=_RECIPE.replace("\nPrint\nSave\n", "\n")),
     ),
 )
 def furniture_block_in_body(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
@@ -228,7 +353,8 @@ def furniture_block_in_body(doc: Document, opts: Mapping[str, object]) -> Iterat
 
     ## What it does not flag
     Lists and fact boxes of the article itself: without a furniture line in the run, nothing is
-    flagged.
+    flagged. Next to a furniture line, recipe amounts (`2 Cups Peas`), prices (`Price: $18`) and
+    credits are content, not menu entries, and only the furniture lines are flagged.
 
     ## How to fix
     Delete the lines. Safe: the run is bounded by prose on both sides.
@@ -357,7 +483,8 @@ def image_caption_line(doc: Document, opts: Mapping[str, object]) -> Iterator[Hi
 
 _CONTACT_RE = re.compile(
     r"^(?:(?:phone|tel|telephone|fax|e-?mail|email|contact|twitter|instagram|facebook)\s*[:.]?\s*)?"
-    r"(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:https?://|www\.)\S+|(?:[\w-]+\.)+(?:com|org|net|co|io|uk|in|de)(?:/\S*)?|@\w{2,30}|\+?[\d()][\d\s().-]{6,20}\d)$",
+    r"(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:https?://|www\.)\S+|(?:[\w-]+\.)+(?:com|org|net|co|io|uk|in|de)(?:/\S*)?|@\w{2,30}|"
+    r"(?!\d{4}-\d{1,2}-\d{1,2}$|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}$)\+?[\d()][\d\s().-]{6,20}\d)$",  # a date is not a phone number
     re.IGNORECASE,
 )
 
@@ -373,6 +500,14 @@ _CONTACT_RE = re.compile(
         bad(_BODY + "[[paul.takahashi@example.com]]\n[[twitter.com/paultakahashi]]\n[[Phone +41 41 544 78 00]]\n",
             fixed=_BODY),
         good(_BODY + "Readers can write to letters@example.com with their views on the budget.\n"),
+        good(
+            "The harvest festival returns to the old market hall on Saturday, with forty stalls and a brass band.\n"
+            "Tickets cost five pounds at the door, and children under twelve go in free with an adult.\n"
+            "+44 1632 960 184\n"
+            "www.example-markethall.org\n"
+            "The organisers say the hall can hold about two thousand visitors over the whole weekend.\n"
+            "Parking is limited, so visitors are asked to come by bus or on foot where they can.\n"
+        ),
     ),
 )
 def contact_or_address_line(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
@@ -382,12 +517,17 @@ def contact_or_address_line(doc: Document, opts: Mapping[str, object]) -> Iterat
     ## Why it matters
     Author boxes and site footers leave these lines; they are not article text.
 
+    ## What it does not flag
+    Contact details inside the article, between its paragraphs: the phone number and web
+    address of a venue in an events article, a product's name that is a web address
+    (`Example.com` as a sub-heading of a review). A date (`2024-11-06`) is not a phone number.
+
     ## How to fix
     Delete the line. Safe: the line holds nothing but the address.
     """
     lay = layout(doc)
     for ln in lay.lines:
-        if ln.words > 12 or not _CONTACT_RE.match(ln.text):
+        if ln.words > 12 or not _CONTACT_RE.match(ln.text) or inside_article(lay, ln.index):
             continue
         yield Hit(ln.start, ln.end, f"Contact line: '{ln.text[:60]}'", fix=_delete_line(doc, ln), confidence=0.8)
 

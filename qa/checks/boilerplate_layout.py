@@ -166,11 +166,102 @@ def is_timestamp(text: str) -> bool:
 
 
 def _is_legal(ln: LineInfo) -> bool:
-    """A copyright line (``legal`` lexicon); ``compute_layout`` presets ``False`` on lines that
-    hold none of the lexicon's required literals."""
+    """A copyright line (``legal`` lexicon) that is not a photo credit (``is_credit``);
+    ``compute_layout`` presets ``False`` on lines that hold none of the lexicon's required
+    literals."""
     if ln._legal is None:
-        ln._legal = ln.words <= 40 and bool(lexicon_re("legal", "contains").search(ln.text))
+        ln._legal = ln.words <= 40 and bool(lexicon_re("legal", "contains").search(ln.text)) and not is_credit(ln.text)
     return ln._legal
+
+
+def is_legal_line(ln: LineInfo) -> bool:
+    """A site's copyright line (not a photo credit)."""
+    return _is_legal(ln)
+
+
+# ----------------------------------------------------------------------------- content look-alikes
+# Lines of an article that share a shape with page furniture: a photo credit looks like a
+# copyright line, a price or a quantity like a menu entry, a venue's phone number like a footer's
+# contact line. Inside the article (``inside_article``) they are content unless a second signal
+# (a furniture lexicon phrase, a run of furniture around them) says otherwise.
+
+#: a site's copyright footer, not a credit: legal words, a company or site
+_NOT_CREDIT_RE = re.compile(
+    r"rights reserved|may not be|reproduc|republish|redistribut|\bterms\b|privacy|cookies?\b|"
+    r"\b(?:inc|ltd|llc|gmbh|plc|corp|co)\b\.?|\b(?:media|group|network|publishing|website|site|newspapers?)\b",
+    re.IGNORECASE,
+)
+#: agencies and credit words, or "Name / Agency"
+_CREDIT_RE = re.compile(
+    r"\s/\s|\b(?:getty|shutterstock|istock|reuters|afp|ap photo|associated press|unsplash|alamy|epa|pexels|"
+    r"pixabay|courtesy|photo(?:graph)?s?|images?|pictures?|illustrations?)\b",
+    re.IGNORECASE,
+)
+_CAPTION_RE = re.compile(r"[^\W\d_]{2}")
+
+
+def is_credit(text: str) -> bool:
+    """A photo credit: a short line with ``©`` that names a photographer or an agency
+    (`© J. Doe / Example Images`, `Harbour at dawn | © 2012 J. Doe`), not a site's footer
+    (`© 2019 Example Media. All rights reserved`)."""
+    if "©" not in text or len(text.split()) > 20 or _NOT_CREDIT_RE.search(text):
+        return False
+    before = text.split("©", 1)[0].strip(" |-–—,:;(").lower()
+    if before and before != "copyright" and _CAPTION_RE.search(before):
+        return True  # a caption, then the credit
+    return bool(_CREDIT_RE.search(text))
+
+
+_PRICE_RE = re.compile(
+    r"(?:[$€£¥₹]\s?\d|\d(?:[\d.,]*\d)?\s?(?:€|£|\$|usd|eur|gbp|chf|dollars?|euros?|pounds)\b)", re.IGNORECASE)
+_QUANTITY_RE = re.compile(
+    r"^(?:[-•*]\s*)?(?:\d+(?:[./,]\d+)?|[½¼¾⅓⅔⅛]|\d+\s?[½¼¾⅓⅔])\s*(?:-\s*\d+\s*)?"
+    r"(?:g|kg|mg|ml|l|cl|dl|oz|lb|lbs|cups?|tbsp|tsp|tablespoons?|teaspoons?|pinch(?:es)?|cloves?|slices?|"
+    r"cans?|packs?|sticks?|bunch(?:es)?|handfuls?|large|medium|small|whole|grams?|litres?|liters?|ounces?|"
+    r"pounds?|pieces?|eggs?|sprigs?|drops?|dash(?:es)?)\b",
+    re.IGNORECASE,
+)
+
+
+def content_shape(text: str) -> str | None:
+    """The content look-alike a short line is shaped as: ``credit``, ``price`` or ``quantity``
+    (a recipe ingredient, an item of a list of amounts); ``None`` otherwise."""
+    if len(text) > 120:
+        return None
+    if is_credit(text):
+        return "credit"
+    if _PRICE_RE.search(text):
+        return "price"
+    if _QUANTITY_RE.match(text):
+        return "quantity"
+    return None
+
+
+def inside_article(lay: "Layout", i: int, reach: int = 8) -> bool:
+    """Line ``i`` sits inside the article: in the body, with a prose line before it and one after
+    it, each within ``reach`` lines (a table, an ingredient list or a venue's details between
+    paragraphs)."""
+    a, b = lay.body
+    if not a < i < b - 1:
+        return False
+    lines = lay.lines
+    before = any(lines[k].prose for k in range(max(a, i - reach), i))
+    return before and any(lines[k].prose for k in range(i + 1, min(b, i + 1 + reach)))
+
+
+def is_running_prose(lay: "Layout", i: int, min_words: int = 20) -> bool:
+    """Line ``i`` is running prose: a sentence line of at least ``min_words`` words, a quarter of
+    them function words, ending in sentence punctuation, next to another such line (a paragraph
+    among paragraphs). Running prose is never page furniture."""
+    lines = lay.lines
+
+    def para(k: int) -> bool:
+        if not 0 <= k < len(lines):
+            return False
+        ln = lines[k]
+        return ln.prose and ln.sentence_end and ln.words >= min_words and ln.stop_ratio >= 0.25 and not _is_legal(ln)
+
+    return para(i) and (para(i - 1) or para(i + 1))
 
 
 def _score(ln: LineInfo) -> float:
@@ -482,8 +573,10 @@ def is_link_list(text: str) -> bool:
 
 
 def is_navlike(ln: LineInfo) -> bool:
-    """A short title-case line without a sentence end: a menu entry or a headline link."""
-    return (not ln.prose and not ln.sentence_end and 1 <= ln.words <= 4 and ln.cap_ratio >= 0.99)
+    """A short title-case line without a sentence end: a menu entry or a headline link; not a
+    price, an amount or a credit (``content_shape``), which share the shape."""
+    return (not ln.prose and not ln.sentence_end and 1 <= ln.words <= 4 and ln.cap_ratio >= 0.99
+            and content_shape(ln.text) is None)
 
 
 def strip_bullets(s: str) -> str:

@@ -125,6 +125,7 @@ _LIST_RE = re.compile(r"^\s*(?:[-*•‣◦]|\d+[.)]|[a-z][.)])\s")
         bad("The ministry asked why they had not disclosed the breach when the incidents occurred. "
             "[[In May.]]"),
         bad("The talks took place in the capital. [[During the summer of 2019.]] Nobody objected."),
+        bad("The shop reopened after the floods. [[In the spring of 2021.]] Customers returned slowly."),
         good("I post on the site every day. Throughout the week. That is the plan."),
         good("The attack took place in May."),
         good("When did it happen? In May."),

@@ -25,6 +25,7 @@ _LINE_RE = re.compile(r"[^\r\n]+")
         bad("The report was published on Monday. [[Ã©tÃ© trÃ¨s difficile pour les Ã©lÃ¨ves et les "
             "professeurs.]] The minister declined to comment."),
         bad("The report was published on Monday. [[Xkq zvbrt pplmn qwwr tkkf bzzt vvrk.]]"),
+        bad("The shop opened in May. [[La sociÃ©tÃ© a annoncÃ© une hausse trÃ¨s nette des bÃ©nÃ©fices.]] Prices rose."),
         good("Maxim Reshetnikov and Radiy Khabirov visited the Toratau Geopark in Bashkortostan."),
         good("This is helicodiceros muscivorus, also known as dead horse arum."),
         good("Contact Dear Abby at www.DearAbby.com or P.O. Box 69440, Los Angeles, CA 90069."),
@@ -91,7 +92,7 @@ _LOOP_RE = re.compile(r"\b(?P<unit>\w\w+(?:[ \t]+\w+){0,3}?)(?:[ \t,;、]+(?P=un
     name="repetition-loop",
     category="mistranslation",
     summary="A word or phrase repeated four or more times in a row (a machine-translation loop)",
-    severity="warning",
+    severity="info",
     options={"min_repeats": 4},
     examples=(
         bad("The prime minister visited the University of [[Bern, Bern, Bern, Bern, Bern]]."),

@@ -190,6 +190,8 @@ def headline_word_missing_from_body(doc: Document, opts: Mapping[str, object]) -
     severity="warning",
     examples=(
         bad("Why didn't you tell us about the breach[[?:]] Government to WhatsApp\n\nThe ministry asked."),
+        bad("Fire at the port[[!;]] two ships damaged\n\nTwo ships were damaged."),
+        bad("Is the bridge safe[[?,]] Engineers ask the council\n\nEngineers wrote to the council."),
         good("Why didn't you tell us about the breach? Government to WhatsApp\n\nThe ministry asked."),
         good("‘The Medium is the Message’: the 7th Amsterdam Light Festival\n\nThirty artworks."),
         good("U.S.: Stocks rally as Fed holds rates\n\nMarkets rose."),
@@ -226,6 +228,8 @@ def headline_punctuation_pile_up(doc: Document, opts: Mapping[str, object]) -> I
     severity="warning",
     examples=(
         bad("Why didn't you tell us about the breach?: [[Government WhatsApp]]\n\nThe ministry asked."),
+        bad("We will not pay the fine: [[Airline Regulator]]\n\nThe airline said."),
+        bad("Hand over the user data: [[Ministry Facebook]]\n\nThe ministry wrote to the company."),
         good("Why didn't you tell us about the breach: Government to WhatsApp\n\nThe ministry asked."),
         good("Dear Abby: Husband leaves wife behind\n\nA letter."),
         good("The Guardian view on Hong Kong: Hong Kong\n\nAn editorial."),

@@ -77,6 +77,8 @@ def _backend(opts: Mapping[str, object]) -> str:
     examples=(
         bad("[[El gobierno anunció ayer nuevas medidas para controlar la inflación.]] Los ministros "
             "se reunieron durante tres horas sin llegar a un acuerdo."),
+        bad("[[Le gouvernement a annoncé hier de nouvelles mesures contre l'inflation.]] Les ministres se sont réunis pendant trois heures sans parvenir à un accord."),
+        bad("[[Die Regierung hat gestern neue Maßnahmen gegen die Inflation angekündigt.]] Die Minister berieten drei Stunden lang, ohne sich zu einigen."),
         good("The government announced new measures against inflation yesterday. Talks lasted all "
              "night without reaching an agreement."),
         good("Short note."),
@@ -135,6 +137,7 @@ def unexpected_document_language(doc: Document, opts: Mapping[str, object]) -> I
             "[[Die Regierung hat gestern neue Maßnahmen gegen die Inflation angekündigt. Die "
             "Verhandlungen dauerten die ganze Nacht.]]\n\nThe meeting ended without an agreement, and both sides said they would "
             "meet again next week to settle the remaining questions about the attack."),
+        bad("The council met on Tuesday to discuss the budget for the next year. [[Il governo ha annunciato ieri nuove misure per controllare l'inflazione.]] The mayor thanked the officials."),
         good("The ministry summoned the officials on Monday. The motto, carpe diem, was on the wall. "
              "The meeting ended without an agreement."),
         good("The ministry summoned the officials on Monday. Apple, Samsung and Xiaomi agreed."),

@@ -31,6 +31,7 @@ _TAG_RE = re.compile(
     examples=(
         bad("The vote passed.[[<br/>]]The council met.", fixed="The vote passed. The council met."),
         bad("It was [[<strong>]]very[[</strong>]] close.", fixed="It was very close."),
+        bad("The minister resigned on Monday.[[</p>]][[<p>]]Her deputy will take over."),
         good("The ratio was a < b and c > d in every test."),
     ),
 )
@@ -69,6 +70,7 @@ _ENTITY_RE = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]
     examples=(
         bad("Johnson [[&amp;]] Johnson rose[[&nbsp;]]3%.", fixed="Johnson & Johnson rose 3%."),
         bad("He said [[&#8220;]]no[[&#8221;]].", fixed="He said “no”."),
+        bad("Tickets cost [[&pound;]]20 and the show starts at 8[[&nbsp;]]pm."),
         good("Johnson & Johnson rose 3%; AT&T fell."),
     ),
 )

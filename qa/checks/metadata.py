@@ -28,6 +28,7 @@ _EMPTY_VALUE_RE = re.compile(
         bad("# Title\n\nPublished at: 2019-11-06\n\n[[Author: ****]]\n\nBody text.",
             fixed="# Title\n\nPublished at: 2019-11-06\n\n\nBody text."),
         bad("# Title\n\n[[Author: null]]\n\nBody text.", fixed="# Title\n\n\nBody text."),
+        bad("# Title\n\n[[Author: N/A]]\n\nBody text."),
         good("# Title\n\nAuthor: **Jane Doe**\n\nBody text."),
         good("# Title\n\nThe author: nobody knows who wrote it.\n\nBody."),
     ),

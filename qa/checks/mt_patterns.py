@@ -67,7 +67,7 @@ _SPACE_RE = re.compile(r"(?i)\b(?:probes?|landers?|orbiters?|rovers?|spacecraft|
     name="weapon-name-translated",
     category="mistranslation",
     summary="A Chinese or North Korean weapon designation translated word for word (\"Mars-17 missile\")",
-    severity="warning",
+    severity="info",
     examples=(
         bad("Pyongyang test-fired a [[Mars-17]] missile on Friday."),
         bad("The parade showed the [[East Wind-41]] intercontinental missile."),
@@ -215,7 +215,7 @@ _NOT_NAMES = frozenset(
     name="kinship-pair-calque",
     category="mistranslation",
     summary="A Chinese kinship pair calqued onto a name (\"Kim Jong Un father-daughter\", \"X's father and daughter\")",
-    severity="warning",
+    severity="info",
     examples=(
         bad("[[Ri Chol Ho father-daughter]] visit thrills crowds"),
         bad("[[Zhang Wenhua's father and son]] opened a noodle shop."),
@@ -334,7 +334,7 @@ _CALENDAR = frozenset(
     name="one-title-two-names",
     category="mistranslation",
     summary="One title introduces names that share their first two parts but end differently",
-    severity="warning",
+    severity="info",
     examples=(
         bad("Prime Minister Dao Van [[Tri]] arrived on Monday. Later Prime Minister Dao Van "
             "[[Duong]] met students."),
@@ -401,7 +401,7 @@ _COMP_REPORTS_RE = re.compile(r"Comprehensive [^,.\n]{3,60}? (?:and other|etc\.?
     name="comprehensive-report-calque",
     category="mistranslation",
     summary="The Chinese dateline formula 综合报道 rendered as \"(Comprehensive, 11th)\" or \"Comprehensive X and other reports\"",
-    severity="warning",
+    severity="info",
     examples=(
         bad("[[(Comprehensive, 9th)]] Seoul said the talks would resume."),
         bad("[[Comprehensive Yonhap and other reports]], the talks will resume."),

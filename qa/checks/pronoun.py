@@ -356,7 +356,7 @@ def _antecedent(mentions: list[Mention], sent_bounds: list[tuple[int, int]]) -> 
     name="personal-pronoun-for-organisation",
     category="pronoun",
     summary="'he', 'his', 'she' or 'her' refers to a company, platform, ministry or other organisation",
-    severity="warning",
+    severity="info",
     options={"window_sentences": 2},
     examples=(
         bad("WhatsApp has been asked to explain its position, but it has not received approval due to [[his]] inability to comply."),
@@ -365,6 +365,8 @@ def _antecedent(mentions: list[Mention], sent_bounds: list[tuple[int, int]]) -> 
         good("Moitra has sought to be impleaded in the case against the government. She said the ministry had failed."),
         good("The company hired Maria Lopez in May. She said its plans were ambitious."),
         good("Apple said its sales rose. Tim Cook, its chief executive, said he was pleased."),
+        good("Northwind Bank's Judith Okafor said she expected more borrowers to refinance their loans this year."),
+        good("A spokeswoman for Northwind Bank said she expected more borrowers to refinance their loans."),
     ),
 )
 def personal_pronoun_for_organisation(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:

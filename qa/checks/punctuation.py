@@ -99,6 +99,7 @@ _FILE_EXT = frozenset({"pdf", "doc", "docx", "txt", "html", "htm", "jpg", "jpeg"
         bad("Moitra spoke about the privacy [[breach.A]] member of the committee agreed.",
             fixed="Moitra spoke about the privacy breach. A member of the committee agreed."),
         bad("It ended [[there.She]] left.", fixed="It ended there. She left."),
+        bad("The rain stopped at [[noon.The]] match began an hour later."),
         good("He moved to the U.S.A in 2010."),
         good("Tools such as e.g. Word or i.e. Excel."),
         good("See www.example.Com/Page for details."),
@@ -158,6 +159,8 @@ _QUOTE_SPACE_RE = re.compile(r"(?P<punct>[,.!?;:…])(?P<ws>[ \t\u00a0]+)(?P<q>[
     examples=(
         bad("“It is a rearguard action by WhatsApp[[, ”s]]aid the source.",
             fixed="“It is a rearguard action by WhatsApp,” said the source."),
+        bad("“We will appeal the ruling[[, ”s]]he told reporters."),
+        bad("“The budget is final[[, ”a]]dded the mayor."),
         good("“It is a rearguard action,” said the source."),
         good("He said: “Go.” Then he left."),
     ),

@@ -19,6 +19,9 @@ stays clean.
 * ``max_words`` (default 12 for ``start``/``contains``).
 * ``allow_prose`` (default false): with ``start``/``contains``, also lines that read like prose
   (for phrases that never occur in article sentences, such as a copyright sign).
+* ``keep_in_article`` (list of ``credit``, ``price``, ``quantity``): lines of that content shape
+  (``qa.checks.boilerplate_layout.content_shape``) are left alone inside the article, between
+  prose lines (``inside_article``): a photo credit under a picture is not the site's footer.
 
 ``glued_tail`` keys:
 
@@ -42,7 +45,7 @@ from collections.abc import Iterator, Mapping
 from rapidfuzz import fuzz, process
 
 from qa import fastpath
-from qa.checks.boilerplate_layout import layout, line_starts, lines_with_literals
+from qa.checks.boilerplate_layout import content_shape, inside_article, layout, line_starts, lines_with_literals
 from qa.document import Document
 from qa.model import Applicability, Edit, Fix, Hit
 from qa.packs import PackContext, fix_from_spec, format_message, register_kind
@@ -58,7 +61,7 @@ def _alternation(ctx: PackContext, fld: str, phrases: list[str]) -> re.Pattern[s
 
 
 @register_kind("furniture", {"phrases", "fuzzy", "fuzzy_threshold", "fuzzy_max_chars", "match",
-                             "where", "max_words", "allow_prose"})
+                             "where", "max_words", "allow_prose", "keep_in_article"})
 def build_furniture(spec: Mapping[str, object], ctx: PackContext):
     phrases = ctx.lexicon("phrases", spec.get("phrases")) if spec.get("phrases") else []
     fuzzy = ctx.lexicon("fuzzy", spec.get("fuzzy")) if spec.get("fuzzy") else []
@@ -89,6 +92,12 @@ def build_furniture(spec: Mapping[str, object], ctx: PackContext):
     confidence = float(spec.get("confidence", 0.9))  # type: ignore[arg-type]
     fix_default = spec.get("fix") is None
     allow_prose = bool(spec.get("allow_prose", False))
+    keep = spec.get("keep_in_article") or []
+    if isinstance(keep, str):
+        keep = [keep]
+    if not isinstance(keep, list) or any(k not in ("credit", "price", "quantity") for k in keep):
+        raise ctx.error("keep_in_article", "must be a list of credit, price, quantity")
+    keep_shapes = frozenset(keep)
     # every match holds one of these literals (lower case): a line without one cannot match
     # (the label, the bare line and the line without bullets are all parts of the line)
     literals = fastpath.fragment_literals(phrases) if phrases else None
@@ -171,6 +180,8 @@ def build_furniture(spec: Mapping[str, object], ctx: PackContext):
                         found = label
             if found is None:
                 continue
+            if keep_shapes and content_shape(ln.text) in keep_shapes and inside_article(lay, ln.index):
+                continue  # a credit (or price) between paragraphs of the article is content
             ls, le = ln.ext
             if fix_default:
                 fix = Fix((Edit(ls, le, ""),), Applicability.SAFE, "Delete the line")
