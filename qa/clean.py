@@ -193,8 +193,9 @@ def sweep_stale_staging(parent: str, name: str) -> list[str]:
                 continue
         except OSError:
             continue
-        if not (os.path.exists(os.path.join(e.path, _STAGING_MARK)) or os.path.exists(os.path.join(e.path, MANIFEST))):
-            continue  # not a folder qa made
+        if e.name.startswith(prefixes[0]) and not (os.path.exists(os.path.join(e.path, _STAGING_MARK))
+                                                   or os.path.exists(os.path.join(e.path, MANIFEST))):
+            continue  # not a staging folder qa made (a replaced output may be half removed: no mark)
         remove_tree(e.path)
         removed.append(e.name)
     return removed
@@ -212,15 +213,14 @@ class Staging:
         sweep_stale_staging(self.parent, os.path.basename(out))
         from qa.fsutil import signals_deferred
 
-        with signals_deferred():
-            self.dir = tempfile.mkdtemp(prefix=f".{short_name(os.path.basename(out))}.qa-staging-{os.getpid()}-",
-                                        dir=self.parent)
-            _live_staging.add(self.dir)
-        Path(self.dir, _STAGING_MARK).write_bytes(b"")
         try:
             mode = os.stat(out).st_mode & 0o7777 if os.path.isdir(out) else 0o777 & ~_umask()
         except OSError:
             mode = 0o777 & ~_umask()
+        with signals_deferred():  # a staging folder always carries its mark, so a sweep knows it
+            self.dir = tempfile.mkdtemp(prefix=f".{short_name(os.path.basename(out))}.qa-staging-{os.getpid()}-",
+                                        dir=self.parent)
+            Path(self.dir, _STAGING_MARK).write_bytes(b"")
         os.chmod(self.dir, mode)
 
     def path(self, rel: str) -> Path:
@@ -241,7 +241,6 @@ class Staging:
                                                  f"{os.getpid()}-{secrets.token_hex(4)}")
                 os.rename(self.out, old)
             os.rename(self.dir, self.out)
-            _live_staging.discard(self.dir)
             if also is not None:
                 also.commit()
         if old is not None:
@@ -251,10 +250,6 @@ class Staging:
         from qa.fsutil import remove_tree
 
         remove_tree(self.dir)
-        _live_staging.discard(self.dir)
-
-
-_live_staging: set[str] = set()
 
 
 def _umask() -> int:
@@ -408,9 +403,9 @@ def clean_paths(paths: Sequence[str], settings: Settings, out_dir: Path | None, 
 
     layout = _plan_outputs(paths, files, out_dir, fix_log)
     summary = CleanSummary(out_dir=str(out_dir))
-    stage = Staging(layout.out)
-    external = None
+    stage = external = None
     try:
+        stage = Staging(layout.out)
         if layout.log_external is not None:
             external = AtomicFile(layout.log_external)
             log_fh: IO[bytes] = external.fh
@@ -451,10 +446,14 @@ def clean_paths(paths: Sequence[str], settings: Settings, out_dir: Path | None, 
             summary.log_path = layout.log_external
         _write_manifest(stage, paths, written, layout, summary)
         stage.commit(also=external)
-    except BaseException:
+    except BaseException as exc:
         if external is not None:
             external.discard()
-        stage.abort()
+        if stage is not None:
+            stage.abort()
+        if isinstance(exc, OSError):  # cannot write (permissions, disk full): a usage error, no traceback
+            where = f" {exc.filename!r}" if exc.filename else ""
+            raise CleanError(f"cannot write the cleaned copies{where}: {exc.strerror or exc}") from None
         raise
     return summary
 

@@ -27,6 +27,7 @@ compressed data, a Parquet read error) raises ``FileFailed``: no copy is kept fo
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gzip
 import io
@@ -253,8 +254,10 @@ def _rewrite_csv(path: str, out: _Compressed, on_document: OnDocument, on_error:
         if enc == "utf-8-sig" and head == b"\xef\xbb\xbf":
             out.write(head)  # the decoder drops the BOM; the copy keeps it
 
+        encoder = codecs.getincrementalencoder(out_enc)("surrogateescape")  # one BOM at most (UTF-16)
+
         def put(s: str) -> None:
-            out.write(s.encode(out_enc, "surrogateescape"))
+            out.write(encoder.encode(s))
 
         text = io.TextIOWrapper(fh, encoding=enc, errors="surrogateescape", newline="")
         rec = _LineRecorder(iter(text))

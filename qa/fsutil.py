@@ -30,7 +30,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 #: Temporary files and folders qa creates carry this tag and the creating process's id.
-_TAG_RE = re.compile(r"\.qa-(?:staging-|old-)?(\d+)-[^/]*$")
+#: ``.NAME.qa-PID-XXXXXXXX.tmp`` (files), ``.NAME.qa-staging-PID-XXXXXXXX`` and
+#: ``.NAME.qa-old-PID-XXXXXXXX`` (folders of ``qa clean``); the tail is the random part.
+_TAG_RE = re.compile(r"\.qa-(?:staging-|old-)?(\d+)-[a-z0-9_]{8}(?:\.tmp)?$")
 _live: set[str] = set()  # temporary files of this process not yet renamed or removed
 _swept: set[str] = set()  # folders already swept for stale temporary files by this process
 
