@@ -17,7 +17,7 @@ may be written inside an input folder.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,13 +49,11 @@ def _inside(path: str, folder: str) -> bool:
 
 @dataclass
 class Inputs:
-    """The inputs of a run: folder arguments, file arguments, and (walked on demand) the
-    identity of every input file."""
+    """The inputs of a run: folder arguments and file arguments (as given and resolved)."""
 
     args: Sequence[str]
     folders: list[str] = field(default_factory=list)  # resolved folder arguments
     files: dict[str, str] = field(default_factory=dict)  # resolved path -> file argument as given
-    _ids: dict[tuple[int, int], str] | None = None
 
     @classmethod
     def of(cls, paths: Iterable[str]) -> Inputs:
@@ -70,30 +68,69 @@ class Inputs:
                 inp.files.setdefault(_real(p), p)
         return inp
 
-    def ids(self) -> dict[tuple[int, int], str]:
-        """``(st_dev, st_ino)`` of every input file (the folders are walked once, on demand)."""
-        if self._ids is None:
-            from qa.readers import iter_files
-
-            self._ids = {}
-            for p in iter_files(self.args):
+    def _walked(self, inodes: set[int]) -> Iterator[tuple[str, os.DirEntry | None]]:
+        """The input files the folder walk finds (hidden entries skipped, links to folders
+        not followed) that may have one of ``inodes`` (links, and entries with that inode),
+        with their directory entry (None for a file argument)."""
+        for p in self.args:
+            if not os.path.isdir(p):
+                yield p, None
+                continue
+            stack = [p]
+            while stack:
                 try:
-                    st = os.stat(p)
-                except (OSError, ValueError):
+                    with os.scandir(stack.pop()) as it:
+                        entries = list(it)
+                except OSError:
                     continue
-                self._ids.setdefault((st.st_dev, st.st_ino), p)
-        return self._ids
+                for e in entries:
+                    if e.name.startswith("."):
+                        continue
+                    try:
+                        if e.is_dir(follow_symlinks=False):
+                            stack.append(e.path)
+                        elif (e.inode() in inodes or e.is_symlink()) and walked_name(e.name):
+                            yield e.path, e
+                    except OSError:
+                        continue
+
+    def inputs_at(self, targets: Sequence[str | Path]) -> dict[int, str]:
+        """For each target (by index) that is an input, the input: the same resolved path, or
+        the same file (``st_dev``, ``st_ino``: hard links, links to an input). One walk of the
+        folders, reading inodes from the directory entries (a ``stat`` only for links and for
+        entries whose inode matches), and only when some target exists."""
+        found: dict[int, str] = {}
+        wanted: dict[tuple[int, int], list[int]] = {}
+        for i, t in enumerate(targets):
+            real = _real(t)
+            if real in self.files:
+                found[i] = self.files[real]
+                continue
+            try:
+                st = os.stat(t)
+            except (OSError, ValueError):
+                continue  # nothing there yet: it can only be an input by its path (done above)
+            wanted.setdefault((st.st_dev, st.st_ino), []).append(i)
+        if not wanted:
+            return found
+        inodes = {ino for _dev, ino in wanted}
+        for path, entry in self._walked(inodes):
+            try:
+                if entry is None or entry.is_symlink():
+                    st = os.stat(path)
+                else:
+                    st = entry.stat(follow_symlinks=False)
+            except (OSError, ValueError):
+                continue
+            for i in wanted.pop((st.st_dev, st.st_ino), []):
+                found[i] = path
+            if not wanted:
+                break
+        return found
 
     def input_at(self, target: str | Path) -> str | None:
-        """The input that ``target`` is (same resolved path or same file), or None."""
-        real = _real(target)
-        if real in self.files:
-            return self.files[real]
-        try:
-            st = os.stat(target)
-        except (OSError, ValueError):
-            return None  # nothing there yet: it can only be an input by its path (done above)
-        return self.ids().get((st.st_dev, st.st_ino))
+        """The input that ``target`` is, or None (see ``inputs_at``)."""
+        return self.inputs_at([target]).get(0)
 
     def folder_reading(self, target: str | Path) -> str | None:
         """The input folder whose walk would read ``target``, or None."""
@@ -114,19 +151,26 @@ class Inputs:
         return folder
 
 
+def check_outputs(items: Sequence[tuple[str | Path, str]], inputs: Inputs) -> None:
+    """Refuse to write any ``(target, what)`` (``what`` e.g. ``"-o"``) that is an input or
+    would be read back as one (see the module docstring)."""
+    hits = inputs.inputs_at([t for t, _w in items])
+    for i, (target, what) in enumerate(items):
+        if i in hits:
+            raise DestinationError(f"refusing to write {what} to {str(target)!r}: that is the input {hits[i]!r}; "
+                                   "write it outside the inputs")
+    for target, what in items:
+        folder = inputs.folder_reading(target)
+        if folder is not None:
+            raise DestinationError(
+                f"refusing to write {what} to {str(target)!r}: it is inside the input folder "
+                f"{inputs.shown(folder)!r}, so the next run would read it as an input; write it outside "
+                "the input folders (or under a name starting with '.', which folder walks skip)")
+
+
 def check_output(target: str | Path, inputs: Inputs, what: str) -> None:
-    """Refuse to write ``what`` (e.g. ``"-o"``) to ``target`` if it is an input or would be
-    read back as one (see the module docstring)."""
-    hit = inputs.input_at(target)
-    if hit is not None:
-        raise DestinationError(f"refusing to write {what} to {str(target)!r}: that is the input {hit!r}; "
-                               "write it outside the inputs")
-    folder = inputs.folder_reading(target)
-    if folder is not None:
-        raise DestinationError(
-            f"refusing to write {what} to {str(target)!r}: it is inside the input folder "
-            f"{inputs.shown(folder)!r}, so the next run would read it as an input; write it outside "
-            "the input folders (or under a name starting with '.', which folder walks skip)")
+    """``check_outputs`` for one target."""
+    check_outputs([(target, what)], inputs)
 
 
 def check_folder(folder: str | Path, inputs: Inputs, what: str, suffix: str) -> None:
@@ -150,10 +194,11 @@ def check_report_outputs(paths: Sequence[str], output: str | None, output_dir: s
     if not output and output_dir is None and html is None:
         return
     inputs = Inputs.of(paths)
+    items: list[tuple[str | Path, str]] = []
     if output and output != "-":
-        check_output(output, inputs, "-o")
+        items.append((output, "-o"))
     if output_dir is not None:
-        for fmt in formats:
-            check_output(Path(output_dir) / file_name(fmt, documents), inputs, f"--output-dir ({fmt})")
+        items.extend((Path(output_dir) / file_name(fmt, documents), f"--output-dir ({fmt})") for fmt in formats)
+    check_outputs(items, inputs)
     if html is not None:
         check_folder(html, inputs, "--html", ".html")
