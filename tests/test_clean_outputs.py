@@ -245,6 +245,46 @@ def test_clean_jsonl_round_trip_keeps_every_line_field_type_and_key_order(tmp_pa
     assert [e["id"] for e in manifest["copied_unchanged"]] == [f"c.jsonl:{n}" for n in (4, 5, 6, 7, 8)]
 
 
+def test_jsonl_text_value_replacement_keeps_every_other_token_on_random_lines():
+    """Random objects (nested, lists, nulls, big and odd numbers, escapes, a nested "text" key,
+    several spacing styles): only the top-level text value changes, every token stays."""
+    import random
+
+    from qa.clean_formats import replace_text_value
+
+    rng = random.Random(15)
+
+    def value(depth: int):
+        k = rng.randrange(7 if depth < 3 else 5)
+        if k == 0:
+            return None
+        if k == 1:
+            return rng.random() < 0.5
+        if k == 2:
+            return rng.randint(-10**20, 10**20)
+        if k == 3:
+            return rng.choice([0.5, -0.0, 1e300, 2.5e-7, 1.0])
+        if k == 4:
+            return rng.choice(["plain", "caf\u00e9 \"q\" \\ \n", "\u2028 sep", "emoji \U0001F600"])
+        if k == 5:
+            return [value(depth + 1) for _ in range(rng.randrange(3))]
+        return {rng.choice(["text", "a", "b", "id"]): value(depth + 1) for _ in range(rng.randrange(3))}
+
+    for n in range(400):
+        pairs = [(f"f{j}", value(0)) for j in range(rng.randrange(5))]
+        pairs.insert(rng.randrange(len(pairs) + 1), ("text", rng.choice(["It ended there.She left.", "caf\u00e9"])))
+        sep = rng.choice([(",", ":"), (", ", ": "), (" , ", " : ")])
+        line = json.dumps(dict(pairs), ensure_ascii=rng.random() < 0.5, separators=sep) + rng.choice(["\n", "\r\n", ""])
+        new = f"New text {n} \u2014 with \"quotes\", a \\ backslash and a\nline break."
+        raw = line.encode("utf-8")
+        out = replace_text_value(raw, "text", new)
+        assert out is not None
+        want = [(k, new if k == "text" else v) for k, v in _tokens(raw)]
+        assert _tokens(out) == want, line
+        ending = raw[len(raw.rstrip(b"\r\n")):]
+        assert out.rstrip(b"\r\n") + ending == out  # the same line ending
+
+
 # --------------------------------------------------------------------------- 3. never over an input
 def _tree(tmp_path: Path) -> Path:
     src = tmp_path / "in"
