@@ -1,8 +1,28 @@
 """``qa clean``: cleaned copies of the inputs, with an auditable fix log.
 
-The inputs are never opened for writing. Cleaned files mirror the input tree under ``--out``;
-the command refuses an output folder that is an input folder, inside one, or would overwrite an
-input file. Every output (cleaned file, fix log) is written atomically.
+The inputs are never opened for writing, and every record of every input is kept.
+
+* **Formats.** A text or Markdown file is written as UTF-8 text. JSON Lines (plain, ``.gz``,
+  ``.zst``), CSV and Parquet files are written in their own format (and compression) with every
+  record, field, type and key order kept; only the text field changes (``qa.clean_formats``).
+  Records that cannot be checked are copied unchanged and reported.
+* **Names.** The cleaned copies mirror the inputs' paths below the deepest folder that holds
+  every input (a folder argument counts as its own folder, a file argument as the folder it is
+  in): ``qa clean in --out o`` writes ``o/sub/a.txt`` for ``in/sub/a.txt``, and ``qa clean
+  in/a.txt other/a.txt --out o`` writes ``o/in/a.txt`` and ``o/other/a.txt``. Two inputs never
+  share a cleaned copy.
+* **Refusals** (before any work): ``--out`` that is an input folder or inside one, or that
+  holds an input; ``--out`` that exists but was not written by ``qa clean`` and is not empty (it
+  would be replaced); a fix log that is an input or that a folder walk of the inputs would read
+  back (``qa.destinations``); a fix log or manifest name that is also a cleaned copy's name
+  (an input called ``qa-fixes.jsonl``: give ``--fix-log``).
+* **All or nothing.** Everything is written into a hidden staging folder next to ``--out``
+  (``.OUT.qa-staging-PID-XXXX``); when every input is done, a manifest ``.qa-clean.json`` is
+  added and the staging folder replaces ``--out`` by renaming (an earlier ``qa clean`` output
+  there is removed). An interrupted run (SIGINT, SIGTERM) removes its staging folder and leaves
+  ``--out`` as it was; after SIGKILL the staging folder stays until the next ``qa clean`` with an
+  output folder in the same place removes it. A fix log outside ``--out`` is renamed into place
+  together with the folder, so the log and the copies always belong to the same run.
 """
 
 from __future__ import annotations
@@ -10,16 +30,25 @@ from __future__ import annotations
 import difflib
 import json
 import os
+import secrets
+import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
 from qa.config import Settings
 from qa.engine import Plan, check_document, make_plan
 from qa.fixes import CleanResult, clean_document_text
-from qa.fsutil import atomic_write_text
 from qa.readers import JSONL_SUFFIXES, InputError, iter_files, make_document, read_path
+
+#: The manifest qa clean writes into every output folder it completes.
+MANIFEST = ".qa-clean.json"
+#: The default fix log, inside the output folder.
+FIX_LOG = "qa-fixes.jsonl"
+_STAGING_MARK = ".qa-staging"
+#: Record errors kept in the manifest and the summary (the count is always complete).
+MAX_LISTED_ERRORS = 1000
 
 
 class CleanError(ValueError):
@@ -34,6 +63,11 @@ class CleanSummary:
     edits: int = 0
     errors: int = 0
     log_path: str | None = None
+    #: inputs with no cleaned copy: (path, reason)
+    not_written: list[tuple[str, str]] = field(default_factory=list)
+    #: records copied unchanged because they could not be checked: (path, id, reason), capped
+    record_errors: list[tuple[str, str, str]] = field(default_factory=list)
+    out_dir: str | None = None
 
 
 def clean_text(text: str, settings: Settings | None = None, unsafe: bool = False,
@@ -63,68 +97,393 @@ def cleaned_texts(results, plan: Plan, unsafe: bool = False) -> dict[str, str]:
     return out
 
 
-def _out_path(path: str, roots: Sequence[str], out_dir: Path) -> Path:
-    p = os.path.abspath(path)
-    for root in roots:
-        r = os.path.abspath(root)
-        if os.path.isdir(r) and p.startswith(r.rstrip(os.sep) + os.sep):
-            return out_dir / os.path.relpath(p, r)
-    return out_dir / os.path.basename(p)
+# --------------------------------------------------------------------------- names
+def output_names(paths: Sequence[str], files: Sequence[str]) -> dict[str, str]:
+    """The cleaned copy's path (relative to ``--out``) of every input file: its path below the
+    deepest folder holding every input (see the module docstring). Distinct inputs get
+    distinct names."""
+    from qa.corpus_readers import STDIN, expand_globs
+
+    anchors = []
+    for p in expand_globs(paths):
+        if p == STDIN:
+            continue
+        ap = os.path.abspath(p)
+        anchors.append(ap if os.path.isdir(ap) else os.path.dirname(ap))
+    for f in files:  # every file lies below its argument; this only guards odd cases
+        anchors.append(os.path.dirname(os.path.abspath(f)))
+    root = os.path.commonpath(anchors) if anchors else os.getcwd()
+    return {f: os.path.relpath(os.path.abspath(f), root) for f in files}
 
 
-def _guard(paths: Sequence[str], files: Sequence[str], out_dir: Path) -> None:
-    out_abs = os.path.realpath(out_dir)
-    for p in paths:
-        ap = os.path.realpath(p)
-        if os.path.isdir(ap) and (out_abs == ap or out_abs.startswith(ap.rstrip(os.sep) + os.sep)):
-            raise CleanError(f"refusing to write into the input folder {p!r}; choose --out elsewhere")
-    inputs = {os.path.realpath(f) for f in files}
-    for f in files:
-        target = os.path.realpath(_out_path(f, paths, out_dir))
-        if target in inputs:
-            raise CleanError(f"refusing to overwrite the input file {f!r}")
+def _real(p: str | Path) -> str:
+    return os.path.realpath(p)
+
+
+def _inside(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+# --------------------------------------------------------------------------- the output folder
+def _walk_all(folder: str) -> list[str]:
+    """Every entry below ``folder`` that is not a folder (links not followed), relative."""
+    out: list[str] = []
+    for root, dirs, names in os.walk(folder):
+        for d in list(dirs):
+            if os.path.islink(os.path.join(root, d)):
+                names.append(d)  # a link to a folder is an entry, not a folder to enter
+                dirs.remove(d)
+        out.extend(os.path.relpath(os.path.join(root, n), folder) for n in names)
+    return sorted(out)
+
+
+def _read_manifest(folder: str) -> dict | None:
+    p = os.path.join(folder, MANIFEST)
+    if os.path.islink(p) or not os.path.isfile(p):
+        return None
+    try:
+        with open(p, encoding="utf-8") as fh:
+            data = json.load(fh)
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and data.get("qa_clean") == 1 else None
+
+
+def _check_replaceable(out: str, shown: str) -> None:
+    """``--out`` may be replaced when it does not exist, is an empty folder, or holds exactly
+    what an earlier ``qa clean`` wrote there (its manifest lists every file)."""
+    if not os.path.lexists(out):
+        return
+    if not os.path.isdir(out):
+        raise CleanError(f"--out {shown!r} exists and is not a folder")
+    entries = _walk_all(out)
+    if not entries:
+        return
+    manifest = _read_manifest(out)
+    if manifest is None:
+        raise CleanError(f"refusing to replace --out {shown!r}: it is not empty and was not written by qa clean "
+                         f"(no {MANIFEST}); choose a new or empty folder")
+    known = set(manifest.get("files") or []) | {MANIFEST}
+    strangers = [e for e in entries if e not in known]
+    if strangers:
+        raise CleanError(f"refusing to replace --out {shown!r}: it holds {strangers[0]!r}, which qa clean did "
+                         "not write there; move it or choose another folder")
+
+
+def sweep_stale_staging(parent: str, name: str) -> list[str]:
+    """Remove staging and replaced folders (``.NAME.qa-staging-PID-*``, ``.NAME.qa-old-PID-*``)
+    that qa processes which no longer exist left next to the output folder ``NAME``."""
+    from qa.fsutil import _pid_alive, remove_tree, short_name, stale_owner
+
+    removed: list[str] = []
+    prefixes = tuple(f".{short_name(name)}.qa-{kind}-" for kind in ("staging", "old"))
+    try:
+        entries = list(os.scandir(parent))
+    except OSError:
+        return removed
+    uid = os.getuid() if hasattr(os, "getuid") else None
+    for e in entries:
+        if not e.name.startswith(prefixes):
+            continue
+        pid = stale_owner(e.name)
+        if pid is None or _pid_alive(pid):
+            continue
+        try:
+            if not e.is_dir(follow_symlinks=False) or (uid is not None and e.stat(follow_symlinks=False).st_uid != uid):
+                continue
+        except OSError:
+            continue
+        if e.name.startswith(prefixes[0]) and not (os.path.exists(os.path.join(e.path, _STAGING_MARK))
+                                                   or os.path.exists(os.path.join(e.path, MANIFEST))):
+            continue  # not a staging folder qa made (a replaced output may be half removed: no mark)
+        remove_tree(e.path)
+        removed.append(e.name)
+    return removed
+
+
+class Staging:
+    """A hidden folder next to ``out`` that replaces ``out`` in one rename when complete."""
+
+    def __init__(self, out: str) -> None:
+        from qa.fsutil import short_name
+
+        self.out = out
+        self.parent = os.path.dirname(out) or "."
+        os.makedirs(self.parent, exist_ok=True)
+        sweep_stale_staging(self.parent, os.path.basename(out))
+        from qa.fsutil import signals_deferred
+
+        try:
+            mode = os.stat(out).st_mode & 0o7777 if os.path.isdir(out) else 0o777 & ~_umask()
+        except OSError:
+            mode = 0o777 & ~_umask()
+        with signals_deferred():  # a staging folder always carries its mark, so a sweep knows it
+            self.dir = tempfile.mkdtemp(prefix=f".{short_name(os.path.basename(out))}.qa-staging-{os.getpid()}-",
+                                        dir=self.parent)
+            Path(self.dir, _STAGING_MARK).write_bytes(b"")
+        os.chmod(self.dir, mode)
+
+    def path(self, rel: str) -> Path:
+        p = Path(self.dir, rel)
+        p.parent.mkdir(parents=True, exist_ok=True)
+        return p
+
+    def commit(self, also=None) -> None:
+        """Replace ``out`` by the staging folder (and commit ``also``, an ``AtomicFile``, with
+        it); signals wait until both are in place."""
+        from qa.fsutil import remove_tree, short_name, signals_deferred
+
+        os.unlink(os.path.join(self.dir, _STAGING_MARK))
+        old = None
+        with signals_deferred():
+            if os.path.lexists(self.out):
+                old = os.path.join(self.parent, f".{short_name(os.path.basename(self.out))}.qa-old-"
+                                                 f"{os.getpid()}-{secrets.token_hex(4)}")
+                os.rename(self.out, old)
+            os.rename(self.dir, self.out)
+            if also is not None:
+                also.commit()
+        if old is not None:
+            remove_tree(old)
+
+    def abort(self) -> None:
+        from qa.fsutil import remove_tree
+
+        remove_tree(self.dir)
+
+
+def _umask() -> int:
+    from qa.fsutil import _umask as umask
+
+    return umask()
+
+
+# --------------------------------------------------------------------------- the command
+@dataclass
+class _Layout:
+    names: dict[str, str]
+    out: str  # the output folder, resolved
+    log_rel: str | None  # the fix log inside the output folder, or None
+    log_external: str | None  # the fix log outside it
+
+
+def _plan_outputs(paths: Sequence[str], files: Sequence[str], out_dir: Path, fix_log: Path | None) -> _Layout:
+    from qa.corpus_readers import STDIN
+    from qa.destinations import DestinationError, Inputs, check_output
+
+    if STDIN in files:
+        raise CleanError("standard input ('-') can be cleaned only with --diff")
+    shown = str(out_dir)
+    out = _real(out_dir)
+    inputs = Inputs.of(paths)
+    for folder in inputs.folders:
+        if _inside(out, folder):
+            raise CleanError(f"refusing to write into the input folder {inputs.shown(folder)!r}; choose --out elsewhere")
+    for folder in inputs.folders:
+        if _inside(folder, out):
+            raise CleanError(f"refusing to use --out {shown!r}: the input folder {inputs.shown(folder)!r} is inside it")
+    for real, given in inputs.files.items():
+        if _inside(real, out):
+            raise CleanError(f"refusing to overwrite the input file {given!r}: it is inside --out {shown!r}")
+    _check_replaceable(out, shown)
+    names = output_names(paths, files)
+    taken = {v: k for k, v in names.items()}
+    if MANIFEST in taken:
+        raise CleanError(f"the input {taken[MANIFEST]!r} would be cleaned to {MANIFEST}, the name of qa clean's "
+                         "manifest; rename it or clean it separately")
+    log_rel = log_external = None
+    if fix_log is None:
+        log_rel = FIX_LOG
+    else:
+        try:
+            check_output(fix_log, inputs, "the fix log")
+        except DestinationError as exc:
+            raise CleanError(str(exc)) from None
+        real_log = _real(fix_log)
+        if _inside(real_log, out):
+            log_rel = os.path.relpath(real_log, out)
+        else:
+            log_external = str(fix_log)
+    if log_rel is not None and log_rel in taken:
+        raise CleanError(f"the input {taken[log_rel]!r} would be cleaned to {log_rel!r}, where the fix log goes; "
+                         "give --fix-log FILE elsewhere")
+    if log_rel == MANIFEST:
+        raise CleanError(f"--fix-log cannot be {MANIFEST}, the name of qa clean's manifest")
+    return _Layout(names, out, log_rel, log_external)
+
+
+class _FileCleaner:
+    """Cleans the records of one input and collects their fix-log lines."""
+
+    def __init__(self, path: str, plan: Plan, unsafe: bool, summary: CleanSummary, stdout: IO[str] | None,
+                 diff: bool, per_record: bool) -> None:
+        self.path, self.plan, self.unsafe, self.summary = path, plan, unsafe, summary
+        self.stdout, self.diff, self.per_record = stdout, diff, per_record
+        self.markdown = path.lower().endswith((".md", ".markdown"))
+        self.log: list[str] = []
+        self.documents = self.changed = self.edits = 0
+        self.errors: list[InputError] = []
+
+    def document(self, rec) -> str:
+        res = clean_text(rec.text, plan=self.plan, unsafe=self.unsafe, markdown=self.markdown)
+        self.documents += 1
+        if res.text != rec.text:
+            self.changed += 1
+        self.edits += len(res.log)
+        for e in res.log:
+            entry = e.to_json(self.path)
+            if self.per_record:
+                entry["id"] = rec.id
+            self.log.append(json.dumps(entry, ensure_ascii=False))
+        if self.diff and self.stdout is not None and res.text != rec.text:
+            label = f"{self.path}[{rec.id}]" if self.per_record else self.path
+            self.stdout.writelines(difflib.unified_diff(rec.text.splitlines(True), res.text.splitlines(True),
+                                                        fromfile=f"a/{label}", tofile=f"b/{label}"))
+        return res.text
+
+    def error(self, err: InputError) -> None:
+        self.errors.append(err)
+
+    def finish(self, reason: str | None = None) -> None:
+        """Count this file into the summary: its records, edits and copied-through errors when
+        its copy was written (``reason`` None), else one error saying why there is no copy."""
+        s = self.summary
+        if reason is not None:
+            from qa.inputs import display_name
+
+            s.errors += 1
+            s.not_written.append((display_name(self.path), reason))
+            return
+        s.errors += len(self.errors)
+        room = MAX_LISTED_ERRORS - len(s.record_errors)
+        s.record_errors.extend((e.path, e.id, e.error) for e in self.errors[:max(0, room)])
+        s.documents += self.documents
+        s.changed += self.changed
+        s.edits += self.edits
+
+
+def _clean_diff(files: Sequence[str], settings: Settings, plan: Plan, unsafe: bool, stdout: IO[str] | None) -> CleanSummary:
+    summary = CleanSummary()
+    for path in files:
+        summary.files += 1
+        from qa.corpus_readers import corpus_kind
+
+        cleaner = _FileCleaner(path, plan, unsafe, summary, stdout, diff=True,
+                               per_record=Path(path).suffix.lower() in JSONL_SUFFIXES or corpus_kind(path) is not None)
+        for rec in read_path(path, settings.text_field, settings.id_field):
+            if isinstance(rec, InputError):
+                cleaner.error(rec)
+            else:
+                cleaner.document(rec)
+        summary.errors += len(cleaner.errors)
+        summary.documents += cleaner.documents
+        summary.changed += cleaner.changed
+        summary.edits += cleaner.edits
+    return summary
+
+
+def _write_text_copy(path: str, target: Path, cleaner: _FileCleaner, settings: Settings) -> str | None:
+    """A text or Markdown input: its cleaned copy, or the reason there is none."""
+    recs = list(read_path(path, settings.text_field, settings.id_field))
+    docs = [r for r in recs if not isinstance(r, InputError)]
+    if len(docs) != 1:
+        return next((r.error for r in recs if isinstance(r, InputError)), "not readable")
+    target.write_bytes(cleaner.document(docs[0]).encode("utf-8"))
+    return None
 
 
 def clean_paths(paths: Sequence[str], settings: Settings, out_dir: Path | None, diff: bool = False,
                 unsafe: bool = False, fix_log: Path | None = None, stdout: IO[str] | None = None) -> CleanSummary:
     plan = make_plan(settings)
     files = list(iter_files(paths))
-    if out_dir is not None and not diff:
-        _guard(paths, files, out_dir)
-    summary = CleanSummary()
-    log_lines: list[str] = []
-    for path in files:
-        summary.files += 1
-        is_jsonl = Path(path).suffix.lower() in JSONL_SUFFIXES
-        out_records: list[str] = []
-        for rec in read_path(path, settings.text_field, settings.id_field):
-            if isinstance(rec, InputError):
-                summary.errors += 1
+    if diff or out_dir is None:
+        return _clean_diff(files, settings, plan, unsafe, stdout if diff else None)
+    from qa.clean_formats import FileFailed, rewrite, structured
+    from qa.fsutil import AtomicFile
+
+    layout = _plan_outputs(paths, files, out_dir, fix_log)
+    summary = CleanSummary(out_dir=str(out_dir))
+    stage = external = None
+    try:
+        stage = Staging(layout.out)
+        if layout.log_external is not None:
+            external = AtomicFile(layout.log_external)
+            log_fh: IO[bytes] = external.fh
+        else:
+            log_fh = open(stage.path(layout.log_rel), "wb", buffering=1 << 20)  # type: ignore[arg-type]
+        written: list[str] = []
+        for path in files:
+            summary.files += 1
+            rel = layout.names[path]
+            target = stage.path(rel)
+            is_structured = structured(path)
+            cleaner = _FileCleaner(path, plan, unsafe, summary, None, diff=False, per_record=is_structured)
+            reason = None
+            if is_structured:
+                try:
+                    with open(target, "wb", buffering=1 << 20) as sink:
+                        rewrite(path, sink, cleaner.document, cleaner.error, settings.text_field, settings.id_field)
+                except FileFailed as exc:
+                    from qa.inputs import display_name
+
+                    reason = display_name(str(exc))
+            else:
+                reason = _write_text_copy(path, target, cleaner, settings)
+            if reason is not None:
+                target.unlink(missing_ok=True)
+                _prune_empty(target.parent, stage.dir)
+                cleaner.finish(reason)
                 continue
-            summary.documents += 1
-            res = clean_text(rec.text, plan=plan, unsafe=unsafe, markdown=path.lower().endswith((".md", ".markdown")))
-            if res.text != rec.text:
-                summary.changed += 1
-            summary.edits += len(res.log)
-            for e in res.log:
-                entry = e.to_json(path)
-                if is_jsonl:
-                    entry["id"] = rec.id
-                log_lines.append(json.dumps(entry, ensure_ascii=False))
-            if diff and stdout is not None and res.text != rec.text:
-                label = path if not is_jsonl else f"{path}[{rec.id}]"
-                stdout.writelines(difflib.unified_diff(rec.text.splitlines(True), res.text.splitlines(True),
-                                                       fromfile=f"a/{label}", tofile=f"b/{label}"))
-            if is_jsonl:
-                obj = dict(rec.meta)
-                obj[settings.text_field] = res.text
-                out_records.append(json.dumps(obj, ensure_ascii=False))
-            elif out_dir is not None and not diff:
-                atomic_write_text(_out_path(path, paths, out_dir), res.text, root=out_dir)
-        if is_jsonl and out_dir is not None and not diff:
-            atomic_write_text(_out_path(path, paths, out_dir), "".join(r + "\n" for r in out_records), root=out_dir)
-    if not diff and (fix_log is not None or out_dir is not None):
-        target = fix_log or (out_dir / "qa-fixes.jsonl")  # type: ignore[operator]
-        atomic_write_text(target, "".join(ln + "\n" for ln in log_lines), root=None if fix_log else out_dir)
-        summary.log_path = str(target)
+            for line in cleaner.log:
+                log_fh.write(line.encode("utf-8", "backslashreplace") + b"\n")  # a lone surrogate as its JSON escape
+            cleaner.finish()
+            written.append(rel)
+        if external is None:
+            log_fh.close()
+            written.append(layout.log_rel)  # type: ignore[arg-type]
+            summary.log_path = str(Path(out_dir) / layout.log_rel)  # type: ignore[operator]
+        else:
+            summary.log_path = layout.log_external
+        _write_manifest(stage, paths, written, layout, summary)
+        stage.commit(also=external)
+    except BaseException as exc:
+        if external is not None:
+            external.discard()
+        if stage is not None:
+            stage.abort()
+        if isinstance(exc, OSError):  # cannot write (permissions, disk full): a usage error, no traceback
+            where = f" {exc.filename!r}" if exc.filename else ""
+            raise CleanError(f"cannot write the cleaned copies{where}: {exc.strerror or exc}") from None
+        raise
     return summary
+
+
+def _prune_empty(folder: Path, top: str) -> None:
+    """Remove folders left empty by a copy that was not kept, up to the staging folder."""
+    while str(folder) != top and _inside(str(folder), top):
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent
+
+
+def _write_manifest(stage: Staging, paths: Sequence[str], written: list[str], layout: _Layout,
+                    summary: CleanSummary) -> None:
+    from qa.inputs import display_name
+
+    data = {
+        "qa_clean": 1,
+        "complete": True,
+        "inputs": [display_name(p) for p in paths],
+        "files": sorted(written),
+        "fix_log": layout.log_rel if layout.log_rel is not None else display_name(layout.log_external or ""),
+        "documents": summary.documents,
+        "changed": summary.changed,
+        "edits": summary.edits,
+        "errors": summary.errors,
+        "not_written": [{"file": p, "error": e} for p, e in summary.not_written],
+        "copied_unchanged": [{"file": p, "id": i, "error": e} for p, i, e in summary.record_errors],
+    }
+    # names are kept exactly (undecodable bytes as \\udcXX escapes), so the next run can compare
+    Path(stage.dir, MANIFEST).write_text(json.dumps(data, indent=1, ensure_ascii=True) + "\n", encoding="ascii")

@@ -154,11 +154,14 @@ def check(
     from qa.baseline import BaselineError, load_baseline
     from qa.report.formats import FormatError, check_destinations, parse_formats
 
+    from qa.destinations import DestinationError, check_report_outputs
+
     try:
         formats = parse_formats(fmt)
         check_destinations(formats, output, output_dir)
+        check_report_outputs(paths, output, output_dir, formats, documents, html)  # never over an input
         base = load_baseline(baseline) if baseline else None
-    except (FormatError, BaselineError) as exc:
+    except (FormatError, BaselineError, DestinationError) as exc:
         raise _fail(str(exc)) from None
 
     started = time.perf_counter()
@@ -211,6 +214,10 @@ def check(
 
         if isinstance(exc, (DaskUnavailable, OSError, ValueError)) or (opts.engine == "dask" and isinstance(exc, RuntimeError)):
             raise _fail(str(exc)) from None
+        raise
+    except BaseException:  # interrupted (SIGINT/SIGTERM): leave no temporary file behind
+        if stream is not None:
+            stream.close(ok=False)
         raise
     finally:
         if progress is not None:
@@ -275,6 +282,7 @@ def make_baseline(
     Example: qa baseline corpus/ -o qa-baseline.json
     """
     from qa.baseline import BaselineError, build_baseline, load_baseline, write_baseline
+    from qa.destinations import DestinationError, Inputs, check_output
     from qa.engine import make_plan, run_records
     from qa.readers import read_all
 
@@ -283,8 +291,9 @@ def make_baseline(
                              severity=_split(severity), text_field=text_field, id_field=id_field, lang=lang)
         _destinations(("-o", output, False))
         plan = make_plan(settings)
+        check_output(output, Inputs.of(paths), "the baseline")
         previous = load_baseline([output]) if output.is_file() else None
-    except (ConfigError, PackError, BaselineError) as exc:
+    except (ConfigError, PackError, BaselineError, DestinationError) as exc:
         raise _fail(str(exc)) from None
     results = list(run_records(read_all(paths, settings.text_field, settings.id_field), plan))
     bl = build_baseline(results, previous.decisions if previous else None,
@@ -306,7 +315,7 @@ def make_baseline(
 @app.command()
 def clean(
     paths: PathsArg,
-    out: Annotated[Optional[Path], typer.Option("--out", help="Folder for the cleaned copies (mirrors the input tree).")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", help="Folder for the cleaned copies (mirrors the input tree; each copy in its input's format; the folder is replaced as a whole when the run completes).")] = None,
     diff: Annotated[bool, typer.Option("--diff", help="Print a unified diff instead of writing files.")] = False,
     unsafe_fixes: Annotated[bool, typer.Option("--unsafe-fixes", help="Also apply fixes marked unsafe.")] = False,
     fix_log: Annotated[Optional[Path], typer.Option("--fix-log", help="Write the JSON Lines fix log here (default: OUT/qa-fixes.jsonl).")] = None,
@@ -344,9 +353,19 @@ def clean(
     except LinkInOutput as exc:
         raise _fail(exc.strerror or str(exc)) from None
     if not quiet:
+        from qa.report.text import safe
+
         typer.echo(f"qa clean: {summary.files} file(s), {summary.documents} document(s), "
                    f"{summary.changed} changed, {summary.edits} edit(s), {summary.errors} unreadable"
-                   + (f"; fix log: {summary.log_path}" if summary.log_path else ""), err=True)
+                   + (f"; fix log: {safe(summary.log_path)}" if summary.log_path else ""), err=True)
+        for p, why in summary.not_written[:10]:
+            typer.echo(f"  not written: {safe(p)}: {safe(why)}", err=True)
+        for p, rid, why in summary.record_errors[:10]:
+            typer.echo(f"  copied unchanged: {safe(p)} [{safe(rid)}]: {safe(why)}", err=True)
+        more = len(summary.not_written[10:]) + max(0, summary.errors - len(summary.not_written) - 10)
+        if more > 0:
+            typer.echo(f"  ... and {more} more (listed in {safe(str(summary.out_dir))}/.qa-clean.json)"
+                       if summary.out_dir else f"  ... and {more} more", err=True)
     raise typer.Exit(2 if summary.errors else 0)
 
 

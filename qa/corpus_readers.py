@@ -321,11 +321,8 @@ def _csv_limit() -> None:
 def iter_csv_stream(fh: IO[bytes], path: str, text_field: str = "text", id_field: str = "id"):
     from qa.readers import InputError
 
-    from qa.inputs import policy, unpaired_surrogate
-
     _csv_limit()
-    enc = policy().encoding
-    enc = "utf-8-sig" if enc in ("utf-8", "auto") else enc
+    enc = csv_encoding()
     # undecodable bytes become lone surrogates, so that the row holding them is the error
     text = io.TextIOWrapper(fh, encoding=enc, errors="surrogateescape", newline="")
     reader = csv.DictReader(text)
@@ -338,14 +335,29 @@ def iter_csv_stream(fh: IO[bytes], path: str, text_field: str = "text", id_field
             return
         for obj in reader:
             row += 1
-            obj.pop(None, None)  # cells beyond the header
-            if any(unpaired_surrogate(v) is not None for v in obj.values() if isinstance(v, str)):
-                yield InputError(path, f"{_base_id(path)}:{row}", f"row {row}: not valid {enc.replace('-sig', '')} "
-                                 "(give --encoding for another codec)")
-                continue
-            yield record_from_mapping(obj, path, f"{_base_id(path)}:{row}", f"row {row}", text_field, id_field)
+            yield csv_row_record(obj, row, path, enc, text_field, id_field)
     except (UnicodeDecodeError, csv.Error) as exc:
         yield InputError(path, f"{_base_id(path)}:{row + 1}", f"row {row + 1}: {exc}")
+
+
+def csv_row_record(obj: dict, row: int, path: str, enc: str, text_field: str, id_field: str):
+    """The record of one CSV data row (a ``csv.DictReader`` row; ``qa clean`` uses this too)."""
+    from qa.inputs import unpaired_surrogate
+    from qa.readers import InputError
+
+    obj.pop(None, None)  # cells beyond the header
+    if any(unpaired_surrogate(v) is not None for v in obj.values() if isinstance(v, str)):
+        return InputError(path, f"{_base_id(path)}:{row}", f"row {row}: not valid {enc.replace('-sig', '')} "
+                          "(give --encoding for another codec)")
+    return record_from_mapping(obj, path, f"{_base_id(path)}:{row}", f"row {row}", text_field, id_field)
+
+
+def csv_encoding() -> str:
+    """The codec CSV files are read with (``utf-8-sig`` for the default UTF-8 policy)."""
+    from qa.inputs import policy
+
+    enc = policy().encoding
+    return "utf-8-sig" if enc in ("utf-8", "auto") else enc
 
 
 def read_csv(path: str, text_field: str = "text", id_field: str = "id"):

@@ -1,9 +1,15 @@
 """Safe file output and interruption.
 
 * Every output file (reports, JSON Lines, SARIF, cleaned copies, fix logs, baselines) is written
-  with ``atomic_write_text`` / ``atomic_write_bytes``: to a temporary file in the target folder,
-  flushed to disk, then renamed over the target. A reader sees the old file or the new one,
-  never half of one; on any error or interruption the temporary file is removed.
+  with ``atomic_write_text`` / ``atomic_write_bytes`` / ``AtomicFile``: to a temporary file in
+  the target folder, flushed to disk, then renamed over the target. A reader sees the old file or
+  the new one, never half of one; on any error or interruption the temporary file is removed.
+* Temporary files are named ``.NAME.qa-PID-XXXXXXXX.tmp`` (``NAME`` cut to 60 bytes, so a long
+  file name never makes the temporary name too long). SIGINT and SIGTERM are deferred while one
+  is created and registered, and ``run_interruptible`` removes every registered one that is still
+  there. A process killed with SIGKILL cannot clean up: the first write of a later qa run into
+  the same folder removes the temporary files of qa processes that no longer exist
+  (``sweep_stale``), and only those (same user, the PID in the name is gone).
 * ``run_interruptible`` runs the command line so that SIGINT (Ctrl-C) and SIGTERM stop it
   cleanly: the write in progress is abandoned (its temporary file removed), files already
   finished stay whole, and the message says how to resume (run the same command again: every
@@ -22,13 +28,187 @@ from __future__ import annotations
 
 import errno
 import os
-import secrets
+import re
+import shutil
 import signal
 import stat
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+#: Temporary files and folders qa creates carry this tag and the creating process's id.
+#: ``.NAME.qa-PID-XXXXXXXX.tmp`` (files), ``.NAME.qa-staging-PID-XXXXXXXX`` and
+#: ``.NAME.qa-old-PID-XXXXXXXX`` (folders of ``qa clean``); the tail is the random part.
+_TAG_RE = re.compile(r"\.qa-(?:staging-|old-)?(\d+)-[a-z0-9_]{8}(?:\.tmp)?$")
+_live: set[str] = set()  # temporary files of this process not yet renamed or removed
+_swept: set[str] = set()  # folders already swept for stale temporary files by this process
+
+
+def short_name(name: str, limit: int = 60) -> str:
+    """``name`` cut to at most ``limit`` bytes (UTF-8 / file system encoding), at a character
+    boundary, for the names of temporary files next to it."""
+    raw = os.fsencode(name)
+    if len(raw) <= limit:
+        return name
+    cut = raw[:limit]
+    try:
+        return cut.decode("utf-8", "ignore")
+    except UnicodeDecodeError:  # pragma: no cover - "ignore" does not raise
+        return os.fsdecode(cut)
+
+
+@contextmanager
+def signals_deferred() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM until the block ends (they are delivered then), so that a step
+    such as "create a temporary file and register it" or "swap two folders" is never cut in
+    half. A no-op where signal masks are not available."""
+    try:
+        old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    except (AttributeError, ValueError, OSError):  # pragma: no cover - non-POSIX
+        old = None
+    try:
+        yield
+    finally:
+        if old is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # another user's process, or we cannot tell: leave its files alone
+    return True
+
+
+def stale_owner(name: str) -> int | None:
+    """The PID in a qa temporary name (``.X.qa-PID-...``), or None for other names."""
+    if not name.startswith("."):
+        return None
+    m = _TAG_RE.search(name)
+    return int(m.group(1)) if m else None
+
+
+def sweep_stale(folder: str | Path) -> list[str]:
+    """Remove the temporary files (``.NAME.qa-PID-XXXX.tmp``) that qa processes which no longer
+    exist left in ``folder`` (they were killed with SIGKILL, or the machine stopped). Only regular
+    files of the current user are removed. Each folder is swept once per process. Returns the
+    names removed."""
+    key = os.path.abspath(folder)
+    if key in _swept:
+        return []
+    _swept.add(key)
+    removed: list[str] = []
+    try:
+        entries = list(os.scandir(key))
+    except OSError:
+        return removed
+    uid = os.getuid() if hasattr(os, "getuid") else None
+    for e in entries:
+        if not e.name.endswith(".tmp"):
+            continue
+        pid = stale_owner(e.name)
+        if pid is None or _pid_alive(pid):
+            continue
+        try:
+            st = e.stat(follow_symlinks=False)
+            if not e.is_file(follow_symlinks=False) or (uid is not None and st.st_uid != uid):
+                continue
+            os.unlink(e.path)
+            removed.append(e.name)
+        except OSError:
+            continue
+    return removed
+
+
+def new_temp(target: str | Path) -> tuple[int, str]:
+    """Create the temporary file for ``target`` in its folder; returns ``(fd, path)``. The file
+    is registered (removed by ``remove_live_temps``) before any signal can interrupt."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    sweep_stale(target.parent)
+    with signals_deferred():
+        fd, tmp = tempfile.mkstemp(prefix=f".{short_name(target.name)}.qa-{os.getpid()}-", suffix=".tmp",
+                                   dir=target.parent)
+        _live.add(tmp)
+    return fd, tmp
+
+
+def _discard(tmp: str) -> None:
+    try:
+        os.unlink(tmp)
+    except OSError:
+        pass
+    _live.discard(tmp)
+
+
+def remove_live_temps() -> None:
+    """Remove every temporary file of this process that is still there (after an interruption)."""
+    for tmp in sorted(_live):
+        _discard(tmp)
+
+
+class AtomicFile:
+    """A binary file written to a temporary file next to ``target`` and renamed over it by
+    ``commit`` (flushed and synced first). ``discard`` (or leaving a ``with`` block with an
+    exception) removes the temporary file and leaves ``target`` as it was."""
+
+    def __init__(self, target: str | Path, buffering: int = 1 << 20) -> None:
+        self.target = Path(target)
+        fd, self.tmp = new_temp(self.target)
+        try:
+            self.fh = os.fdopen(fd, "wb", buffering=buffering)
+        except BaseException:
+            os.close(fd)
+            _discard(self.tmp)
+            raise
+        self.done = False
+
+    def write(self, data: bytes) -> int:
+        return self.fh.write(data)
+
+    def flush(self) -> None:
+        self.fh.flush()
+
+    def commit(self) -> None:
+        if self.done:
+            return
+        try:
+            self.fh.flush()
+            os.fsync(self.fh.fileno())
+            self.fh.close()
+            os.chmod(self.tmp, 0o666 & ~_umask())
+            os.replace(self.tmp, self.target)
+            _live.discard(self.tmp)
+            self.done = True
+        except BaseException:
+            self.discard()
+            raise
+
+    def discard(self) -> None:
+        if self.done:
+            return
+        self.done = True
+        try:
+            self.fh.close()
+        except Exception:  # noqa: BLE001 - the file is removed anyway
+            pass
+        _discard(self.tmp)
+
+    def __enter__(self) -> AtomicFile:
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            self.commit()
+        else:
+            self.discard()
 
 
 class LinkInOutput(OSError):
@@ -49,21 +229,8 @@ def atomic_write_bytes(path: str | Path, data: bytes, root: str | Path | None = 
         if not policy().follow_links:
             _write_below(Path(root), target, data)
             return
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name[:100]}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    with AtomicFile(target) as fh:
+        fh.write(data)
 
 
 def _write_below(root: Path, target: Path, data: bytes) -> None:
@@ -97,9 +264,10 @@ def _write_below(root: Path, target: Path, data: bytes) -> None:
             os.close(dfd)
             dfd = nfd
         name = parts[-1]
-        tmp = f".{name[:100]}.{secrets.token_hex(6)}.tmp"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0),
-                     0o666, dir_fd=dfd)
+        sweep_stale(here)
+        with signals_deferred():  # the temporary file is registered before a signal can cut in
+            tmp, fd = _open_temp_at(dfd, name)
+            _live.add(str(here / tmp))
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
@@ -107,20 +275,42 @@ def _write_below(root: Path, target: Path, data: bytes) -> None:
                 os.fsync(fh.fileno())
             # a link at the target name is replaced itself: rename never follows it
             os.replace(tmp, name, src_dir_fd=dfd, dst_dir_fd=dfd)
+            _live.discard(str(here / tmp))
         except BaseException:
             try:
                 os.unlink(tmp, dir_fd=dfd)
             except OSError:
                 pass
+            _live.discard(str(here / tmp))
             raise
     finally:
         os.close(dfd)
+
+
+def _open_temp_at(dfd: int, name: str) -> tuple[str, int]:
+    """Create ``.NAME.qa-PID-XXXXXXXX.tmp`` in the folder open as ``dfd`` (never through a link)."""
+    import secrets
+
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+    alphabet = "abcdefghijklmnopqrstuvwxyz0123456789_"
+    while True:
+        tail = "".join(secrets.choice(alphabet) for _ in range(8))
+        tmp = f".{short_name(name)}.qa-{os.getpid()}-{tail}.tmp"
+        try:
+            return tmp, os.open(tmp, flags, 0o666, dir_fd=dfd)
+        except FileExistsError:
+            continue
 
 
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def remove_tree(path: str | Path) -> None:
+    """Remove a folder qa made (staging or replaced output), never following links."""
+    shutil.rmtree(path, ignore_errors=True)
 
 
 class Interrupted(BaseException):
@@ -152,6 +342,7 @@ def run_interruptible(main: Callable[[], object]) -> None:
     try:
         main()
     except Interrupted as exc:
+        remove_live_temps()
         name = signal.Signals(exc.signum).name
         try:
             sys.stdout.flush()

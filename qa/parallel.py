@@ -651,16 +651,12 @@ class JsonlStream:
     (atomically: a temporary file renamed when complete) or to a text stream."""
 
     def __init__(self, output: str | None, stdout) -> None:
-        self.tmp = None
-        self.target = None
+        self.out = None
         if output and output != "-":
-            from pathlib import Path
+            from qa.fsutil import AtomicFile
 
-            self.target = Path(output)
-            self.target.parent.mkdir(parents=True, exist_ok=True)
-            fd, self.tmp = tempfile.mkstemp(prefix=f".{self.target.name[:100]}.", suffix=".tmp",
-                                            dir=self.target.parent)
-            self.fh = os.fdopen(fd, "wb", buffering=1 << 20)
+            self.out = AtomicFile(output)
+            self.fh = self.out.fh
             self.text = None
         else:
             self.fh = None
@@ -676,23 +672,14 @@ class JsonlStream:
             self.text.write(data.decode("utf-8"))
 
     def close(self, ok: bool = True) -> None:
-        if self.fh is None:
+        """Rename the finished file over the target (``ok``), or remove the temporary file."""
+        if self.out is None:
             return
-        fh, self.fh = self.fh, None
-        try:
-            if ok:
-                fh.flush()
-                os.fsync(fh.fileno())
-            fh.close()
-            if ok:
-                from qa.fsutil import _umask
-
-                os.chmod(self.tmp, 0o666 & ~_umask())
-                os.replace(self.tmp, self.target)
-                return
-        finally:
-            if self.tmp and os.path.exists(self.tmp):
-                os.unlink(self.tmp)
+        out, self.out, self.fh = self.out, None, None
+        if ok:
+            out.commit()
+        else:
+            out.discard()
 
 
 def light(res: FileResult | RenderedResult) -> FileResult | RenderedResult:

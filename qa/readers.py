@@ -164,10 +164,9 @@ def iter_jsonl_lines(fh, path: str, text_field: str, id_field: str, first_line: 
                      end_byte: int | None = None) -> Iterator[Record]:
     """Records from an open binary JSON Lines stream (``qa.corpus_readers`` reuses this for
     compressed files, stdin and byte ranges), stopping after ``end_byte`` when given."""
-    from qa.inputs import display_name, policy, unpaired_surrogate
+    from qa.inputs import display_name
 
     shown = display_name(path)
-    limit = policy().max_bytes
     pos = fh.tell() if end_byte is not None else 0
     for lineno, raw in enumerate(fh, start=first_line):
         if end_byte is not None:
@@ -176,31 +175,36 @@ def iter_jsonl_lines(fh, path: str, text_field: str, id_field: str, first_line: 
             pos += len(raw)
         if not raw.strip():
             continue
-        rec_id = f"{_doc_id(path)}:{lineno}"
-        if limit and len(raw) > limit:
-            yield InputError(shown, rec_id, f"line {lineno}: too large: {len(raw)} bytes, over the --max-bytes limit of {limit}")
-            continue
-        try:
-            obj = json.loads(decode(raw, "utf-8"))
-        except RecursionError:
-            yield InputError(shown, rec_id, f"line {lineno}: JSON nested too deeply")
-            continue
-        except (ValueError, json.JSONDecodeError) as exc:
-            yield InputError(shown, rec_id, f"line {lineno}: {_reason(exc)}")
-            continue
-        if not isinstance(obj, dict) or not isinstance(obj.get(text_field), str):
-            yield InputError(shown, rec_id, f"line {lineno}: no string field {text_field!r}")
-            continue
-        bad_at = unpaired_surrogate(json.dumps(obj, ensure_ascii=False)) if b"\\u" in raw else None
-        if bad_at is not None:
-            yield InputError(shown, rec_id, f"line {lineno}: a string holds an unpaired surrogate escape (not text)")
-            continue
-        if obj.get(id_field) is not None:
-            rec_id = str(obj[id_field])
-        meta = {k: v for k, v in obj.items() if k not in (text_field,) and isinstance(v, (str, int, float, bool))}
-        lang = obj.get("lang") or obj.get("language")
-        yield make_document(obj[text_field], path=shown, doc_id=display_name(rec_id), meta=meta,
-                            lang=str(lang) if isinstance(lang, str) else None)
+        yield jsonl_line_record(raw, lineno, path, text_field, id_field, shown)
+
+
+def jsonl_line_record(raw: bytes, lineno: int, path: str, text_field: str, id_field: str,
+                      shown: str | None = None) -> Record:
+    """The record of one non-blank JSON Lines line (``qa clean`` reads lines with this too)."""
+    from qa.inputs import display_name, policy, unpaired_surrogate
+
+    shown = display_name(path) if shown is None else shown
+    limit = policy().max_bytes
+    rec_id = f"{_doc_id(path)}:{lineno}"
+    if limit and len(raw) > limit:
+        return InputError(shown, rec_id, f"line {lineno}: too large: {len(raw)} bytes, over the --max-bytes limit of {limit}")
+    try:
+        obj = json.loads(decode(raw, "utf-8"))
+    except RecursionError:
+        return InputError(shown, rec_id, f"line {lineno}: JSON nested too deeply")
+    except (ValueError, json.JSONDecodeError) as exc:
+        return InputError(shown, rec_id, f"line {lineno}: {_reason(exc)}")
+    if not isinstance(obj, dict) or not isinstance(obj.get(text_field), str):
+        return InputError(shown, rec_id, f"line {lineno}: no string field {text_field!r}")
+    bad_at = unpaired_surrogate(json.dumps(obj, ensure_ascii=False)) if b"\\u" in raw else None
+    if bad_at is not None:
+        return InputError(shown, rec_id, f"line {lineno}: a string holds an unpaired surrogate escape (not text)")
+    if obj.get(id_field) is not None:
+        rec_id = str(obj[id_field])
+    meta = {k: v for k, v in obj.items() if k not in (text_field,) and isinstance(v, (str, int, float, bool))}
+    lang = obj.get("lang") or obj.get("language")
+    return make_document(obj[text_field], path=shown, doc_id=display_name(rec_id), meta=meta,
+                         lang=str(lang) if isinstance(lang, str) else None)
 
 
 def _doc_id(path: str) -> str:

@@ -121,10 +121,23 @@ def segments(text: str, findings: Sequence[dict[str, object]]) -> list[dict[str,
 
 
 _UNSAFE_NAME = re.compile(r"[^\w.\-]+")
+#: Longest page-name component in bytes (file systems allow 255; room is left for ``.html``,
+#: a ``-N`` suffix for duplicates and the temporary name written first).
+NAME_BYTES = 200
 
 
-def page_name(r: FileResult, roots: Sequence[str]) -> str:
-    """Report page path (POSIX, relative to the report folder) mirroring the input tree."""
+def fit_name(part: str, limit: int = NAME_BYTES) -> str:
+    """``part`` if it fits in ``limit`` bytes, else its first bytes and a hash of the whole
+    (``<head>-<12 hex>``): deterministic, and two long names stay apart."""
+    raw = part.encode("utf-8", "surrogatepass")
+    if len(raw) <= limit:
+        return part
+    digest = hashlib.sha256(raw).hexdigest()[:12]
+    head = raw[: limit - len(digest) - 1].decode("utf-8", "ignore")
+    return f"{head}-{digest}"
+
+
+def _page_parts(r: FileResult, roots: Sequence[str]) -> list[str]:
     rel = None
     p = os.path.normpath(r.path)
     for root in roots:
@@ -138,8 +151,19 @@ def page_name(r: FileResult, roots: Sequence[str]) -> str:
     if not parts:
         parts = ["input"]
     if r.id != os.path.basename(r.path):  # a record inside a JSON Lines file
-        parts.append(_UNSAFE_NAME.sub("_", r.id)[:120] or "record")
-    return "/".join(parts) + ".html"
+        parts.append(fit_name(_UNSAFE_NAME.sub("_", r.id) or "record", 120))
+    return parts
+
+
+def page_name(r: FileResult, roots: Sequence[str]) -> str:
+    """Report page path (POSIX, relative to the report folder) mirroring the input tree. A
+    name too long for a file system is cut and given a hash of the whole (``fit_name``)."""
+    return "/".join(fit_name(x) for x in _page_parts(r, roots)) + ".html"
+
+
+def page_label(r: FileResult, roots: Sequence[str]) -> str:
+    """What the index shows for a page: the mirrored path, never cut."""
+    return "/".join(_page_parts(r, roots))
 
 
 def _rel_href(from_page: str, target: str) -> str:
@@ -208,7 +232,7 @@ def write_reports(results: Iterable[FileResult], out_dir: str | Path, roots: Seq
         used.add(page)
         atomic_write_text(out / page, render_page(r, page, (cleaned or {}).get(r.id)), root=out)
         pages.append(page)
-        rows.append({"href": page, "label": page[:-5] if r.id == os.path.basename(r.path) else f"{r.path} · {r.id}",
+        rows.append({"href": page, "label": page_label(r, roots) if r.id == os.path.basename(r.path) else f"{r.path} · {r.id}",
                      "score": r.score, "verdict": r.verdict, "total": len(r.findings),
                      "cats": r.category_counts, "error": r.error})
     atomic_write_text(out / "index.html", render_index(rows), root=out)
