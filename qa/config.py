@@ -33,6 +33,7 @@ class Settings:
     severity: Mapping[str, str] = field(default_factory=dict)
     fail_on: str = "error"
     min_score: float | None = None
+    min_confidence: float | None = None  # drop findings whose measured confidence is below this
     max_findings: int | None = None  # gate: more findings than this in the run fails
     max_rate: Mapping[str, float] = field(default_factory=dict)  # gate: category -> max % of sentences
     packs: tuple[str, ...] = ()
@@ -65,6 +66,7 @@ _KEYS = {
     "severity": "severity",
     "fail-on": "fail_on",
     "min-score": "min_score",
+    "min-confidence": "min_confidence",
     "max-findings": "max_findings",
     "max-rate": "max_rate",
     "packs": "packs",
@@ -132,6 +134,11 @@ def from_mapping(data: Mapping[str, object], base: Settings | None = None, origi
             value = tuple(str(v) for v in value)  # type: ignore[union-attr]
         if attr == "fail_on" and value not in FAIL_ON:
             raise ConfigError(f"{origin}: fail-on must be one of {FAIL_ON}, not {value!r}")
+        if attr == "min_confidence" and value is not None and (
+                isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1):
+            raise ConfigError(f"{origin}: min-confidence must be a number from 0 to 1, not {value!r}")
+        if attr == "min_confidence" and value is not None:
+            value = float(value)
         if attr == "max_findings" and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
             raise ConfigError(f"{origin}: max-findings must be a whole number >= 0, not {value!r}")
         if attr == "max_rate":

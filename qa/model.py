@@ -110,7 +110,8 @@ class Finding:
     message: str
     suggestion: str | None = None
     fix: Fix | None = None
-    confidence: float = 1.0
+    #: the rule's measured precision (``rules/evidence.yaml``); None: not measured
+    confidence: float | None = 1.0
 
     @property
     def sort_key(self) -> tuple[int, int, str]:

@@ -104,6 +104,8 @@ def load_packs(dirs: Iterable[Path]) -> list[Rule]:
     for d in dirs:
         files = sorted(d.rglob("*.yaml")) + sorted(d.rglob("*.yml")) if d.is_dir() else [d]
         for f in files:
+            if f.name == "evidence.yaml" and d.is_dir():  # measured rule evidence (qa.evidence), not a pack
+                continue
             rules.extend(load_pack(f))
     return rules
 

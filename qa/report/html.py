@@ -177,7 +177,7 @@ def render_rule(rule: Rule) -> str:
     css = _asset("base.css")
     return _template("rule.html.j2").render(csp=csp(css, None), css=Markup(css),
                                            title=f"{rule.code} {rule.name}",
-                                           body=Markup(markdown_to_html(rule_markdown(rule))))
+                                           body=Markup(markdown_to_html(rule_markdown(rule, evidence=True))))
 
 
 def render_rules_index(rules: Sequence[Rule]) -> str:
