@@ -36,7 +36,7 @@ mt21-dev           ``mt21-dev.jsonl --predictions P --positive '<=-5'          `
                    --min-severity warning --ignore whitespace --by kind``      segments P/R/flagged (kind = mt),
                                                                                reference flagged share
 mt-dev             ``mt-dev.jsonl --predictions P --ignore whitespace          ``score_mt.py gold.jsonl P`` (a) segment
-                   --by kind``                                                 P/R, (b) span precision and "all spans"
+                   --by kind`` (``--by source,kind`` for one source)           P/R, (b) span precision and "all spans"
                                                                                recall, (c) reference flagged share
 boilerplate-dev    ``boilerplate-dev.jsonl --predictions P --by source``       ``score_boilerplate.py labels.jsonl P
                                                                                --by-source``: line P/R, content and

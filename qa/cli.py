@@ -379,7 +379,7 @@ def eval_cmd(
     min_severity: Annotated[str, typer.Option("--min-severity", help="Score only findings at or above: info, warning or error.")] = "info",
     min_confidence: Annotated[Optional[float], typer.Option("--min-confidence", help="Score only findings with a measured confidence of at least X.")] = None,
     group_field: Annotated[Optional[str], typer.Option("--group-field", help="Label field counted for support (source site, story ...).")] = None,
-    by: Annotated[Optional[str], typer.Option("--by", help="Label field: overall numbers per value of it.")] = None,
+    by: Annotated[Optional[str], typer.Option("--by", help="Label field(s), comma-separated: overall numbers per value (combination).")] = None,
     positive: Annotated[Optional[str], typer.Option("--positive", help="Segment scores: when a segment is positive, e.g. '<=-5' or '>=5'.")] = None,
     line_categories: Annotated[str, typer.Option("--line-categories", help="Finding categories that line labels judge (comma-separated).")] = "boilerplate",
     positive_labels: Annotated[str, typer.Option("--positive-labels", help="Line labels that are positive.")] = "boilerplate,error,bad,positive",

@@ -700,9 +700,10 @@ def evaluate(labels: LabelSet, preds: Sequence[PredDoc], opts: Options | None = 
     }
     if opts.by:
         groups: dict[str, list[DocEval]] = {}
+        fields = [x.strip() for x in opts.by.split(",") if x.strip()]  # several: one group per combination
         for ev in evs:
-            v = ev.labels.fields.get(opts.by)
-            groups.setdefault("(none)" if v is None else str(v), []).append(ev)
+            vals = [ev.labels.fields.get(x) for x in fields]
+            groups.setdefault(" / ".join("(none)" if v is None else str(v) for v in vals), []).append(ev)
         result["by"] = {g: overall(x, opts) for g, x in sorted(groups.items())}
     return result
 

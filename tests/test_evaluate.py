@@ -283,3 +283,14 @@ def test_render_table_lists_rules_in_code_order(tmp_path):
     text = render(evaluate(load_labels(labels), load_predictions(preds)), "table")
     body = text.split("== per rule")[1]
     assert body.index("GRAM001") < body.index("PUN001")
+
+
+def test_by_several_fields_groups_by_combination(tmp_path):
+    preds = write_jsonl(tmp_path / "p.jsonl", [{"path": "a", "findings": [F("A001", 0, 1)]},
+                                               {"path": "b", "findings": [F("A001", 0, 1)]}])
+    labels = write_jsonl(tmp_path / "l.jsonl", [
+        {"id": "a", "source": "news", "kind": "mt", "spans": [{"start": 0, "end": 2, "label": "error"}]},
+        {"id": "b", "source": "news", "kind": "reference", "spans": []}])
+    res = evaluate(load_labels(labels), load_predictions(preds), Options(by="source,kind"))
+    assert sorted(res["by"]) == ["news / mt", "news / reference"]
+    assert res["by"]["news / mt"]["tp"] == 1 and res["by"]["news / reference"]["fp"] == 1
