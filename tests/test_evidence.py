@@ -195,3 +195,16 @@ def test_html_rules_index_shows_measured_precision_and_support():
     e = data[measured]
     assert f"<td>{e['precision']:.2f} ({e['tp']}/{e['tp'] + e['fp']})</td><td>{e['support']}</td>" in page
     assert "<td>no evidence</td>" in page
+
+
+def test_eval_dev_counts_clean_sentences_flagged_like_the_seed_scorer():
+    ed = _bench_module("eval_dev")
+    from qa.evaluate import PredDoc
+
+    records = [{"id": "a.txt", "spans": [{"start": 0, "end": 10, "label": "ok"}, {"start": 20, "end": 30, "label": "ok"},
+                                         {"start": 40, "end": 45, "label": "error"}]}]
+    preds = [PredDoc("a.txt", "a.txt", [{"rule": "X", "start": 2, "end": 4, "severity": "warning"},
+                                        {"rule": "Y", "start": 22, "end": 24, "severity": "info"},
+                                        {"rule": "Z", "start": 41, "end": 43, "severity": "error"}])]
+    assert ed._clean_flagged(records, preds) == 1  # the info finding does not count, the defect is not clean
+    assert ed.markdown({"seeds": {"must_found": "13/13"}}) == "| set | measures |\n|---|---|\n| seeds | must_found 13/13 |\n"
