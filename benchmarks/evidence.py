@@ -13,10 +13,13 @@ the clean and the scraped version of one page fall in the same fold.
 
 For a rule without a tuned parameter nothing is fitted, so the in-fold and the out-of-fold
 precision are the same number: the pooled precision of all its judged findings (the per-fold
-precisions are written too). A rule with a tunable threshold (``TUNABLE``) is also run with a
-looser threshold, the threshold is fitted on the training folds of each split (the loosest one
-with training precision >= ``TARGET``) and applied to the held-out fold; the pooled held-out
-findings give its ``tuned`` precision.
+precisions are written too). A rule whose hits name a ``condition`` (``Hit(...,
+condition="prose-line")``) gets the same numbers per condition, and its findings the confidence of
+their condition when that has at least ``MIN_JUDGED`` judged findings. A rule with a tunable
+threshold (``TUNABLE``) is also run with a looser threshold, the threshold is fitted on the
+training folds of each split (the loosest one at which at least ``MIN_FIT`` training findings
+reach precision ``TARGET``) and applied to the held-out fold; the pooled held-out findings give its
+``tuned`` precision.
 
 Writes ``rules/evidence.yaml`` (sorted, deterministic for the same data and date) and the
 generated page ``docs/evidence.md``.
@@ -151,6 +154,9 @@ class Judged:
 def judge_set(set_name: str, records: list[dict], results: list) -> tuple[list[Judged], dict[str, int]]:
     """Judge every finding of one set; also count sentences of clean and reference documents."""
     preds = {p.id: p for p in ev.from_results(results)}
+    for r in results:  # the condition a hit names (rules that declare conditions) is measured apart
+        for fd, f in zip(preds[r.id].findings, r.findings):
+            fd["_condition"] = getattr(f, "condition", None)
     out: list[Judged] = []
     sentences = {"clean": 0, "reference": 0}
     n_sent = {r.id: r.n_sentences for r in results}
@@ -239,6 +245,16 @@ def compute(bench: Path, seeds: Path | None, k: int, progress=print) -> dict[str
                            "precision": round(st / (st + sf), 4) if st + sf else None,
                            "support": len({j.group for j in sj if j.verdict == "tp"})}
         e["sets"] = sets
+        conds = sorted({str(j.finding["_condition"]) for j in js if j.finding.get("_condition") is not None})
+        if conds:
+            e["conditions"] = {}
+            for c in conds:
+                cj = [j for j in js if j.finding.get("_condition") == c]
+                ct, cf = sum(j.verdict == "tp" for j in cj), sum(j.verdict == "fp" for j in cj)
+                ce: dict[str, object] = {"findings": len(cj), **_stats(ct, cf),
+                                         "support": len({j.group for j in cj if j.verdict == "tp"})}
+                ce["confidence"] = ce["precision"] if ct + cf >= MIN_JUDGED else None
+                e["conditions"][c] = ce  # type: ignore[index]
         if r.code in TUNABLE:
             e["tuned"] = tune(r.code, TUNABLE[r.code], tuned_judged[r.code], k)
         out_rules[r.code] = e

@@ -68,7 +68,8 @@ def _to_finding(rule: Rule, hit: Hit, severity: Severity, doc: Document) -> Find
         message=hit.message,
         suggestion=hit.suggestion,
         fix=hit.fix,
-        confidence=rule_confidence(rule.code),
+        confidence=rule_confidence(rule.code, hit.condition),
+        condition=hit.condition,
     )
 
 

@@ -675,14 +675,22 @@ def evaluate(labels: LabelSet, preds: Sequence[PredDoc], opts: Options | None = 
                                   "severity": ",".join(sorted(r["severity"]))}
         row.update(_row(code, r, opts))
         rec: dict[str, object] = {}
+        flagged: dict[str, object] = {}
         for kind in ("segments", "lines"):
             units = [u for ev in evs for u in ev.units.get(kind, []) if u[0]]
             if units:
                 rec[kind] = _ratio(sum(1 for u in units if code in u[2]), len(units))
+            # the segments (lines) this rule flags, as the benchmark scorers count per rule
+            mine = [u for ev in evs for u in ev.units.get(kind, []) if code in u[2] and u[0] is not None]
+            if mine:
+                t = sum(1 for u in mine if u[0])
+                flagged[kind] = {"flagged": len(mine), "tp": t, "precision": _ratio(t, len(mine))}
         spans = [s for ev in evs for s in ev.spans_hit]
         if spans:
             rec["spans"] = _ratio(sum(1 for s in spans if code in s[2]), len(spans))
         row["recall"] = rec
+        if flagged:
+            row["units_flagged"] = flagged
         rules[code] = row
     cat_rows = _tally(evs, opts, lambda f: str(f.get("category")))
     categories = {c: _row(c, cat_rows[c], opts) for c in sorted(cat_rows)}

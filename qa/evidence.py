@@ -3,7 +3,8 @@
 For every rule the file holds its out-of-fold precision on the development sets, the Wilson 95%
 interval, the support (distinct source documents among its true positives), findings per 1,000
 sentences of clean and reference text, and the numbers per set. A finding's ``confidence`` is
-its rule's ``confidence`` from this file: the measured precision when the rule has at least
+its rule's ``confidence`` from this file (or, when the rule's hits name a ``condition`` and that
+condition has its own measurement, the condition's): the measured precision when it has at least
 ``MIN_JUDGED`` judged findings, ``None`` (JSON ``null``) when it has too little or no evidence.
 """
 
@@ -42,18 +43,29 @@ def load() -> Mapping[str, object]:
 
 
 @lru_cache(maxsize=1)
-def _confidences() -> dict[str, float | None]:
+def _confidences() -> dict[tuple[str, str | None], float | None]:
     rules = load().get("rules") or {}
-    out: dict[str, float | None] = {}
+    out: dict[tuple[str, str | None], float | None] = {}
     for code, e in rules.items():  # type: ignore[union-attr]
-        c = e.get("confidence") if isinstance(e, Mapping) else None
-        out[str(code)] = None if c is None else float(c)
+        if not isinstance(e, Mapping):
+            continue
+        c = e.get("confidence")
+        out[(str(code), None)] = None if c is None else float(c)
+        for cond, ce in (e.get("conditions") or {}).items():  # type: ignore[union-attr]
+            c = ce.get("confidence") if isinstance(ce, Mapping) else None
+            if c is not None:
+                out[(str(code), str(cond))] = float(c)
     return out
 
 
-def confidence(code: str) -> float | None:
-    """The measured confidence of a rule's findings, or None when there is no (or too little) evidence."""
-    return _confidences().get(code)
+def confidence(code: str, condition: str | None = None) -> float | None:
+    """The measured confidence of a rule's findings (of one of its conditions, when the rule
+    declares conditions and that one has enough evidence; else the rule's), or None when there
+    is no (or too little) evidence."""
+    table = _confidences()
+    if condition is not None and (code, condition) in table:
+        return table[(code, condition)]
+    return table.get((code, None))
 
 
 def rule_evidence(code: str) -> Mapping[str, object] | None:
@@ -91,6 +103,9 @@ def evidence_markdown(code: str) -> list[str]:
         out.append(f"- Threshold `{tuned.get('option')}` fitted on the training folds: out-of-fold precision "
                    f"{_f(tuned.get('precision'))} ({tuned.get('tp')} / {tuned.get('fp')}), thresholds per fold "
                    + ", ".join(_f(t) for t in tuned.get("thresholds") or []))  # type: ignore[union-attr]
+    for cond, ce in sorted((e.get("conditions") or {}).items()):  # type: ignore[union-attr]
+        out.append(f"- Condition `{cond}`: precision {_f(ce.get('precision'))} ({ce.get('tp')} / {ce.get('fp')}), "
+                   f"support {ce.get('support')}, confidence {_f(ce.get('confidence'))}")
     sets = e.get("sets") or {}
     if sets:
         out.append("- Per set (findings, true / false positives, precision): " + "; ".join(

@@ -294,3 +294,14 @@ def test_by_several_fields_groups_by_combination(tmp_path):
     res = evaluate(load_labels(labels), load_predictions(preds), Options(by="source,kind"))
     assert sorted(res["by"]) == ["news / mt", "news / reference"]
     assert res["by"]["news / mt"]["tp"] == 1 and res["by"]["news / reference"]["fp"] == 1
+
+
+def test_per_rule_flagged_segments_as_the_scorers_count_them(tmp_path):
+    # two findings of one rule in one positive segment, one in a negative one: 3 findings, 2 segments
+    preds = write_jsonl(tmp_path / "p.jsonl", [{"path": "a", "findings": [
+        F("A001", 0, 1), F("A001", 3, 4), F("A001", 12, 13)]}])
+    labels = write_jsonl(tmp_path / "l.jsonl", [{"id": "a", "segments": [
+        {"start": 0, "end": 10, "positive": True}, {"start": 11, "end": 20, "positive": False}]}])
+    r = evaluate(load_labels(labels), load_predictions(preds))["rules"]["A001"]
+    assert (r["tp"], r["fp"]) == (2, 1)
+    assert r["units_flagged"] == {"segments": {"flagged": 2, "tp": 1, "precision": 0.5}}

@@ -208,3 +208,33 @@ def test_eval_dev_counts_clean_sentences_flagged_like_the_seed_scorer():
                                         {"rule": "Z", "start": 41, "end": 43, "severity": "error"}])]
     assert ed._clean_flagged(records, preds) == 1  # the info finding does not count, the defect is not clean
     assert ed.markdown({"seeds": {"must_found": "13/13"}}) == "| set | measures |\n|---|---|\n| seeds | must_found 13/13 |\n"
+
+
+def test_rule_and_condition_confidence(monkeypatch):
+    """A rule whose hits name a condition gets that condition's measured confidence when there is
+    one, else the rule's."""
+    import re as _re
+
+    from qa.engine import make_plan, run_records
+    from qa.model import Hit, Rule, bad, good
+    from qa.readers import make_document
+
+    def check(doc, opts):
+        for m in _re.finditer(r"\bthe the\b", doc.text, _re.I):
+            yield Hit(m.start(), m.end(), "doubled", condition="start" if m.start() == 0 else "mid")
+        for m in _re.finditer(r"\ba a\b", doc.text):
+            yield Hit(m.start(), m.end(), "doubled")
+
+    r = Rule(code="ZZ901", name="test-doubled", category="grammar", summary="test", check=check,
+             examples=(bad("[[the the]] end"), good("the end")))
+    table = {("ZZ901", None): 0.6, ("ZZ901", "start"): 0.9}
+    monkeypatch.setattr(evidence, "_confidences", lambda: table)
+    plan = make_plan(Settings(), rules=[r])
+    doc = make_document("The the cat saw the the dog and a a bird.", doc_id="x")
+    fs = next(run_records([doc], plan)).findings
+    assert [(f.start, f.condition, f.confidence) for f in fs] == [(0, "start", 0.9), (16, "mid", 0.6), (32, None, 0.6)]
+    monkeypatch.setattr(evidence, "load", lambda: {"rules": {"ZZ901": {
+        "tp": 9, "fp": 3, "precision": 0.75, "interval": [0.47, 0.91], "support": 4, "confidence": 0.75,
+        "conditions": {"start": {"tp": 5, "fp": 0, "precision": 1.0, "support": 3, "confidence": 1.0}}}}})
+    md = "\n".join(evidence.evidence_markdown("ZZ901"))
+    assert "- Condition `start`: precision 1.000 (5 / 0), support 3, confidence 1.000" in md
