@@ -63,7 +63,9 @@ JUDGING = {
               "rater); otherwise a false positive. Reference documents: every finding is a false positive.",
     "mt21-dev": "MT documents: a true positive lies in a segment with MQM score <= -5 (has_major), a false "
                 "positive in a scored segment above -5; unscored segments are not judged. Reference "
-                "documents (ref-A): every finding is a false positive.",
+                "documents (ref-A): every finding is a false positive (ref-A carries MQM scores too, and many "
+                "of its segments score <= -5, but a checker that flags the human reference is judged by how "
+                "rarely it does so; its findings per 1,000 reference sentences are given apart).",
     "boilerplate-dev": "Boilerplate findings, and metadata findings that cover at least half of a line: a "
                        "true positive lies (by most of its characters) on lines labelled boilerplate or "
                        "meta, a false positive on content lines. Findings of other rules are not judged "
