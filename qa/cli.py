@@ -108,6 +108,7 @@ def check(
     severity: SeverityOpt = None,
     fail_on: Annotated[Optional[str], typer.Option("--fail-on", help="error|warning|info|never (default: error).")] = None,
     min_score: Annotated[Optional[float], typer.Option("--min-score", help="Fail when a document scores below this.")] = None,
+    min_confidence: Annotated[Optional[float], typer.Option("--min-confidence", help="Report only findings whose rule's measured precision is at least X (0-1); unmeasured rules are dropped too.")] = None,
     max_findings: Annotated[Optional[int], typer.Option("--max-findings", help="Fail when the run has more findings than this.")] = None,
     max_rate: Annotated[Optional[list[str]], typer.Option("--max-rate", help="CATEGORY=PCT: fail when more than PCT% of all sentences have a finding of CATEGORY (or 'all'); repeatable.")] = None,
     baseline: Annotated[Optional[list[Path]], typer.Option("--baseline", help="Report and gate only findings not in this baseline (from `qa baseline`) or review-decisions file; repeatable.")] = None,
@@ -143,7 +144,7 @@ def check(
     try:
         settings = _settings(config, isolated, select=_split(select), ignore=_split(ignore),
                              severity=_split(severity), fail_on=fail_on, min_score=min_score,
-                             max_findings=max_findings, max_rate=max_rate,
+                             min_confidence=min_confidence, max_findings=max_findings, max_rate=max_rate,
                              text_field=text_field, id_field=id_field, lang=lang)
         _destinations(("-o", output, False), ("--output-dir", output_dir, True), ("--html", html, True))
         check_jobs(jobs)
@@ -420,7 +421,106 @@ def show_rule(code: Annotated[str, typer.Argument(help="A rule code, e.g. PUN001
 
         close = difflib.get_close_matches(code.upper(), [x.code for x in rules], n=1)
         raise _fail(f"unknown rule {code!r}" + (f" (did you mean {close[0]}?)" if close else ""))
-    typer.echo(rule_markdown(r), nl=False)
+    typer.echo(rule_markdown(r, evidence=True), nl=False)
+
+
+@app.command("eval")
+def eval_cmd(
+    labels: Annotated[Path, typer.Argument(help="Label file: JSON Lines of spans, line labels or segment scores, or a qa-decisions.json.")],
+    paths: Annotated[Optional[list[str]], typer.Argument(help="Documents to check (or, with --predictions, to read the texts from).")] = None,
+    predictions: Annotated[Optional[Path], typer.Option("--predictions", help="Score this qa JSON Lines output instead of running qa.")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json or md.")] = "table",
+    output: Annotated[Optional[str], typer.Option("--output", "-o", help="Write the report here ('-' for stdout).")] = None,
+    min_severity: Annotated[str, typer.Option("--min-severity", help="Score only findings at or above: info, warning or error.")] = "info",
+    min_confidence: Annotated[Optional[float], typer.Option("--min-confidence", help="Score only findings with a measured confidence of at least X.")] = None,
+    group_field: Annotated[Optional[str], typer.Option("--group-field", help="Label field counted for support (source site, story ...).")] = None,
+    by: Annotated[Optional[str], typer.Option("--by", help="Label field(s), comma-separated: overall numbers per value (combination).")] = None,
+    positive: Annotated[Optional[str], typer.Option("--positive", help="Segment scores: when a segment is positive, e.g. '<=-5' or '>=5'.")] = None,
+    line_categories: Annotated[str, typer.Option("--line-categories", help="Finding categories that line labels judge (comma-separated).")] = "boilerplate",
+    positive_labels: Annotated[str, typer.Option("--positive-labels", help="Line labels that are positive.")] = "boilerplate,error,bad,positive",
+    neutral_labels: Annotated[str, typer.Option("--neutral-labels", help="Line labels left out of line precision/recall (a finding on them counts as right).")] = "meta",
+    min_overlap: Annotated[float, typer.Option("--min-overlap", help="Share of a line's characters findings must cover to flag it.")] = 0.5,
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
+    severity: SeverityOpt = None,
+    config: ConfigOpt = None,
+    isolated: IsolatedOpt = False,
+    text_field: TextFieldOpt = None,
+    id_field: IdFieldOpt = None,
+    lang: LangOpt = None,
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", help="Worker processes (default: all cores).")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the result cache.")] = False,
+) -> None:
+    """Score qa's findings against labels: precision (95% Wilson interval), support and recall per rule.
+
+    Example: qa eval labels.jsonl corpus/ --group-field source
+    """
+    from qa import evaluate as ev
+
+    if min_severity not in ev.SEV_RANK:
+        raise _fail(f"--min-severity must be info, warning or error, not {min_severity!r}")
+    if fmt not in ("table", "json", "md"):
+        raise _fail(f"unknown format {fmt!r}; choose table, json or md")
+    if min_confidence is not None and not 0.0 <= min_confidence <= 1.0:
+        raise _fail("--min-confidence must be between 0 and 1")
+    if not paths and predictions is None:
+        raise _fail("give the documents to check (PATH...) or --predictions FILE")
+    try:
+        settings = _settings(config, isolated, select=_split(select), ignore=_split(ignore),
+                             severity=_split(severity), text_field=text_field, id_field=id_field, lang=lang)
+        from qa.engine import make_plan
+
+        plan = make_plan(settings)
+        label_set = ev.load_labels(labels, positive)
+    except (ConfigError, PackError, ev.LabelError) as exc:
+        raise _fail(str(exc)) from None
+    if min_confidence is None:
+        min_confidence = settings.min_confidence
+    codes = frozenset(r.code for r in plan.rules) | {"QA000"}
+    try:
+        if predictions is not None:
+            preds = ev.load_predictions(predictions)
+            if paths:  # the texts, for line labels and review decisions
+                from qa.model import FileResult
+                from qa.readers import InputError, read_all
+
+                texts: dict[object, object] = {}
+                for rec in read_all(paths, settings.text_field, settings.id_field):
+                    if not isinstance(rec, InputError):  # by path and id, by id, by file name
+                        for k in ((rec.path, rec.id), ("id", rec.id), ("base", os.path.basename(rec.path), rec.id)):
+                            texts.setdefault(k, rec)
+                for p in preds:
+                    doc = (texts.get((p.path, p.id)) or texts.get(("id", p.id))
+                           or texts.get(("base", os.path.basename(p.path), p.id)))
+                    if doc is not None:
+                        p.text = doc.text
+                        p.result = FileResult(path=doc.path, id=doc.id, doc=doc, findings=[])
+            selected = codes if (select or ignore or settings.select != ("ALL",) or settings.ignore) else None
+        else:
+            from qa import parallel
+
+            opts = parallel.RunOptions(
+                jobs=parallel.default_jobs() if jobs is None else max(1, jobs),
+                cache_dir=None if no_cache or os.environ.get("QA_NO_CACHE") else os.path.abspath(".qa_cache"),
+                text_field=settings.text_field, id_field=settings.id_field)
+            preds = ev.from_results(parallel.run(paths or [], plan, opts))
+            selected = None
+        options = ev.Options(min_severity=min_severity, min_confidence=min_confidence, rules=selected,
+                             line_categories=tuple(_split([line_categories]) or ()),
+                             positive_labels=tuple(_split([positive_labels]) or ()),
+                             neutral_labels=tuple(_split([neutral_labels]) or ()),
+                             min_overlap=min_overlap, group_field=group_field, by=by)
+        result = ev.evaluate(label_set, preds, options)
+    except (ev.LabelError, OSError, ValueError) as exc:
+        raise _fail(str(exc)) from None
+    text = ev.render(result, fmt)
+    if output and output != "-":
+        from qa.fsutil import atomic_write_text
+
+        atomic_write_text(output, text)
+    else:
+        sys.stdout.write(text)
+    raise typer.Exit(0)
 
 
 @app.command("train-garble")

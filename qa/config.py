@@ -28,6 +28,7 @@ class Settings:
     severity: Mapping[str, str] = field(default_factory=dict)
     fail_on: str = "error"
     min_score: float | None = None
+    min_confidence: float | None = None  # drop findings whose measured confidence is below this
     max_findings: int | None = None  # gate: more findings than this in the run fails
     max_rate: Mapping[str, float] = field(default_factory=dict)  # gate: category -> max % of sentences
     packs: tuple[str, ...] = ()

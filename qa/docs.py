@@ -9,7 +9,8 @@ import re
 from qa.model import Rule
 
 
-def rule_markdown(rule: Rule) -> str:
+def rule_markdown(rule: Rule, evidence: bool = False) -> str:
+    """The rule's documentation; ``evidence`` adds its measured numbers (``rules/evidence.yaml``)."""
     lines = [f"# {rule.code} {rule.name}", "", rule.summary, ""]
     lines += [
         f"- Category: `{rule.category}`",
@@ -36,6 +37,10 @@ def rule_markdown(rule: Rule) -> str:
         lines += ["## Not flagged", ""]
         lines += [f"- `{_one_line(e.text)}`" for e in goods]
         lines.append("")
+    if evidence:
+        from qa.evidence import evidence_markdown
+
+        lines += evidence_markdown(rule.code)
     return "\n".join(lines).rstrip() + "\n"
 
 

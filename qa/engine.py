@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from qa.config import ConfigError, Settings, effective_severity, rule_options, select_rules
 from qa.document import Document
+from qa.evidence import confidence as rule_confidence
 from qa.model import INTERNAL_CATEGORY, FileResult, Finding, Hit, Rule, Severity
 from qa.readers import InputError, make_document, read_all
 from qa.registry import all_rules
@@ -67,8 +68,18 @@ def _to_finding(rule: Rule, hit: Hit, severity: Severity, doc: Document) -> Find
         message=hit.message,
         suggestion=hit.suggestion,
         fix=hit.fix,
-        confidence=round(float(min(max(hit.confidence, 0.0), 1.0)), 3),
+        confidence=rule_confidence(rule.code, hit.condition),
+        condition=hit.condition,
     )
+
+
+def confident(findings: list[Finding], settings: Settings) -> list[Finding]:
+    """Findings at or above ``min-confidence`` (a finding with no measured confidence is dropped
+    too: nothing shows that it reaches the threshold). Crash findings are always kept."""
+    x = settings.min_confidence
+    if x is None:
+        return findings
+    return [f for f in findings if f.rule == CRASH_CODE or (f.confidence is not None and f.confidence >= x)]
 
 
 def crash_finding(rule: Rule, exc: BaseException) -> Finding:
@@ -116,6 +127,7 @@ def check_document(doc: Document, plan: Plan, strict: bool = False) -> list[Find
                 findings.append(crash_finding(rule, exc))
     finally:
         budget.close()
+    findings = confident(findings, plan.settings)
     findings.sort(key=lambda f: f.sort_key)
     return findings
 
@@ -165,7 +177,8 @@ def run_records(records: Iterable[Document | InputError], plan: Plan, strict: bo
         try:
             per_doc = r.finalize(collected[r.code], plan.options[r.code])  # type: ignore[misc]
             for i, hits in enumerate(per_doc):
-                extra[i].extend(_to_finding(r, h, plan.severities[r.code], docs[i]) for h in hits)
+                extra[i].extend(confident([_to_finding(r, h, plan.severities[r.code], docs[i]) for h in hits],
+                                          plan.settings))
         except Exception as exc:  # noqa: BLE001
             if strict:
                 raise

@@ -98,9 +98,12 @@ class Hit:
     fix: Fix | None = None
     confidence: float = 1.0
     severity: Severity | None = None  # a check may lower/raise severity for one hit
+    #: which of the rule's conditions fired (e.g. "prose-line"): measured apart in rules/evidence.yaml
+    condition: str | None = None
 
     def __reduce__(self):
-        return (Hit, (self.start, self.end, self.message, self.suggestion, self.fix, self.confidence, self.severity))
+        return (Hit, (self.start, self.end, self.message, self.suggestion, self.fix, self.confidence, self.severity,
+                      self.condition))
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +117,9 @@ class Finding:
     message: str
     suggestion: str | None = None
     fix: Fix | None = None
-    confidence: float = 1.0
+    #: the rule's (or rule-and-condition's) measured precision (``rules/evidence.yaml``); None: not measured
+    confidence: float | None = 1.0
+    condition: str | None = None  # the hit's condition, when the rule declares conditions
 
     @property
     def sort_key(self) -> tuple[int, int, str]:
@@ -122,7 +127,7 @@ class Finding:
 
     def __reduce__(self):  # results cross processes (workers, cache): keep pickling cheap
         return (Finding, (self.rule, self.name, self.category, self.severity, self.start, self.end,
-                          self.message, self.suggestion, self.fix, self.confidence))
+                          self.message, self.suggestion, self.fix, self.confidence, self.condition))
 
 
 @dataclass(frozen=True, slots=True)

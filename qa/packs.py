@@ -175,6 +175,8 @@ def load_packs(dirs: Iterable[Path]) -> list[Rule]:
         if not files:
             raise PackError(d, "-", "", "the pack folder holds no .yaml or .yml file")
         for f in files:
+            if f.name == "evidence.yaml" and d.is_dir():  # measured rule evidence (qa.evidence), not a pack
+                continue
             rules.extend(load_pack(f))
     return rules
 

@@ -42,7 +42,7 @@ from itertools import chain, islice
 from dataclasses import dataclass, field, replace
 
 from qa.document import Document
-from qa.engine import Plan, _to_finding, check_document, crash_finding, error_result, result_for
+from qa.engine import Plan, _to_finding, check_document, confident, crash_finding, error_result, result_for
 from qa.model import FileResult, Finding, Hit, Rule
 from qa.readers import InputError, iter_files, read_path
 from qa.scoring import score_result
@@ -457,7 +457,8 @@ def _joined(spool: _Spool, per_rule: list[_CorpusHits], plan: Plan, lines_only: 
         if isinstance(rec, InputError):
             out.append(error_result(rec))
         else:
-            extra = [_to_finding(c.rule, h, plan.severities[c.rule.code], rec) for c in per_rule for h in c.next_hits()]
+            extra = confident([_to_finding(c.rule, h, plan.severities[c.rule.code], rec)
+                               for c in per_rule for h in c.next_hits()], plan.settings)
             extra += [c.crash for c in per_rule if c.crash is not None]
             if not extra:  # the findings, their order and the score are as checked
                 out.append(_attach(rec, Checked(light, None, rendered=rendered), lines_only))

@@ -187,6 +187,7 @@ KEYS: dict[str, Key | None] = {
     "severity": Key("severity", severity_table),
     "fail-on": Key("fail_on", choice(FAIL_ON)),
     "min-score": Key("min_score", number(0, 100)),
+    "min-confidence": Key("min_confidence", number(0, 1)),
     "max-findings": Key("max_findings", whole(0)),
     "max-rate": Key("max_rate", rate_table),
     "packs": Key("packs", string_list),

@@ -1,6 +1,7 @@
 """Document score (0-100) and verdict from findings.
 
-penalty = sum over findings of weight(severity) x confidence, where each rule contributes at most
+penalty = sum over findings of weight(severity) x confidence (the rule's measured precision from
+``rules/evidence.yaml``; a finding of a rule with no measurement counts in full), where each rule contributes at most
 ``cap_per_rule`` findings (a thousand odd spaces should not outweigh one mistranslation).
 The penalty is scaled by document size, so a long article with three warnings scores better than
 a three-sentence note with the same three:
@@ -30,7 +31,7 @@ def score_result(res: FileResult, settings: Settings) -> None:
         n = per_rule.get(f.rule, 0)
         per_rule[f.rule] = n + 1
         if n < cap:
-            penalty += weight[sev] * f.confidence
+            penalty += weight[sev] * (1.0 if f.confidence is None else f.confidence)
     worst = max((s.rank for s in seen), default=-1)
     size = max(5, res.n_sentences)
     res.score = round(100.0 / (1.0 + penalty / size), 1)

@@ -13,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from qa.cli import app
+from qa.evidence import confidence as evidence_confidence
 
 ROOT = Path(__file__).resolve().parent.parent
 runner = CliRunner()
@@ -47,7 +48,9 @@ def test_jsonl_contract_on_samples():
         assert keys == sorted(keys)
         for f in o["findings"]:
             assert text[f["start"]:f["end"]] == f["text"]
-            assert 0 <= f["confidence"] <= 1
+            # the rule's measured precision (rules/evidence.yaml), or null when it has none
+            assert f["confidence"] is None or 0 <= f["confidence"] <= 1
+            assert f["confidence"] == evidence_confidence(f["rule"])
             line = text[: f["start"]].count("\n") + 1
             assert f["line"] == line
 

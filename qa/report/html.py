@@ -201,17 +201,30 @@ def render_rule(rule: Rule) -> str:
     css = _asset("base.css")
     return _template("rule.html.j2").render(csp=csp(css, None), css=Markup(css),
                                            title=f"{rule.code} {rule.name}",
-                                           body=Markup(markdown_to_html(rule_markdown(rule))))
+                                           body=Markup(markdown_to_html(rule_markdown(rule, evidence=True))))
+
+
+def _measured(code: str) -> tuple[str, str]:
+    """(precision, support) from the rule evidence, as shown in the rules index."""
+    from qa.evidence import rule_evidence
+
+    e = rule_evidence(code)
+    if not e or e.get("precision") is None:
+        return "no evidence", ""
+    return f"{float(e['precision']):.2f} ({e.get('tp')}/{int(e.get('tp', 0)) + int(e.get('fp', 0))})", str(e.get("support"))
 
 
 def render_rules_index(rules: Sequence[Rule]) -> str:
     css = _asset("base.css")
     items = "".join(
         f'<tr><td><a href="{Markup.escape(r.code)}.html">{Markup.escape(r.code)}</a></td><td>{Markup.escape(r.name)}</td>'
-        f"<td>{Markup.escape(r.category)}</td><td>{Markup.escape(str(r.severity))}</td><td>{Markup.escape(r.summary)}</td></tr>"
+        f"<td>{Markup.escape(r.category)}</td><td>{Markup.escape(str(r.severity))}</td>"
+        + "".join(f"<td>{Markup.escape(x)}</td>" for x in _measured(r.code))
+        + f"<td>{Markup.escape(r.summary)}</td></tr>"
         for r in rules
     )
     body = Markup("<table><thead><tr><th>code</th><th>name</th><th>category</th><th>severity</th>"
+                  "<th>precision (TP/judged)</th><th>support</th>"
                   f"<th>summary</th></tr></thead><tbody>{items}</tbody></table>")
     return _template("rule.html.j2").render(csp=csp(css, None), css=Markup(css), title="qa rules", body=body)
 

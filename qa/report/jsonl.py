@@ -1,11 +1,13 @@
 """JSON Lines: one object per document, in input order (the versioned output contract).
 
-Contract version 1 (see README, "Output contract")::
+Contract version 2 (see README, "Output contract")::
 
   {"path", "id", "language", "score", "verdict", "counts", "error", "findings": [
      {"rule", "name", "category", "severity", "start", "end", "line", "column", "end_line",
       "end_column", "text", "message", "suggestion", "confidence", "fix"}]}
 
+``confidence`` is the rule's measured precision from ``rules/evidence.yaml`` (version 2; version 1
+had a confidence the rule set itself), or null when the rule has no or too little evidence.
 Keys are written in this order, without timestamps, so the same input and configuration give
 byte-identical output.
 """
@@ -21,7 +23,7 @@ from typing import IO
 from qa.document import Document
 from qa.model import FileResult, Finding
 
-CONTRACT_VERSION = 1
+CONTRACT_VERSION = 2
 
 
 def finding_dict(f: Finding, doc: Document | None) -> dict[str, object]:

@@ -78,7 +78,7 @@ def finding_rows(rd: Mapping[str, object]) -> list[dict[str, object]]:
             "category": f["category"], "severity": f["severity"], "start": f["start"], "end": f["end"],
             "line": f["line"], "column": f["column"], "end_line": f["end_line"], "end_column": f["end_column"],
             "text": f["text"], "message": f["message"], "suggestion": f.get("suggestion"),
-            "confidence": float(f["confidence"]),
+            "confidence": None if f["confidence"] is None else float(f["confidence"]),
             "fix": fix.get("applicability") if isinstance(fix, Mapping) else None,
         })
     return out
