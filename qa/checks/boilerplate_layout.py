@@ -212,8 +212,11 @@ def is_credit(text: str) -> bool:
     return bool(_CREDIT_RE.search(text))
 
 
+# An amount followed by a currency: tried only where a run of digits, points and commas starts
+# (the look-behind), and the run read once (possessive), so a long run of "1.1.1..." costs linear time.
 _PRICE_RE = re.compile(
-    r"(?:[$€£¥₹]\s?\d|\d(?:[\d.,]*\d)?\s?(?:€|£|\$|usd|eur|gbp|chf|dollars?|euros?|pounds)\b)", re.IGNORECASE)
+    r"(?:[$€£¥₹]\s?\d|(?<![\d.,])[.,]*\d[\d.,]*+(?<=\d)\s?(?:€|£|\$|usd|eur|gbp|chf|dollars?|euros?|pounds)\b)",
+    re.IGNORECASE)
 _QUANTITY_RE = re.compile(
     r"^(?:[-•*]\s*)?(?:\d+(?:[./,]\d+)?|[½¼¾⅓⅔⅛]|\d+\s?[½¼¾⅓⅔])\s*(?:-\s*\d+\s*)?"
     r"(?:g|kg|mg|ml|l|cl|dl|oz|lb|lbs|cups?|tbsp|tsp|tablespoons?|teaspoons?|pinch(?:es)?|cloves?|slices?|"
