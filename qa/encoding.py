@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import ftfy
@@ -38,6 +39,11 @@ _CONT = ("\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u0
 #: a lead byte (0xC2-0xF4) read as a character, then a continuation byte: every line ftfy can
 #: repair holds one, so only those lines are sent to it
 GATE_RE = re.compile(f"[\u00c2-\u00f4][{_CONT}]")
+
+#: a three-byte UTF-8 sequence (lead byte 0xE0-0xEF) read as three characters. ftfy leaves some
+#: alone when little else on the line is damaged ('â–º' for '►', 'á»§' for Vietnamese 'ủ');
+#: correct text does not hold such a letter followed by two continuation-byte characters
+_3BYTE_RE = re.compile(f"[\u00e0-\u00ef][{_CONT.rstrip()}]{{2}}")
 
 _WRONG = ("sloppy-windows-1252", "latin-1")
 _CODEC_WORDS = {"sloppy-windows-1252": "Windows-1252 (cp1252)", "windows-1252": "Windows-1252 (cp1252)",
@@ -109,10 +115,30 @@ def _regions(line: str, fixed: str, offset: int, steps) -> list[Region]:
         merged.append([i1, i2, j1, j2])
     general = explain_steps(steps)
     out: list[Region] = []
-    for i1, i2, j1, j2 in merged:
-        bad_text, good_text = line[i1:i2], fixed[j1:j2]
-        how = _remake(good_text).get(bad_text)
-        out.append(Region(offset + i1, offset + i2, good_text, how is not None, how or general))
+    for k, (i1, i2, j1, j2) in enumerate(merged):
+        # the diff may have matched a character of the damage with the same character of the fix
+        # ('Â©' -> '©' reads as 'Â' deleted): widen the region over up to 3 equal characters on
+        # each side until the damage re-made from the fix is exactly the damaged text
+        lo = merged[k - 1][1] if k else 0
+        hi = merged[k + 1][0] if k + 1 < len(merged) else len(line)
+        best = None
+        for grow in range(0, 7):
+            for left in range(0, min(grow, 3) + 1):
+                right = grow - left
+                if right > 3 or i1 - left < lo or i2 + right > hi:
+                    continue
+                a, b, c, d = i1 - left, i2 + right, j1 - left, j2 + right
+                how = _remake(fixed[c:d]).get(line[a:b])
+                if how is not None:
+                    best = (a, b, c, d, how)
+                    break
+            if best:
+                break
+        if best:
+            a, b, c, d, how = best
+            out.append(Region(offset + a, offset + b, fixed[c:d], True, how))
+        else:
+            out.append(Region(offset + i1, offset + i2, fixed[j1:j2], False, general))
     return out
 
 
@@ -129,8 +155,21 @@ def mojibake_regions(doc: Document) -> list[Region]:
             if not GATE_RE.search(line):
                 continue
             res = ftfy.fix_encoding_and_explain(line, config=_CONFIG)
-            if res.text != line:
-                out.extend(_regions(line, res.text, a, res.explanation))
+            found = _regions(line, res.text, a, res.explanation) if res.text != line else []
+            for m in _3BYTE_RE.finditer(line):
+                s, e = a + m.start(), a + m.end()
+                if any(r.start < e and s < r.end for r in found):
+                    continue
+                for codec in _WRONG:
+                    try:
+                        ch = m.group(0).encode(codec).decode("utf-8")
+                    except UnicodeError:
+                        continue
+                    if len(ch) == 1 and unicodedata.category(ch)[0] in "LMNPS":
+                        found.append(Region(s, e, ch, True, f"its UTF-8 bytes were decoded as {_CODEC_WORDS[codec]}"))
+                        break
+            found.sort(key=lambda r: r.start)
+            out.extend(found)
     doc.__dict__["_enc_regions"] = out
     return out
 
