@@ -68,6 +68,7 @@ def _to_finding(rule: Rule, hit: Hit, severity: Severity, doc: Document) -> Find
         suggestion=hit.suggestion,
         fix=hit.fix,
         confidence=round(float(min(max(hit.confidence, 0.0), 1.0)), 3),
+        data=hit.data,
     )
 
 

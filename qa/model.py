@@ -94,9 +94,13 @@ class Hit:
     fix: Fix | None = None
     confidence: float = 1.0
     severity: Severity | None = None  # a check may lower/raise severity for one hit
+    #: document-level facts a finding carries for the outputs, as (key, value) pairs (the
+    #: duplicate rules: the cluster, the earlier document, the similarity)
+    data: tuple[tuple[str, object], ...] | None = None
 
     def __reduce__(self):
-        return (Hit, (self.start, self.end, self.message, self.suggestion, self.fix, self.confidence, self.severity))
+        return (Hit, (self.start, self.end, self.message, self.suggestion, self.fix, self.confidence, self.severity,
+                      self.data))
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +115,7 @@ class Finding:
     suggestion: str | None = None
     fix: Fix | None = None
     confidence: float = 1.0
+    data: tuple[tuple[str, object], ...] | None = None  # see Hit.data
 
     @property
     def sort_key(self) -> tuple[int, int, str]:
@@ -118,7 +123,7 @@ class Finding:
 
     def __reduce__(self):  # results cross processes (workers, cache): keep pickling cheap
         return (Finding, (self.rule, self.name, self.category, self.severity, self.start, self.end,
-                          self.message, self.suggestion, self.fix, self.confidence))
+                          self.message, self.suggestion, self.fix, self.confidence, self.data))
 
 
 @dataclass(frozen=True, slots=True)

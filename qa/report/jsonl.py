@@ -46,8 +46,17 @@ def finding_dict(f: Finding, doc: Document | None) -> dict[str, object]:
     }
 
 
+def duplicate_field(findings) -> dict[str, object] | None:
+    """The document-level ``duplicate`` object, from a duplicate rule's finding (DUP101, DUP102):
+    ``{"kind": "exact"|"near", "of": earlier document, "cluster": first document, "similarity"}``."""
+    for f in findings:
+        if f.data and f.category == "duplicate":
+            return dict(f.data)
+    return None
+
+
 def result_dict(r: FileResult) -> dict[str, object]:
-    return {
+    out: dict[str, object] = {
         "path": r.path,
         "id": r.id,
         "language": r.language,
@@ -55,8 +64,12 @@ def result_dict(r: FileResult) -> dict[str, object]:
         "verdict": r.verdict,
         "counts": r.counts,
         "error": r.error,
-        "findings": [finding_dict(f, r.doc) for f in r.findings],
     }
+    dup = duplicate_field(r.findings)
+    if dup is not None:
+        out["duplicate"] = dup
+    out["findings"] = [finding_dict(f, r.doc) for f in r.findings]
+    return out
 
 
 #: the string encoder ``json.dumps(..., ensure_ascii=False)`` uses (C); numbers are written as
@@ -118,6 +131,11 @@ def dumps(r: FileResult) -> str:
     they are; the text is the same as ``json.dumps(result_dict(r))`` either way."""
     head = result_dict(FileResult(r.path, r.id, None, [], r.language, r.score, r.verdict, r.error))
     head["counts"] = r.counts
+    dup = duplicate_field(r.findings)
+    if dup is not None:
+        del head["findings"]
+        head["duplicate"] = dup
+        head["findings"] = []
     text = json.dumps(head, ensure_ascii=False)
     assert text.endswith(', "findings": []}')
     if r.rendered:
