@@ -33,6 +33,7 @@ class CleanSummary:
     changed: int = 0
     edits: int = 0
     errors: int = 0
+    dropped: int = 0
     log_path: str | None = None
 
 
@@ -86,9 +87,13 @@ def _guard(paths: Sequence[str], files: Sequence[str], out_dir: Path) -> None:
 
 
 def clean_paths(paths: Sequence[str], settings: Settings, out_dir: Path | None, diff: bool = False,
-                unsafe: bool = False, fix_log: Path | None = None, stdout: IO[str] | None = None) -> CleanSummary:
+                unsafe: bool = False, fix_log: Path | None = None, stdout: IO[str] | None = None,
+                dedupe: bool = False) -> CleanSummary:
+    from qa.curation import TEMPLATE_RULE, CorpusFindings, drop_entry
+
     plan = make_plan(settings)
     files = list(iter_files(paths))
+    corpus = CorpusFindings(files, settings, dedupe, unsafe and any(r.code == TEMPLATE_RULE for r in plan.rules))
     if out_dir is not None and not diff:
         _guard(paths, files, out_dir)
     summary = CleanSummary()
@@ -102,12 +107,20 @@ def clean_paths(paths: Sequence[str], settings: Settings, out_dir: Path | None, 
                 summary.errors += 1
                 continue
             summary.documents += 1
-            res = clean_text(rec.text, plan=plan, unsafe=unsafe, markdown=path.lower().endswith((".md", ".markdown")))
+            dup = corpus.duplicate(rec.path, rec.id) if dedupe else None
+            if dup is not None:  # --dedupe: the document is left out of the output
+                summary.dropped += 1
+                log_lines.append(json.dumps(drop_entry(path, rec.id, dup), ensure_ascii=False))
+                continue
+            text0, log0, reasons = corpus.template_lines(rec.path, rec.id, rec.text)
+            res = clean_text(text0, plan=plan, unsafe=unsafe, markdown=path.lower().endswith((".md", ".markdown")))
             if res.text != rec.text:
                 summary.changed += 1
-            summary.edits += len(res.log)
-            for e in res.log:
+            summary.edits += len(log0) + len(res.log)
+            for e, why in [*zip(log0, reasons), *((e, None) for e in res.log)]:
                 entry = e.to_json(path)
+                if why:
+                    entry["reason"] = why
                 if is_jsonl:
                     entry["id"] = rec.id
                 log_lines.append(json.dumps(entry, ensure_ascii=False))

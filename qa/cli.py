@@ -278,7 +278,8 @@ def clean(
     paths: PathsArg,
     out: Annotated[Optional[Path], typer.Option("--out", help="Folder for the cleaned copies (mirrors the input tree).")] = None,
     diff: Annotated[bool, typer.Option("--diff", help="Print a unified diff instead of writing files.")] = False,
-    unsafe_fixes: Annotated[bool, typer.Option("--unsafe-fixes", help="Also apply fixes marked unsafe.")] = False,
+    unsafe_fixes: Annotated[bool, typer.Option("--unsafe-fixes", help="Also apply fixes marked unsafe (and remove template lines repeated across documents).")] = False,
+    dedupe: Annotated[bool, typer.Option("--dedupe", help="Leave out duplicate documents (DUP101, DUP102); the log says why.")] = False,
     fix_log: Annotated[Optional[Path], typer.Option("--fix-log", help="Write the JSON Lines fix log here (default: OUT/qa-fixes.jsonl).")] = None,
     select: SelectOpt = None,
     ignore: IgnoreOpt = None,
@@ -304,12 +305,13 @@ def clean(
         settings = _settings(config, isolated, select=_split(select), ignore=_split(ignore),
                              text_field=text_field, id_field=id_field)
         summary = clean_paths(paths, settings, out_dir=out, diff=diff, unsafe=unsafe_fixes,
-                              fix_log=fix_log, stdout=sys.stdout)
+                              fix_log=fix_log, stdout=sys.stdout, dedupe=dedupe)
     except (ConfigError, PackError, CleanError) as exc:
         raise _fail(str(exc)) from None
     if not quiet:
         typer.echo(f"qa clean: {summary.files} file(s), {summary.documents} document(s), "
                    f"{summary.changed} changed, {summary.edits} edit(s), {summary.errors} unreadable"
+                   + (f", {summary.dropped} duplicate(s) dropped" if dedupe else "")
                    + (f"; fix log: {summary.log_path}" if summary.log_path else ""), err=True)
     raise typer.Exit(2 if summary.errors else 0)
 
