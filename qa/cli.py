@@ -111,6 +111,7 @@ def check(
     shard: Annotated[Optional[str], typer.Option("--shard", help="I/N: check only the documents whose id hashes to shard I of N (0 <= I < N).")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the result cache in .qa_cache/.")] = False,
     profile_rules: Annotated[bool, typer.Option("--profile-rules", help="Print the time spent in each rule (to drop slow ones).")] = False,
+    summary_file: Annotated[Optional[Path], typer.Option("--summary", help="Write a JSON run summary here (counts per rule and category, scores, timing), with any format and with -q.")] = None,
 ) -> None:
     """Check files and folders and report findings.
 
@@ -168,10 +169,15 @@ def check(
     # kept results lose their text when streaming: count --max-rate sentences on the way
     tally = RateTally(settings.max_rate) if not keep_all and settings.max_rate else None
     progress = parallel.ProgressBar(stats) if not quiet and sys.stderr.isatty() else None
+    from qa.summary import Tally
+
+    run_tally = Tally() if summary_file is not None else None
     try:
         for res in parallel.run(paths, plan, opts, stats):
             if tally is not None:
                 tally.add(res)
+            if run_tally is not None and base is None:
+                run_tally.add(res)
             if stream is not None:
                 stream.write(res)
             if keep_all:
@@ -200,6 +206,18 @@ def check(
         from qa.baseline import apply_baseline
 
         results, outcome = apply_baseline(results, base, settings, [r.code for r in plan.rules])
+        if run_tally is not None:
+            for res in results:
+                run_tally.add(res)
+    if run_tally is not None:
+        from qa.summary import write_summary
+
+        timing = {k: v for k, v in stats.as_dict().items() if k in ("seconds", "documents_per_second", "mb_per_second")}
+        timing["seconds"] = round(elapsed, 3)
+        try:
+            write_summary(run_tally, summary_file, {**timing, "workers": stats.workers, "engine": stats.engine})
+        except OSError as exc:
+            raise _fail(f"cannot write the summary {summary_file}: {exc}") from None
     from qa.report.formats import emit
 
     if stream is None:
@@ -314,6 +332,26 @@ def clean(
                    + (f", {summary.dropped} duplicate(s) dropped" if dedupe else "")
                    + (f"; fix log: {summary.log_path}" if summary.log_path else ""), err=True)
     raise typer.Exit(2 if summary.errors else 0)
+
+
+@app.command("report")
+def report(
+    results: Annotated[list[Path], typer.Argument(help="JSON Lines outputs of qa check (--format jsonl).")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for report.html, report.md and the SVG plots.")],
+) -> None:
+    """Summarise results as HTML and Markdown with plots: findings per rule and category, the
+    score histogram, the worst documents, counts per source.
+
+    Example: qa check corpus/ --format jsonl -o results.jsonl && qa report results.jsonl --out summary/
+    """
+    from qa.report.summary_report import ReportError, write_report
+
+    try:
+        written = write_report(results, out)
+    except (ReportError, OSError) as exc:
+        raise _fail(str(exc)) from None
+    typer.echo(f"qa report: wrote {', '.join(str(p) for p in written[:2])}", err=True)
+    raise typer.Exit(0)
 
 
 @app.command("rules")
