@@ -19,6 +19,7 @@ from qa.config import Settings
 from qa.engine import Plan, check_document, make_plan
 from qa.fixes import CleanResult, clean_document_text
 from qa.fsutil import atomic_write_text
+from qa.report.jsonl import safe_line
 from qa.readers import JSONL_SUFFIXES, InputError, iter_files, make_document, read_path
 
 
@@ -110,7 +111,7 @@ def clean_paths(paths: Sequence[str], settings: Settings, out_dir: Path | None, 
             dup = corpus.duplicate(rec.path, rec.id) if dedupe else None
             if dup is not None:  # --dedupe: the document is left out of the output
                 summary.dropped += 1
-                log_lines.append(json.dumps(drop_entry(path, rec.id, dup), ensure_ascii=False))
+                log_lines.append(safe_line(json.dumps(drop_entry(path, rec.id, dup), ensure_ascii=False)))
                 continue
             text0, log0, reasons = corpus.template_lines(rec.path, rec.id, rec.text)
             res = clean_text(text0, plan=plan, unsafe=unsafe, markdown=path.lower().endswith((".md", ".markdown")))
@@ -123,7 +124,7 @@ def clean_paths(paths: Sequence[str], settings: Settings, out_dir: Path | None, 
                     entry["reason"] = why
                 if is_jsonl:
                     entry["id"] = rec.id
-                log_lines.append(json.dumps(entry, ensure_ascii=False))
+                log_lines.append(safe_line(json.dumps(entry, ensure_ascii=False)))
             if diff and stdout is not None and res.text != rec.text:
                 label = path if not is_jsonl else f"{path}[{rec.id}]"
                 stdout.writelines(difflib.unified_diff(rec.text.splitlines(True), res.text.splitlines(True),
@@ -131,7 +132,7 @@ def clean_paths(paths: Sequence[str], settings: Settings, out_dir: Path | None, 
             if is_jsonl:
                 obj = dict(rec.meta)
                 obj[settings.text_field] = res.text
-                out_records.append(json.dumps(obj, ensure_ascii=False))
+                out_records.append(safe_line(json.dumps(obj, ensure_ascii=False)))
             elif out_dir is not None and not diff:
                 atomic_write_text(_out_path(path, paths, out_dir), res.text)
         if is_jsonl and out_dir is not None and not diff:

@@ -143,7 +143,23 @@ def dumps(r: FileResult) -> str:
         parts = [done.get(id(f)) or finding_json(f, r.doc) for f in r.findings]
     else:
         parts = [finding_json(f, r.doc) for f in r.findings]
-    return text[:-3] + "[" + ", ".join(parts) + "]}"
+    return safe_line(text[:-3] + "[" + ", ".join(parts) + "]}")
+
+
+#: characters ``str.splitlines`` breaks a line at that JSON leaves unescaped (the C0 ones it
+#: escapes): written as escapes, so one JSON line is one line for every reader
+_SEPARATORS = (("\x85", "\\u0085"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
+
+
+def safe_line(text: str) -> str:
+    """A JSON text with NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR escaped (they can only be
+    inside strings, where the escape means the same character)."""
+    if text.isascii():
+        return text
+    for ch, esc in _SEPARATORS:
+        if ch in text:
+            text = text.replace(ch, esc)
+    return text
 
 
 def encode_line(text: str) -> bytes:
