@@ -168,3 +168,17 @@ def test_clean_unsafe_fixes_removes_template_lines_with_a_reason(tmp_path):
     assert len(dup) == 4
     assert all(e["before"] == "Subscribe to the Example Gazette for daily news and offers.\n" for e in dup)
     assert all("repeated in 4 of 4 documents" in e["reason"] for e in dup)
+
+
+def test_duplicate_rules_run_only_when_named(corpus):
+    from qa.config import select_rules
+    from qa.registry import all_rules
+
+    def codes(**kw):
+        return {r.code for r in select_rules(all_rules(), Settings(**kw))}
+
+    assert not {"DUP101", "DUP102"} & codes()
+    assert {"DUP101", "DUP102", "PUN002"} <= codes(select=("ALL", "duplicate"))
+    assert {"DUP101", "DUP102"} <= codes(extend_select=("duplicate",))
+    assert codes(select=("DUP102",)) == {"DUP102"}
+    assert "DUP001" in codes()

@@ -50,10 +50,10 @@ def read_results(paths: Sequence[Path]) -> Tally:
     return tally
 
 
-def bars_svg(items: Sequence[tuple[str, float]], title: str, width: int = 640) -> str:
+def bars_svg(items: Sequence[tuple[str, float]], title: str, width: int = 760) -> str:
     """A horizontal bar chart: one labelled bar per item; every label escaped."""
     row = 18
-    label_w = 230
+    label_w = 330
     h = row * len(items) + 30
     top = max((v for _, v in items), default=0) or 1
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{h}" role="img" '
@@ -61,7 +61,9 @@ def bars_svg(items: Sequence[tuple[str, float]], title: str, width: int = 640) -
     for i, (label, v) in enumerate(items):
         y = 20 + i * row
         w = (width - label_w - 60) * v / top
-        out.append(f'<text class="lbl" x="{label_w - 6}" y="{y + 12}" text-anchor="end">{escape(label[:40])}</text>'
+        if len(label) > 48:
+            label = label[:47] + "\u2026"
+        out.append(f'<text class="lbl" x="{label_w - 6}" y="{y + 12}" text-anchor="end">{escape(label)}</text>'
                    f'<rect class="bar" x="{label_w}" y="{y}" width="{w:.1f}" height="{row - 4}"/>'
                    f'<text class="lbl" x="{label_w + w + 4:.1f}" y="{y + 12}">{escape(f"{v:g}")}</text>')
     out.append("</svg>")
