@@ -18,6 +18,14 @@ def clean_text(text: str, settings: Settings | None = None, unsafe: bool = False
     return _clean(text, settings, unsafe=unsafe).text
 
 
+def to_frame(results, documents: bool = False):  # noqa: ANN001, ANN201 - pandas imported lazily
+    """A tidy pandas DataFrame of results: one row per finding (fix columns flattened), or with
+    ``documents=True`` one row per document (see ``qa.summary.to_frame``)."""
+    from qa.summary import to_frame as _to_frame
+
+    return _to_frame(results, documents)
+
+
 def load_results(path, documents: bool = False):  # noqa: ANN001, ANN201 - pandas imported lazily
     """Read a JSON Lines or Parquet output back into a pandas DataFrame: the findings table (one
     row per finding), or with ``documents=True`` the documents table (see ``qa.results``)."""
@@ -27,4 +35,4 @@ def load_results(path, documents: bool = False):  # noqa: ANN001, ANN201 - panda
 
 
 __all__ = ["ConfigError", "FileResult", "Finding", "Rule", "Settings", "Severity", "__version__",
-           "check_paths", "check_text", "clean_text", "load_results", "resolve"]
+           "check_paths", "check_text", "clean_text", "load_results", "resolve", "to_frame"]

@@ -40,6 +40,7 @@ from typing import IO
 from qa.config import Settings
 from qa.engine import Plan, check_document, make_plan
 from qa.fixes import CleanResult, clean_document_text
+from qa.report.jsonl import safe_line
 from qa.readers import JSONL_SUFFIXES, InputError, iter_files, make_document, read_path
 
 #: The manifest qa clean writes into every output folder it completes.
@@ -62,6 +63,7 @@ class CleanSummary:
     changed: int = 0
     edits: int = 0
     errors: int = 0
+    dropped: int = 0
     log_path: str | None = None
     #: inputs with no cleaned copy: (path, reason)
     not_written: list[tuple[str, str]] = field(default_factory=list)
@@ -316,25 +318,39 @@ class _FileCleaner:
     """Cleans the records of one input and collects their fix-log lines."""
 
     def __init__(self, path: str, plan: Plan, unsafe: bool, summary: CleanSummary, stdout: IO[str] | None,
-                 diff: bool, per_record: bool) -> None:
+                 diff: bool, per_record: bool, corpus=None) -> None:
         self.path, self.plan, self.unsafe, self.summary = path, plan, unsafe, summary
         self.stdout, self.diff, self.per_record = stdout, diff, per_record
+        self.corpus = corpus  # qa.curation.CorpusFindings: duplicates to drop, template lines to remove
         self.markdown = path.lower().endswith((".md", ".markdown"))
         self.log: list[str] = []
-        self.documents = self.changed = self.edits = 0
+        self.documents = self.changed = self.edits = self.dropped = 0
         self.errors: list[InputError] = []
 
-    def document(self, rec) -> str:
-        res = clean_text(rec.text, plan=self.plan, unsafe=self.unsafe, markdown=self.markdown)
+    def document(self, rec) -> str | None:
+        """The cleaned text of ``rec``, or None when ``--dedupe`` leaves it out (a duplicate)."""
+        from qa.curation import drop_entry
+
+        corpus = self.corpus
         self.documents += 1
+        dup = corpus.duplicate(rec.path, rec.id) if corpus is not None and corpus.dedupe else None
+        if dup is not None:
+            self.dropped += 1
+            self.log.append(safe_line(json.dumps(drop_entry(self.path, rec.id, dup), ensure_ascii=False)))
+            return None
+        text0, log0, reasons = corpus.template_lines(rec.path, rec.id, rec.text) if corpus is not None else (
+            rec.text, [], [])
+        res = clean_text(text0, plan=self.plan, unsafe=self.unsafe, markdown=self.markdown)
         if res.text != rec.text:
             self.changed += 1
-        self.edits += len(res.log)
-        for e in res.log:
+        self.edits += len(log0) + len(res.log)
+        for e, why in [*zip(log0, reasons), *((e, None) for e in res.log)]:
             entry = e.to_json(self.path)
+            if why:
+                entry["reason"] = why
             if self.per_record:
                 entry["id"] = rec.id
-            self.log.append(json.dumps(entry, ensure_ascii=False))
+            self.log.append(safe_line(json.dumps(entry, ensure_ascii=False)))
         if self.diff and self.stdout is not None and res.text != rec.text:
             label = f"{self.path}[{rec.id}]" if self.per_record else self.path
             self.stdout.writelines(difflib.unified_diff(rec.text.splitlines(True), res.text.splitlines(True),
@@ -360,16 +376,19 @@ class _FileCleaner:
         s.documents += self.documents
         s.changed += self.changed
         s.edits += self.edits
+        s.dropped += self.dropped
 
 
-def _clean_diff(files: Sequence[str], settings: Settings, plan: Plan, unsafe: bool, stdout: IO[str] | None) -> CleanSummary:
+def _clean_diff(files: Sequence[str], settings: Settings, plan: Plan, unsafe: bool, stdout: IO[str] | None,
+                corpus=None) -> CleanSummary:
     summary = CleanSummary()
     for path in files:
         summary.files += 1
         from qa.corpus_readers import corpus_kind
 
         cleaner = _FileCleaner(path, plan, unsafe, summary, stdout, diff=True,
-                               per_record=Path(path).suffix.lower() in JSONL_SUFFIXES or corpus_kind(path) is not None)
+                               per_record=Path(path).suffix.lower() in JSONL_SUFFIXES or corpus_kind(path) is not None,
+                               corpus=corpus)
         for rec in read_path(path, settings.text_field, settings.id_field):
             if isinstance(rec, InputError):
                 cleaner.error(rec)
@@ -379,7 +398,12 @@ def _clean_diff(files: Sequence[str], settings: Settings, plan: Plan, unsafe: bo
         summary.documents += cleaner.documents
         summary.changed += cleaner.changed
         summary.edits += cleaner.edits
+        summary.dropped += cleaner.dropped
     return summary
+
+
+#: what _write_text_copy returns for a document ``--dedupe`` leaves out (no copy, no error)
+_DROPPED = "\x00dropped"
 
 
 def _write_text_copy(path: str, target: Path, cleaner: _FileCleaner, settings: Settings) -> str | None:
@@ -388,16 +412,23 @@ def _write_text_copy(path: str, target: Path, cleaner: _FileCleaner, settings: S
     docs = [r for r in recs if not isinstance(r, InputError)]
     if len(docs) != 1:
         return next((r.error for r in recs if isinstance(r, InputError)), "not readable")
-    target.write_bytes(cleaner.document(docs[0]).encode("utf-8"))
+    text = cleaner.document(docs[0])
+    if text is None:
+        return _DROPPED
+    target.write_bytes(text.encode("utf-8"))
     return None
 
 
 def clean_paths(paths: Sequence[str], settings: Settings, out_dir: Path | None, diff: bool = False,
-                unsafe: bool = False, fix_log: Path | None = None, stdout: IO[str] | None = None) -> CleanSummary:
+                unsafe: bool = False, fix_log: Path | None = None, stdout: IO[str] | None = None,
+                dedupe: bool = False) -> CleanSummary:
+    from qa.curation import TEMPLATE_RULE, CorpusFindings, drop_entry
+
     plan = make_plan(settings)
     files = list(iter_files(paths))
+    corpus = CorpusFindings(files, settings, dedupe, unsafe and any(r.code == TEMPLATE_RULE for r in plan.rules))
     if diff or out_dir is None:
-        return _clean_diff(files, settings, plan, unsafe, stdout if diff else None)
+        return _clean_diff(files, settings, plan, unsafe, stdout if diff else None, corpus)
     from qa.clean_formats import FileFailed, rewrite, structured
     from qa.fsutil import AtomicFile
 
@@ -417,7 +448,8 @@ def clean_paths(paths: Sequence[str], settings: Settings, out_dir: Path | None, 
             rel = layout.names[path]
             target = stage.path(rel)
             is_structured = structured(path)
-            cleaner = _FileCleaner(path, plan, unsafe, summary, None, diff=False, per_record=is_structured)
+            cleaner = _FileCleaner(path, plan, unsafe, summary, None, diff=False, per_record=is_structured,
+                                   corpus=corpus)
             reason = None
             if is_structured:
                 try:
@@ -429,6 +461,12 @@ def clean_paths(paths: Sequence[str], settings: Settings, out_dir: Path | None, 
                     reason = display_name(str(exc))
             else:
                 reason = _write_text_copy(path, target, cleaner, settings)
+            if reason == _DROPPED:  # the whole file was a duplicate document: logged, no copy
+                for line in cleaner.log:
+                    log_fh.write(line.encode("utf-8", "backslashreplace") + b"\n")
+                cleaner.finish()
+                _prune_empty(target.parent, stage.dir)
+                continue
             if reason is not None:
                 target.unlink(missing_ok=True)
                 _prune_empty(target.parent, stage.dir)

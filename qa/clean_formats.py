@@ -2,7 +2,7 @@
 
 ``rewrite(path, sink, on_document, on_error, text_field, id_field)`` streams one input file to
 ``sink`` (a binary file). Records are read by the same code as ``qa check`` (so ids, errors and
-limits are the same); ``on_document(doc)`` returns the cleaned text of each readable record and
+limits are the same); ``on_document(doc)`` returns the cleaned text of each readable record (None: leave the record out) and
 ``on_error(err)`` is told about each record that cannot be checked. Only the text field changes:
 
 * **JSON Lines** (plain, ``.gz``, ``.zst``): a line whose text is unchanged is copied byte for
@@ -190,6 +190,8 @@ def _rewrite_jsonl(path: str, out: _Compressed, on_document: OnDocument, on_erro
                     out.write(raw)
                     continue
                 cleaned = on_document(rec)
+                if cleaned is None:  # left out (a duplicate, with --dedupe)
+                    continue
                 if cleaned == rec.text:
                     out.write(raw)
                     continue
@@ -293,6 +295,8 @@ def _rewrite_csv(path: str, out: _Compressed, on_document: OnDocument, on_error:
                         put(raw)
                         continue
                     cleaned = on_document(r)
+                    if cleaned is None:  # left out (a duplicate, with --dedupe)
+                        continue
                     if cleaned == r.text:
                         put(raw)
                         continue
@@ -349,13 +353,18 @@ def _rewrite_parquet(path: str, sink: IO[bytes], on_document: OnDocument, on_err
                 for batch in pf.iter_batches(batch_size=PARQUET_BATCH_ROWS, row_groups=[rg]):
                     values = batch.column(col).to_pylist()
                     changed = False
+                    keep: list[int] = []
                     for i, obj in enumerate(batch.to_pylist()):
                         row += 1
                         r = record_from_mapping(obj, path, f"{base}:{row}", f"row {row}", text_field, id_field)
                         if isinstance(r, InputError):
                             on_error(r)
+                            keep.append(i)
                             continue
                         cleaned = on_document(r)
+                        if cleaned is None:  # left out (a duplicate, with --dedupe)
+                            continue
+                        keep.append(i)
                         if cleaned != r.text:
                             values[i] = cleaned
                             changed = True
@@ -363,6 +372,8 @@ def _rewrite_parquet(path: str, sink: IO[bytes], on_document: OnDocument, on_err
                         arrays = list(batch.columns)
                         arrays[col] = _array(pa, values, ftype)
                         batch = pa.RecordBatch.from_arrays(arrays, schema=batch.schema)
+                    if len(keep) < batch.num_rows:
+                        batch = batch.take(pa.array(keep, type=pa.int64()))
                     batches.append(batch)
                 table = pa.Table.from_batches(batches, schema=schema)
                 writer.write_table(table, row_group_size=max(1, table.num_rows))

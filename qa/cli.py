@@ -132,6 +132,7 @@ def check(
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the result cache.")] = False,
     cache_dir: Annotated[Optional[Path], typer.Option("--cache-dir", help="Keep the result cache in this folder (default: one per working folder in the user's cache folder).")] = None,
     profile_rules: Annotated[bool, typer.Option("--profile-rules", help="Print the time spent in each rule (to drop slow ones).")] = False,
+    summary_file: Annotated[Optional[Path], typer.Option("--summary", help="Write a JSON run summary here (counts per rule and category, scores, timing), with any format and with -q.")] = None,
 ) -> None:
     """Check files and folders and report findings.
 
@@ -196,10 +197,15 @@ def check(
     # kept results lose their text when streaming: count --max-rate sentences on the way
     tally = RateTally(settings.max_rate) if not keep_all and settings.max_rate else None
     progress = parallel.ProgressBar(stats) if not quiet and sys.stderr.isatty() else None
+    from qa.summary import Tally
+
+    run_tally = Tally() if summary_file is not None else None
     try:
         for res in parallel.run(paths, plan, opts, stats):
             if tally is not None:
                 tally.add(res)
+            if run_tally is not None and base is None:
+                run_tally.add(res)
             if stream is not None:
                 stream.write(res)
             if keep_all:
@@ -232,6 +238,18 @@ def check(
         from qa.baseline import apply_baseline
 
         results, outcome = apply_baseline(results, base, settings, [r.code for r in plan.rules])
+        if run_tally is not None:
+            for res in results:
+                run_tally.add(res)
+    if run_tally is not None:
+        from qa.summary import write_summary
+
+        timing = {k: v for k, v in stats.as_dict().items() if k in ("seconds", "documents_per_second", "mb_per_second")}
+        timing["seconds"] = round(elapsed, 3)
+        try:
+            write_summary(run_tally, summary_file, {**timing, "workers": stats.workers, "engine": stats.engine})
+        except OSError as exc:
+            raise _fail(f"cannot write the summary {summary_file}: {exc}") from None
     from qa.fsutil import LinkInOutput
     from qa.report.formats import emit
 
@@ -318,7 +336,8 @@ def clean(
     paths: PathsArg,
     out: Annotated[Optional[Path], typer.Option("--out", help="Folder for the cleaned copies (mirrors the input tree; each copy in its input's format; the folder is replaced as a whole when the run completes).")] = None,
     diff: Annotated[bool, typer.Option("--diff", help="Print a unified diff instead of writing files.")] = False,
-    unsafe_fixes: Annotated[bool, typer.Option("--unsafe-fixes", help="Also apply fixes marked unsafe.")] = False,
+    unsafe_fixes: Annotated[bool, typer.Option("--unsafe-fixes", help="Also apply fixes marked unsafe (and remove template lines repeated across documents).")] = False,
+    dedupe: Annotated[bool, typer.Option("--dedupe", help="Leave out duplicate documents (DUP101, DUP102); the log says why.")] = False,
     fix_log: Annotated[Optional[Path], typer.Option("--fix-log", help="Write the JSON Lines fix log here (default: OUT/qa-fixes.jsonl).")] = None,
     select: SelectOpt = None,
     ignore: IgnoreOpt = None,
@@ -348,7 +367,7 @@ def clean(
         _follow_links(follow_links, settings)
         _destinations(("--out", out, True), ("--fix-log", fix_log, False))
         summary = clean_paths(paths, settings, out_dir=out, diff=diff, unsafe=unsafe_fixes,
-                              fix_log=fix_log, stdout=sys.stdout)
+                              fix_log=fix_log, stdout=sys.stdout, dedupe=dedupe)
     except (ConfigError, PackError, CleanError) as exc:
         raise _fail(str(exc)) from None
     except LinkInOutput as exc:
@@ -358,6 +377,7 @@ def clean(
 
         typer.echo(f"qa clean: {summary.files} file(s), {summary.documents} document(s), "
                    f"{summary.changed} changed, {summary.edits} edit(s), {summary.errors} unreadable"
+                   + (f", {summary.dropped} duplicate(s) dropped" if dedupe else "")
                    + (f"; fix log: {safe(summary.log_path)}" if summary.log_path else ""), err=True)
         for p, why in summary.not_written[:10]:
             typer.echo(f"  not written: {safe(p)}: {safe(why)}", err=True)
@@ -368,6 +388,26 @@ def clean(
             typer.echo(f"  ... and {more} more (listed in {safe(str(summary.out_dir))}/.qa-clean.json)"
                        if summary.out_dir else f"  ... and {more} more", err=True)
     raise typer.Exit(2 if summary.errors else 0)
+
+
+@app.command("report")
+def report(
+    results: Annotated[list[Path], typer.Argument(help="JSON Lines outputs of qa check (--format jsonl).")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for report.html, report.md and the SVG plots.")],
+) -> None:
+    """Summarise results as HTML and Markdown with plots: findings per rule and category, the
+    score histogram, the worst documents, counts per source.
+
+    Example: qa check corpus/ --format jsonl -o results.jsonl && qa report results.jsonl --out summary/
+    """
+    from qa.report.summary_report import ReportError, write_report
+
+    try:
+        written = write_report(results, out)
+    except (ReportError, OSError) as exc:
+        raise _fail(str(exc)) from None
+    typer.echo(f"qa report: wrote {', '.join(str(p) for p in written[:2])}", err=True)
+    raise typer.Exit(0)
 
 
 @app.command("rules")

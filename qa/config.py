@@ -153,6 +153,12 @@ def validate_selectors(selectors: Sequence[str], rules: Sequence[Rule], what: st
             raise ConfigError(f"{what}: unknown rule code, prefix or category {sel!r}{_hint(sel.upper(), options)}")
 
 
+#: categories whose rules ``ALL`` does not select: duplicate documents are a corpus-curation
+#: question (translations of one source by several systems are near-duplicates by design), so
+#: they run when named: ``--select ALL,duplicate``, ``extend-select = ["duplicate"]``, ``qa clean --dedupe``
+OPT_IN_CATEGORIES = ("duplicate",)
+
+
 def select_rules(rules: Sequence[Rule], settings: Settings) -> list[Rule]:
     """Apply select / extend-select / ignore. The most specific selector wins (ruff's model)."""
     validate_selectors(settings.select, rules, "select")
@@ -174,6 +180,8 @@ def select_rules(rules: Sequence[Rule], settings: Settings) -> list[Rule]:
     for r in rules:
         best_sel = max((specificity(s) for s in (*settings.select, *settings.extend_select) if _matches(r, s)), default=-1)
         best_ign = max((specificity(s) for s in settings.ignore if _matches(r, s)), default=-1)
+        if best_sel == 0 and r.category in OPT_IN_CATEGORIES:
+            continue  # selected only by name: its category, a code prefix or its code
         if best_sel >= 0 and best_sel > best_ign:
             out.append(r)
     return out

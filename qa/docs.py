@@ -44,8 +44,15 @@ def rule_markdown(rule: Rule, evidence: bool = False) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+#: characters an example may hold that must not reach a page or a terminal as they are (controls,
+#: surrogates, which UTF-8 cannot write): shown as escapes
+_UNPRINTABLE_RE = re.compile("[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
 def _one_line(s: str) -> str:
-    return s.replace("\r", "\\r").replace("\n", "\\n").replace("`", "'")
+    s = s.replace("\r", "\\r").replace("\n", "\\n").replace("`", "'")
+    return _UNPRINTABLE_RE.sub(lambda m: f"\\x{ord(m.group(0)):02x}" if ord(m.group(0)) < 256
+                               else f"\\u{ord(m.group(0)):04x}", s)
 
 
 def _mark(text: str, spans: tuple[tuple[int, int], ...]) -> str:

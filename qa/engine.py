@@ -70,6 +70,7 @@ def _to_finding(rule: Rule, hit: Hit, severity: Severity, doc: Document) -> Find
         fix=hit.fix,
         confidence=rule_confidence(rule.code, hit.condition),
         condition=hit.condition,
+        data=hit.data,
     )
 
 
@@ -109,12 +110,15 @@ def skipped_finding(rules: Sequence[Rule], seconds: float) -> Finding:
 def check_document(doc: Document, plan: Plan, strict: bool = False) -> list[Finding]:
     from qa.guard import DocumentBudget
 
+    from qa.scope import rules_for
+
     findings: list[Finding] = []
+    rules = rules_for(doc, plan.rules)  # English-only rules skip documents clearly in another language
     budget = DocumentBudget()  # time limits per rule and per document (qa.guard)
     try:
-        for i, rule in enumerate(plan.rules):
+        for i, rule in enumerate(rules):
             if budget.exhausted:
-                findings.append(skipped_finding(plan.rules[i:], budget.document_seconds))
+                findings.append(skipped_finding(rules[i:], budget.document_seconds))
                 break
             sev = plan.severities[rule.code]
             try:

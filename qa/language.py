@@ -120,7 +120,10 @@ def _probabilities(text: str, backend: str, k: int) -> list[tuple[str, float]]:
     if not text:
         return []
     if backend == "fasttext":
-        return _fasttext_top(text[:5000], k)
+        text = text[:5000]
+        if not text.isascii():  # the model takes only text UTF-8 can hold: no lone surrogates
+            text = text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+        return _fasttext_top(text, k)
     if backend == "langdetect":
         from langdetect.lang_detect_exception import LangDetectException
 

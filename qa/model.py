@@ -100,10 +100,13 @@ class Hit:
     severity: Severity | None = None  # a check may lower/raise severity for one hit
     #: which of the rule's conditions fired (e.g. "prose-line"): measured apart in rules/evidence.yaml
     condition: str | None = None
+    #: document-level facts a finding carries for the outputs, as (key, value) pairs (the
+    #: duplicate rules: the cluster, the earlier document, the similarity)
+    data: tuple[tuple[str, object], ...] | None = None
 
     def __reduce__(self):
         return (Hit, (self.start, self.end, self.message, self.suggestion, self.fix, self.confidence, self.severity,
-                      self.condition))
+                      self.condition, self.data))
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +123,7 @@ class Finding:
     #: the rule's (or rule-and-condition's) measured precision (``rules/evidence.yaml``); None: not measured
     confidence: float | None = 1.0
     condition: str | None = None  # the hit's condition, when the rule declares conditions
+    data: tuple[tuple[str, object], ...] | None = None  # see Hit.data
 
     @property
     def sort_key(self) -> tuple[int, int, str]:
@@ -127,7 +131,7 @@ class Finding:
 
     def __reduce__(self):  # results cross processes (workers, cache): keep pickling cheap
         return (Finding, (self.rule, self.name, self.category, self.severity, self.start, self.end,
-                          self.message, self.suggestion, self.fix, self.confidence, self.condition))
+                          self.message, self.suggestion, self.fix, self.confidence, self.condition, self.data))
 
 
 @dataclass(frozen=True, slots=True)

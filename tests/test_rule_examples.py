@@ -16,6 +16,25 @@ from qa.readers import make_document
 from qa.registry import all_rules
 
 RULES = all_rules()
+#: a corpus rule's example may hold several documents separated by this line; the marked spans
+#: are in the last document
+CORPUS_SEP = "\n\f\n"
+
+
+def _corpus_example(rule, ex):
+    from qa.engine import run_records
+
+    parts = ex.text.split(CORPUS_SEP)
+    base = len(ex.text) - len(parts[-1])
+    docs = [make_document(t, path=f"doc{i}.txt", doc_id=f"doc{i}.txt") for i, t in enumerate(parts)]
+    results = list(run_records(docs, make_plan(Settings(select=(rule.code,))), strict=True))
+    found = [f for f in results[-1].findings if f.rule == rule.code]
+    assert all(f.rule != rule.code for r in results[:-1] for f in r.findings)
+    if ex.kind == "good":
+        assert not found, f"{rule.code} flagged a good example: {[f.message for f in found]}"
+        return
+    assert sorted({(f.start + base, f.end + base) for f in found}) == sorted(set(ex.spans))
+    assert all(f.message and f.category == rule.category for f in found)
 CASES = [(r, i, ex) for r in RULES for i, ex in enumerate(r.examples)]
 
 
@@ -42,6 +61,8 @@ def test_rule_metadata_is_complete():
 def test_example(case):
     rule, _, ex = case
     md = ex.text.lstrip().startswith("# ")
+    if rule.corpus and CORPUS_SEP in ex.text:
+        return _corpus_example(rule, ex)
     found = run_rule(rule, ex.text, markdown=md)
     spans = sorted({(f.start, f.end) for f in found})
     if ex.kind == "good":

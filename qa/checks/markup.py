@@ -63,7 +63,7 @@ _ENTITY_RE = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]
 @rule(
     code="META111",
     name="html-entity",
-    category="metadata",
+    category="encoding",
     summary="An HTML entity such as &amp; or &nbsp; left undecoded",
     severity="warning",
     fixable=True,

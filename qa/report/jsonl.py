@@ -48,8 +48,17 @@ def finding_dict(f: Finding, doc: Document | None) -> dict[str, object]:
     }
 
 
+def duplicate_field(findings) -> dict[str, object] | None:
+    """The document-level ``duplicate`` object, from a duplicate rule's finding (DUP101, DUP102):
+    ``{"kind": "exact"|"near", "of": earlier document, "cluster": first document, "similarity"}``."""
+    for f in findings:
+        if f.data and f.category == "duplicate":
+            return dict(f.data)
+    return None
+
+
 def result_dict(r: FileResult) -> dict[str, object]:
-    return {
+    out: dict[str, object] = {
         "path": r.path,
         "id": r.id,
         "language": r.language,
@@ -57,8 +66,12 @@ def result_dict(r: FileResult) -> dict[str, object]:
         "verdict": r.verdict,
         "counts": r.counts,
         "error": r.error,
-        "findings": [finding_dict(f, r.doc) for f in r.findings],
     }
+    dup = duplicate_field(r.findings)
+    if dup is not None:
+        out["duplicate"] = dup
+    out["findings"] = [finding_dict(f, r.doc) for f in r.findings]
+    return out
 
 
 #: the string encoder ``json.dumps(..., ensure_ascii=False)`` uses (C); numbers are written as
@@ -120,6 +133,11 @@ def dumps(r: FileResult) -> str:
     they are; the text is the same as ``json.dumps(result_dict(r))`` either way."""
     head = result_dict(FileResult(r.path, r.id, None, [], r.language, r.score, r.verdict, r.error))
     head["counts"] = r.counts
+    dup = duplicate_field(r.findings)
+    if dup is not None:
+        del head["findings"]
+        head["duplicate"] = dup
+        head["findings"] = []
     text = json.dumps(head, ensure_ascii=False)
     assert text.endswith(', "findings": []}')
     if r.rendered:
@@ -127,7 +145,23 @@ def dumps(r: FileResult) -> str:
         parts = [done.get(id(f)) or finding_json(f, r.doc) for f in r.findings]
     else:
         parts = [finding_json(f, r.doc) for f in r.findings]
-    return text[:-3] + "[" + ", ".join(parts) + "]}"
+    return safe_line(text[:-3] + "[" + ", ".join(parts) + "]}")
+
+
+#: characters ``str.splitlines`` breaks a line at that JSON leaves unescaped (the C0 ones it
+#: escapes): written as escapes, so one JSON line is one line for every reader
+_SEPARATORS = (("\x85", "\\u0085"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
+
+
+def safe_line(text: str) -> str:
+    """A JSON text with NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR escaped (they can only be
+    inside strings, where the escape means the same character)."""
+    if text.isascii():
+        return text
+    for ch, esc in _SEPARATORS:
+        if ch in text:
+            text = text.replace(ch, esc)
+    return text
 
 
 def encode_line(text: str) -> bytes:

@@ -236,3 +236,28 @@ def test_csp_is_strict_on_every_page(tmp_path):
         assert re.search(r"script-src ('sha256-[A-Za-z0-9+/=]+'|'none')", policy)
         assert 'style="' not in html
         assert os.path.getsize(out / p) > 0
+
+
+def test_run_summary_report_is_inert(browser, tmp_path, monkeypatch):
+    """``qa report`` of the same hostile results: no dialog, script, request or CSP violation; the
+    only SVG elements are the three plots qa draws, and the hostile ids are shown literally."""
+    from qa.report.jsonl import dumps
+    from qa.report.summary_report import write_report
+
+    results, _plan = _results()
+    src = tmp_path / "results.jsonl"
+    src.write_text("".join(dumps(r) + "\n" for r in results), encoding="utf-8", errors="surrogatepass")
+    write_report([src], tmp_path / "summary")
+    monkeypatch.setattr(sys.modules[__name__], "_FORBIDDEN_TAGS", tuple(t for t in _FORBIDDEN_TAGS if t != "svg"))
+    problems = inspect(browser, (tmp_path / "summary" / "report.html").as_uri(), interact=False)
+    page, ctx = problems.pop("_page"), problems.pop("_ctx")
+    try:
+        _assert_clean(problems, "report.html")
+        assert page.locator("svg").count() == 3
+        assert page.locator("svg script, svg foreignObject, svg a").count() == 0
+        body = page.locator("body").text_content()
+        for p in PAYLOADS[:6]:
+            if "\r" not in p and "\x00" not in p and p.strip():
+                assert _normal(p) in body, f"id {p!r} not shown literally"
+    finally:
+        ctx.close()

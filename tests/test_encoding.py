@@ -1,0 +1,149 @@
+"""Encoding rules (ENC001-ENC005, META111): real damage found, explained and repaired exactly;
+correct text in any language left alone."""
+
+from __future__ import annotations
+
+import json
+
+import ftfy.bad_codecs  # noqa: F401
+import pytest
+import wordfreq
+
+from qa import check_text, clean_text
+from qa.config import Settings
+from qa.engine import check_document, make_plan
+from qa.readers import make_document
+from test_cli import invoke
+
+PLAN = make_plan(Settings(select=("encoding",)))
+
+
+def enc(text: str):
+    return check_document(make_document(text), PLAN, strict=True)
+
+
+def cp1252(s: str) -> str:
+    return s.encode("utf-8").decode("sloppy-windows-1252")
+
+
+def latin1(s: str) -> str:
+    return s.encode("utf-8").decode("latin-1")
+
+
+@pytest.mark.parametrize("lang", sorted(wordfreq.available_languages()))
+def test_no_finding_on_frequent_words_of_every_language(lang):
+    words = wordfreq.top_n_list(lang, 2000)
+    text = "\n".join(" ".join(words[i:i + 12]) for i in range(0, len(words), 12))
+    assert enc(text) == []
+    assert enc(text.upper()) == []
+    assert enc(text.title()) == []
+
+
+def test_correct_latin1_range_words_and_circumflex_stay_silent():
+    text = ("The naïve café owner in Ångström Street served crème brûlée. "
+            "Em São Paulo, o ônibus NÃO parou; pâte, château, fenêtre, mâine, pâine, câine. "
+            "¿Qué pasó? ¡Olé! «À bientôt», dit-il. Straße, Øre, Þórr, Ýmir, æsir.")
+    assert enc(text) == []
+
+
+def test_mojibake_offsets_fix_and_explanation():
+    text = "The cafÃ© sold ownerâ€™s tea for â‚¬3 in MÃƒÂ¼nchen.\n"
+    found = enc(text)
+    assert [(f.rule, text[f.start:f.end], f.fix.edits[0].replacement, str(f.fix.applicability)) for f in found] == [
+        ("ENC001", "Ã©", "é", "safe"),
+        ("ENC001", "â€™", "’", "safe"),
+        ("ENC001", "â‚¬", "€", "safe"),
+        ("ENC001", "ÃƒÂ¼", "ü", "safe"),
+    ]
+    assert "decoded as Windows-1252" in found[0].message
+    assert found[3].message.count("Windows-1252") == 2 and "double-encoded" in found[3].message
+    assert clean_text(text, Settings(select=("encoding",))) == "The café sold owner’s tea for €3 in München.\n"
+
+
+def test_latin1_mojibake_with_c1_controls_is_one_finding():
+    text = "She said itâ\x80\x99s late.\n"
+    found = enc(text)
+    assert [(f.rule, text[f.start:f.end]) for f in found] == [("ENC001", "â\x80\x99")]
+    assert "Latin-1" in found[0].message
+
+
+def test_guessed_repairs_are_unsafe():
+    text = "We ordered Ã la carte.\n"  # a lost no-break-space byte: ftfy has to guess
+    found = enc(text)
+    assert [f.rule for f in found] == ["ENC001"]
+    assert str(found[0].fix.applicability) == "unsafe"
+    assert clean_text(text, Settings(select=("encoding",))) == text
+
+
+@pytest.mark.parametrize("damage", [cp1252, latin1, lambda s: cp1252(cp1252(s))])
+def test_damage_of_words_in_many_languages_is_repaired_exactly(damage):
+    for lang in ("fr", "de", "pt", "ro", "pl", "cs", "tr", "vi", "el", "ru", "zh", "ja", "ar", "hi"):
+        words = [w for w in wordfreq.top_n_list(lang, 400) if not w.isascii()][:60]
+        line = "Text: " + " ".join(words) + " “quoted” – done…"
+        bad_line = damage(line)
+        assert bad_line != line
+        found = enc(bad_line)
+        assert found and all(f.rule == "ENC001" for f in found), lang
+        assert clean_text(bad_line, Settings(select=("encoding",))) == line, lang
+
+
+def test_replacement_characters():
+    text = "We don\ufffdt know. The caf\ufffd\ufffd closed.\n"
+    found = enc(text)
+    assert [(f.rule, text[f.start:f.end], f.fix.edits[0].replacement) for f in found] == [
+        ("ENC002", "\ufffd", "\u2019"), ("ENC002", "\ufffd\ufffd", "")]
+    assert all(str(f.fix.applicability) == "unsafe" for f in found)
+    assert clean_text(text, Settings(select=("encoding",))) == text
+    assert clean_text(text, Settings(select=("encoding",)), unsafe=True) == "We don’t know. The caf closed.\n"
+
+
+def test_control_characters_and_terminal_escapes():
+    text = "It\x92s over\x85 Red:\x1b[31m alert\x1b[0m. Bell\x07. Undefined\x81 byte.\tTab ok.\n"
+    found = enc(text)
+    assert [(text[f.start:f.end], f.fix.edits[0].replacement) for f in found] == [
+        ("\x92", "’"), ("\x85", "…"), ("\x1b[31m", ""), ("\x1b[0m", ""), ("\x07", ""), ("\x81", "")]
+    assert {f.rule for f in found} == {"ENC003"}
+    assert clean_text(text, Settings(select=("encoding",))) == "It’s over… Red: alert. Bell. Undefined byte.\tTab ok.\n"
+
+
+def test_no_double_report_inside_mojibake():
+    # the C1 controls and the replacement character belong to the mojibake ENC001 repairs
+    text = "itâ\x80\x99s fine\n"
+    assert [f.rule for f in enc(text)] == ["ENC001"]
+    # an entity is META111's alone, in the encoding category
+    found = enc("AT&amp;T and caf&eacute;")
+    assert [(f.rule, f.category) for f in found] == [("META111", "encoding"), ("META111", "encoding")]
+
+
+def test_surrogates():
+    text = "Smile \ud83d\ude00 and broken \udc00 here."
+    found = enc(text)
+    assert [(f.rule, text[f.start:f.end], str(f.fix.applicability)) for f in found] == [
+        ("ENC004", "\ud83d\ude00", "safe"), ("ENC004", "\udc00", "unsafe")]
+    assert clean_text(text, Settings(select=("encoding",))) == "Smile \U0001f600 and broken \udc00 here."
+
+
+def test_compatibility_characters_only_outside_cjk():
+    text = "The ﬁnal score: ＡＢＣ１２３.\n東京のＡＢＣ社は２０２０年に設立。\n"
+    found = enc(text)
+    assert [(f.rule, text[f.start:f.end]) for f in found] == [("ENC005", "ﬁ"), ("ENC005", "ＡＢＣ１２３")]
+    assert clean_text(text, Settings(select=("encoding",))) == (
+        "The final score: ABC123.\n東京のＡＢＣ社は２０２０年に設立。\n")
+
+
+def test_select_encoding_and_rate_gate(tmp_path):
+    p = tmp_path / "a.txt"
+    p.write_text("The cafÃ© opened.\nPrices rose by a third.\n", encoding="utf-8")
+    res = invoke("check", str(p), "--select", "encoding", "--format", "jsonl", "-o", "-", "-q", "--isolated",
+                 "--fail-on", "never")
+    assert res.exit_code == 0, res.output
+    rec = json.loads(res.output)
+    assert [(f["rule"], f["category"], f["text"]) for f in rec["findings"]] == [("ENC001", "encoding", "Ã©")]
+    res = invoke("check", str(p), "--isolated", "--fail-on", "never", "--max-rate", "encoding=0")
+    assert res.exit_code == 1
+    assert "have an encoding finding, more than --max-rate encoding=0" in res.stderr
+
+
+def test_library_check_text_reports_mojibake_in_full_rule_set():
+    res = check_text("The ownerâ€™s café opened.")
+    assert [f.rule for f in res.findings if f.category == "encoding"] == ["ENC001"]
