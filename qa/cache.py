@@ -53,7 +53,7 @@ from pathlib import Path
 
 from qa.document import Document
 
-SCHEMA = 2  # 2: JSON values under an HMAC (1 was pickle)
+SCHEMA = 3  # 3: findings carry condition and data; 2: JSON values under an HMAC (1 was pickle)
 DB_NAME = "results.sqlite"
 REBUILD_MARK = "REBUILD"
 _FLUSH_EVERY = 256
@@ -282,6 +282,21 @@ def _int(v: object) -> int:
     return v
 
 
+def _data(v: object) -> tuple[tuple[str, object], ...] | None:
+    """A finding's document-level facts: (key, plain scalar) pairs."""
+    if v is None:
+        return None
+    if not isinstance(v, list):
+        raise BadValue("data")
+    out = []
+    for pair in v:
+        if not (isinstance(pair, list) and len(pair) == 2 and type(pair[0]) is str
+                and (pair[1] is None or type(pair[1]) in (str, int, float, bool))):
+            raise BadValue("data")
+        out.append((pair[0], pair[1]))
+    return tuple(out)
+
+
 def _num(v: object) -> float:
     if type(v) is int:
         return float(v)
@@ -308,8 +323,9 @@ def encode_value(value: tuple) -> bytes:
         if f.fix is not None:
             fix = [str(f.fix.applicability), f.fix.title,
                    [[e.start, e.end, e.replacement] for e in f.fix.edits]]
+        data = None if f.data is None else [[k, v] for k, v in f.data]
         rows.append([f.rule, f.name, f.category, str(f.severity), f.start, f.end, f.message,
-                     f.suggestion, fix, f.confidence])
+                     f.suggestion, fix, f.confidence, f.condition, data])
     doc = {"v": SCHEMA, "findings": rows, "language": language, "n_sentences": n_sentences,
            "score": score if math.isfinite(score) else repr(score), "verdict": verdict,
            "collected": None if collected is None else _enc_plain(collected)}
@@ -333,9 +349,9 @@ def decode_value(blob: bytes) -> tuple:
     findings = []
     try:
         for row in doc["findings"]:
-            if not (isinstance(row, list) and len(row) == 10):
+            if not (isinstance(row, list) and len(row) == 12):
                 raise BadValue("finding")
-            rule, name, category, severity, start, end, message, suggestion, fix, confidence = row
+            rule, name, category, severity, start, end, message, suggestion, fix, confidence, condition, data = row
             fx = None
             if fix is not None:
                 if not (isinstance(fix, list) and len(fix) == 3 and isinstance(fix[2], list)):
@@ -348,7 +364,8 @@ def decode_value(blob: bytes) -> tuple:
                 fx = Fix(tuple(edits), Applicability(_str(fix[0])), _str(fix[1]))
             findings.append(Finding(_str(rule), _str(name), _str(category), Severity(_str(severity)),
                                     _int(start), _int(end), _str(message), _str(suggestion, True), fx,
-                                    _num(confidence)))
+                                    None if confidence is None else _num(confidence), _str(condition, True),
+                                    _data(data)))
     except (TypeError, ValueError) as exc:
         raise BadValue(f"finding: {exc}") from None
     score = doc["score"]

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from qa.cache import KEY_FILE, ResultCache, default_cache_dir, encode_value, user_cache_root
+from qa.cache import KEY_FILE, SCHEMA, ResultCache, default_cache_dir, encode_value, user_cache_root
 from qa.cli import app
 from qa.config import Settings
 from qa.engine import make_plan
@@ -85,7 +85,7 @@ def test_cache_lives_in_the_user_cache_folder_with_a_private_key(user_cache, pro
     key = user_cache / "qa" / KEY_FILE
     assert stat.S_IMODE(key.stat().st_mode) == 0o600 and len(key.read_bytes()) == 32
     values = [v for (v,) in sqlite3.connect(folder / "results.sqlite").execute("SELECT value FROM results")]
-    assert values and all(json.loads(v)["v"] == 2 for v in values)  # plain JSON, not pickle
+    assert values and all(json.loads(v)["v"] == SCHEMA for v in values)  # plain JSON, not pickle
 
 
 @pytest.mark.parametrize("fmt", ["text", "jsonl", "csv", "sarif"])
@@ -283,3 +283,15 @@ def test_cache_key_file_made_by_parallel_workers_on_a_first_run(user_cache, proj
     assert not [p for p in (user_cache / "qa").iterdir() if p.name.endswith(".tmp")]
     out, s2 = _go(["docs"], plan, cache)
     assert s2.cache_hits == 8 and out == first
+
+
+def test_cache_value_round_trips_measured_confidence_condition_and_data():
+    """A finding's unmeasured confidence (None), its condition and its document-level data
+    (the duplicate rules' cluster) come back from the cache as they went in."""
+    from qa.cache import decode_value
+    from qa.model import Finding, Severity
+
+    f = Finding("DUP102", "near-duplicate-document", "duplicate", Severity.INFO, 0, 0, "copy", None, None,
+                None, "prose-line", (("kind", "near"), ("of", "a.txt"), ("similarity", 0.87)))
+    findings, *_ = decode_value(encode_value(([f], "en", 3, 99.5, "pass", None)))
+    assert findings == [f]
