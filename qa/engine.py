@@ -97,7 +97,9 @@ def skipped_finding(rules: Sequence[Rule], seconds: float) -> Finding:
 
 def check_document(doc: Document, plan: Plan, strict: bool = False) -> list[Finding]:
     from qa.guard import DocumentBudget
+    from qa.warmup import warm_up
 
+    warm_up(plan.rules)  # modules and models a rule needs are loaded before its time limit starts
     findings: list[Finding] = []
     budget = DocumentBudget()  # time limits per rule and per document (qa.guard)
     try:

@@ -11,6 +11,8 @@ each rule on each document under a time limit:
   skipped and one ``QA000`` finding names how many were skipped.
 
 So a document costs at most about ``document_seconds + rule_seconds``, whatever it contains.
+A rule is never stopped in the middle of an import (the stop waits until the import is done),
+and the modules and models rules need are loaded before the limits start (``qa.warmup``).
 The limits use ``SIGALRM`` (``setitimer``), which interrupts a long regular-expression search; in
 a thread other than the main thread, or on a platform without it, rules run unbounded. Set the
 limits with ``qa check --rule-timeout SECONDS`` or ``set_limits``; 0 turns them off.
@@ -93,8 +95,8 @@ class DocumentBudget:
         has left): ``with budget.rule(): ...``."""
         return self._scope
 
-    def _alarm(self, _signum: int, _frame: object) -> None:
-        if self._in_rule and time.monotonic() - self._rule_started >= self._limit:
+    def _alarm(self, _signum: int, frame: object) -> None:
+        if self._in_rule and time.monotonic() - self._rule_started >= self._limit and not _importing(frame):
             self._in_rule = False
             raise RuleTimeout(self._limit)
 
@@ -110,6 +112,17 @@ class DocumentBudget:
                 self.close()
         except Exception:  # noqa: BLE001 - interpreter shutdown
             pass
+
+
+def _importing(frame) -> bool:
+    """Whether ``frame`` runs inside an import. A rule is never stopped there (the stop waits for
+    the next tick): an extension module interrupted half-way cannot be imported again in this
+    process, which would break every later document's rules that need it."""
+    while frame is not None:
+        if frame.f_code.co_filename.startswith("<frozen importlib"):
+            return True
+        frame = frame.f_back
+    return False
 
 
 class _RuleScope:

@@ -223,6 +223,9 @@ class Checker:
         self.render_jsonl = render_jsonl or lines_only
         self.lines_only = lines_only
         self.times: dict[str, float] = {}
+        from qa.warmup import warm_up
+
+        warm_up(plan.rules)  # before any time limit, and before the timing wrappers
         self.base_plan = plan
         self.plan = timed_plan(plan, self.times) if profile else plan
         self.profile = profile
@@ -638,6 +641,9 @@ def run(paths: Iterable[str], plan: Plan, opts: RunOptions | None = None, stats:
         stream = _serial(records, Checker(plan, opts.cache_dir, opts.profile_rules, strict,
                                           lines_only=opts.lines_only), stats)
     else:
+        from qa.warmup import warm_up
+
+        warm_up(plan.rules)  # loaded once here: forked workers inherit the modules and models
         with _executor(plan, opts) as ex:
             rebuild = (lambda jobs: ex.submit(_rebuild_lines, jobs)) if opts.lines_only else None
             yield from assemble(_pool(records, opts, stats, ex), plan, strict, opts.lines_only, rebuild)

@@ -704,3 +704,15 @@ def _line_features(text: str, spans: list[tuple[int, int]]):
     link |= sep2[S] & ws[s1] & (S + 1 < E)
     return (S.tolist(), E.tolist(), XA.tolist(), XE.tolist(), words.tolist(), stops.tolist(), caps.tolist(),
             send.tolist(), inner.tolist(), link.tolist())
+
+
+def _warm_layout() -> None:
+    """The layout of a small document: builds the tables and literal sets on first use."""
+    from qa.readers import make_document
+
+    layout(make_document("Home | News | Sport\nA title of the page\n\nThe council met on Monday. It agreed.\n"
+                         "Close\nShare this article\n", doc_id="warm-up"))
+
+
+#: loaded before any time limit starts (qa.warmup)
+WARM_UP = (_tables, _warm_layout)

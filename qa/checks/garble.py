@@ -184,3 +184,11 @@ def _loop_at(f: list[str], j: int, d: int) -> bool:
     if not f[j - d].endswith(unit[0]) or f[j - d + 1 : j] != unit[1:]:
         return False
     return f[j + 2 * d : j + 3 * d - 1] == unit[:-1] and f[j + 3 * d - 1].startswith(unit[-1])
+
+
+def _import_numpy() -> None:
+    import numpy  # noqa: F401
+
+
+#: loaded before any time limit starts (qa.warmup)
+WARM_UP = (_import_numpy, garble.scorer)

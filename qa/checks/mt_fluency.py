@@ -895,3 +895,9 @@ _INDEXED = frozenset({
     if len(lit) >= 4 and lit not in ("king",)
 } | set(_KIN_WORDS) - {"son"} | {"between "})
 _register_literals(sorted(_INDEXED))
+
+
+#: loaded before any time limit starts (qa.warmup)
+from qa.lexicons import load_frequencies as _load_frequencies  # noqa: E402
+
+WARM_UP = (_load_frequencies,)

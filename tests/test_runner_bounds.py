@@ -1,0 +1,159 @@
+"""Bounds of the runner: loading outside the time limits (point 9), time limits on Dask workers
+(point 11), workers that exit with their parent (point 12), memory per document (point 13)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+import time
+import types
+from pathlib import Path
+
+import pytest
+
+from qa.config import Settings
+from qa.engine import check_document, make_plan
+from qa.guard import DEFAULT_DOCUMENT_SECONDS, DEFAULT_RULE_SECONDS, set_limits
+from qa.model import Hit, Rule, bad, good
+from qa.readers import make_document
+
+ROOT = Path(__file__).resolve().parent.parent
+QA = [sys.executable, "-m", "qa"]
+
+#: documents written for these tests: page furniture, a headline, glued sentences, a company
+#: called "he", a passage in Spanish (rules that load tables, numpy and models on first use)
+DOCS = {
+    "a.txt": "Harbour bridge reopens after repairs\n\nHome | News | Sport | Weather\n\n"
+             "The harbour bridge reopened on Monday after six months of repairs.Drivers welcomed the news. "
+             "The company said he would publish his report on the costs next week.\n"
+             "El puente estuvo cerrado durante seis meses por las obras de reparación del tablero.\n"
+             "Share this article\nClose\n",
+    "b.txt": "Library extends opening hours\n\nBy Ann Smith\nAuthor: ****\n\n"
+             "The city library will open until nine in the evening from May.It will also open on Sundays. "
+             "Readers asked for the change in a survey last year , , the council said.\n"
+             "Read more: Museum plans a new wing\n",
+    "c.txt": "Farmers expect a good harvest\n\nFarmers in the valley expect a good harvest this year. "
+             "The rain came early and the the weather stayed mild. Prices may fall.They said so.\n",
+}
+
+
+def _env() -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""),
+            "PYTHONIOENCODING": "utf-8"}
+
+
+def _jsonl(path: Path) -> list[dict]:
+    return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.fixture
+def limits():
+    yield set_limits
+    set_limits(rule_seconds=DEFAULT_RULE_SECONDS, document_seconds=DEFAULT_DOCUMENT_SECONDS)
+
+
+# --------------------------------------------------------------------------- point 9
+def test_point9_tiny_rule_timeout_in_a_fresh_process_keeps_later_documents_whole(tmp_path):
+    """A limit shorter than the first ``import numpy`` or model load: the loads happen before the
+    limit starts, so no rule crashes on a half-imported module and later documents get every
+    finding a run without a limit gives."""
+    src = tmp_path / "in"
+    src.mkdir()
+    for name, text in DOCS.items():
+        (src / name).write_text(text, encoding="utf-8")
+    common = ["--format", "jsonl", "--isolated", "-q", "--fail-on", "never", "--no-cache"]
+    for out, extra in (("ref.jsonl", []), ("tiny.jsonl", ["--rule-timeout", "0.02"])):
+        proc = subprocess.run(QA + ["check", str(src), "-o", str(tmp_path / out), *common, *extra],
+                              cwd=tmp_path, env=_env(), capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 0, proc.stderr
+    ref, tiny = _jsonl(tmp_path / "ref.jsonl"), _jsonl(tmp_path / "tiny.jsonl")
+    assert [d["id"] for d in ref] == [d["id"] for d in tiny] == sorted(DOCS)
+    assert not any(f["rule"] == "QA000" for d in ref for f in d["findings"])
+    for r, t in zip(ref, tiny):
+        crashes = [f["message"] for f in t["findings"] if f["rule"] == "QA000"]
+        # a rule may still be stopped by the tiny limit on a busy machine, but only by the limit
+        assert all("RuleTimeout" in m or "skipped" in m for m in crashes), crashes
+        stopped = {m.split()[1] for m in crashes if m.startswith("rule ")}
+        assert not any("cannot load" in m or "has no attribute" in m or "ImportError" in m for m in crashes)
+        if not any("skipped" in m for m in crashes):
+            assert [f for f in t["findings"] if f["rule"] != "QA000"] == \
+                [f for f in r["findings"] if f["rule"] not in stopped]
+    # the findings the rules that load tables and models give are there in the later documents
+    later = {f["rule"] for d in tiny[1:] for f in d["findings"]}
+    assert {"PUN002", "META001", "GRAM001"} <= later
+
+
+def _module(tmp_path: Path, name: str, body: str) -> types.ModuleType:
+    path = tmp_path / f"{name}.py"
+    path.write_text(textwrap.dedent(body), encoding="utf-8")
+    sys.path.insert(0, str(tmp_path))
+    try:
+        __import__(name)
+    finally:
+        sys.path.remove(str(tmp_path))
+    return sys.modules[name]
+
+
+def test_point9_declared_loaders_run_before_the_time_limit(tmp_path, limits):
+    """A check whose module declares a slow table load in ``WARM_UP``: the load runs before the
+    budget, so a limit shorter than the load does not stop the rule on the first document."""
+    mod = _module(tmp_path, "qa_test_warm_mod", """
+        import time
+        from qa.model import Hit
+
+        TABLE = []
+        LOADS = []
+
+        def load_table():
+            if not TABLE:
+                LOADS.append(1)
+                time.sleep(0.4)  # a slow model or table load
+                TABLE.extend(["harbour", "bridge"])
+
+        def check(doc, opts):
+            load_table()
+            for w in TABLE:
+                i = doc.text.find(w)
+                if i >= 0:
+                    yield Hit(i, i + len(w), f"found {w}")
+
+        WARM_UP = (load_table,)
+    """)
+    rule = Rule(code="ZZ970", name="slow-table", category="grammar", summary="Loads a table", check=mod.check,
+                examples=(bad("the [[bridge]]"), good("y")))
+    plan = make_plan(Settings(), rules=[rule])
+    limits(rule_seconds=0.1, document_seconds=5)
+    findings = check_document(make_document("The harbour bridge reopened."), plan)
+    assert [(f.rule, f.start, f.end) for f in findings] == [("ZZ970", 4, 11), ("ZZ970", 12, 18)]
+    assert mod.LOADS == [1]
+
+
+def test_point9_a_time_limit_never_stops_a_rule_inside_an_import(tmp_path, limits):
+    """A rule stopped by its limit while a module is being imported: the import finishes (the stop
+    waits for it), so the module is whole and the next document's run of the rule is fine."""
+    (tmp_path / "qa_test_slow_import.py").write_text(
+        "import time\ntime.sleep(0.5)\nDONE = True\n", encoding="utf-8")
+
+    def check(doc, opts):
+        sys.path.insert(0, str(tmp_path))
+        try:
+            import qa_test_slow_import  # noqa: F401  (slow, on first use only)
+        finally:
+            sys.path.remove(str(tmp_path))
+        i = doc.text.find("bridge")
+        if i >= 0:
+            yield Hit(i, i + 6, "found bridge")
+
+    rule = Rule(code="ZZ971", name="slow-import", category="grammar", summary="Imports slowly", check=check,
+                examples=(bad("the [[bridge]]"), good("y")))
+    plan = make_plan(Settings(), rules=[rule])
+    limits(rule_seconds=0.1, document_seconds=5)
+    first = check_document(make_document("The bridge."), plan)
+    assert sys.modules["qa_test_slow_import"].DONE is True  # imported whole
+    # the rule ran past its limit inside the import: it is stopped just after it, or finishes
+    assert [f.rule for f in first] in (["QA000"], ["ZZ971"])
+    second = check_document(make_document("A new bridge."), plan)
+    assert [(f.rule, f.start) for f in second] == [("ZZ971", 6)]
