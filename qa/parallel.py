@@ -522,8 +522,11 @@ _WORKER: Checker | None = None
 
 
 def _init_worker(plan: Plan | None, settings, cache_dir: str | None, profile: bool, policy,
-                 render_jsonl: bool = False, lines_only: bool = False) -> None:
+                 render_jsonl: bool = False, lines_only: bool = False, parent: int | None = None) -> None:
     global _WORKER
+    from qa.lifeline import bind_to_parent
+
+    bind_to_parent(parent)  # a parent killed with kill -9 takes its workers with it
     if policy is not None:
         from qa import inputs
 
@@ -566,11 +569,11 @@ def _executor(plan: Plan, opts: RunOptions):
     methods = mp.get_all_start_methods()
     if "fork" in methods:  # workers inherit the loaded rules: nothing to pickle or re-import
         ctx, initargs = mp.get_context("fork"), (plan, None, opts.cache_dir, opts.profile_rules, None,
-                                                 opts.render_jsonl, opts.lines_only)
+                                                 opts.render_jsonl, opts.lines_only, os.getpid())
     else:  # pragma: no cover - spawn: workers rebuild the plan from the settings
         ctx = mp.get_context("spawn")
         initargs = (None, plan.settings, opts.cache_dir, opts.profile_rules, inputs.policy(), opts.render_jsonl,
-                    opts.lines_only)
+                    opts.lines_only, os.getpid())
     return ProcessPoolExecutor(max_workers=opts.jobs, mp_context=ctx, initializer=_init_worker,
                                initargs=initargs)
 

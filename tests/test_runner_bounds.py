@@ -157,3 +157,75 @@ def test_point9_a_time_limit_never_stops_a_rule_inside_an_import(tmp_path, limit
     assert [f.rule for f in first] in (["QA000"], ["ZZ971"])
     second = check_document(make_document("A new bridge."), plan)
     assert [(f.rule, f.start) for f in second] == [("ZZ971", 6)]
+
+
+# --------------------------------------------------------------------------- point 12
+def _children(pid: int) -> list[int]:
+    out = []
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                stat = (d / "stat").read_text()
+            except OSError:
+                continue
+            fields = stat[stat.rindex(")") + 2:].split()
+            if int(fields[1]) == pid:
+                out.append(int(d.name))
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat[stat.rindex(")") + 2:].split()[0] != "Z"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_point12_workers_exit_when_the_parent_is_killed(tmp_path):
+    """``kill -9`` of ``qa check -j 2``: its worker processes end within seconds (they used to stay
+    for ever, blocked on their task pipe, with parent pid 1)."""
+    import random
+    import signal
+
+    rng = random.Random(7)
+    words = "the council said that a new bridge would open next year after long talks with groups".split()
+    src = tmp_path / "in"
+    src.mkdir()
+    for i in range(1200):
+        lines = (" ".join(rng.choice(words) for _ in range(12)).capitalize() + "." for _ in range(60))
+        (src / f"d{i:04}.txt").write_text("\n".join(lines), encoding="utf-8")
+    proc = subprocess.Popen(QA + ["check", str(src), "-j", "2", "--format", "jsonl", "-o", str(tmp_path / "o.jsonl"),
+                                  "--no-cache", "--isolated", "-q", "--fail-on", "never"],
+                            cwd=tmp_path, env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    workers: list[int] = []
+    try:
+        deadline = time.monotonic() + 120
+        while len(workers) < 2 and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.2)
+            workers = _children(proc.pid)
+        assert len(workers) >= 2, "the worker pool did not start"
+        time.sleep(0.5)  # the workers are busy with their first chunks
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+        deadline = time.monotonic() + 10
+        while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not any(_alive(w) for w in workers), [w for w in workers if _alive(w)]
+    finally:
+        for w in workers:  # only when the assertion failed
+            if _alive(w):
+                os.kill(w, signal.SIGKILL)
+        if proc.poll() is None:
+            proc.kill()
+
+
+def test_point12_a_worker_whose_parent_is_gone_ends(tmp_path):
+    """The portable check (every platform): a process bound to a parent that is not its parent
+    any more ends at once."""
+    code = ("import os, sys, time\nfrom qa.lifeline import bind_to_parent\n"
+            "bind_to_parent(os.getppid() + 1000000)\ntime.sleep(30)\nsys.exit(0)\n")
+    t0 = time.monotonic()
+    proc = subprocess.run([sys.executable, "-c", code], env=_env(), timeout=60)
+    assert proc.returncode == 1 and time.monotonic() - t0 < 20
