@@ -14,7 +14,9 @@ So a document costs at most about ``document_seconds + rule_seconds``, whatever 
 A rule is never stopped in the middle of an import (the stop waits until the import is done),
 and the modules and models rules need are loaded before the limits start (``qa.warmup``).
 The limits use ``SIGALRM`` (``setitimer``), which interrupts a long regular-expression search; in
-a thread other than the main thread, or on a platform without it, rules run unbounded. Set the
+a thread other than the main thread, or on a platform without it, rules run unbounded. (The Dask
+engine, whose tasks run in worker threads, checks partitions in a checker process per worker
+thread, in its main thread, so the limits hold there too: ``qa.dask_engine``.) Set the
 limits with ``qa check --rule-timeout SECONDS`` or ``set_limits``; 0 turns them off.
 """
 

@@ -229,3 +229,47 @@ def test_point12_a_worker_whose_parent_is_gone_ends(tmp_path):
     t0 = time.monotonic()
     proc = subprocess.run([sys.executable, "-c", code], env=_env(), timeout=60)
     assert proc.returncode == 1 and time.monotonic() - t0 < 20
+
+
+# --------------------------------------------------------------------------- point 11
+SLOW_PACK = """\
+pack: slow-test
+defaults: {kind: phrases, severity: warning, category: grammar}
+rules:
+  - code: ZZ901
+    name: slow-on-purpose
+    summary: A phrase whose regular expression backtracks for ages on a long run of one letter
+    message: "slow phrase '{match}'"
+    phrases: ["(?:a|aa)+c"]
+    examples:
+      - bad: "x [[aac]] y"
+      - good: "nothing here"
+"""
+
+
+def test_point11_dask_engine_stops_a_slow_rule_at_the_time_limit(tmp_path):
+    """``--engine dask``: a rule that would run for ages (a regular expression backtracking inside
+    the regex engine) is stopped at ``--rule-timeout`` on the worker, as with the local engine,
+    and the other rules' findings are there."""
+    pytest.importorskip("distributed")
+    (tmp_path / "packs").mkdir()
+    (tmp_path / "packs" / "slow.yaml").write_text(SLOW_PACK, encoding="utf-8")
+    (tmp_path / "qa.toml").write_text('packs = ["packs"]\n', encoding="utf-8")
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "slow.txt").write_text("It ended there.She left.\n" + "a" * 60 + "\n", encoding="utf-8")
+    (tmp_path / "in" / "fine.txt").write_text("The bridge opened.It was late.\n", encoding="utf-8")
+    outs = {}
+    for engine in ("local", "dask"):
+        out = tmp_path / f"{engine}.jsonl"
+        proc = subprocess.run(QA + ["check", "in", "--engine", engine, "-j", "1", "--rule-timeout", "0.5",
+                                    "--format", "jsonl", "-o", str(out), "--no-cache", "-q", "--fail-on", "never"],
+                              cwd=tmp_path, env=_env(), capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 0, proc.stderr
+        outs[engine] = _jsonl(out)
+    for engine, docs in outs.items():
+        by_id = {d["id"]: d for d in docs}
+        slow = [f for f in by_id["slow.txt"]["findings"] if f["rule"] == "QA000"]
+        assert len(slow) == 1 and "ZZ901" in slow[0]["message"] and "stopped after 0.5 s" in slow[0]["message"], engine
+        assert any(f["rule"] == "PUN002" for f in by_id["slow.txt"]["findings"]), engine
+        assert not any(f["rule"] == "QA000" for f in by_id["fine.txt"]["findings"]), engine
+    assert outs["dask"] == outs["local"]
