@@ -119,8 +119,9 @@ class Document:
             if "\n" not in chunk and "\r" not in chunk:
                 out.append((a, b))
                 continue
-            lines = [_strip_span(text, a + m_a, a + m_b) for m_a, m_b in _line_spans(chunk)]
-            lines = [s for s in lines if s[1] > s[0]]
+            # one pass, no list of every line's raw span (a block of millions of lines)
+            lines = [s for s in (_strip_span(text, a + m_a, a + m_b) for m_a, m_b in _iter_line_spans(chunk))
+                     if s[1] > s[0]]
             # the last line always ends the paragraph; look at the others
             ends_like_sentence = sum(1 for s, e in lines[:-1] if text[e - 1] in ".!?\"”’:)…")
             if len(lines) > 1 and ends_like_sentence * 2 >= len(lines) - 1 and ends_like_sentence:
@@ -174,6 +175,14 @@ class Document:
         for key_span, value_span in self.fields.values():
             end = max(end, value_span[1], key_span[1])
         return end
+
+
+def _iter_line_spans(chunk: str):
+    start = 0
+    for m in _NEWLINE_RE.finditer(chunk):
+        yield start, m.start()
+        start = m.end()
+    yield start, len(chunk)
 
 
 def _line_spans(chunk: str) -> list[Span]:

@@ -73,7 +73,9 @@ def _to_finding(rule: Rule, hit: Hit, severity: Severity, doc: Document) -> Find
 
 def crash_finding(rule: Rule, exc: BaseException) -> Finding:
     where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
-    loc = f" at {where.name}:{where.lineno}" if where and type(exc).__name__ != "RuleTimeout" else ""
+    loc = f" at {where.name}:{where.lineno}" if where and type(exc).__name__ not in ("RuleTimeout", "DocumentTooLarge") \
+        else ""
+    what = "stopped" if type(exc).__name__ == "DocumentTooLarge" else "crashed"
     return Finding(
         rule=CRASH_CODE,
         name="rule-crashed",
@@ -81,7 +83,7 @@ def crash_finding(rule: Rule, exc: BaseException) -> Finding:
         severity=Severity.ERROR,
         start=0,
         end=0,
-        message=f"rule {rule.code} ({rule.name}) crashed on this document: "
+        message=f"rule {rule.code} ({rule.name}) {what} on this document: "
         f"{type(exc).__name__}: {exc}{loc}; its findings are missing",
         confidence=1.0,
     )

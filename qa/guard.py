@@ -41,6 +41,12 @@ class RuleTimeout(Exception):
         self.seconds = seconds
 
 
+class DocumentTooLarge(Exception):
+    """Raised by a rule whose per-document structures would not fit in the memory bound of a
+    document (``qa.guard`` reports it as a ``QA000`` finding naming the limit); the other rules
+    go on."""
+
+
 def set_limits(rule_seconds: float | None = None, document_seconds: float | None = None) -> None:
     if rule_seconds is not None:
         if rule_seconds < 0:
@@ -151,5 +157,5 @@ class _RuleScope:
         return False
 
 
-__all__ = ["DEFAULT_DOCUMENT_SECONDS", "DEFAULT_RULE_SECONDS", "DocumentBudget", "RuleTimeout",
+__all__ = ["DEFAULT_DOCUMENT_SECONDS", "DEFAULT_RULE_SECONDS", "DocumentBudget", "DocumentTooLarge", "RuleTimeout",
            "limits", "set_limits"]

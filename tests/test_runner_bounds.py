@@ -273,3 +273,65 @@ def test_point11_dask_engine_stops_a_slow_rule_at_the_time_limit(tmp_path):
         assert any(f["rule"] == "PUN002" for f in by_id["slow.txt"]["findings"]), engine
         assert not any(f["rule"] == "QA000" for f in by_id["fine.txt"]["findings"]), engine
     assert outs["dask"] == outs["local"]
+
+
+# --------------------------------------------------------------------------- point 13
+def test_point13_layout_rules_stop_with_a_finding_on_a_document_with_too_many_lines(monkeypatch):
+    """The page layout (about 500 bytes per line, kept while the document is checked) is capped
+    per document: past ``MAX_LAYOUT_LINES`` lines the layout rules stop on that document, each
+    with a QA000 finding that names the limit; every other rule still runs."""
+    import qa.checks.boilerplate_layout as bl
+    from qa.engine import check_text
+
+    text = "Prices rose.They fell.\n" + "a\n" * 80
+    plan_rules = make_plan(Settings()).rules
+    layout_codes = set()
+    normal = check_text(text)
+    assert not any(f.rule == "QA000" for f in normal.findings)
+    monkeypatch.setattr(bl, "MAX_LAYOUT_LINES", 50)
+    capped = check_text(text)
+    stopped = [f for f in capped.findings if f.rule == "QA000"]
+    assert stopped, "the layout rules ran past the cap"
+    for f in stopped:
+        assert "stopped on this document: DocumentTooLarge: the document has 81 lines, over the limit of 50" in f.message
+        layout_codes.add(f.message.split()[1])
+    assert {"BP001", "BP002", "DUP001"} <= layout_codes  # DUP001's in-document check reads the layout too
+    assert layout_codes < {r.code for r in plan_rules}
+    # every finding of a rule that does not read the layout is as before
+    assert [f for f in capped.findings if f.rule not in layout_codes | {"QA000"}] == \
+        [f for f in normal.findings if f.rule not in layout_codes]
+    assert any(f.rule == "PUN002" for f in capped.findings)
+
+
+def test_point13_the_layout_cap_admits_long_normal_documents():
+    """A long article (thousands of lines, well beyond the longest page of the test corpora) is far
+    under the cap, so normal documents keep every finding."""
+    import qa.checks.boilerplate_layout as bl
+
+    assert bl.MAX_LAYOUT_LINES >= 50 * 2_000
+
+
+def test_point13_paragraphs_of_a_block_of_many_lines_are_unchanged():
+    """Paragraphs are split from a block in one pass (no list of every raw line span); the
+    spans are those of the line-by-line definition."""
+    from qa.document import _line_spans, _strip_span
+
+    def reference(doc):
+        out = []
+        for a, b in doc.blocks:
+            chunk = doc.text[a:b]
+            if "\n" not in chunk and "\r" not in chunk:
+                out.append((a, b))
+                continue
+            lines = [s for s in (_strip_span(doc.text, a + x, a + y) for x, y in _line_spans(chunk)) if s[1] > s[0]]
+            ends = sum(1 for s, e in lines[:-1] if doc.text[e - 1] in ".!?\"”’:)…")
+            out.extend(lines) if len(lines) > 1 and ends * 2 >= len(lines) - 1 and ends else out.append((a, b))
+        return out
+
+    for end in ("\n", "\r"):
+        for every in (2, 3, 5):
+            text = "Title\n\n" + "".join(f"Line {i} ends here.{end}" if i % every else f"  line {i} runs on {end}"
+                                         for i in range(300)) + "\n\nLast one.\nand more"
+            doc = make_document(text)
+            assert doc.paragraphs == reference(doc)
+            assert len(doc.paragraphs) > 2

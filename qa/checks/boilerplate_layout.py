@@ -370,10 +370,22 @@ def compute_layout(doc: Document) -> Layout:
     return Layout(infos, body, n_prose, extra={"_starts": line_starts(doc, infos)})
 
 
+#: the most lines a document's layout describes: each line's description costs about 500 bytes,
+#: so this keeps the layout under about 50 MB. A document with more lines (10 MB of 'a\n' has
+#: five million) is not described: the page-layout rules stop on it with a QA000 finding.
+MAX_LAYOUT_LINES = 100_000
+
+
 def layout(doc: Document) -> Layout:
     """The document's layout, computed once and cached on the document."""
     cached = doc.__dict__.get("_bp_layout")
     if cached is None:
+        n = len(doc.lines)
+        if n > MAX_LAYOUT_LINES:
+            from qa.guard import DocumentTooLarge
+
+            raise DocumentTooLarge(f"the document has {n:,} lines, over the limit of {MAX_LAYOUT_LINES:,} "
+                                   "lines of the page-layout rules (a memory bound per document)")
         cached = compute_layout(doc)
         doc.__dict__["_bp_layout"] = cached
     return cached  # type: ignore[return-value]
