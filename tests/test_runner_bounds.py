@@ -335,3 +335,28 @@ def test_point13_paragraphs_of_a_block_of_many_lines_are_unchanged():
             doc = make_document(text)
             assert doc.paragraphs == reference(doc)
             assert len(doc.paragraphs) > 2
+
+
+def test_point13_layout_features_in_runs_of_lines_match_the_reference(monkeypatch):
+    """The vectorised line features (about 60 bytes per character) are computed over runs of
+    whole lines of bounded size, and a longer line takes the reference path: the features are
+    those of the reference definition, line for line, wherever the runs are cut."""
+    import qa.checks.boilerplate_layout as bl
+
+    fields = ("index", "start", "end", "text", "words", "stop_ratio", "cap_ratio", "sentence_end",
+              "inner_sentences", "linkish", "prose", "ext")
+    texts = [
+        "Home | News | Sport\n| first item\nlast item |\nHello. World is here.\nend.\n“Quote.” Then we go\n"
+        "'it's' a-b don’t x--y 'ij' the THE The a. B.\n\n   indented line, with (3) items; 2 eggs\r\nnext\rline\n" * 9,
+        ("The council approved the budget on Tuesday after a debate. Members said it was fine.\n" * 5 + "\n \n") * 6,
+        "Short.\n" + "A very long line of prose that goes on. And on, and it is a sentence. " * 20 + "\nEnd | here\n",
+        "  \n\n" + "x / y / z\n" * 40 + "İstanbul is big.\nLast line",
+    ]
+    monkeypatch.setattr(bl, "_MIN_VECTOR_CHARS", 0)
+    for text in texts:
+        doc = make_document(text)
+        ref = [tuple(getattr(ln, f) for f in fields) for ln in bl._reference_infos(doc)]
+        for chunk in (50, 200, 333, 10_000):
+            monkeypatch.setattr(bl, "_VECTOR_CHUNK_CHARS", chunk)
+            got = [tuple(getattr(ln, f) for f in fields) for ln in bl.line_infos(make_document(text))]
+            assert got == ref, chunk

@@ -289,15 +289,62 @@ def _reference_infos(doc: Document) -> list[LineInfo]:
 _MIN_VECTOR_CHARS = 600
 
 
+#: the vectorised features hold about 60 bytes per character: they are computed over runs of
+#: whole lines of at most this many characters, and a longer line takes the reference path (about
+#: 10 bytes per character), so a 20 MB document stays within a few hundred MB
+_VECTOR_CHUNK_CHARS = 1 << 20
+
+
 def line_infos(doc: Document) -> list[LineInfo]:
     """``line_info`` of every non-blank line, in order, with ``ext`` set."""
     text = doc.text
-    feats = _line_features(text, doc.lines) if len(text) >= _MIN_VECTOR_CHARS else None
-    if feats is None:
+    if len(text) < _MIN_VECTOR_CHARS:
         return _reference_infos(doc)
+    if len(text) <= _VECTOR_CHUNK_CHARS:
+        feats = _line_features(text, doc.lines)
+        return _reference_infos(doc) if feats is None else _infos_of(text, feats, [])
     infos: list[LineInfo] = []
+    spans = doc.lines
+    k = 0
+    while k < len(spans):  # runs of whole lines (a line's features never look past its line)
+        j = k + 1
+        while j < len(spans) and spans[j][1] - spans[k][0] <= _VECTOR_CHUNK_CHARS:
+            j += 1
+        c0 = spans[k][0]
+        c1 = spans[j][0] if j < len(spans) else len(text)
+        part = spans[k:j]
+        feats = None
+        if c1 - c0 <= _VECTOR_CHUNK_CHARS or j - k > 1:
+            feats = _line_features(text[c0:c1], [(a - c0, b - c0) for a, b in part])
+        if feats is None:  # one very long line, or characters the vector path does not handle
+            _reference_infos_of(text, part, c1, infos)
+        else:
+            _infos_of(text, feats, infos, c0)
+        k = j
+    return infos
+
+
+def _reference_infos_of(text: str, spans: list[tuple[int, int]], after: int, infos: list[LineInfo]) -> None:
+    """``_reference_infos`` for the lines ``spans`` (the next line starts at ``after``)."""
+    for k, (a, b) in enumerate(spans):
+        raw = text[a:b]
+        stripped = raw.strip()
+        if not stripped:
+            continue
+        lead = len(raw) - len(raw.lstrip())
+        s = a + lead
+        ln = line_info(len(infos), s, s + len(stripped), stripped)
+        ln.ext = (a, spans[k + 1][0] if k + 1 < len(spans) else after)
+        infos.append(ln)
+
+
+def _infos_of(text: str, feats, infos: list[LineInfo], offset: int = 0) -> list[LineInfo]:
+    """``LineInfo`` objects from ``_line_features`` (offsets relative to ``offset``), appended."""
     append = infos.append
-    for i, (s, e, xa, xe, nw, n_stop, n_cap, send, inner, linkish) in enumerate(zip(*feats)):
+    base = len(infos)
+    for i, (s, e, xa, xe, nw, n_stop, n_cap, send, inner, linkish) in enumerate(zip(*feats), base):
+        if offset:
+            s, e, xa, xe = s + offset, e + offset, xa + offset, xe + offset
         if nw:
             stop = n_stop / nw
             cap = n_cap / nw
