@@ -360,3 +360,20 @@ def test_point13_layout_features_in_runs_of_lines_match_the_reference(monkeypatc
             monkeypatch.setattr(bl, "_VECTOR_CHUNK_CHARS", chunk)
             got = [tuple(getattr(ln, f) for f in fields) for ln in bl.line_infos(make_document(text))]
             assert got == ref, chunk
+
+
+def test_point13_garble_prefilter_reads_tokens_in_runs_of_lines(monkeypatch):
+    """MT104's prefilter takes the tokens of a long text in runs cut at line breaks (not one list of
+    every token): the same findings wherever the runs are cut."""
+    import qa.checks.garble as g
+    from qa.engine import check_text
+    from qa.registry import get_rule
+
+    rule = get_rule("MT104")
+    bad_text = next(ex.text for ex in rule.examples if ex.kind == "bad").replace("[[", "").replace("]]", "")
+    text = ("The council met on Monday and agreed the budget for the year.\r\n" * 7 + bad_text + "\n") * 6
+    ref = [(f.rule, f.start, f.end) for f in check_text(text, select=["MT104"]).findings]
+    assert len(ref) >= 6
+    for size in (10, 100, 999):
+        monkeypatch.setattr(g, "_TOKEN_RUN_CHARS", size)
+        assert [(f.rule, f.start, f.end) for f in check_text(text, select=["MT104"]).findings] == ref

@@ -59,12 +59,9 @@ def garbled_sentence(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]
     threshold = float(opts.get("threshold", 4.0))  # type: ignore[arg-type]
     min_words = int(opts.get("min_words", 6))  # type: ignore[arg-type]
     text = doc.text
-    toks = text.split()
-    if not toks:
-        return
     scorer = garble.scorer(model)
     # a line is a run of consecutive tokens: most documents have no run that can reach the threshold
-    if not scorer.may_reach(toks, threshold, min_words):
+    if not any(scorer.may_reach(toks, threshold, min_words) for toks in _token_runs(text)):
         return
     for sa, sb in doc.sentences:
         # a sentence that spans lines (a scraped menu, a list) is scored line by line
@@ -184,6 +181,27 @@ def _loop_at(f: list[str], j: int, d: int) -> bool:
     if not f[j - d].endswith(unit[0]) or f[j - d + 1 : j] != unit[1:]:
         return False
     return f[j + 2 * d : j + 3 * d - 1] == unit[:-1] and f[j + 3 * d - 1].startswith(unit[-1])
+
+
+#: the tokens of a long text are taken this many characters at a time (cut at line breaks)
+_TOKEN_RUN_CHARS = 1 << 20
+
+
+def _token_runs(text: str):
+    """The text's tokens, in lists cut at line breaks every ``_TOKEN_RUN_CHARS`` characters or so
+    (a line scored by MT104 is never cut, so a line that can reach the threshold is a run of one
+    list), rather than one list of every token of a long document (about 10 bytes per character)."""
+    n = len(text)
+    a = 0
+    while a < n:
+        b = a + _TOKEN_RUN_CHARS
+        if b < n:
+            cut = min((i for i in (text.find("\n", b), text.find("\r", b)) if i >= 0), default=n)
+            b = cut
+        toks = text[a:b].split() if a or b < n else text.split()
+        if toks:
+            yield toks
+        a = b
 
 
 def _import_numpy() -> None:
