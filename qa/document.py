@@ -119,6 +119,9 @@ class Document:
             if "\n" not in chunk and "\r" not in chunk:
                 out.append((a, b))
                 continue
+            if len(chunk) > _BIG_BLOCK_CHARS and not _splits_into_lines(text, a, chunk):
+                out.append((a, b))  # decided without a list of the block's lines
+                continue
             # one pass, no list of every line's raw span (a block of millions of lines)
             lines = [s for s in (_strip_span(text, a + m_a, a + m_b) for m_a, m_b in _iter_line_spans(chunk))
                      if s[1] > s[0]]
@@ -175,6 +178,25 @@ class Document:
         for key_span, value_span in self.fields.values():
             end = max(end, value_span[1], key_span[1])
         return end
+
+
+#: a block longer than this is first tested without a list of its lines (``_splits_into_lines``)
+_BIG_BLOCK_CHARS = 1 << 20
+
+
+def _splits_into_lines(text: str, a: int, chunk: str) -> bool:
+    """Whether ``Document.paragraphs`` splits the block ``chunk`` (at ``a``) into its lines: the
+    same test, counted in one pass without holding the lines (10 MB of 'a\\n' is five million)."""
+    n = ends = 0
+    last_end = False
+    for m_a, m_b in _iter_line_spans(chunk):
+        s, e = _strip_span(text, a + m_a, a + m_b)
+        if e > s:
+            n += 1
+            last_end = text[e - 1] in ".!?\"”’:)…"
+            ends += last_end
+    ends -= last_end  # the last line always ends the paragraph; look at the others
+    return n > 1 and ends * 2 >= n - 1 and ends > 0
 
 
 def _iter_line_spans(chunk: str):

@@ -377,3 +377,18 @@ def test_point13_garble_prefilter_reads_tokens_in_runs_of_lines(monkeypatch):
     for size in (10, 100, 999):
         monkeypatch.setattr(g, "_TOKEN_RUN_CHARS", size)
         assert [(f.rule, f.start, f.end) for f in check_text(text, select=["MT104"]).findings] == ref
+
+
+def test_point13_big_blocks_are_split_as_before_without_a_list_of_their_lines(monkeypatch):
+    """A block over ``_BIG_BLOCK_CHARS`` is first tested in one pass (10 MB of 'a\\n' no longer
+    builds a list of five million line spans only to keep one paragraph): same paragraphs."""
+    import qa.document as d
+
+    texts = ["a\n" * 300, "Line one.\nLine two.\nno end\n" * 50, "x.\n\n" + "It ends.\n" * 40 + "it does not\n" * 41,
+             "Title\n\n" + "It ends.\n" * 40 + "it does not\n" * 39]
+    for text in texts:
+        ref = make_document(text).paragraphs
+        monkeypatch.setattr(d, "_BIG_BLOCK_CHARS", 10)
+        assert make_document(text).paragraphs == ref
+        monkeypatch.setattr(d, "_BIG_BLOCK_CHARS", 1 << 20)
+    assert len(make_document(texts[0]).paragraphs) == 1 and len(make_document(texts[1]).paragraphs) == 150
