@@ -165,9 +165,11 @@ def _loop_words(low: str) -> set[str]:
         hit = eq[d : n - 3 * d + 1]
         if d > 1:
             hit = hit & eq[2 * d : n - 2 * d + 1]
-        for j in (np.flatnonzero(hit) + d).tolist():
-            if _loop_at(fields, j, d):
-                out.add(fields[j])
+        at = np.flatnonzero(hit) + d
+        for c in range(0, len(at), 1 << 16):  # a slice at a time: not millions of ints at once
+            for j in at[c : c + (1 << 16)].tolist():
+                if fields[j] not in out and _loop_at(fields, j, d):  # a word found once is enough
+                    out.add(fields[j])
     return out
 
 
