@@ -97,6 +97,18 @@ def skipped_finding(rules: Sequence[Rule], seconds: float) -> Finding:
                    f"of {seconds:g} s ({codes}); their findings are missing")
 
 
+#: the most findings one rule reports on one document (a bound on memory: a document of the same
+#: paragraph printed 100,000 times would otherwise hold as many findings, and their JSON, at once)
+MAX_FINDINGS_PER_RULE = 10_000
+
+
+def capped_finding(rule: Rule, cap: int) -> Finding:
+    return Finding(rule=CRASH_CODE, name="rule-crashed", category="encoding", severity=Severity.ERROR,
+                   start=0, end=0, confidence=1.0,
+                   message=f"rule {rule.code} ({rule.name}) stopped on this document after {cap:,} findings "
+                   "(the most one rule reports on a document, a memory bound); its other findings are missing")
+
+
 def check_document(doc: Document, plan: Plan, strict: bool = False) -> list[Finding]:
     from qa.guard import DocumentBudget
     from qa.warmup import warm_up
@@ -112,8 +124,13 @@ def check_document(doc: Document, plan: Plan, strict: bool = False) -> list[Find
             sev = plan.severities[rule.code]
             try:
                 with budget.rule():
+                    left = MAX_FINDINGS_PER_RULE
                     for hit in rule.check(doc, plan.options[rule.code]):
+                        if not left:
+                            findings.append(capped_finding(rule, MAX_FINDINGS_PER_RULE))
+                            break
                         findings.append(_to_finding(rule, hit, sev, doc))
+                        left -= 1
             except Exception as exc:  # noqa: BLE001 - a rule must never take the batch down
                 if strict:
                     raise

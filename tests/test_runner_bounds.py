@@ -415,3 +415,63 @@ def test_point13_documents_of_very_many_lines_keep_lines_in_compact_arrays(monke
     got = dumps(check_text(text))
     assert got == ref
     assert '"rule": "PUN002"' in got and '"rule": "META112"' in got
+
+
+def test_point13_loop_prefilter_reads_fields_in_pieces(monkeypatch):
+    """MT105's prefilter splits a long text into fields a piece at a time (with the last fields of
+    the piece before, as a loop spans at most 16 fields): the same candidate words and findings
+    wherever the pieces are cut."""
+    import qa.checks.garble as g
+    from qa.engine import check_text
+
+    text = ("The council met on Monday. " * 3 + "the talks the talks the talks the talks went on. "
+            + "Prices rose , , again, again, again, again and again. " + "it is it is it is it is over. ") * 5
+    low = text.lower()
+    words = g._loop_words(low)
+    ref = [(f.start, f.end) for f in check_text(text, select=["MT105"]).findings]
+    assert len(ref) >= 5 and {"the", "again", "it"} <= words
+    for size in (7, 40, 101, 333):
+        monkeypatch.setattr(g, "_LOOP_PIECE_CHARS", size)
+        assert g._loop_words(low) == words, size
+        assert [(f.start, f.end) for f in check_text(text, select=["MT105"]).findings] == ref
+
+
+def test_point13_back_to_back_phrases_found_a_piece_at_a_time(monkeypatch):
+    """MT303's candidate search splits a long text into pieces (with the last tokens of the piece
+    before) instead of one list of every token: the same matches wherever the pieces are cut."""
+    import qa.checks.mt_fluency as mf
+
+    rng = __import__("random").Random(3)
+    phrases = ["the old bridge", "the city hall,", "a new school plan", "the Grand Hall,", "went on and on"]
+    parts = []
+    for _ in range(120):
+        p = rng.choice(phrases)
+        parts.append(rng.choice([f"{p} {p}", f"They saw {p} {p} again.", "Nothing here at all.", f"{p} and more",
+                                 f"x{p} {p}y", "  double  spaces  here ", f"{p}\n{p}"]))
+    text = " ".join(parts)
+    ref = [m.span() for m in mf._back_to_back(text)]
+    assert len(ref) >= 20
+    for size in (5, 17, 60, 250, 1000):
+        monkeypatch.setattr(mf, "_B2B_PIECE_CHARS", size)
+        assert [m.span() for m in mf._back_to_back(text)] == ref, size
+
+
+def test_point13_a_rule_reports_at_most_a_capped_number_of_findings_per_document(monkeypatch):
+    """The same paragraph printed 100,000 times made DUP001 hold 100,000 findings and their JSON at
+    once: a rule stops on a document after ``MAX_FINDINGS_PER_RULE`` findings, with a QA000
+    finding that says so; the first findings are kept and the other rules are untouched."""
+    import qa.engine as engine
+    from qa.engine import check_text
+
+    text = ("The council met on Monday evening and agreed the budget for the next year after a long debate.\n" * 30
+            + "Prices rose.They fell.\n")
+    full = check_text(text)
+    dup = [f for f in full.findings if f.rule == "DUP001"]
+    assert len(dup) == 29 and engine.MAX_FINDINGS_PER_RULE >= 10_000
+    monkeypatch.setattr(engine, "MAX_FINDINGS_PER_RULE", 5)
+    capped = check_text(text)
+    assert [f for f in capped.findings if f.rule == "DUP001"] == dup[:5]
+    stop = [f for f in capped.findings if f.rule == "QA000"]
+    assert len(stop) == 1 and "rule DUP001" in stop[0].message and "after 5 findings" in stop[0].message
+    assert [f for f in capped.findings if f.rule not in ("DUP001", "QA000")] == \
+        [f for f in full.findings if f.rule != "DUP001"]

@@ -147,11 +147,36 @@ def _loops(text: str) -> Iterator[re.Match[str]]:
     yield from finditer_at(_LOOP_RE, text, (p for w in words for p in find_all(low, w)))
 
 
+#: a long text's fields are read this many characters at a time (cut at a space), each piece
+#: with the last fields of the one before: a loop spans at most 16 fields, so none is missed
+_LOOP_PIECE_CHARS = 1 << 20
+_LOOP_OVERLAP = 16
+
+
 def _loop_words(low: str) -> set[str]:
     """Lower-cased first words of every possible loop in ``low`` (a superset)."""
+    if len(low) <= _LOOP_PIECE_CHARS:
+        return _loop_words_in(_fields(low))
+    out: set[str] = set()
+    tail: list[str] = []
+    a, n = 0, len(low)
+    while a < n:
+        b = low.find(" ", a + _LOOP_PIECE_CHARS)
+        b = n if b < 0 else b
+        fields = _fields(low[a:b])
+        out |= _loop_words_in(tail + fields)
+        tail = (tail + fields)[-_LOOP_OVERLAP:]
+        a = b
+    return out
+
+
+def _fields(low: str) -> list[str]:
+    return low.replace(",", " ").replace(";", " ").replace("、", " ").split()
+
+
+def _loop_words_in(fields: list[str]) -> set[str]:
     import numpy as np
 
-    fields = low.replace(",", " ").replace(";", " ").replace("、", " ").split()
     n = len(fields)
     if n < 4:
         return set()
