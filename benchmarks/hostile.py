@@ -231,13 +231,13 @@ def main() -> None:
                  f"{platform.system()} {platform.release()}. Command: `python benchmarks/hostile.py"
                  f"{' --corpus ' + Path(args.corpus).name if args.corpus != str(ROOT / 'samples') else ''}`.", ""]
         if not args.skip_memory:
-            parts += ["**Memory** (point 13; peak RSS of `qa check FILE --format jsonl`, one process):", ""]
+            parts += ["**Memory** (peak RSS of `qa check FILE --format jsonl`, one process):", ""]
             parts += memory_rows(work, Path(args.corpus)) + [""]
-        parts += ["**Loading outside the time limits** (point 9):", ""] + warmup_rows(work) + [""]
-        parts += ["**Time limits under each engine** (point 11; a rule that backtracks for ages):", ""]
+        parts += ["**Loading outside the time limits:**", ""] + warmup_rows(work) + [""]
+        parts += ["**Time limits under each engine** (a rule that backtracks for ages):", ""]
         parts += dask_rows(work) + [""]
         if sys.platform.startswith("linux"):
-            parts += ["**Orphaned workers** (point 12):", ""] + orphan_rows(work) + [""]
+            parts += ["**Orphaned workers:**", ""] + orphan_rows(work) + [""]
     report = "\n".join(parts)
     print(report)
     if args.out:
