@@ -13,12 +13,18 @@ must see the input paths (a shared file system) and have the same qa version ins
 Without an address a ``LocalCluster`` with ``--jobs`` single-threaded worker processes is
 started for the run. The result cache is used only with the local cluster.
 
+Rule time limits (``--rule-timeout``) are sent with each task and hold on the workers as in the
+local engine: a Dask worker runs tasks in threads, where ``SIGALRM`` cannot stop a rule, so each
+worker thread checks its partitions in a checker process of its own (started on first use, ended
+with the worker), in that process's main thread.
+
 Dask is optional: ``pip install 'qa[dask]'``.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import replace
@@ -51,8 +57,29 @@ def _checker(settings, cache_dir: str | None, profile: bool, lines_only: bool = 
 
 def check_partition(part: Partition, settings, text_field: str, id_field: str, cache_dir: str | None,
                     profile: bool, shard: tuple[int, int] | None, policy, codes: tuple[str, ...],
-                    lines_only: bool = False):
-    """Runs on a worker: read one partition and check its documents."""
+                    lines_only: bool = False, limits: tuple[float, float] | None = None):
+    """Runs on a worker: read one partition and check its documents.
+
+    The time limits of rules (``qa.guard``) need the main thread of a process, and a Dask worker
+    runs tasks in other threads: so with limits set, the partition is checked by this worker's
+    checker process (``_Child``: one per worker thread, started on first use, kept for the
+    worker's life), whose main thread checks it under the limits. The result comes back pickled
+    (``bytes``); the client unpickles it."""
+    import threading
+
+    from qa import guard
+
+    if limits is not None and guard.limits() != limits:
+        guard.set_limits(rule_seconds=limits[0], document_seconds=limits[1])
+    args = (part, settings, text_field, id_field, cache_dir, profile, shard, policy, codes, lines_only)
+    if any(guard.limits()) and threading.current_thread() is not threading.main_thread():
+        return _child().run((args, guard.limits()))
+    return _check_partition_here(*args)
+
+
+def _check_partition_here(part: Partition, settings, text_field: str, id_field: str, cache_dir: str | None,
+                          profile: bool, shard: tuple[int, int] | None, policy, codes: tuple[str, ...],
+                          lines_only: bool = False):
     from qa import inputs
     from qa.parallel import shard_of
 
@@ -78,6 +105,97 @@ def check_partition(part: Partition, settings, text_field: str, id_field: str, c
     return out, checker.take_counters(), skipped  # type: ignore[attr-defined]
 
 
+class CheckerProcessDied(RuntimeError):
+    pass
+
+
+class _Child:
+    """A checker process for one Dask worker thread: partitions are checked in its main thread,
+    where the time limits of rules work. Requests and answers are length-prefixed pickles on its
+    standard input and output; it ends with its parent (``qa.lifeline``) or when its input closes."""
+
+    def __init__(self) -> None:
+        import subprocess
+        import sys
+
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", f"from qa.dask_engine import child_main; child_main({os.getpid()})"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+
+    def run(self, request) -> bytes:
+        import pickle
+
+        data = pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            _send(self.proc.stdin, data)
+            kind, payload = pickle.loads(_receive(self.proc.stdout))
+        except (OSError, EOFError) as exc:
+            code = self.proc.poll()
+            raise CheckerProcessDied(f"qa's checker process on this Dask worker ended (exit status {code})") from exc
+        if kind == "error":
+            raise RuntimeError(payload)
+        return payload
+
+
+_LOCAL = None
+
+
+def _child() -> _Child:
+    import threading
+
+    global _LOCAL
+    if _LOCAL is None:
+        _LOCAL = threading.local()
+    child = getattr(_LOCAL, "child", None)
+    if child is None or child.proc.poll() is not None:
+        child = _LOCAL.child = _Child()
+    return child
+
+
+def _send(fh, data: bytes) -> None:
+    fh.write(len(data).to_bytes(8, "big"))
+    fh.write(data)
+    fh.flush()
+
+
+def _receive(fh) -> bytes:
+    head = fh.read(8)
+    if len(head) < 8:
+        raise EOFError("the other end closed the pipe")
+    n = int.from_bytes(head, "big")
+    data = fh.read(n)
+    if len(data) < n:
+        raise EOFError("the other end closed the pipe")
+    return data
+
+
+def child_main(parent: int) -> None:
+    """The checker process's loop (see ``_Child``)."""
+    import pickle
+    import sys
+    import traceback
+
+    from qa import guard
+    from qa.lifeline import bind_to_parent
+
+    bind_to_parent(parent)
+    out = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # anything printed goes to standard error, not into the answers
+    inp = sys.stdin.buffer
+    while True:
+        try:
+            args, limits = pickle.loads(_receive(inp))
+        except EOFError:
+            return
+        try:
+            guard.set_limits(rule_seconds=limits[0], document_seconds=limits[1])
+            answer = ("ok", pickle.dumps(_check_partition_here(*args), protocol=pickle.HIGHEST_PROTOCOL))
+        except Exception:  # noqa: BLE001 - sent back to the task, which raises it
+            answer = ("error", traceback.format_exc())
+        _send(out, pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
+
+
 def _client(opts):
     try:
         from distributed import Client, LocalCluster
@@ -101,8 +219,10 @@ def dask_stream(files: list[str], plan, opts, stats) -> Iterator[tuple[Document 
         stats.workers = max(1, len(client.nthreads()) if opts.scheduler else opts.jobs)
         cache_dir = None if opts.scheduler else opts.cache_dir
         window = max(2, 2 * stats.workers)
+        from qa.guard import limits
+
         args = (plan.settings, opts.text_field, opts.id_field, cache_dir, opts.profile_rules, opts.shard,
-                inputs.policy(), tuple(r.code for r in plan.rules), opts.lines_only)
+                inputs.policy(), tuple(r.code for r in plan.rules), opts.lines_only, limits())
         pending: deque = deque()
         it = iter(parts)
 
@@ -118,7 +238,12 @@ def dask_stream(files: list[str], plan, opts, stats) -> Iterator[tuple[Document 
                 break
         while pending:
             fut = pending.popleft()
-            rows, (times, hits, misses), skipped = fut.result()
+            got = fut.result()
+            if isinstance(got, bytes):  # from a worker's checker process (time limits on)
+                import pickle
+
+                got = pickle.loads(got)
+            rows, (times, hits, misses), skipped = got
             fut.release()
             submit_next()
             stats.add_times(times)

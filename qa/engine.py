@@ -85,7 +85,9 @@ def confident(findings: list[Finding], settings: Settings) -> list[Finding]:
 
 def crash_finding(rule: Rule, exc: BaseException) -> Finding:
     where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
-    loc = f" at {where.name}:{where.lineno}" if where and type(exc).__name__ != "RuleTimeout" else ""
+    loc = f" at {where.name}:{where.lineno}" if where and type(exc).__name__ not in ("RuleTimeout", "DocumentTooLarge") \
+        else ""
+    what = "stopped" if type(exc).__name__ == "DocumentTooLarge" else "crashed"
     return Finding(
         rule=CRASH_CODE,
         name="rule-crashed",
@@ -93,7 +95,7 @@ def crash_finding(rule: Rule, exc: BaseException) -> Finding:
         severity=Severity.ERROR,
         start=0,
         end=0,
-        message=f"rule {rule.code} ({rule.name}) crashed on this document: "
+        message=f"rule {rule.code} ({rule.name}) {what} on this document: "
         f"{type(exc).__name__}: {exc}{loc}; its findings are missing",
         confidence=1.0,
     )
@@ -107,11 +109,25 @@ def skipped_finding(rules: Sequence[Rule], seconds: float) -> Finding:
                    f"of {seconds:g} s ({codes}); their findings are missing")
 
 
+#: the most findings one rule reports on one document (a bound on memory: a document of the same
+#: paragraph printed 100,000 times would otherwise hold as many findings, and their JSON, at once)
+MAX_FINDINGS_PER_RULE = 10_000
+
+
+def capped_finding(rule: Rule, cap: int) -> Finding:
+    return Finding(rule=CRASH_CODE, name="rule-crashed", category=INTERNAL_CATEGORY, severity=Severity.ERROR,
+                   start=0, end=0, confidence=1.0,
+                   message=f"rule {rule.code} ({rule.name}) stopped on this document after {cap:,} findings "
+                   "(the most one rule reports on a document, a memory bound); its other findings are missing")
+
+
 def check_document(doc: Document, plan: Plan, strict: bool = False) -> list[Finding]:
     from qa.guard import DocumentBudget
+    from qa.warmup import warm_up
 
     from qa.scope import rules_for
 
+    warm_up(plan.rules)  # modules and models a rule needs are loaded before its time limit starts
     findings: list[Finding] = []
     rules = rules_for(doc, plan.rules)  # English-only rules skip documents clearly in another language
     budget = DocumentBudget()  # time limits per rule and per document (qa.guard)
@@ -123,8 +139,13 @@ def check_document(doc: Document, plan: Plan, strict: bool = False) -> list[Find
             sev = plan.severities[rule.code]
             try:
                 with budget.rule():
+                    left = MAX_FINDINGS_PER_RULE
                     for hit in rule.check(doc, plan.options[rule.code]):
+                        if not left:
+                            findings.append(capped_finding(rule, MAX_FINDINGS_PER_RULE))
+                            break
                         findings.append(_to_finding(rule, hit, sev, doc))
+                        left -= 1
             except Exception as exc:  # noqa: BLE001 - a rule must never take the batch down
                 if strict:
                     raise

@@ -11,8 +11,12 @@ each rule on each document under a time limit:
   skipped and one ``QA000`` finding names how many were skipped.
 
 So a document costs at most about ``document_seconds + rule_seconds``, whatever it contains.
+A rule is never stopped in the middle of an import (the stop waits until the import is done),
+and the modules and models rules need are loaded before the limits start (``qa.warmup``).
 The limits use ``SIGALRM`` (``setitimer``), which interrupts a long regular-expression search; in
-a thread other than the main thread, or on a platform without it, rules run unbounded. Set the
+a thread other than the main thread, or on a platform without it, rules run unbounded. (The Dask
+engine, whose tasks run in worker threads, checks partitions in a checker process per worker
+thread, in its main thread, so the limits hold there too: ``qa.dask_engine``.) Set the
 limits with ``qa check --rule-timeout SECONDS`` or ``set_limits``; 0 turns them off.
 """
 
@@ -35,6 +39,12 @@ class RuleTimeout(Exception):
         super().__init__(f"stopped after {seconds:g} s (the per-document time limit of a rule; "
                          "see --rule-timeout)")
         self.seconds = seconds
+
+
+class DocumentTooLarge(Exception):
+    """Raised by a rule whose per-document structures would not fit in the memory bound of a
+    document (``qa.guard`` reports it as a ``QA000`` finding naming the limit); the other rules
+    go on."""
 
 
 def set_limits(rule_seconds: float | None = None, document_seconds: float | None = None) -> None:
@@ -93,8 +103,8 @@ class DocumentBudget:
         has left): ``with budget.rule(): ...``."""
         return self._scope
 
-    def _alarm(self, _signum: int, _frame: object) -> None:
-        if self._in_rule and time.monotonic() - self._rule_started >= self._limit:
+    def _alarm(self, _signum: int, frame: object) -> None:
+        if self._in_rule and time.monotonic() - self._rule_started >= self._limit and not _importing(frame):
             self._in_rule = False
             raise RuleTimeout(self._limit)
 
@@ -110,6 +120,17 @@ class DocumentBudget:
                 self.close()
         except Exception:  # noqa: BLE001 - interpreter shutdown
             pass
+
+
+def _importing(frame) -> bool:
+    """Whether ``frame`` runs inside an import. A rule is never stopped there (the stop waits for
+    the next tick): an extension module interrupted half-way cannot be imported again in this
+    process, which would break every later document's rules that need it."""
+    while frame is not None:
+        if frame.f_code.co_filename.startswith("<frozen importlib"):
+            return True
+        frame = frame.f_back
+    return False
 
 
 class _RuleScope:
@@ -136,5 +157,5 @@ class _RuleScope:
         return False
 
 
-__all__ = ["DEFAULT_DOCUMENT_SECONDS", "DEFAULT_RULE_SECONDS", "DocumentBudget", "RuleTimeout",
+__all__ = ["DEFAULT_DOCUMENT_SECONDS", "DEFAULT_RULE_SECONDS", "DocumentBudget", "DocumentTooLarge", "RuleTimeout",
            "limits", "set_limits"]

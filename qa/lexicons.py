@@ -68,6 +68,11 @@ def zipf_en(word: str) -> float:
     return zipf_frequency(word, "en")
 
 
+def load_frequencies() -> None:
+    """Load wordfreq's English table now (``qa.warmup``: before any time limit starts)."""
+    zipf_en("the")
+
+
 @lru_cache(maxsize=200_000)
 def zipf(word: str, lang: str = "en") -> float:
     """Word frequency on the Zipf scale (0 = unknown, 7 = 'the') from the ``wordfreq`` package."""

@@ -223,6 +223,9 @@ class Checker:
         self.render_jsonl = render_jsonl or lines_only
         self.lines_only = lines_only
         self.times: dict[str, float] = {}
+        from qa.warmup import warm_up
+
+        warm_up(plan.rules)  # before any time limit, and before the timing wrappers
         self.base_plan = plan
         self.plan = timed_plan(plan, self.times) if profile else plan
         self.profile = profile
@@ -520,8 +523,11 @@ _WORKER: Checker | None = None
 
 
 def _init_worker(plan: Plan | None, settings, cache_dir: str | None, profile: bool, policy,
-                 render_jsonl: bool = False, lines_only: bool = False) -> None:
+                 render_jsonl: bool = False, lines_only: bool = False, parent: int | None = None) -> None:
     global _WORKER
+    from qa.lifeline import bind_to_parent
+
+    bind_to_parent(parent)  # a parent killed with kill -9 takes its workers with it
     if policy is not None:
         from qa import inputs
 
@@ -564,11 +570,11 @@ def _executor(plan: Plan, opts: RunOptions):
     methods = mp.get_all_start_methods()
     if "fork" in methods:  # workers inherit the loaded rules: nothing to pickle or re-import
         ctx, initargs = mp.get_context("fork"), (plan, None, opts.cache_dir, opts.profile_rules, None,
-                                                 opts.render_jsonl, opts.lines_only)
+                                                 opts.render_jsonl, opts.lines_only, os.getpid())
     else:  # pragma: no cover - spawn: workers rebuild the plan from the settings
         ctx = mp.get_context("spawn")
         initargs = (None, plan.settings, opts.cache_dir, opts.profile_rules, inputs.policy(), opts.render_jsonl,
-                    opts.lines_only)
+                    opts.lines_only, os.getpid())
     return ProcessPoolExecutor(max_workers=opts.jobs, mp_context=ctx, initializer=_init_worker,
                                initargs=initargs)
 
@@ -639,6 +645,9 @@ def run(paths: Iterable[str], plan: Plan, opts: RunOptions | None = None, stats:
         stream = _serial(records, Checker(plan, opts.cache_dir, opts.profile_rules, strict,
                                           lines_only=opts.lines_only), stats)
     else:
+        from qa.warmup import warm_up
+
+        warm_up(plan.rules)  # loaded once here: forked workers inherit the modules and models
         with _executor(plan, opts) as ex:
             rebuild = (lambda jobs: ex.submit(_rebuild_lines, jobs)) if opts.lines_only else None
             yield from assemble(_pool(records, opts, stats, ex), plan, strict, opts.lines_only, rebuild)

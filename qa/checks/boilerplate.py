@@ -624,3 +624,7 @@ def capitalised_line_run(doc: Document, opts: Mapping[str, object]) -> Iterator[
         if run:
             yield Hit(ln.start, ln.end, f"Line in capitals: '{ln.text[:60]}'", fix=_delete_line(doc, ln),
                       confidence=0.7 if i >= end or i < lay.body[0] else 0.6)
+
+
+#: loaded before any time limit starts (qa.warmup)
+from qa.checks.boilerplate_layout import WARM_UP  # noqa: E402,F401

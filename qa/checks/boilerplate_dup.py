@@ -191,3 +191,7 @@ def repeated_template_line(doc: Document, opts: Mapping[str, object]) -> Iterato
     documents is deleted only with `--unsafe-fixes` (it can be a legitimate standard sentence).
     """
     return repeated_in_document(doc, opts)
+
+
+#: loaded before any time limit starts (qa.warmup)
+from qa.checks.boilerplate_layout import WARM_UP  # noqa: E402,F401

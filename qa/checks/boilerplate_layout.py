@@ -383,15 +383,62 @@ def _reference_infos(doc: Document) -> list[LineInfo]:
 _MIN_VECTOR_CHARS = 600
 
 
+#: the vectorised features hold about 60 bytes per character: they are computed over runs of
+#: whole lines of at most this many characters, and a longer line takes the reference path (about
+#: 10 bytes per character), so a 20 MB document stays within a few hundred MB
+_VECTOR_CHUNK_CHARS = 1 << 20
+
+
 def line_infos(doc: Document) -> list[LineInfo]:
     """``line_info`` of every non-blank line, in order, with ``ext`` set."""
     text = doc.text
-    feats = _line_features(text, doc.lines) if len(text) >= _MIN_VECTOR_CHARS else None
-    if feats is None:
+    if len(text) < _MIN_VECTOR_CHARS:
         return _reference_infos(doc)
+    if len(text) <= _VECTOR_CHUNK_CHARS:
+        feats = _line_features(text, doc.lines)
+        return _reference_infos(doc) if feats is None else _infos_of(text, feats, [])
     infos: list[LineInfo] = []
+    spans = doc.lines
+    k = 0
+    while k < len(spans):  # runs of whole lines (a line's features never look past its line)
+        j = k + 1
+        while j < len(spans) and spans[j][1] - spans[k][0] <= _VECTOR_CHUNK_CHARS:
+            j += 1
+        c0 = spans[k][0]
+        c1 = spans[j][0] if j < len(spans) else len(text)
+        part = spans[k:j]
+        feats = None
+        if c1 - c0 <= _VECTOR_CHUNK_CHARS or j - k > 1:
+            feats = _line_features(text[c0:c1], [(a - c0, b - c0) for a, b in part])
+        if feats is None:  # one very long line, or characters the vector path does not handle
+            _reference_infos_of(text, part, c1, infos)
+        else:
+            _infos_of(text, feats, infos, c0)
+        k = j
+    return infos
+
+
+def _reference_infos_of(text: str, spans: list[tuple[int, int]], after: int, infos: list[LineInfo]) -> None:
+    """``_reference_infos`` for the lines ``spans`` (the next line starts at ``after``)."""
+    for k, (a, b) in enumerate(spans):
+        raw = text[a:b]
+        stripped = raw.strip()
+        if not stripped:
+            continue
+        lead = len(raw) - len(raw.lstrip())
+        s = a + lead
+        ln = line_info(len(infos), s, s + len(stripped), stripped)
+        ln.ext = (a, spans[k + 1][0] if k + 1 < len(spans) else after)
+        infos.append(ln)
+
+
+def _infos_of(text: str, feats, infos: list[LineInfo], offset: int = 0) -> list[LineInfo]:
+    """``LineInfo`` objects from ``_line_features`` (offsets relative to ``offset``), appended."""
     append = infos.append
-    for i, (s, e, xa, xe, nw, n_stop, n_cap, send, inner, linkish) in enumerate(zip(*feats)):
+    base = len(infos)
+    for i, (s, e, xa, xe, nw, n_stop, n_cap, send, inner, linkish) in enumerate(zip(*feats), base):
+        if offset:
+            s, e, xa, xe = s + offset, e + offset, xa + offset, xe + offset
         if nw:
             stop = n_stop / nw
             cap = n_cap / nw
@@ -464,10 +511,22 @@ def compute_layout(doc: Document) -> Layout:
     return Layout(infos, body, n_prose, extra={"_starts": line_starts(doc, infos)})
 
 
+#: the most lines a document's layout describes: each line's description costs about 500 bytes,
+#: so this keeps the layout under about 50 MB. A document with more lines (10 MB of 'a\n' has
+#: five million) is not described: the page-layout rules stop on it with a QA000 finding.
+MAX_LAYOUT_LINES = 100_000
+
+
 def layout(doc: Document) -> Layout:
     """The document's layout, computed once and cached on the document."""
     cached = doc.__dict__.get("_bp_layout")
     if cached is None:
+        n = len(doc.lines)
+        if n > MAX_LAYOUT_LINES:
+            from qa.guard import DocumentTooLarge
+
+            raise DocumentTooLarge(f"the document has {n:,} lines, over the limit of {MAX_LAYOUT_LINES:,} "
+                                   "lines of the page-layout rules (a memory bound per document)")
         cached = compute_layout(doc)
         doc.__dict__["_bp_layout"] = cached
     return cached  # type: ignore[return-value]
@@ -800,3 +859,15 @@ def _line_features(text: str, spans: list[tuple[int, int]]):
     link |= sep2[S] & ws[s1] & (S + 1 < E)
     return (S.tolist(), E.tolist(), XA.tolist(), XE.tolist(), words.tolist(), stops.tolist(), caps.tolist(),
             send.tolist(), inner.tolist(), link.tolist())
+
+
+def _warm_layout() -> None:
+    """The layout of a small document: builds the tables and literal sets on first use."""
+    from qa.readers import make_document
+
+    layout(make_document("Home | News | Sport\nA title of the page\n\nThe council met on Monday. It agreed.\n"
+                         "Close\nShare this article\n", doc_id="warm-up"))
+
+
+#: loaded before any time limit starts (qa.warmup)
+WARM_UP = (_tables, _warm_layout)

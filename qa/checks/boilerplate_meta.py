@@ -175,3 +175,7 @@ def is_metadata_line(text: str) -> bool:
     t = text.strip()
     return bool(_BYLINE_RE.match(t) or _NAME_DATE_RE.match(t) or _CREDITS_RE.match(t)
                 or _CREDIT_RE.match(t) or is_dateline(t))
+
+
+#: loaded before any time limit starts (qa.warmup)
+from qa.checks.boilerplate_layout import WARM_UP  # noqa: E402,F401

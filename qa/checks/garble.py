@@ -60,12 +60,9 @@ def garbled_sentence(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]
     threshold = float(opts.get("threshold", 4.0))  # type: ignore[arg-type]
     min_words = int(opts.get("min_words", 6))  # type: ignore[arg-type]
     text = doc.text
-    toks = text.split()
-    if not toks:
-        return
     scorer = garble.scorer(model)
     # a line is a run of consecutive tokens: most documents have no run that can reach the threshold
-    if not scorer.may_reach(toks, threshold, min_words):
+    if not any(scorer.may_reach(toks, threshold, min_words) for toks in _token_runs(text)):
         return
     for sa, sb in doc.sentences:
         # a sentence that spans lines (a scraped menu, a list) is scored line by line
@@ -151,11 +148,36 @@ def _loops(text: str) -> Iterator[re.Match[str]]:
     yield from finditer_at(_LOOP_RE, text, (p for w in words for p in find_all(low, w)))
 
 
+#: a long text's fields are read this many characters at a time (cut at a space), each piece
+#: with the last fields of the one before: a loop spans at most 16 fields, so none is missed
+_LOOP_PIECE_CHARS = 1 << 20
+_LOOP_OVERLAP = 16
+
+
 def _loop_words(low: str) -> set[str]:
     """Lower-cased first words of every possible loop in ``low`` (a superset)."""
+    if len(low) <= _LOOP_PIECE_CHARS:
+        return _loop_words_in(_fields(low))
+    out: set[str] = set()
+    tail: list[str] = []
+    a, n = 0, len(low)
+    while a < n:
+        b = low.find(" ", a + _LOOP_PIECE_CHARS)
+        b = n if b < 0 else b
+        fields = _fields(low[a:b])
+        out |= _loop_words_in(tail + fields)
+        tail = (tail + fields)[-_LOOP_OVERLAP:]
+        a = b
+    return out
+
+
+def _fields(low: str) -> list[str]:
+    return low.replace(",", " ").replace(";", " ").replace("、", " ").split()
+
+
+def _loop_words_in(fields: list[str]) -> set[str]:
     import numpy as np
 
-    fields = low.replace(",", " ").replace(";", " ").replace("、", " ").split()
     n = len(fields)
     if n < 4:
         return set()
@@ -169,9 +191,11 @@ def _loop_words(low: str) -> set[str]:
         hit = eq[d : n - 3 * d + 1]
         if d > 1:
             hit = hit & eq[2 * d : n - 2 * d + 1]
-        for j in (np.flatnonzero(hit) + d).tolist():
-            if _loop_at(fields, j, d):
-                out.add(fields[j])
+        at = np.flatnonzero(hit) + d
+        for c in range(0, len(at), 1 << 16):  # a slice at a time: not millions of ints at once
+            for j in at[c : c + (1 << 16)].tolist():
+                if fields[j] not in out and _loop_at(fields, j, d):  # a word found once is enough
+                    out.add(fields[j])
     return out
 
 
@@ -185,3 +209,32 @@ def _loop_at(f: list[str], j: int, d: int) -> bool:
     if not f[j - d].endswith(unit[0]) or f[j - d + 1 : j] != unit[1:]:
         return False
     return f[j + 2 * d : j + 3 * d - 1] == unit[:-1] and f[j + 3 * d - 1].startswith(unit[-1])
+
+
+#: the tokens of a long text are taken this many characters at a time (cut at line breaks)
+_TOKEN_RUN_CHARS = 1 << 20
+
+
+def _token_runs(text: str):
+    """The text's tokens, in lists cut at line breaks every ``_TOKEN_RUN_CHARS`` characters or so
+    (a line scored by MT104 is never cut, so a line that can reach the threshold is a run of one
+    list), rather than one list of every token of a long document (about 10 bytes per character)."""
+    n = len(text)
+    a = 0
+    while a < n:
+        b = a + _TOKEN_RUN_CHARS
+        if b < n:
+            cut = min((i for i in (text.find("\n", b), text.find("\r", b)) if i >= 0), default=n)
+            b = cut
+        toks = text[a:b].split() if a or b < n else text.split()
+        if toks:
+            yield toks
+        a = b
+
+
+def _import_numpy() -> None:
+    import numpy  # noqa: F401
+
+
+#: loaded before any time limit starts (qa.warmup)
+WARM_UP = (_import_numpy, garble.scorer)

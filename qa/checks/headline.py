@@ -270,3 +270,8 @@ def headline_attribution_lost_preposition(doc: Document, opts: Mapping[str, obje
     yield Hit(m.start("tail"), m.end("tail"),
               f"'{first} {second}': the attribution seems to have lost its preposition "
               f"('{first} to {second}'?)", suggestion=f"{first} to {second}", confidence=0.7)
+
+
+#: loaded before any time limit starts (qa.warmup)
+WARM_UP = (lexicons.load_frequencies, lambda: [lexicons.load("organisations"), lexicons.load("places"),
+                                                lexicons.load("org_nouns", lower=True)])

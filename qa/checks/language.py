@@ -248,3 +248,7 @@ def _hit(a: int, b: int, f: tuple[str, float], expected: str, what: str) -> Hit:
     lang, p = f
     return Hit(a, b, f"This {what} is in {lang_name(lang)} ({lang}, p={p:.2f}), not "
                f"{lang_name(expected)}: an untranslated passage?", confidence=round(p, 3))
+
+
+#: loaded before any time limit starts (qa.warmup)
+WARM_UP = (language._fasttext_model,)

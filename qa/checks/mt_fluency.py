@@ -573,6 +573,9 @@ def _back_to_back(text: str) -> Iterator[re.Match[str]]:
     with itself shifted; the regex runs only on the few stretches that pass, each ending just
     before a space so that no match or look-ahead is cut short.
     """
+    if len(text) > _B2B_PIECE_CHARS:  # a long text: the same matches, a piece at a time
+        yield from _back_to_back_pieces(text)
+        return
     toks = text.split(" ")
     if len(toks) < 6:
         return
@@ -608,6 +611,80 @@ def _back_to_back(text: str) -> Iterator[re.Match[str]]:
         for m in _BACK_TO_BACK_RE.finditer(text, max(a, last), b):
             yield m
             last = m.end()
+
+
+#: ``_back_to_back`` splits a text longer than this a piece at a time (cut at a space), each
+#: piece with the last ``_B2B_OVERLAP`` tokens of the one before: a candidate needs the token
+#: before it and at most seven after it
+_B2B_PIECE_CHARS = 1 << 20
+_B2B_OVERLAP = 10
+
+
+def _b2b_cands(toks: list[str]) -> list[tuple[int, int]]:
+    cands: list[tuple[int, int]] = []
+    same3 = bytes(map(eq, toks, toks[3:]))
+    i = same3.find(1)
+    while i >= 0:
+        if i and toks[i + 2] and toks[i - 1].endswith(toks[i + 2]):
+            cands.append((i, 3))
+        i = same3.find(1, i + 1)
+    same4 = bytes(map(eq, toks, toks[4:]))
+    i = same4.find(b"\x01\x01")
+    while i >= 0:
+        if i and toks[i + 3] and toks[i - 1].endswith(toks[i + 3]):
+            cands.append((i, 4))
+        i = same4.find(b"\x01\x01", i + 1)
+    cands.sort()
+    return cands
+
+
+def _back_to_back_pieces(text: str) -> Iterator[re.Match[str]]:
+    """``_back_to_back`` over pieces of a long text (not a list of every token at once): the
+    candidates of each piece (with the tail of the one before) whose copies end inside it, their
+    windows merged in order as the whole-text version merges them."""
+    n = len(text)
+    tail: list[str] = []
+    tail_at = 0  # offset of tail[0] in the text
+    g0 = 0  # index in the whole token list of tail[0]
+    done = 0  # candidates below this whole-list index were taken from an earlier piece
+    window: list[int] | None = None
+    last = 0
+    a = 0
+    while True:
+        b = text.find(" ", a + _B2B_PIECE_CHARS)
+        final = b < 0
+        b = n if final else b
+        toks = tail + text[a:b].split(" ")
+        starts = list(accumulate((len(t) + 1 for t in toks), initial=tail_at))
+        m = len(toks)
+        for i, k in _b2b_cands(toks):
+            if g0 + i < done:
+                continue  # taken from the piece before
+            if not final and i + 8 >= m:
+                break  # this and later ones may need tokens of the next piece: taken from it, in order
+            if i + 2 * k - 2 >= m:
+                continue  # the text ends inside the second copy
+            wa, wb = starts[i - 1], min(n, starts[i + 2 * k - 1])
+            if window is not None and wa <= window[1]:
+                window[1] = max(window[1], wb)
+                continue
+            if window is not None:
+                for mm in _BACK_TO_BACK_RE.finditer(text, max(window[0], last), window[1]):
+                    yield mm
+                    last = mm.end()
+            window = [wa, wb]
+        if final:
+            break
+        keep = min(_B2B_OVERLAP, m)
+        done = max(done, g0 + m - 8)
+        g0 += m - keep
+        tail_at = starts[m - keep]
+        tail = toks[m - keep:]
+        a = b + 1
+    if window is not None:
+        for mm in _BACK_TO_BACK_RE.finditer(text, max(window[0], last), window[1]):
+            yield mm
+            last = mm.end()
 
 
 @rule(
@@ -944,3 +1021,9 @@ _INDEXED = frozenset({
     if len(lit) >= 4 and lit not in ("king",)
 } | set(_KIN_WORDS) - {"son"} | {"between "})
 _register_literals(sorted(_INDEXED))
+
+
+#: loaded before any time limit starts (qa.warmup)
+from qa.lexicons import load_frequencies as _load_frequencies  # noqa: E402
+
+WARM_UP = (_load_frequencies,)

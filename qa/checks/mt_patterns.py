@@ -502,3 +502,9 @@ def more_with_short_adjective(doc: Document, opts: Mapping[str, object]) -> Iter
         yield Hit(m.start(), m.end(), f"'{m.group(0)}': '{adj}' forms its comparative with -er ('{comp}')",
                   suggestion=repl,
                   fix=Fix((Edit(m.start(), m.end(), repl),), Applicability.UNSAFE, f"Replace with '{repl}'"))
+
+
+#: loaded before any time limit starts (qa.warmup)
+from qa.lexicons import load_frequencies as _load_frequencies  # noqa: E402
+
+WARM_UP = (_load_frequencies,)

@@ -563,3 +563,7 @@ def _wider_antecedent(text: str, paras: list[tuple[int, int]], pi: int, sents_in
         if ante is not None:
             return ante
     return None
+
+
+#: loaded before any time limit starts (qa.warmup)
+WARM_UP = (lexicons.load_frequencies, _lex, _org_lower_words, _person_lower_words, _org_name_words)

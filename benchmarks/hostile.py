@@ -1,0 +1,248 @@
+"""Hostile inputs: memory per input shape, time limits under every engine, orphaned workers.
+
+    python benchmarks/hostile.py [--corpus DIR] [--out FILE.md] [--skip-memory]
+
+Measures, each in a fresh ``qa`` process:
+
+* **memory** (peak RSS of the process, ``wait4``) of ``qa check FILE --format jsonl`` on three
+  shapes that used to blow up: 10 MB of short lines (``'a\\n' * 5_000_000``), 20 MB of one
+  repeated sentence on one line, a 15 MB JSON Lines record; and on a normal corpus
+  (``--corpus``, default ``samples/``). The bound is 20 times the largest document plus 300 MB;
+* **loading outside the time limits**: ``--rule-timeout 0.02`` in a fresh process (the first
+  ``import numpy`` and model loads take longer): crashes other than the limit, and whether the
+  later documents' findings equal those of a run without a limit;
+* **time limits on Dask**: a rule whose regular expression backtracks for ages, with
+  ``--rule-timeout 1``, under ``--engine local`` and ``--engine dask``: seconds and the finding;
+* **orphans**: ``qa check -j 2`` killed with ``kill -9``: how long its workers outlive it.
+
+Writes a Markdown report (stdout, and ``--out``). Inputs are generated in a temporary folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+QA = [sys.executable, "-m", "qa"]
+ENV = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+COMMON = ["--format", "jsonl", "--isolated", "-q", "--fail-on", "never", "--no-cache"]
+
+
+def run_measured(args: list[str], cwd: Path, timeout: float = 1800) -> tuple[int, float, float]:
+    """(exit status, peak RSS in MB, seconds) of one qa process."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(QA + args, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + timeout
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.monotonic() > deadline:
+            proc.kill()
+            pid, status, usage = os.wait4(proc.pid, 0)
+            break
+        time.sleep(0.05)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return proc.returncode, usage.ru_maxrss / 1024, time.perf_counter() - t0
+
+
+def make_shapes(work: Path) -> list[tuple[str, Path, int]]:
+    """(label, path, bytes of the largest document)."""
+    shapes = []
+    p = work / "short-lines.txt"
+    p.write_text("a\n" * 5_000_000, encoding="utf-8")
+    shapes.append(("10 MB of short lines ('a\\n' x 5,000,000)", p, p.stat().st_size))
+    sentence = "The committee approved the new budget after a long debate on Tuesday. "
+    p = work / "one-sentence.txt"
+    p.write_text(sentence * (20_000_000 // len(sentence)), encoding="utf-8")
+    shapes.append(("20 MB of one repeated sentence, one line", p, p.stat().st_size))
+    para = ("The minister said the plan would be reviewed next year. Critics argued that it came too late, "
+            "and several groups asked for more details about the costs.\n")
+    text = para * (15_000_000 // len(para))
+    p = work / "record.jsonl"
+    p.write_text(json.dumps({"id": "big", "text": text}) + "\n", encoding="utf-8")
+    shapes.append(("15 MB JSON Lines record (prose paragraphs)", p, len(text.encode("utf-8"))))
+    return shapes
+
+
+def memory_rows(work: Path, corpus: Path) -> list[str]:
+    rows = ["| input | largest document | peak RSS | bound (20x + 300 MB) | within | seconds | QA000 |",
+            "|---|---:|---:|---:|:---:|---:|---:|"]
+    cases = make_shapes(work)
+    sizes = [f.stat().st_size for f in corpus.rglob("*") if f.is_file()]
+    cases.append((f"normal corpus ({corpus.name}/, {len(sizes)} files)", corpus, max(sizes)))
+    for label, path, biggest in cases:
+        out = work / "mem.jsonl"
+        code, rss, secs = run_measured(["check", str(path), "-o", str(out), *COMMON], work)
+        qa000 = sum(1 for line in out.read_text(encoding="utf-8").splitlines()
+                    for f in json.loads(line)["findings"] if f["rule"] == "QA000") if out.exists() else -1
+        bound = 20 * biggest / 2**20 + 300
+        rows.append(f"| {label} | {biggest / 2**20:.1f} MB | {rss:,.0f} MB | {bound:,.0f} MB | "
+                    f"{'yes' if rss <= bound else 'no'} | {secs:.0f} | {qa000} |")
+        print(rows[-1], file=sys.stderr)
+    return rows
+
+
+DOCS = {
+    "a.txt": "Harbour bridge reopens after repairs\n\nHome | News | Sport | Weather\n\n"
+             "The harbour bridge reopened on Monday after six months of repairs.Drivers welcomed the news. "
+             "The company said he would publish his report on the costs next week.\n"
+             "El puente estuvo cerrado durante seis meses por las obras de reparación del tablero.\n"
+             "Share this article\nClose\n",
+    "b.txt": "Library extends opening hours\n\nBy Ann Smith\nAuthor: ****\n\n"
+             "The city library will open until nine in the evening from May.It will also open on Sundays.\n",
+    "c.txt": "Farmers expect a good harvest\n\nThe rain came early and the the weather stayed mild.\n",
+}
+
+
+def warmup_rows(work: Path) -> list[str]:
+    src = work / "warm"
+    src.mkdir(exist_ok=True)
+    for name, text in DOCS.items():
+        (src / name).write_text(text, encoding="utf-8")
+    runs = {}
+    for label, extra in (("none", []), ("0.02", ["--rule-timeout", "0.02"])):
+        out = work / f"warm-{label}.jsonl"
+        subprocess.run(QA + ["check", str(src), "-o", str(out), *COMMON, *extra], cwd=work, env=ENV,
+                       capture_output=True, timeout=600)
+        runs[label] = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    tiny = runs["0.02"]
+    msgs = [f["message"] for d in tiny for f in d["findings"] if f["rule"] == "QA000"]
+    crashes = [m for m in msgs if "RuleTimeout" not in m and "skipped" not in m]
+    same = [d["findings"] for d in tiny[1:]] == [d["findings"] for d in runs["none"][1:]]
+    return ["| check | result |", "|---|---|",
+            f"| `--rule-timeout 0.02`, fresh process: QA000 other than the limit (e.g. half-imported numpy) | {len(crashes)} |",
+            f"| ... stopped by the limit itself | {len(msgs) - len(crashes)} |",
+            f"| ... documents 2 and 3 byte-identical to a run without a limit | {'yes' if same else 'no'} |"]
+
+
+SLOW_PACK = """\
+pack: slow-bench
+defaults: {kind: phrases, severity: warning, category: grammar}
+rules:
+  - code: ZZ901
+    name: slow-on-purpose
+    summary: A phrase whose regular expression backtracks for ages on a long run of one letter
+    message: "slow phrase '{match}'"
+    phrases: ["(?:a|aa)+c"]
+    examples:
+      - bad: "x [[aac]] y"
+      - good: "nothing here"
+"""
+
+
+def dask_rows(work: Path) -> list[str]:
+    d = work / "slow"
+    (d / "packs").mkdir(parents=True, exist_ok=True)
+    (d / "packs" / "slow.yaml").write_text(SLOW_PACK, encoding="utf-8")
+    (d / "qa.toml").write_text('packs = ["packs"]\n', encoding="utf-8")
+    (d / "slow.txt").write_text("It ended there.She left.\n" + "a" * 60 + "\n", encoding="utf-8")
+    rows = ["| engine | `--rule-timeout` | seconds (whole run) | QA000 for the slow rule |", "|---|---:|---:|---|"]
+    for engine in ("local", "dask"):
+        out = d / f"{engine}.jsonl"
+        t0 = time.perf_counter()
+        try:
+            subprocess.run(QA + ["check", "slow.txt", "--engine", engine, "-j", "1", "--rule-timeout", "1",
+                                 "--format", "jsonl", "-o", str(out), "--no-cache", "-q", "--fail-on", "never"],
+                           cwd=d, env=ENV, capture_output=True, timeout=600)
+            secs = f"{time.perf_counter() - t0:.1f}"
+            found = [f["message"] for f in json.loads(out.read_text(encoding="utf-8"))["findings"]
+                     if f["rule"] == "QA000"]
+            m = re.search(r"stopped after [\d.]+ s", found[0]) if found else None
+            verdict = f"yes: {m.group(0)}" if m else "no"
+        except subprocess.TimeoutExpired:
+            secs, verdict = "> 600 (killed)", "no: the limit was not enforced"
+        rows.append(f"| {engine} | 1 | {secs} | {verdict} |")
+        print(rows[-1], file=sys.stderr)
+    return rows
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for p in Path("/proc").iterdir():
+        if p.name.isdigit():
+            try:
+                stat = (p / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat[stat.rindex(")") + 2:].split()[1]) == pid:
+                out.append(int(p.name))
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat[stat.rindex(")") + 2:].split()[0] != "Z"
+
+
+def orphan_rows(work: Path) -> list[str]:
+    rng = random.Random(7)
+    words = "the council said that a new bridge would open next year after long talks with groups".split()
+    src = work / "many"
+    src.mkdir(exist_ok=True)
+    for i in range(1200):
+        lines = (" ".join(rng.choice(words) for _ in range(12)).capitalize() + "." for _ in range(60))
+        (src / f"d{i:04}.txt").write_text("\n".join(lines), encoding="utf-8")
+    proc = subprocess.Popen(QA + ["check", str(src), "-j", "2", "-o", str(work / "o.jsonl"), *COMMON],
+                            cwd=work, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    workers: list[int] = []
+    deadline = time.monotonic() + 120
+    while len(workers) < 2 and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.2)
+        workers = _children(proc.pid)
+    time.sleep(0.5)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    t0 = time.monotonic()
+    while any(_alive(w) for w in workers) and time.monotonic() - t0 < 30:
+        time.sleep(0.05)
+    left = [w for w in workers if _alive(w)]
+    for w in left:
+        os.kill(w, signal.SIGKILL)
+    gone = f"{time.monotonic() - t0:.2f} s" if not left else f"still alive after 30 s ({len(left)})"
+    return ["| check | result |", "|---|---|",
+            f"| `qa check -j 2` killed with `kill -9`: workers seen | {len(workers)} |",
+            f"| ... workers gone after | {gone} |"]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--corpus", default=str(ROOT / "samples"), help="a folder of normal documents")
+    ap.add_argument("--out", help="also write the report to this Markdown file")
+    ap.add_argument("--skip-memory", action="store_true", help="skip the (slow) memory measurements")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory(prefix="qa-hostile-") as tmp:
+        work = Path(tmp)
+        parts = [f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+                 f"{platform.system()} {platform.release()}. Command: `python benchmarks/hostile.py"
+                 f"{' --corpus ' + Path(args.corpus).name if args.corpus != str(ROOT / 'samples') else ''}`.", ""]
+        if not args.skip_memory:
+            parts += ["**Memory** (peak RSS of `qa check FILE --format jsonl`, one process):", ""]
+            parts += memory_rows(work, Path(args.corpus)) + [""]
+        parts += ["**Loading outside the time limits:**", ""] + warmup_rows(work) + [""]
+        parts += ["**Time limits under each engine** (a rule that backtracks for ages):", ""]
+        parts += dask_rows(work) + [""]
+        if sys.platform.startswith("linux"):
+            parts += ["**Orphaned workers:**", ""] + orphan_rows(work) + [""]
+    report = "\n".join(parts)
+    print(report)
+    if args.out:
+        Path(args.out).write_text(report, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
