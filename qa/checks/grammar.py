@@ -12,8 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 
+from qa import inflection
 from qa.document import Document
 from qa.fastpath import Scanner
+from qa.lexicons import load as load_lexicon
 from qa.model import Applicability, Edit, Fix, Hit, bad, good
 from qa.registry import rule
 
@@ -53,6 +55,7 @@ _DOUBLED_OK = frozenset(
         good("Duran Duran played in Walla Walla."),
         good("I assure you you will not regret it."),
         good("Think layers, layers layers!"),
+        good("Will will chair the meeting, and May may join him."),
     ),
 )
 def doubled_word(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
@@ -65,8 +68,8 @@ def doubled_word(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
     ## What it does not flag
     Doublings that grammar allows or that are set phrases: `had had`, `that that`, `is is`
     (`what it is is`), `do do`, emphatic `very very`, `on and on` style adverbs, interjections
-    (`bye bye`, `ha ha`), and capitalised repeats, which are usually names (`Duran Duran`,
-    `Walla Walla`). Words across a line break or punctuation are never compared.
+    (`bye bye`, `ha ha`), capitalised repeats, which are usually names (`Duran Duran`,
+    `Walla Walla`), and a first name followed by the same word (`Will will come`, `May may`). Words across a line break or punctuation are never compared.
 
     ## How to fix
     Delete the second copy. Safe: the text keeps exactly one copy of the word.
@@ -76,6 +79,8 @@ def doubled_word(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
         first, second = m.group("first"), m.group("second")
         if second[:1].isupper() or first.lower() in _DOUBLED_OK:
             continue
+        if first[:1].isupper() and first in load_lexicon("first_names"):
+            continue  # "Will will come": a first name, then the word
         a, b = m.start("first"), m.end("second")
         third = _NEXT_WORD_RE.match(text, b)
         before = _PREV_WORD_RE.search(text, max(0, a - 40), a)
@@ -152,83 +157,111 @@ def stacked_modal_verbs(doc: Document, opts: Mapping[str, object]) -> Iterator[H
         )
 
 
-# --------------------------------------------------------------------------- GRAM003/4/5 verb forms
-#: simple past -> (base form, past participle) for irregular verbs whose past differs from both
-_IRREGULAR = {
-    "went": ("go", "gone"), "came": ("come", "come"), "saw": ("see", "seen"), "took": ("take", "taken"),
-    "gave": ("give", "given"), "wrote": ("write", "written"), "spoke": ("speak", "spoken"),
-    "ate": ("eat", "eaten"), "drank": ("drink", "drunk"), "drove": ("drive", "driven"),
-    "flew": ("fly", "flown"), "grew": ("grow", "grown"), "threw": ("throw", "thrown"),
-    "chose": ("choose", "chosen"), "began": ("begin", "begun"), "ran": ("run", "run"),
-    "became": ("become", "become"), "forgot": ("forget", "forgotten"), "knew": ("know", "known"),
-    "broke": ("break", "broken"), "stole": ("steal", "stolen"), "froze": ("freeze", "frozen"),
-    "sang": ("sing", "sung"), "swam": ("swim", "swum"), "rode": ("ride", "ridden"),
-    "rose": ("rise", "risen"), "fell": ("fall", "fallen"), "shook": ("shake", "shaken"),
-    "woke": ("wake", "woken"), "hid": ("hide", "hidden"), "bit": ("bite", "bitten"),
-}
-#: simple past forms that equal their participle: wrong after a modal or "did", fine after "have"
-_REGULARISH = {
-    "made": "make", "said": "say", "told": "tell", "thought": "think", "brought": "bring",
-    "bought": "buy", "heard": "hear", "kept": "keep", "met": "meet", "paid": "pay", "sent": "send",
-    "sold": "sell", "stood": "stand", "understood": "understand", "won": "win", "taught": "teach",
-    "caught": "catch", "sought": "seek", "fought": "fight", "held": "hold", "spent": "spend",
-}
-_NOT_AFTER_MODAL = {**{k: v[0] for k, v in _IRREGULAR.items() if k not in ("fell", "bit", "rose")}, **_REGULARISH}
-_PAST_ALT = "|".join(sorted(_NOT_AFTER_MODAL, key=len, reverse=True))
-_MODAL_PAST_RE = re.compile(
-    rf"(?<![\w'’-])(?P<aux>{_MODALS}|did|didn['’]t|does|doesn['’]t|do|don['’]t)(?P<neg> not)? (?P<verb>{_PAST_ALT})(?![\w'’-])"
+# --------------------------------------------------------------------------- GRAM003/4/12 verb forms
+# The verb forms come from the inflection lexicon (qa.inflection): a word counts as a past form,
+# a participle or a base form only when that is its only reading besides readings the position
+# rules out (after a modal, a noun reading is impossible; an adjective or adverb reading is not).
+_MODAL_SET = frozenset(_MODALS.split("|"))
+_NOT_VERB_AFTER_AUX = frozenset({"JJ", "JJR", "JJS", "RB", "VB", "VBP", "MD"})
+_PRONOUNS = frozenset("i you he she it we they".split())
+_WH_BEFORE = re.compile(r"\b(?:what|whatever|all|everything|which|who|whoever|how)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+#: finite forms of be/have/do that cannot follow a modal or do-support ("will has", "does not has")
+_FINITE_AUX = frozenset({"has", "is", "are", "was", "were", "am", "does", "did", "had"})
+_MODAL_VERB_RE = re.compile(
+    rf"(?<![\w'’-])(?P<aux>{_MODALS}|did|didn['’]t|does|doesn['’]t|do|don['’]t)(?P<neg> not)? (?P<verb>[a-z]+)(?![\w'’-])"
 )
-_HAVE_PAST_ALT = "|".join(sorted((k for k, v in _IRREGULAR.items() if v[1] != k and k not in ("fell", "bit", "rose", "hid")),
-                                 key=len, reverse=True))
-_HAVE_PAST_RE = re.compile(
-    rf"(?<![\w'’-])(?P<aux>has|have|had|having|hasn['’]t|haven['’]t|hadn['’]t)(?P<neg> not)? (?P<verb>{_HAVE_PAST_ALT})(?![\w'’-])"
+_HAVE_VERB_RE = re.compile(
+    r"(?<![\w'’-])(?P<aux>has|have|had|having|hasn['’]t|haven['’]t|hadn['’]t)(?P<neg> not)? (?P<verb>[a-z]+)(?![\w'’-])"
 )
+
+
+def _finite_after_aux(verb: str, nouns_possible: bool) -> str | None:
+    """Why ``verb`` cannot follow a modal or do-support ('past', 'participle', 'third person',
+    'finite'), or ``None`` when it can or the lexicon cannot tell."""
+    if verb in _FINITE_AUX:
+        return "finite"
+    t = inflection.tags(verb)
+    if not t or t & _NOT_VERB_AFTER_AUX or (nouns_possible and t & inflection.NOUN):
+        return None
+    if "VBD" in t:
+        return "past"
+    if "VBN" in t:
+        return "participle"
+    if "VBZ" in t:
+        return "third person"
+    return None
 
 
 @rule(
     code="GRAM003",
     name="past-form-after-modal-or-do",
     category="grammar",
-    summary="A simple-past verb after a modal or do/did (\"did not went\", \"can made\")",
+    summary="A past, participle or -s verb form after a modal or do/did (\"did not went\", \"will announced\", \"does not has\")",
     severity="warning",
     fixable=True,
     examples=(
         bad("The minister [[did not went]] to the meeting.", fixed="The minister did not go to the meeting."),
         bad("We [[can made]] the change today.", fixed="We can make the change today."),
+        bad("The firm [[will announced]] its results on Friday.", fixed="The firm will announce its results on Friday."),
+        bad("The law [[does not has]] a clause on it.", fixed="The law does not have a clause on it."),
+        bad("She [[could improves]] the draft.", fixed="She could improve the draft."),
         good("The minister did not go to the meeting."),
         good("His will gave everything to charity."),
         good("The can made of steel rusted."),
+        good("What he did was wrong, and what she did went viral."),
+        good("They do damaged goods no favours; he did wonders."),
+        good("We will likely see rain, and prices could rise."),
+        good("Much remains to be done."),
     ),
 )
 def past_form_after_modal(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
-    """A modal verb (`can`, `will`, `must`...) or `do/does/did` followed by a simple-past form
-    (`went`, `made`, `said`), as in `did not went` or `can made`.
+    """A modal verb (`can`, `will`, `must`...) or `do/does/did` followed by a verb form that is
+    not the base form: a simple past (`went`, `announced`), a participle (`taken`), a
+    third-person form (`improves`) or a finite auxiliary (`has`), as in `did not went`, `will
+    announced`, `does not has`.
 
     ## Why it matters
     After a modal or *do*, English needs the base form. Machine translation produces the past
     form when the source marks tense on the main verb.
 
     ## What it does not flag
-    Noun readings of *will*, *can* and *must* (`his will gave`, `the can made of steel`); the
-    capitalised month *May*. Forms that are also base forms (`put`, `read`, `found`) never match.
+    Words the inflection lexicon also knows as a base form, an adjective or an adverb (`will
+    likely`, `can open`, `do damaged goods`); after a non-negated *do* also noun readings (`did
+    wonders`), and *did* after *what/all* (`what he did was wrong`); noun readings of *will*,
+    *can* and *must* (`his will gave`, `the can made of steel`); the capitalised month *May*.
 
     ## How to fix
     Use the base form: `did not go`, `can make`. The fix is unsafe: it assumes the modal is
     right and the verb form is wrong.
     """
     text = doc.text
-    for m in _MODAL_PAST_SCAN.finditer(doc):
+    for m in _MODAL_VERB_SCAN.finditer(doc):
         aux = m.group("aux")
-        if aux in ("will", "can", "must", "may") and _NOUN_BEFORE.search(text, max(0, m.start() - 40), m.start()):
-            continue
         verb = m.group("verb")
-        base = _NOT_AFTER_MODAL[verb]
+        if aux in ("will", "can", "must", "may", "might") and _NOUN_BEFORE.search(text, max(0, m.start() - 40), m.start()):
+            continue
+        do_plain = aux in ("do", "does", "did") and not m.group("neg")
+        if do_plain:
+            prev = _PREV_WORD_RE.search(text, max(0, m.start() - 40), m.start())
+            if (prev is None or prev.group(1).lower() not in _PRONOUNS or text[prev.end():m.start()].strip()
+                    or _WH_BEFORE.search(text, max(0, m.start() - 60), prev.start(1))):
+                continue  # "what he did was", "they do shows": only "he did went"-like pairs
+        what = _finite_after_aux(verb, nouns_possible=do_plain)
+        if what is None or (do_plain and inflection.tags(verb) != frozenset({"VBD"})):
+            continue  # after a plain "do", only a pure past form ("he did went"), never "do damaged goods"
+        base = {"has": "have", "is": "be", "are": "be", "was": "be", "were": "be", "am": "be", "does": "do",
+                "did": "do", "had": "have"}.get(verb) or inflection.base_form(verb)
+        neg = m.group("neg") or ""
+        label = {"past": "a past form", "participle": "a participle", "third person": "a third-person form",
+                 "finite": "a finite form"}[what]
         yield Hit(
             m.start(),
             m.end(),
-            f"'{verb}' is a past form; after '{aux}{m.group('neg') or ''}' English needs the base form '{base}'",
-            suggestion=f"{aux}{m.group('neg') or ''} {base}",
-            fix=Fix((Edit(m.start("verb"), m.end("verb"), base),), Applicability.UNSAFE, f"Replace with '{base}'"),
+            f"'{verb}' is {label}; after '{aux}{neg}' English needs the base form"
+            + (f" '{base}'" if base else ""),
+            suggestion=f"{aux}{neg} {base}" if base else "the base form of the verb",
+            fix=Fix((Edit(m.start("verb"), m.end("verb"), base),), Applicability.UNSAFE, f"Replace with '{base}'")
+            if base else None,
         )
 
 
@@ -236,41 +269,127 @@ def past_form_after_modal(doc: Document, opts: Mapping[str, object]) -> Iterator
     code="GRAM004",
     name="simple-past-after-have",
     category="grammar",
-    summary="A simple-past form where the perfect needs a participle (\"has went\", \"had took\")",
+    summary="A simple-past or base form where the perfect needs a participle (\"has went\", \"had took\", \"has happen\")",
     severity="warning",
     fixable=True,
     examples=(
         bad("Prices [[have went]] up since May.", fixed="Prices have gone up since May."),
         bad("She [[had took]] the train.", fixed="She had taken the train."),
+        bad("Nothing like it [[has happen]] before."),
         good("Prices have gone up since May."),
         good("They had fell trees for years."),
+        good("We had saw blades and rose bushes."),
+        good("They have made it, and she has become a judge."),
     ),
 )
 def simple_past_after_have(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
-    """`have/has/had` followed by a simple-past form that differs from the participle, as in
-    `have went`, `had took`, `has became`.
+    """`have/has/had` followed by a simple-past form that differs from the participle (`have
+    went`, `had took`, `has became`), or by a base form that differs from it (`has happen`).
 
     ## Why it matters
-    The perfect needs the past participle (`gone`, `taken`). The simple-past form reads as an
-    error to every reader.
+    The perfect needs the past participle (`gone`, `taken`, `happened`). Another form reads as
+    an error to every reader.
 
     ## What it does not flag
-    Verbs whose past and participle are the same (`made`, `said`) and forms that are also other
-    words (`fell`, `bit`, `rose`, `hid`).
+    Verbs whose past and participle are the same (`made`, `said`), forms that the inflection
+    lexicon also knows as another word (`fell`, `saw`, `rose`: `had saw blades`), and base forms
+    that are also nouns or participles (`have fun`, `has become`).
 
     ## How to fix
     Use the participle: `have gone`. Unsafe fix: it keeps the tense the writer chose.
     """
-    text = doc.text
-    for m in _HAVE_PAST_SCAN.finditer(doc):
+    for m in _HAVE_VERB_SCAN.finditer(doc):
         verb = m.group("verb")
-        part = _IRREGULAR[verb][1]
+        t = inflection.tags(verb)
+        if t == frozenset({"VBD"}):
+            part = inflection.participle(verb)
+            if part is None:
+                continue
+            what = "the simple past"
+        elif t == frozenset({"VB"}) and verb not in inflection.AUXILIARIES:
+            parts = inflection.forms(verb, "verb").get("VBN", ())
+            if len(parts) != 1 or parts[0] == verb:
+                continue
+            part, what = parts[0], "the base form"
+        else:
+            continue
+        aux, neg = m.group("aux"), m.group("neg") or ""
         yield Hit(
             m.start(),
             m.end(),
-            f"'{verb}' is the simple past; after '{m.group('aux')}' the perfect needs the participle '{part}'",
-            suggestion=f"{m.group('aux')}{m.group('neg') or ''} {part}",
+            f"'{verb}' is {what}; after '{aux}' the perfect needs the participle '{part}'",
+            suggestion=f"{aux}{neg} {part}",
             fix=Fix((Edit(m.start("verb"), m.end("verb"), part),), Applicability.UNSAFE, f"Replace with '{part}'"),
+        )
+
+
+_BE_VERB_RE = re.compile(
+    r"(?<![\w'’-])(?P<aux>am|is|are|was|were|be|been|being|isn['’]t|aren['’]t|wasn['’]t|weren['’]t)(?P<neg> not)? "
+    r"(?P<verb>[a-z]+)(?![\w'’-])"
+)
+_DO_BEFORE = re.compile(r"\b(?:do|does|did|done|doing)\b[^.!?;:\n]*$", re.IGNORECASE)
+
+
+@rule(
+    code="GRAM012",
+    name="wrong-verb-form-after-be",
+    category="grammar",
+    summary="A simple past or a base form after be where the participle is needed (\"was took\", \"has been wrote\", \"is happen\")",
+    severity="warning",
+    fixable=True,
+    examples=(
+        bad("The photo [[was took]] in May.", fixed="The photo was taken in May."),
+        bad("The letter has [[been wrote]] by hand.", fixed="The letter has been written by hand."),
+        bad("The problem [[is happen]] every day."),
+        good("The photo was taken in May."),
+        good("All he did was complain, and all we can do is wait."),
+        good("What it was became clear later."),
+        good("The garden was rose and gold."),
+    ),
+)
+def wrong_verb_form_after_be(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
+    """A form of *be* followed by a simple past that differs from the participle (`was took`,
+    `has been wrote`) or by a base form (`is happen`, `will be announce`).
+
+    ## Why it matters
+    The passive and the perfect of *be* need the past participle (`was taken`); the
+    progressive needs *-ing*. A simple past or base form there is a verb-form error of machine
+    translation and of learners.
+
+    ## What it does not flag
+    Words the inflection lexicon also knows as a noun, an adjective or another verb form (`was
+    rose`, `is fun`, `was work`); pseudo-clefts, where a base form after *is/was* is right (`all
+    he did was complain`, `all we can do is wait`): a base form is skipped when a form of *do*
+    comes earlier in the sentence; and *what it was became*, a clause as subject.
+
+    ## How to fix
+    Use the participle (`was taken`) or the -ing form, as the sentence needs. Unsafe fix (for a
+    simple past only): it assumes the passive.
+    """
+    text = doc.text
+    for m in _BE_VERB_SCAN.finditer(doc):
+        verb = m.group("verb")
+        t = inflection.tags(verb)
+        if t == frozenset({"VBD"}):
+            part = inflection.participle(verb)
+            if part is None or _WH_BEFORE.search(text, max(0, m.start() - 60), m.start()):
+                continue
+            what = "the simple past"
+        elif t == frozenset({"VB"}) and verb not in inflection.AUXILIARIES:
+            if _DO_BEFORE.search(text, max(0, m.start() - 120), m.start()):
+                continue  # "all he did was complain"
+            part, what = None, "a base form"
+        else:
+            continue
+        aux, neg = m.group("aux"), m.group("neg") or ""
+        yield Hit(
+            m.start(),
+            m.end(),
+            f"'{verb}' is {what}; after '{aux}' English needs the participle"
+            + (f" '{part}'" if part else " or the -ing form"),
+            suggestion=f"{aux}{neg} {part}" if part else "the participle or the -ing form",
+            fix=Fix((Edit(m.start("verb"), m.end("verb"), part),), Applicability.UNSAFE, f"Replace with '{part}'")
+            if part else None,
         )
 
 
@@ -383,83 +502,155 @@ def two_articles(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
 
 
 # --------------------------------------------------------------------------- GRAM007 more + comparative
-_COMPARATIVES = (
-    "better|worse|bigger|smaller|larger|higher|lower|greater|easier|harder|faster|slower|cheaper|"
-    "stronger|weaker|richer|poorer|happier|safer|healthier|wider|deeper|heavier|lighter|cleaner|nearer"
+#: comparatives used after "more" in good English ("more later", "no more further")
+_MORE_OK = frozenset({"later", "further", "farther", "lesser", "elder", "latter", "former", "sooner"})
+_MORE_COMP_RE = re.compile(
+    r"(?<![\w-])(?P<more>[Mm]ore|[Mm]ost) (?P<adj>[a-z]{3,}(?:er|st|se))(?![\w'’-])"
+    r"(?P<after> than\b|[.,;:!?)]| (?:and|or|but|to|for|in|when|if|because|now|today|still|ever|yet)\b|\s*$"
+    r"| (?=[a-z]))?"
 )
-_MORE_COMP_RE = re.compile(rf"(?<![\w-])(?P<more>[Mm]ore) (?P<adj>{_COMPARATIVES})(?= than\b|[.,;:!?])")
 
 
 @rule(
     code="GRAM007",
     name="double-comparative",
     category="grammar",
-    summary="\"more\" before a comparative adjective (\"more better than\")",
+    summary="\"more\" before a comparative or \"most\" before a superlative (\"more better than\", \"most largest\")",
     severity="warning",
     fixable=True,
     examples=(
         bad("The new plan is [[more better]] than the old one.", fixed="The new plan is better than the old one."),
+        bad("It was [[more worse]] for the farmers.", fixed="It was worse for the farmers."),
+        bad("It is the [[most largest]] city in the region.", fixed="It is the largest city in the region."),
         good("More older workers are staying on."),
         good("The new plan is better than the old one."),
+        good("We will say more later."),
+        good("Most lower courts agreed, and most older people voted."),
+        good("It is the most interesting city."),
     ),
 )
 def double_comparative(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
-    """`more` before an adjective that is already comparative, as in `more better than`.
+    """`more` before an adjective that is already comparative (`more better than`, `more worse`),
+    or `most` before one that is already superlative (`the most largest`).
 
     ## Why it matters
-    The comparative is marked once: `better`, not `more better`. Doubled marking is typical of
-    machine translation from languages that build every comparative with a separate word.
+    The comparative and the superlative are marked once: `better`, not `more better`; `the
+    largest`, not `the most largest`. Doubled marking is typical of machine translation from
+    languages that build every comparative with a separate word.
 
     ## What it does not flag
-    `more` as a quantifier before a noun phrase (`more older workers`): the pattern fires only
-    when `than` or punctuation follows the adjective.
+    `more` and `most` as quantifiers before a noun phrase (`more older workers`, `most lower
+    courts`): a comparative counts only when `than`, punctuation, a conjunction or the end of
+    the line follows it. Words the inflection lexicon does not list as comparatives or
+    superlatives (`more power`, `most interest`), and `more later`, `no more further`.
 
     ## How to fix
-    Delete `more`. Safe in meaning, but marked unsafe because a quantifier reading is possible
-    in odd sentences.
+    Delete `more` or `most`. Marked unsafe because a quantifier reading is possible in odd
+    sentences.
     """
-    text = doc.text
     for m in _MORE_COMP_SCAN.finditer(doc):
         adj = m.group("adj")
-        keep = adj[:1].upper() + adj[1:] if m.group("more")[:1].isupper() else adj
+        more = m.group("more")
+        t = inflection.tags(adj)
+        if more.lower() == "more":
+            if "JJR" not in t or adj in _MORE_OK or m.group("after") is None or m.group("after").startswith(" ") and not m.group("after").strip():
+                continue
+        elif "JJS" not in t or adj in ("least", "last", "most") or t & inflection.NOUN:
+            continue
+        keep = adj[:1].upper() + adj[1:] if more[:1].isupper() else adj
+        kind = "comparative" if more.lower() == "more" else "superlative"
         yield Hit(
             m.start(),
-            m.end(),
-            f"Double comparative '{m.group(0)}': '{adj}' is already comparative",
+            m.start("adj") + len(adj),
+            f"Double {kind} '{more} {adj}': '{adj}' is already {kind}",
             suggestion=keep,
-            fix=Fix((Edit(m.start(), m.end(), keep),), Applicability.UNSAFE, f"Replace with '{keep}'"),
+            fix=Fix((Edit(m.start(), m.start("adj") + len(adj), keep),), Applicability.UNSAFE, f"Replace with '{keep}'"),
         )
 
 
 # --------------------------------------------------------------------------- GRAM008 there is + plural
-_THERE_IS_RE = re.compile(
-    r"(?<![\w'’-])(?P<there>[Tt]here) (?P<verb>is|was) (?P<q>many|several|numerous|various)(?! a\b)(?= [a-z])"
+#: words after a noun that end its noun phrase (so the noun is not a modifier: "sales tax")
+_NP_END = frozenset(
+    """is are was were has have had will would can could should may might must do does did
+    in on at of for to from with by about into over under after before during since than as
+    that which who whom whose where when while if because and or but nor so yet there here
+    not also still now today too either anyway again already
+    the a an this these those their his her its our my your some any no every each all""".split()
 )
+_NEXT_TOKEN_RE = re.compile(r"[ \t]*(?:(?P<word>[A-Za-z]+)(?![\w'’-])|(?P<punct>[.,;:!?)\"”]|\n|$))")
+
+
+def _ends_phrase(text: str, pos: int) -> bool:
+    """Whether the noun phrase ends at ``pos``: punctuation, the end of the line, or a word that
+    cannot continue a noun phrase follows."""
+    m = _NEXT_TOKEN_RE.match(text, pos)
+    if m is None:
+        return False
+    if m.group("punct") is not None:
+        return True
+    return m.group("word").lower() in _NP_END
+
+
+def _plural_only(word: str, verb_ok: bool) -> bool:
+    """``word`` is a plural noun and nothing else (a third-person verb reading is allowed where
+    the position rules verbs out)."""
+    t = inflection.tags(word)
+    return "NNS" in t and t <= ({"NNS", "VBZ"} if verb_ok else {"NNS"})
+
+
+def _plural_at(text: str, m: re.Match, g1: str, g2: str, verb_ok: bool = True) -> int | None:
+    """The end of a plural noun phrase in group ``g1`` (a plural noun) or ``g1 g2`` (an
+    adjective and a plural noun) that ends there, else ``None``."""
+    w1, w2 = m.group(g1), m.group(g2)
+    if w1 not in _PLURAL_NOUN_OK and _plural_only(w1, verb_ok) and _ends_phrase(text, m.end(g1)):
+        return m.end(g1)
+    if (w2 is not None and w2 not in _PLURAL_NOUN_OK and inflection.tags(w1) == frozenset({"JJ"})
+            and _plural_only(w2, verb_ok=True) and _ends_phrase(text, m.end(g2))):
+        return m.end(g2)
+    return None
+
+
+_THERE_IS_RE = re.compile(
+    r"(?<![\w'’-])(?P<there>[Tt]here)(?P<verb> is| was|['’]s) (?:(?:also|still|only|now|already|always|often|usually|"
+    r"sometimes|currently) )?(?:(?P<q>many|several|numerous|various)(?! a\b)(?= [a-z])"
+    r"|(?P<w1>[a-z]+)(?![\w'’-])(?: (?P<w2>[a-z]+)(?![\w'’-]))?)"
+)
+_PLURAL_NOUN_OK = frozenset({"thanks", "savings", "odds", "means", "whereabouts", "headquarters", "lots", "loads",
+                             "plenty", "tons", "kudos", "yes", "nos"})
 
 
 @rule(
     code="GRAM008",
     name="there-is-with-plural",
     category="grammar",
-    summary="\"there is/was\" before a plural quantifier (\"there is many reasons\")",
+    summary="\"there is/was\" before a plural (\"there is many reasons\", \"there is problems\")",
     severity="warning",
     fixable=True,
     examples=(
         bad("[[There is many]] reasons to doubt it.", fixed="There are many reasons to doubt it."),
         bad("[[there was several]] attempts", fixed="there were several attempts"),
+        bad("[[There is problems]] with the plan.", fixed="There are problems with the plan."),
+        bad("[[There was serious doubts]] about it.", fixed="There were serious doubts about it."),
         good("There was many a time when he doubted it."),
         good("There are many reasons to doubt it."),
+        good("There is news from the front, and there is sales tax to pay."),
+        good("There is physics in it, and there is a lot of problems."),
+        good("There's lots to do."),
     ),
 )
 def there_is_with_plural(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
-    """`there is` or `there was` followed by `many`, `several`, `numerous` or `various`.
+    """`there is` or `there was` followed by `many`, `several`, `numerous` or `various`, or by
+    a plural noun (with at most one adjective before it) that ends its noun phrase.
 
     ## Why it matters
-    The verb agrees with the plural that follows: `there are many reasons`. A singular verb
-    there is a common agreement slip of machine translation.
+    The verb agrees with the plural that follows: `there are many reasons`, `there were
+    problems`. A singular verb there is a common agreement slip of machine translation.
 
     ## What it does not flag
-    The idiom `many a` (`there was many a time`).
+    The idiom `many a` (`there was many a time`); nouns the inflection lexicon also knows as
+    singular (`news`, `physics`, `means`, `series`); plurals that modify a following noun
+    (`there is sales tax`); `a lot of`, `lots`, `plenty`; words that may be an adjective or a
+    verb before the noun.
 
     ## How to fix
     Use the plural verb: `there are`, `there were`. Unsafe fix (a quote may keep the speaker's
@@ -468,13 +659,20 @@ def there_is_with_plural(doc: Document, opts: Mapping[str, object]) -> Iterator[
     text = doc.text
     for m in _THERE_IS_SCAN.finditer(doc):
         verb = m.group("verb")
-        plural = "are" if verb == "is" else "were"
+        if m.group("q") is None:
+            end = _plural_at(text, m, "w1", "w2")
+            if end is None:
+                continue
+        else:
+            end = m.end("q")
+        plural = "were" if verb == " was" else "are"
+        new = f" {plural}"
         yield Hit(
             m.start(),
-            m.end(),
-            f"'{m.group(0)}': the verb should agree with the plural that follows ('there {plural}')",
-            suggestion=f"{m.group('there')} {plural} {m.group('q')}",
-            fix=Fix((Edit(m.start("verb"), m.end("verb"), plural),), Applicability.UNSAFE, f"Replace with '{plural}'"),
+            end,
+            f"'{text[m.start():end]}': the verb should agree with the plural that follows ('there {plural}')",
+            suggestion=f"{m.group('there')} {plural}",
+            fix=Fix((Edit(m.start("verb"), m.end("verb"), new),), Applicability.UNSAFE, f"Replace with '{plural}'"),
         )
 
 
@@ -502,6 +700,9 @@ _AN_CONS_RE = re.compile(r"(?P<art>[Aa](?<![\w'’-][Aa])n) (?P<word>[bcdgjkpqtv
         good("It was a one-off, a European first and an hour-long talk."),
         good("He has an MBA and a B-grade."),
         good("An honest man ate an egg from a ewe farm."),
+        good("The patients were split into groups A and B."),
+        good("See step 3.a above, then option a in the list."),
+        good("Type A is rarer than type B. Plan A or plan B?"),
     ),
 )
 def a_an_mismatch(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
@@ -515,8 +716,10 @@ def a_an_mismatch(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
     ## What it does not flag
     Words whose first letter does not give their first sound (`a one-off`, `a European`,
     `a ewe`, `an hour`, `an honest`), words starting with *u* (`a union`, `an umbrella` differ),
-    capitalised words and abbreviations (`an MBA`), and `an` before *f, h, l, m, n, r, s, x*
-    (letters that are read with a vowel sound: `an f-stop`).
+    capitalised words and abbreviations (`an MBA`), `an` before *f, h, l, m, n, r, s, x*
+    (letters that are read with a vowel sound: `an f-stop`), and letter labels that look like
+    the article: a capital *A* inside a sentence (`groups A and B`), a letter after a number or
+    a bracket (`step 3.a`, `(a)`) or after a label noun (`option a`, `type A`).
 
     ## How to fix
     Swap the article. Marked unsafe: a word read in an unusual way can fool the pattern.
@@ -525,6 +728,8 @@ def a_an_mismatch(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
     for rx, new in ((_A_VOWEL_RE, "an"), (_AN_CONS_RE, "a")):
         for m in rx.finditer(text):
             art = m.group("art")
+            if _is_letter_label(text, m.start("art"), art):
+                continue
             repl = new.capitalize() if art[:1].isupper() else new
             yield Hit(
                 m.start(),
@@ -534,6 +739,27 @@ def a_an_mismatch(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
                 suggestion=f"{repl} {m.group('word')}",
                 fix=Fix((Edit(m.start("art"), m.end("art"), repl),), Applicability.UNSAFE, f"Replace with '{repl}'"),
             )
+
+
+_LABEL_NOUNS = re.compile(
+    r"(?:option|step|item|part|section|group|groups|type|class|grade|plan|appendix|annex|figure|table|column|row|"
+    r"point|exhibit|schedule|list|vitamin|hepatitis|category|level|phase|stage|model|version|block|zone|"
+    r"building|gate|wing|division|series|size|letter|and|or)[ \t]+$",
+    re.IGNORECASE,
+)
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;][\"”’)\]]*\s+|\n\s*|[\"“(]\s*)$")
+
+
+def _is_letter_label(text: str, at: int, art: str) -> bool:
+    """Whether the 'a'/'A' at ``at`` is a letter label rather than the article: a capital A
+    inside a sentence, a letter after a digit, a point or a bracket ("3.a", "(a)"), or after a
+    label noun ("option a", "groups A and B")."""
+    before = text[max(0, at - 30):at]
+    if before[-1:] in ".(" or before[-1:].isdigit():
+        return True
+    if art[0] == "A" and not _SENTENCE_START.search(before):
+        return True
+    return bool(_LABEL_NOUNS.search(before))
 
 
 # --------------------------------------------------------------------------- GRAM010 there are X think
@@ -650,12 +876,351 @@ def doubled_conjunction(doc: Document, opts: Mapping[str, object]) -> Iterator[H
         )
 
 
+# --------------------------------------------------------------------------- GRAM013-015 determiners
+_DET_RE = re.compile(
+    r"(?<![\w'’.(-])(?P<det>this|these|those|a|an|each|every|another|much|many)(?<=\w) (?P<w1>[a-z]+)(?![\w'’-])"
+    r"(?: (?P<w2>[a-z]+)(?![\w'’-]))?",
+    re.IGNORECASE,
+)
+#: count nouns with a zero plural that the mass-noun test cannot tell apart ("many aircraft")
+_ZERO_PLURAL = frozenset({"aircraft", "spacecraft", "hovercraft", "watercraft", "deer", "yen", "offspring", "fish",
+                          "sheep", "moose", "swine", "police", "personnel", "cattle", "livestock", "clergy"})
+
+
+def _singular_count(word: str) -> bool:
+    """``word`` is a singular count noun and nothing else: its only reading is a singular noun and
+    it has a plural of its own."""
+    if inflection.tags(word) != frozenset({"NN"}):
+        return False
+    plurals = inflection.forms(word, "noun").get("NNS", ())
+    return bool(plurals) and word not in plurals
+
+
+def _det_hits(doc: Document, kinds: frozenset[str]) -> Iterator[tuple[str, re.Match, int, str]]:
+    """(kind, match, end of the noun phrase, what is wrong) for each determiner-noun mismatch of
+    the kinds asked for: 'this' (this/these/those), 'a' (a/an/each/every/another), 'much'."""
+    text = doc.text
+    for m in _DET_SCAN.finditer(doc):
+        det = m.group("det").lower()
+        if det in ("this", "these", "those"):
+            kind = "this"
+        elif det in ("much", "many"):
+            kind = "much"
+        else:
+            kind = "a"
+        if kind not in kinds:
+            continue
+        w1 = m.group("w1")
+        if det == "this":
+            end = _plural_at(text, m, "w1", "w2", verb_ok=False)
+            if end is not None:
+                yield kind, m, end, "a plural noun after the singular 'this'"
+        elif det in ("these", "those"):
+            if _singular_count(w1) and _ends_phrase(text, m.end("w1")):
+                yield kind, m, m.end("w1"), f"a singular noun after the plural '{det}'"
+        elif det in ("a", "an", "every"):
+            if _is_letter_label(text, m.start("det"), m.group("det")) if det == "a" else False:
+                continue
+            end = _plural_at(text, m, "w1", "w2", verb_ok=True)
+            if end is not None:
+                yield kind, m, end, f"a plural noun after '{det}', which takes a singular"
+        elif det in ("each", "another"):
+            end = _plural_at(text, m, "w1", "w2", verb_ok=False)
+            if end is not None:
+                yield kind, m, end, f"a plural noun after '{det}', which takes a singular"
+        elif det == "much":
+            end = _plural_at(text, m, "w1", "w2", verb_ok=False)
+            if end is not None:
+                yield kind, m, end, "a plural count noun after 'much' ('many' counts)"
+        elif det == "many":
+            if (w1 not in _ZERO_PLURAL and inflection.is_mass_noun(w1) and _ends_phrase(text, m.end("w1"))):
+                yield kind, m, m.end("w1"), f"'{w1}' is a mass noun; 'many' needs a plural count noun ('much' measures)"
+
+
+def _det_rule(kind: str):
+    def check(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
+        text = doc.text
+        for _, m, end, what in _det_hits(doc, frozenset({kind})):
+            yield Hit(m.start(), end, f"'{text[m.start():end]}': {what}",
+                      suggestion=_DET_SUGGEST[m.group("det").lower()])
+    return check
+
+
+_DET_SUGGEST = {
+    "this": "these + plural, or this + singular", "these": "this + singular, or these + plural",
+    "those": "that + singular, or those + plural", "a": "drop the article or use the singular",
+    "an": "drop the article or use the singular", "each": "each + singular noun",
+    "every": "every + singular noun", "another": "another + singular, or other + plural",
+    "much": "many + plural count noun", "many": "much + mass noun, or many + plural count noun",
+}
+
+
+@rule(
+    code="GRAM013",
+    name="this-these-number-mismatch",
+    category="grammar",
+    summary="\"this\" before a plural or \"these/those\" before a singular noun (\"this days\", \"these problem\")",
+    severity="warning",
+    examples=(
+        bad("In [[this days]] of crisis, few travel."),
+        bad("We discussed [[these problem]] at length."),
+        bad("All of [[this new rules]] are wrong."),
+        good("This results in delays, and this means trouble."),
+        good("This news is old; this series ended; these software tools work."),
+        good("These kind of remarks and this sales team."),
+        good("Those present and those interested stayed."),
+    ),
+)
+def this_these_number_mismatch(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
+    """`this` followed by a plural noun (`this days`), or `these`/`those` by a singular count
+    noun (`these problem`), where the noun ends its noun phrase.
+
+    ## Why it matters
+    The demonstrative agrees with its noun: `these days`, `this problem`. Machine translation
+    from languages without number marking on demonstratives (Chinese, Japanese) produces the
+    mismatch.
+
+    ## What it does not flag
+    A noun the inflection lexicon also knows as a verb (`this results in`, `this means`) or as
+    both singular and plural (`this news`, `this series`); a noun that modifies the next one
+    (`this sales team`, `these software tools`); `these kind of`; `those present`.
+
+    ## How to fix
+    Make the two agree: `these days`, `this problem`. No automatic fix: either word may be wrong.
+    """
+    return _det_rule("this")(doc, opts)
+
+
+@rule(
+    code="GRAM014",
+    name="singular-determiner-with-plural",
+    category="grammar",
+    summary="\"a/an\", \"each\", \"every\" or \"another\" before a plural noun (\"a problems\", \"each members\")",
+    severity="warning",
+    examples=(
+        bad("It was [[a problems]] for the team."),
+        bad("[[Each members]] of the board voted."),
+        bad("It happens [[every years]] in May."),
+        good("It is a means to an end, a series of talks and a news item."),
+        good("She made a sales pitch and a savings of ten percent."),
+        good("Each says no, and another thinks yes."),
+        good("See groups A and B, and step 3.a items."),
+        good("A lot of people came, and a few stayed."),
+    ),
+)
+def singular_determiner_with_plural(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
+    """`a`, `an`, `each`, `every` or `another` followed by a plural noun (with at most one
+    adjective before it) that ends its noun phrase, as in `a problems` or `each members of`.
+
+    ## Why it matters
+    These determiners take a singular noun. A plural after them is an agreement error typical
+    of machine translation, or a leftover of an edit.
+
+    ## What it does not flag
+    Nouns the inflection lexicon also knows as singular (`a means`, `a series`, `a news item`)
+    or, after *each* and *another*, as a verb (`each says`); plurals that modify a noun (`a sales
+    pitch`); `a savings of`, `a thanks`; letter labels (`groups A and B`, `step 3.a`).
+
+    ## How to fix
+    Drop the determiner or use the singular. No automatic fix.
+    """
+    return _det_rule("a")(doc, opts)
+
+
+@rule(
+    code="GRAM015",
+    name="much-many-count-mismatch",
+    category="grammar",
+    summary="\"much\" before a plural or \"many\" before a mass noun (\"much problems\", \"many information\")",
+    severity="warning",
+    examples=(
+        bad("There is [[much problems]] with the plan."),
+        bad("They gave us [[many information]] about it."),
+        bad("He took [[many equipment]] with him."),
+        good("Much remains to be done, and much needs to change."),
+        good("Many fish, many sheep and many aircraft were lost."),
+        good("Many information systems failed."),
+        good("Much thanks to you."),
+    ),
+)
+def much_many_count_mismatch(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
+    """`much` followed by a plural noun (`much problems`), or `many` by a mass noun (`many
+    information`), where the noun ends its noun phrase.
+
+    ## Why it matters
+    *Many* counts (`many problems`), *much* measures (`much information`). Mixing them is an
+    agreement error of machine translation from languages with one word for both.
+
+    ## What it does not flag
+    After *much*, words the inflection lexicon also knows as a verb (`much remains`, `much
+    needs to change`). After *many*, nouns with a zero plural (`many fish`, `many aircraft`).
+    A mass noun is one the lexicon lists with itself as its plural and whose *-s* plural is at
+    least a hundred times rarer in English than the noun (`information`, `equipment`, `advice`).
+    Nouns that modify the next one (`many information systems`).
+
+    ## How to fix
+    `many problems`, `much information` (or `a lot of`). No automatic fix.
+    """
+    return _det_rule("much")(doc, opts)
+
+
+# --------------------------------------------------------------------------- GRAM016 subject-verb agreement
+_SUBJ_VERB_RE = re.compile(
+    r"(?<![\w'’-])(?P<det>[Tt]he|[Tt]hese|[Tt]hose|[Tt]heir|[Oo]ur|[Mm]y|[Yy]our|[Hh]is|[Hh]er|[Ii]ts|[Mm]any|[Ss]ome|[Mm]ost|[Bb]oth|[Aa]ll) "
+    r"(?P<head>[a-z]{3,}s) (?P<prep>of|in|on|for|from|with|at|about|between|among|across|under|over|near|behind) "
+    r"(?P<np>(?:[A-Za-z0-9][\w'’-]* ){1,5}?)(?P<verb>is|was|has|does|isn['’]t|wasn['’]t|hasn['’]t|doesn['’]t)(?![\w'’-])"
+)
+#: closed-class words allowed inside the prepositional phrase (anything else must be a noun or an adjective)
+_NP_INNER = frozenset("the a an this that these those their his her its our my your some many several all both "
+                      "and or of in on for from with at about between among across under over near behind".split())
+_NP_STOP = frozenset("that which who whom whose where when what while if because than as he she it they we i you "
+                     "him them us me there here not".split())
+_BEFORE_SUBJECT_STOP = re.compile(
+    r"\b(?:of|among|amongst|in|on|at|from|with|by|to|for|under|between|behind|about|into|onto|across|near|over|"
+    r"beyond|beside|besides|inside|outside|within|through|after|before|during|against|like|than|what|which|where|how)[ \t]+$",
+    re.IGNORECASE,
+)
+
+
+@rule(
+    code="GRAM016",
+    name="plural-subject-singular-verb",
+    category="grammar",
+    summary="A plural subject noun with a singular verb after a prepositional phrase (\"the results of the survey is\")",
+    severity="warning",
+    fixable=True,
+    examples=(
+        bad("The [[results of the survey is]] clear.", fixed="The results of the survey are clear."),
+        bad("The [[prices of oil and gas has]] risen.", fixed="The prices of oil and gas have risen."),
+        bad("Their [[costs in the first year was]] high.", fixed="Their costs in the first year were high."),
+        good("The results of the survey are clear."),
+        good("Among the causes of the fire was a faulty wire."),
+        good("One of the results of the survey is clear."),
+        good("The series of talks is over, and the news of his death was sad."),
+        good("The details of what he said is unclear."),
+        good("The Pirates of the Caribbean is a film."),
+    ),
+)
+def plural_subject_singular_verb(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
+    """A determiner and a plural noun (`the results`), a prepositional phrase of up to five
+    words (`of the survey`), then `is`, `was`, `has` or `does`: the verb agrees with the noun of
+    the phrase instead of the subject.
+
+    ## Why it matters
+    The verb agrees with the head of the subject, not with the nearest noun: `the results of
+    the survey are`. Attraction to the nearer noun is a frequent agreement error of machine
+    translation and of hurried writing.
+
+    ## What it does not flag
+    Heads the inflection lexicon also knows as singular (`series`, `news`, `means`) or as an
+    adjective; subjects after a preposition or a quantifier (`among the causes of the fire was`
+    is an inversion, `one of the results ... is` agrees with *one*); phrases that hold a verb,
+    a pronoun or a clause word (`the details of what he said`); capitalised heads (titles).
+
+    ## How to fix
+    Use the plural verb: `are`, `were`, `have`, `do`. Unsafe fix (the subject might be meant
+    as a unit).
+    """
+    text = doc.text
+    for m in _SUBJ_VERB_SCAN.finditer(doc):
+        head = m.group("head")
+        if not _plural_only(head, verb_ok=True) or head in _PLURAL_NOUN_OK:
+            continue
+        if _BEFORE_SUBJECT_STOP.search(text, max(0, m.start() - 30), m.start()):
+            continue
+        prev = _PREV_WORD_RE.search(text, max(0, m.start() - 30), m.start())
+        if prev is not None and prev.group(1).lower() in ("one", "each", "none", "neither", "either", "any", "every"):
+            continue
+        ok = True
+        for w in m.group("np").split():
+            lw = w.lower()
+            if lw in _NP_STOP:
+                ok = False
+                break
+            if lw in _NP_INNER or w[:1].isdigit() or w[:1].isupper():
+                continue
+            t = inflection.tags(lw)
+            if not t or not (t & (inflection.NOUN | inflection.ADJ)):
+                ok = False
+                break
+        if not ok:
+            continue
+        verb = m.group("verb")
+        plural = {"is": "are", "was": "were", "has": "have", "does": "do"}.get(verb[:3].rstrip("n'’"), None)
+        if verb in ("is", "was", "has", "does"):
+            plural = {"is": "are", "was": "were", "has": "have", "does": "do"}[verb]
+        else:
+            plural = {"isn": "aren't", "was": "weren't", "has": "haven't", "doe": "don't"}[verb[:3]]
+        yield Hit(
+            m.start("head"),
+            m.end(),
+            f"'{head}' is plural, but the verb '{verb}' is singular: it agrees with the nearer noun",
+            suggestion=plural,
+            fix=Fix((Edit(m.start("verb"), m.end("verb"), plural),), Applicability.UNSAFE, f"Replace with '{plural}'"),
+        )
+
+
+# --------------------------------------------------------------------------- GRAM017 should of
+_MODAL_OF_RE = re.compile(
+    r"(?<![\w'’-])(?P<modal>[Ss]hould|[Cc]ould|[Ww]ould|[Mm]ust|[Mm]ight|may)(?P<neg>n['’]t| not)? (?P<of>of) "
+    r"(?P<next>[a-z]+)(?![\w'’-])"
+)
+
+
+@rule(
+    code="GRAM017",
+    name="modal-of-for-modal-have",
+    category="grammar",
+    summary="\"should of\", \"could of\", \"must of\" where \"should have\" was meant",
+    severity="warning",
+    fixable=True,
+    examples=(
+        bad("We [[should of]] known it.", fixed="We should have known it."),
+        bad("She [[must of]] been tired.", fixed="She must have been tired."),
+        bad("They [[couldn't of]] done more.", fixed="They couldn't have done more."),
+        good("It would of course be late."),
+        good("The will of the people, the might of the army."),
+        good("We should have known it."),
+    ),
+)
+def modal_of(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
+    """A modal verb followed by `of` and a past participle (`should of known`, `must of been`).
+
+    ## Why it matters
+    *Should've* sounds like *should of*; the written form is *should have*. It is a spelling of
+    speech that transcripts and some translations keep.
+
+    ## What it does not flag
+    `would of course`, and `of` not followed by a word the inflection lexicon knows as a past
+    participle (`the will of the people`, `the might of the army`).
+
+    ## How to fix
+    Write `have`: `should have known`. The fix is safe in meaning but marked unsafe (a quotation
+    may keep the speaker's words).
+    """
+    for m in _MODAL_OF_SCAN.finditer(doc):
+        nxt = m.group("next")
+        if nxt != "been" and "VBN" not in inflection.tags(nxt):
+            continue
+        yield Hit(
+            m.start(),
+            m.end("of"),
+            f"'{m.group(0)[: m.end('of') - m.start()]}': the perfect after a modal is '{m.group('modal')}{m.group('neg') or ''} have'",
+            suggestion=f"{m.group('modal')}{m.group('neg') or ''} have",
+            fix=Fix((Edit(m.start("of"), m.end("of"), "have"),), Applicability.UNSAFE, "Replace 'of' with 'have'"),
+        )
+
+
 # the regexes with required words run only near those words (qa.fastpath.Scanner)
 _STACKED_SCAN = Scanner(_STACKED_RE)
-_MODAL_PAST_SCAN = Scanner(_MODAL_PAST_RE)
-_HAVE_PAST_SCAN = Scanner(_HAVE_PAST_RE)
+_MODAL_VERB_SCAN = Scanner(_MODAL_VERB_RE)
+_HAVE_VERB_SCAN = Scanner(_HAVE_VERB_RE)
+_BE_VERB_SCAN = Scanner(_BE_VERB_RE)
 _MORE_COMP_SCAN = Scanner(_MORE_COMP_RE)
 _THERE_IS_SCAN = Scanner(_THERE_IS_RE)
 _THERE_ARE_SCAN = Scanner(_THERE_ARE_RE)
 _PAIRED_CONJ_SCAN = Scanner(_PAIRED_CONJ_RE)
 _NUMBER_OF_SCAN = Scanner(_NUMBER_OF_RE)
+_DET_SCAN = Scanner(_DET_RE)
+_SUBJ_VERB_SCAN = Scanner(_SUBJ_VERB_RE)
+_MODAL_OF_SCAN = Scanner(_MODAL_OF_RE)
