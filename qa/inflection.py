@@ -28,7 +28,7 @@ import threading
 from functools import lru_cache
 
 __all__ = [
-    "LexiconMissing", "tags", "lemmas", "forms", "participle", "base_form", "is_mass_noun",
+    "LexiconMissing", "tags", "lemmas", "forms", "participle", "base_form", "is_mass_noun", "irregular_pasts",
     "NOUN", "VERB", "ADJ", "AUXILIARIES", "load",
 ]
 
@@ -101,7 +101,9 @@ class _Lexicon:
                 if col:
                     c = cols[i]
                     for f in col.split("/"):
-                        codes[f] = get(f, "") + c
+                        # a regular past ("focused", "learned") is a participle too, even where
+                        # the table lists only another spelling ("focussed", "learnt")
+                        codes[f] = get(f, "") + ("dp" if c == "d" and f.endswith("ed") else c)
                 elif cols[i] == "p":  # an empty participle column: the same as the past
                     for f in parts[2].split("/"):
                         codes[f] = get(f, "") + "p"
@@ -183,22 +185,52 @@ def forms(lemma: str, pos: str) -> dict[str, tuple[str, ...]]:
     return out
 
 
-@lru_cache(maxsize=4096)
+_IRREGULAR: dict[str, tuple[str, str]] | None = None
+
+
+def irregular_pasts() -> dict[str, tuple[str, str]]:
+    """Simple pasts that are nothing else and differ from their verb's participle, with (base
+    form, participle): ``{"took": ("take", "taken"), "went": ("go", "gone"), ...}``. A past that
+    two verbs share, or whose verb lists two participles, is left out. This is the table of
+    irregular verbs the grammar rules read (built on first use from the inflection table)."""
+    global _IRREGULAR
+    if _IRREGULAR is None:
+        lex = load()
+        seen: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+        for line in lex.raw.split("\n"):
+            if ",verb," not in line or not line[:1].islower():
+                continue
+            parts = line.split(",")
+            if len(parts) < 4 or not parts[3]:
+                continue
+            parts_n = tuple(f for f in parts[3].split("/") if f)
+            for f in parts[2].split("/"):
+                if f and not f.endswith("ed"):
+                    seen.setdefault(f, []).append((parts[0], parts_n))
+        out: dict[str, tuple[str, str]] = {}
+        for past, owners in seen.items():
+            if len(owners) != 1 or len(owners[0][1]) != 1 or owners[0][1][0] == past:
+                continue
+            if tags(past) != frozenset({"VBD"}):
+                continue
+            out[past] = (owners[0][0], owners[0][1][0])
+        _IRREGULAR = out
+    return _IRREGULAR
+
+
 def participle(past: str) -> str | None:
     """The past participle of the verb whose simple past is ``past``, when there is exactly one
     such verb and its participle differs from ``past`` (``took`` -> ``taken``); else ``None``."""
-    ls = lemmas(past, "VBD")
-    if len(ls) != 1:
-        return None
-    parts = forms(ls[0], "verb").get("VBN", ())
-    if len(parts) != 1 or parts[0] == past:
-        return None
-    return parts[0]
+    entry = irregular_pasts().get(past)
+    return entry[1] if entry else None
 
 
 @lru_cache(maxsize=4096)
 def base_form(word: str) -> str | None:
     """The base form of a verb form that belongs to exactly one verb (``went`` -> ``go``)."""
+    entry = irregular_pasts().get(word)
+    if entry:
+        return entry[0]
     found = {lemma for tag in ("VBD", "VBN", "VBZ", "VBG") for lemma in lemmas(word, tag)}
     return found.pop() if len(found) == 1 else None
 

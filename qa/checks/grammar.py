@@ -106,7 +106,7 @@ _STACKED_RE = re.compile(
 #: a noun reading of will/can/must/may before the pair ("the will can", "free will would")
 _NOUN_BEFORE = re.compile(
     r"(?:\b(?:the|a|an|his|her|their|its|my|your|our|this|that|free|good|ill|political|popular|general|"
-    r"last|whose|one's|people's|public|soda|tin|beer|trash|garbage|spray|watering|oil)\s+)$",
+    r"last|whose|one's|people's|public|soda|tin|beer|trash|garbage|spray|watering|oil|living)\s+|['’]s\s+)$",
     re.IGNORECASE,
 )
 
@@ -167,12 +167,27 @@ _PRONOUNS = frozenset("i you he she it we they".split())
 _WH_BEFORE = re.compile(r"\b(?:what|whatever|all|everything|which|who|whoever|how)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 #: finite forms of be/have/do that cannot follow a modal or do-support ("will has", "does not has")
 _FINITE_AUX = frozenset({"has", "is", "are", "was", "were", "am", "does", "did", "had"})
+# (each auxiliary is written with the space after it, so that every match holds a literal of three
+# characters and the regex runs only near those: qa.fastpath.Scanner; words are bounded for the
+# same reason)
+def _aux_alt(words: str) -> str:
+    return "|".join(f"{w} " for w in words.split())
+
+
 _MODAL_VERB_RE = re.compile(
-    rf"(?<![\w'’-])(?P<aux>{_MODALS}|did|didn['’]t|does|doesn['’]t|do|don['’]t)(?P<neg> not)? (?P<verb>[a-z]+)(?![\w'’-])"
+    r"(?<![\w'’-])(?P<aux>" + _aux_alt("will would can could shall should may might must cannot can['’]t won['’]t "
+                                        "wouldn['’]t shouldn['’]t couldn['’]t mustn['’]t did didn['’]t does "
+                                        "doesn['’]t do don['’]t")
+    + r")(?:(?P<neg>not) )?(?P<verb>[a-z]{1,30})(?![\w'’-])(?! (?:ed|d|ing|es|s)\b)"
 )
 _HAVE_VERB_RE = re.compile(
-    r"(?<![\w'’-])(?P<aux>has|have|had|having|hasn['’]t|haven['’]t|hadn['’]t)(?P<neg> not)? (?P<verb>[a-z]+)(?![\w'’-])"
+    r"(?<![\w'’-])(?P<aux>" + _aux_alt("has have had having hasn['’]t haven['’]t hadn['’]t Has Have Had")
+    + r")(?:(?P<neg>not) )?(?P<verb>[a-z]{1,30})(?![\w'’-])"
+    r"(?! (?:ed|d|ing|es|s)\b)"  # a word split in two ("expand ed") is not a verb form
 )
+#: simple pasts that dictionaries also accept as participles ("had hid", "has proved")
+_ALT_PARTICIPLES = frozenset({"hid", "bit", "showed", "proved", "swelled", "mowed", "sewed", "sawed", "shaved",
+                              "woke", "dove", "got", "strove", "forgot", "beat", "spat"})
 
 
 def _finite_after_aux(verb: str, nouns_possible: bool) -> str | None:
@@ -236,7 +251,7 @@ def past_form_after_modal(doc: Document, opts: Mapping[str, object]) -> Iterator
     """
     text = doc.text
     for m in _MODAL_VERB_SCAN.finditer(doc):
-        aux = m.group("aux")
+        aux = m.group("aux")[:-1]
         verb = m.group("verb")
         if aux in ("will", "can", "must", "may", "might") and _NOUN_BEFORE.search(text, max(0, m.start() - 40), m.start()):
             continue
@@ -251,7 +266,7 @@ def past_form_after_modal(doc: Document, opts: Mapping[str, object]) -> Iterator
             continue  # after a plain "do", only a pure past form ("he did went"), never "do damaged goods"
         base = {"has": "have", "is": "be", "are": "be", "was": "be", "were": "be", "am": "be", "does": "do",
                 "did": "do", "had": "have"}.get(verb) or inflection.base_form(verb)
-        neg = m.group("neg") or ""
+        neg = " not" if m.group("neg") else ""
         label = {"past": "a past form", "participle": "a participle", "third person": "a third-person form",
                  "finite": "a finite form"}[what]
         yield Hit(
@@ -302,7 +317,7 @@ def simple_past_after_have(doc: Document, opts: Mapping[str, object]) -> Iterato
         verb = m.group("verb")
         t = inflection.tags(verb)
         if t == frozenset({"VBD"}):
-            part = inflection.participle(verb)
+            part = None if verb in _ALT_PARTICIPLES else inflection.participle(verb)
             if part is None:
                 continue
             what = "the simple past"
@@ -313,7 +328,7 @@ def simple_past_after_have(doc: Document, opts: Mapping[str, object]) -> Iterato
             part, what = parts[0], "the base form"
         else:
             continue
-        aux, neg = m.group("aux"), m.group("neg") or ""
+        aux, neg = m.group("aux")[:-1], " not" if m.group("neg") else ""
         yield Hit(
             m.start(),
             m.end(),
@@ -323,73 +338,71 @@ def simple_past_after_have(doc: Document, opts: Mapping[str, object]) -> Iterato
         )
 
 
-_BE_VERB_RE = re.compile(
-    r"(?<![\w'’-])(?P<aux>am|is|are|was|were|be|been|being|isn['’]t|aren['’]t|wasn['’]t|weren['’]t)(?P<neg> not)? "
-    r"(?P<verb>[a-z]+)(?![\w'’-])"
+_BE_BEFORE_RE = re.compile(
+    r"(?<![\w'’-])(?P<aux>am|is|are|was|were|be|been|being|isn['’]t|aren['’]t|wasn['’]t|weren['’]t)(?P<neg> not)? $"
 )
-_DO_BEFORE = re.compile(r"\b(?:do|does|did|done|doing)\b[^.!?;:\n]*$", re.IGNORECASE)
+_PAST_SCAN: list[Scanner] = []
+
+
+def _irregular_past_scan() -> Scanner:
+    """One regex for the irregular simple pasts of the lexicon (built on first use), run only
+    near those words (qa.fastpath.Scanner)."""
+    if not _PAST_SCAN:
+        words = [w for w in inflection.irregular_pasts() if w not in inflection.AUXILIARIES and w not in _ALT_PARTICIPLES]
+        alt = "|".join(sorted(words, key=lambda w: (-len(w), w)))
+        _PAST_SCAN.append(Scanner(re.compile(rf"(?<![\w'’-])(?:{alt})(?![\w'’-])")))
+    return _PAST_SCAN[0]
 
 
 @rule(
     code="GRAM012",
-    name="wrong-verb-form-after-be",
+    name="simple-past-after-be",
     category="grammar",
-    summary="A simple past or a base form after be where the participle is needed (\"was took\", \"has been wrote\", \"is happen\")",
-    severity="warning",
+    summary="A simple past after be where the participle is needed (\"was took\", \"has been wrote\")",
+    severity="info",
     fixable=True,
     examples=(
         bad("The photo [[was took]] in May.", fixed="The photo was taken in May."),
         bad("The letter has [[been wrote]] by hand.", fixed="The letter has been written by hand."),
-        bad("The problem [[is happen]] every day."),
+        bad("The tickets [[were not stole]].", fixed="The tickets were not stolen."),
         good("The photo was taken in May."),
-        good("All he did was complain, and all we can do is wait."),
         good("What it was became clear later."),
-        good("The garden was rose and gold."),
+        good("The garden was rose and gold, and the river was spoke-straight."),
+        good("It is he who went first."),
     ),
 )
-def wrong_verb_form_after_be(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
-    """A form of *be* followed by a simple past that differs from the participle (`was took`,
-    `has been wrote`) or by a base form (`is happen`, `will be announce`).
+def simple_past_after_be(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
+    """A form of *be* followed by an irregular simple past that differs from the participle
+    (`was took`, `has been wrote`, `were not stole`).
 
     ## Why it matters
-    The passive and the perfect of *be* need the past participle (`was taken`); the
-    progressive needs *-ing*. A simple past or base form there is a verb-form error of machine
-    translation and of learners.
+    The passive and the perfect of *be* need the past participle (`was taken`). A simple past
+    there is a verb-form error of machine translation and of learners.
 
     ## What it does not flag
-    Words the inflection lexicon also knows as a noun, an adjective or another verb form (`was
-    rose`, `is fun`, `was work`); pseudo-clefts, where a base form after *is/was* is right (`all
-    he did was complain`, `all we can do is wait`): a base form is skipped when a form of *do*
-    comes earlier in the sentence; and *what it was became*, a clause as subject.
+    Pasts the inflection lexicon also knows as another word (`rose`, `spoke`, `saw`, `fell`,
+    `broke`), pasts that dictionaries accept as participles too (`hid`, `proved`), and a clause
+    as subject (`what it was became clear`).
 
     ## How to fix
-    Use the participle (`was taken`) or the -ing form, as the sentence needs. Unsafe fix (for a
-    simple past only): it assumes the passive.
+    Use the participle: `was taken`. Unsafe fix: it assumes the passive.
     """
     text = doc.text
-    for m in _BE_VERB_SCAN.finditer(doc):
-        verb = m.group("verb")
-        t = inflection.tags(verb)
-        if t == frozenset({"VBD"}):
-            part = inflection.participle(verb)
-            if part is None or _WH_BEFORE.search(text, max(0, m.start() - 60), m.start()):
-                continue
-            what = "the simple past"
-        elif t == frozenset({"VB"}) and verb not in inflection.AUXILIARIES:
-            if _DO_BEFORE.search(text, max(0, m.start() - 120), m.start()):
-                continue  # "all he did was complain"
-            part, what = None, "a base form"
-        else:
+    for m in _irregular_past_scan().finditer(doc):
+        b = _BE_BEFORE_RE.search(text, max(0, m.start() - 16), m.start())
+        if b is None or _WH_BEFORE.search(text, max(0, b.start() - 60), b.start()):
             continue
-        aux, neg = m.group("aux"), m.group("neg") or ""
+        verb = m.group(0)
+        part = inflection.participle(verb)
+        if part is None:
+            continue
+        aux, neg = b.group("aux"), b.group("neg") or ""
         yield Hit(
-            m.start(),
+            b.start(),
             m.end(),
-            f"'{verb}' is {what}; after '{aux}' English needs the participle"
-            + (f" '{part}'" if part else " or the -ing form"),
-            suggestion=f"{aux}{neg} {part}" if part else "the participle or the -ing form",
-            fix=Fix((Edit(m.start("verb"), m.end("verb"), part),), Applicability.UNSAFE, f"Replace with '{part}'")
-            if part else None,
+            f"'{verb}' is the simple past; after '{aux}' English needs the participle '{part}'",
+            suggestion=f"{aux}{neg} {part}",
+            fix=Fix((Edit(m.start(), m.end(), part),), Applicability.UNSAFE, f"Replace with '{part}'"),
         )
 
 
@@ -505,8 +518,8 @@ def two_articles(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
 #: comparatives used after "more" in good English ("more later", "no more further")
 _MORE_OK = frozenset({"later", "further", "farther", "lesser", "elder", "latter", "former", "sooner"})
 _MORE_COMP_RE = re.compile(
-    r"(?<![\w-])(?P<more>[Mm]ore|[Mm]ost) (?P<adj>[a-z]{3,}(?:er|st|se))(?![\w'’-])"
-    r"(?P<after> than\b|[.,;:!?)]| (?:and|or|but|to|for|in|when|if|because|now|today|still|ever|yet)\b|\s*$"
+    r"(?<![\w-])(?P<more>more|most|More|Most) (?P<adj>[a-z]{1,25}(?:er|st|se))(?![\w'’-])"
+    r"(?P<after> than\b|[.,;:!?)]| (?:and|or|but|to|for|in|when|if|because|now|today|still|ever|yet)\b|[ \t]{0,3}$"
     r"| (?=[a-z]))?"
 )
 
@@ -598,13 +611,18 @@ def _plural_only(word: str, verb_ok: bool) -> bool:
     return "NNS" in t and t <= ({"NNS", "VBZ"} if verb_ok else {"NNS"})
 
 
+#: words that look like adjectives but quantify a plural ("a few days", "every few weeks")
+_QUANT_ADJ = frozenset("few many great good couple dozen hundred thousand million billion several other further "
+                       "additional extra whole total mere".split())
+
+
 def _plural_at(text: str, m: re.Match, g1: str, g2: str, verb_ok: bool = True) -> int | None:
     """The end of a plural noun phrase in group ``g1`` (a plural noun) or ``g1 g2`` (an
     adjective and a plural noun) that ends there, else ``None``."""
     w1, w2 = m.group(g1), m.group(g2)
     if w1 not in _PLURAL_NOUN_OK and _plural_only(w1, verb_ok) and _ends_phrase(text, m.end(g1)):
         return m.end(g1)
-    if (w2 is not None and w2 not in _PLURAL_NOUN_OK and inflection.tags(w1) == frozenset({"JJ"})
+    if (w2 is not None and w2 not in _PLURAL_NOUN_OK and w1 not in _QUANT_ADJ and inflection.tags(w1) == frozenset({"JJ"})
             and _plural_only(w2, verb_ok=True) and _ends_phrase(text, m.end(g2))):
         return m.end(g2)
     return None
@@ -613,7 +631,7 @@ def _plural_at(text: str, m: re.Match, g1: str, g2: str, verb_ok: bool = True) -
 _THERE_IS_RE = re.compile(
     r"(?<![\w'’-])(?P<there>[Tt]here)(?P<verb> is| was|['’]s) (?:(?:also|still|only|now|already|always|often|usually|"
     r"sometimes|currently) )?(?:(?P<q>many|several|numerous|various)(?! a\b)(?= [a-z])"
-    r"|(?P<w1>[a-z]+)(?![\w'’-])(?: (?P<w2>[a-z]+)(?![\w'’-]))?)"
+    r"|(?P<w1>[a-z]{1,30})(?![\w'’-])(?: (?P<w2>[a-z]{1,30})(?![\w'’-]))?)"
 )
 _PLURAL_NOUN_OK = frozenset({"thanks", "savings", "odds", "means", "whereabouts", "headquarters", "lots", "loads",
                              "plenty", "tons", "kudos", "yes", "nos"})
@@ -703,6 +721,7 @@ _AN_CONS_RE = re.compile(r"(?P<art>[Aa](?<![\w'’-][Aa])n) (?P<word>[bcdgjkpqtv
         good("The patients were split into groups A and B."),
         good("See step 3.a above, then option a in the list."),
         good("Type A is rarer than type B. Plan A or plan B?"),
+        bad("[[An basic]] rule."),
     ),
 )
 def a_an_mismatch(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
@@ -755,7 +774,7 @@ def _is_letter_label(text: str, at: int, art: str) -> bool:
     inside a sentence, a letter after a digit, a point or a bracket ("3.a", "(a)"), or after a
     label noun ("option a", "groups A and B")."""
     before = text[max(0, at - 30):at]
-    if before[-1:] in ".(" or before[-1:].isdigit():
+    if before and (before[-1] in ".(" or before[-1].isdigit()):
         return True
     if art[0] == "A" and not _SENTENCE_START.search(before):
         return True
@@ -877,31 +896,59 @@ def doubled_conjunction(doc: Document, opts: Mapping[str, object]) -> Iterator[H
 
 
 # --------------------------------------------------------------------------- GRAM013-015 determiners
-_DET_RE = re.compile(
-    r"(?<![\w'’.(-])(?P<det>this|these|those|a|an|each|every|another|much|many)(?<=\w) (?P<w1>[a-z]+)(?![\w'’-])"
-    r"(?: (?P<w2>[a-z]+)(?![\w'’-]))?",
-    re.IGNORECASE,
+_DET_RE = re.compile(  # the first letter first: the regex engine skips ahead to it
+    r"[TtEeAaMm](?<![\w'’.(-][TtEeAaMm])(?:his|hese|hose|ach|very|nother|uch|any) "
+    r"(?P<w1>[a-z]{1,30})(?![\w'’-])(?: (?P<w2>[a-z]{1,30})(?![\w'’-]))?"
+)
+#: "a/an" + (adjective) + a word in -s that may be a plural: no literal to gate on, so the
+#: article's letter comes first (the regex engine skips ahead to it)
+_DET_A_RE = re.compile(
+    r"[Aa](?<![\w'’.(-][Aa])n? (?:(?P<w1>[a-z]{1,30}) )?"
+    r"(?P<w2>[a-z]{1,30}s)(?![\w'’-])"
 )
 #: count nouns with a zero plural that the mass-noun test cannot tell apart ("many aircraft")
 _ZERO_PLURAL = frozenset({"aircraft", "spacecraft", "hovercraft", "watercraft", "deer", "yen", "offspring", "fish",
                           "sheep", "moose", "swine", "police", "personnel", "cattle", "livestock", "clergy"})
 
 
-def _singular_count(word: str) -> bool:
-    """``word`` is a singular count noun and nothing else: its only reading is a singular noun and
-    it has a plural of its own."""
-    if inflection.tags(word) != frozenset({"NN"}):
+_PREPOSITIONS = frozenset("of in on at for from with by about into onto over under after before during since "
+                          "between among across through without within against toward towards like".split())
+
+
+def _after_preposition(text: str, at: int) -> bool:
+    prev = _PREV_WORD_RE.search(text, max(0, at - 30), at)
+    return prev is not None and prev.group(1).lower() in _PREPOSITIONS and "," not in text[prev.end(1):at]
+
+
+def _singular_count(word: str, verb_ok: bool = False) -> bool:
+    """``word`` is a singular count noun and nothing else (or also a base verb, where ``verb_ok``):
+    its noun reading is singular only and it has a plural of its own."""
+    if inflection.tags(word) not in ({frozenset({"NN"}), frozenset({"NN", "VB"})} if verb_ok else {frozenset({"NN"})}):
         return False
     plurals = inflection.forms(word, "noun").get("NNS", ())
     return bool(plurals) and word not in plurals
+
+
+_tags = inflection.tags
 
 
 def _det_hits(doc: Document, kinds: frozenset[str]) -> Iterator[tuple[str, re.Match, int, str]]:
     """(kind, match, end of the noun phrase, what is wrong) for each determiner-noun mismatch of
     the kinds asked for: 'this' (this/these/those), 'a' (a/an/each/every/another), 'much'."""
     text = doc.text
-    for m in _DET_SCAN.finditer(doc):
-        det = m.group("det").lower()
+    if "a" in kinds:
+        for m in _DET_A_RE.finditer(text):
+            if "NNS" not in _tags(m.group("w2")) and not (m.group("w1") and "NNS" in _tags(m.group("w1"))):
+                continue
+            art = text[m.start():m.start("w1") if m.group("w1") else m.start("w2")].strip()
+            if _is_letter_label(text, m.start(), art):
+                continue
+            end = _plural_at(text, m, "w1", "w2", verb_ok=True) if m.group("w1") else \
+                _plural_at(text, m, "w2", "w1", verb_ok=True)
+            if end is not None:
+                yield "a", m, end, f"a plural noun after '{art}', which takes a singular"
+    for m in _DET_RE.finditer(text):
+        det = text[m.start():m.start("w1") - 1].lower()
         if det in ("this", "these", "those"):
             kind = "this"
         elif det in ("much", "many"):
@@ -911,25 +958,36 @@ def _det_hits(doc: Document, kinds: frozenset[str]) -> Iterator[tuple[str, re.Ma
         if kind not in kinds:
             continue
         w1 = m.group("w1")
+        t1 = _tags(w1)
+        if det in ("these", "those"):
+            if "NN" not in t1:
+                continue
+        elif det == "many":
+            if "NNS" not in t1 or "NN" not in t1:
+                continue
+        elif "NNS" not in t1 and (m.group("w2") is None or "NNS" not in _tags(m.group("w2"))):
+            continue  # nothing plural: the common case, decided without more work
+        # after a preposition the determiner starts a noun phrase, so a verb reading of the
+        # next word is impossible ("in this days", "of these problem"); elsewhere "this
+        # results in", "these reason that" may be a pronoun and a verb
+        prep = det in ("this", "these", "those", "each", "much", "another") and _after_preposition(text, m.start())
         if det == "this":
-            end = _plural_at(text, m, "w1", "w2", verb_ok=False)
+            end = _plural_at(text, m, "w1", "w2", verb_ok=prep)
             if end is not None:
                 yield kind, m, end, "a plural noun after the singular 'this'"
         elif det in ("these", "those"):
-            if _singular_count(w1) and _ends_phrase(text, m.end("w1")):
+            if _singular_count(w1, verb_ok=prep) and _ends_phrase(text, m.end("w1")):
                 yield kind, m, m.end("w1"), f"a singular noun after the plural '{det}'"
-        elif det in ("a", "an", "every"):
-            if _is_letter_label(text, m.start("det"), m.group("det")) if det == "a" else False:
-                continue
+        elif det == "every":
             end = _plural_at(text, m, "w1", "w2", verb_ok=True)
             if end is not None:
                 yield kind, m, end, f"a plural noun after '{det}', which takes a singular"
         elif det in ("each", "another"):
-            end = _plural_at(text, m, "w1", "w2", verb_ok=False)
+            end = _plural_at(text, m, "w1", "w2", verb_ok=prep)
             if end is not None:
                 yield kind, m, end, f"a plural noun after '{det}', which takes a singular"
         elif det == "much":
-            end = _plural_at(text, m, "w1", "w2", verb_ok=False)
+            end = _plural_at(text, m, "w1", "w2", verb_ok=prep)
             if end is not None:
                 yield kind, m, end, "a plural count noun after 'much' ('many' counts)"
         elif det == "many":
@@ -937,12 +995,21 @@ def _det_hits(doc: Document, kinds: frozenset[str]) -> Iterator[tuple[str, re.Ma
                 yield kind, m, m.end("w1"), f"'{w1}' is a mass noun; 'many' needs a plural count noun ('much' measures)"
 
 
+_DET_KEY = "_qa_grammar_det_hits"
+
+
 def _det_rule(kind: str):
     def check(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
         text = doc.text
-        for _, m, end, what in _det_hits(doc, frozenset({kind})):
-            yield Hit(m.start(), end, f"'{text[m.start():end]}': {what}",
-                      suggestion=_DET_SUGGEST[m.group("det").lower()])
+        # one scan serves GRAM013, GRAM014 and GRAM015 (cached on the document)
+        hits = doc.__dict__.get(_DET_KEY)
+        if hits is None:
+            hits = doc.__dict__[_DET_KEY] = list(_det_hits(doc, frozenset({"this", "a", "much"})))
+        for k, m, end, what in hits:
+            if k != kind:
+                continue
+            det = text[m.start():m.end()].split(" ", 1)[0].lower()
+            yield Hit(m.start(), end, f"'{text[m.start():end]}': {what}", suggestion=_DET_SUGGEST[det])
     return check
 
 
@@ -960,7 +1027,7 @@ _DET_SUGGEST = {
     name="this-these-number-mismatch",
     category="grammar",
     summary="\"this\" before a plural or \"these/those\" before a singular noun (\"this days\", \"these problem\")",
-    severity="warning",
+    severity="info",
     examples=(
         bad("In [[this days]] of crisis, few travel."),
         bad("We discussed [[these problem]] at length."),
@@ -996,7 +1063,7 @@ def this_these_number_mismatch(doc: Document, opts: Mapping[str, object]) -> Ite
     name="singular-determiner-with-plural",
     category="grammar",
     summary="\"a/an\", \"each\", \"every\" or \"another\" before a plural noun (\"a problems\", \"each members\")",
-    severity="warning",
+    severity="info",
     examples=(
         bad("It was [[a problems]] for the team."),
         bad("[[Each members]] of the board voted."),
@@ -1032,7 +1099,7 @@ def singular_determiner_with_plural(doc: Document, opts: Mapping[str, object]) -
     name="much-many-count-mismatch",
     category="grammar",
     summary="\"much\" before a plural or \"many\" before a mass noun (\"much problems\", \"many information\")",
-    severity="warning",
+    severity="info",
     examples=(
         bad("There is [[much problems]] with the plan."),
         bad("They gave us [[many information]] about it."),
@@ -1066,9 +1133,10 @@ def much_many_count_mismatch(doc: Document, opts: Mapping[str, object]) -> Itera
 
 # --------------------------------------------------------------------------- GRAM016 subject-verb agreement
 _SUBJ_VERB_RE = re.compile(
-    r"(?<![\w'’-])(?P<det>[Tt]he|[Tt]hese|[Tt]hose|[Tt]heir|[Oo]ur|[Mm]y|[Yy]our|[Hh]is|[Hh]er|[Ii]ts|[Mm]any|[Ss]ome|[Mm]ost|[Bb]oth|[Aa]ll) "
-    r"(?P<head>[a-z]{3,}s) (?P<prep>of|in|on|for|from|with|at|about|between|among|across|under|over|near|behind) "
-    r"(?P<np>(?:[A-Za-z0-9][\w'’-]* ){1,5}?)(?P<verb>is|was|has|does|isn['’]t|wasn['’]t|hasn['’]t|doesn['’]t)(?![\w'’-])"
+    r"(?P<det>[Tt](?<![\w'’-][Tt])h(?:e|ese|ose|eir)) "
+    r"(?P<head>[a-z]{2,30}s) (?P<prep>of|in|on|for|from|with|at|about|between|among|across|under|over|near|behind) "
+    r"(?P<np>(?:[A-Za-z0-9][\w'’-]{0,30} ){0,4}?[A-Za-z0-9][\w'’-]{0,30}) "
+    r"(?P<verb>" + _aux_alt("is was has does isn['’]t wasn['’]t hasn['’]t doesn['’]t") + ")"
 )
 #: closed-class words allowed inside the prepositional phrase (anything else must be a noun or an adjective)
 _NP_INNER = frozenset("the a an this that these those their his her its our my your some many several all both "
@@ -1087,7 +1155,7 @@ _BEFORE_SUBJECT_STOP = re.compile(
     name="plural-subject-singular-verb",
     category="grammar",
     summary="A plural subject noun with a singular verb after a prepositional phrase (\"the results of the survey is\")",
-    severity="warning",
+    severity="info",
     fixable=True,
     examples=(
         bad("The [[results of the survey is]] clear.", fixed="The results of the survey are clear."),
@@ -1102,7 +1170,7 @@ _BEFORE_SUBJECT_STOP = re.compile(
     ),
 )
 def plural_subject_singular_verb(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
-    """A determiner and a plural noun (`the results`), a prepositional phrase of up to five
+    """`the`, `these`, `those` or `their` and a plural noun (`the results`), a prepositional phrase of up to five
     words (`of the survey`), then `is`, `was`, `has` or `does`: the verb agrees with the noun of
     the phrase instead of the subject.
 
@@ -1122,7 +1190,7 @@ def plural_subject_singular_verb(doc: Document, opts: Mapping[str, object]) -> I
     as a unit).
     """
     text = doc.text
-    for m in _SUBJ_VERB_SCAN.finditer(doc):
+    for m in _SUBJ_VERB_RE.finditer(text):
         head = m.group("head")
         if not _plural_only(head, verb_ok=True) or head in _PLURAL_NOUN_OK:
             continue
@@ -1145,25 +1213,24 @@ def plural_subject_singular_verb(doc: Document, opts: Mapping[str, object]) -> I
                 break
         if not ok:
             continue
-        verb = m.group("verb")
-        plural = {"is": "are", "was": "were", "has": "have", "does": "do"}.get(verb[:3].rstrip("n'’"), None)
-        if verb in ("is", "was", "has", "does"):
-            plural = {"is": "are", "was": "were", "has": "have", "does": "do"}[verb]
-        else:
-            plural = {"isn": "aren't", "was": "weren't", "has": "haven't", "doe": "don't"}[verb[:3]]
+        verb = m.group("verb")[:-1]
+        plural = {"is": "are", "was": "were", "has": "have", "does": "do", "isn't": "aren't", "isn’t": "aren’t",
+                  "wasn't": "weren't", "wasn’t": "weren’t", "hasn't": "haven't", "hasn’t": "haven’t",
+                  "doesn't": "don't", "doesn’t": "don’t"}[verb]
+        vend = m.end("verb") - 1
         yield Hit(
             m.start("head"),
-            m.end(),
+            vend,
             f"'{head}' is plural, but the verb '{verb}' is singular: it agrees with the nearer noun",
             suggestion=plural,
-            fix=Fix((Edit(m.start("verb"), m.end("verb"), plural),), Applicability.UNSAFE, f"Replace with '{plural}'"),
+            fix=Fix((Edit(m.start("verb"), vend, plural),), Applicability.UNSAFE, f"Replace with '{plural}'"),
         )
 
 
 # --------------------------------------------------------------------------- GRAM017 should of
 _MODAL_OF_RE = re.compile(
-    r"(?<![\w'’-])(?P<modal>[Ss]hould|[Cc]ould|[Ww]ould|[Mm]ust|[Mm]ight|may)(?P<neg>n['’]t| not)? (?P<of>of) "
-    r"(?P<next>[a-z]+)(?![\w'’-])"
+    r"(?<![\w'’-])(?P<modal>should|could|would|must|might|may|Should|Could|Would|Must|Might)(?P<neg>n['’]t| not)? "
+    r"(?P<of>of) (?P<next>[a-z]{1,30})(?![\w'’-])"
 )
 
 
@@ -1172,7 +1239,7 @@ _MODAL_OF_RE = re.compile(
     name="modal-of-for-modal-have",
     category="grammar",
     summary="\"should of\", \"could of\", \"must of\" where \"should have\" was meant",
-    severity="warning",
+    severity="info",
     fixable=True,
     examples=(
         bad("We [[should of]] known it.", fixed="We should have known it."),
@@ -1215,12 +1282,9 @@ def modal_of(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
 _STACKED_SCAN = Scanner(_STACKED_RE)
 _MODAL_VERB_SCAN = Scanner(_MODAL_VERB_RE)
 _HAVE_VERB_SCAN = Scanner(_HAVE_VERB_RE)
-_BE_VERB_SCAN = Scanner(_BE_VERB_RE)
 _MORE_COMP_SCAN = Scanner(_MORE_COMP_RE)
 _THERE_IS_SCAN = Scanner(_THERE_IS_RE)
 _THERE_ARE_SCAN = Scanner(_THERE_ARE_RE)
 _PAIRED_CONJ_SCAN = Scanner(_PAIRED_CONJ_RE)
 _NUMBER_OF_SCAN = Scanner(_NUMBER_OF_RE)
-_DET_SCAN = Scanner(_DET_RE)
-_SUBJ_VERB_SCAN = Scanner(_SUBJ_VERB_RE)
 _MODAL_OF_SCAN = Scanner(_MODAL_OF_RE)
