@@ -36,8 +36,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 NEW_OR_CHANGED = ("GRAM001", "GRAM003", "GRAM004", "GRAM007", "GRAM008", "GRAM009", "GRAM012", "GRAM013",
-                  "GRAM014", "GRAM015", "GRAM016", "GRAM017")
-NEW_CODES = ("GRAM012", "GRAM013", "GRAM014", "GRAM015", "GRAM016", "GRAM017")
+                  "GRAM014", "GRAM015", "GRAM016", "GRAM017", "GRAM018")
+NEW_CODES = ("GRAM012", "GRAM013", "GRAM014", "GRAM015", "GRAM016", "GRAM017", "GRAM018")
 
 
 def load_times(n: int = 5) -> list[float]:

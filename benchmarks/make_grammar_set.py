@@ -37,6 +37,7 @@ VOCAB = {
         heads=[("results", "survey"), ("prices", "oil"), ("members", "committee"), ("effects", "drug"),
                ("costs", "project"), ("walls", "building")],
         places=["in the city", "at the school", "on the farm", "in the region"],
+        sg_heads=[("quality", "products"), ("price", "tickets"), ("size", "rooms"), ("list", "names"), ("cost", "repairs")],
     ),
     "heldout": dict(
         subj=["The judge", "Their coach", "The bank", "Your brother", "The governor", "The pilot", "I", "You", "The board", "The council"],
@@ -56,6 +57,7 @@ VOCAB = {
         heads=[("names", "victims"), ("goals", "plan"), ("findings", "report"), ("rights", "citizen"),
                ("profits", "firm"), ("roofs", "houses")],
         places=["near the river", "in the north", "at the border", "in the capital"],
+        sg_heads=[("value", "shares"), ("colour", "walls"), ("level", "rivers"), ("history", "cities"), ("owner", "shops")],
     ),
 }
 
@@ -145,6 +147,10 @@ Each of the members has one vote.
 Neither of the results was expected.
 The majority of voters are young.
 A number of problems remain.
+The head of the company and his wife are here.
+The team of experts are divided on it.
+The price of the ticket is fair.
+The people of the villages are poor.
 The bulk of the costs was paid by the state.
 He has an MBA and a B-grade.
 An honest man ate an egg.
@@ -228,6 +234,10 @@ Many more people came this year.
 There is a number of reasons for this.
 There is no reason to doubt it.
 The number of students is rising.
+The rest of the seats were empty.
+The owner of the shop and her son were there.
+The value of the shares is falling.
+The sheep of the farms were sold.
 A dozen eggs cost five dollars.
 He is a physics teacher.
 It was a good news day for the team.
@@ -309,6 +319,9 @@ def gen(part: str, seed: int) -> list[tuple[str, str, str]]:
         first = verb.split()[0]
         rest = verb[len(first):]
         pair("subject-verb", f"The [[{head} of the {pp} {first}]]{rest} a concern.", f"The {head} of the {pp} {good} a concern.")
+    for (head, pp), verb in itertools.product(v["sg_heads"], ["are", "were"]):
+        good = {"are": "is", "were": "was"}[verb]
+        pair("subject-verb", f"The [[{head} of the {pp} {verb}]] a concern.", f"The {head} of the {pp} {good} a concern.")
     # doubled words / labels
     frames = {"dev": ["It was [[the the]] best day.", "She wants [[to to]] leave.", "He lives [[in in]] Rome.",
                       "Most [[of of]] them left."],

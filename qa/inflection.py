@@ -22,6 +22,7 @@ stays silent.
 from __future__ import annotations
 
 import gzip
+import re
 import importlib.util
 import os
 import threading
@@ -67,47 +68,47 @@ def _data_path() -> str:
     return path
 
 
-#: one-character codes of the readings, as stored in the table
-_CODE = {"NN": "n", "NNS": "s", "VB": "b", "VBD": "d", "VBN": "p", "VBG": "g", "VBZ": "z",
-         "JJ": "j", "JJR": "c", "JJS": "u", "RB": "r"}
-_TAG = {v: k for k, v in _CODE.items()}
-_COLS = {"noun": "s", "verb": "dpgz", "adj": "cu", "adv": ""}
-_BASE = {"noun": "n", "verb": "b", "adj": "j", "adv": "r"}
+#: the rows of the table by part of speech (lower-case lemmas only: capitalised ones are names)
+_ROW_RE = {
+    "noun": re.compile(r"^([a-z][^,\n]*),noun,?([^,\n]*)$", re.M),
+    "verb": re.compile(r"^([a-z][^,\n]*),verb,([^,\n]*),([^,\n]*),([^,\n]*),([^,\n]*)$", re.M),
+    "adj": re.compile(r"^([a-z][^,\n]*),adj,?([^,\n]*),?([^,\n]*)$", re.M),
+    "adv": re.compile(r"^([a-z][^,\n]*),adv\b", re.M),
+}
 
 
 class _Lexicon:
-    """``codes``: every form -> the codes of its readings; ``row``: the raw columns of one
+    """``sets``: reading -> the set of forms that have it; ``row``: the raw columns of one
     lemma's table row, found in the text on demand (``forms``); ``owners``: form -> the
     (lemma, pos) rows it occurs in, built on first use (only fixes and messages need it)."""
 
-    __slots__ = ("codes", "raw", "_owners")
+    __slots__ = ("sets", "raw", "_owners")
 
     def __init__(self, path: str) -> None:
         with gzip.open(path, "rb") as fh:
             raw = "\n" + fh.read().decode("utf-8")
-        codes: dict[str, str] = {}
-        get = codes.get
-        for line in raw.split("\n"):
-            if not line[:1].islower():
-                continue  # proper names (and the empty first line)
-            parts = line.split(",")
-            lemma, cat = parts[0], parts[1]
-            if cat == "adv":
-                codes[lemma] = get(lemma, "") + "r"
-                continue
-            codes[lemma] = get(lemma, "") + _BASE[cat]
-            cols = _COLS[cat]
-            for i, col in enumerate(parts[2:2 + len(cols)]):
-                if col:
-                    c = cols[i]
-                    for f in col.split("/"):
-                        # a regular past ("focused", "learned") is a participle too, even where
-                        # the table lists only another spelling ("focussed", "learnt")
-                        codes[f] = get(f, "") + ("dp" if c == "d" and f.endswith("ed") else c)
-                elif cols[i] == "p":  # an empty participle column: the same as the past
-                    for f in parts[2].split("/"):
-                        codes[f] = get(f, "") + "p"
-        self.codes = codes
+        # one set of forms per reading, filled by C-level finds and splits (no loop per form)
+        sets: dict[str, set[str]] = {}
+
+        def forms_of(cols: list[str]) -> set[str]:
+            return set("/".join(cols).split("/")) - {""}
+
+        rows = _ROW_RE["noun"].findall(raw)
+        sets["NN"] = {r[0] for r in rows}
+        sets["NNS"] = forms_of([r[1] for r in rows])
+        rows = _ROW_RE["verb"].findall(raw)
+        sets["VB"] = {r[0] for r in rows}
+        sets["VBD"] = forms_of([r[1] for r in rows])
+        # an empty participle column means the participle is the past
+        sets["VBN"] = forms_of([r[2] or r[1] for r in rows])
+        sets["VBG"] = forms_of([r[3] for r in rows])
+        sets["VBZ"] = forms_of([r[4] for r in rows])
+        rows = _ROW_RE["adj"].findall(raw)
+        sets["JJ"] = {r[0] for r in rows}
+        sets["JJR"] = forms_of([r[1] for r in rows])
+        sets["JJS"] = forms_of([r[2] for r in rows])
+        sets["RB"] = set(_ROW_RE["adv"].findall(raw))
+        self.sets = sets
         self.raw = raw
         self._owners: dict[str, list[tuple[str, str]]] | None = None
 
@@ -159,13 +160,17 @@ def tags(word: str) -> frozenset[str]:
 
 @lru_cache(maxsize=65536)
 def _tags(word: str) -> frozenset[str]:
-    return frozenset(_TAG[c] for c in load().codes.get(word, ""))
+    sets = load().sets
+    out = {tag for tag, forms in sets.items() if word in forms}
+    if "VBD" in out and word.endswith("ed"):
+        out.add("VBN")  # a regular past ("focused") is a participle too, whatever spelling the table lists
+    return frozenset(out)
 
 
 def lemmas(word: str, tag: str) -> tuple[str, ...]:
     """The lemmas of which ``word`` is the ``tag`` form (``lemmas('took', 'VBD') == ('take',)``)."""
     lex = load()
-    if _CODE.get(tag, "?") not in lex.codes.get(word, ""):
+    if tag not in tags(word):
         return ()
     pos = {"N": "noun", "V": "verb", "J": "adj", "R": "adv"}[tag[0]]
     return tuple(sorted({lemma for lemma, p in lex.owners().get(word, ()) if p == pos and word in forms(lemma, p).get(tag, ())}))

@@ -79,6 +79,10 @@ def _find(code, text):
         ("GRAM016", "The results of the survey is clear.", "results of the survey is",
          "The results of the survey are clear."),
         ("GRAM017", "You must of seen it.", "must of", "You must have seen it."),
+        ("GRAM016", "The results of the survey shows that it works.", "results of the survey shows",
+         "The results of the survey show that it works."),
+        ("GRAM018", "The quality of the products are poor.", "quality of the products are",
+         "The quality of the products is poor."),
         ("GRAM007", "It is the most largest city.", "most largest", "It is the largest city."),
     ],
 )
@@ -103,6 +107,9 @@ def test_finding_span_and_fix(code, text, span, fixed):
         ("GRAM014", "The teams were split into groups A and B."),
         ("GRAM015", "Much needs to change, and many information systems failed."),
         ("GRAM016", "One of the results of the survey is odd; among the causes of the fire was a wire."),
+        ("GRAM018", "The majority of the voters are young; the head of the firm and his wife are here."),
+        ("GRAM018", "The people of the villages are poor, and the sheep of the farms were sold."),
+        ("GRAM016", "The results of the tests show that prices rose."),
         ("GRAM001", "Will will chair it."),
         ("GRAM009", "See step 3.a above; Serie A and the cup."),
     ],
@@ -125,7 +132,7 @@ def test_copyright_line_is_not_a_list_item():
 
 def test_new_rules_are_info_until_the_dev_sets_support_them():
     rules = {r.code: r for r in all_rules()}
-    for code in ("GRAM012", "GRAM013", "GRAM014", "GRAM015", "GRAM016", "GRAM017"):
+    for code in ("GRAM012", "GRAM013", "GRAM014", "GRAM015", "GRAM016", "GRAM017", "GRAM018"):
         assert rules[code].severity.value == "info"
 
 

@@ -1134,9 +1134,21 @@ def much_many_count_mismatch(doc: Document, opts: Mapping[str, object]) -> Itera
 # --------------------------------------------------------------------------- GRAM016 subject-verb agreement
 _SUBJ_VERB_RE = re.compile(
     r"(?P<det>[Tt](?<![\w'’-][Tt])h(?:e|ese|ose|eir)) "
-    r"(?P<head>[a-z]{2,30}s) (?P<prep>of|in|on|for|from|with|at|about|between|among|across|under|over|near|behind) "
+    r"(?P<head>[a-z]{2,30}) (?P<prep>of|in|on|for|from|with|at|about|between|among|across|under|over|near|behind) "
     r"(?P<np>(?:[A-Za-z0-9][\w'’-]{0,30} ){0,4}?[A-Za-z0-9][\w'’-]{0,30}) "
-    r"(?P<verb>" + _aux_alt("is was has does isn['’]t wasn['’]t hasn['’]t doesn['’]t") + ")"
+    r"(?:(?P<verb>" + _aux_alt("is was has does isn['’]t wasn['’]t hasn['’]t doesn['’]t") + ")"
+    r"|(?P<pverb>" + _aux_alt("are were have aren['’]t weren['’]t haven['’]t") + ")"
+    # a verb in -s is a verb (not a plural noun) when a determiner or "that" follows it
+    r"|(?P<sverb>[a-z]{2,30}s)(?= (?:that|the|a|an|this|these|its|their|his|her|our|no|how|what|why|whether)\b))"
+)
+#: heads that take a plural verb in good English ("the majority of voters are", "the rest of them
+#: were") or that a collective reading allows with one ("the team of experts are")
+_COLLECTIVE = frozenset(
+    """number majority minority rest remainder bulk group team family couple pair lot range variety series total
+    half percentage proportion set kind type sort part portion crowd staff board committee government council
+    public police audience army class crew jury panel union band party company firm population community
+    host handful dozen score lot plenty none all each people folk cattle personnel clergy youth elderly poor rich
+    media press""".split()
 )
 #: closed-class words allowed inside the prepositional phrase (anything else must be a noun or an adjective)
 _NP_INNER = frozenset("the a an this that these those their his her its our my your some many several all both "
@@ -1161,6 +1173,7 @@ _BEFORE_SUBJECT_STOP = re.compile(
         bad("The [[results of the survey is]] clear.", fixed="The results of the survey are clear."),
         bad("The [[prices of oil and gas has]] risen.", fixed="The prices of oil and gas have risen."),
         bad("Their [[costs in the first year was]] high.", fixed="Their costs in the first year were high."),
+        bad("The [[results of the survey shows]] that prices rose.", fixed="The results of the survey show that prices rose."),
         good("The results of the survey are clear."),
         good("Among the causes of the fire was a faulty wire."),
         good("One of the results of the survey is clear."),
@@ -1171,8 +1184,9 @@ _BEFORE_SUBJECT_STOP = re.compile(
 )
 def plural_subject_singular_verb(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
     """`the`, `these`, `those` or `their` and a plural noun (`the results`), a prepositional phrase of up to five
-    words (`of the survey`), then `is`, `was`, `has` or `does`: the verb agrees with the noun of
-    the phrase instead of the subject.
+    words (`of the survey`), then `is`, `was`, `has` or `does`, or a verb in *-s* followed by
+    `that` or a determiner (`shows that`): the verb agrees with the noun of the phrase instead
+    of the subject.
 
     ## Why it matters
     The verb agrees with the head of the subject, not with the nearest noun: `the results of
@@ -1190,17 +1204,63 @@ def plural_subject_singular_verb(doc: Document, opts: Mapping[str, object]) -> I
     as a unit).
     """
     text = doc.text
+    for kind, m, head, verb, vstart, vend, repl in _subject_verb_hits(doc):
+        if kind != "plural":
+            continue
+        yield Hit(
+            m.start("head"),
+            vend,
+            f"'{head}' is plural, but the verb '{verb}' is singular: it agrees with the nearer noun",
+            suggestion=repl or "the plural form of the verb",
+            fix=Fix((Edit(vstart, vend, repl),), Applicability.UNSAFE, f"Replace with '{repl}'") if repl else None,
+        )
+
+
+def _singular_head(word: str) -> bool:
+    """A noun after *the* that is singular: the lexicon knows it as a noun (and perhaps a base
+    verb, which *the* rules out) with a plural of its own; listed as its own plural too it is a
+    mass use (``quality``), still singular. Zero plurals (``sheep``, ``series``) and collectives
+    (``people``, ``team``, ``majority``) are left out."""
+    t = inflection.tags(word)
+    if "NN" not in t or not t <= {"NN", "NNS", "VB"} or word.endswith("s"):
+        return False
+    if word in _COLLECTIVE or word in _ZERO_PLURAL:
+        return False
+    return any(p != word for p in inflection.forms(word, "noun").get("NNS", ()))
+
+
+_PLURAL_OF = {"is": "are", "was": "were", "has": "have", "does": "do", "isn't": "aren't", "isn’t": "aren’t",
+              "wasn't": "weren't", "wasn’t": "weren’t", "hasn't": "haven't", "hasn’t": "haven’t",
+              "doesn't": "don't", "doesn’t": "don’t"}
+_SINGULAR_OF = {"are": "is", "were": "was", "have": "has", "aren't": "isn't", "aren’t": "isn’t",
+                "weren't": "wasn't", "weren’t": "wasn’t", "haven't": "hasn't", "haven’t": "hasn’t"}
+_SV_KEY = "_qa_grammar_subject_verb"
+
+
+def _subject_verb_hits(doc: Document) -> list[tuple]:
+    """(kind, match, head, verb, verb start, verb end, replacement) for GRAM016 ('plural': a
+    plural head with a singular verb) and GRAM018 ('singular'); one scan, cached on the document."""
+    hits = doc.__dict__.get(_SV_KEY)
+    if hits is not None:
+        return hits
+    hits = []
+    text = doc.text
     for m in _SUBJ_VERB_RE.finditer(text):
         head = m.group("head")
-        if not _plural_only(head, verb_ok=True) or head in _PLURAL_NOUN_OK:
+        pverb = m.group("pverb")
+        if pverb is None:
+            if not head.endswith("s") or head in _PLURAL_NOUN_OK or not _plural_only(head, verb_ok=True):
+                continue
+        elif not _singular_head(head):
             continue
         if _BEFORE_SUBJECT_STOP.search(text, max(0, m.start() - 30), m.start()):
             continue
         prev = _PREV_WORD_RE.search(text, max(0, m.start() - 30), m.start())
         if prev is not None and prev.group(1).lower() in ("one", "each", "none", "neither", "either", "any", "every"):
             continue
+        words = m.group("np").split()
         ok = True
-        for w in m.group("np").split():
+        for w in words:
             lw = w.lower()
             if lw in _NP_STOP:
                 ok = False
@@ -1213,17 +1273,73 @@ def plural_subject_singular_verb(doc: Document, opts: Mapping[str, object]) -> I
                 break
         if not ok:
             continue
-        verb = m.group("verb")[:-1]
-        plural = {"is": "are", "was": "were", "has": "have", "does": "do", "isn't": "aren't", "isn’t": "aren’t",
-                  "wasn't": "weren't", "wasn’t": "weren’t", "hasn't": "haven't", "hasn’t": "haven’t",
-                  "doesn't": "don't", "doesn’t": "don’t"}[verb]
-        vend = m.end("verb") - 1
+        if pverb is not None:
+            # a singular head: only where the phrase holds the plural the verb agrees with, and
+            # no "and" that could make the whole subject plural
+            if any(w.lower() in ("and", "or", "as", "well") for w in words) or not any(
+                    w.islower() and _plural_only(w, verb_ok=True) for w in words):
+                continue
+            verb = pverb[:-1]
+            hits.append(("singular", m, head, verb, m.start("pverb"), m.end("pverb") - 1, _SINGULAR_OF[verb]))
+        elif m.group("verb") is not None:
+            verb = m.group("verb")[:-1]
+            hits.append(("plural", m, head, verb, m.start("verb"), m.end("verb") - 1, _PLURAL_OF[verb]))
+        else:
+            verb = m.group("sverb")
+            if "VBZ" not in inflection.tags(verb):
+                continue
+            base = inflection.base_form(verb)
+            hits.append(("plural", m, head, verb, m.start("sverb"), m.end("sverb"), base))
+    doc.__dict__[_SV_KEY] = hits
+    return hits
+
+
+@rule(
+    code="GRAM018",
+    name="singular-subject-plural-verb",
+    category="grammar",
+    summary="A singular subject noun with a plural verb after a phrase that ends in a plural (\"the quality of the products are\")",
+    severity="info",
+    fixable=True,
+    examples=(
+        bad("The [[quality of the products are]] poor.", fixed="The quality of the products is poor."),
+        bad("The [[price of the tickets were]] high.", fixed="The price of the tickets was high."),
+        good("The quality of the products is poor."),
+        good("The majority of the voters are young, and the rest of the seats were empty."),
+        good("The head of the company and his wife are here."),
+        good("The team of experts are divided."),
+        good("The price of the ticket is fair."),
+    ),
+)
+def singular_subject_plural_verb(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
+    """`the` (`these`, `those`, `their`) and a singular count noun (`the quality`), a
+    prepositional phrase of up to five words that holds a plural (`of the products`), then
+    `are`, `were` or `have`: the verb agrees with the plural of the phrase instead of the
+    subject.
+
+    ## Why it matters
+    The verb agrees with the head of the subject: `the quality of the products is`. Attraction
+    to the nearer plural is a frequent agreement error of machine translation.
+
+    ## What it does not flag
+    Heads that take a plural verb in good English or allow one as collectives (`the majority
+    of`, `the rest of`, `a number of`, `the team of experts are`); heads the inflection lexicon
+    also knows as a verb or an adjective; phrases with `and` or `or` (the subject may be a
+    pair); phrases with a verb, a pronoun or a clause word; subjects after a preposition or
+    `one of`.
+
+    ## How to fix
+    Use the singular verb: `is`, `was`, `has`. Unsafe fix.
+    """
+    for kind, m, head, verb, vstart, vend, repl in _subject_verb_hits(doc):
+        if kind != "singular":
+            continue
         yield Hit(
             m.start("head"),
             vend,
-            f"'{head}' is plural, but the verb '{verb}' is singular: it agrees with the nearer noun",
-            suggestion=plural,
-            fix=Fix((Edit(m.start("verb"), vend, plural),), Applicability.UNSAFE, f"Replace with '{plural}'"),
+            f"'{head}' is singular, but the verb '{verb}' is plural: it agrees with the nearer noun",
+            suggestion=repl,
+            fix=Fix((Edit(vstart, vend, repl),), Applicability.UNSAFE, f"Replace with '{repl}'"),
         )
 
 
