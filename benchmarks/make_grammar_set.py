@@ -38,6 +38,9 @@ VOCAB = {
                ("costs", "project"), ("walls", "building")],
         places=["in the city", "at the school", "on the farm", "in the region"],
         sg_heads=[("quality", "products"), ("price", "tickets"), ("size", "rooms"), ("list", "names"), ("cost", "repairs")],
+        pron_verbs=[("go", "goes", "to work"), ("like", "likes", "the idea"), ("want", "wants", "more time"),
+                    ("know", "knows", "the answer")],
+        times=["Every day", "Last year", "In the end", "Now"],
     ),
     "heldout": dict(
         subj=["The judge", "Their coach", "The bank", "Your brother", "The governor", "The pilot", "I", "You", "The board", "The council"],
@@ -58,6 +61,9 @@ VOCAB = {
                ("profits", "firm"), ("roofs", "houses")],
         places=["near the river", "in the north", "at the border", "in the capital"],
         sg_heads=[("value", "shares"), ("colour", "walls"), ("level", "rivers"), ("history", "cities"), ("owner", "shops")],
+        pron_verbs=[("live", "lives", "near the sea"), ("need", "needs", "help"), ("play", "plays", "chess"),
+                    ("think", "thinks", "so")],
+        times=["Often", "Sometimes", "This week", "Today"],
     ),
 }
 
@@ -155,6 +161,14 @@ The bulk of the costs was paid by the state.
 He has an MBA and a B-grade.
 An honest man ate an egg.
 It was a one-off event.
+She and he are old friends.
+Does he have the keys?
+They insisted that he go home.
+Let it be.
+He need not worry.
+If it were true, we would know.
+He put the book down.
+They took to the streets.
 """,
     "heldout": """
 I assure you you will not regret it.
@@ -242,6 +256,14 @@ A dozen eggs cost five dollars.
 He is a physics teacher.
 It was a good news day for the team.
 They visited a glass works on the coast.
+You or we will decide.
+Did she want more time?
+We asked that she be told.
+Make it work.
+She dare not speak.
+As it were, the plan failed.
+She read the letter twice.
+It came to light in May.
 """,
 }
 
@@ -322,6 +344,18 @@ def gen(part: str, seed: int) -> list[tuple[str, str, str]]:
     for (head, pp), verb in itertools.product(v["sg_heads"], ["are", "were"]):
         good = {"are": "is", "were": "was"}[verb]
         pair("subject-verb", f"The [[{head} of the {pp} {verb}]] a concern.", f"The {head} of the {pp} {good} a concern.")
+    # pronoun + verb
+    for (base, third, obj), time_ in zip(v["pron_verbs"], itertools.cycle(v["times"])):
+        pair("pronoun-verb", f"{time_} [[she {base}]] {obj}.", f"{time_} she {third} {obj}.")
+        pair("pronoun-verb", f"{time_} [[they {third}]] {obj}.", f"{time_} they {base} {obj}.")
+    for pron, bad_v, good_v in (("they", "was", "were"), ("we", "was", "were"), ("he", "have", "has"),
+                                ("she", "are", "is"), ("they", "has", "have"), ("it", "are", "is")):
+        pair("pronoun-verb", f"{rnd.choice(v['times'])} [[{pron} {bad_v}]] there.", f"{rnd.choice(v['times'])} {pron} {good_v} there.")
+    # to + past
+    for subj, (base, past, part_, obj) in zip(v["subj"], v["verbs"]):
+        if past.endswith("ed"):
+            continue
+        pair("to-past", f"{subj} wanted [[to {past}]] {obj}.", f"{subj} wanted to {base} {obj}.")
     # doubled words / labels
     frames = {"dev": ["It was [[the the]] best day.", "She wants [[to to]] leave.", "He lives [[in in]] Rome.",
                       "Most [[of of]] them left."],

@@ -12,12 +12,25 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 
-from qa import inflection
+from qa import fastpath, inflection
 from qa.document import Document
 from qa.fastpath import Scanner
 from qa.lexicons import load as load_lexicon
 from qa.model import Applicability, Edit, Fix, Hit, bad, good
 from qa.registry import rule
+
+def _at_literals(doc: Document, literals: tuple[str, ...], pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(doc.text)`` for a pattern whose every match starts with one of
+    ``literals`` (lower case, registered with ``qa.fastpath.register``): the pattern is tried
+    only where the document-wide literal index saw them, instead of at every position."""
+    got = fastpath._scan(doc)
+    if got is None:
+        yield from pattern.finditer(doc.text)
+        return
+    ends = got[1]
+    starts = [e - len(lit) + 1 for lit in literals if lit in ends for e in ends[lit]]
+    yield from fastpath.finditer_at(pattern, doc.text, starts)
+
 
 # --------------------------------------------------------------------------- GRAM001 doubled word
 _NEXT_WORD_RE = re.compile(r"[ \t,]+([A-Za-z]+)")
@@ -166,7 +179,8 @@ _NOT_VERB_AFTER_AUX = frozenset({"JJ", "JJR", "JJS", "RB", "VB", "VBP", "MD"})
 _PRONOUNS = frozenset("i you he she it we they".split())
 _WH_BEFORE = re.compile(r"\b(?:what|whatever|all|everything|which|who|whoever|how)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 #: finite forms of be/have/do that cannot follow a modal or do-support ("will has", "does not has")
-_FINITE_AUX = frozenset({"has", "is", "are", "was", "were", "am", "does", "did", "had"})
+#: (not "were", "was", "had": "as they would were no one to die" is an inversion after an ellipsis)
+_FINITE_AUX = frozenset({"has", "is", "are", "am", "does"})
 # (each auxiliary is written with the space after it, so that every match holds a literal of three
 # characters and the regex runs only near those: qa.fastpath.Scanner; words are bounded for the
 # same reason)
@@ -190,14 +204,16 @@ _ALT_PARTICIPLES = frozenset({"hid", "bit", "showed", "proved", "swelled", "mowe
                               "woke", "dove", "got", "strove", "forgot", "beat", "spat"})
 
 
-def _finite_after_aux(verb: str, nouns_possible: bool) -> str | None:
+def _finite_after_aux(verb: str) -> str | None:
     """Why ``verb`` cannot follow a modal or do-support ('past', 'participle', 'third person',
     'finite'), or ``None`` when it can or the lexicon cannot tell."""
     if verb in _FINITE_AUX:
         return "finite"
-    t = inflection.tags(verb)
-    if not t or t & _NOT_VERB_AFTER_AUX or (nouns_possible and t & inflection.NOUN):
+    if verb in inflection.AUXILIARIES:
         return None
+    t = inflection.tags(verb)
+    if not t or t & _NOT_VERB_AFTER_AUX or t & inflection.NOUN:
+        return None  # a noun may be the subject of a question ("could boards be liable?")
     if "VBD" in t:
         return "past"
     if "VBN" in t:
@@ -227,6 +243,7 @@ def _finite_after_aux(verb: str, nouns_possible: bool) -> str | None:
         good("They do damaged goods no favours; he did wonders."),
         good("We will likely see rain, and prices could rise."),
         good("Much remains to be done."),
+        good("Could boards be liable? They would were no one to stop them."),
     ),
 )
 def past_form_after_modal(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
@@ -240,9 +257,11 @@ def past_form_after_modal(doc: Document, opts: Mapping[str, object]) -> Iterator
     form when the source marks tense on the main verb.
 
     ## What it does not flag
-    Words the inflection lexicon also knows as a base form, an adjective or an adverb (`will
-    likely`, `can open`, `do damaged goods`); after a non-negated *do* also noun readings (`did
-    wonders`), and *did* after *what/all* (`what he did was wrong`); noun readings of *will*,
+    Words the inflection lexicon also knows as a base form, an adjective, an adverb or a noun
+    (`will likely`, `can open`, `do damaged goods`, `did wonders`; a noun may be the subject of
+    a question: `could boards be liable?`); *did* after *what/all* (`what he did was wrong`);
+    `were`, `was` and `had`, which may open an inversion after an ellipsis (`as they would
+    were no one to die`); noun readings of *will*,
     *can* and *must* (`his will gave`, `the can made of steel`); the capitalised month *May*.
 
     ## How to fix
@@ -261,7 +280,7 @@ def past_form_after_modal(doc: Document, opts: Mapping[str, object]) -> Iterator
             if (prev is None or prev.group(1).lower() not in _PRONOUNS or text[prev.end():m.start()].strip()
                     or _WH_BEFORE.search(text, max(0, m.start() - 60), prev.start(1))):
                 continue  # "what he did was", "they do shows": only "he did went"-like pairs
-        what = _finite_after_aux(verb, nouns_possible=do_plain)
+        what = _finite_after_aux(verb)
         if what is None or (do_plain and inflection.tags(verb) != frozenset({"VBD"})):
             continue  # after a plain "do", only a pure past form ("he did went"), never "do damaged goods"
         base = {"has": "have", "is": "be", "are": "be", "was": "be", "were": "be", "am": "be", "does": "do",
@@ -284,31 +303,32 @@ def past_form_after_modal(doc: Document, opts: Mapping[str, object]) -> Iterator
     code="GRAM004",
     name="simple-past-after-have",
     category="grammar",
-    summary="A simple-past or base form where the perfect needs a participle (\"has went\", \"had took\", \"has happen\")",
+    summary="A simple-past form where the perfect needs a participle (\"has went\", \"had took\", \"has became\")",
     severity="warning",
     fixable=True,
     examples=(
         bad("Prices [[have went]] up since May.", fixed="Prices have gone up since May."),
         bad("She [[had took]] the train.", fixed="She had taken the train."),
-        bad("Nothing like it [[has happen]] before."),
+        bad("She [[has became]] a judge.", fixed="She has become a judge."),
         good("Prices have gone up since May."),
         good("They had fell trees for years."),
         good("We had saw blades and rose bushes."),
         good("They have made it, and she has become a judge."),
+        good("The male has complete power, and they had clean water."),
     ),
 )
 def simple_past_after_have(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
     """`have/has/had` followed by a simple-past form that differs from the participle (`have
-    went`, `had took`, `has became`), or by a base form that differs from it (`has happen`).
+    went`, `had took`, `has became`).
 
     ## Why it matters
-    The perfect needs the past participle (`gone`, `taken`, `happened`). Another form reads as
-    an error to every reader.
+    The perfect needs the past participle (`gone`, `taken`). The simple past there reads as an
+    error to every reader.
 
     ## What it does not flag
     Verbs whose past and participle are the same (`made`, `said`), forms that the inflection
-    lexicon also knows as another word (`fell`, `saw`, `rose`: `had saw blades`), and base forms
-    that are also nouns or participles (`have fun`, `has become`).
+    lexicon also knows as another word (`fell`, `saw`, `rose`: `had saw blades`), and pasts that
+    dictionaries accept as participles too (`had hid`, `has proved`).
 
     ## How to fix
     Use the participle: `have gone`. Unsafe fix: it keeps the tense the writer chose.
@@ -321,11 +341,6 @@ def simple_past_after_have(doc: Document, opts: Mapping[str, object]) -> Iterato
             if part is None:
                 continue
             what = "the simple past"
-        elif t == frozenset({"VB"}) and verb not in inflection.AUXILIARIES:
-            parts = inflection.forms(verb, "verb").get("VBN", ())
-            if len(parts) != 1 or parts[0] == verb:
-                continue
-            part, what = parts[0], "the base form"
         else:
             continue
         aux, neg = m.group("aux")[:-1], " not" if m.group("neg") else ""
@@ -341,17 +356,23 @@ def simple_past_after_have(doc: Document, opts: Mapping[str, object]) -> Iterato
 _BE_BEFORE_RE = re.compile(
     r"(?<![\w'’-])(?P<aux>am|is|are|was|were|be|been|being|isn['’]t|aren['’]t|wasn['’]t|weren['’]t)(?P<neg> not)? $"
 )
-_PAST_SCAN: list[Scanner] = []
+_PAST_SCAN: list[tuple[tuple[str, ...], re.Pattern[str]]] = []
 
 
-def _irregular_past_scan() -> Scanner:
-    """One regex for the irregular simple pasts of the lexicon (built on first use), run only
-    near those words (qa.fastpath.Scanner)."""
+def _irregular_pasts_in(doc: Document) -> Iterator[re.Match[str]]:
+    """The irregular simple pasts of the lexicon in the text, tried only where the literal index
+    saw them (the words and the regex are built on first use)."""
     if not _PAST_SCAN:
-        words = [w for w in inflection.irregular_pasts() if w not in inflection.AUXILIARIES and w not in _ALT_PARTICIPLES]
+        words = tuple(sorted(w for w in inflection.irregular_pasts()
+                             if w not in inflection.AUXILIARIES and w not in _ALT_PARTICIPLES))
+        fastpath.register(words)
         alt = "|".join(sorted(words, key=lambda w: (-len(w), w)))
-        _PAST_SCAN.append(Scanner(re.compile(rf"(?<![\w'’-])(?:{alt})(?![\w'’-])")))
-    return _PAST_SCAN[0]
+        _PAST_SCAN.append((words, re.compile(rf"(?<![\w'’-])(?:{alt})(?![\w'’-])")))
+    words, pattern = _PAST_SCAN[0]
+    found = doc.__dict__.get("_qa_grammar_pasts")
+    if found is None:  # GRAM012 and GRAM020 read the same matches
+        found = doc.__dict__["_qa_grammar_pasts"] = list(_at_literals(doc, words, pattern))
+    return iter(found)
 
 
 @rule(
@@ -388,7 +409,7 @@ def simple_past_after_be(doc: Document, opts: Mapping[str, object]) -> Iterator[
     Use the participle: `was taken`. Unsafe fix: it assumes the passive.
     """
     text = doc.text
-    for m in _irregular_past_scan().finditer(doc):
+    for m in _irregular_pasts_in(doc):
         b = _BE_BEFORE_RE.search(text, max(0, m.start() - 16), m.start())
         if b is None or _WH_BEFORE.search(text, max(0, b.start() - 60), b.start()):
             continue
@@ -653,7 +674,7 @@ _PLURAL_NOUN_OK = frozenset({"thanks", "savings", "odds", "means", "whereabouts"
         good("There are many reasons to doubt it."),
         good("There is news from the front, and there is sales tax to pay."),
         good("There is physics in it, and there is a lot of problems."),
-        good("There's lots to do."),
+        good("There's lots to do, and there's always exceptions."),
     ),
 )
 def there_is_with_plural(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
@@ -668,7 +689,8 @@ def there_is_with_plural(doc: Document, opts: Mapping[str, object]) -> Iterator[
     The idiom `many a` (`there was many a time`); nouns the inflection lexicon also knows as
     singular (`news`, `physics`, `means`, `series`); plurals that modify a following noun
     (`there is sales tax`); `a lot of`, `lots`, `plenty`; words that may be an adjective or a
-    verb before the noun.
+    verb before the noun; the contraction `there's` before a plural noun, which informal English
+    uses (`there's always exceptions`), though not before `many` or `several`.
 
     ## How to fix
     Use the plural verb: `there are`, `there were`. Unsafe fix (a quote may keep the speaker's
@@ -678,6 +700,8 @@ def there_is_with_plural(doc: Document, opts: Mapping[str, object]) -> Iterator[
     for m in _THERE_IS_SCAN.finditer(doc):
         verb = m.group("verb")
         if m.group("q") is None:
+            if verb not in (" is", " was"):
+                continue  # "there's always exceptions": informal English says it, so only "there's many"
             end = _plural_at(text, m, "w1", "w2")
             if end is None:
                 continue
@@ -896,8 +920,11 @@ def doubled_conjunction(doc: Document, opts: Mapping[str, object]) -> Iterator[H
 
 
 # --------------------------------------------------------------------------- GRAM013-015 determiners
-_DET_RE = re.compile(  # the first letter first: the regex engine skips ahead to it
-    r"[TtEeAaMm](?<![\w'’.(-][TtEeAaMm])(?:his|hese|hose|ach|very|nother|uch|any) "
+_DET_WORDS = ("this", "these", "those", "each", "every", "another", "much", "many")
+_DET_LITERALS = tuple(f"{w} " for w in _DET_WORDS)
+fastpath.register(_DET_LITERALS)
+_DET_RE = re.compile(  # tried only where the literal index saw one of the words (_at_literals)
+    r"(?<![\w'’.(-])(?:" + "|".join(w + "|" + w.capitalize() for w in _DET_WORDS) + ") "
     r"(?P<w1>[a-z]{1,30})(?![\w'’-])(?: (?P<w2>[a-z]{1,30})(?![\w'’-]))?"
 )
 #: "a/an" + (adjective) + a word in -s that may be a plural: no literal to gate on, so the
@@ -947,7 +974,7 @@ def _det_hits(doc: Document, kinds: frozenset[str]) -> Iterator[tuple[str, re.Ma
                 _plural_at(text, m, "w2", "w1", verb_ok=True)
             if end is not None:
                 yield "a", m, end, f"a plural noun after '{art}', which takes a singular"
-    for m in _DET_RE.finditer(text):
+    for m in _at_literals(doc, _DET_LITERALS, _DET_RE):
         det = text[m.start():m.start("w1") - 1].lower()
         if det in ("this", "these", "those"):
             kind = "this"
@@ -976,7 +1003,8 @@ def _det_hits(doc: Document, kinds: frozenset[str]) -> Iterator[tuple[str, re.Ma
             if end is not None:
                 yield kind, m, end, "a plural noun after the singular 'this'"
         elif det in ("these", "those"):
-            if _singular_count(w1, verb_ok=prep) and _ends_phrase(text, m.end("w1")):
+            if (_singular_count(w1, verb_ok=prep) and _ends_phrase(text, m.end("w1"))
+                    and not text.startswith((" and ", " or "), m.end("w1"))):  # "these mom and pop shops"
                 yield kind, m, m.end("w1"), f"a singular noun after the plural '{det}'"
         elif det == "every":
             end = _plural_at(text, m, "w1", "w2", verb_ok=True)
@@ -987,6 +1015,9 @@ def _det_hits(doc: Document, kinds: frozenset[str]) -> Iterator[tuple[str, re.Ma
             if end is not None:
                 yield kind, m, end, f"a plural noun after '{det}', which takes a singular"
         elif det == "much":
+            before = _PREV_WORD_RE.search(text, max(0, m.start() - 20), m.start())
+            if before is not None and before.group(1).lower() in ("how", "so", "too", "very", "as", "that", "this"):
+                continue  # "how much students have improved": an adverb
             end = _plural_at(text, m, "w1", "w2", verb_ok=prep)
             if end is not None:
                 yield kind, m, end, "a plural count noun after 'much' ('many' counts)"
@@ -1036,6 +1067,7 @@ _DET_SUGGEST = {
         good("This news is old; this series ended; these software tools work."),
         good("These kind of remarks and this sales team."),
         good("Those present and those interested stayed."),
+        good("These mom and pop shops need help."),
     ),
 )
 def this_these_number_mismatch(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
@@ -1108,6 +1140,7 @@ def singular_determiner_with_plural(doc: Document, opts: Mapping[str, object]) -
         good("Many fish, many sheep and many aircraft were lost."),
         good("Many information systems failed."),
         good("Much thanks to you."),
+        good("It shows how much students have improved."),
     ),
 )
 def much_many_count_mismatch(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
@@ -1180,6 +1213,7 @@ _BEFORE_SUBJECT_STOP = re.compile(
         good("The series of talks is over, and the news of his death was sad."),
         good("The details of what he said is unclear."),
         good("The Pirates of the Caribbean is a film."),
+        good("The races of the characters in The Moon is a Harsh Mistress were odd."),
     ),
 )
 def plural_subject_singular_verb(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
@@ -1265,7 +1299,10 @@ def _subject_verb_hits(doc: Document) -> list[tuple]:
             if lw in _NP_STOP:
                 ok = False
                 break
-            if lw in _NP_INNER or w[:1].isdigit() or w[:1].isupper():
+            if w[:1].isupper():
+                ok = False  # a name or a title may hold its own verb ("the races in The Moon is a Harsh Mistress")
+                break
+            if lw in _NP_INNER or w[:1].isdigit():
                 continue
             t = inflection.tags(lw)
             if not t or not (t & (inflection.NOUN | inflection.ADJ)):
@@ -1391,6 +1428,170 @@ def modal_of(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
             f"'{m.group(0)[: m.end('of') - m.start()]}': the perfect after a modal is '{m.group('modal')}{m.group('neg') or ''} have'",
             suggestion=f"{m.group('modal')}{m.group('neg') or ''} have",
             fix=Fix((Edit(m.start("of"), m.end("of"), "have"),), Applicability.UNSAFE, "Replace 'of' with 'have'"),
+        )
+
+
+# --------------------------------------------------------------------------- GRAM019 pronoun + verb
+# only pronouns that cannot be objects: "it" and "you" can ("show you is", "in it are")
+_PRONOUN_LITERALS = tuple(f"{q}{w} " for w in ("he", "she", "they", "we") for q in (" ", "\n", '"', "“"))
+fastpath.register(_PRONOUN_LITERALS)
+_PRONOUN_VERB_RE = re.compile(
+    r"[ \n\"“](?P<pron>[Hh]e|[Ss]he|[Tt]hey|[Ww]e) (?P<verb>[a-z]{1,30}(?:n['’]t)?)(?![\w'’-])(?! of\b)"
+)
+#: words before a pronoun after which a bare or plural verb form is right ("does he go", "that he
+#: be told", "had it been", "let it be")
+_PRON_BEFORE_OK = frozenset(
+    """will would can could shall should may might must cannot won't wouldn't can't couldn't shouldn't mustn't
+    do does did don't doesn't didn't have has had haven't hasn't hadn't am is are was were isn't aren't wasn't
+    weren't be been that lest if whether unless though as than let make makes made help helps helped see saw
+    watch hear heard feel felt have having bid and or nor both either neither""".split()
+)
+_SINGULAR_PRON = frozenset({"he", "she"})
+_PLURAL_PRON = frozenset({"they", "we"})
+_PRON_FIX = {("he", "are"): "is", ("he", "have"): "has", ("he", "don't"): "doesn't", ("he", "don’t"): "doesn’t",
+             ("they", "was"): "were", ("they", "wasn't"): "weren't", ("they", "wasn’t"): "weren’t",
+             ("they", "is"): "are", ("they", "isn't"): "aren't", ("they", "isn’t"): "aren’t",
+             ("they", "has"): "have", ("they", "hasn't"): "haven't", ("they", "hasn’t"): "haven’t",
+             ("they", "does"): "do", ("they", "doesn't"): "don't", ("they", "doesn’t"): "don’t"}
+
+
+@rule(
+    code="GRAM019",
+    name="pronoun-verb-agreement",
+    category="grammar",
+    summary="A subject pronoun with a verb of the wrong person (\"they was\", \"he have\", \"she go\", \"we has\")",
+    severity="info",
+    fixable=True,
+    examples=(
+        bad("Last year [[they was]] in Rome.", fixed="Last year they were in Rome."),
+        bad("I think [[he have]] a point.", fixed="I think he has a point."),
+        bad("Every day [[she go]] to work."),
+        bad("In the end [[we has]] to pay.", fixed="In the end we have to pay."),
+        bad("Now [[they says]] no."),
+        good("Does he have a point? Did she go to work?"),
+        good("They insisted that he go home, and we asked that she be told."),
+        good("If it were true, as it were, he put it down and she read it."),
+        good("Let it be, and make it work; I saw it happen."),
+        good("Thank you notes were sent; he also came; she alone knew; he sort of goes along."),
+        good("The picture I want to show you is here, and the ideas in it are odd."),
+        good("She and he are friends; you or we decide."),
+        good("He need not worry, and she dare not speak."),
+        good("Why would he have left? Had he known, he would have stayed."),
+    ),
+)
+def pronoun_verb_agreement(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
+    """A subject pronoun followed by a verb form of the wrong person or number: `they/we` with
+    `was`, `is`, `has`, `does` or a verb in *-s* (`they says`); `he/she` with `are`, `have`,
+    `don't` or a bare verb (`she go`).
+
+    ## Why it matters
+    The finite verb agrees with its subject pronoun. Mismatches are among the commonest
+    agreement errors of learners and of machine translation from languages without person
+    marking.
+
+    ## What it does not flag
+    A pronoun after a modal, *do*, *have* or *be* (questions: `does he have`, `had he known`),
+    after `that`, `if`, `lest` (subjunctive: `insisted that he go`), after `let`, `make`, `see`,
+    `hear` (a bare infinitive: `let it be`), after `and`/`or` (`she and he are`), the
+    semi-modals `need` and `dare` (`he need not worry`); `were` after *he/she/it* (`if it were`); verbs
+    whose past is their base (`he put`, `she read`); words the inflection lexicon also knows as
+    an adjective or an adverb (`he also`, `she alone`); a verb before `of` (`he sort of
+    goes`). *It* and *you* are never checked: they can be objects (`show you is`, `in it are`).
+
+    ## How to fix
+    Use the form that agrees: `they were`, `he has`, `she goes`. Unsafe fix, where there is
+    one (for the auxiliaries).
+    """
+    text = doc.text
+    for m in _at_literals(doc, _PRONOUN_LITERALS, _PRONOUN_VERB_RE):
+        pron = m.group("pron").lower()
+        verb = m.group("verb")
+        prev = _PREV_WORD_RE.search(text, max(0, m.start() - 30), m.start() + 1)
+        pw = prev.group(1).lower() if prev is not None and not text[prev.end(1):m.start("pron")].strip(" \t") else None
+        if pw is not None:
+            if pw in _PRON_BEFORE_OK or text[prev.end(1):prev.end(1) + 3] in ("n't", "n’t"):
+                continue
+        if pron in _SINGULAR_PRON:
+            if verb in ("are", "have", "don't", "don’t", "aren't", "aren’t", "haven't", "haven’t"):
+                what = "a plural verb"
+            elif verb.isalpha():
+                t = inflection.tags(verb)
+                if ("VB" not in t or t & {"VBD", "VBZ", "VBG", "JJ", "JJR", "JJS", "RB", "MD"} or verb in inflection.AUXILIARIES
+                        or verb in ("need", "dare", "ought", "please", "bless")):
+                    continue
+                what = "a bare verb"
+            else:
+                continue
+        else:
+            if verb in ("was", "is", "has", "does", "wasn't", "wasn’t", "isn't", "isn’t", "hasn't", "hasn’t",
+                        "doesn't", "doesn’t"):
+                what = "a singular verb"
+            elif verb.isalpha():
+                t = inflection.tags(verb)
+                if "VBZ" not in t or t & {"VB", "VBD", "VBN", "JJ", "RB", "MD"} or verb in inflection.AUXILIARIES:
+                    continue
+                what = "a third-person verb"
+            else:
+                continue
+        key = ("he" if pron in _SINGULAR_PRON else "they", verb)
+        repl = _PRON_FIX.get(key)
+        if repl is None and key[0] == "he" and verb in ("are", "aren't", "aren’t", "haven't", "haven’t", "have"):
+            repl = {"are": "is", "aren't": "isn't", "aren’t": "isn’t", "haven't": "hasn't", "haven’t": "hasn’t",
+                    "have": "has"}[verb]
+        yield Hit(
+            m.start("pron"),
+            m.end("verb"),
+            f"'{m.group('pron')} {verb}': {what} after the {'singular' if key[0] == 'he' else 'plural'} subject '{m.group('pron')}'",
+            suggestion=f"{m.group('pron')} {repl}" if repl else "the verb form that agrees with the subject",
+            fix=Fix((Edit(m.start("verb"), m.end("verb"), repl),), Applicability.UNSAFE, f"Replace with '{repl}'")
+            if repl else None,
+        )
+
+
+# --------------------------------------------------------------------------- GRAM020 to + past
+@rule(
+    code="GRAM020",
+    name="simple-past-after-to",
+    category="grammar",
+    summary="An irregular simple past after the infinitive marker \"to\" (\"wanted to went\", \"to took part\")",
+    severity="info",
+    fixable=True,
+    examples=(
+        bad("She wanted [[to went]] home.", fixed="She wanted to go home."),
+        bad("They agreed [[to took]] part.", fixed="They agreed to take part."),
+        good("She wanted to go home, and he went to the shop."),
+        good("It came to light; they took to the streets."),
+        good("Next to him sat a man; to rose bushes we add mulch."),
+    ),
+)
+def simple_past_after_to(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
+    """The infinitive marker `to` followed by an irregular simple past (`to went`, `to took`).
+
+    ## Why it matters
+    After `to` English needs the base form: `to go`, `to take`. The past there is a verb-form
+    error of machine translation.
+
+    ## What it does not flag
+    Only pasts that the inflection lexicon knows as nothing else count (`took`, `went`, `wrote`),
+    so `to` as a preposition before a noun never matches (`to rose bushes`).
+
+    ## How to fix
+    Use the base form. Unsafe fix.
+    """
+    text = doc.text
+    for m in _irregular_pasts_in(doc):
+        if text[max(0, m.start() - 3):m.start()] != "to " or (m.start() > 3 and (text[m.start() - 4].isalnum() or text[m.start() - 4] in "'’-")):
+            continue
+        verb = m.group(0)
+        base = inflection.base_form(verb)
+        if not base:
+            continue
+        yield Hit(
+            m.start() - 3,
+            m.end(),
+            f"'to {verb}': '{verb}' is a past form; after 'to' English needs the base form '{base}'",
+            suggestion=f"to {base}",
+            fix=Fix((Edit(m.start(), m.end(), base),), Applicability.UNSAFE, f"Replace with '{base}'"),
         )
 
 
