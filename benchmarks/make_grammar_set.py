@@ -169,6 +169,8 @@ He need not worry.
 If it were true, we would know.
 He put the book down.
 They took to the streets.
+Two hundred people came to the meeting.
+One of the family was ill.
 """,
     "heldout": """
 I assure you you will not regret it.
@@ -264,6 +266,8 @@ She dare not speak.
 As it were, the plan failed.
 She read the letter twice.
 It came to light in May.
+Ten percent of the votes were lost.
+It is a two year old horse.
 """,
 }
 
@@ -351,6 +355,12 @@ def gen(part: str, seed: int) -> list[tuple[str, str, str]]:
     for pron, bad_v, good_v in (("they", "was", "were"), ("we", "was", "were"), ("he", "have", "has"),
                                 ("she", "are", "is"), ("they", "has", "have"), ("it", "are", "is")):
         pair("pronoun-verb", f"{rnd.choice(v['times'])} [[{pron} {bad_v}]] there.", f"{rnd.choice(v['times'])} {pron} {good_v} there.")
+    # plural quantifier + singular
+    for (sg, pl), place in zip(v["plurals"], itertools.cycle(v["places"])):
+        q = rnd.choice(["many", "several", "two", "three", "both", "various"])
+        pair("quantifier", f"They found [[{q} {sg}]] {place}.", f"They found {q} {pl} {place}.")
+    for (sg, pl), place in zip(v["plurals"][:4], itertools.cycle(v["places"])):
+        pair("quantifier", f"It is [[one of the biggest {sg}]] {place}.", f"It is one of the biggest {pl} {place}.")
     # to + past
     for subj, (base, past, part_, obj) in zip(v["subj"], v["verbs"]):
         if past.endswith("ed"):

@@ -117,6 +117,8 @@ def test_finding_span_and_fix(code, text, span, fixed):
         ("GRAM019", "Does he have it? She and he are here. They insisted that he go. Let it be."),
         ("GRAM019", "If it were so, he put it down; thank you notes came."),
         ("GRAM020", "They took to the streets, and it came to light."),
+        ("GRAM021", "Two hundred people came; ten percent left; they're both food; a top\u2011five firm; many a time."),
+        ("GRAM021", "It was often done, and the two work well together."),
         ("GRAM001", "Will will chair it."),
         ("GRAM009", "See step 3.a above; Serie A and the cup."),
     ],
@@ -131,6 +133,11 @@ def test_after_a_preposition_a_verb_reading_is_ruled_out():
     assert [s for s, _ in _find("GRAM013", "We spoke of these problem at length.")] == ["these problem"]
 
 
+def test_plural_quantifier_with_singular():
+    text = "There are many problem here. It is one of the most important thing in life. We met several time."
+    assert [s for s, _ in _find("GRAM021", text)] == ["many problem", "one of the most important thing", "several time"]
+
+
 def test_copyright_line_is_not_a_list_item():
     text = "The plan had three steps.\n(b) 2018 budgets were cut.\n(c) 2019 figures showed a rise.\n(c) 2019 Example Media\n"
     found = [text[f.start:f.end] for f in run_rule(get_rule("BP108"), text)]
@@ -139,7 +146,8 @@ def test_copyright_line_is_not_a_list_item():
 
 def test_new_rules_are_info_until_the_dev_sets_support_them():
     rules = {r.code: r for r in all_rules()}
-    for code in ("GRAM012", "GRAM013", "GRAM014", "GRAM015", "GRAM016", "GRAM017", "GRAM018", "GRAM019", "GRAM020"):
+    for code in ("GRAM012", "GRAM013", "GRAM014", "GRAM015", "GRAM016", "GRAM017", "GRAM018", "GRAM019", "GRAM020",
+                 "GRAM021"):
         assert rules[code].severity.value == "info"
 
 

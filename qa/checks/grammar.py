@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from functools import lru_cache
 
 from qa import fastpath, inflection
 from qa.document import Document
@@ -19,16 +20,17 @@ from qa.lexicons import load as load_lexicon
 from qa.model import Applicability, Edit, Fix, Hit, bad, good
 from qa.registry import rule
 
-def _at_literals(doc: Document, literals: tuple[str, ...], pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
-    """``pattern.finditer(doc.text)`` for a pattern whose every match starts with one of
-    ``literals`` (lower case, registered with ``qa.fastpath.register``): the pattern is tried
-    only where the document-wide literal index saw them, instead of at every position."""
+def _at_literals(doc: Document, literals: tuple[str, ...], pattern: re.Pattern[str],
+                 skip: int = 0) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(doc.text)`` for a pattern whose every match starts ``skip`` characters
+    into one of ``literals`` (lower case, registered with ``qa.fastpath.register``): the pattern
+    is tried only where the document-wide literal index saw them, instead of at every position."""
     got = fastpath._scan(doc)
     if got is None:
         yield from pattern.finditer(doc.text)
         return
     ends = got[1]
-    starts = [e - len(lit) + 1 for lit in literals if lit in ends for e in ends[lit]]
+    starts = [e - len(lit) + 1 + skip for lit in literals if lit in ends for e in ends[lit]]
     yield from fastpath.finditer_at(pattern, doc.text, starts)
 
 
@@ -625,6 +627,7 @@ def _ends_phrase(text: str, pos: int) -> bool:
     return m.group("word").lower() in _NP_END
 
 
+@lru_cache(maxsize=8192)
 def _plural_only(word: str, verb_ok: bool) -> bool:
     """``word`` is a plural noun and nothing else (a third-person verb reading is allowed where
     the position rules verbs out)."""
@@ -921,6 +924,21 @@ def doubled_conjunction(doc: Document, opts: Mapping[str, object]) -> Iterator[H
 
 # --------------------------------------------------------------------------- GRAM013-015 determiners
 _DET_WORDS = ("this", "these", "those", "each", "every", "another", "much", "many")
+#: words that need a plural noun after them (GRAM021)
+_PLURAL_QUANT = ("several", "various", "numerous", "few", "both", "two", "three", "four", "five", "six", "seven",
+                 "eight", "nine", "ten", "twelve", "twenty")
+# (with the character before the word, so that "ten" inside "often" is not looked at; a word at
+# the very start of the text is missed)
+_QUANT_LITERALS = tuple(f"{q}{w} " for w in _PLURAL_QUANT + ("one of the",) for q in " \n\"“(")
+fastpath.register(_QUANT_LITERALS)
+_QUANT_RE = re.compile(
+    r"(?<![\w'’.(\u2010-\u2015-])(?P<q>" + "|".join(w + "|" + w.capitalize() for w in _PLURAL_QUANT)
+    + "|one of the|One of the) "
+    r"(?P<w1>[a-z]{1,30})(?![\w'’-])(?: (?P<w2>[a-z]{1,30})(?![\w'’-]))?(?: (?P<w3>[a-z]{1,30})(?![\w'’-]))?"
+)
+#: singular nouns that follow a number or "several" in good English ("two hundred", "ten percent")
+_UNIT_SINGULAR = frozenset("hundred thousand million billion trillion dozen score percent head foot pound stone "
+                           "times fold noon midnight".split())
 _DET_LITERALS = tuple(f"{w} " for w in _DET_WORDS)
 fastpath.register(_DET_LITERALS)
 _DET_RE = re.compile(  # tried only where the literal index saw one of the words (_at_literals)
@@ -947,6 +965,7 @@ def _after_preposition(text: str, at: int) -> bool:
     return prev is not None and prev.group(1).lower() in _PREPOSITIONS and "," not in text[prev.end(1):at]
 
 
+@lru_cache(maxsize=8192)
 def _singular_count(word: str, verb_ok: bool = False) -> bool:
     """``word`` is a singular count noun and nothing else (or also a base verb, where ``verb_ok``):
     its noun reading is singular only and it has a plural of its own."""
@@ -990,7 +1009,7 @@ def _det_hits(doc: Document, kinds: frozenset[str]) -> Iterator[tuple[str, re.Ma
             if "NN" not in t1:
                 continue
         elif det == "many":
-            if "NNS" not in t1 or "NN" not in t1:
+            if "NN" not in t1:
                 continue
         elif "NNS" not in t1 and (m.group("w2") is None or "NNS" not in _tags(m.group("w2"))):
             continue  # nothing plural: the common case, decided without more work
@@ -1024,9 +1043,58 @@ def _det_hits(doc: Document, kinds: frozenset[str]) -> Iterator[tuple[str, re.Ma
         elif det == "many":
             if (w1 not in _ZERO_PLURAL and inflection.is_mass_noun(w1) and _ends_phrase(text, m.end("w1"))):
                 yield kind, m, m.end("w1"), f"'{w1}' is a mass noun; 'many' needs a plural count noun ('much' measures)"
+            elif w1 not in ("a", "an") and _count_singular(w1, False) and w1 not in _UNIT_SINGULAR and _ends_phrase(text, m.end("w1")) \
+                    and not text.startswith((" and ", " or "), m.end("w1")):
+                yield "plural", m, m.end("w1"), "a singular noun after 'many', which needs a plural"
+    if "plural" in kinds:
+        for m in _at_literals(doc, _QUANT_LITERALS, _QUANT_RE, skip=1):
+            q = m.group("q").lower()
+            if q == "both":
+                before = text[max(0, m.start() - 12):m.start()].lower()
+                if re.search(r"(?:\b(?:are|were|is|was|be|been|they|we|you|them|us|these|those)|['’]re|['’]s)\s+$", before):
+                    continue  # "they're both food": "both" floats after the subject
+            words = [(m.group(g), m.end(g)) for g in ("w1", "w2", "w3") if m.group(g)]
+            if q == "one of the":
+                # adjectives, then the noun: "one of the most important thing"
+                i = 0
+                while i < len(words) - 1 and (words[i][0] in ("most", "more", "very", "least")
+                                              or _tags(words[i][0]) & inflection.ADJ and not _tags(words[i][0]) & inflection.NOUN):
+                    i += 1
+                noun, end = words[i]
+            else:
+                noun, end = words[0]
+            # after "one of the" or "several" a verb reading is impossible; after a number or "both"
+            # it is not ("the two work together", "they both agree")
+            if noun in _UNIT_SINGULAR or noun in _COLLECTIVE or not _count_singular(
+                    noun, verb_ok=q in ("one of the", "several", "various", "numerous")):
+                continue
+            if not _ends_phrase(text, end) or text.startswith((" and ", " or "), end):
+                continue
+            yield "plural", m, end, f"a singular noun after '{m.group('q')}', which needs a plural"
 
 
 _DET_KEY = "_qa_grammar_det_hits"
+
+
+@lru_cache(maxsize=8192)
+def _count_singular(word: str, verb_ok: bool) -> bool:
+    """A singular noun that has a plural in common use, so that a quantifier needs that plural:
+    the lexicon knows it as a noun (and perhaps a base verb, where ``verb_ok``), it has a plural
+    other than itself, and where the lexicon also lists it as its own plural (a mass or a zero
+    plural use: ``thing``, ``fish``) the other plural is at most ten times rarer in English text
+    than the noun (``things`` is common, ``fishes`` and ``peoples`` are not)."""
+    t = inflection.tags(word)
+    if "NN" not in t or not t <= ({"NN", "NNS", "VB"} if verb_ok else {"NN", "NNS"}) or word in _ZERO_PLURAL:
+        return False
+    plurals = inflection.forms(word, "noun").get("NNS", ())
+    others = [p for p in plurals if p != word]
+    if not others:
+        return False
+    if word in plurals:
+        from qa.lexicons import zipf_en
+
+        return max(zipf_en(p) for p in others) >= zipf_en(word) - 1.0
+    return True
 
 
 def _det_rule(kind: str):
@@ -1035,12 +1103,13 @@ def _det_rule(kind: str):
         # one scan serves GRAM013, GRAM014 and GRAM015 (cached on the document)
         hits = doc.__dict__.get(_DET_KEY)
         if hits is None:
-            hits = doc.__dict__[_DET_KEY] = list(_det_hits(doc, frozenset({"this", "a", "much"})))
+            hits = doc.__dict__[_DET_KEY] = list(_det_hits(doc, frozenset({"this", "a", "much", "plural"})))
         for k, m, end, what in hits:
             if k != kind:
                 continue
             det = text[m.start():m.end()].split(" ", 1)[0].lower()
-            yield Hit(m.start(), end, f"'{text[m.start():end]}': {what}", suggestion=_DET_SUGGEST[det])
+            yield Hit(m.start(), end, f"'{text[m.start():end]}': {what}",
+                      suggestion=_DET_SUGGEST.get(det, "the plural of the noun"))
     return check
 
 
@@ -1164,6 +1233,48 @@ def much_many_count_mismatch(doc: Document, opts: Mapping[str, object]) -> Itera
     return _det_rule("much")(doc, opts)
 
 
+@rule(
+    code="GRAM021",
+    name="plural-quantifier-with-singular",
+    category="grammar",
+    summary="A singular noun after a word that needs a plural (\"many problem\", \"two book\", \"one of the best player\")",
+    severity="info",
+    examples=(
+        bad("There are [[many problem]] with it."),
+        bad("She found [[two problem]] in the plan."),
+        bad("It is [[one of the most important thing]] in life."),
+        bad("We met [[several time]] in May."),
+        good("Many problems remain; two books and one of the best players."),
+        good("Two hundred people came; ten percent left; both sides agreed."),
+        good("One of the family was there, and one of the best is here."),
+        good("A two year old child and many software companies."),
+        good("The two work well together, and they both agree; they're both food."),
+        good("It is a top\u2011five carrier."),
+        good("There was many a time when we doubted it."),
+    ),
+)
+def plural_quantifier_with_singular(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
+    """A word that needs a plural noun (`many`, `several`, `various`, `both`, `few`, the numbers
+    `two` to `twenty`, `one of the`) followed by a singular count noun that ends its noun
+    phrase: `many problem`, `two book`, `one of the most important thing`.
+
+    ## Why it matters
+    These words count several things, so the noun takes its plural: `many problems`, `one of the
+    best players`. A singular there is a number error typical of machine translation from
+    languages without plural marking and of learners.
+
+    ## What it does not flag
+    Nouns the inflection lexicon also knows as a plural, a verb (after a number) or an
+    adjective; units that stay singular (`two hundred`, `ten percent`, `six foot`); collectives
+    (`one of the family`); nouns that modify the next word (`a two year old child`, `many
+    software companies`); `many a`.
+
+    ## How to fix
+    Use the plural of the noun. No automatic fix.
+    """
+    return _det_rule("plural")(doc, opts)
+
+
 # --------------------------------------------------------------------------- GRAM016 subject-verb agreement
 _SUBJ_VERB_RE = re.compile(
     r"(?P<det>[Tt](?<![\w'’-][Tt])h(?:e|ese|ose|eir)) "
@@ -1250,6 +1361,7 @@ def plural_subject_singular_verb(doc: Document, opts: Mapping[str, object]) -> I
         )
 
 
+@lru_cache(maxsize=8192)
 def _singular_head(word: str) -> bool:
     """A noun after *the* that is singular: the lexicon knows it as a noun (and perhaps a base
     verb, which *the* rules out) with a plural of its own; listed as its own plural too it is a
