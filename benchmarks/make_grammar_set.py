@@ -286,6 +286,8 @@ def gen(part: str, seed: int) -> list[tuple[str, str, str]]:
             itertools.product(v["subj"], v["modals"]), itertools.cycle(v["verbs"])):
         if rnd.random() < 0.45:
             continue
+        if subj in ("They", "We", "I", "You"):  # "does" agrees with a singular subject only
+            modal = {"does not": "do not", "doesn't": "don't"}.get(modal, modal)
         form = past if rnd.random() < 0.7 else part_
         if form == base:
             continue
@@ -293,6 +295,8 @@ def gen(part: str, seed: int) -> list[tuple[str, str, str]]:
         rows.append(("ok", "modal-form", f"{subj} {past} {obj} {rnd.choice(v['places'])}."))
     for subj, (base, third, obj) in zip(v["subj"], itertools.cycle(v["thirds"])):
         modal = rnd.choice(v["modals"])
+        if subj in ("They", "We", "I", "You"):
+            modal = {"does not": "do not", "doesn't": "don't"}.get(modal, modal)
         pair("modal-form", f"{subj} [[{modal} {third}]] {obj}.", f"{subj} {modal} {base} {obj}.")
     for subj in v["subj"][:6]:
         pair("modal-form", f"{subj} [[does not has]] the papers.", f"{subj} does not have the papers.")
@@ -301,6 +305,8 @@ def gen(part: str, seed: int) -> list[tuple[str, str, str]]:
         if past == part_:
             continue
         aux = rnd.choice(["has", "had", "have"])
+        if aux != "had":  # agree with the subject
+            aux = "have" if subj in ("They", "We", "I", "You") else "has"
         pair("have-form", f"{subj} [[{aux} {past}]] {obj}.", f"{subj} {aux} {part_} {obj}.")
     # be + simple past
     for (base, past, part_, obj) in v["verbs"]:

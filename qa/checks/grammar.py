@@ -31,6 +31,10 @@ def _at_literals(doc: Document, literals: tuple[str, ...], pattern: re.Pattern[s
         return
     ends = got[1]
     starts = [e - len(lit) + 1 + skip for lit in literals if lit in ends for e in ends[lit]]
+    if skip:  # a word at the very start of the text has no character before it
+        low = fastpath.lowered(doc)
+        if low is not None and any(low.startswith(lit[skip:]) for lit in literals):
+            starts.append(0)
     yield from fastpath.finditer_at(pattern, doc.text, starts)
 
 
@@ -206,6 +210,7 @@ _ALT_PARTICIPLES = frozenset({"hid", "bit", "showed", "proved", "swelled", "mowe
                               "woke", "dove", "got", "strove", "forgot", "beat", "spat"})
 
 
+@lru_cache(maxsize=8192)
 def _finite_after_aux(verb: str) -> str | None:
     """Why ``verb`` cannot follow a modal or do-support ('past', 'participle', 'third person',
     'finite'), or ``None`` when it can or the lexicon cannot tell."""
@@ -272,8 +277,11 @@ def past_form_after_modal(doc: Document, opts: Mapping[str, object]) -> Iterator
     """
     text = doc.text
     for m in _MODAL_VERB_SCAN.finditer(doc):
-        aux = m.group("aux")[:-1]
         verb = m.group("verb")
+        what = _finite_after_aux(verb)  # the lexicon first: most verbs after a modal are base forms
+        if what is None:
+            continue
+        aux = m.group("aux")[:-1]
         if aux in ("will", "can", "must", "may", "might") and _NOUN_BEFORE.search(text, max(0, m.start() - 40), m.start()):
             continue
         do_plain = aux in ("do", "does", "did") and not m.group("neg")
@@ -282,8 +290,7 @@ def past_form_after_modal(doc: Document, opts: Mapping[str, object]) -> Iterator
             if (prev is None or prev.group(1).lower() not in _PRONOUNS or text[prev.end():m.start()].strip()
                     or _WH_BEFORE.search(text, max(0, m.start() - 60), prev.start(1))):
                 continue  # "what he did was", "they do shows": only "he did went"-like pairs
-        what = _finite_after_aux(verb)
-        if what is None or (do_plain and inflection.tags(verb) != frozenset({"VBD"})):
+        if do_plain and inflection.tags(verb) != frozenset({"VBD"}):
             continue  # after a plain "do", only a pure past form ("he did went"), never "do damaged goods"
         base = {"has": "have", "is": "be", "are": "be", "was": "be", "were": "be", "am": "be", "does": "do",
                 "did": "do", "had": "have"}.get(verb) or inflection.base_form(verb)
@@ -624,7 +631,15 @@ def _ends_phrase(text: str, pos: int) -> bool:
         return False
     if m.group("punct") is not None:
         return True
-    return m.group("word").lower() in _NP_END
+    word = m.group("word").lower()
+    if word in _NP_END:
+        return True
+    # a word that can only be a past, a participle or a third-person verb ends the phrase ("many
+    # student failed"); -ing forms and base forms may belong to it ("these problem solving skills")
+    if not m.group("word").islower():
+        return False
+    t = inflection.tags(word)
+    return bool(t) and t <= {"VBD", "VBN", "VBZ"}
 
 
 @lru_cache(maxsize=8192)
@@ -929,11 +944,13 @@ _PLURAL_QUANT = ("several", "various", "numerous", "few", "both", "two", "three"
                  "eight", "nine", "ten", "twelve", "twenty")
 # (with the character before the word, so that "ten" inside "often" is not looked at; a word at
 # the very start of the text is missed)
-_QUANT_LITERALS = tuple(f"{q}{w} " for w in _PLURAL_QUANT + ("one of the",) for q in " \n\"“(")
+_ONE_OF = ("one of the", "one of my", "one of his", "one of her", "one of our", "one of their", "one of your",
+           "one of its")
+_QUANT_LITERALS = tuple(f"{q}{w} " for w in _PLURAL_QUANT + _ONE_OF for q in " \n\"“(")
 fastpath.register(_QUANT_LITERALS)
 _QUANT_RE = re.compile(
     r"(?<![\w'’.(\u2010-\u2015-])(?P<q>" + "|".join(w + "|" + w.capitalize() for w in _PLURAL_QUANT)
-    + "|one of the|One of the) "
+    + "|" + "|".join(w + "|" + w.capitalize() for w in _ONE_OF) + ") "
     r"(?P<w1>[a-z]{1,30})(?![\w'’-])(?: (?P<w2>[a-z]{1,30})(?![\w'’-]))?(?: (?P<w3>[a-z]{1,30})(?![\w'’-]))?"
 )
 #: singular nouns that follow a number or "several" in good English ("two hundred", "ten percent")
@@ -1054,7 +1071,10 @@ def _det_hits(doc: Document, kinds: frozenset[str]) -> Iterator[tuple[str, re.Ma
                 if re.search(r"(?:\b(?:are|were|is|was|be|been|they|we|you|them|us|these|those)|['’]re|['’]s)\s+$", before):
                     continue  # "they're both food": "both" floats after the subject
             words = [(m.group(g), m.end(g)) for g in ("w1", "w2", "w3") if m.group(g)]
-            if q == "one of the":
+            if q.startswith("one of "):
+                before = _PREV_WORD_RE.search(text, max(0, m.start() - 30), m.start())
+                if before is not None and (t := _tags(before.group(1).lower())) and t <= inflection.NOUN:
+                    continue  # "day one of your new career": a numeral after a noun
                 # adjectives, then the noun: "one of the most important thing"
                 i = 0
                 while i < len(words) - 1 and (words[i][0] in ("most", "more", "very", "least")
@@ -1066,7 +1086,7 @@ def _det_hits(doc: Document, kinds: frozenset[str]) -> Iterator[tuple[str, re.Ma
             # after "one of the" or "several" a verb reading is impossible; after a number or "both"
             # it is not ("the two work together", "they both agree")
             if noun in _UNIT_SINGULAR or noun in _COLLECTIVE or not _count_singular(
-                    noun, verb_ok=q in ("one of the", "several", "various", "numerous")):
+                    noun, verb_ok=q.startswith("one of ") or q in ("several", "various", "numerous")):
                 continue
             if not _ends_phrase(text, end) or text.startswith((" and ", " or "), end):
                 continue
@@ -1247,6 +1267,7 @@ def much_many_count_mismatch(doc: Document, opts: Mapping[str, object]) -> Itera
         good("Many problems remain; two books and one of the best players."),
         good("Two hundred people came; ten percent left; both sides agreed."),
         good("One of the family was there, and one of the best is here."),
+        good("Today can be day one of your new career."),
         good("A two year old child and many software companies."),
         good("The two work well together, and they both agree; they're both food."),
         good("It is a top\u2011five carrier."),
@@ -1299,10 +1320,12 @@ _NP_INNER = frozenset("the a an this that these those their his her its our my y
                       "and or of in on for from with at about between among across under over near behind".split())
 _NP_STOP = frozenset("that which who whom whose where when what while if because than as he she it they we i you "
                      "him them us me there here not".split())
-_BEFORE_SUBJECT_STOP = re.compile(
-    r"\b(?:of|among|amongst|in|on|at|from|with|by|to|for|under|between|behind|about|into|onto|across|near|over|"
-    r"beyond|beside|besides|inside|outside|within|through|after|before|during|against|like|than|what|which|where|how)[ \t]+$",
-    re.IGNORECASE,
+#: words before the subject that make it something else: a preposition (an inversion: "among
+#: the causes of the fire was") or a clause word
+_BEFORE_SUBJECT_STOP = frozenset(
+    """of among amongst in on at from with by to for under between behind about into onto across near over
+    beyond beside besides inside outside within through after before during against like than what which
+    where how""".split()
 )
 
 
@@ -1399,10 +1422,9 @@ def _subject_verb_hits(doc: Document) -> list[tuple]:
                 continue
         elif not _singular_head(head):
             continue
-        if _BEFORE_SUBJECT_STOP.search(text, max(0, m.start() - 30), m.start()):
-            continue
         prev = _PREV_WORD_RE.search(text, max(0, m.start() - 30), m.start())
-        if prev is not None and prev.group(1).lower() in ("one", "each", "none", "neither", "either", "any", "every"):
+        if prev is not None and (prev.group(1).lower() in _BEFORE_SUBJECT_STOP or prev.group(1).lower() in (
+                "one", "each", "none", "neither", "either", "any", "every")):
             continue
         words = m.group("np").split()
         ok = True
@@ -1548,7 +1570,7 @@ def modal_of(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
 _PRONOUN_LITERALS = tuple(f"{q}{w} " for w in ("he", "she", "they", "we") for q in (" ", "\n", '"', "“"))
 fastpath.register(_PRONOUN_LITERALS)
 _PRONOUN_VERB_RE = re.compile(
-    r"[ \n\"“](?P<pron>[Hh]e|[Ss]he|[Tt]hey|[Ww]e) (?P<verb>[a-z]{1,30}(?:n['’]t)?)(?![\w'’-])(?! of\b)"
+    r"(?<![^ \n\"“])(?P<pron>[Hh]e|[Ss]he|[Tt]hey|[Ww]e) (?P<verb>[a-z]{1,30}(?:n['’]t)?)(?![\w'’-])(?! of\b)"
 )
 #: words before a pronoun after which a bare or plural verb form is right ("does he go", "that he
 #: be told", "had it been", "let it be")
@@ -1615,10 +1637,10 @@ def pronoun_verb_agreement(doc: Document, opts: Mapping[str, object]) -> Iterato
     one (for the auxiliaries).
     """
     text = doc.text
-    for m in _at_literals(doc, _PRONOUN_LITERALS, _PRONOUN_VERB_RE):
+    for m in _at_literals(doc, _PRONOUN_LITERALS, _PRONOUN_VERB_RE, skip=1):
         pron = m.group("pron").lower()
         verb = m.group("verb")
-        prev = _PREV_WORD_RE.search(text, max(0, m.start() - 30), m.start() + 1)
+        prev = _PREV_WORD_RE.search(text, max(0, m.start() - 30), m.start())
         pw = prev.group(1).lower() if prev is not None and not text[prev.end(1):m.start("pron")].strip(" \t") else None
         if pw is not None:
             if pw in _PRON_BEFORE_OK or text[prev.end(1):prev.end(1) + 3] in ("n't", "n’t"):
