@@ -11,11 +11,32 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from functools import lru_cache
 
+from qa import fastpath, inflection
 from qa.document import Document
 from qa.fastpath import Scanner
+from qa.lexicons import load as load_lexicon
 from qa.model import Applicability, Edit, Fix, Hit, bad, good
 from qa.registry import rule
+
+def _at_literals(doc: Document, literals: tuple[str, ...], pattern: re.Pattern[str],
+                 skip: int = 0) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(doc.text)`` for a pattern whose every match starts ``skip`` characters
+    into one of ``literals`` (lower case, registered with ``qa.fastpath.register``): the pattern
+    is tried only where the document-wide literal index saw them, instead of at every position."""
+    got = fastpath._scan(doc)
+    if got is None:
+        yield from pattern.finditer(doc.text)
+        return
+    ends = got[1]
+    starts = [e - len(lit) + 1 + skip for lit in literals if lit in ends for e in ends[lit]]
+    if skip:  # a word at the very start of the text has no character before it
+        low = fastpath.lowered(doc)
+        if low is not None and any(low.startswith(lit[skip:]) for lit in literals):
+            starts.append(0)
+    yield from fastpath.finditer_at(pattern, doc.text, starts)
+
 
 # --------------------------------------------------------------------------- GRAM001 doubled word
 _NEXT_WORD_RE = re.compile(r"[ \t,]+([A-Za-z]+)")
@@ -53,6 +74,7 @@ _DOUBLED_OK = frozenset(
         good("Duran Duran played in Walla Walla."),
         good("I assure you you will not regret it."),
         good("Think layers, layers layers!"),
+        good("Will will chair the meeting, and May may join him."),
     ),
 )
 def doubled_word(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
@@ -65,8 +87,8 @@ def doubled_word(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
     ## What it does not flag
     Doublings that grammar allows or that are set phrases: `had had`, `that that`, `is is`
     (`what it is is`), `do do`, emphatic `very very`, `on and on` style adverbs, interjections
-    (`bye bye`, `ha ha`), and capitalised repeats, which are usually names (`Duran Duran`,
-    `Walla Walla`). Words across a line break or punctuation are never compared.
+    (`bye bye`, `ha ha`), capitalised repeats, which are usually names (`Duran Duran`,
+    `Walla Walla`), and a first name followed by the same word (`Will will come`, `May may`). Words across a line break or punctuation are never compared.
 
     ## How to fix
     Delete the second copy. Safe: the text keeps exactly one copy of the word.
@@ -76,6 +98,8 @@ def doubled_word(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
         first, second = m.group("first"), m.group("second")
         if second[:1].isupper() or first.lower() in _DOUBLED_OK:
             continue
+        if first[:1].isupper() and first in load_lexicon("first_names"):
+            continue  # "Will will come": a first name, then the word
         a, b = m.start("first"), m.end("second")
         third = _NEXT_WORD_RE.match(text, b)
         before = _PREV_WORD_RE.search(text, max(0, a - 40), a)
@@ -101,7 +125,7 @@ _STACKED_RE = re.compile(
 #: a noun reading of will/can/must/may before the pair ("the will can", "free will would")
 _NOUN_BEFORE = re.compile(
     r"(?:\b(?:the|a|an|his|her|their|its|my|your|our|this|that|free|good|ill|political|popular|general|"
-    r"last|whose|one's|people's|public|soda|tin|beer|trash|garbage|spray|watering|oil)\s+)$",
+    r"last|whose|one's|people's|public|soda|tin|beer|trash|garbage|spray|watering|oil|living)\s+|['’]s\s+)$",
     re.IGNORECASE,
 )
 
@@ -152,83 +176,135 @@ def stacked_modal_verbs(doc: Document, opts: Mapping[str, object]) -> Iterator[H
         )
 
 
-# --------------------------------------------------------------------------- GRAM003/4/5 verb forms
-#: simple past -> (base form, past participle) for irregular verbs whose past differs from both
-_IRREGULAR = {
-    "went": ("go", "gone"), "came": ("come", "come"), "saw": ("see", "seen"), "took": ("take", "taken"),
-    "gave": ("give", "given"), "wrote": ("write", "written"), "spoke": ("speak", "spoken"),
-    "ate": ("eat", "eaten"), "drank": ("drink", "drunk"), "drove": ("drive", "driven"),
-    "flew": ("fly", "flown"), "grew": ("grow", "grown"), "threw": ("throw", "thrown"),
-    "chose": ("choose", "chosen"), "began": ("begin", "begun"), "ran": ("run", "run"),
-    "became": ("become", "become"), "forgot": ("forget", "forgotten"), "knew": ("know", "known"),
-    "broke": ("break", "broken"), "stole": ("steal", "stolen"), "froze": ("freeze", "frozen"),
-    "sang": ("sing", "sung"), "swam": ("swim", "swum"), "rode": ("ride", "ridden"),
-    "rose": ("rise", "risen"), "fell": ("fall", "fallen"), "shook": ("shake", "shaken"),
-    "woke": ("wake", "woken"), "hid": ("hide", "hidden"), "bit": ("bite", "bitten"),
-}
-#: simple past forms that equal their participle: wrong after a modal or "did", fine after "have"
-_REGULARISH = {
-    "made": "make", "said": "say", "told": "tell", "thought": "think", "brought": "bring",
-    "bought": "buy", "heard": "hear", "kept": "keep", "met": "meet", "paid": "pay", "sent": "send",
-    "sold": "sell", "stood": "stand", "understood": "understand", "won": "win", "taught": "teach",
-    "caught": "catch", "sought": "seek", "fought": "fight", "held": "hold", "spent": "spend",
-}
-_NOT_AFTER_MODAL = {**{k: v[0] for k, v in _IRREGULAR.items() if k not in ("fell", "bit", "rose")}, **_REGULARISH}
-_PAST_ALT = "|".join(sorted(_NOT_AFTER_MODAL, key=len, reverse=True))
-_MODAL_PAST_RE = re.compile(
-    rf"(?<![\w'’-])(?P<aux>{_MODALS}|did|didn['’]t|does|doesn['’]t|do|don['’]t)(?P<neg> not)? (?P<verb>{_PAST_ALT})(?![\w'’-])"
+# --------------------------------------------------------------------------- GRAM003/4/12 verb forms
+# The verb forms come from the inflection lexicon (qa.inflection): a word counts as a past form,
+# a participle or a base form only when that is its only reading besides readings the position
+# rules out (after a modal, a noun reading is impossible; an adjective or adverb reading is not).
+_MODAL_SET = frozenset(_MODALS.split("|"))
+_NOT_VERB_AFTER_AUX = frozenset({"JJ", "JJR", "JJS", "RB", "VB", "VBP", "MD"})
+_PRONOUNS = frozenset("i you he she it we they".split())
+_WH_BEFORE = re.compile(r"\b(?:what|whatever|all|everything|which|who|whoever|how)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+#: finite forms of be/have/do that cannot follow a modal or do-support ("will has", "does not has")
+#: (not "were", "was", "had": "as they would were no one to die" is an inversion after an ellipsis)
+_FINITE_AUX = frozenset({"has", "is", "are", "am", "does"})
+# (each auxiliary is written with the space after it, so that every match holds a literal of three
+# characters and the regex runs only near those: qa.fastpath.Scanner; words are bounded for the
+# same reason)
+def _aux_alt(words: str) -> str:
+    return "|".join(f"{w} " for w in words.split())
+
+
+_MODAL_VERB_RE = re.compile(
+    r"(?<![\w'’-])(?P<aux>" + _aux_alt("will would can could shall should may might must cannot can['’]t won['’]t "
+                                        "wouldn['’]t shouldn['’]t couldn['’]t mustn['’]t did didn['’]t does "
+                                        "doesn['’]t do don['’]t")
+    + r")(?:(?P<neg>not) )?(?P<verb>[a-z]{1,30})(?![\w'’-])(?! (?:ed|d|ing|es|s)\b)"
 )
-_HAVE_PAST_ALT = "|".join(sorted((k for k, v in _IRREGULAR.items() if v[1] != k and k not in ("fell", "bit", "rose", "hid")),
-                                 key=len, reverse=True))
-_HAVE_PAST_RE = re.compile(
-    rf"(?<![\w'’-])(?P<aux>has|have|had|having|hasn['’]t|haven['’]t|hadn['’]t)(?P<neg> not)? (?P<verb>{_HAVE_PAST_ALT})(?![\w'’-])"
+_HAVE_VERB_RE = re.compile(
+    r"(?<![\w'’-])(?P<aux>" + _aux_alt("has have had having hasn['’]t haven['’]t hadn['’]t Has Have Had")
+    + r")(?:(?P<neg>not) )?(?P<verb>[a-z]{1,30})(?![\w'’-])"
+    r"(?! (?:ed|d|ing|es|s)\b)"  # a word split in two ("expand ed") is not a verb form
 )
+#: simple pasts that dictionaries also accept as participles ("had hid", "has proved")
+_ALT_PARTICIPLES = frozenset({"hid", "bit", "showed", "proved", "swelled", "mowed", "sewed", "sawed", "shaved",
+                              "woke", "dove", "got", "strove", "forgot", "beat", "spat"})
+
+
+@lru_cache(maxsize=8192)
+def _finite_after_aux(verb: str) -> str | None:
+    """Why ``verb`` cannot follow a modal or do-support ('past', 'participle', 'third person',
+    'finite'), or ``None`` when it can or the lexicon cannot tell."""
+    if verb in _FINITE_AUX:
+        return "finite"
+    if verb in inflection.AUXILIARIES:
+        return None
+    t = inflection.tags(verb)
+    if not t or t & _NOT_VERB_AFTER_AUX or t & inflection.NOUN:
+        return None  # a noun may be the subject of a question ("could boards be liable?")
+    if "VBD" in t:
+        return "past"
+    if "VBN" in t:
+        return "participle"
+    if "VBZ" in t:
+        return "third person"
+    return None
 
 
 @rule(
     code="GRAM003",
     name="past-form-after-modal-or-do",
     category="grammar",
-    summary="A simple-past verb after a modal or do/did (\"did not went\", \"can made\")",
+    summary="A past, participle or -s verb form after a modal or do/did (\"did not went\", \"will announced\", \"does not has\")",
     severity="warning",
     fixable=True,
     examples=(
         bad("The minister [[did not went]] to the meeting.", fixed="The minister did not go to the meeting."),
         bad("We [[can made]] the change today.", fixed="We can make the change today."),
+        bad("The firm [[will announced]] its results on Friday.", fixed="The firm will announce its results on Friday."),
+        bad("The law [[does not has]] a clause on it.", fixed="The law does not have a clause on it."),
+        bad("She [[could improves]] the draft.", fixed="She could improve the draft."),
         good("The minister did not go to the meeting."),
         good("His will gave everything to charity."),
         good("The can made of steel rusted."),
+        good("What he did was wrong, and what she did went viral."),
+        good("They do damaged goods no favours; he did wonders."),
+        good("We will likely see rain, and prices could rise."),
+        good("Much remains to be done."),
+        good("Could boards be liable? They would were no one to stop them."),
     ),
 )
 def past_form_after_modal(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
-    """A modal verb (`can`, `will`, `must`...) or `do/does/did` followed by a simple-past form
-    (`went`, `made`, `said`), as in `did not went` or `can made`.
+    """A modal verb (`can`, `will`, `must`...) or `do/does/did` followed by a verb form that is
+    not the base form: a simple past (`went`, `announced`), a participle (`taken`), a
+    third-person form (`improves`) or a finite auxiliary (`has`), as in `did not went`, `will
+    announced`, `does not has`.
 
     ## Why it matters
     After a modal or *do*, English needs the base form. Machine translation produces the past
     form when the source marks tense on the main verb.
 
     ## What it does not flag
-    Noun readings of *will*, *can* and *must* (`his will gave`, `the can made of steel`); the
-    capitalised month *May*. Forms that are also base forms (`put`, `read`, `found`) never match.
+    Words the inflection lexicon also knows as a base form, an adjective, an adverb or a noun
+    (`will likely`, `can open`, `do damaged goods`, `did wonders`; a noun may be the subject of
+    a question: `could boards be liable?`); *did* after *what/all* (`what he did was wrong`);
+    `were`, `was` and `had`, which may open an inversion after an ellipsis (`as they would
+    were no one to die`); noun readings of *will*,
+    *can* and *must* (`his will gave`, `the can made of steel`); the capitalised month *May*.
 
     ## How to fix
     Use the base form: `did not go`, `can make`. The fix is unsafe: it assumes the modal is
     right and the verb form is wrong.
     """
     text = doc.text
-    for m in _MODAL_PAST_SCAN.finditer(doc):
-        aux = m.group("aux")
-        if aux in ("will", "can", "must", "may") and _NOUN_BEFORE.search(text, max(0, m.start() - 40), m.start()):
-            continue
+    for m in _MODAL_VERB_SCAN.finditer(doc):
         verb = m.group("verb")
-        base = _NOT_AFTER_MODAL[verb]
+        what = _finite_after_aux(verb)  # the lexicon first: most verbs after a modal are base forms
+        if what is None:
+            continue
+        aux = m.group("aux")[:-1]
+        if aux in ("will", "can", "must", "may", "might") and _NOUN_BEFORE.search(text, max(0, m.start() - 40), m.start()):
+            continue
+        do_plain = aux in ("do", "does", "did") and not m.group("neg")
+        if do_plain:
+            prev = _PREV_WORD_RE.search(text, max(0, m.start() - 40), m.start())
+            if (prev is None or prev.group(1).lower() not in _PRONOUNS or text[prev.end():m.start()].strip()
+                    or _WH_BEFORE.search(text, max(0, m.start() - 60), prev.start(1))):
+                continue  # "what he did was", "they do shows": only "he did went"-like pairs
+        if do_plain and inflection.tags(verb) != frozenset({"VBD"}):
+            continue  # after a plain "do", only a pure past form ("he did went"), never "do damaged goods"
+        base = {"has": "have", "is": "be", "are": "be", "was": "be", "were": "be", "am": "be", "does": "do",
+                "did": "do", "had": "have"}.get(verb) or inflection.base_form(verb)
+        neg = " not" if m.group("neg") else ""
+        label = {"past": "a past form", "participle": "a participle", "third person": "a third-person form",
+                 "finite": "a finite form"}[what]
         yield Hit(
             m.start(),
             m.end(),
-            f"'{verb}' is a past form; after '{aux}{m.group('neg') or ''}' English needs the base form '{base}'",
-            suggestion=f"{aux}{m.group('neg') or ''} {base}",
-            fix=Fix((Edit(m.start("verb"), m.end("verb"), base),), Applicability.UNSAFE, f"Replace with '{base}'"),
+            f"'{verb}' is {label}; after '{aux}{neg}' English needs the base form"
+            + (f" '{base}'" if base else ""),
+            suggestion=f"{aux}{neg} {base}" if base else "the base form of the verb",
+            fix=Fix((Edit(m.start("verb"), m.end("verb"), base),), Applicability.UNSAFE, f"Replace with '{base}'")
+            if base else None,
         )
 
 
@@ -236,41 +312,127 @@ def past_form_after_modal(doc: Document, opts: Mapping[str, object]) -> Iterator
     code="GRAM004",
     name="simple-past-after-have",
     category="grammar",
-    summary="A simple-past form where the perfect needs a participle (\"has went\", \"had took\")",
+    summary="A simple-past form where the perfect needs a participle (\"has went\", \"had took\", \"has became\")",
     severity="warning",
     fixable=True,
     examples=(
         bad("Prices [[have went]] up since May.", fixed="Prices have gone up since May."),
         bad("She [[had took]] the train.", fixed="She had taken the train."),
+        bad("She [[has became]] a judge.", fixed="She has become a judge."),
         good("Prices have gone up since May."),
         good("They had fell trees for years."),
+        good("We had saw blades and rose bushes."),
+        good("They have made it, and she has become a judge."),
+        good("The male has complete power, and they had clean water."),
     ),
 )
 def simple_past_after_have(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
-    """`have/has/had` followed by a simple-past form that differs from the participle, as in
-    `have went`, `had took`, `has became`.
+    """`have/has/had` followed by a simple-past form that differs from the participle (`have
+    went`, `had took`, `has became`).
 
     ## Why it matters
-    The perfect needs the past participle (`gone`, `taken`). The simple-past form reads as an
+    The perfect needs the past participle (`gone`, `taken`). The simple past there reads as an
     error to every reader.
 
     ## What it does not flag
-    Verbs whose past and participle are the same (`made`, `said`) and forms that are also other
-    words (`fell`, `bit`, `rose`, `hid`).
+    Verbs whose past and participle are the same (`made`, `said`), forms that the inflection
+    lexicon also knows as another word (`fell`, `saw`, `rose`: `had saw blades`), and pasts that
+    dictionaries accept as participles too (`had hid`, `has proved`).
 
     ## How to fix
     Use the participle: `have gone`. Unsafe fix: it keeps the tense the writer chose.
     """
-    text = doc.text
-    for m in _HAVE_PAST_SCAN.finditer(doc):
+    for m in _HAVE_VERB_SCAN.finditer(doc):
         verb = m.group("verb")
-        part = _IRREGULAR[verb][1]
+        t = inflection.tags(verb)
+        if t == frozenset({"VBD"}):
+            part = None if verb in _ALT_PARTICIPLES else inflection.participle(verb)
+            if part is None:
+                continue
+            what = "the simple past"
+        else:
+            continue
+        aux, neg = m.group("aux")[:-1], " not" if m.group("neg") else ""
         yield Hit(
             m.start(),
             m.end(),
-            f"'{verb}' is the simple past; after '{m.group('aux')}' the perfect needs the participle '{part}'",
-            suggestion=f"{m.group('aux')}{m.group('neg') or ''} {part}",
+            f"'{verb}' is {what}; after '{aux}' the perfect needs the participle '{part}'",
+            suggestion=f"{aux}{neg} {part}",
             fix=Fix((Edit(m.start("verb"), m.end("verb"), part),), Applicability.UNSAFE, f"Replace with '{part}'"),
+        )
+
+
+_BE_BEFORE_RE = re.compile(
+    r"(?<![\w'’-])(?P<aux>am|is|are|was|were|be|been|being|isn['’]t|aren['’]t|wasn['’]t|weren['’]t)(?P<neg> not)? $"
+)
+_PAST_SCAN: list[tuple[tuple[str, ...], re.Pattern[str]]] = []
+
+
+def _irregular_pasts_in(doc: Document) -> Iterator[re.Match[str]]:
+    """The irregular simple pasts of the lexicon in the text, tried only where the literal index
+    saw them (the words and the regex are built on first use)."""
+    if not _PAST_SCAN:
+        words = tuple(sorted(w for w in inflection.irregular_pasts()
+                             if w not in inflection.AUXILIARIES and w not in _ALT_PARTICIPLES))
+        fastpath.register(words)
+        alt = "|".join(sorted(words, key=lambda w: (-len(w), w)))
+        _PAST_SCAN.append((words, re.compile(rf"(?<![\w'’-])(?:{alt})(?![\w'’-])")))
+    words, pattern = _PAST_SCAN[0]
+    found = doc.__dict__.get("_qa_grammar_pasts")
+    if found is None:  # GRAM012 and GRAM020 read the same matches
+        found = doc.__dict__["_qa_grammar_pasts"] = list(_at_literals(doc, words, pattern))
+    return iter(found)
+
+
+@rule(
+    code="GRAM012",
+    name="simple-past-after-be",
+    category="grammar",
+    summary="A simple past after be where the participle is needed (\"was took\", \"has been wrote\")",
+    severity="info",
+    fixable=True,
+    examples=(
+        bad("The photo [[was took]] in May.", fixed="The photo was taken in May."),
+        bad("The letter has [[been wrote]] by hand.", fixed="The letter has been written by hand."),
+        bad("The tickets [[were not stole]].", fixed="The tickets were not stolen."),
+        good("The photo was taken in May."),
+        good("What it was became clear later."),
+        good("The garden was rose and gold, and the river was spoke-straight."),
+        good("It is he who went first."),
+    ),
+)
+def simple_past_after_be(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
+    """A form of *be* followed by an irregular simple past that differs from the participle
+    (`was took`, `has been wrote`, `were not stole`).
+
+    ## Why it matters
+    The passive and the perfect of *be* need the past participle (`was taken`). A simple past
+    there is a verb-form error of machine translation and of learners.
+
+    ## What it does not flag
+    Pasts the inflection lexicon also knows as another word (`rose`, `spoke`, `saw`, `fell`,
+    `broke`), pasts that dictionaries accept as participles too (`hid`, `proved`), and a clause
+    as subject (`what it was became clear`).
+
+    ## How to fix
+    Use the participle: `was taken`. Unsafe fix: it assumes the passive.
+    """
+    text = doc.text
+    for m in _irregular_pasts_in(doc):
+        b = _BE_BEFORE_RE.search(text, max(0, m.start() - 16), m.start())
+        if b is None or _WH_BEFORE.search(text, max(0, b.start() - 60), b.start()):
+            continue
+        verb = m.group(0)
+        part = inflection.participle(verb)
+        if part is None:
+            continue
+        aux, neg = b.group("aux"), b.group("neg") or ""
+        yield Hit(
+            b.start(),
+            m.end(),
+            f"'{verb}' is the simple past; after '{aux}' English needs the participle '{part}'",
+            suggestion=f"{aux}{neg} {part}",
+            fix=Fix((Edit(m.start(), m.end(), part),), Applicability.UNSAFE, f"Replace with '{part}'"),
         )
 
 
@@ -383,83 +545,170 @@ def two_articles(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
 
 
 # --------------------------------------------------------------------------- GRAM007 more + comparative
-_COMPARATIVES = (
-    "better|worse|bigger|smaller|larger|higher|lower|greater|easier|harder|faster|slower|cheaper|"
-    "stronger|weaker|richer|poorer|happier|safer|healthier|wider|deeper|heavier|lighter|cleaner|nearer"
+#: comparatives used after "more" in good English ("more later", "no more further")
+_MORE_OK = frozenset({"later", "further", "farther", "lesser", "elder", "latter", "former", "sooner"})
+_MORE_COMP_RE = re.compile(
+    r"(?<![\w-])(?P<more>more|most|More|Most) (?P<adj>[a-z]{1,25}(?:er|st|se))(?![\w'’-])"
+    r"(?P<after> than\b|[.,;:!?)]| (?:and|or|but|to|for|in|when|if|because|now|today|still|ever|yet)\b|[ \t]{0,3}$"
+    r"| (?=[a-z]))?"
 )
-_MORE_COMP_RE = re.compile(rf"(?<![\w-])(?P<more>[Mm]ore) (?P<adj>{_COMPARATIVES})(?= than\b|[.,;:!?])")
 
 
 @rule(
     code="GRAM007",
     name="double-comparative",
     category="grammar",
-    summary="\"more\" before a comparative adjective (\"more better than\")",
+    summary="\"more\" before a comparative or \"most\" before a superlative (\"more better than\", \"most largest\")",
     severity="warning",
     fixable=True,
     examples=(
         bad("The new plan is [[more better]] than the old one.", fixed="The new plan is better than the old one."),
+        bad("It was [[more worse]] for the farmers.", fixed="It was worse for the farmers."),
+        bad("It is the [[most largest]] city in the region.", fixed="It is the largest city in the region."),
         good("More older workers are staying on."),
         good("The new plan is better than the old one."),
+        good("We will say more later."),
+        good("Most lower courts agreed, and most older people voted."),
+        good("It is the most interesting city."),
     ),
 )
 def double_comparative(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
-    """`more` before an adjective that is already comparative, as in `more better than`.
+    """`more` before an adjective that is already comparative (`more better than`, `more worse`),
+    or `most` before one that is already superlative (`the most largest`).
 
     ## Why it matters
-    The comparative is marked once: `better`, not `more better`. Doubled marking is typical of
-    machine translation from languages that build every comparative with a separate word.
+    The comparative and the superlative are marked once: `better`, not `more better`; `the
+    largest`, not `the most largest`. Doubled marking is typical of machine translation from
+    languages that build every comparative with a separate word.
 
     ## What it does not flag
-    `more` as a quantifier before a noun phrase (`more older workers`): the pattern fires only
-    when `than` or punctuation follows the adjective.
+    `more` and `most` as quantifiers before a noun phrase (`more older workers`, `most lower
+    courts`): a comparative counts only when `than`, punctuation, a conjunction or the end of
+    the line follows it. Words the inflection lexicon does not list as comparatives or
+    superlatives (`more power`, `most interest`), and `more later`, `no more further`.
 
     ## How to fix
-    Delete `more`. Safe in meaning, but marked unsafe because a quantifier reading is possible
-    in odd sentences.
+    Delete `more` or `most`. Marked unsafe because a quantifier reading is possible in odd
+    sentences.
     """
-    text = doc.text
     for m in _MORE_COMP_SCAN.finditer(doc):
         adj = m.group("adj")
-        keep = adj[:1].upper() + adj[1:] if m.group("more")[:1].isupper() else adj
+        more = m.group("more")
+        t = inflection.tags(adj)
+        if more.lower() == "more":
+            if "JJR" not in t or adj in _MORE_OK or m.group("after") is None or m.group("after").startswith(" ") and not m.group("after").strip():
+                continue
+        elif "JJS" not in t or adj in ("least", "last", "most") or t & inflection.NOUN:
+            continue
+        keep = adj[:1].upper() + adj[1:] if more[:1].isupper() else adj
+        kind = "comparative" if more.lower() == "more" else "superlative"
         yield Hit(
             m.start(),
-            m.end(),
-            f"Double comparative '{m.group(0)}': '{adj}' is already comparative",
+            m.start("adj") + len(adj),
+            f"Double {kind} '{more} {adj}': '{adj}' is already {kind}",
             suggestion=keep,
-            fix=Fix((Edit(m.start(), m.end(), keep),), Applicability.UNSAFE, f"Replace with '{keep}'"),
+            fix=Fix((Edit(m.start(), m.start("adj") + len(adj), keep),), Applicability.UNSAFE, f"Replace with '{keep}'"),
         )
 
 
 # --------------------------------------------------------------------------- GRAM008 there is + plural
-_THERE_IS_RE = re.compile(
-    r"(?<![\w'’-])(?P<there>[Tt]here) (?P<verb>is|was) (?P<q>many|several|numerous|various)(?! a\b)(?= [a-z])"
+#: words after a noun that end its noun phrase (so the noun is not a modifier: "sales tax")
+_NP_END = frozenset(
+    """is are was were has have had will would can could should may might must do does did
+    in on at of for to from with by about into over under after before during since than as
+    that which who whom whose where when while if because and or but nor so yet there here
+    not also still now today too either anyway again already
+    the a an this these those their his her its our my your some any no every each all""".split()
 )
+_NEXT_TOKEN_RE = re.compile(r"[ \t]*(?:(?P<word>[A-Za-z]+)(?![\w'’-])|(?P<punct>[.,;:!?)\"”]|\n|$))")
+
+
+def _ends_phrase(text: str, pos: int) -> bool:
+    """Whether the noun phrase ends at ``pos``: punctuation, the end of the line, or a word that
+    cannot continue a noun phrase follows."""
+    m = _NEXT_TOKEN_RE.match(text, pos)
+    if m is None:
+        return False
+    if m.group("punct") is not None:
+        return True
+    word = m.group("word").lower()
+    if word in _NP_END:
+        return True
+    # a word that can only be a past, a participle or a third-person verb ends the phrase ("many
+    # student failed"); -ing forms and base forms may belong to it ("these problem solving skills")
+    if not m.group("word").islower():
+        return False
+    t = inflection.tags(word)
+    return bool(t) and t <= {"VBD", "VBN", "VBZ"}
+
+
+@lru_cache(maxsize=8192)
+def _plural_only(word: str, verb_ok: bool) -> bool:
+    """``word`` is a plural noun and nothing else (a third-person verb reading is allowed where
+    the position rules verbs out)."""
+    t = inflection.tags(word)
+    return "NNS" in t and t <= ({"NNS", "VBZ"} if verb_ok else {"NNS"})
+
+
+#: words that look like adjectives but quantify a plural ("a few days", "every few weeks")
+_QUANT_ADJ = frozenset("few many great good couple dozen hundred thousand million billion several other further "
+                       "additional extra whole total mere".split())
+
+
+def _plural_at(text: str, m: re.Match, g1: str, g2: str, verb_ok: bool = True) -> int | None:
+    """The end of a plural noun phrase in group ``g1`` (a plural noun) or ``g1 g2`` (an
+    adjective and a plural noun) that ends there, else ``None``."""
+    w1, w2 = m.group(g1), m.group(g2)
+    if w1 not in _PLURAL_NOUN_OK and _plural_only(w1, verb_ok) and _ends_phrase(text, m.end(g1)):
+        return m.end(g1)
+    if (w2 is not None and w2 not in _PLURAL_NOUN_OK and w1 not in _QUANT_ADJ and inflection.tags(w1) == frozenset({"JJ"})
+            and _plural_only(w2, verb_ok=True) and _ends_phrase(text, m.end(g2))):
+        return m.end(g2)
+    return None
+
+
+_THERE_IS_RE = re.compile(
+    r"(?<![\w'’-])(?P<there>[Tt]here)(?P<verb> is| was|['’]s) (?:(?:also|still|only|now|already|always|often|usually|"
+    r"sometimes|currently) )?(?:(?P<q>many|several|numerous|various)(?! a\b)(?= [a-z])"
+    r"|(?P<w1>[a-z]{1,30})(?![\w'’-])(?: (?P<w2>[a-z]{1,30})(?![\w'’-]))?)"
+)
+_PLURAL_NOUN_OK = frozenset({"thanks", "savings", "odds", "means", "whereabouts", "headquarters", "lots", "loads",
+                             "plenty", "tons", "kudos", "yes", "nos"})
 
 
 @rule(
     code="GRAM008",
     name="there-is-with-plural",
     category="grammar",
-    summary="\"there is/was\" before a plural quantifier (\"there is many reasons\")",
+    summary="\"there is/was\" before a plural (\"there is many reasons\", \"there is problems\")",
     severity="warning",
     fixable=True,
     examples=(
         bad("[[There is many]] reasons to doubt it.", fixed="There are many reasons to doubt it."),
         bad("[[there was several]] attempts", fixed="there were several attempts"),
+        bad("[[There is problems]] with the plan.", fixed="There are problems with the plan."),
+        bad("[[There was serious doubts]] about it.", fixed="There were serious doubts about it."),
         good("There was many a time when he doubted it."),
         good("There are many reasons to doubt it."),
+        good("There is news from the front, and there is sales tax to pay."),
+        good("There is physics in it, and there is a lot of problems."),
+        good("There's lots to do, and there's always exceptions."),
     ),
 )
 def there_is_with_plural(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
-    """`there is` or `there was` followed by `many`, `several`, `numerous` or `various`.
+    """`there is` or `there was` followed by `many`, `several`, `numerous` or `various`, or by
+    a plural noun (with at most one adjective before it) that ends its noun phrase.
 
     ## Why it matters
-    The verb agrees with the plural that follows: `there are many reasons`. A singular verb
-    there is a common agreement slip of machine translation.
+    The verb agrees with the plural that follows: `there are many reasons`, `there were
+    problems`. A singular verb there is a common agreement slip of machine translation.
 
     ## What it does not flag
-    The idiom `many a` (`there was many a time`).
+    The idiom `many a` (`there was many a time`); nouns the inflection lexicon also knows as
+    singular (`news`, `physics`, `means`, `series`); plurals that modify a following noun
+    (`there is sales tax`); `a lot of`, `lots`, `plenty`; words that may be an adjective or a
+    verb before the noun; the contraction `there's` before a plural noun, which informal English
+    uses (`there's always exceptions`), though not before `many` or `several`.
 
     ## How to fix
     Use the plural verb: `there are`, `there were`. Unsafe fix (a quote may keep the speaker's
@@ -468,13 +717,22 @@ def there_is_with_plural(doc: Document, opts: Mapping[str, object]) -> Iterator[
     text = doc.text
     for m in _THERE_IS_SCAN.finditer(doc):
         verb = m.group("verb")
-        plural = "are" if verb == "is" else "were"
+        if m.group("q") is None:
+            if verb not in (" is", " was"):
+                continue  # "there's always exceptions": informal English says it, so only "there's many"
+            end = _plural_at(text, m, "w1", "w2")
+            if end is None:
+                continue
+        else:
+            end = m.end("q")
+        plural = "were" if verb == " was" else "are"
+        new = f" {plural}"
         yield Hit(
             m.start(),
-            m.end(),
-            f"'{m.group(0)}': the verb should agree with the plural that follows ('there {plural}')",
-            suggestion=f"{m.group('there')} {plural} {m.group('q')}",
-            fix=Fix((Edit(m.start("verb"), m.end("verb"), plural),), Applicability.UNSAFE, f"Replace with '{plural}'"),
+            end,
+            f"'{text[m.start():end]}': the verb should agree with the plural that follows ('there {plural}')",
+            suggestion=f"{m.group('there')} {plural}",
+            fix=Fix((Edit(m.start("verb"), m.end("verb"), new),), Applicability.UNSAFE, f"Replace with '{plural}'"),
         )
 
 
@@ -502,6 +760,10 @@ _AN_CONS_RE = re.compile(r"(?P<art>[Aa](?<![\w'’-][Aa])n) (?P<word>[bcdgjkpqtv
         good("It was a one-off, a European first and an hour-long talk."),
         good("He has an MBA and a B-grade."),
         good("An honest man ate an egg from a ewe farm."),
+        good("The patients were split into groups A and B."),
+        good("See step 3.a above, then option a in the list."),
+        good("Type A is rarer than type B. Plan A or plan B?"),
+        bad("[[An basic]] rule."),
     ),
 )
 def a_an_mismatch(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
@@ -515,8 +777,10 @@ def a_an_mismatch(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
     ## What it does not flag
     Words whose first letter does not give their first sound (`a one-off`, `a European`,
     `a ewe`, `an hour`, `an honest`), words starting with *u* (`a union`, `an umbrella` differ),
-    capitalised words and abbreviations (`an MBA`), and `an` before *f, h, l, m, n, r, s, x*
-    (letters that are read with a vowel sound: `an f-stop`).
+    capitalised words and abbreviations (`an MBA`), `an` before *f, h, l, m, n, r, s, x*
+    (letters that are read with a vowel sound: `an f-stop`), and letter labels that look like
+    the article: a capital *A* inside a sentence (`groups A and B`), a letter after a number or
+    a bracket (`step 3.a`, `(a)`) or after a label noun (`option a`, `type A`).
 
     ## How to fix
     Swap the article. Marked unsafe: a word read in an unusual way can fool the pattern.
@@ -525,6 +789,8 @@ def a_an_mismatch(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
     for rx, new in ((_A_VOWEL_RE, "an"), (_AN_CONS_RE, "a")):
         for m in rx.finditer(text):
             art = m.group("art")
+            if _is_letter_label(text, m.start("art"), art):
+                continue
             repl = new.capitalize() if art[:1].isupper() else new
             yield Hit(
                 m.start(),
@@ -534,6 +800,27 @@ def a_an_mismatch(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
                 suggestion=f"{repl} {m.group('word')}",
                 fix=Fix((Edit(m.start("art"), m.end("art"), repl),), Applicability.UNSAFE, f"Replace with '{repl}'"),
             )
+
+
+_LABEL_NOUNS = re.compile(
+    r"(?:option|step|item|part|section|group|groups|type|class|grade|plan|appendix|annex|figure|table|column|row|"
+    r"point|exhibit|schedule|list|vitamin|hepatitis|category|level|phase|stage|model|version|block|zone|"
+    r"building|gate|wing|division|series|size|letter|and|or)[ \t]+$",
+    re.IGNORECASE,
+)
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;][\"”’)\]]*\s+|\n\s*|[\"“(]\s*)$")
+
+
+def _is_letter_label(text: str, at: int, art: str) -> bool:
+    """Whether the 'a'/'A' at ``at`` is a letter label rather than the article: a capital A
+    inside a sentence, a letter after a digit, a point or a bracket ("3.a", "(a)"), or after a
+    label noun ("option a", "groups A and B")."""
+    before = text[max(0, at - 30):at]
+    if before and (before[-1] in ".(" or before[-1].isdigit()):
+        return True
+    if art[0] == "A" and not _SENTENCE_START.search(before):
+        return True
+    return bool(_LABEL_NOUNS.search(before))
 
 
 # --------------------------------------------------------------------------- GRAM010 there are X think
@@ -650,12 +937,805 @@ def doubled_conjunction(doc: Document, opts: Mapping[str, object]) -> Iterator[H
         )
 
 
+# --------------------------------------------------------------------------- GRAM013-015 determiners
+_DET_WORDS = ("this", "these", "those", "each", "every", "another", "much", "many")
+#: words that need a plural noun after them (GRAM021)
+_PLURAL_QUANT = ("several", "various", "numerous", "few", "both", "two", "three", "four", "five", "six", "seven",
+                 "eight", "nine", "ten", "twelve", "twenty")
+# (with the character before the word, so that "ten" inside "often" is not looked at; a word at
+# the very start of the text is missed)
+_ONE_OF = ("one of the", "one of my", "one of his", "one of her", "one of our", "one of their", "one of your",
+           "one of its")
+_QUANT_LITERALS = tuple(f"{q}{w} " for w in _PLURAL_QUANT + _ONE_OF for q in " \n\"“(")
+fastpath.register(_QUANT_LITERALS)
+_QUANT_RE = re.compile(
+    r"(?<![\w'’.(\u2010-\u2015-])(?P<q>" + "|".join(w + "|" + w.capitalize() for w in _PLURAL_QUANT)
+    + "|" + "|".join(w + "|" + w.capitalize() for w in _ONE_OF) + ") "
+    r"(?P<w1>[a-z]{1,30})(?![\w'’-])(?: (?P<w2>[a-z]{1,30})(?![\w'’-]))?(?: (?P<w3>[a-z]{1,30})(?![\w'’-]))?"
+)
+#: singular nouns that follow a number or "several" in good English ("two hundred", "ten percent")
+_UNIT_SINGULAR = frozenset("hundred thousand million billion trillion dozen score percent head foot pound stone "
+                           "times fold noon midnight".split())
+_DET_LITERALS = tuple(f"{w} " for w in _DET_WORDS)
+fastpath.register(_DET_LITERALS)
+_DET_RE = re.compile(  # tried only where the literal index saw one of the words (_at_literals)
+    r"(?<![\w'’.(-])(?:" + "|".join(w + "|" + w.capitalize() for w in _DET_WORDS) + ") "
+    r"(?P<w1>[a-z]{1,30})(?![\w'’-])(?: (?P<w2>[a-z]{1,30})(?![\w'’-]))?"
+)
+#: "a/an" + (adjective) + a word in -s that may be a plural: no literal to gate on, so the
+#: article's letter comes first (the regex engine skips ahead to it)
+_DET_A_RE = re.compile(
+    r"[Aa](?<![\w'’.(-][Aa])n? (?:(?P<w1>[a-z]{1,30}) )?"
+    r"(?P<w2>[a-z]{1,30}s)(?![\w'’-])"
+)
+#: count nouns with a zero plural that the mass-noun test cannot tell apart ("many aircraft")
+_ZERO_PLURAL = frozenset({"aircraft", "spacecraft", "hovercraft", "watercraft", "deer", "yen", "offspring", "fish",
+                          "sheep", "moose", "swine", "police", "personnel", "cattle", "livestock", "clergy"})
+
+
+_PREPOSITIONS = frozenset("of in on at for from with by about into onto over under after before during since "
+                          "between among across through without within against toward towards like".split())
+
+
+def _after_preposition(text: str, at: int) -> bool:
+    prev = _PREV_WORD_RE.search(text, max(0, at - 30), at)
+    return prev is not None and prev.group(1).lower() in _PREPOSITIONS and "," not in text[prev.end(1):at]
+
+
+@lru_cache(maxsize=8192)
+def _singular_count(word: str, verb_ok: bool = False) -> bool:
+    """``word`` is a singular count noun and nothing else (or also a base verb, where ``verb_ok``):
+    its noun reading is singular only and it has a plural of its own."""
+    if inflection.tags(word) not in ({frozenset({"NN"}), frozenset({"NN", "VB"})} if verb_ok else {frozenset({"NN"})}):
+        return False
+    plurals = inflection.forms(word, "noun").get("NNS", ())
+    return bool(plurals) and word not in plurals
+
+
+_tags = inflection.tags
+
+
+def _det_hits(doc: Document, kinds: frozenset[str]) -> Iterator[tuple[str, re.Match, int, str]]:
+    """(kind, match, end of the noun phrase, what is wrong) for each determiner-noun mismatch of
+    the kinds asked for: 'this' (this/these/those), 'a' (a/an/each/every/another), 'much'."""
+    text = doc.text
+    if "a" in kinds:
+        for m in _DET_A_RE.finditer(text):
+            if "NNS" not in _tags(m.group("w2")) and not (m.group("w1") and "NNS" in _tags(m.group("w1"))):
+                continue
+            art = text[m.start():m.start("w1") if m.group("w1") else m.start("w2")].strip()
+            if _is_letter_label(text, m.start(), art):
+                continue
+            end = _plural_at(text, m, "w1", "w2", verb_ok=True) if m.group("w1") else \
+                _plural_at(text, m, "w2", "w1", verb_ok=True)
+            if end is not None:
+                yield "a", m, end, f"a plural noun after '{art}', which takes a singular"
+    for m in _at_literals(doc, _DET_LITERALS, _DET_RE):
+        det = text[m.start():m.start("w1") - 1].lower()
+        if det in ("this", "these", "those"):
+            kind = "this"
+        elif det in ("much", "many"):
+            kind = "much"
+        else:
+            kind = "a"
+        if kind not in kinds:
+            continue
+        w1 = m.group("w1")
+        t1 = _tags(w1)
+        if det in ("these", "those"):
+            if "NN" not in t1:
+                continue
+        elif det == "many":
+            if "NN" not in t1:
+                continue
+        elif "NNS" not in t1 and (m.group("w2") is None or "NNS" not in _tags(m.group("w2"))):
+            continue  # nothing plural: the common case, decided without more work
+        # after a preposition the determiner starts a noun phrase, so a verb reading of the
+        # next word is impossible ("in this days", "of these problem"); elsewhere "this
+        # results in", "these reason that" may be a pronoun and a verb
+        prep = det in ("this", "these", "those", "each", "much", "another") and _after_preposition(text, m.start())
+        if det == "this":
+            end = _plural_at(text, m, "w1", "w2", verb_ok=prep)
+            if end is not None:
+                yield kind, m, end, "a plural noun after the singular 'this'"
+        elif det in ("these", "those"):
+            if (_singular_count(w1, verb_ok=prep) and _ends_phrase(text, m.end("w1"))
+                    and not text.startswith((" and ", " or "), m.end("w1"))):  # "these mom and pop shops"
+                yield kind, m, m.end("w1"), f"a singular noun after the plural '{det}'"
+        elif det == "every":
+            end = _plural_at(text, m, "w1", "w2", verb_ok=True)
+            if end is not None:
+                yield kind, m, end, f"a plural noun after '{det}', which takes a singular"
+        elif det in ("each", "another"):
+            end = _plural_at(text, m, "w1", "w2", verb_ok=prep)
+            if end is not None:
+                yield kind, m, end, f"a plural noun after '{det}', which takes a singular"
+        elif det == "much":
+            before = _PREV_WORD_RE.search(text, max(0, m.start() - 20), m.start())
+            if before is not None and before.group(1).lower() in ("how", "so", "too", "very", "as", "that", "this"):
+                continue  # "how much students have improved": an adverb
+            end = _plural_at(text, m, "w1", "w2", verb_ok=prep)
+            if end is not None:
+                yield kind, m, end, "a plural count noun after 'much' ('many' counts)"
+        elif det == "many":
+            if (w1 not in _ZERO_PLURAL and inflection.is_mass_noun(w1) and _ends_phrase(text, m.end("w1"))):
+                yield kind, m, m.end("w1"), f"'{w1}' is a mass noun; 'many' needs a plural count noun ('much' measures)"
+            elif w1 not in ("a", "an") and _count_singular(w1, False) and w1 not in _UNIT_SINGULAR and _ends_phrase(text, m.end("w1")) \
+                    and not text.startswith((" and ", " or "), m.end("w1")):
+                yield "plural", m, m.end("w1"), "a singular noun after 'many', which needs a plural"
+    if "plural" in kinds:
+        for m in _at_literals(doc, _QUANT_LITERALS, _QUANT_RE, skip=1):
+            q = m.group("q").lower()
+            if q == "both":
+                before = text[max(0, m.start() - 12):m.start()].lower()
+                if re.search(r"(?:\b(?:are|were|is|was|be|been|they|we|you|them|us|these|those)|['’]re|['’]s)\s+$", before):
+                    continue  # "they're both food": "both" floats after the subject
+            words = [(m.group(g), m.end(g)) for g in ("w1", "w2", "w3") if m.group(g)]
+            if q.startswith("one of "):
+                before = _PREV_WORD_RE.search(text, max(0, m.start() - 30), m.start())
+                if before is not None and (t := _tags(before.group(1).lower())) and t <= inflection.NOUN:
+                    continue  # "day one of your new career": a numeral after a noun
+                # adjectives, then the noun: "one of the most important thing"
+                i = 0
+                while i < len(words) - 1 and (words[i][0] in ("most", "more", "very", "least")
+                                              or _tags(words[i][0]) & inflection.ADJ and not _tags(words[i][0]) & inflection.NOUN):
+                    i += 1
+                noun, end = words[i]
+            else:
+                noun, end = words[0]
+            # after "one of the" or "several" a verb reading is impossible; after a number or "both"
+            # it is not ("the two work together", "they both agree")
+            if noun in _UNIT_SINGULAR or noun in _COLLECTIVE or not _count_singular(
+                    noun, verb_ok=q.startswith("one of ") or q in ("several", "various", "numerous")):
+                continue
+            if not _ends_phrase(text, end) or text.startswith((" and ", " or "), end):
+                continue
+            yield "plural", m, end, f"a singular noun after '{m.group('q')}', which needs a plural"
+
+
+_DET_KEY = "_qa_grammar_det_hits"
+
+
+@lru_cache(maxsize=8192)
+def _count_singular(word: str, verb_ok: bool) -> bool:
+    """A singular noun that has a plural in common use, so that a quantifier needs that plural:
+    the lexicon knows it as a noun (and perhaps a base verb, where ``verb_ok``), it has a plural
+    other than itself, and where the lexicon also lists it as its own plural (a mass or a zero
+    plural use: ``thing``, ``fish``) the other plural is at most ten times rarer in English text
+    than the noun (``things`` is common, ``fishes`` and ``peoples`` are not)."""
+    t = inflection.tags(word)
+    if "NN" not in t or not t <= ({"NN", "NNS", "VB"} if verb_ok else {"NN", "NNS"}) or word in _ZERO_PLURAL:
+        return False
+    plurals = inflection.forms(word, "noun").get("NNS", ())
+    others = [p for p in plurals if p != word]
+    if not others:
+        return False
+    if word in plurals:
+        from qa.lexicons import zipf_en
+
+        return max(zipf_en(p) for p in others) >= zipf_en(word) - 1.0
+    return True
+
+
+def _det_rule(kind: str):
+    def check(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
+        text = doc.text
+        # one scan serves GRAM013, GRAM014 and GRAM015 (cached on the document)
+        hits = doc.__dict__.get(_DET_KEY)
+        if hits is None:
+            hits = doc.__dict__[_DET_KEY] = list(_det_hits(doc, frozenset({"this", "a", "much", "plural"})))
+        for k, m, end, what in hits:
+            if k != kind:
+                continue
+            det = text[m.start():m.end()].split(" ", 1)[0].lower()
+            yield Hit(m.start(), end, f"'{text[m.start():end]}': {what}",
+                      suggestion=_DET_SUGGEST.get(det, "the plural of the noun"))
+    return check
+
+
+_DET_SUGGEST = {
+    "this": "these + plural, or this + singular", "these": "this + singular, or these + plural",
+    "those": "that + singular, or those + plural", "a": "drop the article or use the singular",
+    "an": "drop the article or use the singular", "each": "each + singular noun",
+    "every": "every + singular noun", "another": "another + singular, or other + plural",
+    "much": "many + plural count noun", "many": "much + mass noun, or many + plural count noun",
+}
+
+
+@rule(
+    code="GRAM013",
+    name="this-these-number-mismatch",
+    category="grammar",
+    summary="\"this\" before a plural or \"these/those\" before a singular noun (\"this days\", \"these problem\")",
+    severity="info",
+    examples=(
+        bad("In [[this days]] of crisis, few travel."),
+        bad("We discussed [[these problem]] at length."),
+        bad("All of [[this new rules]] are wrong."),
+        good("This results in delays, and this means trouble."),
+        good("This news is old; this series ended; these software tools work."),
+        good("These kind of remarks and this sales team."),
+        good("Those present and those interested stayed."),
+        good("These mom and pop shops need help."),
+    ),
+)
+def this_these_number_mismatch(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
+    """`this` followed by a plural noun (`this days`), or `these`/`those` by a singular count
+    noun (`these problem`), where the noun ends its noun phrase.
+
+    ## Why it matters
+    The demonstrative agrees with its noun: `these days`, `this problem`. Machine translation
+    from languages without number marking on demonstratives (Chinese, Japanese) produces the
+    mismatch.
+
+    ## What it does not flag
+    A noun the inflection lexicon also knows as a verb (`this results in`, `this means`) or as
+    both singular and plural (`this news`, `this series`); a noun that modifies the next one
+    (`this sales team`, `these software tools`); `these kind of`; `those present`.
+
+    ## How to fix
+    Make the two agree: `these days`, `this problem`. No automatic fix: either word may be wrong.
+    """
+    return _det_rule("this")(doc, opts)
+
+
+@rule(
+    code="GRAM014",
+    name="singular-determiner-with-plural",
+    category="grammar",
+    summary="\"a/an\", \"each\", \"every\" or \"another\" before a plural noun (\"a problems\", \"each members\")",
+    severity="info",
+    examples=(
+        bad("It was [[a problems]] for the team."),
+        bad("[[Each members]] of the board voted."),
+        bad("It happens [[every years]] in May."),
+        good("It is a means to an end, a series of talks and a news item."),
+        good("She made a sales pitch and a savings of ten percent."),
+        good("Each says no, and another thinks yes."),
+        good("See groups A and B, and step 3.a items."),
+        good("A lot of people came, and a few stayed."),
+    ),
+)
+def singular_determiner_with_plural(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
+    """`a`, `an`, `each`, `every` or `another` followed by a plural noun (with at most one
+    adjective before it) that ends its noun phrase, as in `a problems` or `each members of`.
+
+    ## Why it matters
+    These determiners take a singular noun. A plural after them is an agreement error typical
+    of machine translation, or a leftover of an edit.
+
+    ## What it does not flag
+    Nouns the inflection lexicon also knows as singular (`a means`, `a series`, `a news item`)
+    or, after *each* and *another*, as a verb (`each says`); plurals that modify a noun (`a sales
+    pitch`); `a savings of`, `a thanks`; letter labels (`groups A and B`, `step 3.a`).
+
+    ## How to fix
+    Drop the determiner or use the singular. No automatic fix.
+    """
+    return _det_rule("a")(doc, opts)
+
+
+@rule(
+    code="GRAM015",
+    name="much-many-count-mismatch",
+    category="grammar",
+    summary="\"much\" before a plural or \"many\" before a mass noun (\"much problems\", \"many information\")",
+    severity="info",
+    examples=(
+        bad("There is [[much problems]] with the plan."),
+        bad("They gave us [[many information]] about it."),
+        bad("He took [[many equipment]] with him."),
+        good("Much remains to be done, and much needs to change."),
+        good("Many fish, many sheep and many aircraft were lost."),
+        good("Many information systems failed."),
+        good("Much thanks to you."),
+        good("It shows how much students have improved."),
+    ),
+)
+def much_many_count_mismatch(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
+    """`much` followed by a plural noun (`much problems`), or `many` by a mass noun (`many
+    information`), where the noun ends its noun phrase.
+
+    ## Why it matters
+    *Many* counts (`many problems`), *much* measures (`much information`). Mixing them is an
+    agreement error of machine translation from languages with one word for both.
+
+    ## What it does not flag
+    After *much*, words the inflection lexicon also knows as a verb (`much remains`, `much
+    needs to change`). After *many*, nouns with a zero plural (`many fish`, `many aircraft`).
+    A mass noun is one the lexicon lists with itself as its plural and whose *-s* plural is at
+    least a hundred times rarer in English than the noun (`information`, `equipment`, `advice`).
+    Nouns that modify the next one (`many information systems`).
+
+    ## How to fix
+    `many problems`, `much information` (or `a lot of`). No automatic fix.
+    """
+    return _det_rule("much")(doc, opts)
+
+
+@rule(
+    code="GRAM021",
+    name="plural-quantifier-with-singular",
+    category="grammar",
+    summary="A singular noun after a word that needs a plural (\"many problem\", \"two book\", \"one of the best player\")",
+    severity="info",
+    examples=(
+        bad("There are [[many problem]] with it."),
+        bad("She found [[two problem]] in the plan."),
+        bad("It is [[one of the most important thing]] in life."),
+        bad("We met [[several time]] in May."),
+        good("Many problems remain; two books and one of the best players."),
+        good("Two hundred people came; ten percent left; both sides agreed."),
+        good("One of the family was there, and one of the best is here."),
+        good("Today can be day one of your new career."),
+        good("A two year old child and many software companies."),
+        good("The two work well together, and they both agree; they're both food."),
+        good("It is a top\u2011five carrier."),
+        good("There was many a time when we doubted it."),
+    ),
+)
+def plural_quantifier_with_singular(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
+    """A word that needs a plural noun (`many`, `several`, `various`, `both`, `few`, the numbers
+    `two` to `twenty`, `one of the`) followed by a singular count noun that ends its noun
+    phrase: `many problem`, `two book`, `one of the most important thing`.
+
+    ## Why it matters
+    These words count several things, so the noun takes its plural: `many problems`, `one of the
+    best players`. A singular there is a number error typical of machine translation from
+    languages without plural marking and of learners.
+
+    ## What it does not flag
+    Nouns the inflection lexicon also knows as a plural, a verb (after a number) or an
+    adjective; units that stay singular (`two hundred`, `ten percent`, `six foot`); collectives
+    (`one of the family`); nouns that modify the next word (`a two year old child`, `many
+    software companies`); `many a`.
+
+    ## How to fix
+    Use the plural of the noun. No automatic fix.
+    """
+    return _det_rule("plural")(doc, opts)
+
+
+# --------------------------------------------------------------------------- GRAM016 subject-verb agreement
+_SUBJ_VERB_RE = re.compile(
+    r"(?P<det>[Tt](?<![\w'’-][Tt])h(?:e|ese|ose|eir)) "
+    r"(?P<head>[a-z]{2,30}) (?P<prep>of|in|on|for|from|with|at|about|between|among|across|under|over|near|behind) "
+    r"(?P<np>(?:[A-Za-z0-9][\w'’-]{0,30} ){0,4}?[A-Za-z0-9][\w'’-]{0,30}) "
+    r"(?:(?P<verb>" + _aux_alt("is was has does isn['’]t wasn['’]t hasn['’]t doesn['’]t") + ")"
+    r"|(?P<pverb>" + _aux_alt("are were have aren['’]t weren['’]t haven['’]t") + ")"
+    # a verb in -s is a verb (not a plural noun) when a determiner or "that" follows it
+    r"|(?P<sverb>[a-z]{2,30}s)(?= (?:that|the|a|an|this|these|its|their|his|her|our|no|how|what|why|whether)\b))"
+)
+#: heads that take a plural verb in good English ("the majority of voters are", "the rest of them
+#: were") or that a collective reading allows with one ("the team of experts are")
+_COLLECTIVE = frozenset(
+    """number majority minority rest remainder bulk group team family couple pair lot range variety series total
+    half percentage proportion set kind type sort part portion crowd staff board committee government council
+    public police audience army class crew jury panel union band party company firm population community
+    host handful dozen score lot plenty none all each people folk cattle personnel clergy youth elderly poor rich
+    media press""".split()
+)
+#: closed-class words allowed inside the prepositional phrase (anything else must be a noun or an adjective)
+_NP_INNER = frozenset("the a an this that these those their his her its our my your some many several all both "
+                      "and or of in on for from with at about between among across under over near behind".split())
+_NP_STOP = frozenset("that which who whom whose where when what while if because than as he she it they we i you "
+                     "him them us me there here not".split())
+#: words before the subject that make it something else: a preposition (an inversion: "among
+#: the causes of the fire was") or a clause word
+_BEFORE_SUBJECT_STOP = frozenset(
+    """of among amongst in on at from with by to for under between behind about into onto across near over
+    beyond beside besides inside outside within through after before during against like than what which
+    where how""".split()
+)
+
+
+@rule(
+    code="GRAM016",
+    name="plural-subject-singular-verb",
+    category="grammar",
+    summary="A plural subject noun with a singular verb after a prepositional phrase (\"the results of the survey is\")",
+    severity="info",
+    fixable=True,
+    examples=(
+        bad("The [[results of the survey is]] clear.", fixed="The results of the survey are clear."),
+        bad("The [[prices of oil and gas has]] risen.", fixed="The prices of oil and gas have risen."),
+        bad("Their [[costs in the first year was]] high.", fixed="Their costs in the first year were high."),
+        bad("The [[results of the survey shows]] that prices rose.", fixed="The results of the survey show that prices rose."),
+        good("The results of the survey are clear."),
+        good("Among the causes of the fire was a faulty wire."),
+        good("One of the results of the survey is clear."),
+        good("The series of talks is over, and the news of his death was sad."),
+        good("The details of what he said is unclear."),
+        good("The Pirates of the Caribbean is a film."),
+        good("The races of the characters in The Moon is a Harsh Mistress were odd."),
+    ),
+)
+def plural_subject_singular_verb(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
+    """`the`, `these`, `those` or `their` and a plural noun (`the results`), a prepositional phrase of up to five
+    words (`of the survey`), then `is`, `was`, `has` or `does`, or a verb in *-s* followed by
+    `that` or a determiner (`shows that`): the verb agrees with the noun of the phrase instead
+    of the subject.
+
+    ## Why it matters
+    The verb agrees with the head of the subject, not with the nearest noun: `the results of
+    the survey are`. Attraction to the nearer noun is a frequent agreement error of machine
+    translation and of hurried writing.
+
+    ## What it does not flag
+    Heads the inflection lexicon also knows as singular (`series`, `news`, `means`) or as an
+    adjective; subjects after a preposition or a quantifier (`among the causes of the fire was`
+    is an inversion, `one of the results ... is` agrees with *one*); phrases that hold a verb,
+    a pronoun or a clause word (`the details of what he said`); capitalised heads (titles).
+
+    ## How to fix
+    Use the plural verb: `are`, `were`, `have`, `do`. Unsafe fix (the subject might be meant
+    as a unit).
+    """
+    text = doc.text
+    for kind, m, head, verb, vstart, vend, repl in _subject_verb_hits(doc):
+        if kind != "plural":
+            continue
+        yield Hit(
+            m.start("head"),
+            vend,
+            f"'{head}' is plural, but the verb '{verb}' is singular: it agrees with the nearer noun",
+            suggestion=repl or "the plural form of the verb",
+            fix=Fix((Edit(vstart, vend, repl),), Applicability.UNSAFE, f"Replace with '{repl}'") if repl else None,
+        )
+
+
+@lru_cache(maxsize=8192)
+def _singular_head(word: str) -> bool:
+    """A noun after *the* that is singular: the lexicon knows it as a noun (and perhaps a base
+    verb, which *the* rules out) with a plural of its own; listed as its own plural too it is a
+    mass use (``quality``), still singular. Zero plurals (``sheep``, ``series``) and collectives
+    (``people``, ``team``, ``majority``) are left out."""
+    t = inflection.tags(word)
+    if "NN" not in t or not t <= {"NN", "NNS", "VB"} or word.endswith("s"):
+        return False
+    if word in _COLLECTIVE or word in _ZERO_PLURAL:
+        return False
+    return any(p != word for p in inflection.forms(word, "noun").get("NNS", ()))
+
+
+_PLURAL_OF = {"is": "are", "was": "were", "has": "have", "does": "do", "isn't": "aren't", "isn’t": "aren’t",
+              "wasn't": "weren't", "wasn’t": "weren’t", "hasn't": "haven't", "hasn’t": "haven’t",
+              "doesn't": "don't", "doesn’t": "don’t"}
+_SINGULAR_OF = {"are": "is", "were": "was", "have": "has", "aren't": "isn't", "aren’t": "isn’t",
+                "weren't": "wasn't", "weren’t": "wasn’t", "haven't": "hasn't", "haven’t": "hasn’t"}
+_SV_KEY = "_qa_grammar_subject_verb"
+
+
+def _subject_verb_hits(doc: Document) -> list[tuple]:
+    """(kind, match, head, verb, verb start, verb end, replacement) for GRAM016 ('plural': a
+    plural head with a singular verb) and GRAM018 ('singular'); one scan, cached on the document."""
+    hits = doc.__dict__.get(_SV_KEY)
+    if hits is not None:
+        return hits
+    hits = []
+    text = doc.text
+    for m in _SUBJ_VERB_RE.finditer(text):
+        head = m.group("head")
+        pverb = m.group("pverb")
+        if pverb is None:
+            if not head.endswith("s") or head in _PLURAL_NOUN_OK or not _plural_only(head, verb_ok=True):
+                continue
+        elif not _singular_head(head):
+            continue
+        prev = _PREV_WORD_RE.search(text, max(0, m.start() - 30), m.start())
+        if prev is not None and (prev.group(1).lower() in _BEFORE_SUBJECT_STOP or prev.group(1).lower() in (
+                "one", "each", "none", "neither", "either", "any", "every")):
+            continue
+        words = m.group("np").split()
+        ok = True
+        for w in words:
+            lw = w.lower()
+            if lw in _NP_STOP:
+                ok = False
+                break
+            if w[:1].isupper():
+                ok = False  # a name or a title may hold its own verb ("the races in The Moon is a Harsh Mistress")
+                break
+            if lw in _NP_INNER or w[:1].isdigit():
+                continue
+            t = inflection.tags(lw)
+            if not t or not (t & (inflection.NOUN | inflection.ADJ)):
+                ok = False
+                break
+        if not ok:
+            continue
+        if pverb is not None:
+            # a singular head: only where the phrase holds the plural the verb agrees with, and
+            # no "and" that could make the whole subject plural
+            if any(w.lower() in ("and", "or", "as", "well") for w in words) or not any(
+                    w.islower() and _plural_only(w, verb_ok=True) for w in words):
+                continue
+            verb = pverb[:-1]
+            hits.append(("singular", m, head, verb, m.start("pverb"), m.end("pverb") - 1, _SINGULAR_OF[verb]))
+        elif m.group("verb") is not None:
+            verb = m.group("verb")[:-1]
+            hits.append(("plural", m, head, verb, m.start("verb"), m.end("verb") - 1, _PLURAL_OF[verb]))
+        else:
+            verb = m.group("sverb")
+            if "VBZ" not in inflection.tags(verb):
+                continue
+            base = inflection.base_form(verb)
+            hits.append(("plural", m, head, verb, m.start("sverb"), m.end("sverb"), base))
+    doc.__dict__[_SV_KEY] = hits
+    return hits
+
+
+@rule(
+    code="GRAM018",
+    name="singular-subject-plural-verb",
+    category="grammar",
+    summary="A singular subject noun with a plural verb after a phrase that ends in a plural (\"the quality of the products are\")",
+    severity="info",
+    fixable=True,
+    examples=(
+        bad("The [[quality of the products are]] poor.", fixed="The quality of the products is poor."),
+        bad("The [[price of the tickets were]] high.", fixed="The price of the tickets was high."),
+        good("The quality of the products is poor."),
+        good("The majority of the voters are young, and the rest of the seats were empty."),
+        good("The head of the company and his wife are here."),
+        good("The team of experts are divided."),
+        good("The price of the ticket is fair."),
+    ),
+)
+def singular_subject_plural_verb(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
+    """`the` (`these`, `those`, `their`) and a singular count noun (`the quality`), a
+    prepositional phrase of up to five words that holds a plural (`of the products`), then
+    `are`, `were` or `have`: the verb agrees with the plural of the phrase instead of the
+    subject.
+
+    ## Why it matters
+    The verb agrees with the head of the subject: `the quality of the products is`. Attraction
+    to the nearer plural is a frequent agreement error of machine translation.
+
+    ## What it does not flag
+    Heads that take a plural verb in good English or allow one as collectives (`the majority
+    of`, `the rest of`, `a number of`, `the team of experts are`); heads the inflection lexicon
+    also knows as a verb or an adjective; phrases with `and` or `or` (the subject may be a
+    pair); phrases with a verb, a pronoun or a clause word; subjects after a preposition or
+    `one of`.
+
+    ## How to fix
+    Use the singular verb: `is`, `was`, `has`. Unsafe fix.
+    """
+    for kind, m, head, verb, vstart, vend, repl in _subject_verb_hits(doc):
+        if kind != "singular":
+            continue
+        yield Hit(
+            m.start("head"),
+            vend,
+            f"'{head}' is singular, but the verb '{verb}' is plural: it agrees with the nearer noun",
+            suggestion=repl,
+            fix=Fix((Edit(vstart, vend, repl),), Applicability.UNSAFE, f"Replace with '{repl}'"),
+        )
+
+
+# --------------------------------------------------------------------------- GRAM017 should of
+_MODAL_OF_RE = re.compile(
+    r"(?<![\w'’-])(?P<modal>should|could|would|must|might|may|Should|Could|Would|Must|Might)(?P<neg>n['’]t| not)? "
+    r"(?P<of>of) (?P<next>[a-z]{1,30})(?![\w'’-])"
+)
+
+
+@rule(
+    code="GRAM017",
+    name="modal-of-for-modal-have",
+    category="grammar",
+    summary="\"should of\", \"could of\", \"must of\" where \"should have\" was meant",
+    severity="info",
+    fixable=True,
+    examples=(
+        bad("We [[should of]] known it.", fixed="We should have known it."),
+        bad("She [[must of]] been tired.", fixed="She must have been tired."),
+        bad("They [[couldn't of]] done more.", fixed="They couldn't have done more."),
+        good("It would of course be late."),
+        good("The will of the people, the might of the army."),
+        good("We should have known it."),
+    ),
+)
+def modal_of(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
+    """A modal verb followed by `of` and a past participle (`should of known`, `must of been`).
+
+    ## Why it matters
+    *Should've* sounds like *should of*; the written form is *should have*. It is a spelling of
+    speech that transcripts and some translations keep.
+
+    ## What it does not flag
+    `would of course`, and `of` not followed by a word the inflection lexicon knows as a past
+    participle (`the will of the people`, `the might of the army`).
+
+    ## How to fix
+    Write `have`: `should have known`. The fix is safe in meaning but marked unsafe (a quotation
+    may keep the speaker's words).
+    """
+    for m in _MODAL_OF_SCAN.finditer(doc):
+        nxt = m.group("next")
+        if nxt != "been" and "VBN" not in inflection.tags(nxt):
+            continue
+        yield Hit(
+            m.start(),
+            m.end("of"),
+            f"'{m.group(0)[: m.end('of') - m.start()]}': the perfect after a modal is '{m.group('modal')}{m.group('neg') or ''} have'",
+            suggestion=f"{m.group('modal')}{m.group('neg') or ''} have",
+            fix=Fix((Edit(m.start("of"), m.end("of"), "have"),), Applicability.UNSAFE, "Replace 'of' with 'have'"),
+        )
+
+
+# --------------------------------------------------------------------------- GRAM019 pronoun + verb
+# only pronouns that cannot be objects: "it" and "you" can ("show you is", "in it are")
+_PRONOUN_LITERALS = tuple(f"{q}{w} " for w in ("he", "she", "they", "we") for q in (" ", "\n", '"', "“"))
+fastpath.register(_PRONOUN_LITERALS)
+_PRONOUN_VERB_RE = re.compile(
+    r"(?<![^ \n\"“])(?P<pron>[Hh]e|[Ss]he|[Tt]hey|[Ww]e) (?P<verb>[a-z]{1,30}(?:n['’]t)?)(?![\w'’-])(?! of\b)"
+)
+#: words before a pronoun after which a bare or plural verb form is right ("does he go", "that he
+#: be told", "had it been", "let it be")
+_PRON_BEFORE_OK = frozenset(
+    """will would can could shall should may might must cannot won't wouldn't can't couldn't shouldn't mustn't
+    do does did don't doesn't didn't have has had haven't hasn't hadn't am is are was were isn't aren't wasn't
+    weren't be been that lest if whether unless though as than let make makes made help helps helped see saw
+    watch hear heard feel felt have having bid and or nor both either neither""".split()
+)
+_SINGULAR_PRON = frozenset({"he", "she"})
+_PLURAL_PRON = frozenset({"they", "we"})
+_PRON_FIX = {("he", "are"): "is", ("he", "have"): "has", ("he", "don't"): "doesn't", ("he", "don’t"): "doesn’t",
+             ("they", "was"): "were", ("they", "wasn't"): "weren't", ("they", "wasn’t"): "weren’t",
+             ("they", "is"): "are", ("they", "isn't"): "aren't", ("they", "isn’t"): "aren’t",
+             ("they", "has"): "have", ("they", "hasn't"): "haven't", ("they", "hasn’t"): "haven’t",
+             ("they", "does"): "do", ("they", "doesn't"): "don't", ("they", "doesn’t"): "don’t"}
+
+
+@rule(
+    code="GRAM019",
+    name="pronoun-verb-agreement",
+    category="grammar",
+    summary="A subject pronoun with a verb of the wrong person (\"they was\", \"he have\", \"she go\", \"we has\")",
+    severity="info",
+    fixable=True,
+    examples=(
+        bad("Last year [[they was]] in Rome.", fixed="Last year they were in Rome."),
+        bad("I think [[he have]] a point.", fixed="I think he has a point."),
+        bad("Every day [[she go]] to work."),
+        bad("In the end [[we has]] to pay.", fixed="In the end we have to pay."),
+        bad("Now [[they says]] no."),
+        good("Does he have a point? Did she go to work?"),
+        good("They insisted that he go home, and we asked that she be told."),
+        good("If it were true, as it were, he put it down and she read it."),
+        good("Let it be, and make it work; I saw it happen."),
+        good("Thank you notes were sent; he also came; she alone knew; he sort of goes along."),
+        good("The picture I want to show you is here, and the ideas in it are odd."),
+        good("She and he are friends; you or we decide."),
+        good("He need not worry, and she dare not speak."),
+        good("Why would he have left? Had he known, he would have stayed."),
+    ),
+)
+def pronoun_verb_agreement(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
+    """A subject pronoun followed by a verb form of the wrong person or number: `they/we` with
+    `was`, `is`, `has`, `does` or a verb in *-s* (`they says`); `he/she` with `are`, `have`,
+    `don't` or a bare verb (`she go`).
+
+    ## Why it matters
+    The finite verb agrees with its subject pronoun. Mismatches are among the commonest
+    agreement errors of learners and of machine translation from languages without person
+    marking.
+
+    ## What it does not flag
+    A pronoun after a modal, *do*, *have* or *be* (questions: `does he have`, `had he known`),
+    after `that`, `if`, `lest` (subjunctive: `insisted that he go`), after `let`, `make`, `see`,
+    `hear` (a bare infinitive: `let it be`), after `and`/`or` (`she and he are`), the
+    semi-modals `need` and `dare` (`he need not worry`); `were` after *he/she/it* (`if it were`); verbs
+    whose past is their base (`he put`, `she read`); words the inflection lexicon also knows as
+    an adjective or an adverb (`he also`, `she alone`); a verb before `of` (`he sort of
+    goes`). *It* and *you* are never checked: they can be objects (`show you is`, `in it are`).
+
+    ## How to fix
+    Use the form that agrees: `they were`, `he has`, `she goes`. Unsafe fix, where there is
+    one (for the auxiliaries).
+    """
+    text = doc.text
+    for m in _at_literals(doc, _PRONOUN_LITERALS, _PRONOUN_VERB_RE, skip=1):
+        pron = m.group("pron").lower()
+        verb = m.group("verb")
+        prev = _PREV_WORD_RE.search(text, max(0, m.start() - 30), m.start())
+        pw = prev.group(1).lower() if prev is not None and not text[prev.end(1):m.start("pron")].strip(" \t") else None
+        if pw is not None:
+            if pw in _PRON_BEFORE_OK or text[prev.end(1):prev.end(1) + 3] in ("n't", "n’t"):
+                continue
+        if pron in _SINGULAR_PRON:
+            if verb in ("are", "have", "don't", "don’t", "aren't", "aren’t", "haven't", "haven’t"):
+                what = "a plural verb"
+            elif verb.isalpha():
+                t = inflection.tags(verb)
+                if ("VB" not in t or t & {"VBD", "VBZ", "VBG", "JJ", "JJR", "JJS", "RB", "MD"} or verb in inflection.AUXILIARIES
+                        or verb in ("need", "dare", "ought", "please", "bless")):
+                    continue
+                what = "a bare verb"
+            else:
+                continue
+        else:
+            if verb in ("was", "is", "has", "does", "wasn't", "wasn’t", "isn't", "isn’t", "hasn't", "hasn’t",
+                        "doesn't", "doesn’t"):
+                what = "a singular verb"
+            elif verb.isalpha():
+                t = inflection.tags(verb)
+                if "VBZ" not in t or t & {"VB", "VBD", "VBN", "JJ", "RB", "MD"} or verb in inflection.AUXILIARIES:
+                    continue
+                what = "a third-person verb"
+            else:
+                continue
+        key = ("he" if pron in _SINGULAR_PRON else "they", verb)
+        repl = _PRON_FIX.get(key)
+        if repl is None and key[0] == "he" and verb in ("are", "aren't", "aren’t", "haven't", "haven’t", "have"):
+            repl = {"are": "is", "aren't": "isn't", "aren’t": "isn’t", "haven't": "hasn't", "haven’t": "hasn’t",
+                    "have": "has"}[verb]
+        yield Hit(
+            m.start("pron"),
+            m.end("verb"),
+            f"'{m.group('pron')} {verb}': {what} after the {'singular' if key[0] == 'he' else 'plural'} subject '{m.group('pron')}'",
+            suggestion=f"{m.group('pron')} {repl}" if repl else "the verb form that agrees with the subject",
+            fix=Fix((Edit(m.start("verb"), m.end("verb"), repl),), Applicability.UNSAFE, f"Replace with '{repl}'")
+            if repl else None,
+        )
+
+
+# --------------------------------------------------------------------------- GRAM020 to + past
+@rule(
+    code="GRAM020",
+    name="simple-past-after-to",
+    category="grammar",
+    summary="An irregular simple past after the infinitive marker \"to\" (\"wanted to went\", \"to took part\")",
+    severity="info",
+    fixable=True,
+    examples=(
+        bad("She wanted [[to went]] home.", fixed="She wanted to go home."),
+        bad("They agreed [[to took]] part.", fixed="They agreed to take part."),
+        good("She wanted to go home, and he went to the shop."),
+        good("It came to light; they took to the streets."),
+        good("Next to him sat a man; to rose bushes we add mulch."),
+    ),
+)
+def simple_past_after_to(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
+    """The infinitive marker `to` followed by an irregular simple past (`to went`, `to took`).
+
+    ## Why it matters
+    After `to` English needs the base form: `to go`, `to take`. The past there is a verb-form
+    error of machine translation.
+
+    ## What it does not flag
+    Only pasts that the inflection lexicon knows as nothing else count (`took`, `went`, `wrote`),
+    so `to` as a preposition before a noun never matches (`to rose bushes`).
+
+    ## How to fix
+    Use the base form. Unsafe fix.
+    """
+    text = doc.text
+    for m in _irregular_pasts_in(doc):
+        if text[max(0, m.start() - 3):m.start()] != "to " or (m.start() > 3 and (text[m.start() - 4].isalnum() or text[m.start() - 4] in "'’-")):
+            continue
+        verb = m.group(0)
+        base = inflection.base_form(verb)
+        if not base:
+            continue
+        yield Hit(
+            m.start() - 3,
+            m.end(),
+            f"'to {verb}': '{verb}' is a past form; after 'to' English needs the base form '{base}'",
+            suggestion=f"to {base}",
+            fix=Fix((Edit(m.start(), m.end(), base),), Applicability.UNSAFE, f"Replace with '{base}'"),
+        )
+
+
 # the regexes with required words run only near those words (qa.fastpath.Scanner)
 _STACKED_SCAN = Scanner(_STACKED_RE)
-_MODAL_PAST_SCAN = Scanner(_MODAL_PAST_RE)
-_HAVE_PAST_SCAN = Scanner(_HAVE_PAST_RE)
+_MODAL_VERB_SCAN = Scanner(_MODAL_VERB_RE)
+_HAVE_VERB_SCAN = Scanner(_HAVE_VERB_RE)
 _MORE_COMP_SCAN = Scanner(_MORE_COMP_RE)
 _THERE_IS_SCAN = Scanner(_THERE_IS_RE)
 _THERE_ARE_SCAN = Scanner(_THERE_ARE_RE)
 _PAIRED_CONJ_SCAN = Scanner(_PAIRED_CONJ_RE)
 _NUMBER_OF_SCAN = Scanner(_NUMBER_OF_RE)
+_MODAL_OF_SCAN = Scanner(_MODAL_OF_RE)
