@@ -479,3 +479,18 @@ def test_point13_a_rule_reports_at_most_a_capped_number_of_findings_per_document
     assert len(stop) == 1 and "rule DUP001" in stop[0].message and "after 5 findings" in stop[0].message
     assert [f for f in capped.findings if f.rule not in ("DUP001", "QA000")] == \
         [f for f in full.findings if f.rule != "DUP001"]
+
+
+def test_point9_grammar_lexicon_is_loaded_by_the_warm_up():
+    """The grammar rules read the inflection lexicon: ``warm_up`` loads it before any time limit,
+    so a short --rule-timeout never stops them in the middle of loading it (they timed out on
+    every document when the lexicon loaded inside their budget)."""
+    from qa import inflection
+    from qa.registry import all_rules
+    from qa.warmup import loaders
+
+    gram = [r for r in all_rules() if r.code in ("GRAM003", "GRAM012", "GRAM013", "GRAM021")]
+    assert len(gram) == 4 and all(loaders(r) for r in gram)
+    for fn in loaders(gram[0]):
+        fn()
+    assert inflection._LEX is not None

@@ -1739,3 +1739,16 @@ _THERE_ARE_SCAN = Scanner(_THERE_ARE_RE)
 _PAIRED_CONJ_SCAN = Scanner(_PAIRED_CONJ_RE)
 _NUMBER_OF_SCAN = Scanner(_NUMBER_OF_RE)
 _MODAL_OF_SCAN = Scanner(_MODAL_OF_RE)
+
+
+def _warm_grammar() -> None:
+    """The inflection lexicon, its irregular-verb table and the word frequencies behind
+    ``is_mass_noun`` (loaded before the time limits start: ``qa.warmup``)."""
+    from qa.lexicons import load_frequencies
+
+    inflection.load()
+    inflection.irregular_pasts()
+    load_frequencies()
+
+
+WARM_UP = (_warm_grammar,)
