@@ -123,11 +123,14 @@ class DocumentBudget:
 
 
 def _importing(frame) -> bool:
-    """Whether ``frame`` runs inside an import. A rule is never stopped there (the stop waits for
-    the next tick): an extension module interrupted half-way cannot be imported again in this
+    """Whether ``frame`` runs inside an import or a finaliser. A rule is never stopped there (the
+    stop waits for the next tick): an extension module interrupted half-way cannot be imported again in this
     process, which would break every later document's rules that need it."""
     while frame is not None:
-        if frame.f_code.co_filename.startswith("<frozen importlib"):
+        code = frame.f_code
+        # an exception raised in a finaliser is printed and swallowed ("Exception ignored in
+        # __del__"), so the rule would run on past its limit: wait for the next tick there too
+        if code.co_filename.startswith("<frozen importlib") or code.co_name == "__del__":
             return True
         frame = frame.f_back
     return False

@@ -494,3 +494,21 @@ def test_point9_grammar_lexicon_is_loaded_by_the_warm_up():
     for fn in loaders(gram[0]):
         fn()
     assert inflection._LEX is not None
+
+
+def test_a_time_limit_never_fires_inside_a_finaliser():
+    """A stop raised inside ``__del__`` would be printed and swallowed, and the rule would run on
+    unlimited: the tick waits for a frame outside finalisers."""
+    import sys as _sys
+
+    from qa.guard import _importing
+
+    class Finalised:
+        def __del__(self):
+            Finalised.inside = _importing(_sys._getframe())
+
+    Finalised.inside = None
+    obj = Finalised()
+    del obj
+    assert Finalised.inside is True
+    assert _importing(_sys._getframe()) is False
