@@ -37,12 +37,21 @@ class CleanSummary:
 
 
 def clean_text(text: str, settings: Settings | None = None, unsafe: bool = False,
-               plan: Plan | None = None, markdown: bool = False) -> CleanResult:
-    """Apply the fixes of the selected rules to ``text`` until nothing changes."""
+               plan: Plan | None = None, markdown: bool = False, decisions=None) -> CleanResult:
+    """Apply the fixes of the selected rules to ``text`` until nothing changes. ``decisions``
+    (a ``qa.baseline.Baseline`` of review decisions): fixes of dismissed findings are skipped,
+    unsafe fixes of accepted findings applied (``qa.baseline.decided_findings``)."""
     plan = plan or make_plan(settings or Settings())
 
     def check(t: str):
-        return check_document(make_document(t, markdown=markdown), plan)
+        doc = make_document(t, markdown=markdown)
+        found = check_document(doc, plan)
+        if decisions is None:
+            return found
+        from qa.baseline import decided_findings
+        from qa.model import FileResult
+
+        return decided_findings(FileResult(doc.path, doc.id, doc, found), decisions)
 
     return clean_document_text(text, check, unsafe=unsafe)
 
@@ -86,7 +95,8 @@ def _guard(paths: Sequence[str], files: Sequence[str], out_dir: Path) -> None:
 
 
 def clean_paths(paths: Sequence[str], settings: Settings, out_dir: Path | None, diff: bool = False,
-                unsafe: bool = False, fix_log: Path | None = None, stdout: IO[str] | None = None) -> CleanSummary:
+                unsafe: bool = False, fix_log: Path | None = None, stdout: IO[str] | None = None,
+                decisions=None) -> CleanSummary:
     plan = make_plan(settings)
     files = list(iter_files(paths))
     if out_dir is not None and not diff:
@@ -102,7 +112,8 @@ def clean_paths(paths: Sequence[str], settings: Settings, out_dir: Path | None, 
                 summary.errors += 1
                 continue
             summary.documents += 1
-            res = clean_text(rec.text, plan=plan, unsafe=unsafe, markdown=path.lower().endswith((".md", ".markdown")))
+            res = clean_text(rec.text, plan=plan, unsafe=unsafe, markdown=path.lower().endswith((".md", ".markdown")),
+                             decisions=decisions)
             if res.text != rec.text:
                 summary.changed += 1
             summary.edits += len(res.log)

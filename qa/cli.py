@@ -289,6 +289,8 @@ def make_baseline(
     results = list(run_records(read_all(paths, settings.text_field, settings.id_field), plan))
     bl = build_baseline(results, previous.decisions if previous else None,
                         previous.legacy_decisions if previous else None)
+    if previous is not None:
+        bl.similar.update(previous.similar)
     write_baseline(bl, output)
     errors = [r for r in results if r.error]
     if not quiet:
@@ -310,6 +312,7 @@ def clean(
     diff: Annotated[bool, typer.Option("--diff", help="Print a unified diff instead of writing files.")] = False,
     unsafe_fixes: Annotated[bool, typer.Option("--unsafe-fixes", help="Also apply fixes marked unsafe.")] = False,
     fix_log: Annotated[Optional[Path], typer.Option("--fix-log", help="Write the JSON Lines fix log here (default: OUT/qa-fixes.jsonl).")] = None,
+    decisions: Annotated[Optional[list[Path]], typer.Option("--decisions", help="Review decisions (from `qa review` or the HTML report; a file, folder or glob): skip fixes of dismissed findings, apply unsafe fixes of accepted ones.")] = None,
     select: SelectOpt = None,
     ignore: IgnoreOpt = None,
     config: ConfigOpt = None,
@@ -326,6 +329,7 @@ def clean(
 
     Example: qa clean samples/ --out cleaned/
     """
+    from qa.baseline import BaselineError, load_baseline
     from qa.clean import CleanError, clean_paths
     from qa.fsutil import LinkInOutput
 
@@ -337,9 +341,10 @@ def clean(
                              text_field=text_field, id_field=id_field)
         _follow_links(follow_links, settings)
         _destinations(("--out", out, True), ("--fix-log", fix_log, False))
+        decided = load_baseline(decisions) if decisions else None
         summary = clean_paths(paths, settings, out_dir=out, diff=diff, unsafe=unsafe_fixes,
-                              fix_log=fix_log, stdout=sys.stdout)
-    except (ConfigError, PackError, CleanError) as exc:
+                              fix_log=fix_log, stdout=sys.stdout, decisions=decided)
+    except (ConfigError, PackError, CleanError, BaselineError) as exc:
         raise _fail(str(exc)) from None
     except LinkInOutput as exc:
         raise _fail(exc.strerror or str(exc)) from None
@@ -348,6 +353,41 @@ def clean(
                    f"{summary.changed} changed, {summary.edits} edit(s), {summary.errors} unreadable"
                    + (f"; fix log: {summary.log_path}" if summary.log_path else ""), err=True)
     raise typer.Exit(2 if summary.errors else 0)
+
+
+@app.command()
+def review(
+    paths: PathsArg,
+    decisions: Annotated[Path, typer.Option("--decisions", help="The project decisions file every click is written to.")] = Path("qa-decisions.json"),
+    reviewer: Annotated[Optional[str], typer.Option("--reviewer", help="Name stored with each decision (default: the OS user).")] = None,
+    no_browser: Annotated[bool, typer.Option("--no-browser", help="Print the address instead of opening a browser.")] = False,
+    port: Annotated[int, typer.Option("--port", help="Port on 127.0.0.1 (default: a free one).")] = 0,
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
+    config: ConfigOpt = None,
+    isolated: IsolatedOpt = False,
+    text_field: TextFieldOpt = None,
+    id_field: IdFieldOpt = None,
+    lang: LangOpt = None,
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", help="Worker processes (default: all cores).")] = None,
+) -> None:
+    """Check, then serve the report on 127.0.0.1 and write every decision into one file.
+
+    Example: qa review samples/ --decisions qa-decisions.json
+    """
+    from qa.review import run_review
+
+    try:
+        settings = _settings(config, isolated, select=_split(select), ignore=_split(ignore),
+                             text_field=text_field, id_field=id_field, lang=lang)
+        _destinations(("--decisions", decisions, False))
+        check_jobs(jobs)
+        if not 0 <= port <= 65535:
+            raise ConfigError(f"--port must be between 0 and 65535, not {port}")
+        code = run_review(paths, settings, decisions, reviewer, open_browser=not no_browser, port=port, jobs=jobs)
+    except (ConfigError, PackError, ValueError, OSError) as exc:
+        raise _fail(str(exc)) from None
+    raise typer.Exit(code)
 
 
 @app.command("rules")

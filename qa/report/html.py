@@ -105,11 +105,12 @@ def segments(text: str, findings: Sequence[dict[str, object]]) -> list[dict[str,
         if not cover:
             out.append({"text": piece, "ids": ""})
             continue
+        starts = [i for i in cover if int(findings[i]["start"]) == a]  # type: ignore[arg-type]
         sev_rank = {"error": 2, "warning": 1, "info": 0}
         top = max(cover, key=lambda i: (sev_rank[str(findings[i]["severity"])], -i))
         f0 = findings[top]
         cls = f"cat-{f0['category']} sev-{f0['severity']}" + (" multi" if len(cover) > 1 else "")
-        out.append({"text": piece, "ids": " ".join(map(str, cover)), "first": cover[0], "cls": cls,
+        out.append({"text": piece, "ids": " ".join(map(str, cover)), "first": cover[0], "cls": cls, "anchors": starts,
                     "title": " | ".join(f"{findings[i]['rule']}: {findings[i]['message']}" for i in cover)})
     if len(text) in pins and len(text) > 0:
         ids = pins[len(text)]
@@ -147,12 +148,30 @@ def _rel_href(from_page: str, target: str) -> str:
     return "../" * depth + target
 
 
+def _sentence(r: FileResult, start: int, end: int, limit: int = 240) -> tuple[str, str, str] | None:
+    """(before, span, after) of the sentence a finding starts in, cut to ``limit`` characters
+    each side; None outside every sentence."""
+    doc = r.doc
+    if doc is None:
+        return None
+    s = doc.sentence_of(start)
+    if s is None:
+        return None
+    a, b = s[0], max(s[1], end)
+    before, after = doc.text[max(a, start - limit):start], doc.text[end:min(b, end + limit)]
+    return before, visible(doc.text[start:end]), after
+
+
 def render_page(r: FileResult, page: str, cleaned: str | None = None) -> str:
     css, script = _asset("base.css"), _asset("file.js")
     text = r.doc.text if r.doc else ""
     fds = [finding_dict(f, r.doc) for f in r.findings]
+    from qa.baseline import similar_key
+
     for f in fds:
         f["key"] = fingerprint_key(r, f)
+        f["similar"] = similar_key(str(f["rule"]), str(f["text"]))
+        f["context"] = _sentence(r, int(f["start"]), int(f["end"]))  # type: ignore[call-overload]
         f["text"] = visible(str(f["text"]))
     return _template("file.html.j2").render(
         csp=csp(css, script), css=Markup(css), script=Markup(script), path=r.path, doc_id=r.id,
