@@ -109,8 +109,9 @@ def segments(text: str, findings: Sequence[dict[str, object]]) -> list[dict[str,
         sev_rank = {"error": 2, "warning": 1, "info": 0}
         top = max(cover, key=lambda i: (sev_rank[str(findings[i]["severity"])], -i))
         f0 = findings[top]
-        cls = f"cat-{f0['category']} sev-{f0['severity']}" + (" multi" if len(cover) > 1 else "")
-        out.append({"text": piece, "ids": " ".join(map(str, cover)), "first": cover[0], "cls": cls, "anchors": starts,
+        cls = (f"cat-{f0['category']} sev-{f0['severity']}" + (" multi" if len(cover) > 1 else "")
+               + (" blank" if not piece.strip() else ""))
+        out.append({"text": piece, "ids": " ".join(map(str, cover)), "first": cover[0], "cls": cls, "anchors": starts, "blank": not piece.strip(),
                     "title": " | ".join(f"{findings[i]['rule']}: {findings[i]['message']}" for i in cover)})
     if len(text) in pins and len(text) > 0:
         ids = pins[len(text)]

@@ -102,7 +102,9 @@ def test_two_decisions_are_kept_in_the_file_and_after_a_reload(browser, tmp_path
         page.locator("#show-dismissed").click()
         page.locator(f"li[data-key='{k1}'] button[data-act=undo]").click()
         assert _wait_for(lambda: [d["fingerprint"] for d in _decisions(dec)] == [k2])
-        assert page.locator("#dismissed-note").is_hidden()
+        from playwright.sync_api import expect
+
+        expect(page.locator("#dismissed-note")).to_be_hidden()
         # qa check reads the same file
         res = subprocess.run([sys.executable, "-m", "qa", "check", "corpus", "--baseline", str(dec), "--isolated",
                               "--no-cache", "--fail-on", "never"], cwd=tmp_path, capture_output=True, text=True,
