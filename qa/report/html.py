@@ -183,12 +183,43 @@ def render_page(r: FileResult, page: str, cleaned: str | None = None) -> str:
     )
 
 
-def render_index(rows: list[dict[str, object]]) -> str:
+_VERDICT_RANK = {"pass": 0, "warn": 1, "fail": 2}
+
+
+def _row_data(r: FileResult) -> dict[str, object]:
+    """What the index filters, searches and counts a row by: rule codes, severities, the
+    findings' fingerprints and similar keys (review progress) and a search text (the path and
+    the matched words, cut to 2,000 characters)."""
+    from qa.baseline import result_fingerprints, similar_key
+
+    text = r.doc.text if r.doc is not None else ""
+    rules: dict[str, int] = {}
+    for f in r.findings:
+        rules[f.rule] = rules.get(f.rule, 0) + 1
+    words = " ".join(dict.fromkeys(visible(text[f.start:f.end])[:80] for f in r.findings))
+    return {"rules": rules, "sevs": " ".join(sorted({str(f.severity) for f in r.findings})),
+            "keys": " ".join(result_fingerprints(r)) if r.doc is not None else "",
+            "similar": " ".join(similar_key(f.rule, text[f.start:f.end]) for f in r.findings) if r.doc is not None else "",
+            "search": (r.path + " " + r.id + " " + words)[:2000].lower(),
+            "vrank": _VERDICT_RANK.get(r.verdict, 3) if not r.error else 3}
+
+
+def render_index(rows: list[dict[str, object]], names: dict[str, str] | None = None) -> str:
     css, script = _asset("base.css"), _asset("index.js")
     total = sum(int(r["total"]) for r in rows)  # type: ignore[arg-type]
     errors = sum(1 for r in rows if r["error"])
+    by_rule: dict[str, list[int]] = {}
+    for r in rows:
+        for code, n in dict(r.get("rules") or {}).items():  # type: ignore[call-overload]
+            t = by_rule.setdefault(code, [0, 0])
+            t[0] += n
+            t[1] += 1
+    verdicts = {v: sum(1 for r in rows if r["verdict"] == v and not r["error"]) for v in ("pass", "warn", "fail")}
+    cat_totals = {c: sum(int(dict(r["cats"]).get(c, 0)) for r in rows) for c in CATEGORIES}  # type: ignore[call-overload]
     return _template("index.html.j2").render(csp=csp(css, script), css=Markup(css), script=Markup(script),
-                                            rows=rows, total=total, errors=errors,
+                                            rows=rows, total=total, errors=errors, verdicts=verdicts,
+                                            rule_totals=sorted(by_rule.items(), key=lambda x: (-x[1][0], x[0])),
+                                            rule_names=names or {}, cat_totals=cat_totals,
                                             # only the categories that occur, so the table fits a screen
                                             categories=[c for c in CATEGORIES if any(c in r["cats"] for r in rows)])
 
@@ -230,8 +261,8 @@ def write_reports(results: Iterable[FileResult], out_dir: str | Path, roots: Seq
         pages.append(page)
         rows.append({"href": page, "label": page[:-5] if r.id == os.path.basename(r.path) else f"{r.path} · {r.id}",
                      "score": r.score, "verdict": r.verdict, "total": len(r.findings),
-                     "cats": r.category_counts, "error": r.error})
-    atomic_write_text(out / "index.html", render_index(rows), root=out)
+                     "cats": r.category_counts, "error": r.error, **_row_data(r)})
+    atomic_write_text(out / "index.html", render_index(rows, {r.code: r.name for r in rules}), root=out)
     for rule in rules:
         atomic_write_text(out / "rules" / f"{rule.code}.html", render_rule(rule), root=out)
     atomic_write_text(out / "rules" / "index.html", render_rules_index(rules), root=out)
