@@ -136,6 +136,7 @@ def check(
 
     Example: qa check samples/ --html reports/
     """
+    wall = time.perf_counter()  # the summary's time: the whole command, HTML included
     from qa.engine import make_plan
     from qa.report import text as text_report
 
@@ -192,6 +193,8 @@ def check(
     # kept results lose their text when streaming: count --max-rate sentences on the way
     tally = RateTally(settings.max_rate) if not keep_all and settings.max_rate else None
     progress = parallel.ProgressBar(stats) if not quiet and sys.stderr.isatty() else None
+    if progress is not None:
+        progress.update()  # shown from the first second, before the first result
     try:
         for res in parallel.run(paths, plan, opts, stats):
             if tally is not None:
@@ -217,7 +220,6 @@ def check(
             progress.close()
     if stream is not None:
         stream.close()
-    elapsed = time.perf_counter() - started
 
     outcome = None
     if base is not None:
@@ -228,11 +230,18 @@ def check(
     from qa.report.formats import emit
 
     try:
-        if stream is None:
+        if (stream is None and formats == ["text"] and output is None and output_dir is None and not quiet
+                and sys.stdout.isatty()):  # a person reading: grouped by file, in colour
+            text_report.write_grouped(results, sys.stdout, colour=not os.environ.get("NO_COLOR"))
+            if statistics:
+                text_report.write_statistics(results, sys.stdout)
+        elif stream is None:
             emit(results, formats, output=output, output_dir=output_dir, rules=plan.rules, statistics=statistics,
                  documents=documents, baseline_used=base is not None, quiet=quiet, stdout=sys.stdout)
 
         if html is not None:
+            if not quiet and sys.stderr.isatty():
+                sys.stderr.write(f"writing the HTML report ({len(results)} page(s)) to {text_report.safe(html)} ...\n")
             from qa.clean import cleaned_texts
             from qa.report.html import write_reports
 
@@ -240,9 +249,10 @@ def check(
     except LinkInOutput as exc:
         raise _fail(exc.strerror or str(exc)) from None
     if not quiet:
-        text_report.summary(results, elapsed, html=str(html) if html else None, out=sys.stderr)
+        text_report.summary(results, time.perf_counter() - wall, html=str(html) if html else None, out=sys.stderr)
         if outcome is not None:
             outcome.report(sys.stderr)
+        sys.stderr.write(text_report.final_line(results) + "\n")
     if statistics:
         sys.stderr.write(parallel.format_run_stats(stats))
     if profile_rules:
