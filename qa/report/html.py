@@ -198,8 +198,8 @@ def _row_data(r: FileResult) -> dict[str, object]:
         rules[f.rule] = rules.get(f.rule, 0) + 1
     words = " ".join(dict.fromkeys(visible(text[f.start:f.end])[:80] for f in r.findings))
     return {"rules": rules, "sevs": " ".join(sorted({str(f.severity) for f in r.findings})),
-            "keys": " ".join(result_fingerprints(r)) if r.doc is not None else "",
-            "similar": " ".join(similar_key(f.rule, text[f.start:f.end]) for f in r.findings) if r.doc is not None else "",
+            "fps": " ".join(result_fingerprints(r)) if r.doc is not None else "",
+            "sims": " ".join(similar_key(f.rule, text[f.start:f.end]) for f in r.findings) if r.doc is not None else "",
             "search": (r.path + " " + r.id + " " + words)[:2000].lower(),
             "vrank": _VERDICT_RANK.get(r.verdict, 3) if not r.error else 3}
 

@@ -105,6 +105,15 @@ def test_two_decisions_are_kept_in_the_file_and_after_a_reload(browser, tmp_path
         from playwright.sync_api import expect
 
         expect(page.locator("#dismissed-note")).to_be_hidden()
+        # the index counts the reviewed findings and filters the files still open
+        n = cards.count()
+        page.goto(rv.url)
+        page.wait_for_selector("#progress:has-text('reviewed 1 /')")
+        assert page.locator("#progress").inner_text() == f"reviewed 1 / {n}"
+        page.select_option("#f-review", "open")
+        assert page.locator("#files tbody tr:not([hidden])").count() == 1
+        page.select_option("#f-review", "done")
+        assert page.locator("#files tbody tr:not([hidden])").count() == 0
         # qa check reads the same file
         res = subprocess.run([sys.executable, "-m", "qa", "check", "corpus", "--baseline", str(dec), "--isolated",
                               "--no-cache", "--fail-on", "never"], cwd=tmp_path, capture_output=True, text=True,
@@ -165,7 +174,9 @@ def test_keyboard_review(browser, tmp_path):
         assert page.evaluate("document.activeElement.dataset.key") == keys[1]
         page.keyboard.press("d")
         assert _wait_for(lambda: [(d["fingerprint"], d["decision"]) for d in _decisions(dec)] == [(keys[1], "dismiss")])
-        page.wait_for_function(f"document.querySelector(\"li[data-key='{keys[1]}']\").hidden")
+        from playwright.sync_api import expect
+
+        expect(page.locator(f"li[data-key='{keys[1]}']")).to_be_hidden()
         page.close()
     finally:
         rv.close()
