@@ -57,6 +57,11 @@ class DecisionStore:
         #: the findings this run knows: fingerprint -> (rule, document path, text); similar key -> (rule, text)
         self.known: dict[str, tuple[str, str, str]] = {}
         self.similar: dict[str, tuple[str, str]] = {}
+        self.read()  # a broken file is an error before any work
+        self.learn(results)
+
+    def learn(self, results: Iterable[FileResult]) -> None:
+        """Know the findings of ``results`` (only known fingerprints may be decided)."""
         for r in results:
             if r.doc is None or r.error:
                 continue
@@ -64,7 +69,6 @@ class DecisionStore:
                 t = r.doc.text[f.start:f.end]
                 self.known.setdefault(fp, (f.rule, _rel(r.path, self.root), t))
                 self.similar.setdefault(similar_key(f.rule, t), (f.rule, t))
-        self.read()  # a broken file is an error before the server starts
 
     @contextmanager
     def _locked(self):
@@ -283,10 +287,11 @@ def run_review(paths, settings, decisions: str | Path, reviewer: str | None, ope
                                cache_dir=cache_dir_for(False, None, settings),
                                text_field=settings.text_field, id_field=settings.id_field)
     stats = parallel.RunStats()
+    store = DecisionStore(decisions, reviewer_name(reviewer))
     sys.stderr.write("qa review: checking...\n")
     sys.stderr.flush()
     results = list(parallel.run(paths, plan, opts, stats))
-    store = DecisionStore(decisions, reviewer_name(reviewer), results)
+    store.learn(results)
     tmp = tempfile.mkdtemp(prefix="qa-review-")  # mode 0700: other users cannot read the pages
     try:
         write_reports(results, tmp, paths, plan.rules, cleaned=cleaned_texts(results, plan))
