@@ -225,6 +225,7 @@ def check(
     if base is not None:
         from qa.baseline import apply_baseline
 
+        unfiltered = results
         results, outcome = apply_baseline(results, base, settings, [r.code for r in plan.rules])
     from qa.fsutil import LinkInOutput
     from qa.report.formats import emit
@@ -245,7 +246,16 @@ def check(
             from qa.clean import cleaned_texts
             from qa.report.html import write_reports
 
-            write_reports(results, html, paths, plan.rules, cleaned=cleaned_texts(results, plan))
+            shown, decided = results, None
+            if base is not None and (base.decisions or base.similar):
+                # the pages keep dismissed findings, hidden and counted ("3 dismissed, show")
+                from dataclasses import replace as _replace
+
+                from qa.baseline import apply_baseline
+
+                shown, _ = apply_baseline(unfiltered, _replace(base, decisions={}, similar={}), settings)
+                decided = base
+            write_reports(shown, html, paths, plan.rules, cleaned=cleaned_texts(shown, plan), decisions=decided)
     except LinkInOutput as exc:
         raise _fail(exc.strerror or str(exc)) from None
     if not quiet:

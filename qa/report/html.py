@@ -163,7 +163,7 @@ def _sentence(r: FileResult, start: int, end: int, limit: int = 240) -> tuple[st
     return before, visible(doc.text[start:end]), after
 
 
-def render_page(r: FileResult, page: str, cleaned: str | None = None) -> str:
+def render_page(r: FileResult, page: str, cleaned: str | None = None, decisions=None) -> str:
     css, script = _asset("base.css"), _asset("file.js")
     text = r.doc.text if r.doc else ""
     fds = [finding_dict(f, r.doc) for f in r.findings]
@@ -173,6 +173,9 @@ def render_page(r: FileResult, page: str, cleaned: str | None = None) -> str:
         f["key"] = fingerprint_key(r, f)
         f["similar"] = similar_key(str(f["rule"]), str(f["text"]))
         f["context"] = _sentence(r, int(f["start"]), int(f["end"]))  # type: ignore[call-overload]
+        if decisions is not None:  # decisions from --baseline files: shown, not applied
+            f["decided"] = decisions.decisions.get(f["key"], "")
+            f["decided_similar"] = decisions.similar.get(f["similar"], "")
         f["text"] = visible(str(f["text"]))
     return _template("file.html.j2").render(
         csp=csp(css, script), css=Markup(css), script=Markup(script), path=r.path, doc_id=r.id,
@@ -244,7 +247,7 @@ def render_rules_index(rules: Sequence[Rule]) -> str:
 
 
 def write_reports(results: Iterable[FileResult], out_dir: str | Path, roots: Sequence[str],
-                  rules: Sequence[Rule], cleaned: dict[str, str] | None = None) -> list[str]:
+                  rules: Sequence[Rule], cleaned: dict[str, str] | None = None, decisions=None) -> list[str]:
     """Write one page per result, ``index.html`` and ``rules/*.html``. Returns the page paths."""
     out = Path(out_dir)
     rows: list[dict[str, object]] = []
@@ -257,7 +260,7 @@ def write_reports(results: Iterable[FileResult], out_dir: str | Path, roots: Seq
             n += 1
             page = base[:-5] + f"-{n}.html"
         used.add(page)
-        atomic_write_text(out / page, render_page(r, page, (cleaned or {}).get(r.id)), root=out)
+        atomic_write_text(out / page, render_page(r, page, (cleaned or {}).get(r.id), decisions), root=out)
         pages.append(page)
         rows.append({"href": page, "label": page[:-5] if r.id == os.path.basename(r.path) else f"{r.path} · {r.id}",
                      "score": r.score, "verdict": r.verdict, "total": len(r.findings),

@@ -20,9 +20,13 @@
   }
   function stateOf(li){
     var d = byKey[li.getAttribute("data-key")];
-    if (d) return {decision: d.decision, similar: false};
+    if (d) return {decision: d.decision === "reopen" ? "" : d.decision, similar: false, local: true};
     var s = bySimilar[li.getAttribute("data-similar")];
-    if (s) return {decision: s.decision, similar: true};
+    if (s) return {decision: s.decision, similar: true, local: true};
+    // decisions of the --baseline files the report was made with
+    var fd = li.getAttribute("data-decided"), fs = li.getAttribute("data-decided-similar");
+    if (fd) return {decision: fd, similar: false, file: true};
+    if (fs) return {decision: fs, similar: true, file: true};
     return {decision: "", similar: false};
   }
   function paint(){
@@ -68,9 +72,15 @@
         .then(function(j){ index(j.decisions); paint(); say("saved to the decisions file"); })
         .catch(function(e){ say("not saved: " + e.message); });
     }
+    if (undo && st.file){  // a decision of the decisions file: reopened in this browser only
+      body = {op: "reopen", fingerprint: li.getAttribute("data-key")};
+    }
     var k = body.fingerprint ? "fingerprint" : "similar", v = body.fingerprint || body.similar;
     var kept = rows.filter(function(d){ return !(d[k] === v && (k === "similar" || !d.similar)); });
-    if (body.op !== "undo"){
+    if (body.op === "reopen"){
+      kept.push({fingerprint: v, decision: "reopen"});
+      say("reopened here; remove it from the decisions file to keep it open");
+    } else if (body.op !== "undo"){
       var q = li.querySelector(".sentence .span") || li.querySelector(".quote");
       var row = {decision: body.op, rule: li.getAttribute("data-rule"), text: q ? q.textContent : "",
                  reason: "", time: new Date().toISOString().replace(/\.\d+Z$/, "Z")};
@@ -132,7 +142,7 @@
     } else if (t.id === "show-dismissed"){
       showDismissed = !showDismissed; paint();
     } else if (t.id === "export"){
-      var out = {version: 2, fingerprint: "qa-fp-2", decisions: rows};
+      var out = {version: 2, fingerprint: "qa-fp-2", decisions: rows.filter(function(d){ return d.decision !== "reopen"; })};
       var blob = new Blob([JSON.stringify(out, null, 2)], {type: "application/json"});
       var a = document.createElement("a");
       a.href = URL.createObjectURL(blob); a.download = "qa-decisions.json";

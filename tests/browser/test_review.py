@@ -210,3 +210,49 @@ def test_xss_corpus_is_inert_when_served(browser, tmp_path):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_static_report_with_decisions_hides_and_counts_dismissed(browser, tmp_path):
+    """`qa check --html --baseline qa-decisions.json`: the dismissed finding is on its page,
+    hidden and counted, can be shown and reopened; the file report exports the same format."""
+    from qa.baseline import result_fingerprints
+    from qa.config import Settings
+    from qa.engine import make_plan, run_records
+    from qa.readers import make_document
+    from qa.review import DecisionStore
+
+    src = _corpus(tmp_path, 1)
+    text = (src / "story0.txt").read_text(encoding="utf-8")
+    results = list(run_records([make_document(text, path="corpus/story0.txt", doc_id="story0.txt")], make_plan(Settings())))
+    fps = result_fingerprints(results[0])
+    dec = tmp_path / "qa-decisions.json"
+    import os as _os
+
+    cwd = _os.getcwd()
+    _os.chdir(tmp_path)
+    try:
+        DecisionStore(dec, "ana", results).decide("dismiss", fingerprint=fps[0])
+    finally:
+        _os.chdir(cwd)
+    res = subprocess.run([sys.executable, "-m", "qa", "check", "corpus", "--html", "out", "--baseline", str(dec),
+                          "--isolated", "--no-cache", "--fail-on", "never"], cwd=tmp_path, capture_output=True,
+                         text=True, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    assert res.returncode == 0, res.stderr
+    assert "1 dismissed" in res.stderr
+    ctx = browser.new_context(accept_downloads=True)
+    page = ctx.new_page()
+    page.goto((tmp_path / "out" / "story0.txt.html").as_uri())
+    card = page.locator(f"li[data-key='{fps[0]}']")
+    assert card.count() == 1 and card.is_hidden()
+    assert page.locator("#dismissed-note").inner_text().startswith("1 dismissed")
+    page.locator("#show-dismissed").click()
+    assert card.is_visible() and "dismissed" in card.get_attribute("class")
+    card.locator("button[data-act=undo]").click()
+    assert "dismissed" not in card.get_attribute("class")
+    page.locator(f"li[data-key='{fps[1]}'] button[data-act=accept]").click()
+    with page.expect_download() as dl:
+        page.locator("#export").click()
+    exported = json.loads(Path(dl.value.path()).read_text(encoding="utf-8"))
+    assert exported["version"] == 2
+    assert [(d["fingerprint"], d["decision"], d["path"]) for d in exported["decisions"]] == [(fps[1], "accept", "corpus/story0.txt")]
+    ctx.close()
