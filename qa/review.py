@@ -290,7 +290,18 @@ def run_review(paths, settings, decisions: str | Path, reviewer: str | None, ope
     store = DecisionStore(decisions, reviewer_name(reviewer))
     sys.stderr.write("qa review: checking...\n")
     sys.stderr.flush()
-    results = list(parallel.run(paths, plan, opts, stats))
+    progress = parallel.ProgressBar(stats) if sys.stderr.isatty() else None
+    results = []
+    try:
+        if progress is not None:
+            progress.update()
+        for res in parallel.run(paths, plan, opts, stats):
+            results.append(res)
+            if progress is not None:
+                progress.update()
+    finally:
+        if progress is not None:
+            progress.close()
     store.learn(results)
     tmp = tempfile.mkdtemp(prefix="qa-review-")  # mode 0700: other users cannot read the pages
     try:
