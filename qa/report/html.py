@@ -163,14 +163,15 @@ def _sentence(r: FileResult, start: int, end: int, limit: int = 240) -> tuple[st
     return before, visible(doc.text[start:end]), after
 
 
-def render_page(r: FileResult, page: str, cleaned: str | None = None, decisions=None) -> str:
+def render_page(r: FileResult, page: str, cleaned: str | None = None, decisions=None,
+                keys: Sequence[str] | None = None) -> str:
     css, script = _asset("base.css"), _asset("file.js")
     text = r.doc.text if r.doc else ""
     fds = [finding_dict(f, r.doc) for f in r.findings]
     from qa.baseline import similar_key
 
-    for f in fds:
-        f["key"] = fingerprint_key(r, f)
+    for i, f in enumerate(fds):
+        f["key"] = keys[i] if keys is not None else fingerprint_key(r, f)
         f["similar"] = similar_key(str(f["rule"]), str(f["text"]))
         f["context"] = _sentence(r, int(f["start"]), int(f["end"]))  # type: ignore[call-overload]
         if decisions is not None:  # decisions from --baseline files: shown, not applied
@@ -189,11 +190,11 @@ def render_page(r: FileResult, page: str, cleaned: str | None = None, decisions=
 _VERDICT_RANK = {"pass": 0, "warn": 1, "fail": 2}
 
 
-def _row_data(r: FileResult) -> dict[str, object]:
+def _row_data(r: FileResult, keys: Sequence[str] = ()) -> dict[str, object]:
     """What the index filters, searches and counts a row by: rule codes, severities, the
     findings' fingerprints and similar keys (review progress) and a search text (the path and
     the matched words, cut to 2,000 characters)."""
-    from qa.baseline import result_fingerprints, similar_key
+    from qa.baseline import similar_key
 
     text = r.doc.text if r.doc is not None else ""
     rules: dict[str, int] = {}
@@ -201,7 +202,7 @@ def _row_data(r: FileResult) -> dict[str, object]:
         rules[f.rule] = rules.get(f.rule, 0) + 1
     words = " ".join(dict.fromkeys(visible(text[f.start:f.end])[:80] for f in r.findings))
     return {"rules": rules, "sevs": " ".join(sorted({str(f.severity) for f in r.findings})),
-            "fps": " ".join(result_fingerprints(r)) if r.doc is not None else "",
+            "fps": " ".join(keys),
             "sims": " ".join(similar_key(f.rule, text[f.start:f.end]) for f in r.findings) if r.doc is not None else "",
             "search": (r.path + " " + r.id + " " + words)[:2000].lower(),
             "vrank": _VERDICT_RANK.get(r.verdict, 3) if not r.error else 3}
@@ -260,11 +261,14 @@ def write_reports(results: Iterable[FileResult], out_dir: str | Path, roots: Seq
             n += 1
             page = base[:-5] + f"-{n}.html"
         used.add(page)
-        atomic_write_text(out / page, render_page(r, page, (cleaned or {}).get(r.id), decisions), root=out)
+        from qa.baseline import result_fingerprints
+
+        keys = result_fingerprints(r) if r.doc is not None else []
+        atomic_write_text(out / page, render_page(r, page, (cleaned or {}).get(r.id), decisions, keys), root=out)
         pages.append(page)
         rows.append({"href": page, "label": page[:-5] if r.id == os.path.basename(r.path) else f"{r.path} · {r.id}",
                      "score": r.score, "verdict": r.verdict, "total": len(r.findings),
-                     "cats": r.category_counts, "error": r.error, **_row_data(r)})
+                     "cats": r.category_counts, "error": r.error, **_row_data(r, keys)})
     atomic_write_text(out / "index.html", render_index(rows, {r.code: r.name for r in rules}), root=out)
     for rule in rules:
         atomic_write_text(out / "rules" / f"{rule.code}.html", render_rule(rule), root=out)
