@@ -38,10 +38,14 @@ File format (JSON, version 2)::
 ``path`` is relative to the baseline file's folder with ``/`` between folders (empty for a
 record found by its id), ``id`` is the record id (empty for a whole file). ``entries`` come
 from ``qa baseline``; ``decisions`` come from the HTML review page's "Export decisions" button
-(a file with only ``decisions`` is a valid baseline too). A *dismissed* fingerprint is
+(a file with only ``decisions`` is a valid baseline too; ``qa review`` writes one). A decision
+may also carry ``rule``, ``path``, ``text``, ``reviewer``, ``reason`` and ``time``, which are kept
+for people and ignored when matching. A decision with ``"similar"`` instead of ``"fingerprint"``
+("ignore all similar") holds ``similar_key(rule, text)``: the rule and the normalised text
+without any context, so it dismisses that rule on those words in every document. A *dismissed* fingerprint is
 suppressed wherever it occurs (the same rule on the same words in the same sentence context);
 *accept* records that a finding is real and suppresses nothing. ``--baseline`` may be given
-several times; the files are merged.
+several times, and may name a folder (every ``*.json`` in it) or a glob; the files are merged.
 
 Version 1 files (documents named by file name, four words of context across sentences) are
 still read: their entries and decisions are matched with the version 1 fingerprint, as before,
@@ -87,6 +91,12 @@ class BaselineError(ValueError):
 
 def normalise(text: str) -> str:
     return _WS_RE.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+def similar_key(rule: str, text: str) -> str:
+    """The key of "ignore all similar": the rule and the normalised matched text, nothing else
+    (not the document, not the words around it)."""
+    return _hash("qa-sim-2", str(rule), normalise(text))
 
 
 def _word_key(span: tuple[int, int]) -> int:
@@ -233,6 +243,8 @@ class Baseline:
     #: entries and decisions of version 1 files, by their version 1 fingerprint
     legacy: dict[str, Entry] = field(default_factory=dict)
     legacy_decisions: dict[str, str] = field(default_factory=dict)
+    #: "ignore all similar" decisions: similar_key -> decision
+    similar: dict[str, str] = field(default_factory=dict)
 
     @property
     def dismissed(self) -> frozenset[str]:
@@ -253,7 +265,8 @@ class Baseline:
 
         return Baseline(join(self.entries, other.entries), {**self.decisions, **other.decisions},
                         self.sources + other.sources, join(self.legacy, other.legacy),
-                        {**self.legacy_decisions, **other.legacy_decisions})
+                        {**self.legacy_decisions, **other.legacy_decisions},
+                        {**self.similar, **other.similar})
 
 
 def _entry(obj: object, where: str, root: str | None) -> Entry:
@@ -294,22 +307,53 @@ def parse_baseline(data: object, origin: str = "baseline", root: str | os.PathLi
             e = replace(e, count=e.count + entries[k].count)
         entries[k] = e
     decisions: dict[str, str] = {}
+    similar: dict[str, str] = {}
     for i, obj in enumerate(raw_decisions):
-        if not isinstance(obj, Mapping) or not isinstance(obj.get("fingerprint"), str):
-            raise BaselineError(f"{origin}: decisions[{i}] needs a string 'fingerprint'")
+        is_similar = isinstance(obj, Mapping) and isinstance(obj.get("similar"), str) and "fingerprint" not in obj
+        if not isinstance(obj, Mapping) or not (is_similar or isinstance(obj.get("fingerprint"), str)):
+            raise BaselineError(f"{origin}: decisions[{i}] needs a string 'fingerprint' (or 'similar')")
         d = obj.get("decision")
         if d not in DECISIONS:
             raise BaselineError(f"{origin}: decisions[{i}]: decision must be 'dismiss' or 'accept', not {d!r}")
-        decisions[obj["fingerprint"]] = str(d)
+        if is_similar:
+            similar[obj["similar"]] = str(d)
+        else:
+            decisions[obj["fingerprint"]] = str(d)
     if legacy:
-        return Baseline(sources=(origin,), legacy=entries, legacy_decisions=decisions)
-    return Baseline(entries, decisions, (origin,))
+        return Baseline(sources=(origin,), legacy=entries, legacy_decisions=decisions, similar=similar)
+    return Baseline(entries, decisions, (origin,), similar=similar)
+
+
+_GLOB_CHARS = re.compile(r"[*?\[]")
+
+
+def expand_baseline_paths(paths: Sequence[str | Path]) -> list[Path]:
+    """A folder stands for every ``*.json`` file in it, a pattern with ``*``, ``?`` or ``[`` for
+    the files it matches (sorted); a pattern that matches nothing is an error."""
+    import glob
+
+    out: list[Path] = []
+    for p in paths:
+        s = str(p)
+        if os.path.isdir(s):
+            found = sorted(Path(s).glob("*.json"))
+            if not found:
+                raise BaselineError(f"{s}: no *.json baseline or decisions file in this folder")
+            out.extend(found)
+        elif not os.path.exists(s) and _GLOB_CHARS.search(s):
+            found = sorted(Path(x) for x in glob.glob(s, recursive=True) if os.path.isfile(x))
+            if not found:
+                raise BaselineError(f"{s}: no baseline or decisions file matches this pattern")
+            out.extend(found)
+        else:
+            out.append(Path(s))
+    return out
 
 
 def load_baseline(paths: Sequence[str | Path]) -> Baseline:
     """Read and merge one or more baseline / decisions files."""
     out = Baseline()
-    for p in paths:
+    for p in expand_baseline_paths(paths):
         try:
             data = json.loads(Path(p).read_text(encoding="utf-8"))
         except OSError as exc:
@@ -352,8 +396,9 @@ def dumps(baseline: Baseline, root: str | os.PathLike[str] | None = None) -> str
     rows = sorted((e.to_json(base) for e in baseline.entries.values()),
                   key=lambda d: (str(d["path"]), str(d["id"]), str(d["rule"]), str(d["fingerprint"])))
     data: dict[str, object] = {"version": FORMAT_VERSION, "fingerprint": FINGERPRINT_VERSION, "entries": rows}
-    if baseline.decisions:
-        data["decisions"] = [{"fingerprint": k, "decision": v} for k, v in sorted(baseline.decisions.items())]
+    if baseline.decisions or baseline.similar:
+        data["decisions"] = ([{"fingerprint": k, "decision": v} for k, v in sorted(baseline.decisions.items())]
+                             + [{"similar": k, "decision": v} for k, v in sorted(baseline.similar.items())])
     try:
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     except UnicodeEncodeError:  # pragma: no cover - json.dumps does not encode
@@ -419,6 +464,7 @@ def apply_baseline(results: Sequence[FileResult], baseline: Baseline, settings: 
     remaining = {k: e.count for k, e in baseline.entries.items()}
     legacy_left = {k: e.count for k, e in baseline.legacy.items()}
     dismissed = baseline.dismissed
+    similar_dismissed = frozenset(k for k, v in baseline.similar.items() if v == "dismiss")
     legacy_dismissed = frozenset(k for k, v in baseline.legacy_decisions.items() if v == "dismiss")
     out: list[FileResult] = []
     outcome = Outcome(legacy=baseline.has_legacy)
@@ -434,8 +480,10 @@ def apply_baseline(results: Sequence[FileResult], baseline: Baseline, settings: 
         fps = result_fingerprints(r)
         olds = result_fingerprints(r, 1) if baseline.has_legacy else [""] * len(fps)
         keep = []
+        text = r.doc.text
         for f, fp, old in zip(r.findings, fps, olds):
-            if fp in dismissed or old in legacy_dismissed:
+            if (fp in dismissed or old in legacy_dismissed
+                    or (similar_dismissed and similar_key(f.rule, text[f.start:f.end]) in similar_dismissed)):
                 outcome.dismissed += 1
             elif remaining.get((path, rec, fp), 0) > 0:
                 remaining[(path, rec, fp)] -= 1
@@ -465,6 +513,29 @@ def apply_baseline(results: Sequence[FileResult], baseline: Baseline, settings: 
     return out, outcome
 
 
-__all__ = ["Baseline", "BaselineError", "Entry", "Outcome", "apply_baseline", "build_baseline", "document_key",
-           "dumps", "fingerprint", "fingerprint_v1", "load_baseline", "parse_baseline", "result_fingerprints",
+def decided_findings(result: FileResult, baseline: Baseline) -> list:
+    """The findings of ``result`` as review decisions leave them for ``qa clean``: dismissed
+    ones dropped (their fixes are not applied), and the unsafe fix of an accepted finding made
+    safe (a reviewer has looked at it)."""
+    from qa.model import Applicability
+    from qa.report.jsonl import finding_dict
+
+    if result.doc is None or not (baseline.decisions or baseline.similar):
+        return list(result.findings)
+    text = result.doc.text
+    out = []
+    for f in result.findings:
+        fp = fingerprint(result, finding_dict(f, result.doc))
+        sim = baseline.similar.get(similar_key(f.rule, text[f.start:f.end]))
+        d = baseline.decisions.get(fp) or sim
+        if d == "dismiss":
+            continue
+        if d == "accept" and f.fix is not None and f.fix.applicability == Applicability.UNSAFE:
+            f = replace(f, fix=replace(f.fix, applicability=Applicability.SAFE))
+        out.append(f)
+    return out
+
+
+__all__ = ["decided_findings", "Baseline", "BaselineError", "Entry", "Outcome", "apply_baseline", "build_baseline", "document_key",
+           "dumps", "expand_baseline_paths", "fingerprint", "similar_key", "fingerprint_v1", "load_baseline", "parse_baseline", "result_fingerprints",
            "write_baseline"]

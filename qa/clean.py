@@ -73,12 +73,21 @@ class CleanSummary:
 
 
 def clean_text(text: str, settings: Settings | None = None, unsafe: bool = False,
-               plan: Plan | None = None, markdown: bool = False) -> CleanResult:
-    """Apply the fixes of the selected rules to ``text`` until nothing changes."""
+               plan: Plan | None = None, markdown: bool = False, decisions=None) -> CleanResult:
+    """Apply the fixes of the selected rules to ``text`` until nothing changes. ``decisions``
+    (a ``qa.baseline.Baseline`` of review decisions): fixes of dismissed findings are skipped,
+    unsafe fixes of accepted findings applied (``qa.baseline.decided_findings``)."""
     plan = plan or make_plan(settings or Settings())
 
     def check(t: str):
-        return check_document(make_document(t, markdown=markdown), plan)
+        doc = make_document(t, markdown=markdown)
+        found = check_document(doc, plan)
+        if decisions is None:
+            return found
+        from qa.baseline import decided_findings
+        from qa.model import FileResult
+
+        return decided_findings(FileResult(doc.path, doc.id, doc, found), decisions)
 
     return clean_document_text(text, check, unsafe=unsafe)
 
@@ -318,8 +327,9 @@ class _FileCleaner:
     """Cleans the records of one input and collects their fix-log lines."""
 
     def __init__(self, path: str, plan: Plan, unsafe: bool, summary: CleanSummary, stdout: IO[str] | None,
-                 diff: bool, per_record: bool, corpus=None) -> None:
+                 diff: bool, per_record: bool, corpus=None, decisions=None) -> None:
         self.path, self.plan, self.unsafe, self.summary = path, plan, unsafe, summary
+        self.decisions = decisions  # review decisions (qa.baseline.Baseline): dismissed fixes skipped
         self.stdout, self.diff, self.per_record = stdout, diff, per_record
         self.corpus = corpus  # qa.curation.CorpusFindings: duplicates to drop, template lines to remove
         self.markdown = path.lower().endswith((".md", ".markdown"))
@@ -340,7 +350,7 @@ class _FileCleaner:
             return None
         text0, log0, reasons = corpus.template_lines(rec.path, rec.id, rec.text) if corpus is not None else (
             rec.text, [], [])
-        res = clean_text(text0, plan=self.plan, unsafe=self.unsafe, markdown=self.markdown)
+        res = clean_text(text0, plan=self.plan, unsafe=self.unsafe, markdown=self.markdown, decisions=self.decisions)
         if res.text != rec.text:
             self.changed += 1
         self.edits += len(log0) + len(res.log)
@@ -380,7 +390,7 @@ class _FileCleaner:
 
 
 def _clean_diff(files: Sequence[str], settings: Settings, plan: Plan, unsafe: bool, stdout: IO[str] | None,
-                corpus=None) -> CleanSummary:
+                corpus=None, decisions=None) -> CleanSummary:
     summary = CleanSummary()
     for path in files:
         summary.files += 1
@@ -388,7 +398,7 @@ def _clean_diff(files: Sequence[str], settings: Settings, plan: Plan, unsafe: bo
 
         cleaner = _FileCleaner(path, plan, unsafe, summary, stdout, diff=True,
                                per_record=Path(path).suffix.lower() in JSONL_SUFFIXES or corpus_kind(path) is not None,
-                               corpus=corpus)
+                               corpus=corpus, decisions=decisions)
         for rec in read_path(path, settings.text_field, settings.id_field):
             if isinstance(rec, InputError):
                 cleaner.error(rec)
@@ -421,14 +431,14 @@ def _write_text_copy(path: str, target: Path, cleaner: _FileCleaner, settings: S
 
 def clean_paths(paths: Sequence[str], settings: Settings, out_dir: Path | None, diff: bool = False,
                 unsafe: bool = False, fix_log: Path | None = None, stdout: IO[str] | None = None,
-                dedupe: bool = False) -> CleanSummary:
-    from qa.curation import TEMPLATE_RULE, CorpusFindings, drop_entry
+                dedupe: bool = False, decisions=None) -> CleanSummary:
+    from qa.curation import TEMPLATE_RULE, CorpusFindings
 
     plan = make_plan(settings)
     files = list(iter_files(paths))
     corpus = CorpusFindings(files, settings, dedupe, unsafe and any(r.code == TEMPLATE_RULE for r in plan.rules))
     if diff or out_dir is None:
-        return _clean_diff(files, settings, plan, unsafe, stdout if diff else None, corpus)
+        return _clean_diff(files, settings, plan, unsafe, stdout if diff else None, corpus, decisions)
     from qa.clean_formats import FileFailed, rewrite, structured
     from qa.fsutil import AtomicFile
 
@@ -449,7 +459,7 @@ def clean_paths(paths: Sequence[str], settings: Settings, out_dir: Path | None, 
             target = stage.path(rel)
             is_structured = structured(path)
             cleaner = _FileCleaner(path, plan, unsafe, summary, None, diff=False, per_record=is_structured,
-                                   corpus=corpus)
+                                   corpus=corpus, decisions=decisions)
             reason = None
             if is_structured:
                 try:

@@ -138,6 +138,7 @@ def check(
 
     Example: qa check samples/ --html reports/
     """
+    wall = time.perf_counter()  # the summary's time: the whole command, HTML included
     from qa.engine import make_plan
     from qa.report import text as text_report
 
@@ -200,6 +201,8 @@ def check(
     from qa.summary import Tally
 
     run_tally = Tally() if summary_file is not None else None
+    if progress is not None:
+        progress.update()  # shown from the first second, before the first result
     try:
         for res in parallel.run(paths, plan, opts, stats):
             if tally is not None:
@@ -231,12 +234,12 @@ def check(
             progress.close()
     if stream is not None:
         stream.close()
-    elapsed = time.perf_counter() - started
 
     outcome = None
     if base is not None:
         from qa.baseline import apply_baseline
 
+        unfiltered = results
         results, outcome = apply_baseline(results, base, settings, [r.code for r in plan.rules])
         if run_tally is not None:
             for res in results:
@@ -254,21 +257,38 @@ def check(
     from qa.report.formats import emit
 
     try:
-        if stream is None:
+        if (stream is None and formats == ["text"] and output is None and output_dir is None and not quiet
+                and sys.stdout.isatty()):  # a person reading: grouped by file, in colour
+            text_report.write_grouped(results, sys.stdout, colour=not os.environ.get("NO_COLOR"))
+            if statistics:
+                text_report.write_statistics(results, sys.stdout)
+        elif stream is None:
             emit(results, formats, output=output, output_dir=output_dir, rules=plan.rules, statistics=statistics,
                  documents=documents, baseline_used=base is not None, quiet=quiet, stdout=sys.stdout)
 
         if html is not None:
+            if not quiet and sys.stderr.isatty():
+                sys.stderr.write(f"writing the HTML report ({len(results)} page(s)) to {text_report.safe(html)} ...\n")
             from qa.clean import cleaned_texts
             from qa.report.html import write_reports
 
-            write_reports(results, html, paths, plan.rules, cleaned=cleaned_texts(results, plan))
+            shown, decided = results, None
+            if base is not None and (base.decisions or base.similar):
+                # the pages keep dismissed findings, hidden and counted ("3 dismissed, show")
+                from dataclasses import replace as _replace
+
+                from qa.baseline import apply_baseline
+
+                shown, _ = apply_baseline(unfiltered, _replace(base, decisions={}, similar={}), settings)
+                decided = base
+            write_reports(shown, html, paths, plan.rules, cleaned=cleaned_texts(shown, plan), decisions=decided)
     except LinkInOutput as exc:
         raise _fail(exc.strerror or str(exc)) from None
     if not quiet:
-        text_report.summary(results, elapsed, html=str(html) if html else None, out=sys.stderr)
+        text_report.summary(results, time.perf_counter() - wall, html=str(html) if html else None, out=sys.stderr)
         if outcome is not None:
             outcome.report(sys.stderr)
+        sys.stderr.write(text_report.final_line(results) + "\n")
     if statistics:
         sys.stderr.write(parallel.format_run_stats(stats))
     if profile_rules:
@@ -317,6 +337,8 @@ def make_baseline(
     results = list(run_records(read_all(paths, settings.text_field, settings.id_field), plan))
     bl = build_baseline(results, previous.decisions if previous else None,
                         previous.legacy_decisions if previous else None)
+    if previous is not None:
+        bl.similar.update(previous.similar)
     write_baseline(bl, output)
     errors = [r for r in results if r.error]
     if not quiet:
@@ -339,6 +361,7 @@ def clean(
     unsafe_fixes: Annotated[bool, typer.Option("--unsafe-fixes", help="Also apply fixes marked unsafe (and remove template lines repeated across documents).")] = False,
     dedupe: Annotated[bool, typer.Option("--dedupe", help="Leave out duplicate documents (DUP101, DUP102); the log says why.")] = False,
     fix_log: Annotated[Optional[Path], typer.Option("--fix-log", help="Write the JSON Lines fix log here (default: OUT/qa-fixes.jsonl).")] = None,
+    decisions: Annotated[Optional[list[Path]], typer.Option("--decisions", help="Review decisions (from `qa review` or the HTML report; a file, folder or glob): skip fixes of dismissed findings, apply unsafe fixes of accepted ones.")] = None,
     select: SelectOpt = None,
     ignore: IgnoreOpt = None,
     config: ConfigOpt = None,
@@ -355,6 +378,7 @@ def clean(
 
     Example: qa clean samples/ --out cleaned/
     """
+    from qa.baseline import BaselineError, load_baseline
     from qa.clean import CleanError, clean_paths
     from qa.fsutil import LinkInOutput
 
@@ -366,9 +390,10 @@ def clean(
                              text_field=text_field, id_field=id_field)
         _follow_links(follow_links, settings)
         _destinations(("--out", out, True), ("--fix-log", fix_log, False))
+        decided = load_baseline(decisions) if decisions else None
         summary = clean_paths(paths, settings, out_dir=out, diff=diff, unsafe=unsafe_fixes,
-                              fix_log=fix_log, stdout=sys.stdout, dedupe=dedupe)
-    except (ConfigError, PackError, CleanError) as exc:
+                              fix_log=fix_log, stdout=sys.stdout, dedupe=dedupe, decisions=decided)
+    except (ConfigError, PackError, CleanError, BaselineError) as exc:
         raise _fail(str(exc)) from None
     except LinkInOutput as exc:
         raise _fail(exc.strerror or str(exc)) from None
@@ -408,6 +433,41 @@ def report(
         raise _fail(str(exc)) from None
     typer.echo(f"qa report: wrote {', '.join(str(p) for p in written[:2])}", err=True)
     raise typer.Exit(0)
+
+
+@app.command()
+def review(
+    paths: PathsArg,
+    decisions: Annotated[Path, typer.Option("--decisions", help="The project decisions file every click is written to.")] = Path("qa-decisions.json"),
+    reviewer: Annotated[Optional[str], typer.Option("--reviewer", help="Name stored with each decision (default: the OS user).")] = None,
+    no_browser: Annotated[bool, typer.Option("--no-browser", help="Print the address instead of opening a browser.")] = False,
+    port: Annotated[int, typer.Option("--port", help="Port on 127.0.0.1 (default: a free one).")] = 0,
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
+    config: ConfigOpt = None,
+    isolated: IsolatedOpt = False,
+    text_field: TextFieldOpt = None,
+    id_field: IdFieldOpt = None,
+    lang: LangOpt = None,
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", help="Worker processes (default: all cores).")] = None,
+) -> None:
+    """Check, then serve the report on 127.0.0.1 and write every decision into one file.
+
+    Example: qa review samples/ --decisions qa-decisions.json
+    """
+    from qa.review import run_review
+
+    try:
+        settings = _settings(config, isolated, select=_split(select), ignore=_split(ignore),
+                             text_field=text_field, id_field=id_field, lang=lang)
+        _destinations(("--decisions", decisions, False))
+        check_jobs(jobs)
+        if not 0 <= port <= 65535:
+            raise ConfigError(f"--port must be between 0 and 65535, not {port}")
+        code = run_review(paths, settings, decisions, reviewer, open_browser=not no_browser, port=port, jobs=jobs)
+    except (ConfigError, PackError, ValueError, OSError) as exc:
+        raise _fail(str(exc)) from None
+    raise typer.Exit(code)
 
 
 @app.command("rules")

@@ -105,11 +105,13 @@ def segments(text: str, findings: Sequence[dict[str, object]]) -> list[dict[str,
         if not cover:
             out.append({"text": piece, "ids": ""})
             continue
+        starts = [i for i in cover if int(findings[i]["start"]) == a]  # type: ignore[arg-type]
         sev_rank = {"error": 2, "warning": 1, "info": 0}
         top = max(cover, key=lambda i: (sev_rank[str(findings[i]["severity"])], -i))
         f0 = findings[top]
-        cls = f"cat-{f0['category']} sev-{f0['severity']}" + (" multi" if len(cover) > 1 else "")
-        out.append({"text": piece, "ids": " ".join(map(str, cover)), "first": cover[0], "cls": cls,
+        cls = (f"cat-{f0['category']} sev-{f0['severity']}" + (" multi" if len(cover) > 1 else "")
+               + (" blank" if not piece.strip() else ""))
+        out.append({"text": piece, "ids": " ".join(map(str, cover)), "first": cover[0], "cls": cls, "anchors": starts, "blank": not piece.strip(),
                     "title": " | ".join(f"{findings[i]['rule']}: {findings[i]['message']}" for i in cover)})
     if len(text) in pins and len(text) > 0:
         ids = pins[len(text)]
@@ -171,12 +173,34 @@ def _rel_href(from_page: str, target: str) -> str:
     return "../" * depth + target
 
 
-def render_page(r: FileResult, page: str, cleaned: str | None = None) -> str:
+def _sentence(r: FileResult, start: int, end: int, limit: int = 240) -> tuple[str, str, str] | None:
+    """(before, span, after) of the sentence a finding starts in, cut to ``limit`` characters
+    each side; None outside every sentence."""
+    doc = r.doc
+    if doc is None:
+        return None
+    s = doc.sentence_of(start)
+    if s is None:
+        return None
+    a, b = s[0], max(s[1], end)
+    before, after = doc.text[max(a, start - limit):start], doc.text[end:min(b, end + limit)]
+    return before, visible(doc.text[start:end]), after
+
+
+def render_page(r: FileResult, page: str, cleaned: str | None = None, decisions=None,
+                keys: Sequence[str] | None = None) -> str:
     css, script = _asset("base.css"), _asset("file.js")
     text = r.doc.text if r.doc else ""
     fds = [finding_dict(f, r.doc) for f in r.findings]
-    for f in fds:
-        f["key"] = fingerprint_key(r, f)
+    from qa.baseline import similar_key
+
+    for i, f in enumerate(fds):
+        f["key"] = keys[i] if keys is not None else fingerprint_key(r, f)
+        f["similar"] = similar_key(str(f["rule"]), str(f["text"]))
+        f["context"] = _sentence(r, int(f["start"]), int(f["end"]))  # type: ignore[call-overload]
+        if decisions is not None:  # decisions from --baseline files: shown, not applied
+            f["decided"] = decisions.decisions.get(f["key"], "")
+            f["decided_similar"] = decisions.similar.get(f["similar"], "")
         f["text"] = visible(str(f["text"]))
     return _template("file.html.j2").render(
         csp=csp(css, script), css=Markup(css), script=Markup(script), path=r.path, doc_id=r.id,
@@ -187,12 +211,43 @@ def render_page(r: FileResult, page: str, cleaned: str | None = None) -> str:
     )
 
 
-def render_index(rows: list[dict[str, object]]) -> str:
+_VERDICT_RANK = {"pass": 0, "warn": 1, "fail": 2}
+
+
+def _row_data(r: FileResult, keys: Sequence[str] = ()) -> dict[str, object]:
+    """What the index filters, searches and counts a row by: rule codes, severities, the
+    findings' fingerprints and similar keys (review progress) and a search text (the path and
+    the matched words, cut to 2,000 characters)."""
+    from qa.baseline import similar_key
+
+    text = r.doc.text if r.doc is not None else ""
+    rules: dict[str, int] = {}
+    for f in r.findings:
+        rules[f.rule] = rules.get(f.rule, 0) + 1
+    words = " ".join(dict.fromkeys(visible(text[f.start:f.end])[:80] for f in r.findings))
+    return {"rules": rules, "sevs": " ".join(sorted({str(f.severity) for f in r.findings})),
+            "fps": " ".join(keys),
+            "sims": " ".join(similar_key(f.rule, text[f.start:f.end]) for f in r.findings) if r.doc is not None else "",
+            "search": (r.path + " " + r.id + " " + words)[:2000].lower(),
+            "vrank": _VERDICT_RANK.get(r.verdict, 3) if not r.error else 3}
+
+
+def render_index(rows: list[dict[str, object]], names: dict[str, str] | None = None) -> str:
     css, script = _asset("base.css"), _asset("index.js")
     total = sum(int(r["total"]) for r in rows)  # type: ignore[arg-type]
     errors = sum(1 for r in rows if r["error"])
+    by_rule: dict[str, list[int]] = {}
+    for r in rows:
+        for code, n in dict(r.get("rules") or {}).items():  # type: ignore[call-overload]
+            t = by_rule.setdefault(code, [0, 0])
+            t[0] += n
+            t[1] += 1
+    verdicts = {v: sum(1 for r in rows if r["verdict"] == v and not r["error"]) for v in ("pass", "warn", "fail")}
+    cat_totals = {c: sum(int(dict(r["cats"]).get(c, 0)) for r in rows) for c in CATEGORIES}  # type: ignore[call-overload]
     return _template("index.html.j2").render(csp=csp(css, script), css=Markup(css), script=Markup(script),
-                                            rows=rows, total=total, errors=errors,
+                                            rows=rows, total=total, errors=errors, verdicts=verdicts,
+                                            rule_totals=sorted(by_rule.items(), key=lambda x: (-x[1][0], x[0])),
+                                            rule_names=names or {}, cat_totals=cat_totals,
                                             # only the categories that occur, so the table fits a screen
                                             categories=[c for c in CATEGORIES if any(c in r["cats"] for r in rows)])
 
@@ -230,7 +285,7 @@ def render_rules_index(rules: Sequence[Rule]) -> str:
 
 
 def write_reports(results: Iterable[FileResult], out_dir: str | Path, roots: Sequence[str],
-                  rules: Sequence[Rule], cleaned: dict[str, str] | None = None) -> list[str]:
+                  rules: Sequence[Rule], cleaned: dict[str, str] | None = None, decisions=None) -> list[str]:
     """Write one page per result, ``index.html`` and ``rules/*.html``. Returns the page paths."""
     out = Path(out_dir)
     rows: list[dict[str, object]] = []
@@ -243,12 +298,15 @@ def write_reports(results: Iterable[FileResult], out_dir: str | Path, roots: Seq
             n += 1
             page = base[:-5] + f"-{n}.html"
         used.add(page)
-        atomic_write_text(out / page, render_page(r, page, (cleaned or {}).get(r.id)), root=out)
+        from qa.baseline import result_fingerprints
+
+        keys = result_fingerprints(r) if r.doc is not None else []
+        atomic_write_text(out / page, render_page(r, page, (cleaned or {}).get(r.id), decisions, keys), root=out)
         pages.append(page)
         rows.append({"href": page, "label": page_label(r, roots) if r.id == os.path.basename(r.path) else f"{r.path} · {r.id}",
                      "score": r.score, "verdict": r.verdict, "total": len(r.findings),
-                     "cats": r.category_counts, "error": r.error})
-    atomic_write_text(out / "index.html", render_index(rows), root=out)
+                     "cats": r.category_counts, "error": r.error, **_row_data(r, keys)})
+    atomic_write_text(out / "index.html", render_index(rows, {r.code: r.name for r in rules}), root=out)
     for rule in rules:
         atomic_write_text(out / "rules" / f"{rule.code}.html", render_rule(rule), root=out)
     atomic_write_text(out / "rules" / "index.html", render_rules_index(rules), root=out)

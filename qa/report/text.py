@@ -39,6 +39,53 @@ def write(results: Sequence[FileResult], out: IO[str], statistics: bool = False)
         write_statistics(results, out)
 
 
+_SEV_COLOUR = {"error": "\x1b[1;31m", "warning": "\x1b[33m", "info": "\x1b[36m"}
+_VERDICT_COLOUR = {"pass": "\x1b[32m", "warn": "\x1b[33m", "fail": "\x1b[1;31m"}
+
+
+def write_grouped(results: Sequence[FileResult], out: IO[str], colour: bool = True) -> None:
+    """The terminal view (standard output is a TTY): one block per file with a findings header,
+    then ``line:col  severity  CODE [*] message`` lines, coloured unless ``colour`` is false."""
+    def c(code: str, text: str) -> str:
+        return f"{code}{text}\x1b[0m" if colour else text
+
+    for r in results:
+        label = safe(r.path if r.id == _base(r.path) else f"{r.path}[{r.id}]")
+        if r.error:
+            out.write(f"{c(chr(27) + '[1m', label)}: {c(_SEV_COLOUR['error'], 'error')}: {safe(r.error)}\n\n")
+            continue
+        if not r.findings:
+            continue
+        n = len(r.findings)
+        out.write(f"{c(chr(27) + '[1;4m', label)}  {c(_VERDICT_COLOUR.get(r.verdict, ''), r.verdict)} "
+                  f"({n} finding{'' if n == 1 else 's'}, score {r.score:g})\n")
+        for f in r.findings:
+            line, col = r.doc.line_col(f.start) if r.doc else (0, 0)
+            sev = str(f.severity)
+            fix = " [*]" if f.fix and str(f.fix.applicability) == "safe" else ""
+            where = f"{line}:{col}"
+            out.write(f"  {where:>8}  {c(_SEV_COLOUR.get(sev, ''), f'{sev:<7}')}  {c(chr(27) + '[1m', safe(f.rule))}{fix} "
+                      f"{safe(f.message)}\n")
+        out.write("\n")
+
+
+def final_line(results: Sequence[FileResult]) -> str:
+    """``3 errors, 5 warnings, 2 info in 2 files (1 fail)``: the last line of a run."""
+    sev: Counter[str] = Counter()
+    docs = [r for r in results if not r.error]
+    for r in docs:
+        sev.update(r.severity_counts)
+    fails = sum(1 for r in docs if r.verdict == "fail")
+    unreadable = len(results) - len(docs)
+
+    def n(k: int, word: str, plural: str) -> str:
+        return f"{k} {word if k == 1 else plural}"
+
+    line = (f"{n(sev['error'], 'error', 'errors')}, {n(sev['warning'], 'warning', 'warnings')}, {sev['info']} info "
+            f"in {n(len(docs), 'file', 'files')} ({fails} fail")
+    return line + (f", {unreadable} unreadable)" if unreadable else ")")
+
+
 def write_statistics(results: Sequence[FileResult], out: IO[str]) -> None:
     counts: Counter[tuple[str, str]] = Counter()
     fixable: Counter[str] = Counter()
