@@ -446,7 +446,10 @@ def clean_paths(paths: Sequence[str], settings: Settings, out_dir: Path | None, 
     summary = CleanSummary(out_dir=str(out_dir))
     stage = external = None
     try:
-        stage = Staging(layout.out)
+        from qa.fsutil import signals_deferred
+
+        with signals_deferred():  # a signal after the folder is made but before ``stage`` names it would leak it
+            stage = Staging(layout.out)
         if layout.log_external is not None:
             external = AtomicFile(layout.log_external)
             log_fh: IO[bytes] = external.fh
