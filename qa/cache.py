@@ -142,6 +142,7 @@ def document_key(doc: Document, namespace: bytes) -> bytes:
     h.update(len(head).to_bytes(8, "big"))
     h.update(head)
     h.update(doc.text.encode("utf-8", "surrogatepass"))
+    h.update(getattr(doc, "segments_key", b""))  # a bilingual document: its sources and segment ids
     return h.digest()
 
 
@@ -308,8 +309,10 @@ def encode_value(value: tuple) -> bytes:
         if f.fix is not None:
             fix = [str(f.fix.applicability), f.fix.title,
                    [[e.start, e.end, e.replacement] for e in f.fix.edits]]
-        rows.append([f.rule, f.name, f.category, str(f.severity), f.start, f.end, f.message,
-                     f.suggestion, fix, f.confidence])
+        row = [f.rule, f.name, f.category, str(f.severity), f.start, f.end, f.message, f.suggestion, fix, f.confidence]
+        if f.segment is not None:  # a bilingual document: segment id and source span
+            row += [f.segment, f.source_start, f.source_end]
+        rows.append(row)
     doc = {"v": SCHEMA, "findings": rows, "language": language, "n_sentences": n_sentences,
            "score": score if math.isfinite(score) else repr(score), "verdict": verdict,
            "collected": None if collected is None else _enc_plain(collected)}
@@ -333,9 +336,10 @@ def decode_value(blob: bytes) -> tuple:
     findings = []
     try:
         for row in doc["findings"]:
-            if not (isinstance(row, list) and len(row) == 10):
+            if not (isinstance(row, list) and len(row) in (10, 13)):
                 raise BadValue("finding")
-            rule, name, category, severity, start, end, message, suggestion, fix, confidence = row
+            seg = row[10:] or [None, None, None]
+            rule, name, category, severity, start, end, message, suggestion, fix, confidence = row[:10]
             fx = None
             if fix is not None:
                 if not (isinstance(fix, list) and len(fix) == 3 and isinstance(fix[2], list)):
@@ -348,7 +352,8 @@ def decode_value(blob: bytes) -> tuple:
                 fx = Fix(tuple(edits), Applicability(_str(fix[0])), _str(fix[1]))
             findings.append(Finding(_str(rule), _str(name), _str(category), Severity(_str(severity)),
                                     _int(start), _int(end), _str(message), _str(suggestion, True), fx,
-                                    _num(confidence)))
+                                    _num(confidence), _str(seg[0], True),
+                                    None if seg[1] is None else _int(seg[1]), None if seg[2] is None else _int(seg[2])))
     except (TypeError, ValueError) as exc:
         raise BadValue(f"finding: {exc}") from None
     score = doc["score"]

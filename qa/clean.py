@@ -88,7 +88,9 @@ def _guard(paths: Sequence[str], files: Sequence[str], out_dir: Path) -> None:
 def clean_paths(paths: Sequence[str], settings: Settings, out_dir: Path | None, diff: bool = False,
                 unsafe: bool = False, fix_log: Path | None = None, stdout: IO[str] | None = None) -> CleanSummary:
     plan = make_plan(settings)
-    files = list(iter_files(paths))
+    from qa.bilingual.readers import bilingual_kind
+
+    files = [f for f in iter_files(paths) if not bilingual_kind(f, settings.text_field)]  # not written back
     if out_dir is not None and not diff:
         _guard(paths, files, out_dir)
     summary = CleanSummary()

@@ -94,9 +94,11 @@ class Hit:
     fix: Fix | None = None
     confidence: float = 1.0
     severity: Severity | None = None  # a check may lower/raise severity for one hit
+    source_span: tuple[int, int] | None = None  # bilingual documents: the span in the source text
 
     def __reduce__(self):
-        return (Hit, (self.start, self.end, self.message, self.suggestion, self.fix, self.confidence, self.severity))
+        return (Hit, (self.start, self.end, self.message, self.suggestion, self.fix, self.confidence, self.severity,
+                      self.source_span))
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +113,10 @@ class Finding:
     suggestion: str | None = None
     fix: Fix | None = None
     confidence: float = 1.0
+    #: bilingual documents: the segment id, and the finding's span in the source text (if any)
+    segment: str | None = None
+    source_start: int | None = None
+    source_end: int | None = None
 
     @property
     def sort_key(self) -> tuple[int, int, str]:
@@ -118,7 +124,8 @@ class Finding:
 
     def __reduce__(self):  # results cross processes (workers, cache): keep pickling cheap
         return (Finding, (self.rule, self.name, self.category, self.severity, self.start, self.end,
-                          self.message, self.suggestion, self.fix, self.confidence))
+                          self.message, self.suggestion, self.fix, self.confidence, self.segment,
+                          self.source_start, self.source_end))
 
 
 @dataclass(frozen=True, slots=True)
