@@ -6,6 +6,7 @@ to the string it was given."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from decimal import Decimal, InvalidOperation
 
 Item = tuple[int, int, object]
@@ -21,8 +22,10 @@ _CN_CHARS = "".join(_CN_DIGITS) + "".join(_CN_SMALL) + "".join(_CN_BIG)
 #: an Arabic number: thousands groups with , . space or no-break space, an optional decimal part
 _ARABIC = r"\d{1,3}(?:(?:,|\.|\u00a0|\u202f| (?=\d{3}(?!\d)))\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
 #: a number followed by a Chinese multiplier (1.5万, 3亿, 20万亿)
-_ARABIC_CN_RE = re.compile(rf"(?<![A-Za-z0-9_.,])({_ARABIC})\s*([万萬亿億千百]+)")
-_ARABIC_RE = re.compile(rf"(?<![A-Za-z0-9_.,])(?:{_ARABIC})(?!\d)")
+_ARABIC_CN_RE = re.compile(rf"(?<![A-Za-z0-9_])(?<!\d[.,])({_ARABIC})\s*([万萬亿億千百]+)")
+_ARABIC_RE = re.compile(rf"(?<![A-Za-z0-9_])(?<!\d[.,])(?<![A-Za-z]-)(?:{_ARABIC})(?!\d)")
+#: digits glued to Latin letters (APEC2020, A320): answer a number of the other side, never asked for
+_GLUED_RE = re.compile(r"(?<=[A-Za-z])\d+|(?<=[A-Za-z]-)\d+")
 _CN_RUN_RE = re.compile(f"[{_CN_CHARS}]+")
 
 _EN_UNITS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -38,8 +41,11 @@ _MONTHS = {m: i for i, m in enumerate(
     "january february march april may june july august september october november december".split(), start=1)}
 _MONTHS.update({m[:3]: i for m, i in list(_MONTHS.items())})
 _MONTHS["sept"] = 9
-_EN_WORD_RE = re.compile(r"[A-Za-z]+")
-_EN_SCALED_RE = re.compile(rf"(?<![A-Za-z0-9_.,])({_ARABIC})[ \u00a0-]?(hundred|thousand|million|billion|trillion|bn|mn|k|m)\b", re.I)
+_SCALE_WORDS = "hundred|thousand|million|billion|trillion"
+_EN_NUMBER_WORDS_RE = re.compile(
+    r"\b(?:(?:" + "|".join(sorted(set(_EN_UNITS) | set(_MONTHS), key=len, reverse=True)) + r")(?:[ -](?:"
+    + _SCALE_WORDS + r"))*|(?:hundreds|thousands|millions|billions|dozens))\b", re.I)
+_EN_SCALED_RE = re.compile(rf"(?<![A-Za-z0-9_])(?<!\d[.,])({_ARABIC})[ \u00a0-]?(hundred|thousand|million|billion|trillion|bn|mn|k|m)\b", re.I)
 
 COMMA_DECIMAL_LANGS = frozenset("de fr es it pt nl pl ru uk cs sk sl hr sr bg ro hu da sv nb nn no fi et lv lt tr id vi el".split())
 
@@ -107,8 +113,10 @@ def _scale_cn(mult: str) -> int:
 
 
 def numbers(text: str, lang: str | None, *, strict: bool) -> list[tuple[int, int, frozenset[Decimal]]]:
-    text = PLACEHOLDER_RE.sub(lambda m: " " * len(m.group()), text)  # {0}, %1$s, {x2}: not numbers
-    text = URL_RE.sub(lambda m: " " * len(m.group()), text)
+    if "{" in text or "%" in text or "<" in text or "$" in text:
+        text = PLACEHOLDER_RE.sub(lambda m: " " * len(m.group()), text)  # {0}, %1$s, {x2}: not numbers
+    if "://" in text or "www." in text:
+        text = URL_RE.sub(lambda m: " " * len(m.group()), text)
     return _numbers(text, lang, strict=strict)
 
 
@@ -144,9 +152,16 @@ def _numbers(text: str, lang: str | None, *, strict: bool) -> list[tuple[int, in
         if not free(*m.span()):
             continue
         vals = _values(m.group(), comma_decimal)
+        if strict and vals == {Decimal(0)}:
+            continue  # 22:00, 0: an implicit zero is not a fact of its own
+        if strict and m.end() < len(text) and text[m.end()] in "日号" and m.group().isdigit() and len(m.group()) <= 2:
+            continue  # a day of the month: often rendered as a weekday or 'on the 5th'
         if vals:
             out.append((m.start(), m.end(), vals))
             taken.append(m.span())
+    if not strict:
+        for m in _GLUED_RE.finditer(text):
+            out.append((m.start(), m.end(), frozenset({Decimal(m.group()).normalize()})))
     for m in _CN_RUN_RE.finditer(text):
         run = m.group()
         if not free(*m.span()):
@@ -154,34 +169,34 @@ def _numbers(text: str, lang: str | None, *, strict: bool) -> list[tuple[int, in
         v = cn_numeral_value(run)
         if v is None:
             continue
+        vals = {Decimal(v)}
+        for i in range(len(run) - 1):  # 五六百 'five or six hundred', 四五 'four or five': both readings
+            a, b = run[i], run[i + 1]
+            if a in _CN_DIGITS and b in _CN_DIGITS and _CN_DIGITS[b] == _CN_DIGITS[a] + 1:
+                for drop in (i, i + 1):
+                    w = cn_numeral_value(run[:drop] + run[drop + 1:])
+                    if w is not None:
+                        vals.add(Decimal(w))
         if strict:
             if len(run) < 2 or run[0] in _CN_BIG:
                 continue
+            if all(c in _CN_DIGITS for c in run) and len(run) < 3:
+                continue  # 四五 'four or five', 三三: an estimate or a word, not 45
             nxt = text[m.end()] if m.end() < len(text) else ""
             # idioms and words that hold numerals: 一一, 千万 (by all means), 万一 (in case)
             if run in ("千万", "万一", "一一", "百万", "千千万万", "三三两两", "一二") and nxt not in "元人个名位次年":
                 continue
-        out.append((m.start(), m.end(), frozenset({Decimal(v)})))
+        out.append((m.start(), m.end(), frozenset(vals)))
     if not strict:
-        words = [(m.start(), m.end(), m.group().lower()) for m in _EN_WORD_RE.finditer(text)]
-        i = 0
-        while i < len(words):
-            a, b, w = words[i]
-            if w in _EN_UNITS or w in _MONTHS:
-                v = _EN_UNITS.get(w, _MONTHS.get(w))
-                end = b
-                j = i + 1
-                while j < len(words) and words[j][2] in _EN_SCALES and words[j][0] - end <= 2:
-                    v = v * _EN_SCALES[words[j][2]]
-                    end = words[j][1]
-                    j += 1
-                out.append((a, end, frozenset({Decimal(v).normalize()})))
-                i = j
-                continue
-            if w in ("hundred", "thousand", "million", "billion", "dozens", "hundreds", "thousands", "millions"):
-                base = w.rstrip("s")
-                out.append((a, b, frozenset({Decimal(_EN_SCALES.get(base, 12))})))
-            i += 1
+        for m in _EN_NUMBER_WORDS_RE.finditer(text):
+            words = m.group().lower().replace("-", " ").split()
+            w = words[0]
+            v = _EN_UNITS.get(w, _MONTHS.get(w))
+            if v is None:  # hundreds, thousands, dozens: a scale alone
+                v = _EN_SCALES.get(w.rstrip("s"), 12)
+            for x in words[1:]:
+                v = v * _EN_SCALES[x]
+            out.append((m.start(), m.end(), frozenset({Decimal(v).normalize()})))
     out.sort(key=lambda t: (t[0], t[1]))
     return out
 
@@ -195,6 +210,8 @@ HANDLE_RE = re.compile(r"(?<![\w@.])@[A-Za-z_][A-Za-z0-9_]{1,30}\b(?!\.[A-Za-z])
 
 def links(text: str) -> list[Item]:
     out: list[Item] = []
+    if "://" not in text and "www." not in text and "@" not in text and "#" not in text:
+        return out
     taken: list[tuple[int, int]] = []
     for rx, kind in ((URL_RE, "URL"), (EMAIL_RE, "e-mail address"), (HASHTAG_RE, "hashtag"), (HANDLE_RE, "handle")):
         for m in rx.finditer(text):
@@ -272,6 +289,7 @@ _SCRIPT_RES = {k: re.compile(f"[{v}]") for k, v in _SCRIPT_RANGES.items()}
 SCRIPT_RUN_RES = {k: re.compile(f"[{v}]+(?:[\\s\u3000·・,，、]*[{v}]+)*") for k, v in _SCRIPT_RANGES.items()}
 
 
+@lru_cache(maxsize=8192)
 def dominant_script(text: str) -> str | None:
     best, n_best = None, 0
     for k, rx in _SCRIPT_RES.items():
