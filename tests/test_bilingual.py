@@ -4,6 +4,7 @@ the SRC rules on real files, and what the reports say about segments."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -278,3 +279,29 @@ def test_glossary_required_and_forbidden_terms(tmp_path):
     bad.write_text("term;translation\n", encoding="utf-8")
     res = invoke("check", str(p), "--isolated", "--glossary", str(bad))
     assert res.exit_code == 2 and "qa: error:" in res.output and "needs a header" in res.output
+def test_html_shows_source_beside_target_with_spans_on_both_sides(tmp_path):
+    out = tmp_path / "html"
+    res = invoke("check", "samples/bilingual/app.de.xlf", "--isolated", "--html", str(out), "--fail-on", "never",
+                 "-q", "--no-cache", cwd=ROOT)
+    assert res.exit_code == 0, res.output
+    page = next(p for p in out.rglob("*.html") if "app.de" in p.name).read_text(encoding="utf-8")
+    assert 'class="segments"' in page and "storage.limit" in page
+    # the number is highlighted on both sides of its row: 250 in the source, 520 in the target
+    row = next(r for r in page.split("<tr") if "storage.limit" in r and "<td" in r)
+    assert re.search(r'<mark class="src-hit [^"]*"[^>]*><a href="#f-\d+">250</a></mark>', row)
+    assert re.search(r'<mark class="cat-mistranslation sev-error"[^>]*><a href="#f-\d+">520</a></mark>', row)
+    assert "default-src 'none'" in page and "segment storage.limit" in page
+
+
+def test_html_escapes_segment_text(tmp_path):
+    p = tmp_path / "evil.tsv"
+    p.write_text('<script>alert(1)</script> 250\t<img src=x onerror=alert(1)> 520\n', encoding="utf-8")
+    out = tmp_path / "html"
+    res = invoke("check", str(p), "--isolated", "--html", str(out), "--fail-on", "never", "-q", "--no-cache")
+    assert res.exit_code == 0, res.output
+    page = (out / "evil.tsv.html").read_text(encoding="utf-8")
+    body = page.split("<body>", 1)[1]
+    assert "<img" not in body and "<script>alert" not in body
+    assert "&lt;img src=x onerror=alert(1)&gt;" in body and "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+
+
