@@ -305,3 +305,13 @@ def test_html_escapes_segment_text(tmp_path):
     assert "&lt;img src=x onerror=alert(1)&gt;" in body and "&lt;script&gt;alert(1)&lt;/script&gt;" in body
 
 
+
+
+@pytest.mark.parametrize("name", ["pipe.xlf", "pipe.po", "pipe.tmx", "pipe.tsv", "pipe.csv"])
+def test_a_fifo_with_a_bilingual_name_is_never_opened(tmp_path, name):
+    import os
+
+    fifo = tmp_path / name
+    os.mkfifo(fifo)
+    (rec,) = list(read_path(str(fifo)))
+    assert isinstance(rec, InputError) and "FIFO" in rec.error

@@ -105,7 +105,9 @@ def bilingual_files(paths, text_field: str = "text") -> list[str]:
 
 
 def _looks_bilingual(path: str, kind: str, text_field: str, opts: BilingualOptions) -> bool:
-    with open(path, "rb") as fh:
+    from qa.inputs import open_input
+
+    with open_input(path) as fh:  # stat first: a FIFO or a device is never opened
         head = fh.read(65536)
     if kind == "jsonl":
         for raw in head.split(b"\n"):
@@ -173,10 +175,9 @@ def parse_xml(data: bytes, what: str):
         raise MalformedInput(f"line {line}, column {col}: not well-formed {what}: {msg}") from None
     if root is None:
         raise MalformedInput(f"line 1, column 1: not well-formed {what}: empty document")
-    for el in root.iter():
-        if isinstance(el, etree._Entity):  # an undefined or DTD entity left unexpanded
-            raise MalformedInput(f"line {el.sourceline or 0}, column 0: {what} uses the entity "
-                                 f"&{el.name}; (entities are not expanded)")
+    for el in root.iter(etree.Entity):  # an undefined or DTD entity left unexpanded
+        raise MalformedInput(f"line {el.sourceline or 0}, column 0: {what} uses the entity "
+                             f"&{el.name}; (entities are not expanded)")
     return root
 
 
@@ -238,8 +239,8 @@ def read_xliff_bytes(data: bytes, path: str, doc_id: str) -> BilingualDocument:
     src_lang = tgt_lang = None
     if version.startswith("2"):
         src_lang, tgt_lang = root.get("srcLang"), root.get("trgLang")
-        for unit in (e for e in root.iter() if _local(e) == "unit"):
-            notes = tuple((n.text or "").strip() for n in unit.iter() if _local(n) == "note")
+        for unit in root.iter("{*}unit"):
+            notes = tuple((n.text or "").strip() for n in unit.iter("{*}note"))
             segs = [e for e in unit if _local(e) in ("segment", "ignorable")]
             n_seg = sum(1 for e in segs if _local(e) == "segment")
             k = 0
@@ -262,7 +263,7 @@ def read_xliff_bytes(data: bytes, path: str, doc_id: str) -> BilingualDocument:
         for file_el in (e for e in root if _local(e) == "file"):
             src_lang = src_lang or file_el.get("source-language")
             tgt_lang = tgt_lang or file_el.get("target-language")
-            for tu in (e for e in file_el.iter() if _local(e) == "trans-unit"):
+            for tu in file_el.iter("{*}trans-unit"):
                 if tu.get("translate") == "no":
                     continue
                 codes = {}
