@@ -53,7 +53,7 @@ from pathlib import Path
 
 from qa.document import Document
 
-SCHEMA = 3  # 3: findings carry condition and data; 2: JSON values under an HMAC (1 was pickle)
+SCHEMA = 4  # 4: and bilingual segment fields; 3: findings carry condition and data; 2: JSON values under an HMAC (1 was pickle)
 DB_NAME = "results.sqlite"
 REBUILD_MARK = "REBUILD"
 _FLUSH_EVERY = 256
@@ -142,6 +142,7 @@ def document_key(doc: Document, namespace: bytes) -> bytes:
     h.update(len(head).to_bytes(8, "big"))
     h.update(head)
     h.update(doc.text.encode("utf-8", "surrogatepass"))
+    h.update(getattr(doc, "segments_key", b""))  # a bilingual document: its sources and segment ids
     return h.digest()
 
 
@@ -325,7 +326,7 @@ def encode_value(value: tuple) -> bytes:
                    [[e.start, e.end, e.replacement] for e in f.fix.edits]]
         data = None if f.data is None else [[k, v] for k, v in f.data]
         rows.append([f.rule, f.name, f.category, str(f.severity), f.start, f.end, f.message,
-                     f.suggestion, fix, f.confidence, f.condition, data])
+                     f.suggestion, fix, f.confidence, f.condition, data, f.segment, f.source_start, f.source_end])
     doc = {"v": SCHEMA, "findings": rows, "language": language, "n_sentences": n_sentences,
            "score": score if math.isfinite(score) else repr(score), "verdict": verdict,
            "collected": None if collected is None else _enc_plain(collected)}
@@ -349,9 +350,10 @@ def decode_value(blob: bytes) -> tuple:
     findings = []
     try:
         for row in doc["findings"]:
-            if not (isinstance(row, list) and len(row) == 12):
+            if not (isinstance(row, list) and len(row) == 15):
                 raise BadValue("finding")
-            rule, name, category, severity, start, end, message, suggestion, fix, confidence, condition, data = row
+            (rule, name, category, severity, start, end, message, suggestion, fix, confidence, condition, data,
+             segment, source_start, source_end) = row
             fx = None
             if fix is not None:
                 if not (isinstance(fix, list) and len(fix) == 3 and isinstance(fix[2], list)):
@@ -365,7 +367,9 @@ def decode_value(blob: bytes) -> tuple:
             findings.append(Finding(_str(rule), _str(name), _str(category), Severity(_str(severity)),
                                     _int(start), _int(end), _str(message), _str(suggestion, True), fx,
                                     None if confidence is None else _num(confidence), _str(condition, True),
-                                    _data(data)))
+                                    _data(data), _str(segment, True),
+                                    None if source_start is None else _int(source_start),
+                                    None if source_end is None else _int(source_end)))
     except (TypeError, ValueError) as exc:
         raise BadValue(f"finding: {exc}") from None
     score = doc["score"]

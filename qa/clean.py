@@ -435,7 +435,9 @@ def clean_paths(paths: Sequence[str], settings: Settings, out_dir: Path | None, 
     from qa.curation import TEMPLATE_RULE, CorpusFindings
 
     plan = make_plan(settings)
-    files = list(iter_files(paths))
+    from qa.bilingual.readers import bilingual_kind
+
+    files = [f for f in iter_files(paths) if not bilingual_kind(f, settings.text_field)]  # not written back
     corpus = CorpusFindings(files, settings, dedupe, unsafe and any(r.code == TEMPLATE_RULE for r in plan.rules))
     if diff or out_dir is None:
         return _clean_diff(files, settings, plan, unsafe, stdout if diff else None, corpus, decisions)

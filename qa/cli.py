@@ -38,6 +38,11 @@ LangOpt = Annotated[Optional[str], typer.Option("--lang", help="Expected documen
 EncodingOpt = Annotated[Optional[str], typer.Option("--encoding", help="Input encoding: utf-8 (default; UTF-16/32 with a BOM also read), auto (guess with charset-normalizer), or a codec name such as latin-1.")]
 MaxBytesOpt = Annotated[Optional[int], typer.Option("--max-bytes", help="Report larger files (and JSON Lines records) as errors instead of reading them (default 64 MiB; 0: no limit).")]
 FollowLinksOpt = Annotated[bool, typer.Option("--follow-links", help="Follow symbolic links that lead out of an input folder, and write through links inside an output folder (default: neither).")]
+SourceFieldOpt = Annotated[Optional[str], typer.Option("--source-field", help="Bilingual JSON Lines/CSV/TSV: field holding the source (default: source).")]
+TargetFieldOpt = Annotated[Optional[str], typer.Option("--target-field", help="Bilingual JSON Lines/CSV/TSV: field holding the target (default: target).")]
+SourceLangOpt = Annotated[Optional[str], typer.Option("--source-lang", help="Source language of bilingual files that do not name it.")]
+TargetLangOpt = Annotated[Optional[str], typer.Option("--target-lang", help="Target language of bilingual files that do not name it.")]
+GlossaryOpt = Annotated[Optional[Path], typer.Option("--glossary", help="A glossary CSV (source,target,forbidden columns) for SRC013/SRC014.")]
 RuleTimeoutOpt = Annotated[Optional[float], typer.Option("--rule-timeout", help="Stop a rule after this many seconds on one document and report it as QA000 (default 20; 0: no limit).")]
 
 
@@ -90,6 +95,33 @@ def _destinations(*items: tuple[str, object, bool]) -> None:
             (check_output_folder if folder else check_output_file)(str(path), flag)
 
 
+def _bilingual(settings: Settings, source_field, target_field, source_lang, target_lang, glossary) -> Settings:
+    """Bilingual inputs: the reader's fields and languages, and the glossary of SRC013/SRC014."""
+    from dataclasses import replace
+
+    from qa.bilingual.readers import set_options
+
+    set_options(source_field, target_field, source_lang, target_lang)
+    if glossary is None:
+        return settings
+    from qa.checks.bilingual import GlossaryError, load_glossary
+
+    try:
+        load_glossary(str(glossary))
+    except GlossaryError as exc:
+        raise ConfigError(str(exc)) from None
+    rules = {k: dict(v) for k, v in settings.rules.items()}
+    for code in ("SRC013", "SRC014"):
+        rules.setdefault(code, {})["glossary"] = str(glossary)
+    return replace(settings, rules=rules)
+
+
+def safe_name(value: object) -> str:
+    from qa.report.text import safe
+
+    return safe(value)
+
+
 def _fail(msg: str, code: int = 2) -> typer.Exit:
     from qa.report.text import safe
 
@@ -133,6 +165,11 @@ def check(
     cache_dir: Annotated[Optional[Path], typer.Option("--cache-dir", help="Keep the result cache in this folder (default: one per working folder in the user's cache folder).")] = None,
     profile_rules: Annotated[bool, typer.Option("--profile-rules", help="Print the time spent in each rule (to drop slow ones).")] = False,
     summary_file: Annotated[Optional[Path], typer.Option("--summary", help="Write a JSON run summary here (counts per rule and category, scores, timing), with any format and with -q.")] = None,
+    source_field: SourceFieldOpt = None,
+    target_field: TargetFieldOpt = None,
+    source_lang: SourceLangOpt = None,
+    target_lang: TargetLangOpt = None,
+    glossary: GlossaryOpt = None,
 ) -> None:
     """Check files and folders and report findings.
 
@@ -150,6 +187,7 @@ def check(
                              text_field=text_field, id_field=id_field, lang=lang)
         _destinations(("-o", output, False), ("--output-dir", output_dir, True), ("--html", html, True))
         check_jobs(jobs)
+        settings = _bilingual(settings, source_field, target_field, source_lang, target_lang, glossary)
         plan = make_plan(settings)
     except (ConfigError, PackError) as exc:
         raise _fail(str(exc)) from None
@@ -385,6 +423,18 @@ def clean(
     if out is None and not diff:
         raise _fail("give --out DIR for the cleaned copies, or --diff to print a diff")
     _input_policy(encoding, max_bytes, rule_timeout)
+    from qa.bilingual.readers import bilingual_files
+
+    # a copy of the joined targets would not be a valid XLIFF/PO/TMX file: a bilingual file named
+    # on the command line is refused; one found in a folder is skipped (qa.clean) and named here
+    named = bilingual_files([p for p in paths if not os.path.isdir(p)], text_field or "text")
+    if named:
+        more = f" and {len(named) - 1} more" if len(named) > 1 else ""
+        raise _fail(f"qa clean cannot write back bilingual files ({named[0]}{more}): XLIFF, PO/POT, TMX and "
+                    "source/target JSON Lines, CSV or TSV are checked with `qa check` only")
+    skipped = bilingual_files(paths, text_field or "text")
+    if skipped and not quiet:
+        typer.echo(f"qa clean: skipped {len(skipped)} bilingual file(s) it cannot write back, e.g. {safe_name(skipped[0])}", err=True)
     try:
         settings = _settings(config, isolated, select=_split(select), ignore=_split(ignore),
                              text_field=text_field, id_field=id_field)

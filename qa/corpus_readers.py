@@ -510,6 +510,11 @@ def partitions(files: Iterable[str], target_bytes: int = 16 << 20, files_per_bat
     batch: list[str] = []
     for path in files:
         kind = None if getattr(path, "not_followed", False) else corpus_kind(path)  # a link not read
+        if kind is not None:
+            from qa.bilingual.readers import bilingual_kind
+
+            if bilingual_kind(path):  # a source/target file is one document: read whole
+                kind = None
         if kind is None:
             batch.append(path)
             if len(batch) >= files_per_batch:

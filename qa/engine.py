@@ -58,6 +58,8 @@ def _to_finding(rule: Rule, hit: Hit, severity: Severity, doc: Document) -> Find
     n = len(doc.text)
     start = min(max(hit.start, 0), n)
     end = min(max(hit.end, start), n)
+    seg = doc.segment_at(start) if hasattr(doc, "segment_at") else None  # a bilingual document
+    src = hit.source_span if seg is not None else None
     return Finding(
         rule=rule.code,
         name=rule.name,
@@ -71,6 +73,9 @@ def _to_finding(rule: Rule, hit: Hit, severity: Severity, doc: Document) -> Find
         confidence=rule_confidence(rule.code, hit.condition),
         condition=hit.condition,
         data=hit.data,
+        segment=seg.id if seg is not None else None,
+        source_start=src[0] if src else None,
+        source_end=src[1] if src else None,
     )
 
 

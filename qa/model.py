@@ -103,10 +103,11 @@ class Hit:
     #: document-level facts a finding carries for the outputs, as (key, value) pairs (the
     #: duplicate rules: the cluster, the earlier document, the similarity)
     data: tuple[tuple[str, object], ...] | None = None
+    source_span: tuple[int, int] | None = None  # bilingual documents: the span in the source text
 
     def __reduce__(self):
         return (Hit, (self.start, self.end, self.message, self.suggestion, self.fix, self.confidence, self.severity,
-                      self.condition, self.data))
+                      self.condition, self.data, self.source_span))
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +125,10 @@ class Finding:
     confidence: float | None = 1.0
     condition: str | None = None  # the hit's condition, when the rule declares conditions
     data: tuple[tuple[str, object], ...] | None = None  # see Hit.data
+    #: bilingual documents: the segment id, and the finding's span in the source text (if any)
+    segment: str | None = None
+    source_start: int | None = None
+    source_end: int | None = None
 
     @property
     def sort_key(self) -> tuple[int, int, str]:
@@ -131,7 +136,8 @@ class Finding:
 
     def __reduce__(self):  # results cross processes (workers, cache): keep pickling cheap
         return (Finding, (self.rule, self.name, self.category, self.severity, self.start, self.end,
-                          self.message, self.suggestion, self.fix, self.confidence, self.condition, self.data))
+                          self.message, self.suggestion, self.fix, self.confidence, self.condition, self.data,
+                          self.segment, self.source_start, self.source_end))
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,6 +4,8 @@
 * ``.md`` / ``.markdown``: one document; ``# Title`` and head lines such as ``Author:``,
   ``Published at:``, ``Original:`` become metadata fields (spans into the original text).
 * ``.jsonl`` / ``.ndjson``: one document per record (``text_field`` / ``id_field``).
+* ``.xlf``/``.xliff``, ``.po``/``.pot``, ``.tmx``, ``.tsv`` and source/target JSON Lines or CSV:
+  one bilingual document per file (``qa.bilingual.readers``).
 * Compressed JSON Lines (``.gz``, ``.zst``), CSV, Parquet, ``-`` (stdin) and glob patterns:
   ``qa.corpus_readers`` (streaming, in input order).
 
@@ -27,6 +29,8 @@ TEXT_SUFFIXES = {".txt", ".text"}
 MD_SUFFIXES = {".md", ".markdown"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 KNOWN_SUFFIXES = TEXT_SUFFIXES | MD_SUFFIXES | JSONL_SUFFIXES
+# bilingual files (XLIFF, PO/POT, TMX, TSV): read by qa.bilingual.readers
+KNOWN_SUFFIXES |= {".xlf", ".xliff", ".po", ".pot", ".tmx", ".tsv"}
 
 
 @dataclass
@@ -112,6 +116,12 @@ def read_path(path: str, text_field: str = "text", id_field: str = "id") -> Iter
     display = display_name(path)
     if isinstance(path, OutsideLink):
         yield InputError(display, _doc_id(path), OUTSIDE_LINK_REASON)
+        return
+    from qa.bilingual.readers import bilingual_kind, read_bilingual
+
+    kind = bilingual_kind(path, text_field)
+    if kind:
+        yield from read_bilingual(path, kind, id_field)  # source and target: one document per file
         return
     from qa.corpus_readers import compression, corpus_kind, read_corpus
 

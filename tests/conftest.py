@@ -32,5 +32,10 @@ def run_rule(rule, text: str, markdown: bool = False):
     from qa.readers import make_document
 
     plan = make_plan(Settings(select=(rule.code,)))
-    doc = make_document(text, markdown=markdown)
+    if rule.code.startswith("SRC"):  # source-aware: examples are "source ||| target" lines
+        from qa.bilingual.model import example_document
+
+        doc = example_document(text)
+    else:
+        doc = make_document(text, markdown=markdown)
     return [f for f in check_document(doc, plan, strict=True) if f.rule == rule.code]

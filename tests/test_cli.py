@@ -39,6 +39,9 @@ def test_jsonl_contract_on_samples():
     res = invoke("check", "samples/", "--format", "jsonl", "-o", "-", "--fail-on", "never", "-q")
     assert res.exit_code == 0, res.output
     objs = [json.loads(line) for line in res.stdout.splitlines() if line.strip()]
+    bilingual = [o["path"] for o in objs if o["path"].startswith("samples/bilingual/")]  # tests/test_bilingual.py
+    assert bilingual == ["samples/bilingual/app.de.xlf", "samples/bilingual/news.zh-en.jsonl", "samples/bilingual/shop.fr.po"]
+    objs = [o for o in objs if o["path"] not in bilingual]
     assert [o["path"] for o in objs] == ["samples/000_6ee191c9a62c81e0.txt", "samples/003_6687bd05b09e0dcc.txt"]
     for o in objs:
         assert list(o) == ["path", "id", "language", "score", "verdict", "counts", "error", "findings"]

@@ -132,6 +132,10 @@ def test_sarif_on_samples_validates_and_matches_jsonl(sample_outputs, sample_obj
         assert res["message"]["text"] == f["message"]
         loc = res["locations"][0]["physicalLocation"]
         assert loc["artifactLocation"]["uri"] == path
+        if "segment" in f:  # a bilingual file: offsets are into its targets, the segment names the place
+            assert res["properties"]["segment"] == f["segment"] and "region" not in loc
+            assert res["locations"][0]["logicalLocations"][-1]["name"] == f["segment"]
+            continue
         reg = loc["region"]
         assert (reg["startLine"], reg["startColumn"], reg["endLine"], reg["endColumn"]) == (
             f["line"], f["column"], f["end_line"], f["end_column"])
@@ -207,7 +211,8 @@ def test_junit_on_samples(sample_outputs, sample_objs):
         assert int(suite.get("failures")) == n == len([c for c in cases if c.find("failure") is not None])
         assert int(suite.get("tests")) == len(cases) == max(n, 1)
         for case, f in zip(cases, obj["findings"]):
-            assert case.get("name") == f"{f['rule']} {f['name']} at {f['line']}:{f['column']}"
+            seg = f"[segment {f['segment']}] " if "segment" in f else ""  # a bilingual file
+            assert case.get("name") == f"{seg}{f['rule']} {f['name']} at {f['line']}:{f['column']}"
             assert case.get("classname") == obj["path"] and case.get("line") == str(f["line"])
             fail = case.find("failure")
             assert fail.get("type") == f["severity"]

@@ -59,7 +59,10 @@ def lang_name(code: str) -> str:
     return _NAMES.get(code, code)
 
 
-def _expected(opts: Mapping[str, object]) -> str:
+def _expected(opts: Mapping[str, object], doc: Document | None = None) -> str:
+    target = getattr(doc, "target_lang", None)  # a bilingual file names its target language
+    if target and not opts.get("expected"):
+        return str(target).lower().replace("_", "-").split("-")[0]
     return str(opts.get("expected") or opts.get("lang") or "en").lower().split("-")[0]
 
 
@@ -102,7 +105,7 @@ def unexpected_document_language(doc: Document, opts: Mapping[str, object]) -> I
     ## How to fix
     Translate the document, or set the expected language for this corpus (`lang` / `--lang`).
     """
-    expected = _expected(opts)
+    expected = _expected(opts, doc)
     backend = _backend(opts)
     body = doc.text[doc.body_start :]
     min_words = int(opts.get("min_words", 8))  # type: ignore[arg-type]
@@ -165,7 +168,7 @@ def passage_in_other_language(doc: Document, opts: Mapping[str, object]) -> Iter
     ## How to fix
     Translate the passage, or mark it as a quotation in the original language.
     """
-    expected = _expected(opts)
+    expected = _expected(opts, doc)
     backend = _backend(opts)
     min_prob = float(opts.get("min_prob", 0.8))  # type: ignore[arg-type]
     max_exp = float(opts.get("max_expected_prob", 0.05))  # type: ignore[arg-type]

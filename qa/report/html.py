@@ -187,6 +187,40 @@ def _sentence(r: FileResult, start: int, end: int, limit: int = 240) -> tuple[st
     return before, visible(doc.text[start:end]), after
 
 
+def _local_pieces(text: str, fds: Sequence[dict[str, object]], picked: list[tuple[int, int, int]]) -> list[dict[str, object]]:
+    """``segments`` over one segment's text: ``picked`` holds (finding index, local start, end);
+    the pieces name the findings by their index in the page's list."""
+    local = [dict(fds[i], start=a, end=b) for i, a, b in picked]
+    pieces = segments(text, local)
+    for p in pieces:
+        if p.get("ids"):
+            p["ids"] = " ".join(str(picked[int(k)][0]) for k in str(p["ids"]).split())
+            p["first"] = picked[int(p["first"])][0]  # type: ignore[arg-type]
+    return pieces
+
+
+def bilingual_rows(doc, fds: Sequence[dict[str, object]]) -> list[dict[str, object]]:
+    """One row per segment of a bilingual document: its id, and source and target split into
+    pieces with the findings' spans on each side (``source_start``/``source_end`` for the source)."""
+    rows = []
+    by_seg: dict[str, list[int]] = {}
+    for i, f in enumerate(fds):
+        if f.get("segment") is not None:
+            by_seg.setdefault(str(f["segment"]), []).append(i)
+    for seg in doc.segments:
+        ids = by_seg.get(seg.id, [])
+        tgt = [(i, int(fds[i]["start"]) - seg.target_start, int(fds[i]["end"]) - seg.target_start) for i in ids  # type: ignore[arg-type]
+               if seg.target_start <= int(fds[i]["start"]) <= seg.target_end]  # type: ignore[arg-type]
+        tgt = [(i, a, min(b, len(seg.target))) for i, a, b in tgt]
+        src = [(i, int(fds[i]["source_start"]) - seg.source_start, int(fds[i]["source_end"]) - seg.source_start)  # type: ignore[arg-type]
+               for i in ids if fds[i].get("source_start") is not None
+               and seg.source_start <= int(fds[i]["source_start"]) <= int(fds[i]["source_end"]) <= seg.source_end]  # type: ignore[arg-type]
+        rows.append({"id": seg.id, "source": _local_pieces(seg.source, fds, src),
+                     "target": _local_pieces(seg.target, fds, tgt), "flagged": bool(ids),
+                     "notes": " | ".join(seg.notes), "fuzzy": seg.fuzzy, "context": seg.context or ""})
+    return rows
+
+
 def render_page(r: FileResult, page: str, cleaned: str | None = None, decisions=None,
                 keys: Sequence[str] | None = None) -> str:
     css, script = _asset("base.css"), _asset("file.js")
@@ -202,12 +236,16 @@ def render_page(r: FileResult, page: str, cleaned: str | None = None, decisions=
             f["decided"] = decisions.decisions.get(f["key"], "")
             f["decided_similar"] = decisions.similar.get(f["similar"], "")
         f["text"] = visible(str(f["text"]))
+    bilingual = bilingual_rows(r.doc, fds) if r.doc is not None and hasattr(r.doc, "segments") else None
+    if bilingual is not None:
+        cleaned = None  # qa clean does not write bilingual files back
     return _template("file.html.j2").render(
         csp=csp(css, script), css=Markup(css), script=Markup(script), path=r.path, doc_id=r.id,
         basename=os.path.basename(r.path), verdict=r.verdict, score=r.score, language=r.language,
         findings=fds, segments=segments(text, fds), error=r.error, categories=CATEGORIES,
         index_href=_rel_href(page, "index.html"), rules_href=_rel_href(page, "rules").rstrip("/"),
-        cleaned=cleaned,
+        cleaned=cleaned, bilingual=bilingual,
+        source_lang=getattr(r.doc, "source_lang", None) or "", target_lang=getattr(r.doc, "target_lang", None) or "",
     )
 
 

@@ -4,7 +4,11 @@ Contract version 2 (see README, "Output contract")::
 
   {"path", "id", "language", "score", "verdict", "counts", "error", "findings": [
      {"rule", "name", "category", "severity", "start", "end", "line", "column", "end_line",
-      "end_column", "text", "message", "suggestion", "confidence", "fix"}]}
+      "end_column", "text", "message", "suggestion", "confidence", "fix",
+      "segment", "source_start", "source_end"}]}
+
+The last three keys (version 2) are written only for findings in bilingual documents (XLIFF,
+PO, TMX, source/target JSON Lines): the segment id and the span in the source text (or nulls).
 
 ``confidence`` is the rule's measured precision from ``rules/evidence.yaml`` (version 2; version 1
 had a confidence the rule set itself), or null when the rule has no or too little evidence.
@@ -45,7 +49,8 @@ def finding_dict(f: Finding, doc: Document | None) -> dict[str, object]:
         "suggestion": f.suggestion,
         "confidence": f.confidence,
         "fix": f.fix.to_json() if f.fix else None,
-    }
+    } | ({"segment": f.segment, "source_start": f.source_start, "source_end": f.source_end}
+         if f.segment is not None else {})
 
 
 def duplicate_field(findings) -> dict[str, object] | None:
@@ -96,6 +101,14 @@ def _fix_json(fix) -> str:
     return f'{{"applicability": {_enc(str(fix.applicability))}, "title": {_enc(fix.title)}, "edits": [{edits}]}}'
 
 
+def _seg_json(f: Finding) -> str:
+    if f.segment is None:
+        return ""
+    a, b = f.source_start, f.source_end
+    return (f', "segment": {_enc(f.segment)}, "source_start": {"null" if a is None else _num(a)}, '
+            f'"source_end": {"null" if b is None else _num(b)}')
+
+
 def finding_json(f: Finding, doc: Document | None) -> str:
     """One finding as JSON text: what ``dumps`` writes for it, byte for byte the same as
     ``json.dumps(finding_dict(f, doc), ensure_ascii=False)``, written directly (about 3x faster:
@@ -123,7 +136,7 @@ def finding_json(f: Finding, doc: Document | None) -> str:
         fix = f.fix
         return (f'{head}{_num(start)}, "end": {_num(end)}, {pos}, "message": {_enc(f.message)}, '
                 f'"suggestion": {"null" if sug is None else _enc(sug)}, "confidence": {_num(f.confidence)}, '
-                f'"fix": {"null" if fix is None else _fix_json(fix)}}}')
+                f'"fix": {"null" if fix is None else _fix_json(fix)}{_seg_json(f)}}}')
     except (TypeError, AttributeError):  # an unusual value (not a str, an int or a float)
         return json.dumps(finding_dict(f, doc), ensure_ascii=False)
 

@@ -50,7 +50,8 @@ def junit_tree(results: Sequence[FileResult]) -> ET.Element:
         suite = ET.Element("testsuite", {"name": xml_safe(path)})
         counts = {"tests": 0, "failures": 0, "errors": 0}
         for r in group:
-            prefix = f"[{r.id}] " if is_record(r) else ""
+            bilingual = any(f.segment is not None for f in r.findings)  # one file; findings name a segment
+            prefix = f"[{r.id}] " if is_record(r) and not bilingual else ""
             if r.error:
                 case = ET.SubElement(suite, "testcase", {"classname": xml_safe(path), "name": xml_safe(prefix + "read"),
                                                          "file": xml_safe(path)})
@@ -67,7 +68,8 @@ def junit_tree(results: Sequence[FileResult]) -> ET.Element:
             for f in r.findings:
                 fd = finding_dict(f, r.doc)
                 where = f"{fd['line']}:{fd['column']}"
-                attrs = {"classname": xml_safe(path), "name": xml_safe(f"{prefix}{f.rule} {f.name} at {where}"),
+                seg = f"[segment {f.segment}] " if f.segment is not None else ""
+                attrs = {"classname": xml_safe(path), "name": xml_safe(f"{prefix}{seg}{f.rule} {f.name} at {where}"),
                          "file": xml_safe(path)}
                 if not prefix:
                     attrs["line"] = str(fd["line"])

@@ -108,7 +108,8 @@ def sarif_log(results: Sequence[FileResult], rules: Sequence[Rule], baseline_use
                 "locations": [{"physicalLocation": {"artifactLocation": _artifact(r.path)}}],
             })
             continue
-        record = is_record(r)
+        # a bilingual file too: its offsets are into the joined targets; findings name their segment
+        record = is_record(r) or any(f.segment is not None for f in r.findings)
         artifact = _artifact(r.path)  # shared by this document's results (serialised, never mutated)
         for f in r.findings:
             fd = finding_dict(f, r.doc)
@@ -122,6 +123,10 @@ def sarif_log(results: Sequence[FileResult], rules: Sequence[Rule], baseline_use
             props: dict[str, object] = {"category": f.category, "confidence": f.confidence}
             if f.suggestion is not None:
                 props["suggestion"] = f.suggestion
+            if f.segment is not None:  # a bilingual file: the segment, and the span in its source
+                props["segment"] = f.segment
+                if f.source_start is not None:
+                    props["sourceStart"], props["sourceEnd"] = f.source_start, f.source_end
             if record:
                 props.update({"recordId": r.id, "start": f.start, "end": f.end, "line": fd["line"],
                               "column": fd["column"]})
@@ -145,6 +150,10 @@ def sarif_log(results: Sequence[FileResult], rules: Sequence[Rule], baseline_use
                         }],
                     }]
                     props["fixApplicability"] = str(f.fix.applicability)
+            if f.segment is not None:  # the segment as a logical location
+                loc = res["locations"][0]  # type: ignore[index]
+                loc.setdefault("logicalLocations", []).append(  # type: ignore[union-attr]
+                    {"name": f.segment, "kind": "element", "fullyQualifiedName": f"{r.id}#{f.segment}"})
             res["partialFingerprints"] = {SARIF_KEY: fingerprint(r, fd)}
             if baseline_used:
                 res["baselineState"] = "new"

@@ -34,7 +34,8 @@ def write(results: Sequence[FileResult], out: IO[str], statistics: bool = False)
         for f in r.findings:
             line, col = r.doc.line_col(f.start) if r.doc else (0, 0)
             fix = " [*]" if f.fix and str(f.fix.applicability) == "safe" else ""
-            out.write(f"{label}:{line}:{col}: {safe(f.rule)}{fix} {safe(f.message)}\n")
+            seg = f" [segment {safe(f.segment)}]" if f.segment is not None else ""  # a bilingual file
+            out.write(f"{label}:{line}:{col}: {safe(f.rule)}{fix} {safe(f.message)}{seg}\n")
     if statistics:
         write_statistics(results, out)
 

@@ -1,0 +1,737 @@
+"""SRC: source-aware checks of bilingual documents (XLIFF, PO, TMX, source/target JSON Lines).
+
+Each rule reads ``doc.segments`` (``qa.bilingual.model``) and yields nothing on a monolingual
+document. A hit points at the target span and, where one side's item is missing, at the source
+span too (``Hit.source_span``, offsets into ``doc.source_text``). Examples are written as
+``source ||| target`` lines.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import unicodedata
+from collections import Counter
+from decimal import Decimal
+from collections.abc import Iterator, Mapping
+
+from qa.bilingual import extract
+from qa.bilingual.model import BilingualDocument, Segment
+from qa.document import Document
+from qa.model import Hit, bad, good
+from qa.registry import rule
+
+
+def _segments(doc: Document) -> list[Segment]:
+    return doc.segments if isinstance(doc, BilingualDocument) else []
+
+
+def _checked(doc: Document) -> Iterator[Segment]:
+    """Segments with a source and a target to compare."""
+    for seg in _segments(doc):
+        if seg.source.strip() and seg.target.strip():
+            yield seg
+
+
+def _tlang(doc: Document) -> str | None:
+    return getattr(doc, "target_lang", None) or doc.lang
+
+
+def _slang(doc: Document) -> str | None:
+    return getattr(doc, "source_lang", None)
+
+
+def _whole(seg: Segment) -> tuple[int, int]:
+    t = seg.target
+    a = len(t) - len(t.lstrip())
+    return seg.target_start + a, seg.target_start + len(t.rstrip())
+
+
+def _src(seg: Segment, a: int, b: int) -> tuple[int, int]:
+    return seg.source_start + a, seg.source_start + b
+
+
+# --------------------------------------------------------------------------- numbers
+def _number_diff(doc: Document, seg: Segment):
+    memo = doc.__dict__.setdefault("_src_number_memo", {})
+    key = (seg.source_start, seg.target_start)
+    if key not in memo:
+        memo[key] = _number_diff_of(doc, seg)
+    return memo[key]
+
+
+def _number_diff_of(doc: Document, seg: Segment):
+    src_demand = extract.numbers(seg.source, _slang(doc), strict=True)
+    src_all = extract.numbers(seg.source, _slang(doc), strict=False)
+    tgt_demand = extract.numbers(seg.target, _tlang(doc), strict=True)
+    tgt_all = extract.numbers(seg.target, _tlang(doc), strict=False)
+    src_vals = set().union(*(v for _, _, v in src_all)) if src_all else set()
+    tgt_vals = set().union(*(v for _, _, v in tgt_all)) if tgt_all else set()
+    extra = [(a, b, v) for a, b, v in tgt_demand if not (v & src_vals)]
+    if not any(_YEAR_RE.fullmatch(seg.source[a:b]) for a, b, _ in src_all):
+        # a year the source leaves implicit (a dateline's 2020) is added, not changed
+        extra = [(a, b, v) for a, b, v in extra if not _YEAR_RE.fullmatch(seg.target[a:b])]
+    missing = [(a, b, v) for a, b, v in src_demand if not (v & tgt_vals)]
+    return extra, missing
+
+
+_YEAR_RE = re.compile(r"(?:19|20)\d\d")
+
+
+def _fmt(vals) -> str:
+    return "/".join(sorted(format(v, "f") for v in vals))
+
+
+@rule(
+    code="SRC001",
+    name="number-not-in-source",
+    category="mistranslation",
+    summary="A number in the target that the source does not have (after converting numerals and scales)",
+    severity="error",
+    examples=(
+        bad("价格上涨了250元。 ||| The price rose by [[520]] yuan."),
+        bad("会议于2021年举行。 ||| The meeting was held in [[2012]]."),
+        good("价格上涨了250元。 ||| The price rose by 250 yuan."),
+        good("约有1.5万人参加。 ||| About 15,000 people took part.", note="1.5万 is 15,000"),
+        good("共有三千名观众。 ||| There were 3,000 spectators.", note="三千 is 3,000"),
+        good("投资超过2亿元。 ||| Investment exceeded 200 million yuan.", note="亿 and million"),
+        good("增长了百分之五十。 ||| It grew by 50%."),
+        good("The total is 1,5 million. ||| Die Summe beträgt 1,5 Millionen."),
+    ),
+)
+def number_not_in_source(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
+    """A number (Arabic digits, possibly with thousands separators, decimals, a percentage or a
+    range end) appears in the target but no number of the source has its value. Source numbers
+    are read with Chinese and Japanese numerals converted (`三千` = 3000, `1.5万` = 15000,
+    `2亿` = 200000000) and target numbers with English scale words (`1.5 million`); separators
+    are read in both conventions (`1,5` and `1.5`).
+
+    ## Why it matters
+    A wrong number (`250` rendered `520`, a wrong year) is a Major accuracy error that reads
+    fluently: nobody notices it without the source.
+
+    ## How to fix
+    Copy the number from the source, converting its units and scale words as needed.
+    """
+    for seg in _checked(doc):
+        extra, missing = _number_diff(doc, seg)
+        for a, b, v in extra:
+            src_span = _src(seg, missing[0][0], missing[0][1]) if len(missing) == 1 else None
+            yield Hit(seg.target_start + a, seg.target_start + b,
+                      f"the number {seg.target[a:b]} is not in the source"
+                      + (f" (the source has {seg.source[missing[0][0]:missing[0][1]]})" if len(missing) == 1 else ""),
+                      suggestion="check the number against the source", source_span=src_span)
+
+
+@rule(
+    code="SRC002",
+    name="number-missing-in-target",
+    category="mistranslation",
+    summary="A number of the source that the target does not render (in digits or in words)",
+    severity="warning",
+    examples=(
+        bad("共有三千名观众。 ||| [[There were many spectators.]]"),
+        bad("The fee is 30 euros. ||| [[Die Gebühr ist gering.]]"),
+        good("共有三千名观众。 ||| There were three thousand spectators."),
+        good("他一个人去了。 ||| He went alone.", note="a lone 一 is a word, not a number"),
+        good("会议在3月5日举行。 ||| The meeting was held on March 5."),
+        good("两国同意合作。 ||| Both countries agreed to cooperate.", note="a lone 两"),
+    ),
+)
+def number_missing_in_target(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
+    """A number of the source (digits, or a Chinese numeral of two or more characters such as
+    `三千`) has no number of equal value in the target, in digits or in words (`three thousand`,
+    `March` for `3月`). Lone numerals that are parts of words (`一些`, `两国`) are not counted.
+
+    ## Why it matters
+    A dropped number is an omission: the reader loses a fact of the source.
+
+    ## How to fix
+    Render the number; when the translation rounds or converts it, say so in a note.
+    """
+    for seg in _checked(doc):
+        extra, missing = _number_diff(doc, seg)
+        missing = [m for m in missing if m[2] - {Decimal(1), Decimal(2)}]  # 1美元 'the dollar': often implicit
+        if missing and not extra:
+            a, b, _ = missing[0]
+            names = ", ".join(seg.source[x:y] for x, y, _ in missing)
+            yield Hit(*_whole(seg), f"the source number(s) {names} are not in the target",
+                      suggestion="render every number of the source", source_span=_src(seg, a, b))
+
+
+# --------------------------------------------------------------------------- links
+@rule(
+    code="SRC003",
+    name="link-mismatch",
+    category="mistranslation",
+    summary="A URL, e-mail address, hashtag or @handle that differs between source and target",
+    severity="error",
+    examples=(
+        bad("详情见 https://example.org/news 。 ||| See [[https://example.com/news]] for details."),
+        bad("请联系 info@example.org ||| [[Please contact us.]]"),
+        good("详情见 https://example.org/news 。 ||| See https://example.org/news for details."),
+        good("关注 @qa_team ||| Follow @qa_team"),
+        good("Write to Info@Example.org ||| Écrivez à info@example.org", note="e-mail case does not matter"),
+    ),
+)
+def link_mismatch(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
+    """A URL, e-mail address, hashtag or @handle of the source is not in the target verbatim, or
+    the target has one that the source does not (URL scheme, case of the host and a final `/`
+    are ignored).
+
+    ## Why it matters
+    An altered link sends readers elsewhere; a dropped one loses the reference.
+
+    ## How to fix
+    Copy links, addresses and handles unchanged from the source.
+    """
+    for seg in _checked(doc):
+        src = extract.links(seg.source)
+        tgt = extract.links(seg.target)
+        skeys = Counter(k for _, _, k in src)
+        tkeys = Counter(k for _, _, k in tgt)
+        missing = [s for s in src if tkeys[s[2]] == 0]
+        kinds = {k[0] for _, _, k in src}
+        for a, b, key in tgt:
+            # a link the source does not have at all may render a site's name (华声在线 -> www.voc.com.cn)
+            if skeys[key] == 0 and key[0] in kinds:
+                sp = _src(seg, missing[0][0], missing[0][1]) if missing else None
+                yield Hit(seg.target_start + a, seg.target_start + b,
+                          f"the {key[0]} {seg.target[a:b]} is not in the source",
+                          suggestion=f"the source has {seg.source[missing[0][0]:missing[0][1]]}" if missing else None,
+                          source_span=sp)
+        if missing and not any(skeys[k] == 0 and k[0] in kinds for _, _, k in tgt):
+            a, b, key = missing[0]
+            yield Hit(*_whole(seg), f"the {key[0]} {seg.source[a:b]} of the source is missing",
+                      suggestion="copy it into the target", source_span=_src(seg, a, b))
+
+
+# --------------------------------------------------------------------------- placeholders
+@rule(
+    code="SRC004",
+    name="placeholder-mismatch",
+    category="mistranslation",
+    summary="A placeholder or inline tag ({0}, %s, %(name)s, {{x}}, <b>, XLIFF codes) missing or added",
+    severity="error",
+    examples=(
+        bad("Delete {0} files? ||| [[Dateien löschen?]]"),
+        bad("Hello %(name)s ||| Bonjour [[%(nom)s]]"),
+        bad("Click {x1}Save{x2} ||| Cliquez sur Enregistrer{x2}[[{x3}]]"),
+        good("Delete {0} files? ||| {0} Dateien löschen?"),
+        good("%s of %d ||| %s von %d"),
+        good("Press <b>OK</b> ||| Drücken Sie <b>OK</b>"),
+        good("100% done ||| 100 % erledigt", note="a percent sign is not a format"),
+    ),
+)
+def placeholder_mismatch(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
+    """The placeholders and inline tags of the source and the target differ: one is missing
+    from the target, or the target has one the source does not. Placeholders: `{0}`, `{name}`,
+    `{{name}}`, `%s`, `%1$d`, `%(name)s`, `${name}`, HTML-like tags, and the inline codes of
+    XLIFF and TMX as read (`{x1}`, `{g2}...{/g2}`). Order does not matter; count does.
+
+    ## Why it matters
+    A lost placeholder crashes string formatting or drops the value; a lost tag breaks the
+    formatting of the page.
+
+    ## How to fix
+    Keep every placeholder and tag of the source, unchanged, where the target's grammar puts it.
+    """
+    for seg in _checked(doc):
+        src = extract.placeholders(seg.source)
+        tgt = extract.placeholders(seg.target)
+        if not src and not tgt:
+            continue
+        need = Counter(k for _, _, k in src)
+        have = Counter(k for _, _, k in tgt)
+        extra_left = have - need
+        missing = need - have
+        flagged = False
+        for a, b, key in tgt:
+            if extra_left[key] > 0:
+                extra_left[key] -= 1
+                flagged = True
+                yield Hit(seg.target_start + a, seg.target_start + b,
+                          f"{seg.target[a:b]} is not in the source"
+                          + (f" (missing: {', '.join(sorted(missing))})" if missing else ""),
+                          suggestion="use the source's placeholders")
+        if missing and not flagged:
+            first = next((a, b) for a, b, k in src if k in missing)
+            yield Hit(*_whole(seg), f"missing {', '.join(sorted(missing))} of the source",
+                      suggestion="keep every placeholder of the source", source_span=_src(seg, *first))
+
+
+# --------------------------------------------------------------------------- untranslated
+def _letters(s: str) -> int:
+    return sum(1 for c in s if c.isalpha())
+
+
+@rule(
+    code="SRC005",
+    name="target-equals-source",
+    category="language",
+    summary="The target is the source copied unchanged (untranslated)",
+    severity="error",
+    examples=(
+        bad("新华社北京电 ||| [[新华社北京电]]"),
+        bad("The file could not be saved. ||| [[The file could not be saved.]]"),
+        good("iPhone 12 ||| iPhone 12", note="a product name stays as it is"),
+        good("OK ||| OK"),
+        good("https://example.org ||| https://example.org"),
+    ),
+)
+def target_equals_source(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
+    """The target equals the source (ignoring surrounding spaces) and the source is text: at
+    least three words, or any letters of a script other than Latin (a Chinese sentence copied
+    into an English target). Names, codes, numbers and links that stay as they are do not count.
+
+    ## Why it matters
+    A copied source is an untranslated segment that passes every target-only check.
+
+    ## How to fix
+    Translate the segment; if it must stay as it is, mark it so in the file (XLIFF
+    `translate="no"`).
+    """
+    for seg in _checked(doc):
+        s = seg.source.strip()
+        if s != seg.target.strip() or _letters(s) < 2:
+            continue
+        bare = extract.URL_RE.sub("", extract.EMAIL_RE.sub("", s))
+        non_latin = extract.dominant_script(bare) not in (None, "Latin")
+        if non_latin or len(re.findall(r"[^\W\d_]{2,}", bare)) >= 3:
+            yield Hit(*_whole(seg), f"the target is the source, untranslated",
+                      suggestion="translate the segment", source_span=_src(seg, 0, len(seg.source)))
+
+
+@rule(
+    code="SRC006",
+    name="source-script-in-target",
+    category="language",
+    summary="A run of the source's script left in a target of another script (untranslated words)",
+    severity="error",
+    examples=(
+        bad("他在长沙工作。 ||| He works in [[长沙]]."),
+        bad("这是一个测试。 ||| This is a [[测试]]."),
+        good("他在长沙工作。 ||| He works in Changsha."),
+        good("“福”字 ||| The character 福 (fortune)", note="a single character quoted as such"),
+        good("Москва ||| Moscow"),
+    ),
+)
+def source_script_in_target(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
+    """The source is written in a non-Latin script (Han, Kana, Hangul, Cyrillic, Arabic, ...)
+    and the target is mostly in another script, yet the target holds a run of the source's
+    script: two or more Han characters, or four or more letters of an alphabet.
+
+    ## Why it matters
+    Words left in the source script are untranslated content the reader cannot read.
+
+    ## How to fix
+    Translate or transliterate the words (`长沙` -> `Changsha`).
+    """
+    for seg in _checked(doc):
+        sscript = extract.dominant_script(seg.source)
+        if sscript in (None, "Latin"):
+            continue
+        tscript = extract.dominant_script(seg.target)
+        if tscript == sscript or tscript is None:
+            continue
+        minimum = 2 if sscript in ("Han", "Kana", "Hangul") else 4
+        for m in extract.SCRIPT_RUN_RES[sscript].finditer(seg.target):
+            run = m.group()
+            if sum(1 for c in run if not c.isspace()) < minimum:
+                continue
+            found = seg.source.find(run)
+            yield Hit(seg.target_start + m.start(), seg.target_start + m.end(),
+                      f"{run} is in the source's script ({sscript}), untranslated",
+                      suggestion="translate or transliterate it",
+                      source_span=_src(seg, found, found + len(run)) if found >= 0 else None)
+
+
+@rule(
+    code="SRC007",
+    name="empty-target",
+    category="fragment",
+    summary="A segment whose source has text and whose target is empty",
+    severity="warning",
+    examples=(
+        bad("欢迎使用。 ||| [[]]"),
+        good("欢迎使用。 ||| Welcome."),
+        good(" ||| "),
+    ),
+)
+def empty_target(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
+    """The source has text and the target is empty or blank. A template (`.pot`), whose targets
+    are empty by design, is not checked.
+
+    ## Why it matters
+    An empty target is a missing translation: the user sees the source, or nothing.
+
+    ## How to fix
+    Translate the segment.
+    """
+    if getattr(doc, "format", "") == "pot":
+        return
+    for seg in _segments(doc):
+        if seg.source.strip() and not seg.target.strip():
+            yield Hit(seg.target_start, seg.target_end, f"the target is empty",
+                      suggestion="translate the segment", source_span=_src(seg, 0, len(seg.source)))
+
+
+# --------------------------------------------------------------------------- punctuation
+_CLOSERS = "\"'”’»)]）」』】》 \t"
+_FINAL = {"。": ".", "．": ".", ".": ".", "！": "!", "!": "!", "？": "?", "?": "?", "：": ":", ":": ":",
+          "；": ";", ";": ";", "…": "…"}
+
+
+def _final(s: str) -> str:
+    t = s.rstrip(_CLOSERS)
+    if t.endswith("...") or t.endswith("……"):
+        return "…"
+    return _FINAL.get(t[-1:], "") if t else ""
+
+
+@rule(
+    code="SRC008",
+    name="final-punctuation-mismatch",
+    category="punctuation",
+    summary="The source ends a sentence with a period or colon and the target ends without one (or the reverse)",
+    severity="info",
+    examples=(
+        bad("文件已保存。 ||| The file has been saved[[]]"),
+        bad("请注意： ||| Please note[[]]"),
+        good("文件已保存。 ||| The file has been saved."),
+        good("中新网 ||| China News"),
+        good("他说：“好。” ||| He said, \"Good.\""),
+    ),
+)
+def final_punctuation_mismatch(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
+    """The source ends with a period or colon (Chinese `。`, `：` included) and the target ends
+    with a letter or digit, so the target lost its final punctuation. Closing quotes and
+    brackets are looked through. The span is the empty position at the end of the target.
+
+    ## Why it matters
+    Software strings are joined and displayed as they are; a lost period or colon shows.
+
+    ## How to fix
+    End the target as the source ends.
+    """
+    for seg in _checked(doc):
+        sf = _final(seg.source)
+        if sf not in (".", ":"):
+            continue
+        t = seg.target.rstrip(_CLOSERS)
+        if t and (t[-1].isalnum()) and _final(seg.target) == "":
+            end = seg.target_start + len(t)
+            yield Hit(end, end, f"the source ends with '{seg.source.rstrip(_CLOSERS)[-1]}', the target with no final punctuation",
+                      suggestion=f"end with '{sf}'", source_span=_src(seg, len(seg.source.rstrip(_CLOSERS)) - 1,
+                                                                      len(seg.source.rstrip(_CLOSERS))))
+
+
+@rule(
+    code="SRC009",
+    name="question-exclamation-mismatch",
+    category="punctuation",
+    summary="The source asks a question or exclaims and the target does not (or the reverse)",
+    severity="warning",
+    examples=(
+        bad("你去过北京吗？ ||| [[Have you been to Beijing.]]"),
+        bad("Are you sure? ||| [[Êtes-vous sûr.]]"),
+        good("你去过北京吗？ ||| Have you been to Beijing?"),
+        good("Are you sure? ||| ¿Está seguro?"),
+        good("他问我是否去过。 ||| He asked whether I had been there."),
+    ),
+)
+def question_exclamation_mismatch(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
+    """The number of question marks (`?`, `？`) or exclamation marks (`!`, `！`) is not zero on
+    both sides: the source has some and the target none, or the reverse.
+
+    ## Why it matters
+    A question rendered as a statement (or the reverse) changes what the sentence does.
+
+    ## How to fix
+    Keep the sentence type of the source.
+    """
+    for seg in _checked(doc):
+        for marks, name in (("?？", "question mark"), ("!！", "exclamation mark")):
+            ns = sum(seg.source.count(c) for c in marks)
+            nt = sum(seg.target.count(c) for c in marks)
+            if (ns == 0) != (nt == 0):
+                side = "source" if ns else "target"
+                yield Hit(*_whole(seg), f"only the {side} has a {name}",
+                          suggestion=f"{'add' if ns else 'check'} the {name}",
+                          source_span=_src(seg, 0, len(seg.source)))
+                break
+
+
+_PAIRS = (("(", ")"), ("[", "]"), ("{", "}"), ("“", "”"), ("‘", "’"), ("«", "»"), ("（", "）"), ("「", "」"),
+          ("《", "》"), ("【", "】"))
+_EQUIV = {"（": "(", "）": ")", "「": "“", "」": "”", "《": "“", "》": "”", "【": "[", "】": "]", "『": "‘", "』": "’"}
+
+
+def _balance(s: str) -> list[tuple[int, str]]:
+    """Positions of unpaired brackets and curly quotes in ``s`` (and an odd straight ``"``)."""
+    out: list[tuple[int, str]] = []
+    for op, cl in _PAIRS:
+        if op not in s and cl not in s:
+            continue
+        stack: list[int] = []
+        for i, c in enumerate(s):
+            if c == op:
+                stack.append(i)
+            elif c == cl:
+                if stack:
+                    stack.pop()
+                elif not (cl == "’" and i and s[i - 1].isalpha()):  # an apostrophe: don’t
+                    out.append((i, c))
+        if op != "‘":
+            out.extend((i, op) for i in stack)
+    q = [m.start() for m in re.finditer('"', s)] if '"' in s else []
+    if len(q) % 2:
+        out.append((q[-1], '"'))
+    return sorted(out)
+
+
+@rule(
+    code="SRC010",
+    name="unpaired-bracket-or-quote",
+    category="punctuation",
+    summary="A bracket or quotation mark left unpaired in the target when the source pairs it",
+    severity="warning",
+    examples=(
+        bad("他说（明天见）。 ||| He said [[(]]see you tomorrow."),
+        bad("“好”他说 ||| [[\"]]Good, he said"),
+        good("他说（明天见）。 ||| He said (see you tomorrow)."),
+        good("don't ||| don’t stop", note="an apostrophe"),
+        good("第（1 ||| item (1", note="unpaired in the source too"),
+    ),
+)
+def unpaired_bracket_or_quote(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
+    """The target has an unpaired bracket (`(`, `[`, `{`, full-width forms) or curly or straight
+    quotation mark, and the source has all its brackets and quotes paired, so the imbalance
+    comes from the translation.
+
+    ## Why it matters
+    An unpaired bracket or quote makes the reader lose where a quotation or aside ends.
+
+    ## How to fix
+    Close what the target opens, as the source does.
+    """
+    for seg in _checked(doc):
+        if _balance(seg.source):
+            continue
+        for i, c in _balance(seg.target):
+            yield Hit(seg.target_start + i, seg.target_start + i + 1,
+                      f"unpaired {c} in the target (the source pairs its brackets and quotes)",
+                      suggestion="close or remove it")
+
+
+# --------------------------------------------------------------------------- Latin tokens
+def _norm(s: str) -> str:
+    return re.sub(r"[\s\-.’'&]", "", unicodedata.normalize("NFKC", s).lower())
+
+
+@rule(
+    code="SRC011",
+    name="latin-token-missing",
+    category="mistranslation",
+    summary="A Latin-script name, acronym or model number of a non-Latin source missing from the target",
+    severity="warning",
+    examples=(
+        bad("华为发布了Mate 40手机。 ||| [[Huawei released a new phone.]]"),
+        bad("GDP增长了。 ||| [[The economy grew.]]"),
+        good("华为发布了Mate 40手机。 ||| Huawei released the Mate 40 phone."),
+        good("全长10km。 ||| It is 10 kilometres long.", note="a unit may be spelled out"),
+        good("苹果的iPhone ||| Apple's IPHONE", note="case does not matter"),
+    ),
+)
+def latin_token_missing(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
+    """The source is in a non-Latin script and holds a Latin-script token (a name such as
+    `Mate`, an acronym such as `GDP`, a model number such as `A320`, `COVID-19`) that the target
+    does not have, ignoring case, hyphens and spaces. Units (`km`, `kg`, `GB`) are not counted.
+
+    ## Why it matters
+    Such tokens are copied, not translated: a missing one is a dropped or changed name.
+
+    ## How to fix
+    Keep the token as it is written in the source.
+    """
+    for seg in _checked(doc):
+        if extract.dominant_script(seg.source) in (None, "Latin"):
+            continue
+        tnorm = _norm(seg.target)
+        # APEC2020 is found as APEC and 2020: each run of letters or digits must be in the target
+        missing = [(a, b, k) for a, b, k in extract.latin_tokens(seg.source)
+                   if _norm(k) not in tnorm and not all(p in tnorm for p in re.findall(r"[a-z]+|\d+", _norm(k)))]
+        if missing:
+            a, b, _ = missing[0]
+            names = ", ".join(dict.fromkeys(seg.source[x:y] for x, y, _ in missing))
+            yield Hit(*_whole(seg), f"{names} of the source is not in the target",
+                      suggestion="keep names, acronyms and model numbers", source_span=_src(seg, a, b))
+
+
+# --------------------------------------------------------------------------- consistency
+def _key(s: str) -> str:
+    return " ".join(s.split()).casefold()
+
+
+@rule(
+    code="SRC012",
+    name="inconsistent-translation",
+    category="mistranslation",
+    summary="One source segment translated in different ways within a file",
+    severity="warning",
+    examples=(
+        bad("保存文件 ||| Save file\n打开 ||| Open\n保存文件 ||| [[Store the file]]"),
+        good("保存文件 ||| Save file\n保存文件 ||| Save file"),
+        good("确定 ||| OK\n确定 ||| Confirm", note="too short to call"),
+    ),
+)
+def inconsistent_translation(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
+    """A source text (spaces and case aside; at least four letters) occurs again in the file
+    with a different target than at its first occurrence. Plural forms and segments with
+    different PO contexts are different sources.
+
+    ## Why it matters
+    Translators and reviewers expect one source to read one way: a second rendering is a slip,
+    or the first one is wrong.
+
+    ## How to fix
+    Use one translation for all occurrences (or give the messages different contexts).
+    """
+    first: dict[tuple[str, str, int | None], Segment] = {}
+    for seg in _checked(doc):
+        if _letters(seg.source) < 4:
+            continue
+        k = (_key(seg.source), seg.context or "", seg.plural)
+        prev = first.get(k)
+        if prev is None:
+            first[k] = seg
+        elif _key(prev.target) != _key(seg.target):
+            yield Hit(*_whole(seg), f"the same source was translated differently in segment {prev.id}",
+                      suggestion=f"use one translation: {prev.target.strip()[:80]}", source_span=_src(seg, 0, len(seg.source)))
+
+
+# --------------------------------------------------------------------------- glossary
+_GLOSSARIES: dict[tuple[str, float], list[tuple[str, tuple[str, ...], tuple[str, ...]]]] = {}
+
+
+class GlossaryError(ValueError):
+    pass
+
+
+def load_glossary(path: str) -> list[tuple[str, tuple[str, ...], tuple[str, ...]]]:
+    """Rows of a glossary CSV: ``source`` term, ``target`` term(s) (``|``-separated variants) and
+    ``forbidden`` target terms (``|``-separated). A header row names the columns."""
+    try:
+        mtime = os.stat(path).st_mtime
+    except OSError as exc:
+        raise GlossaryError(f"cannot read the glossary {path}: {exc.strerror}") from None
+    hit = _GLOSSARIES.get((path, mtime))
+    if hit is not None:
+        return hit
+    rows = []
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            reader = csv.DictReader(fh)
+            cols = reader.fieldnames or []
+            if "source" not in cols or ("target" not in cols and "forbidden" not in cols):
+                raise GlossaryError(f"the glossary {path} needs a header with 'source' and 'target' "
+                                    f"(and optionally 'forbidden') columns; it has {', '.join(cols) or 'none'}")
+            for row in reader:
+                src = (row.get("source") or "").strip()
+                tgt = tuple(t.strip() for t in (row.get("target") or "").split("|") if t.strip())
+                forb = tuple(t.strip() for t in (row.get("forbidden") or "").split("|") if t.strip())
+                if src or forb:
+                    rows.append((src, tgt, forb))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise GlossaryError(f"cannot read the glossary {path}: {exc}") from None
+    _GLOSSARIES[(path, mtime)] = rows
+    return rows
+
+
+def _find_term(text: str, term: str) -> int:
+    """Offset of ``term`` in ``text`` (case-insensitive; whole words for Latin terms), else -1."""
+    if re.search(r"[A-Za-z0-9]", term):
+        m = re.search(rf"(?<![\w]){re.escape(term)}(?![\w])", text, re.I)
+        return m.start() if m else -1
+    return text.find(term)
+
+
+def _glossary(opts: Mapping[str, object]):
+    path = opts.get("glossary")
+    return load_glossary(str(path)) if path else []
+
+
+_GLOSS_EX = os.path.join(os.path.dirname(__file__), "..", "data", "glossary_example.csv")
+
+
+@rule(
+    code="SRC013",
+    name="glossary-term-missing",
+    category="mistranslation",
+    summary="A glossary source term occurs and none of its required target terms is in the target",
+    severity="warning",
+    options={"glossary": ""},
+    examples=(
+        bad("请打开设置。 ||| [[Please open the options.]]", note="with a glossary 设置 -> Settings"),
+        good("请打开设置。 ||| Please open Settings."),
+        good("请打开文件。 ||| Please open the file.", note="no glossary term in the source"),
+    ),
+)
+def glossary_term_missing(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
+    """With `--glossary FILE` (a CSV with `source`, `target` and optionally `forbidden` columns;
+    several target variants separated by `|`): a segment whose source holds a glossary source
+    term and whose target holds none of its target terms. Latin terms match whole words, case
+    aside. Without a glossary the rule is silent (its examples run with a two-line glossary).
+
+    ## Why it matters
+    Key terms (product names, UI labels, legal terms) must read the same everywhere.
+
+    ## How to fix
+    Use the glossary's target term.
+    """
+    rows = _glossary(opts) if opts.get("glossary") else (load_glossary(_GLOSS_EX) if getattr(doc, "format", "") == "example" else [])
+    for seg in _checked(doc):
+        for src, tgt, _forb in rows:
+            if not src or not tgt:
+                continue
+            at = _find_term(seg.source, src)
+            if at < 0 or any(_find_term(seg.target, t) >= 0 for t in tgt):
+                continue
+            yield Hit(*_whole(seg), f"the glossary says {src} -> {' | '.join(tgt)}",
+                      suggestion=f"use {tgt[0]}", source_span=_src(seg, at, at + len(src)))
+
+
+@rule(
+    code="SRC014",
+    name="glossary-forbidden-term",
+    category="mistranslation",
+    summary="The target uses a term the glossary forbids",
+    severity="warning",
+    options={"glossary": ""},
+    examples=(
+        bad("请打开设置。 ||| Please open the [[preferences]].", note="with a glossary that forbids 'preferences'"),
+        good("请打开设置。 ||| Please open Settings."),
+    ),
+)
+def glossary_forbidden_term(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
+    """With `--glossary FILE`: the target holds a term of the `forbidden` column. A row with a
+    source term forbids its terms only in segments whose source holds that term; a row with an
+    empty source forbids them everywhere.
+
+    ## Why it matters
+    Glossaries list deprecated and competitor terms that must not appear.
+
+    ## How to fix
+    Use the glossary's target term instead.
+    """
+    rows = _glossary(opts) if opts.get("glossary") else (load_glossary(_GLOSS_EX) if getattr(doc, "format", "") == "example" else [])
+    for seg in _checked(doc):
+        for src, tgt, forb in rows:
+            if not forb or (src and _find_term(seg.source, src) < 0):
+                continue
+            for term in forb:
+                for m in re.finditer(rf"(?<!\w){re.escape(term)}(?!\w)", seg.target, re.I):
+                    yield Hit(seg.target_start + m.start(), seg.target_start + m.end(),
+                              f"the glossary forbids {m.group()}"
+                              + (f" (use {tgt[0]})" if tgt else ""), suggestion=f"use {tgt[0]}" if tgt else None)
