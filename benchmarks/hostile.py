@@ -13,6 +13,9 @@ Measures, each in a fresh ``qa`` process:
   later documents' findings equal those of a run without a limit;
 * **time limits on Dask**: a rule whose regular expression backtracks for ages, with
   ``--rule-timeout 1``, under ``--engine local`` and ``--engine dask``: seconds and the finding;
+* **no cached time-outs**: the same run twice with a result cache: a result that holds a
+  ``QA000`` (the slow rule stopped by the limit) is never served from the cache, and a different
+  ``--rule-timeout`` is a different cache key;
 * **orphans**: ``qa check -j 2`` killed with ``kill -9``: how long its workers outlive it.
 
 Writes a Markdown report (stdout, and ``--out``). Inputs are generated in a temporary folder.
@@ -219,6 +222,29 @@ def orphan_rows(work: Path) -> list[str]:
             f"| ... workers gone after | {gone} |"]
 
 
+def _cache_counts(stderr: str) -> str:
+    m = re.search(r"cache: (\d+) hit\(s\), (\d+) miss\(es\)", stderr)
+    return f"{m.group(1)} hit(s), {m.group(2)} miss(es)" if m else "no cache line"
+
+
+def cache_rows(work: Path) -> list[str]:
+    d = work / "slow"  # made by dask_rows: the slow pack, qa.toml and slow.txt
+    (d / "plain.txt").write_text("It ended there.She left.\n", encoding="utf-8")
+    cache = work / "cache"
+    rows = ["| run (with a result cache) | cache |", "|---|---|"]
+    for label, target, limit in (("slow rule stopped at the limit (QA000), first run", "slow.txt", "1"),
+                                 ("... the same run again", "slow.txt", "1"),
+                                 ("a normal document, `--rule-timeout 20`", "plain.txt", "20"),
+                                 ("... the same run again", "plain.txt", "20"),
+                                 ("... with `--rule-timeout 21`", "plain.txt", "21")):
+        proc = subprocess.run(QA + ["check", target, "-j", "1", "--rule-timeout", limit, "--cache-dir", str(cache),
+                                    "--statistics", "--fail-on", "never", "--format", "jsonl", "-o", str(d / "c.jsonl")],
+                              cwd=d, env={k: v for k, v in ENV.items() if k != "QA_NO_CACHE"},
+                              capture_output=True, text=True, timeout=600)
+        rows.append(f"| {label} | {_cache_counts(proc.stderr)} |")
+    return rows
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", default=str(ROOT / "samples"), help="a folder of normal documents")
@@ -236,6 +262,7 @@ def main() -> None:
         parts += ["**Loading outside the time limits:**", ""] + warmup_rows(work) + [""]
         parts += ["**Time limits under each engine** (a rule that backtracks for ages):", ""]
         parts += dask_rows(work) + [""]
+        parts += ["**Results with a time-out are not cached:**", ""] + cache_rows(work) + [""]
         if sys.platform.startswith("linux"):
             parts += ["**Orphaned workers:**", ""] + orphan_rows(work) + [""]
     report = "\n".join(parts)

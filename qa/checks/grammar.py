@@ -135,7 +135,7 @@ _NOUN_BEFORE = re.compile(
     name="stacked-modal-verbs",
     category="grammar",
     summary="Two modal verbs stacked (\"will can\", \"will be have to\", \"to must\")",
-    severity="warning",
+    severity="info",
     examples=(
         bad("The company [[will be have]] to explain its position."),
         bad("We [[will can]] finish it by May."),
@@ -456,7 +456,7 @@ _ING_NOUNS_OK = re.compile(r"(?:thing|ring|king|wing|spring|string|sibling|offsp
     name="number-of-mass-noun",
     category="grammar",
     summary="\"the number of\" before a gerund or a mass noun (\"the number of forwarding\")",
-    severity="warning",
+    severity="info",
     examples=(
         bad("It limited the [[number of forwarding]] to five."),
         bad("The [[number of information]] is huge."),
@@ -842,7 +842,7 @@ _THERE_ARE_RE = re.compile(
     name="there-are-people-think",
     category="grammar",
     summary="\"there are many people think\": a missing \"who\" after an existential",
-    severity="warning",
+    severity="info",
     fixable=True,
     examples=(
         bad("[[There are many buyers believe]] that prices will fall.",

@@ -973,7 +973,7 @@ _PAIRS = {"although": "but", "even though": "but", "though": "but", "because": "
     name="doubled-correlative-conjunction",
     category="grammar",
     summary="Two conjunctions for one link: \"Although ..., but\", \"Because ..., so\"",
-    severity="warning",
+    severity="info",
     examples=(
         bad("[[Although the rent is low, but]] the flat is small."),
         bad("[[Because the road was closed, so]] we walked."),

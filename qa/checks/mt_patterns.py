@@ -463,7 +463,7 @@ def _comparative(adj: str) -> str:
     name="more-with-short-adjective",
     category="grammar",
     summary="\"more\" or \"more and more\" before a short adjective that takes -er (\"more and more high\")",
-    severity="warning",
+    severity="info",
     fixable=True,
     examples=(
         bad("The risk has become [[more and more high]] for years.",
