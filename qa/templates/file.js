@@ -59,6 +59,10 @@
     try { var d = JSON.parse(localStorage.getItem(STORE) || "{}"); index(d.decisions || []); } catch (e) { index([]); }
   }
   function localSave(){ try { localStorage.setItem(STORE, JSON.stringify({version: 2, decisions: rows})); } catch (e) {} }
+  // each answer of the server holds the whole decisions file; answers can arrive out of order (a
+  // slow undo after a later dismiss), so only an answer newer than the last one applied is painted
+  var asked = 0, applied = 0;
+  function fresh(n, j){ if (n < applied) return false; applied = n; index(j.decisions); paint(); return true; }
   function decide(li, op){
     var sim = op === "similar", undo = op === "undo";
     var st = stateOf(li);
@@ -66,10 +70,11 @@
     if (sim || (undo && st.similar)) body.similar = li.getAttribute("data-similar"); else body.fingerprint = li.getAttribute("data-key");
     if (undo) body.op = "undo";
     if (served){
+      var n = ++asked;
       return fetch(api + "decide", {method: "POST", headers: {"Content-Type": "application/json"}, body: JSON.stringify(body),
                                    credentials: "same-origin", cache: "no-store"})
         .then(function(r){ if (!r.ok) throw new Error("HTTP " + r.status); return r.json(); })
-        .then(function(j){ index(j.decisions); paint(); say("saved to the decisions file"); })
+        .then(function(j){ if (fresh(n, j)) say("saved to the decisions file"); })
         .catch(function(e){ say("not saved: " + e.message); });
     }
     if (undo && st.file){  // a decision of the decisions file: reopened in this browser only
@@ -175,9 +180,10 @@
     if (bar) bar.hidden = true;
     if (imp) imp.hidden = true;
     say("loading decisions...");
+    var first = ++asked;
     fetch(api + "decisions", {credentials: "same-origin", cache: "no-store"})
       .then(function(r){ if (!r.ok) throw new Error("HTTP " + r.status); return r.json(); })
-      .then(function(j){ index(j.decisions); paint(); say("review: every click is saved to " + j.file); })
+      .then(function(j){ if (fresh(first, j)) say("review: every click is saved to " + j.file); })
       .catch(function(e){ say("decisions not loaded: " + e.message); });
   } else {
     localLoad();
