@@ -142,6 +142,7 @@ def check_document(doc: Document, plan: Plan, strict: bool = False) -> list[Find
                 findings.append(skipped_finding(rules[i:], budget.document_seconds))
                 break
             sev = plan.severities[rule.code]
+            mark = len(findings)  # a rule that crashes or runs out of time reports nothing but its QA000
             try:
                 with budget.rule():
                     left = MAX_FINDINGS_PER_RULE
@@ -154,6 +155,7 @@ def check_document(doc: Document, plan: Plan, strict: bool = False) -> list[Find
             except Exception as exc:  # noqa: BLE001 - a rule must never take the batch down
                 if strict:
                     raise
+                del findings[mark:]  # "its findings are missing": none of a stopped rule's are kept
                 findings.append(crash_finding(rule, exc))
     finally:
         budget.close()

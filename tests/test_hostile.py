@@ -22,7 +22,7 @@ from hostile import PAYLOADS, build_corpus, cleanup  # noqa: E402
 from qa.config import Settings  # noqa: E402
 from qa.engine import check_document, make_plan, run_records  # noqa: E402
 from qa.inputs import InputProblem, decode_bytes, display_name, read_text, set_policy, using_policy, InputPolicy  # noqa: E402
-from qa.model import Rule, bad, good  # noqa: E402
+from qa.model import Hit, Rule, bad, good  # noqa: E402
 from qa.readers import InputError, iter_files, make_document, read_all, read_path  # noqa: E402
 
 QA = [sys.executable, "-m", "qa"]
@@ -335,6 +335,24 @@ def test_a_crashing_rule_becomes_a_finding_and_the_batch_goes_on():
         crash = [f for f in r.findings if f.rule == "QA000"]
         assert len(crash) == 1 and "ZZ999" in crash[0].message and "boom on purpose" in crash[0].message
     assert any(f.rule == "PUN002" for f in results[0].findings)
+
+
+def _half_then_crash(doc, opts):
+    yield Hit(0, 2, "first hit, before the crash")
+    raise RuntimeError("crash after one hit")
+
+
+def test_a_rule_that_crashes_half_way_reports_only_its_qa000():
+    """QA000 says the rule's findings are missing: the hits it gave before crashing are dropped
+    too, so a stopped rule never leaves a partial, run-dependent set of findings."""
+    half = Rule(code="ZZ997", name="crashes-half-way", category="grammar", summary="Crashes half way",
+                check=_half_then_crash, examples=(bad("[[x]]"), good("y")))
+    from qa.registry import get_rule
+
+    plan = make_plan(Settings(), rules=[half, get_rule("PUN002")])
+    [res] = list(run_records([make_document("It ended there.She left.")], plan))
+    assert [f.rule for f in res.findings] == ["QA000", "PUN002"]
+    assert "ZZ997" in res.findings[0].message and "crash after one hit" in res.findings[0].message
 
 
 def test_a_slow_rule_is_stopped_by_the_time_limit():
