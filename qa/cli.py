@@ -43,6 +43,7 @@ TargetFieldOpt = Annotated[Optional[str], typer.Option("--target-field", help="B
 SourceLangOpt = Annotated[Optional[str], typer.Option("--source-lang", help="Source language of bilingual files that do not name it.")]
 TargetLangOpt = Annotated[Optional[str], typer.Option("--target-lang", help="Target language of bilingual files that do not name it.")]
 GlossaryOpt = Annotated[Optional[Path], typer.Option("--glossary", help="A glossary CSV (source,target,forbidden columns) for SRC013/SRC014.")]
+JobsOpt = Annotated[Optional[int], typer.Option("--jobs", "-j", help="Worker processes (default: all cores).")]
 RuleTimeoutOpt = Annotated[Optional[float], typer.Option("--rule-timeout", help="Stop a rule after this many seconds on one document and report it as QA000 (default 20; 0: no limit).")]
 
 
@@ -499,7 +500,7 @@ def review(
     text_field: TextFieldOpt = None,
     id_field: IdFieldOpt = None,
     lang: LangOpt = None,
-    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", help="Worker processes (default: all cores).")] = None,
+    jobs: JobsOpt = None,
 ) -> None:
     """Check, then serve the report on 127.0.0.1 and write every decision into one file.
 
@@ -598,7 +599,7 @@ def eval_cmd(
     text_field: TextFieldOpt = None,
     id_field: IdFieldOpt = None,
     lang: LangOpt = None,
-    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", help="Worker processes (default: all cores).")] = None,
+    jobs: JobsOpt = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the result cache.")] = False,
 ) -> None:
     """Score qa's findings against labels: precision (95% Wilson interval), support and recall per rule.

@@ -579,22 +579,9 @@ def _back_to_back(text: str) -> Iterator[re.Match[str]]:
     toks = text.split(" ")
     if len(toks) < 6:
         return
-    cands: list[tuple[int, int]] = []  # (index of the first copy's second word, words a copy)
-    same3 = bytes(map(eq, toks, toks[3:]))
-    i = same3.find(1)
-    while i >= 0:
-        if i and toks[i + 2] and toks[i - 1].endswith(toks[i + 2]):
-            cands.append((i, 3))
-        i = same3.find(1, i + 1)
-    same4 = bytes(map(eq, toks, toks[4:]))
-    i = same4.find(b"\x01\x01")
-    while i >= 0:
-        if i and toks[i + 3] and toks[i - 1].endswith(toks[i + 3]):
-            cands.append((i, 4))
-        i = same4.find(b"\x01\x01", i + 1)
+    cands = _b2b_cands(toks)  # (index of the first copy's second word, words a copy), sorted
     if not cands:
         return
-    cands.sort()
     starts = list(accumulate((len(t) + 1 for t in toks), initial=0))  # offset of each token
     n = len(text)
     windows: list[list[int]] = []

@@ -81,8 +81,7 @@ def test_two_decisions_are_kept_in_the_file_and_after_a_reload(browser, tmp_path
     rv = Review(["corpus", "--decisions", str(dec), "--reviewer", "ana"], tmp_path)
     try:
         page = browser.new_page()
-        page.goto(rv.page_url("story0.txt.html"))
-        page.wait_for_selector("#mode:has-text('every click is saved')")
+        _open(page, rv, "story0.txt.html")
         cards = page.locator("ol.findings li")
         assert cards.count() >= 2
         first, second = cards.nth(0), cards.nth(1)
@@ -115,13 +114,23 @@ def test_two_decisions_are_kept_in_the_file_and_after_a_reload(browser, tmp_path
         page.select_option("#f-review", "done")
         assert page.locator("#files tbody tr:not([hidden])").count() == 0
         # qa check reads the same file
-        res = subprocess.run([sys.executable, "-m", "qa", "check", "corpus", "--baseline", str(dec), "--isolated",
-                              "--no-cache", "--fail-on", "never"], cwd=tmp_path, capture_output=True, text=True,
-                             env=dict(os.environ, PYTHONPATH=str(ROOT)))
+        res = _check_with_baseline(dec, tmp_path)
         assert res.returncode == 0 and "0 dismissed" not in res.stderr
         page.close()
     finally:
         rv.close()
+
+
+def _open(page, rv, name: str) -> None:
+    """Open a served page and wait until it has loaded the decisions file."""
+    page.goto(rv.page_url(name))
+    page.wait_for_selector("#mode:has-text('every click is saved')")
+
+
+def _check_with_baseline(dec, cwd):
+    return subprocess.run([sys.executable, "-m", "qa", "check", "corpus", "--baseline", str(dec), "--isolated",
+                           "--no-cache", "--fail-on", "never"], cwd=cwd, capture_output=True, text=True,
+                          env=dict(os.environ, PYTHONPATH=str(ROOT)))
 
 
 def test_ignore_all_similar_reaches_three_files(browser, tmp_path):
@@ -130,22 +139,18 @@ def test_ignore_all_similar_reaches_three_files(browser, tmp_path):
     rv = Review(["corpus", "--decisions", str(dec)], tmp_path)
     try:
         page = browser.new_page()
-        page.goto(rv.page_url("story0.txt.html"))
-        page.wait_for_selector("#mode:has-text('every click is saved')")
+        _open(page, rv, "story0.txt.html")
         card = page.locator("li[data-rule=PUN002]").first
         card.locator("button[data-act=similar]").click()
         assert _wait_for(lambda: len(_decisions(dec)) == 1)
         [row] = _decisions(dec)
         assert row["rule"] == "PUN002" and "similar" in row and "fingerprint" not in row
         for i in range(3):  # every page hides it now
-            page.goto(rv.page_url(f"story{i}.txt.html"))
-            page.wait_for_selector("#mode:has-text('every click is saved')")
+            _open(page, rv, f"story{i}.txt.html")
             assert page.locator("li[data-rule=PUN002]").count() == 1
             assert page.locator("li[data-rule=PUN002]").is_hidden()
             assert page.locator("#dismissed-count").inner_text() == "1"
-        res = subprocess.run([sys.executable, "-m", "qa", "check", "corpus", "--baseline", str(dec), "--isolated",
-                              "--no-cache", "--fail-on", "never"], cwd=tmp_path, capture_output=True, text=True,
-                             env=dict(os.environ, PYTHONPATH=str(ROOT)))
+        res = _check_with_baseline(dec, tmp_path)
         assert "3 dismissed" in res.stderr and "PUN002" not in res.stdout
         page.close()
     finally:
@@ -158,8 +163,7 @@ def test_keyboard_review(browser, tmp_path):
     rv = Review(["corpus", "--decisions", str(dec)], tmp_path)
     try:
         page = browser.new_page()
-        page.goto(rv.page_url("story0.txt.html"))
-        page.wait_for_selector("#mode:has-text('every click is saved')")
+        _open(page, rv, "story0.txt.html")
         keys = page.eval_on_selector_all("ol.findings li", "els => els.map(e => e.dataset.key)")
         page.keyboard.press("j")
         assert page.evaluate("document.activeElement.dataset.key") == keys[0]
