@@ -24,6 +24,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from qa.facts import Facts
+
 Span = tuple[int, int]
 
 _NEWLINE_RE = re.compile(r"\r\n|\r|\n")
@@ -74,6 +76,12 @@ class Document:
     title_span: Span | None = None
     #: metadata fields found in the head: name -> (key_span, value_span)
     fields: dict[str, tuple[Span, Span]] = field(default_factory=dict)
+
+    # ---------------------------------------------------------------- facts
+    @cached_property
+    def facts(self) -> Facts:
+        """The document's facts, each computed at most once (``qa.facts``)."""
+        return Facts(self)
 
     # ---------------------------------------------------------------- lines
     @cached_property

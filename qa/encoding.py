@@ -144,9 +144,10 @@ def _regions(line: str, fixed: str, offset: int, steps) -> list[Region]:
 
 def mojibake_regions(doc: Document) -> list[Region]:
     """The mojibake regions of the document, in text order (computed once per document)."""
-    cached = doc.__dict__.get("_enc_regions")
-    if cached is not None:
-        return cached  # type: ignore[no-any-return]
+    return doc.facts.once("mojibake_regions", lambda: _find_regions(doc))
+
+
+def _find_regions(doc: Document) -> list[Region]:
     text = doc.text
     out: list[Region] = []
     if not text.isascii() and GATE_RE.search(text):
@@ -170,7 +171,6 @@ def mojibake_regions(doc: Document) -> list[Region]:
                         break
             found.sort(key=lambda r: r.start)
             out.extend(found)
-    doc.__dict__["_enc_regions"] = out
     return out
 
 

@@ -33,12 +33,7 @@ def english_only(rule: Rule) -> bool:
 
 
 def clearly_not_english(doc: Document) -> bool:
-    cached = doc.__dict__.get("_not_english")
-    if cached is not None:
-        return cached  # type: ignore[no-any-return]
-    out = _decide(doc)
-    doc.__dict__["_not_english"] = out
-    return out
+    return doc.facts.once("not_english", lambda: _decide(doc))
 
 
 def _decide(doc: Document) -> bool:
@@ -52,9 +47,7 @@ def _decide(doc: Document) -> bool:
         return False
     if sum(1 for _ in _EN_FUNCTION_RE.finditer(sample)) >= EN_SHARE * n_words:
         return False
-    from qa.language import detect
-
-    lang, p = detect(doc.text)
+    lang, p = doc.facts.language
     return lang is not None and lang != "en" and p >= MIN_PROB
 
 

@@ -54,7 +54,7 @@ def _src(seg: Segment, a: int, b: int) -> tuple[int, int]:
 
 # --------------------------------------------------------------------------- numbers
 def _number_diff(doc: Document, seg: Segment):
-    memo = doc.__dict__.setdefault("_src_number_memo", {})
+    memo = doc.facts.once("src_numbers", dict)
     key = (seg.source_start, seg.target_start)
     if key not in memo:
         memo[key] = _number_diff_of(doc, seg)

@@ -471,11 +471,12 @@ def lines_with_literals(doc: Document, infos: list[LineInfo], literals: tuple[st
 def line_starts(doc: Document, infos: list[LineInfo]) -> list[int]:
     """``[ln.start for ln in infos]``, made once per document for the list of lines every rule
     reads (cached on the document with the list itself, so its id cannot be reused)."""
-    got = doc.__dict__.get("_bp_starts")
+    facts = doc.facts
+    got = facts.layout_line_starts if facts.has("layout_line_starts") else None
     if got is not None and got[0] is infos:
         return got[1]
     starts = [ln.start for ln in infos]
-    doc.__dict__["_bp_starts"] = (infos, starts)
+    facts.once("layout_line_starts", lambda: (infos, starts))
     return starts
 
 
@@ -519,17 +520,17 @@ MAX_LAYOUT_LINES = 100_000
 
 def layout(doc: Document) -> Layout:
     """The document's layout, computed once and cached on the document."""
-    cached = doc.__dict__.get("_bp_layout")
-    if cached is None:
-        n = len(doc.lines)
-        if n > MAX_LAYOUT_LINES:
-            from qa.guard import DocumentTooLarge
+    return doc.facts.once("layout", lambda: _new_layout(doc))
 
-            raise DocumentTooLarge(f"the document has {n:,} lines, over the limit of {MAX_LAYOUT_LINES:,} "
-                                   "lines of the page-layout rules (a memory bound per document)")
-        cached = compute_layout(doc)
-        doc.__dict__["_bp_layout"] = cached
-    return cached  # type: ignore[return-value]
+
+def _new_layout(doc: Document) -> Layout:
+    n = len(doc.lines)
+    if n > MAX_LAYOUT_LINES:
+        from qa.guard import DocumentTooLarge
+
+        raise DocumentTooLarge(f"the document has {n:,} lines, over the limit of {MAX_LAYOUT_LINES:,} "
+                               "lines of the page-layout rules (a memory bound per document)")
+    return compute_layout(doc)
 
 
 _LEXICON_RES: dict[tuple[str, str], re.Pattern[str]] = {}

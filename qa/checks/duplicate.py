@@ -43,15 +43,16 @@ def doc_name(doc: Document) -> str:
 def collect_doc(doc: Document, opts: Mapping[str, object]) -> tuple[str, int | None, bytes]:
     """The document's name, normalised-text hash and signature (made once for both rules)."""
     min_words = int(opts.get("min_words", OPTIONS["min_words"]))  # type: ignore[arg-type]
-    cached = doc.__dict__.get("_dup_collect")
-    if cached is not None and cached[0] == min_words:
-        return cached[1]  # type: ignore[no-any-return]
+    memo = doc.facts.once("dup_collect", dict)
+    got = memo.get(min_words)
+    if got is not None:
+        return got
     ws = minhash.words(doc.text)
     if len(ws) < min_words:
         out: tuple[str, int | None, bytes] = (doc_name(doc), None, b"")
     else:
         out = (doc_name(doc), minhash.exact_key(ws), minhash.signature(ws))
-    doc.__dict__["_dup_collect"] = (min_words, out)
+    memo[min_words] = out
     return out
 
 

@@ -378,10 +378,8 @@ def _irregular_pasts_in(doc: Document) -> Iterator[re.Match[str]]:
         alt = "|".join(sorted(words, key=lambda w: (-len(w), w)))
         _PAST_SCAN.append((words, re.compile(rf"(?<![\w'’-])(?:{alt})(?![\w'’-])")))
     words, pattern = _PAST_SCAN[0]
-    found = doc.__dict__.get("_qa_grammar_pasts")
-    if found is None:  # GRAM012 and GRAM020 read the same matches
-        found = doc.__dict__["_qa_grammar_pasts"] = list(_at_literals(doc, words, pattern))
-    return iter(found)
+    # GRAM012 and GRAM020 read the same matches
+    return iter(doc.facts.once("irregular_pasts", lambda: list(_at_literals(doc, words, pattern))))
 
 
 @rule(
@@ -1093,7 +1091,6 @@ def _det_hits(doc: Document, kinds: frozenset[str]) -> Iterator[tuple[str, re.Ma
             yield "plural", m, end, f"a singular noun after '{m.group('q')}', which needs a plural"
 
 
-_DET_KEY = "_qa_grammar_det_hits"
 
 
 @lru_cache(maxsize=8192)
@@ -1121,9 +1118,8 @@ def _det_rule(kind: str):
     def check(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
         text = doc.text
         # one scan serves GRAM013, GRAM014 and GRAM015 (cached on the document)
-        hits = doc.__dict__.get(_DET_KEY)
-        if hits is None:
-            hits = doc.__dict__[_DET_KEY] = list(_det_hits(doc, frozenset({"this", "a", "much", "plural"})))
+        hits = doc.facts.once("determiner_hits",
+                              lambda: list(_det_hits(doc, frozenset({"this", "a", "much", "plural"}))))
         for k, m, end, what in hits:
             if k != kind:
                 continue
@@ -1403,16 +1399,16 @@ _PLURAL_OF = {"is": "are", "was": "were", "has": "have", "does": "do", "isn't": 
               "doesn't": "don't", "doesn’t": "don’t"}
 _SINGULAR_OF = {"are": "is", "were": "was", "have": "has", "aren't": "isn't", "aren’t": "isn’t",
                 "weren't": "wasn't", "weren’t": "wasn’t", "haven't": "hasn't", "haven’t": "hasn’t"}
-_SV_KEY = "_qa_grammar_subject_verb"
 
 
 def _subject_verb_hits(doc: Document) -> list[tuple]:
     """(kind, match, head, verb, verb start, verb end, replacement) for GRAM016 ('plural': a
     plural head with a singular verb) and GRAM018 ('singular'); one scan, cached on the document."""
-    hits = doc.__dict__.get(_SV_KEY)
-    if hits is not None:
-        return hits
-    hits = []
+    return doc.facts.once("subject_verb_hits", lambda: _find_subject_verb(doc))
+
+
+def _find_subject_verb(doc: Document) -> list[tuple]:
+    hits: list[tuple] = []
     text = doc.text
     for m in _SUBJ_VERB_RE.finditer(text):
         head = m.group("head")
@@ -1461,7 +1457,6 @@ def _subject_verb_hits(doc: Document) -> list[tuple]:
                 continue
             base = inflection.base_form(verb)
             hits.append(("plural", m, head, verb, m.start("sverb"), m.end("sverb"), base))
-    doc.__dict__[_SV_KEY] = hits
     return hits
 
 

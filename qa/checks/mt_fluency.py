@@ -32,16 +32,13 @@ from qa.registry import rule
 # The helpers below give exactly what ``pattern.finditer(doc.text)`` gives (the same matches in
 # the same order) while the regex runs on a small part of the text. Each states the property of
 # the pattern it relies on; ``tests/test_mt_fluency_scans.py`` compares them with ``finditer``.
-_LITERALS_KEY = "_qa_mt_literal_starts"
 
 
 def _literal_starts(doc: Document, literal: str) -> list[int]:
     """Start offsets, ascending, of every occurrence of ``literal`` (case-sensitive) in the text,
     found with ``str.find`` (a C search) and remembered on the document: several rules look for
     the same kinship words."""
-    memo = doc.__dict__.get(_LITERALS_KEY)
-    if memo is None:
-        memo = doc.__dict__[_LITERALS_KEY] = {}
+    memo = doc.facts.once("literal_starts", dict)
     got = memo.get(literal)
     if got is None:
         got = memo[literal] = []

@@ -1,0 +1,156 @@
+"""The facts of one document, each computed at most once: ``facts_of(doc)`` (the same object as
+``doc.facts``).
+
+A ``Facts`` object is read-only from outside (assigning an attribute raises) and has a fixed set
+of typed slots, so every per-document value a rule shares with another rule is declared here,
+by name and type, instead of being stored on the document under a private key:
+
+* the segmentations of ``qa.document`` (``lines``, ``line_starts``, ``words``, ``sentences``,
+  ``paragraphs``), read through the facts so that rules have one place to look;
+* ``lower``: the lower-cased text;
+* ``language``: language ID of the whole text (``qa.language.detect``), made once per document;
+* values that rule modules compute and share between rules: they fill a declared slot on first
+  use with ``facts.once(name, compute)``, which runs ``compute()`` only when the slot is empty.
+  ``compute`` is given by the module that owns the value (so this module imports no rule
+  module); see the slot comments for who fills what.
+
+Facts hold no state outside the document: nothing here fills a process-wide table. Pickling a
+``Facts`` keeps only its document (the values are computed again where they are needed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from qa.document import Document, Span
+
+T = TypeVar("T")
+
+#: the slots filled with ``Facts.once`` (name -> what it holds and which module fills it)
+SHARED = {
+    "not_english": "bool: the document is clearly not in English (qa.scope)",
+    "dup_collect": "dict[int, tuple[str, int | None, bytes]]: name, text hash and MinHash signature "
+                   "per min_words option (qa.checks.duplicate)",
+    "literal_starts": "dict[str, list[int]]: start offsets of case-sensitive literals (qa.checks.mt_fluency)",
+    "layout": "Layout: the page layout of the lines (qa.checks.boilerplate_layout)",
+    "layout_line_starts": "tuple[list[LineInfo], list[int]]: the layout's line starts, with the list of "
+                          "lines they describe (qa.checks.boilerplate_layout)",
+    "src_numbers": "dict[tuple[int, int], object]: number differences per bilingual segment "
+                   "(qa.checks.bilingual)",
+    "irregular_pasts": "list[re.Match]: the irregular simple pasts in the text (qa.checks.grammar)",
+    "determiner_hits": "list[tuple]: determiner-agreement candidates (qa.checks.grammar)",
+    "subject_verb_hits": "list[tuple]: subject-verb agreement candidates (qa.checks.grammar)",
+    "mojibake_regions": "list[Region]: mojibake regions in text order (qa.encoding)",
+}
+
+
+class Facts:
+    """Per-document facts, each computed at most once (see the module docstring)."""
+
+    __slots__ = ("doc", "_lower", "_language", *SHARED)
+
+    doc: Document
+    _lower: str
+    _language: tuple[str | None, float]
+    not_english: bool
+    dup_collect: dict[int, tuple[str, int | None, bytes]]
+    literal_starts: dict[str, list[int]]
+    layout: Any
+    layout_line_starts: tuple[list[Any], list[int]]
+    src_numbers: dict[tuple[int, int], Any]
+    irregular_pasts: list[Any]
+    determiner_hits: list[tuple]
+    subject_verb_hits: list[tuple]
+    mojibake_regions: list[Any]
+
+    def __init__(self, doc: Document) -> None:
+        object.__setattr__(self, "doc", doc)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"document facts are read-only (use Facts.once to fill {name!r})")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError("document facts are read-only")
+
+    def __reduce__(self):
+        return (Facts, (self.doc,))
+
+    def __repr__(self) -> str:
+        known = [n for n in self.__slots__[1:] if self.has(n)]
+        return f"Facts({self.doc.id!r}, computed={known})"
+
+    # ------------------------------------------------------------------ filling
+    def has(self, name: str) -> bool:
+        """Whether the slot ``name`` holds a value already."""
+        try:
+            getattr(self, name)
+        except AttributeError:
+            return False
+        return True
+
+    def once(self, name: str, compute: Callable[[], T]) -> T:
+        """The value of the slot ``name``; ``compute()`` fills it if it is empty. ``name`` must be
+        one of ``SHARED`` (an unknown name raises ``AttributeError``)."""
+        try:
+            return getattr(self, name)  # type: ignore[no-any-return]
+        except AttributeError:
+            if name not in SHARED:
+                raise AttributeError(f"{name!r} is not a shared document fact (see qa.facts.SHARED)") from None
+        value = compute()
+        object.__setattr__(self, name, value)
+        return value
+
+    # ------------------------------------------------------------------ the document's own facts
+    @property
+    def text(self) -> str:
+        return self.doc.text
+
+    @property
+    def lower(self) -> str:
+        """The lower-cased text (``str.lower``: a few characters change length, so offsets into
+        it match the text's only where ``len(lower) == len(text)``)."""
+        try:
+            return self._lower
+        except AttributeError:
+            value = self.doc.text.lower()
+            object.__setattr__(self, "_lower", value)
+            return value
+
+    @property
+    def lines(self) -> list[Span]:
+        return self.doc.lines
+
+    @property
+    def line_starts(self) -> list[int]:
+        return self.doc.line_starts
+
+    @property
+    def paragraphs(self) -> list[Span]:
+        return self.doc.paragraphs
+
+    @property
+    def sentences(self) -> list[Span]:
+        return self.doc.sentences
+
+    @property
+    def words(self) -> list[Span]:
+        return self.doc.words
+
+    @property
+    def language(self) -> tuple[str | None, float]:
+        """``qa.language.detect(text)`` for the whole text: (language code or None, probability)."""
+        try:
+            return self._language
+        except AttributeError:
+            from qa.language import detect  # loads the language model only when a rule asks
+
+            value = detect(self.doc.text)
+            object.__setattr__(self, "_language", value)
+            return value
+
+
+def facts_of(doc: Document) -> Facts:
+    """The facts of ``doc`` (made on first use and kept with the document)."""
+    return doc.facts
