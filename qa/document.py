@@ -25,12 +25,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from qa.facts import Facts
+from qa.words import WORD_RE
 
 Span = tuple[int, int]
 
 _NEWLINE_RE = re.compile(r"\r\n|\r|\n")
 _BLANK_SPLIT_RE = re.compile(r"(?:\r\n|\r|\n)[ \t\u00a0]*(?:\r\n|\r|\n)(?:[ \t\u00a0]*(?:\r\n|\r|\n))*")
-_WORD_RE = re.compile(r"\w+(?:['’\-]\w+)*")
 
 # A candidate sentence end: terminal punctuation, optional closing quotes/brackets, whitespace,
 # then something that can start a sentence (optional opening quote/bracket, capital or digit).
@@ -175,7 +175,7 @@ class Document:
     # ---------------------------------------------------------------- words
     @cached_property
     def words(self) -> list[Span]:
-        return [m.span() for m in _WORD_RE.finditer(self.text)]
+        return [m.span() for m in WORD_RE.finditer(self.text)]
 
     def span_text(self, span: Span) -> str:
         return self.text[span[0] : span[1]]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from qa.document import Document
 from qa.model import Rule
+from qa.words import TOKEN_RE, en_function_re
 
 ENGLISH_ONLY_FAMILIES = ("MT", "PRN", "FRAG", "GRAM")
 ENGLISH_ONLY_CODES = frozenset({f"BP1{i:02d}" for i in range(1, 13)} | {"META101", "META102", "META103"})
@@ -39,13 +40,11 @@ def clearly_not_english(doc: Document) -> bool:
 def _decide(doc: Document) -> bool:
     if doc.lang:
         return doc.lang.lower().split("-")[0].split("_")[0] != "en"
-    from qa.checks.language import _EN_FUNCTION_RE, _WORD_RE
-
     sample = doc.text[:6000]
-    n_words = sum(1 for _ in _WORD_RE.finditer(sample))
+    n_words = sum(1 for _ in TOKEN_RE.finditer(sample))
     if n_words < MIN_WORDS:
         return False
-    if sum(1 for _ in _EN_FUNCTION_RE.finditer(sample)) >= EN_SHARE * n_words:
+    if sum(1 for _ in en_function_re().finditer(sample)) >= EN_SHARE * n_words:
         return False
     lang, p = doc.facts.language
     return lang is not None and lang != "en" and p >= MIN_PROB

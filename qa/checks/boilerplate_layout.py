@@ -28,10 +28,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from qa import ruledata
 from qa.document import Document
 from qa.fastpath import fragment_literals, register
+from qa.words import LETTER_DIGIT_WORD_RE, stopwords
 
-_WORD_RE = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
+_WORD_RE = LETTER_DIGIT_WORD_RE
 _CAP_START_RE = re.compile(r"(?<![^\W_])[A-Z0-9À-ÖØ-ÞΑ-ΩА-Я]")
 _SENT_END_RE = re.compile(r"[.!?…][\"'”’)\]]*$")
 _INNER_SENT_RE = re.compile(r"[a-z0-9)”’\"][.!?]\s+[\"“‘(]?[A-Z]")
@@ -40,19 +42,9 @@ _LINKISH_RE = re.compile(r"(?:\s[|•·»›>/]\s|\s[|•·»›]\s*$|^\s*[|•�
 _LISTITEM_RE = re.compile(r"^(?=[^\d\n]*+\d)(?=[^,;(\n]*+[,;(])|^\d+[.)]\s+\w+\s+\w+")
 _BULLET_RE = re.compile(r"^[\s•·*\-–—>|#]+")
 
-#: English function words (the measure of "reads like a sentence", as in jusText).
-STOPWORDS = frozenset(
-    """
-    a about above after again against all also although am an and any are as at be because been
-    before being below between both but by can could did do does doing down during each few for
-    from further had has have having he her here hers herself him himself his how i if in into is
-    it its itself just me more most my myself no nor not now of off on once only or other our ours
-    ourselves out over own same she should so some such than that the their theirs them themselves
-    then there these they this those through to too under until up very was we were what when where
-    which while who whom why will with would you your yours yourself yourselves said says say one
-    new like may might must us while since per via among upon whether however
-    """.split()
-)
+#: English function words (the measure of "reads like a sentence", as in jusText): the list
+#: ``layout`` of ``rules/data/stopwords.txt``.
+STOPWORDS = stopwords("layout")
 
 
 _IS_STOP = STOPWORDS.__contains__
@@ -133,6 +125,23 @@ class Layout:
         return None
 
 
+_LAYOUT = ruledata.constants("layout")
+_PROSE_MIN_WORDS = _LAYOUT["prose_min_words"]
+_PROSE_MIN_STOP = _LAYOUT["prose_min_stop_share"]
+_PROSE_MAX_CAP = _LAYOUT["prose_max_cap_share"]
+_LONG_MIN_WORDS = _LAYOUT["long_min_words"]
+_LONG_MIN_STOP = _LAYOUT["long_min_stop_share"]
+_LONG_MAX_CAP = _LAYOUT["long_max_cap_share"]
+
+
+def _is_prose(nw: int, send: bool, inner: int, stop: float, cap: float) -> bool:
+    """A line that reads like article sentences (``[layout]`` of ``rules/data/constants.toml``)."""
+    return (
+        (nw >= _PROSE_MIN_WORDS and bool(send or inner) and stop >= _PROSE_MIN_STOP and cap < _PROSE_MAX_CAP)
+        or (nw >= _LONG_MIN_WORDS and stop >= _LONG_MIN_STOP and cap < _LONG_MAX_CAP)
+    )
+
+
 def line_info(i: int, start: int, end: int, text: str) -> LineInfo:
     """The features of one stripped line (the reference definition; see ``line_infos``)."""
     words = _WORD_RE.findall(text.lower())
@@ -145,10 +154,7 @@ def line_info(i: int, start: int, end: int, text: str) -> LineInfo:
     send = bool(_SENT_END_RE.search(text))
     inner = len(_INNER_SENT_RE.findall(text))
     linkish = bool(_LINKISH_RE.search(text))
-    prose = (
-        (nw >= 7 and (send or inner) and stop >= 0.12 and cap < 0.7)
-        or (nw >= 18 and stop >= 0.2 and cap < 0.6)
-    )
+    prose = _is_prose(nw, send, inner, stop, cap)
     return LineInfo(i, start, end, text, nw, stop, cap, send, inner, linkish, prose)
 
 
@@ -267,26 +273,30 @@ def is_running_prose(lay: "Layout", i: int, min_words: int = 20) -> bool:
     return para(i) and (para(i - 1) or para(i + 1))
 
 
-def _score(ln: LineInfo) -> float:
+#: line scores (``[layout.score]`` of ``rules/data/constants.toml``)
+_S = ruledata.constants("layout.score")
+
+
+def _score(ln: LineInfo, s=_S) -> float:
     if is_timestamp(ln.text):
-        return -2.5
+        return s["timestamp"]
     if _is_legal(ln):
-        return -3.0
+        return s["legal"]
     if ln.prose:
-        return 1.0 + min(ln.words, 60) / 12.0
-    if ln.words >= 4 and ln.sentence_end and ln.stop_ratio >= 0.15:
-        return 0.3  # a short sentence
+        return s["prose_base"] + min(ln.words, s["prose_cap_words"]) / s["prose_words_per_point"]
+    if ln.words >= s["short_sentence_words"] and ln.sentence_end and ln.stop_ratio >= s["short_sentence_stop_share"]:
+        return s["short_sentence"]  # a short sentence
     if ln.linkish:
-        return -1.0
-    if _LISTITEM_RE.search(ln.text) and ln.cap_ratio < 0.9:
-        return 0.0  # an item of a list inside the article: "2 eggs, 1 cup milk (warm)"
-    if ln.words <= 3:
-        return -0.6
-    return -0.35
+        return s["linkish"]
+    if _LISTITEM_RE.search(ln.text) and ln.cap_ratio < s["list_item_max_cap_share"]:
+        return s["list_item"]  # an item of a list inside the article: "2 eggs, 1 cup milk (warm)"
+    if ln.words <= s["few_words_max"]:
+        return s["few_words"]
+    return s["other"]
 
 
-MIN_SEGMENT_MASS = 4.0
-SEGMENT_SHARE = 0.2
+MIN_SEGMENT_MASS = _LAYOUT["min_segment_mass"]
+SEGMENT_SHARE = _LAYOUT["segment_share"]
 
 
 def _best_segment(scores: list[float], lo: int, hi: int) -> tuple[int, int, float]:
@@ -436,6 +446,7 @@ def _infos_of(text: str, feats, infos: list[LineInfo], offset: int = 0) -> list[
     """``LineInfo`` objects from ``_line_features`` (offsets relative to ``offset``), appended."""
     append = infos.append
     base = len(infos)
+    is_prose = _is_prose
     for i, (s, e, xa, xe, nw, n_stop, n_cap, send, inner, linkish) in enumerate(zip(*feats), base):
         if offset:
             s, e, xa, xe = s + offset, e + offset, xa + offset, xe + offset
@@ -444,10 +455,7 @@ def _infos_of(text: str, feats, infos: list[LineInfo], offset: int = 0) -> list[
             cap = n_cap / nw
         else:
             stop = cap = 0.0
-        prose = (
-            (nw >= 7 and (send or inner) and stop >= 0.12 and cap < 0.7)
-            or (nw >= 18 and stop >= 0.2 and cap < 0.6)
-        )
+        prose = is_prose(nw, send, inner, stop, cap)
         append(LineInfo(i, s, e, text[s:e], nw, stop, cap, send, inner, linkish, prose, 0.0, (xa, xe)))
     return infos
 

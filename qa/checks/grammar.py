@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
 
-from qa import fastpath, inflection
+from qa import fastpath, inflection, ruledata
 from qa.document import Document
 from qa.fastpath import Scanner
 from qa.lexicons import load as load_lexicon
@@ -206,8 +206,8 @@ _HAVE_VERB_RE = re.compile(
     r"(?! (?:ed|d|ing|es|s)\b)"  # a word split in two ("expand ed") is not a verb form
 )
 #: simple pasts that dictionaries also accept as participles ("had hid", "has proved")
-_ALT_PARTICIPLES = frozenset({"hid", "bit", "showed", "proved", "swelled", "mowed", "sewed", "sawed", "shaved",
-                              "woke", "dove", "got", "strove", "forgot", "beat", "spat"})
+#: (``rules/data/alt_participles.txt``)
+_ALT_PARTICIPLES = frozenset(ruledata.words("alt_participles"))
 
 
 @lru_cache(maxsize=8192)

@@ -14,23 +14,18 @@ from collections.abc import Iterator, Mapping
 from itertools import islice
 
 from qa import lexicons
+from qa.words import ASCII_WORD_RE, WORD_RE, stopwords
 from qa.document import Document
 from qa.model import Hit, Severity, bad, good
 from qa.registry import rule
 
 _LINE_RE = re.compile(r"\A[ \t]*+(?P<t>[^\r\n]{3,200}?)[ \t]*+(?:\r\n|\r|\n)")  # possessive: linear on blank runs
-_WORD_RE = re.compile(r"[A-Za-z]+(?:['’\-][A-Za-z]+)*")
-_BODY_WORD_RE = re.compile(r"\w+(?:['’\-]\w+)*")
+_WORD_RE = ASCII_WORD_RE
+_BODY_WORD_RE = WORD_RE
 _WORD_CHAR_RE = re.compile(r"\w")
 # two marks of different kinds glued together: "?:", "!;", ":.", ".,", "?," (but not "?!", "...")
 _PILEUP_RE = re.compile(r"[?!][:;,.]|[:;,][?!.:;,]|\.[,:;]")
-_STOPWORDS = frozenset(
-    """about above after again against also among another because been before being below
-    between both could does doing down during each either every from further have having here
-    into itself just more most much must never only other over same should since some such than
-    that their them then there these they this those through under until very what when where
-    which while whom whose will with within without would your yours""".split()
-)
+_STOPWORDS = stopwords("headline")
 _SUFFIXES = ("'s", "’s", "ings", "ing", "ied", "ies", "ed", "es", "s", "ly", "ers", "er", "ions", "ion")
 _TAIL_RE = re.compile(r":\s*(?P<tail>[A-Z][\w’'&.-]*(?:\s+[A-Z][\w’'&.-]*){1,2})\s*$")
 

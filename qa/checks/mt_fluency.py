@@ -22,7 +22,7 @@ from rapidfuzz.distance import Levenshtein
 from qa.document import Document
 from qa.fastpath import Scanner, find_all, finditer_at, may_match
 from qa.fastpath import register as _register_literals  # one automaton pass finds every rule's literals
-from qa import lexicons
+from qa import lexicons, ruledata
 from qa.lexicons import zipf_en
 from qa.model import Hit, bad, good
 from qa.registry import rule
@@ -70,6 +70,9 @@ def _finditer_lines(pattern: re.Pattern[str], text: str, positions: list[int]) -
 
 
 # --------------------------------------------------------------------------- MT300 name spelling
+#: word-frequency thresholds (``[zipf.mt_fluency]`` of ``rules/data/constants.toml``)
+_ZIPF = ruledata.constants("zipf.mt_fluency")
+_COMPOUND_PART = _ZIPF["compound_part"]
 #: (the word-start test follows the capital, so the regex engine can skip ahead to capitals)
 _CAP_TOKEN_RE = re.compile(r"([A-Z](?<![\w'’.-][A-Z])[a-z]{2,}(?:-[a-z]{2,})?)(?![\w-])")
 #: endings that make an adjective or plural of a name, not a different spelling of it
@@ -78,13 +81,13 @@ _DERIV_SUFFIXES = frozenset("s es n an ian ean ese i ic ish ns ans ians ite ites
 
 @lru_cache(maxsize=65536)
 def _rare_in_english(low: str) -> bool:
-    return zipf_en(low) < 3.0
+    return zipf_en(low) < _ZIPF["name_rare"]
 
 
 @lru_cache(maxsize=65536)
 def _rare_prefix(low: str) -> bool:
     """A leading name part ("Pham", "Minh") rare enough in English not to be a common word."""
-    return zipf_en(low) < 3.5
+    return zipf_en(low) < _ZIPF["name_part_rare"]
 
 
 _THREE_PART_RE = re.compile(r"(?=(?<![\w'’.-])([A-Z][a-z]+) ([A-Z][a-z]+) ([A-Z][a-z]{2,})(?![\w-]))")
@@ -131,7 +134,7 @@ def _stem(low: str) -> str:
 def _english_compound(low: str) -> bool:
     """`workflows`, `ghostwriting`: two common English words run together, not a name."""
     return any(
-        zipf_en(low[:i]) >= 4.0 and zipf_en(low[i:]) >= 4.0
+        zipf_en(low[:i]) >= _COMPOUND_PART and zipf_en(low[i:]) >= _COMPOUND_PART
         for i in range(3, len(low) - 2)
     )
 
@@ -250,7 +253,7 @@ def _variant_groups(doc: Document, min_similarity: float, min_len: int) -> dict[
 
 #: both spellings at least this frequent in English text (wordfreq Zipf): two established
 #: names ("Jiangsu"/"Jiangxi", "Shaanxi"/"Shanxi", "Viera"/"Viegas"), not one name spelt twice
-_ATTESTED_ZIPF = 1.2
+_ATTESTED_ZIPF = _ZIPF["attested_pair"]
 _GIVEN_BEFORE_RE = re.compile(r"(?<![\w'’.-])([A-Z][a-z]+) $")
 
 
@@ -374,19 +377,11 @@ def name_spelled_several_ways(doc: Document, opts: Mapping[str, object]) -> Iter
 
 # --------------------------------------------------------------------------- MT301 literal given name
 #: common family names of Chinese, Korean and Vietnamese people, as romanised in English news
-_SURNAMES = (
-    "Li Lee Wang Zhang Liu Chen Yang Huang Zhao Wu Zhou Xu Sun Zhu Hu Guo Lin Luo Gao Zheng Liang "
-    "Xie Tang Han Feng Deng Cao Peng Zeng Xiao Tian Dong Pan Yuan Cai Jiang Yu Du Ye Cheng Wei Su Lu "
-    "Ding Ren Shen Yao Jin Fu Zhong Cui Tan Liao Fan Xi Kong Qian Bai Lei Mao Hao Gu Meng Qin Duan "
-    "Hou Shao Wan Xiong Shi Kim Park Choi Jung Kang Cho Yoon Jang Lim Seo Shin Kwon Hwang Ahn Ri "
-    "Nguyen Tran Pham Hoang Phan Vu Dang Bui Ngo Duong"
-).split()
+#: (``rules/data/cjk_surnames.txt``)
+_SURNAMES = ruledata.words("cjk_surnames")
 #: English words that a literal translation makes of the characters of a given name
-_NAME_GLOSSES = (
-    "Lord Master Love Host Beauty Brightness Spring Autumn Winter Snow Jade Pearl Treasure Peace "
-    "Virtue Wisdom Glory Cloud Rain Plum Orchid Lotus Happiness Joy Swallow Crane Loyal Gentle Brave "
-    "Fragrance Fortune Prosperity Harmony"
-).split()
+#: (``rules/data/name_glosses.txt``)
+_NAME_GLOSSES = ruledata.words("name_glosses")
 _LITERAL_NAME_RE = re.compile(
     rf"(?<![\w-])(?:{'|'.join(_SURNAMES)})(?: [A-Z][a-z]+(?:-[a-z]+)?)? (?:{'|'.join(_NAME_GLOSSES)})(?![\w-])"
 )
@@ -851,31 +846,9 @@ def pronoun_contradicts_gender(doc: Document, opts: Mapping[str, object]) -> Ite
 
 # --------------------------------------------------------------------------- MT305 Chinese calques
 #: (pattern, source expression, what English says instead). Each pattern is a word-for-word
-#: rendering of a Chinese expression that English does not use in that sense.
-_CALQUES: tuple[tuple[str, str, str], ...] = (
-    (r"new crown (?:virus|pneumonia|epidemic|outbreak|vaccines?|infections?|patients|cases|pandemic)",
-     "xinguan", "COVID-19 / the coronavirus"),
-    (r"(?:net|internet|web|online) ?reds?(?! (?:flags?|lines?|ink|cards?|wine))", "wanghong",
-     "influencer, internet celebrity"),
-    (r"C position", "C wei", "the centre position, the place of honour"),
-    (r"C seat", "C wei", "the centre position, the place of honour"),
-    (r"just[- ]need(?:ed)? (?:houses?|homes?|flats?|buyers?|housing)", "gangxu",
-     "first-home buyers, essential (owner-occupier) demand"),
-    (r"(?:calm|reassurance|heart[- ]settling|fixed[- ]heart|peace[- ]of[- ]mind) pills?", "dingxinwan",
-     "reassurance"),
-    (r"hot search (?:lists?|topics?|rankings?)", "resou", "trending topics"),
-    (r"people mountain,? people sea", "renshan renhai", "huge crowds"),
-    (r"add oil", "jiayou", "come on, keep going"),
-    (r"eat(?:ing)? bitterness", "chiku", "endure hardship"),
-    (r"touch(?:ing)? (?:the )?fish", "moyu", "slacking off at work"),
-    (r"single dogs?", "danshen gou", "single people"),
-    (r"(?:open|create) (?:up )?a new situation", "kaichuang xin jumian", "make a new start, break new ground"),
-    (r"big data (?:killing|kills)(?: familiarity)?", "dashuju shashu", "price discrimination against loyal customers"),
-    (r"face projects?", "mianzi gongcheng", "vanity project"),
-    (r"old hundred (?:names|surnames)", "laobaixing", "ordinary people"),
-    (r"(?:WeChat )?public number", "gongzhonghao", "official (WeChat) account"),
-    (r"WeChat public accounts?", "gongzhonghao", "official (WeChat) account"),
-)
+#: rendering of a Chinese expression that English does not use in that sense
+#: (``rules/data/zh_calques.txt``).
+_CALQUES: tuple[tuple[str, ...], ...] = ruledata.table("zh_calques", 3)
 _CALQUE_RE = re.compile(
     "|".join(f"(?P<c{i}>(?<![\\w-])(?:{pat})(?![\\w-]))" for i, (pat, _src, _en) in enumerate(_CALQUES)),
     re.IGNORECASE,

@@ -18,11 +18,17 @@ from collections.abc import Iterator, Mapping
 from functools import lru_cache
 
 
+from qa import ruledata
 from qa.document import Document
 from qa.fastpath import find_all
 from qa.lexicons import zipf_en
 from qa.model import Applicability, Edit, Fix, Hit, bad, good
 from qa.registry import rule
+
+
+#: a capitalised word at least this frequent is a common word, not a name
+#: (``[zipf.mt_patterns]`` of ``rules/data/constants.toml``)
+_COMMON_ZIPF = ruledata.constants("zipf.mt_patterns")["common_word"]
 
 
 @lru_cache(maxsize=65536)
@@ -255,7 +261,7 @@ def kinship_pair_calque(doc: Document, opts: Mapping[str, object]) -> Iterator[H
         tokens = name.split()
         if tokens[0] in _NOT_NAMES:
             continue
-        if len(tokens) == 1 and _zipf(tokens[0]) >= 4.0:
+        if len(tokens) == 1 and _zipf(tokens[0]) >= _COMMON_ZIPF:
             continue  # a capitalised common word, not a name
         pair = m.group(0)
         if not nm.group("poss") and "-" not in pair:
@@ -371,7 +377,7 @@ def one_title_two_names(doc: Document, opts: Mapping[str, object]) -> Iterator[H
             if not m:
                 continue
             c = m.group("c")
-            if c in _CALENDAR or _zipf(c) >= 4.0:
+            if c in _CALENDAR or _zipf(c) >= _COMMON_ZIPF:
                 continue
             key = ("vice president" if text[max(0, i - 5):i] == "Vice " else title.lower(), m.group("a"), m.group("b"))
             groups[key][c].append(m.span("c"))

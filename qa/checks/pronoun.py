@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from qa import lexicons
+from qa import lexicons, ruledata
 from qa.document import Document
 from qa.fastpath import find_all, finditer_at
 from qa.model import Hit, bad, good
@@ -47,6 +47,8 @@ _OWNED_RE = re.compile(r"\b(?:owned|run|operated|controlled|acquired|bought|back
 _FULL_NAME_RE = re.compile(r"([A-Z](?<!\w[A-Z])[a-z]+)\s+([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b")
 _LOWER_WORD_RE = re.compile(r"\b[a-z]+\b")
 _MAX_LOOKBACK = 2000
+#: word-frequency thresholds (``[zipf.pronoun]`` of ``rules/data/constants.toml``)
+_ZIPF = ruledata.constants("zipf.pronoun")
 _SAID_AFTER_RE = re.compile(r"\s+(?:said|says|added|told|asked|wrote|explained|argued|noted)\b")
 _QUOTE_BEFORE_RE = re.compile(r"[”\"’'],?\s*$")
 
@@ -180,7 +182,7 @@ def _classify(group: list[str], caps: list[str], initial: bool, names: tuple[fro
         if (g in lex["titles"] or g.lower() in lex["person_nouns"]) and (k + 1 < len(caps) or k > 0):
             return PERSON
         if g in lex["first"] and k + 1 < len(caps) and caps[k + 1] not in lex["suffixes"] \
-                and caps[k + 1] not in lex["orgs"] and lexicons.zipf(caps[k + 1].lower()) < 4.0:
+                and caps[k + 1] not in lex["orgs"] and lexicons.zipf(caps[k + 1].lower()) < _ZIPF["surname_rare"]:
             return PERSON
     if any(g in speakers for g in caps):
         return PERSON
@@ -195,13 +197,13 @@ def _classify(group: list[str], caps: list[str], initial: bool, names: tuple[fro
     if len(caps) == 1:
         if first in lex["titles"] or first.isupper() and len(first) <= 5:
             return None  # a bare title or an acronym
-        if first in lex["first"] and (not initial or lexicons.zipf(first.lower()) < 3.5):
+        if first in lex["first"] and (not initial or lexicons.zipf(first.lower()) < _ZIPF["given_name_initial_rare"]):
             return PERSON
         common = lexicons.zipf(first.lower())
-        if common >= 4.4 or (common >= 3.0 and first.lower() in lowers):
+        if common >= _ZIPF["common_word"] or (common >= _ZIPF["lower_word"] and first.lower() in lowers):
             return None  # a common word in capitals ("the Internet", "Sources said")
         return UNKNOWN
-    if initial and lexicons.zipf(caps[0].lower()) >= 4.0 and caps[0] not in lex["first"]:
+    if initial and lexicons.zipf(caps[0].lower()) >= _ZIPF["initial_common"] and caps[0] not in lex["first"]:
         # "Sources Close", "Government WhatsApp": the first word may be an ordinary capitalised word
         rest = caps[1:]
         if all(g in lex["places"] for g in rest):
@@ -269,7 +271,7 @@ def _org_evidence(text: str) -> set[str]:
             name = m.group(1)
             if name in lex["first"] or name in lex["titles"] or name in lex["places"]:
                 continue
-            if lexicons.zipf(name.lower()) >= 4.5:
+            if lexicons.zipf(name.lower()) >= _ZIPF["name_common"]:
                 continue  # "It", "This", "Government" ...
             names.add(name)
     return names
@@ -286,12 +288,12 @@ def _document_names(doc: Document, org_evidence: set[str] | None = None) -> tupl
         name = m.group(1) or m.group(2)
         if name in lex["orgs"] or name in lex["places"] or name in lex["suffixes"]:
             continue
-        if name.lower() in lex["org_nouns"] or lexicons.zipf(name.lower()) >= 4.5:
+        if name.lower() in lex["org_nouns"] or lexicons.zipf(name.lower()) >= _ZIPF["name_common"]:
             continue
         speakers.add(name)
     for first, last in _FULL_NAME_RE.findall(text):
         if first in lex["first"] and last not in lex["orgs"] and last not in lex["suffixes"] \
-                and last not in lex["places"] and lexicons.zipf(last.lower()) < 4.0:
+                and last not in lex["places"] and lexicons.zipf(last.lower()) < _ZIPF["surname_rare"]:
             speakers.add(last)
     names = _org_evidence(text) if org_evidence is None else org_evidence
     return frozenset(names - speakers), frozenset(speakers - names), _LowerWords(text)

@@ -1,0 +1,126 @@
+"""``rules/data/`` and its loader (``qa.ruledata``), the word patterns and stop-word lists of
+``qa.words``: every file is loaded, every value is read by a rule, and the rules behave on it."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from qa import ruledata, words
+from qa.checks import boilerplate_layout, grammar, headline, language, mt_fluency, mt_patterns, pronoun
+from qa.document import Document
+from qa.readers import make_document
+from qa.registry import get_rule
+from qa.scope import clearly_not_english
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "rules" / "data"
+SOURCES = "\n".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "qa").rglob("*.py")))
+
+
+def _run(code: str, text: str) -> list[str]:
+    doc = make_document(text)
+    return [doc.text[h.start:h.end] for h in get_rule(code).check(doc, get_rule(code).options)]
+
+
+def test_every_data_file_is_read_by_the_code():
+    names = sorted(p.name for p in DATA.iterdir())
+    assert names == ["alt_participles.txt", "cjk_surnames.txt", "constants.toml", "name_glosses.txt",
+                     "stopwords.txt", "zh_calques.txt"]
+    for name in names:
+        if name.endswith(".txt"):
+            assert re.search(rf"ruledata\.(?:words|tagged|table)\(\"{name[:-4]}\"", SOURCES) \
+                or f'"{name[:-4]}"' in SOURCES, name
+
+
+def test_every_constant_is_read_by_the_code():
+    data = tomllib.loads((DATA / "constants.toml").read_text(encoding="utf-8"))
+
+    def keys(node, path=()):
+        for k, v in node.items():
+            if isinstance(v, dict):
+                yield from keys(v, path + (k,))
+            else:
+                yield ".".join(path), k
+
+    found = list(keys(data))
+    assert len(found) >= 30
+    for section, key in found:
+        assert f'"{section}"' in SOURCES, section
+        assert f'"{key}"' in SOURCES or f'["{key}"]' in SOURCES, (section, key)
+
+
+def test_the_rules_hold_the_loaded_values():
+    assert boilerplate_layout.STOPWORDS is words.stopwords("layout")
+    assert headline._STOPWORDS is words.stopwords("headline")
+    assert language._EN_FUNCTION_RE is words.en_function_re()
+    assert mt_fluency._SURNAMES == ruledata.words("cjk_surnames")
+    assert mt_fluency._SURNAMES[:3] == ("Li", "Lee", "Wang")  # file order (the regex alternation)
+    assert "Lord" in mt_fluency._NAME_GLOSSES
+    assert len(mt_fluency._CALQUES) == 18 and all(len(r) == 3 for r in mt_fluency._CALQUES)
+    assert grammar._ALT_PARTICIPLES == frozenset(ruledata.words("alt_participles"))
+    assert boilerplate_layout.MIN_SEGMENT_MASS == 4.0 and boilerplate_layout.SEGMENT_SHARE == 0.2
+    assert mt_fluency._ATTESTED_ZIPF == 1.2
+    assert mt_patterns._COMMON_ZIPF == 4.0
+    assert pronoun._ZIPF["name_common"] == 4.5
+
+
+def test_stop_word_lists_are_named_subsets_of_one_file():
+    layout, head, func = (words.stopwords(n) for n in ("layout", "headline", "en_function"))
+    assert {"the", "and", "ourselves", "however"} <= layout
+    assert "the" not in head and "because" in head  # the headline list holds longer words only
+    assert {"the", "would", "said"} <= func and not {"in", "was", "also"} & func
+    assert all(w.islower() and w.isascii() for w in layout | head | func)
+    with pytest.raises(ruledata.RuleDataError):
+        words.stopwords("no-such-list")
+
+
+def test_word_patterns():
+    text = "The city’s well-known café_bar opened in 2019, said O'Neil."
+    assert words.WORD_RE.findall(text) == ["The", "city’s", "well-known", "café_bar", "opened", "in", "2019",
+                                           "said", "O'Neil"]
+    assert words.LETTER_DIGIT_WORD_RE.findall(text)[3:5] == ["café", "bar"]
+    assert words.ASCII_WORD_RE.findall(text)[3:5] == ["caf", "bar"]
+    assert words.TOKEN_RE.findall("city’s 2019") == ["city", "s", "2019"]
+    assert [m.group(0) for m in words.en_function_re().finditer("THE man Would go in")] == ["THE", "Would"]
+    doc = make_document(text)
+    assert [doc.text[a:b] for a, b in doc.words] == words.WORD_RE.findall(text)
+
+
+def test_layout_constants_decide_prose():
+    # 9 words, a sentence end, 4 stop words of 9: prose
+    assert boilerplate_layout.line_info(0, 0, 10, "The council met on Monday and agreed the budget.").prose
+    # the same length in capitals and without stop words: not prose
+    assert not boilerplate_layout.line_info(0, 0, 10, "Council Budget Vote Monday Mayor Schools Roads Parks Police.").prose
+    # 6 words: too short, even as a sentence
+    assert not boilerplate_layout.line_info(0, 0, 10, "The council met on Monday again.").prose
+
+
+def test_calques_and_name_glosses_from_data_find_real_text():
+    assert _run("MT305", "Fans shouted add oil as the runners passed. The net red posted a video.") == [
+        "add oil", "net red"]
+    assert _run("MT305", "The red flags were out. Add oil to the pan and stir.") == ["Add oil"]
+    assert _run("MT301", "The chairman, Wang Lord, visited the plant on Monday.") == ["Wang Lord"]
+    assert _run("MT301", "The chairman, Wang Wei, visited the plant on Monday.") == []
+
+
+def test_alt_participles_stay_silent():
+    assert _run("GRAM004", "They have went home.") == ["have went"]
+    assert _run("GRAM004", "She had got the keys and had proved it.") == []
+
+
+def test_english_function_words_decide_the_scope():
+    en = Document(id="a", text="The council said that it would meet again when the budget was ready for a vote.")
+    assert clearly_not_english(en) is False
+
+
+def test_loader_errors_name_the_file():
+    with pytest.raises(ruledata.RuleDataError, match="no-such"):
+        ruledata.words("no-such")
+    with pytest.raises(ruledata.RuleDataError, match="zh_calques.txt"):
+        ruledata.table("zh_calques", 4)
+    with pytest.raises(ruledata.RuleDataError, match="no section"):
+        ruledata.constants("layout.nothing")
