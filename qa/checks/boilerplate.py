@@ -13,7 +13,6 @@ from collections.abc import Iterator, Mapping
 from qa.checks.boilerplate_layout import (
     Layout,
     LineInfo,
-    content_shape,
     inside_article,
     is_legal_line,
     is_link_list,
@@ -158,9 +157,11 @@ _NUMBER_RE = re.compile(r"\d+")
 def _table_row(ln: LineInfo) -> bool:
     """A row of a table or a list of amounts: a short line with two numbers (`Rovers 12 30`),
     or a price or a recipe amount."""
-    if ln.prose or ln.words > 8:
-        return False
-    return len(_NUMBER_RE.findall(ln.text)) >= 2 or content_shape(ln.text) in ("price", "quantity")
+    row = ln._row
+    if row is None:
+        row = ln._row = not (ln.prose or ln.words > 8) and (
+            len(_NUMBER_RE.findall(ln.text)) >= 2 or ln.shape in ("price", "quantity"))
+    return row
 
 
 def _in_table(lines: list[LineInfo], i: int, reach: int = 4) -> bool:

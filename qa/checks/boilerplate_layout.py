@@ -72,6 +72,15 @@ class LineInfo:
     _legal: bool | None = None
     _prompt: bool | None = None  # False: holds no literal of the consent and prompts lexicons
     _unbulleted: str | None = None
+    _shape: str | None = "?"  # "?": not computed yet
+    _row: bool | None = None
+
+    @property
+    def shape(self) -> str | None:
+        """``content_shape(self.text)``, computed once for every rule."""
+        if self._shape == "?":
+            self._shape = content_shape(self.text)
+        return self._shape
 
     @property
     def bare(self) -> str:
@@ -647,7 +656,7 @@ def is_navlike(ln: LineInfo) -> bool:
     """A short title-case line without a sentence end: a menu entry or a headline link; not a
     price, an amount or a credit (``content_shape``), which share the shape."""
     return (not ln.prose and not ln.sentence_end and 1 <= ln.words <= 4 and ln.cap_ratio >= 0.99
-            and content_shape(ln.text) is None)
+            and ln.shape is None)
 
 
 def strip_bullets(s: str) -> str:
