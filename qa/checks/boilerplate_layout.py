@@ -699,7 +699,8 @@ _CLASS_CHARS = (
 )
 _CAP_RANGES = ((0x41, 0x5A), (0x30, 0x39), (0xC0, 0xD6), (0xD8, 0xDE), (0x391, 0x3A9), (0x410, 0x42F))
 _STOP_MAXLEN = max(map(len, STOPWORDS))
-_STOP_SHIFTS: list[int] = [5 * j for j in range(_STOP_MAXLEN)]
+if _STOP_MAXLEN > 11:  # _stop_codes reads 16 letters and packs 5 bits each into 64
+    raise ValueError(f"a stop word of the layout list is longer than 11 letters ({_STOP_MAXLEN})")
 
 
 def _char_flags(c: str) -> tuple[int, int]:
@@ -753,7 +754,7 @@ def _tables():
             flags[lo : hi + 1] |= _F_CAP
         for flag, cls in _CLASS_CHARS:
             flags[[ord(c) for c in cls]] |= flag
-        letters = np.where(one & (low_cp >= 97) & (low_cp <= 122), low_cp - 96, 0).astype(np.int64)
+        letters = np.where(one & (low_cp >= 97) & (low_cp <= 122), low_cp - 96, 0).astype(np.uint8)
         codes = []
         for w in STOPWORDS:
             if len(w) > _STOP_MAXLEN or not ("a" <= min(w) and max(w) <= "z"):
@@ -768,6 +769,32 @@ def _word_code(letters: list[int]) -> int:
     for j, v in enumerate(letters):
         code |= v << (5 * j)
     return code
+
+
+#: the low 8 * k bits set, for k = 0..8
+_BYTE_MASKS: list = []
+
+
+def _pack5(np, x):
+    """Eight letter numbers (1-26), one a byte of ``x`` (uint64), packed 5 bits each (40 bits)."""
+    x = (x & np.uint64(0x001F001F001F001F)) | ((x & np.uint64(0x1F001F001F001F00)) >> np.uint64(3))
+    x = (x & np.uint64(0x000003FF000003FF)) | ((x & np.uint64(0x03FF000003FF0000)) >> np.uint64(6))
+    return (x & np.uint64(0xFFFFF)) | ((x >> np.uint64(32)) << np.uint64(20))
+
+
+def _stop_codes(np, lt, st, ln):
+    """``_word_code`` of each token (start ``st``, length ``ln`` <= ``_STOP_MAXLEN``) from the
+    letter numbers ``lt`` (uint8, one a character): its first 8 and next 8 letters read as one
+    64-bit word each, cut to the token's length and packed 5 bits a letter."""
+    if not _BYTE_MASKS:
+        _BYTE_MASKS.append(np.array([(1 << (8 * k)) - 1 for k in range(9)], dtype=np.uint64))
+    masks = _BYTE_MASKS[0]
+    buf = np.concatenate((lt, np.zeros(16, dtype=np.uint8)))
+    words8 = np.ndarray(shape=(len(buf) - 7,), dtype="<u8", buffer=buf, strides=(1,))
+    head = _pack5(np, words8[st] & masks[np.minimum(ln, 8)])
+    tail = _pack5(np, words8[st + 8] & masks[np.maximum(ln - 8, 0)])
+    code = head | (tail << np.uint64(40)) | (ln.astype(np.uint64) << np.uint64(5 * _STOP_MAXLEN))
+    return code.astype(np.int64)
 
 
 def _line_features(text: str, spans: list[tuple[int, int]]):
@@ -836,10 +863,7 @@ def _line_features(text: str, spans: list[tuple[int, int]]):
     length = ends - starts
     short = length <= _STOP_MAXLEN
     st, ln = starts[short], length[short]
-    window = np.lib.stride_tricks.sliding_window_view(
-        np.concatenate((lt, np.zeros(_STOP_MAXLEN, dtype=lt.dtype))), _STOP_MAXLEN)[st]
-    code = (window << _STOP_SHIFTS).sum(axis=1) & ((1 << (5 * ln)) - 1)
-    code |= ln << (5 * _STOP_MAXLEN)
+    code = _stop_codes(np, lt, st, ln)
     at = np.minimum(np.searchsorted(stop_codes, code), len(stop_codes) - 1)
     stops = count_in(st[stop_codes[at] == code], S, E)
     # capitals: _CAP_START_RE
