@@ -209,7 +209,7 @@ _FAST_PATH_TEXTS = [
 def test_vectorised_line_features_match_the_reference():
     from qa.checks import boilerplate_layout as bl
 
-    np_, flags, letters, _codes = bl._tables()
+    np_, flags, letters, _codes, _masks = bl._tables()
     for i in list(range(0, 0x10000, 97)) + [0x130, 0x212A, 0x2019, 0xA0, 0x3A3, 0x10FFFF]:
         if i < 0x10000:
             assert bl._char_flags(chr(i)) == (int(flags[i]), int(letters[i]))

@@ -130,13 +130,13 @@ def test_packed_stop_word_codes_match_the_definition():
     import numpy as np
 
     text = "the themselves yourselves Über ab i however x9z also"
-    np_, _flags, letters, stop_codes = boilerplate_layout._tables()
+    np_, _flags, letters, stop_codes, masks = boilerplate_layout._tables()
     cp = np.frombuffer(text.lower().encode("utf-32-le"), dtype=np.uint32)
     lt = letters[cp]
     spans = [(m.start(), m.end() - m.start()) for m in re.finditer(r"\S+", text)]
     st = np.array([s for s, _ in spans], dtype=np.int64)
     ln = np.array([n for _, n in spans], dtype=np.int64)
-    got = boilerplate_layout._stop_codes(np, lt, st, ln).tolist()
+    got = boilerplate_layout._stop_codes(np, lt, st, ln, masks).tolist()
     want = [boilerplate_layout._word_code([int(x) for x in lt[s:s + n]]) for s, n in spans]
     assert got == want
     is_stop = [c in set(stop_codes.tolist()) for c in got]

@@ -760,7 +760,8 @@ def _tables():
             if len(w) > _STOP_MAXLEN or not ("a" <= min(w) and max(w) <= "z"):
                 raise ValueError(f"stop word {w!r} is not lower-case ASCII")
             codes.append(_word_code([ord(ch) - 96 for ch in w]))
-        _TABLES.extend([np, flags, letters, np.array(sorted(codes), dtype=np.int64)])
+        byte_masks = np.array([(1 << (8 * k)) - 1 for k in range(9)], dtype=np.uint64)
+        _TABLES.extend([np, flags, letters, np.array(sorted(codes), dtype=np.int64), byte_masks])
     return _TABLES
 
 
@@ -771,10 +772,6 @@ def _word_code(letters: list[int]) -> int:
     return code
 
 
-#: the low 8 * k bits set, for k = 0..8
-_BYTE_MASKS: list = []
-
-
 def _pack5(np, x):
     """Eight letter numbers (1-26), one a byte of ``x`` (uint64), packed 5 bits each (40 bits)."""
     x = (x & np.uint64(0x001F001F001F001F)) | ((x & np.uint64(0x1F001F001F001F00)) >> np.uint64(3))
@@ -782,13 +779,11 @@ def _pack5(np, x):
     return (x & np.uint64(0xFFFFF)) | ((x >> np.uint64(32)) << np.uint64(20))
 
 
-def _stop_codes(np, lt, st, ln):
+def _stop_codes(np, lt, st, ln, masks):
     """``_word_code`` of each token (start ``st``, length ``ln`` <= ``_STOP_MAXLEN``) from the
     letter numbers ``lt`` (uint8, one a character): its first 8 and next 8 letters read as one
-    64-bit word each, cut to the token's length and packed 5 bits a letter."""
-    if not _BYTE_MASKS:
-        _BYTE_MASKS.append(np.array([(1 << (8 * k)) - 1 for k in range(9)], dtype=np.uint64))
-    masks = _BYTE_MASKS[0]
+    64-bit word each, cut to the token's length (``masks[k]``: the low 8 * k bits set) and packed
+    5 bits a letter."""
     buf = np.concatenate((lt, np.zeros(16, dtype=np.uint8)))
     words8 = np.ndarray(shape=(len(buf) - 7,), dtype="<u8", buffer=buf, strides=(1,))
     head = _pack5(np, words8[st] & masks[np.minimum(ln, 8)])
@@ -800,7 +795,7 @@ def _stop_codes(np, lt, st, ln):
 def _line_features(text: str, spans: list[tuple[int, int]]):
     """Per non-blank line: (start, end, ext_start, ext_end, words, stop words, capitals, sentence
     end, inner sentences, link-like), all as lists; ``None`` when the reference path must run."""
-    np, table, letter_table, stop_codes = _tables()
+    np, table, letter_table, stop_codes, byte_masks = _tables()
     n = len(text)
     if n == 0 or not spans:
         return None
@@ -863,7 +858,7 @@ def _line_features(text: str, spans: list[tuple[int, int]]):
     length = ends - starts
     short = length <= _STOP_MAXLEN
     st, ln = starts[short], length[short]
-    code = _stop_codes(np, lt, st, ln)
+    code = _stop_codes(np, lt, st, ln, byte_masks)
     at = np.minimum(np.searchsorted(stop_codes, code), len(stop_codes) - 1)
     stops = count_in(st[stop_codes[at] == code], S, E)
     # capitals: _CAP_START_RE
