@@ -25,9 +25,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from qa.words import LETTER_WORD_RE, PLAIN_WORD_RE
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEFAULT_MODEL = DATA_DIR / "garble_en.model"
-_WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+_WORD_RE = LETTER_WORD_RE
 
 TRAIN_ARGS = dict(
     model_type="unigram",
@@ -111,7 +113,7 @@ def _is_skipped_word(w: str) -> bool:
 
 _TOKEN_RE = re.compile(r"\S+")
 # a word of letters (any script) with inner apostrophes or hyphens; formulas and symbols are not words
-_PLAIN_WORD_RE = re.compile(r"[^\W\d_]+(?:['’\-.][^\W\d_]+)*['’]?")
+_PLAIN_WORD_RE = PLAIN_WORD_RE
 _EDGE_PUNCT = ".,;:!?\"'()[]{}“”‘’«»—–-…*_/|<>"
 _SKIP_TOKEN_RE = re.compile(r"\d|://|www\.|@|\.(?:com|org|net)\b|#", re.I)
 

@@ -12,17 +12,17 @@ runs of letters and digits; each Chinese, Japanese or Korean character is a word
 from __future__ import annotations
 
 import hashlib
-import re
 
 import numpy as np
+
+from qa.words import SHINGLE_WORD_RE
 
 NUM_PERM = 128
 SEED = 20240521
 #: word n-grams
 SHINGLE = 2
 
-_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
-_WORD_RE = re.compile(f"[{_CJK}]|[^\\W_{_CJK}]+")
+_WORD_RE = SHINGLE_WORD_RE
 
 
 def words(text: str) -> list[str]:

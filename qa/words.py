@@ -11,6 +11,11 @@ names here instead of writing its own:
 * ``ASCII_WORD_RE``: letters a-z and A-Z with inner apostrophes or hyphens: headline words;
 * ``TOKEN_RE``: a bare run of word characters (``\\w+``): word counts of the language rules and
   of the English-only scope;
+* ``LETTER_WORD_RE``: letters of any script with inner apostrophes, no digits: the words the
+  garble model is trained on (``qa.garble``); ``PLAIN_WORD_RE``, the same with inner hyphens and
+  periods and a final apostrophe, is a token the garble score reads as a word;
+* ``SHINGLE_WORD_RE``: one Chinese, Japanese or Korean character, or a run of other letters and
+  digits: the words of near-duplicate signatures (``qa.minhash``);
 * ``EN_FUNCTION_RE``: a word of the ``en_function`` stop-word list, any case.
 
 ``stopwords(name)`` is one named list of ``rules/data/stopwords.txt`` (``layout``, ``headline``,
@@ -28,6 +33,11 @@ WORD_RE = re.compile(r"\w+(?:['’\-]\w+)*")
 LETTER_DIGIT_WORD_RE = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
 ASCII_WORD_RE = re.compile(r"[A-Za-z]+(?:['’\-][A-Za-z]+)*")
 TOKEN_RE = re.compile(r"\w+")
+LETTER_WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+PLAIN_WORD_RE = re.compile(r"[^\W\d_]+(?:['’\-.][^\W\d_]+)*['’]?")
+#: scripts written without spaces between words (kana, CJK ideographs, Hangul)
+CJK_CHARS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+SHINGLE_WORD_RE = re.compile(f"[{CJK_CHARS}]|[^\\W_{CJK_CHARS}]+")
 
 
 def stopwords(name: str) -> frozenset[str]:

@@ -88,6 +88,10 @@ def test_word_patterns():
     assert [m.group(0) for m in words.en_function_re().finditer("THE man Would go in")] == ["THE", "Would"]
     doc = make_document(text)
     assert [doc.text[a:b] for a, b in doc.words] == words.WORD_RE.findall(text)
+    assert words.LETTER_WORD_RE.findall("it’s 3D-printed") == ["it’s", "D", "printed"]
+    assert all(words.PLAIN_WORD_RE.fullmatch(w) for w in ("Ph.D", "well-known", "Jones’")) \
+        and not words.PLAIN_WORD_RE.fullmatch("x2")
+    assert words.SHINGLE_WORD_RE.findall("东京 Tokyo_2020 서울") == ["东", "京", "Tokyo", "2020", "서", "울"]
 
 
 def test_layout_constants_decide_prose():
