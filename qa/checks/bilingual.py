@@ -8,7 +8,7 @@ span too (``Hit.source_span``, offsets into ``doc.source_text``). Examples are w
 
 from __future__ import annotations
 
-import csv
+import math
 import os
 import re
 import unicodedata
@@ -17,6 +17,7 @@ from decimal import Decimal
 from collections.abc import Iterator, Mapping
 
 from qa.bilingual import extract
+from qa.bilingual.glossary import GlossaryError, load_rows  # GlossaryError: imported from here by the CLI
 from qa.bilingual.model import BilingualDocument, Segment
 from qa.document import Document
 from qa.model import Hit, bad, good
@@ -463,13 +464,16 @@ def question_exclamation_mismatch(doc: Document, opts: Mapping[str, object]) -> 
                 break
 
 
-_PAIRS = (("(", ")"), ("[", "]"), ("{", "}"), ("“", "”"), ("‘", "’"), ("«", "»"), ("（", "）"), ("「", "」"),
+_PAIRS = (("(", ")"), ("[", "]"), ("{", "}"), ("‘", "’"), ("«", "»"), ("（", "）"), ("「", "」"),
           ("《", "》"), ("【", "】"))
-_EQUIV = {"（": "(", "）": ")", "「": "“", "」": "”", "《": "“", "》": "”", "【": "[", "】": "]", "『": "‘", "』": "’"}
+#: double quotation marks of every style: paired by count, whatever their direction (a text that
+#: opens with " and closes with ” or writes “...“ has its quotes in the wrong shape, not unpaired)
+_DOUBLE_QUOTES = frozenset('"“”„‟〝〞＂')
 
 
 def _balance(s: str) -> list[tuple[int, str]]:
-    """Positions of unpaired brackets and curly quotes in ``s`` (and an odd straight ``"``)."""
+    """Positions of unpaired brackets and quotes in ``s``: brackets by nesting, double quotes of
+    any style by an odd count (the last one is named)."""
     out: list[tuple[int, str]] = []
     for op, cl in _PAIRS:
         if op not in s and cl not in s:
@@ -485,9 +489,9 @@ def _balance(s: str) -> list[tuple[int, str]]:
                     out.append((i, c))
         if op != "‘":
             out.extend((i, op) for i in stack)
-    q = [m.start() for m in re.finditer('"', s)] if '"' in s else []
+    q = [i for i, c in enumerate(s) if c in _DOUBLE_QUOTES] if any(c in s for c in _DOUBLE_QUOTES) else []
     if len(q) % 2:
-        out.append((q[-1], '"'))
+        out.append((q[-1], s[q[-1]]))
     return sorted(out)
 
 
@@ -503,12 +507,16 @@ def _balance(s: str) -> list[tuple[int, str]]:
         good("他说（明天见）。 ||| He said (see you tomorrow)."),
         good("don't ||| don’t stop", note="an apostrophe"),
         good("第（1 ||| item (1", note="unpaired in the source too"),
+        good("他说：“好。” ||| He said, \"Good.”", note="quotes of two styles, but paired"),
+        good("“新的开始。” ||| “A new start.“", note="a wrong-way closing quote still closes"),
     ),
 )
 def unpaired_bracket_or_quote(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
-    """The target has an unpaired bracket (`(`, `[`, `{`, full-width forms) or curly or straight
-    quotation mark, and the source has all its brackets and quotes paired, so the imbalance
-    comes from the translation.
+    """The target has an unpaired bracket (`(`, `[`, `{`, full-width forms) or an odd number of
+    double quotation marks, and the source has all its brackets and quotes paired, so the
+    imbalance comes from the translation. Double quotes of all styles (`"`, `“`, `”`, `„`) are
+    counted together: a quote opened with `"` and closed with `”` is in the wrong shape, not
+    unpaired.
 
     ## Why it matters
     An unpaired bracket or quote makes the reader lose where a quotation or aside ends.
@@ -612,41 +620,12 @@ def inconsistent_translation(doc: Document, opts: Mapping[str, object]) -> Itera
 
 
 # --------------------------------------------------------------------------- glossary
-_GLOSSARIES: dict[tuple[str, float], list[tuple[str, tuple[str, ...], tuple[str, ...]]]] = {}
 
 
-class GlossaryError(ValueError):
-    pass
-
-
-def load_glossary(path: str) -> list[tuple[str, tuple[str, ...], tuple[str, ...]]]:
-    """Rows of a glossary CSV: ``source`` term, ``target`` term(s) (``|``-separated variants) and
-    ``forbidden`` target terms (``|``-separated). A header row names the columns."""
-    try:
-        mtime = os.stat(path).st_mtime
-    except OSError as exc:
-        raise GlossaryError(f"cannot read the glossary {path}: {exc.strerror}") from None
-    hit = _GLOSSARIES.get((path, mtime))
-    if hit is not None:
-        return hit
-    rows = []
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as fh:
-            reader = csv.DictReader(fh)
-            cols = reader.fieldnames or []
-            if "source" not in cols or ("target" not in cols and "forbidden" not in cols):
-                raise GlossaryError(f"the glossary {path} needs a header with 'source' and 'target' "
-                                    f"(and optionally 'forbidden') columns; it has {', '.join(cols) or 'none'}")
-            for row in reader:
-                src = (row.get("source") or "").strip()
-                tgt = tuple(t.strip() for t in (row.get("target") or "").split("|") if t.strip())
-                forb = tuple(t.strip() for t in (row.get("forbidden") or "").split("|") if t.strip())
-                if src or forb:
-                    rows.append((src, tgt, forb))
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise GlossaryError(f"cannot read the glossary {path}: {exc}") from None
-    _GLOSSARIES[(path, mtime)] = rows
-    return rows
+def load_glossary(path: str, source_lang: str | None = None, target_lang: str | None = None):
+    """Rows ``(source term, target terms, forbidden terms)`` of a glossary CSV or TBX file
+    (``qa.bilingual.glossary``); raises ``GlossaryError``."""
+    return load_rows(path, source_lang, target_lang)
 
 
 def _find_term(text: str, term: str) -> int:
@@ -657,9 +636,11 @@ def _find_term(text: str, term: str) -> int:
     return text.find(term)
 
 
-def _glossary(opts: Mapping[str, object]):
+def _glossary(opts: Mapping[str, object], doc: Document | None = None):
     path = opts.get("glossary")
-    return load_glossary(str(path)) if path else []
+    if not path:
+        return []
+    return load_glossary(str(path), _slang(doc) if doc is not None else None, _tlang(doc) if doc is not None else None)
 
 
 _GLOSS_EX = os.path.join(os.path.dirname(__file__), "..", "data", "glossary_example.csv")
@@ -690,7 +671,7 @@ def glossary_term_missing(doc: Document, opts: Mapping[str, object]) -> Iterator
     ## How to fix
     Use the glossary's target term.
     """
-    rows = _glossary(opts) if opts.get("glossary") else (load_glossary(_GLOSS_EX) if getattr(doc, "format", "") == "example" else [])
+    rows = _glossary(opts, doc) if opts.get("glossary") else (load_glossary(_GLOSS_EX) if getattr(doc, "format", "") == "example" else [])
     for seg in _checked(doc):
         for src, tgt, _forb in rows:
             if not src or not tgt:
@@ -725,7 +706,7 @@ def glossary_forbidden_term(doc: Document, opts: Mapping[str, object]) -> Iterat
     ## How to fix
     Use the glossary's target term instead.
     """
-    rows = _glossary(opts) if opts.get("glossary") else (load_glossary(_GLOSS_EX) if getattr(doc, "format", "") == "example" else [])
+    rows = _glossary(opts, doc) if opts.get("glossary") else (load_glossary(_GLOSS_EX) if getattr(doc, "format", "") == "example" else [])
     for seg in _checked(doc):
         for src, tgt, forb in rows:
             if not forb or (src and _find_term(seg.source, src) < 0):
@@ -735,3 +716,236 @@ def glossary_forbidden_term(doc: Document, opts: Mapping[str, object]) -> Iterat
                     yield Hit(seg.target_start + m.start(), seg.target_start + m.end(),
                               f"the glossary forbids {m.group()}"
                               + (f" (use {tgt[0]})" if tgt else ""), suggestion=f"use {tgt[0]}" if tgt else None)
+
+
+# --------------------------------------------------------------------------- length ratio
+_CALIBRATIONS: dict[tuple[str, float], dict] = {}
+
+
+def default_calibration_path() -> str:
+    """``rules/bilingual/length_ratio.json`` (``qa/_packs/bilingual/`` in a wheel)."""
+    from qa.registry import default_pack_dirs
+
+    dirs = default_pack_dirs()
+    return os.path.join(str(dirs[0]), "bilingual", "length_ratio.json") if dirs else ""
+
+
+def load_calibration(path: str) -> dict:
+    """The fitted length-ratio parameters per language pair (``{"pairs": {"zh-en": {...}}}``);
+    an absent file is an empty calibration (SRC015 then stays silent)."""
+    import json
+
+    try:
+        mtime = os.stat(path).st_mtime
+    except OSError:
+        return {}
+    got = _CALIBRATIONS.get((path, mtime))
+    if got is None:
+        with open(path, encoding="utf-8") as fh:
+            got = json.load(fh)
+        _CALIBRATIONS[(path, mtime)] = got
+    return got
+
+
+def length_log_ratio(source: str, target: str) -> float:
+    """log((target units + 1) / (source units + 1)) in ``extract.length_units``."""
+    return math.log((extract.length_units(target) + 1) / (extract.length_units(source) + 1))
+
+
+def _pair(doc: Document) -> str | None:
+    from qa.bilingual.model import _base_lang
+
+    s, t = _base_lang(_slang(doc)), _base_lang(_tlang(doc))
+    return f"{s}-{t}" if s and t else None
+
+
+@rule(
+    code="SRC015",
+    name="length-ratio-outlier",
+    category="fragment",
+    summary="A target far shorter or longer than its source, beyond the range fitted on reference translations of the pair",
+    severity="info",
+    options={"calibration": ""},
+    examples=(
+        bad("会议讨论了经济发展、环境保护、教育改革和医疗卫生等多个领域的合作问题。 ||| [[The meeting discussed cooperation.]]"),
+        bad("他昨天来了，今天又走了。 ||| [[He came here yesterday evening together with all of his friends and colleagues from the "
+            "office in town, and then he left again this morning before any of us had woken up.]]"),
+        good("会议讨论了经济发展、环境保护、教育改革和医疗卫生等多个领域的合作问题。 ||| The meeting discussed "
+             "cooperation in economic development, environmental protection, education reform, health care and "
+             "other fields."),
+        good("谢谢。 ||| Thank you very much indeed.", note="a source under ten units is not judged"),
+    ),
+)
+def length_ratio_outlier(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
+    """The log ratio of target to source length, in units fair to both scripts (a Han, Kana or
+    Hangul character counts one, and so does a word or a number of any other script), lies
+    beyond the range fitted for the language pair on reference translations: below the fitted
+    low quantile (the target dropped content) or above the high one (it added some). The fitted
+    parameters per pair are data (`rules/bilingual/length_ratio.json`, written by
+    `benchmarks/fit_length_ratio.py`); a pair without calibration is not checked, and neither is
+    a source shorter than the pair's minimum (ten units for zh-en).
+
+    ## Why it matters
+    A sentence or clause left out reads fluently: only its length against the source shows it.
+
+    ## How to fix
+    Compare the target with the source and render what is missing (or remove what was added).
+    """
+    pair = _pair(doc)
+    if pair is None:
+        return
+    path = str(opts.get("calibration") or default_calibration_path())
+    params = (load_calibration(path).get("pairs") or {}).get(pair)
+    if not params:
+        return
+    low, high, minimum = float(params["low"]), float(params["high"]), int(params["min_source_units"])
+    for seg in _checked(doc):
+        su = extract.length_units(seg.source)
+        if su < minimum:
+            continue
+        r = math.log((extract.length_units(seg.target) + 1) / (su + 1))
+        if r < low or r > high:
+            short = r < low
+            yield Hit(*_whole(seg),
+                      f"the target is {'much shorter' if short else 'much longer'} than the source "
+                      f"(length ratio {math.exp(r):.2f}, the {pair} range is {math.exp(low):.2f}-{math.exp(high):.2f})",
+                      suggestion="check for an omission" if short else "check for an addition",
+                      source_span=_src(seg, 0, len(seg.source)))
+
+
+# --------------------------------------------------------------------------- one target, several sources
+_PUNCT_RE = re.compile(r"[\W_]+")
+
+
+def _source_key(s: str) -> str:
+    return _PUNCT_RE.sub(" ", s.casefold()).strip()
+
+
+@rule(
+    code="SRC016",
+    name="one-target-several-sources",
+    category="mistranslation",
+    summary="One target text used for different source texts within a file",
+    severity="warning",
+    examples=(
+        bad("打开文件 ||| Open the file\n关闭文件 ||| Close the file\n删除文件 ||| [[Open the file]]"),
+        good("打开文件 ||| Open the file\n打开文件。 ||| Open the file",
+             note="the sources differ in punctuation only"),
+        good("确定 ||| OK\n好 ||| OK", note="too short to call"),
+        good("Open the file ||| Datei öffnen\nOpen the file ||| Datei öffnen"),
+    ),
+)
+def one_target_several_sources(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
+    """A target text (spaces and case aside; at least four letters) occurs again in the file for
+    a source that differs from the first one in more than spaces, case and punctuation. Plural
+    forms of one message are not compared (a language without plurals repeats its target).
+
+    ## Why it matters
+    Two different sources rarely mean the same: one of the two targets is likely a copy left
+    from a neighbouring segment, or the sources need telling apart.
+
+    ## How to fix
+    Check both segments against their sources and translate each one as it reads.
+    """
+    first: dict[str, tuple[Segment, str]] = {}
+    for seg in _checked(doc):
+        if seg.plural is not None or _letters(seg.target) < 4:
+            continue
+        k = _key(seg.target)
+        sk = _source_key(seg.source)
+        prev = first.get(k)
+        if prev is None:
+            first[k] = (seg, sk)
+        elif prev[1] != sk:
+            yield Hit(*_whole(seg), f"segment {prev[0].id} has the same target for a different source",
+                      suggestion=f"check it against its source ({prev[0].source.strip()[:60]} / {seg.source.strip()[:60]})",
+                      source_span=_src(seg, 0, len(seg.source)))
+
+
+# --------------------------------------------------------------------------- target in the source language
+#: labels of the language identifier that read as the same language for this check (Chinese text
+#: is often split between zh and its regional varieties)
+_LANG_KIN = {"zh": ("zh", "yue", "wuu"), "yue": ("zh", "yue", "wuu"), "wuu": ("zh", "yue", "wuu"),
+             "no": ("no", "nb", "nn"), "nb": ("no", "nb", "nn"), "nn": ("no", "nb", "nn")}
+_JUDGE_STRIP_RE = re.compile(r"\d+(?:[.,:]\d+)*")
+_MIN_JUDGE_LETTERS = 30
+
+
+def _judge_text(seg: Segment) -> str | None:
+    """The target with links, placeholders and numbers removed, when it is long enough for language
+    ID: at least 30 letters in four words, or 15 Han or Kana characters."""
+    t = seg.target
+    if "://" in t or "www." in t or "@" in t:
+        t = extract.URL_RE.sub(" ", extract.EMAIL_RE.sub(" ", t))
+    if any(c in t for c in "{}%<$"):
+        t = extract.PLACEHOLDER_RE.sub(" ", t)
+    t = _JUDGE_STRIP_RE.sub(" ", t)
+    letters = _letters(t)
+    visible = sum(1 for c in t if not c.isspace())
+    if letters < 0.75 * visible:  # code, tables, symbols
+        return None
+    if extract.dominant_script(t) in ("Han", "Kana"):
+        if letters < _MIN_JUDGE_LETTERS // 2:
+            return None
+    elif letters < _MIN_JUDGE_LETTERS or len(t.split()) < 4:
+        return None
+    return " ".join(t.split())
+
+
+@rule(
+    code="SRC017",
+    name="target-in-source-language",
+    category="language",
+    summary="A target written in the source language (language ID), not in the target language",
+    severity="error",
+    examples=(
+        bad("Die Datei konnte nicht gespeichert werden, weil der Datenträger voll ist. ||| "
+            "[[Die Datei wurde nicht gespeichert, da der Datenträger leider voll ist.]]"),
+        bad("我们将在明天上午召开全体员工会议，讨论明年的工作计划。 ||| [[我们将于明天上午召开全体员工大会，讨论明年的计划。]]"),
+        good("Die Datei konnte nicht gespeichert werden, weil der Datenträger voll ist. ||| "
+             "The file could not be saved because the disk is full."),
+        good("Besuchen Sie Frankfurt am Main und Baden-Baden. ||| Visit Frankfurt am Main and Baden-Baden.",
+             note="names of the source language are too little text to judge"),
+        good("Apple iPhone 12 Pro Max ||| Apple iPhone 12 Pro Max", note="a product name"),
+    ),
+)
+def target_in_source_language(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
+    """The target, with links, placeholders and numbers removed, is long enough to judge (at
+    least 30 letters in four words, or 15 Han or Kana characters) and the language
+    identifier (`qa.language`) gives the source language probability >= 0.5 (Chinese counted
+    with its regional labels `yue` and `wuu`) and the target language under 0.05 (a target in another script than its source is not
+    read: it cannot be in the source's language). The source language is the file's, else the one the
+    identifier reads in the sources. A target equal to its source is SRC005's. Pairs whose two
+    languages are the same, and documents with no target language, are not checked.
+
+    ## Why it matters
+    A segment left in the source language (or pasted from the source of another segment) is
+    untranslated, even when it is not a copy of its own source.
+
+    ## How to fix
+    Translate the segment into the target language.
+    """
+    from qa import language
+    from qa.bilingual.model import _base_lang
+
+    tlang = _base_lang(_tlang(doc))
+    if not tlang or not _segments(doc):
+        return
+    slang = _base_lang(_slang(doc))
+    if not slang:
+        slang, p = language.detect(doc.source_text)
+        if p < 0.9:
+            return
+    if slang == tlang:
+        return
+    for seg in _checked(doc):
+        if seg.source.strip() == seg.target.strip():
+            continue
+        judge = _judge_text(seg)
+        if judge is None or extract.dominant_script(judge) != extract.dominant_script(seg.source):
+            continue  # in another script than its source, a target cannot be in the source's language
+        probs = language.probabilities(judge, k=5)
+        p = sum(q for lab, q in probs if lab in _LANG_KIN.get(slang, (slang,)))
+        if p >= 0.5 and all(q < 0.05 for lab, q in probs if lab == tlang):
+            yield Hit(*_whole(seg), f"the target reads as the source language ({slang}, p={p:.2f}), not {tlang}",
+                      suggestion=f"translate it into {tlang}", source_span=_src(seg, 0, len(seg.source)))
