@@ -171,7 +171,7 @@ def inject(kind: str, seg: Segment, rng: random.Random, other: str | None = None
         s.target = s.source
     elif kind == "date":
         m = _DATE_MONTH_RE.search(s.target)
-        if not m:
+        if not m or "月" not in s.source:  # a month the source leaves implicit cannot be checked
             return None
         month = _MONTH_LIST[(_MONTH_LIST.index(m.group(1)) + 1) % 12]  # July 25 -> August 25
         s.target = s.target[:m.start(1)] + month + s.target[m.end(1):]

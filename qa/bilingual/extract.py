@@ -42,6 +42,9 @@ _MONTHS = {m: i for i, m in enumerate(
 _MONTHS.update({m[:3]: i for m, i in list(_MONTHS.items())})
 _MONTHS["sept"] = 9
 _SCALE_WORDS = "hundred|thousand|million|billion|trillion"
+_EN_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+#: seventy-four, twenty one: a compound read as one number
+_EN_COMPOUND_RE = re.compile(rf"\b({_EN_TENS})[ -](one|two|three|four|five|six|seven|eight|nine)\b", re.I)
 _EN_NUMBER_WORDS_RE = re.compile(
     r"\b(?:(?:" + "|".join(sorted(set(_EN_UNITS) | set(_MONTHS), key=len, reverse=True)) + r")(?:[ -](?:"
     + _SCALE_WORDS + r"))*|(?:hundreds|thousands|millions|billions|dozens))\b", re.I)
@@ -114,7 +117,7 @@ def _scale_cn(mult: str) -> int:
 
 # --------------------------------------------------------------------------- times and dates
 #: a time of day is compared as minutes after midnight: ("time", 930) for 15:30, 3:30 pm, 下午3点半
-_AMPM = r"(?:([ap])\.?\s?m\b\.?)"
+_AMPM = r"(?:([ap])(?:\.\s?m\.|m\b))"
 _EN_COLON_TIME_RE = re.compile(r"(?<![\d:.,])([01]?\d|2[0-4])\s?[:：]\s?([0-5]\d)(?![\d:])(?:\s?" + _AMPM + ")?", re.I)
 _EN_DOT_TIME_RE = re.compile(r"(?<![\d:.,])(1[0-2]|0?[1-9])\.([0-5]\d)\s?" + _AMPM, re.I)  # 3.30 pm
 _EN_HOUR_TIME_RE = re.compile(r"(?<![\d:.,])(1[0-2]|0?[1-9])\s?" + _AMPM, re.I)  # 3 pm
@@ -316,6 +319,9 @@ def _numbers(text: str, lang: str | None, *, strict: bool) -> list[tuple[int, in
                 continue
         out.append((m.start(), m.end(), frozenset(vals)))
     if not strict:
+        for m in _EN_COMPOUND_RE.finditer(text):
+            v = _EN_UNITS[m.group(1).lower()] + _EN_UNITS[m.group(2).lower()]
+            out.append((m.start(), m.end(), frozenset({Decimal(v)})))
         for m in _EN_NUMBER_WORDS_RE.finditer(text):
             words = m.group().lower().replace("-", " ").split()
             w = words[0]

@@ -13,6 +13,7 @@ import os
 import re
 import unicodedata
 from collections import Counter
+from functools import lru_cache
 from decimal import Decimal
 from collections.abc import Iterator, Mapping
 
@@ -73,8 +74,14 @@ def _number_diff_of(doc: Document, seg: Segment):
     if not any(_YEAR_RE.fullmatch(seg.source[a:b]) for a, b, _ in src_all):
         # a year the source leaves implicit (a dateline's 2020) is added, not changed
         extra = [(a, b, v) for a, b, v in extra if not _YEAR_RE.fullmatch(seg.target[a:b])]
+    if extra and not _HAS_MONTH_RE.search(seg.source):
+        # a month the source leaves implicit (24日 'on July 24') is added, not changed
+        extra = [(a, b, v) for a, b, v in extra if not seg.target[a:b].isalpha()]
     missing = [(a, b, v) for a, b, v in src_demand if not (v & tgt_vals)]
     return extra, missing
+
+
+_HAS_MONTH_RE = re.compile(r"月|\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b")
 
 
 _YEAR_RE = re.compile(r"(?:19|20)\d\d")
@@ -93,12 +100,18 @@ def _fmt(vals) -> str:
     examples=(
         bad("价格上涨了250元。 ||| The price rose by [[520]] yuan."),
         bad("会议于2021年举行。 ||| The meeting was held in [[2012]]."),
+        bad("会议下午3点开始。 ||| The meeting starts at [[4 pm]]."),
+        bad("会议于2021年3月5日举行。 ||| The meeting was held on [[April]] 5, 2021."),
         good("价格上涨了250元。 ||| The price rose by 250 yuan."),
         good("约有1.5万人参加。 ||| About 15,000 people took part.", note="1.5万 is 15,000"),
         good("共有三千名观众。 ||| There were 3,000 spectators.", note="三千 is 3,000"),
         good("投资超过2亿元。 ||| Investment exceeded 200 million yuan.", note="亿 and million"),
         good("增长了百分之五十。 ||| It grew by 50%."),
         good("The total is 1,5 million. ||| Die Summe beträgt 1,5 Millionen."),
+        good("会议下午3点半开始。 ||| The meeting starts at 3:30 pm.", note="times are compared as times of day"),
+        good("会议下午3点半开始。 ||| The meeting starts at 15:30."),
+        good("会议于2021年3月5日举行。 ||| The meeting was held on March 5, 2021."),
+        good("会议于24日举行。 ||| The meeting was held on July 24.", note="a month the source leaves implicit"),
     ),
 )
 def number_not_in_source(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
@@ -106,7 +119,10 @@ def number_not_in_source(doc: Document, opts: Mapping[str, object]) -> Iterator[
     range end) appears in the target but no number of the source has its value. Source numbers
     are read with Chinese and Japanese numerals converted (`三千` = 3000, `1.5万` = 15000,
     `2亿` = 200000000) and target numbers with English scale words (`1.5 million`); separators
-    are read in both conventions (`1,5` and `1.5`).
+    are read in both conventions (`1,5` and `1.5`). Times of day are compared as times
+    (`下午3点半`, `3:30 pm` and `15:30` agree; a time without am/pm may be either half of the
+    day), and a month name next to a day or year (`March 5`, `5 March 2021`) counts as the
+    month's number, unless the source names no month at all (`24日` rendered `July 24`).
 
     ## Why it matters
     A wrong number (`250` rendered `520`, a wrong year) is a Major accuracy error that reads
@@ -264,7 +280,7 @@ def placeholder_mismatch(doc: Document, opts: Mapping[str, object]) -> Iterator[
 
 # --------------------------------------------------------------------------- untranslated
 def _letters(s: str) -> int:
-    return sum(1 for c in s if c.isalpha())
+    return sum(map(str.isalpha, s))
 
 
 @rule(
@@ -468,7 +484,7 @@ _PAIRS = (("(", ")"), ("[", "]"), ("{", "}"), ("‘", "’"), ("«", "»"), ("�
           ("《", "》"), ("【", "】"))
 #: double quotation marks of every style: paired by count, whatever their direction (a text that
 #: opens with " and closes with ” or writes “...“ has its quotes in the wrong shape, not unpaired)
-_DOUBLE_QUOTES = frozenset('"“”„‟〝〞＂')
+_DOUBLE_QUOTE_RE = re.compile('["“”„‟〝〞＂]')
 
 
 def _balance(s: str) -> list[tuple[int, str]]:
@@ -489,7 +505,7 @@ def _balance(s: str) -> list[tuple[int, str]]:
                     out.append((i, c))
         if op != "‘":
             out.extend((i, op) for i in stack)
-    q = [i for i, c in enumerate(s) if c in _DOUBLE_QUOTES] if any(c in s for c in _DOUBLE_QUOTES) else []
+    q = [m.start() for m in _DOUBLE_QUOTE_RE.finditer(s)]
     if len(q) % 2:
         out.append((q[-1], s[q[-1]]))
     return sorted(out)
@@ -722,6 +738,7 @@ def glossary_forbidden_term(doc: Document, opts: Mapping[str, object]) -> Iterat
 _CALIBRATIONS: dict[tuple[str, float], dict] = {}
 
 
+@lru_cache(maxsize=1)
 def default_calibration_path() -> str:
     """``rules/bilingual/length_ratio.json`` (``qa/_packs/bilingual/`` in a wheel)."""
     from qa.registry import default_pack_dirs
@@ -847,18 +864,17 @@ def one_target_several_sources(doc: Document, opts: Mapping[str, object]) -> Ite
     ## How to fix
     Check both segments against their sources and translate each one as it reads.
     """
-    first: dict[str, tuple[Segment, str]] = {}
+    first: dict[str, Segment] = {}
     for seg in _checked(doc):
-        if seg.plural is not None or _letters(seg.target) < 4:
+        if seg.plural is not None:
             continue
         k = _key(seg.target)
-        sk = _source_key(seg.source)
         prev = first.get(k)
         if prev is None:
-            first[k] = (seg, sk)
-        elif prev[1] != sk:
-            yield Hit(*_whole(seg), f"segment {prev[0].id} has the same target for a different source",
-                      suggestion=f"check it against its source ({prev[0].source.strip()[:60]} / {seg.source.strip()[:60]})",
+            first[k] = seg
+        elif _letters(seg.target) >= 4 and _source_key(prev.source) != _source_key(seg.source):
+            yield Hit(*_whole(seg), f"segment {prev.id} has the same target for a different source",
+                      suggestion=f"check it against its source ({prev.source.strip()[:60]} / {seg.source.strip()[:60]})",
                       source_span=_src(seg, 0, len(seg.source)))
 
 
@@ -881,7 +897,7 @@ def _judge_text(seg: Segment) -> str | None:
         t = extract.PLACEHOLDER_RE.sub(" ", t)
     t = _JUDGE_STRIP_RE.sub(" ", t)
     letters = _letters(t)
-    visible = sum(1 for c in t if not c.isspace())
+    visible = len(t) - sum(map(str.isspace, t))
     if letters < 0.75 * visible:  # code, tables, symbols
         return None
     if extract.dominant_script(t) in ("Han", "Kana"):
@@ -941,9 +957,11 @@ def target_in_source_language(doc: Document, opts: Mapping[str, object]) -> Iter
     for seg in _checked(doc):
         if seg.source.strip() == seg.target.strip():
             continue
-        judge = _judge_text(seg)
-        if judge is None or extract.dominant_script(judge) != extract.dominant_script(seg.source):
+        if extract.dominant_script(seg.target) != extract.dominant_script(seg.source):
             continue  # in another script than its source, a target cannot be in the source's language
+        judge = _judge_text(seg)
+        if judge is None:
+            continue
         probs = language.probabilities(judge, k=5)
         p = sum(q for lab, q in probs if lab in _LANG_KIN.get(slang, (slang,)))
         if p >= 0.5 and all(q < 0.05 for lab, q in probs if lab == tlang):
