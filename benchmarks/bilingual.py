@@ -9,6 +9,8 @@ file per system and source document) and ``mt21-dev/gold.jsonl`` (``has_major`` 
    rules; a segment is flagged by a rule when one of its findings lies in it. Per rule: flagged
    segments, precision against ``has_major``, recall, and support (distinct source documents among
    its true positives: the 8 systems of one document count once). Reported for the MT systems;
+   unions: all SRC rules, the SRC rules at warning or error (info findings are hints), and the
+   target-only rules;
    the reference (``ref-A``) is reported apart as a flagged share.
    **3 folds by source document**: rules are kept when precision >= 0.75 with support >= 3 on two
    folds; the union of kept SRC rules is scored on the third (documents it never saw).
@@ -97,7 +99,12 @@ def mqm(gold, meta, docs, args) -> dict:
         rows[rule] = r
     src_union = set().union(*(v for k, v in per_rule.items() if k.startswith("SRC"))) if per_rule else set()
     tgt_union = set().union(*(v for k, v in per_rule.items() if not k.startswith("SRC"))) if per_rule else set()
+    from qa.registry import all_rules
+
+    warn = {r.code for r in all_rules() if r.code.startswith("SRC") and r.severity.value in ("warning", "error")}
+    src_warn = set().union(*(v for k, v in per_rule.items() if k in warn)) if per_rule else set()
     out = {"base_rate": round(base, 3), "mt_segments": len(mt_keys), "rules": rows,
+           "src_warning_union": score(src_warn, gold, meta, mt_keys) | {"flagged_share": round(len(src_warn & mt_keys) / len(mt_keys), 4)},
            "src_union": score(src_union, gold, meta, mt_keys) | {"flagged_share": round(len(src_union & mt_keys) / len(mt_keys), 4)},
            "target_only_union": score(tgt_union, gold, meta, mt_keys) | {"flagged_share": round(len(tgt_union & mt_keys) / len(mt_keys), 4)}}
     # 3 folds by source document
@@ -122,7 +129,9 @@ def mqm(gold, meta, docs, args) -> dict:
         s["flagged_share"] = round(len(union & test) / len(test), 4)
         lr = score(fold_rules["SRC015"], gold, meta, test)
         lr["flagged_share"] = round(len(fold_rules["SRC015"] & test) / len(test), 4)
-        folds.append({"fold": k, "kept": sorted(kept), **s, "SRC015_held_out": lr})
+        wu = score(src_warn, gold, meta, test)
+        wu["flagged_share"] = round(len(src_warn & test) / len(test), 4)
+        folds.append({"fold": k, "kept": sorted(kept), **s, "SRC015_held_out": lr, "src_warning_union": wu})
     out["folds"] = folds
     return out
 
@@ -278,13 +287,16 @@ def main() -> None:
             if rule.startswith("SRC") or r["flagged"] >= 20:
                 print(f"{rule:8} {r['flagged']:7} {str(r['precision']):>6} {str(r['recall']):>7} {r['support']:7} "
                       f"{100 * r['ref_flagged_share']:6.1f}")
-        for name in ("src_union", "target_only_union"):
+        for name in ("src_union", "src_warning_union", "target_only_union"):
             r = m[name]
             print(f"{name}: flagged {r['flagged']} ({100 * r['flagged_share']:.1f}%), precision {r['precision']}, "
                   f"recall {r['recall']}, support {r['support']}")
         for f in m["folds"]:
             print(f"fold {f['fold']}: kept {','.join(f['kept']) or '-'}; held-out precision {f['precision']}, "
                   f"flagged {100 * f['flagged_share']:.1f}%, support {f['support']}")
+            wu = f["src_warning_union"]
+            print(f"  SRC rules at warning or error on this fold: flagged {wu['flagged']} ({100 * wu['flagged_share']:.1f}%), "
+                  f"precision {wu['precision']}, support {wu['support']}")
             lr = f["SRC015_held_out"]
             print(f"  SRC015 refitted on the other folds' references: held-out flagged {lr['flagged']} "
                   f"({100 * lr['flagged_share']:.1f}%), precision {lr['precision']}, support {lr['support']}")

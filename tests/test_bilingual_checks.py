@@ -266,3 +266,15 @@ def test_quotes_of_mixed_styles_are_paired():
                   ("“好”他说", '"Good, he said')])
     fs = run(doc, "SRC010")
     assert [(f.segment, doc.text[f.start:f.end]) for f in fs] == [("3", '"')]
+
+
+# --------------------------------------------------------------------------- SRC018
+def test_pinyin_name_mismatch_points_at_both_names_and_reads_polyphones():
+    doc = doc_of([("记者林小宅报道。", "Reported by Lin Xiaojia."),
+                  ("曾小乐和单小乐说。", "Zeng Xiaole and Shan Xiaole said."),  # 曾 zeng/ceng, 单 shan/dan, 乐 le/yue
+                  ("记者林小宅报道。", "Reported by Lin Xiaozhai."),
+                  ("林说，小宅很好。", "Lin said the small house is good.")])
+    fs = run(doc, "SRC018")
+    assert [(f.segment, doc.text[f.start:f.end], doc.source_text[f.source_start:f.source_end]) for f in fs] == [
+        ("1", "Lin Xiaojia", "林小宅")]
+    assert "(lin xiao che/du/zhai)" in fs[0].message
