@@ -444,6 +444,9 @@ def final_punctuation_mismatch(doc: Document, opts: Mapping[str, object]) -> Ite
                                                                       len(seg.source.rstrip(_CLOSERS))))
 
 
+_ZH_QUESTION_RE = re.compile("能否|是否|可否|吗|呢|为什么|为何|怎么|怎样|如何|什么|谁|哪|多少|难道")
+
+
 @rule(
     code="SRC009",
     name="question-exclamation-mismatch",
@@ -456,11 +459,14 @@ def final_punctuation_mismatch(doc: Document, opts: Mapping[str, object]) -> Ite
         good("你去过北京吗？ ||| Have you been to Beijing?"),
         good("Are you sure? ||| ¿Está seguro?"),
         good("他问我是否去过。 ||| He asked whether I had been there."),
+        good("新技术能否解决难题 ||| Can the new technology solve the problem?", note="a headline asks without '？'"),
     ),
 )
 def question_exclamation_mismatch(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
     """The number of question marks (`?`, `？`) or exclamation marks (`!`, `！`) is not zero on
-    both sides: the source has some and the target none, or the reverse.
+    both sides: the source has some and the target none, or the reverse. A target that adds a
+    question mark to a Chinese source holding a question word (`能否`, `吗`, `为什么`) is not
+    flagged: headlines ask without one.
 
     ## Why it matters
     A question rendered as a statement (or the reverse) changes what the sentence does.
@@ -473,6 +479,8 @@ def question_exclamation_mismatch(doc: Document, opts: Mapping[str, object]) -> 
             ns = sum(seg.source.count(c) for c in marks)
             nt = sum(seg.target.count(c) for c in marks)
             if (ns == 0) != (nt == 0):
+                if nt and name == "question mark" and _ZH_QUESTION_RE.search(seg.source):
+                    break  # a Chinese headline asks without a question mark (能否, 吗): the target may add one
                 side = "source" if ns else "target"
                 yield Hit(*_whole(seg), f"only the {side} has a {name}",
                           suggestion=f"{'add' if ns else 'check'} the {name}",
