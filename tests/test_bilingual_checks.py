@@ -278,3 +278,17 @@ def test_pinyin_name_mismatch_points_at_both_names_and_reads_polyphones():
     assert [(f.segment, doc.text[f.start:f.end], doc.source_text[f.source_start:f.source_end]) for f in fs] == [
         ("1", "Lin Xiaojia", "林小宅")]
     assert "(lin xiao che/du/zhai)" in fs[0].message
+
+
+def test_length_ratio_through_the_cli_needs_the_languages(tmp_path):
+    p = tmp_path / "pairs.jsonl"
+    p.write_text(json.dumps({"source": LONG_ZH, "target": "The meeting discussed cooperation."},
+                            ensure_ascii=False) + "\n", encoding="utf-8")
+    common = ("--isolated", "--select", "SRC015", "--format", "jsonl", "-o", "-", "--fail-on", "never", "-q", "--no-cache")
+    res = invoke("check", str(p), "--source-lang", "zh", "--target-lang", "en", *common)
+    assert res.exit_code == 0, res.output
+    fs = json.loads(res.stdout)["findings"]
+    assert [(f["rule"], f["severity"], f["segment"]) for f in fs] == [("SRC015", "info", "1")]
+    br.set_options()
+    res = invoke("check", str(p), *common)
+    assert res.exit_code == 0 and json.loads(res.stdout)["findings"] == []
