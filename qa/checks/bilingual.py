@@ -743,7 +743,8 @@ def glossary_forbidden_term(doc: Document, opts: Mapping[str, object]) -> Iterat
 
 
 # --------------------------------------------------------------------------- length ratio
-_CALIBRATIONS: dict[tuple[str, float], dict] = {}
+#: read once per process and path
+_CALIBRATIONS: dict[str, dict] = {}
 
 
 @lru_cache(maxsize=1)
@@ -760,15 +761,14 @@ def load_calibration(path: str) -> dict:
     an absent file is an empty calibration (SRC015 then stays silent)."""
     import json
 
-    try:
-        mtime = os.stat(path).st_mtime
-    except OSError:
-        return {}
-    got = _CALIBRATIONS.get((path, mtime))
+    got = _CALIBRATIONS.get(path)
     if got is None:
-        with open(path, encoding="utf-8") as fh:
-            got = json.load(fh)
-        _CALIBRATIONS[(path, mtime)] = got
+        try:
+            with open(path, encoding="utf-8") as fh:
+                got = json.load(fh)
+        except FileNotFoundError:
+            got = {}
+        _CALIBRATIONS[path] = got
     return got
 
 
