@@ -18,7 +18,8 @@ file per system and source document) and ``mt21-dev/gold.jsonl`` (``has_major`` 
    segment where it applies (a number changed, a placeholder dropped, a URL altered, the source
    left untranslated, a glossary term replaced); recall is the share of injected segments the
    matching rule flags. The untouched reference pairs give the findings on clean pairs.
-3. **Speed**: the SRC rules alone over all files, MB/s of UTF-8 target text (one process).
+3. **Speed**: the SRC rules alone over all files, MB/s of UTF-8 target text (one process), by the
+   wall clock and per CPU second.
 """
 
 from __future__ import annotations
@@ -253,16 +254,22 @@ def synthetic(meta, docs) -> dict:
 
 
 def speed(docs, repeats: int = 3) -> dict:
+    """Best of ``repeats`` runs, in wall-clock seconds and in CPU seconds of this process (the
+    latter holds on a machine busy with other work)."""
     plan = make_plan(Settings(select=("SRC",)))
     size = sum(len(d.text.encode("utf-8")) for d in docs.values())
-    best = None
+    for d in docs.values():  # first run: imports and tables
+        check_document(d, plan)
+    best = best_cpu = None
     for _ in range(repeats):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         for d in docs.values():
             check_document(d, plan)
-        el = time.perf_counter() - t
+        el, cpu = time.perf_counter() - t, time.process_time() - c
         best = el if best is None else min(best, el)
-    return {"target_bytes": size, "seconds": round(best, 3), "mb_per_s": round(size / best / 1e6, 2)}
+        best_cpu = cpu if best_cpu is None else min(best_cpu, cpu)
+    return {"target_bytes": size, "seconds": round(best, 3), "mb_per_s": round(size / best / 1e6, 2),
+            "cpu_seconds": round(best_cpu, 3), "mb_per_cpu_s": round(size / max(best_cpu, 1e-9) / 1e6, 2)}
 
 
 def main() -> None:
@@ -306,7 +313,8 @@ def main() -> None:
     print(f"untouched reference pairs: {s['untouched_pairs_flagged']}/{s['untouched_pairs']} flagged; "
           f"by rule {s['untouched_findings_by_rule']}")
     sp = out["speed"]
-    print(f"speed (SRC rules, one process): {sp['mb_per_s']} MB/s of target text ({sp['target_bytes']} bytes in {sp['seconds']} s)")
+    print(f"speed (SRC rules, one process): {sp['mb_per_s']} MB/s of target text ({sp['target_bytes']} bytes in {sp['seconds']} s); "
+          f"{sp['mb_per_cpu_s']} MB per CPU second ({sp['cpu_seconds']} s)")
 
 
 if __name__ == "__main__":
