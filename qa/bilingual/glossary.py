@@ -18,6 +18,7 @@ XML is parsed with the hardened parser of the XLIFF reader: no network, no DTD, 
 from __future__ import annotations
 
 import csv
+import io
 import os
 from dataclasses import dataclass
 
@@ -109,7 +110,7 @@ def _read_csv(path: str, data: bytes) -> tuple[Row, ...]:
         raise GlossaryError(f"cannot read the glossary {path}: {exc}") from None
     rows: list[Row] = []
     try:
-        reader = csv.DictReader(text.splitlines())
+        reader = csv.DictReader(io.StringIO(text, newline=""))
         cols = reader.fieldnames or []
         if "source" not in cols or ("target" not in cols and "forbidden" not in cols):
             raise GlossaryError(f"the glossary {path} needs a header with 'source' and 'target' "
