@@ -891,6 +891,7 @@ def one_target_several_sources(doc: Document, opts: Mapping[str, object]) -> Ite
 #: is often split between zh and its regional varieties)
 _LANG_KIN = {"zh": ("zh", "yue", "wuu"), "yue": ("zh", "yue", "wuu"), "wuu": ("zh", "yue", "wuu"),
              "no": ("no", "nb", "nn"), "nb": ("no", "nb", "nn"), "nn": ("no", "nb", "nn")}
+_KANA_RE = re.compile("[\u3040-\u30ff]")
 _JUDGE_STRIP_RE = re.compile(r"\d+(?:[.,:]\d+)*")
 _MIN_JUDGE_LETTERS = 30
 
@@ -937,7 +938,7 @@ def target_in_source_language(doc: Document, opts: Mapping[str, object]) -> Iter
     """The target, with links, placeholders and numbers removed, is long enough to judge (at
     least 30 letters in four words, or 15 Han or Kana characters) and the language
     identifier (`qa.language`) gives the source language probability >= 0.5 (Chinese counted
-    with its regional labels `yue` and `wuu`) and the target language under 0.05 (a target in another script than its source is not
+    with its regional labels `yue` and `wuu`, and with `ja` for Han text without kana) and the target language under 0.05 (a target in another script than its source is not
     read: it cannot be in the source's language). The source language is the file's, else the one the
     identifier reads in the sources. A target equal to its source is SRC005's. Pairs whose two
     languages are the same, and documents with no target language, are not checked.
@@ -971,7 +972,10 @@ def target_in_source_language(doc: Document, opts: Mapping[str, object]) -> Iter
         if judge is None:
             continue
         probs = language.probabilities(judge, k=5)
-        p = sum(q for lab, q in probs if lab in _LANG_KIN.get(slang, (slang,)))
+        kin = _LANG_KIN.get(slang, (slang,))
+        if slang == "zh" and not _KANA_RE.search(judge):
+            kin = (*kin, "ja")  # Han text without kana read as Japanese is Chinese
+        p = sum(q for lab, q in probs if lab in kin)
         if p >= 0.5 and all(q < 0.05 for lab, q in probs if lab == tlang):
             yield Hit(*_whole(seg), f"the target reads as the source language ({slang}, p={p:.2f}), not {tlang}",
                       suggestion=f"translate it into {tlang}", source_span=_src(seg, 0, len(seg.source)))
