@@ -42,7 +42,7 @@ SourceFieldOpt = Annotated[Optional[str], typer.Option("--source-field", help="B
 TargetFieldOpt = Annotated[Optional[str], typer.Option("--target-field", help="Bilingual JSON Lines/CSV/TSV: field holding the target (default: target).")]
 SourceLangOpt = Annotated[Optional[str], typer.Option("--source-lang", help="Source language of bilingual files that do not name it.")]
 TargetLangOpt = Annotated[Optional[str], typer.Option("--target-lang", help="Target language of bilingual files that do not name it.")]
-GlossaryOpt = Annotated[Optional[Path], typer.Option("--glossary", help="A glossary CSV (source,target,forbidden columns) for SRC013/SRC014.")]
+GlossaryOpt = Annotated[Optional[Path], typer.Option("--glossary", help="A glossary, CSV (source,target,forbidden columns) or TBX, for SRC013/SRC014.")]
 JobsOpt = Annotated[Optional[int], typer.Option("--jobs", "-j", help="Worker processes (default: all cores).")]
 RuleTimeoutOpt = Annotated[Optional[float], typer.Option("--rule-timeout", help="Stop a rule after this many seconds on one document and report it as QA000 (default 20; 0: no limit).")]
 

@@ -42,6 +42,9 @@ _MONTHS = {m: i for i, m in enumerate(
 _MONTHS.update({m[:3]: i for m, i in list(_MONTHS.items())})
 _MONTHS["sept"] = 9
 _SCALE_WORDS = "hundred|thousand|million|billion|trillion"
+_EN_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+#: seventy-four, twenty one: a compound read as one number
+_EN_COMPOUND_RE = re.compile(rf"\b({_EN_TENS})[ -](one|two|three|four|five|six|seven|eight|nine)\b", re.I)
 _EN_NUMBER_WORDS_RE = re.compile(
     r"\b(?:(?:" + "|".join(sorted(set(_EN_UNITS) | set(_MONTHS), key=len, reverse=True)) + r")(?:[ -](?:"
     + _SCALE_WORDS + r"))*|(?:hundreds|thousands|millions|billions|dozens))\b", re.I)
@@ -112,6 +115,124 @@ def _scale_cn(mult: str) -> int:
     return v
 
 
+# --------------------------------------------------------------------------- times and dates
+#: a time of day is compared as minutes after midnight: ("time", 930) for 15:30, 3:30 pm, 下午3点半
+_AMPM = r"(?:([ap])(?:\.\s?m\.|m\b))"
+_EN_COLON_TIME_RE = re.compile(r"(?<![\d:.,])([01]?\d|2[0-4])\s?[:：]\s?([0-5]\d)(?![\d:])(?:\s?" + _AMPM + ")?", re.I)
+_EN_DOT_TIME_RE = re.compile(r"(?<![\d:.,])(1[0-2]|0?[1-9])\.([0-5]\d)\s?" + _AMPM, re.I)  # 3.30 pm
+_EN_HOUR_TIME_RE = re.compile(r"(?<![\d:.,])(1[0-2]|0?[1-9])\s?" + _AMPM, re.I)  # 3 pm
+_ZH_PERIODS = {"凌晨": 0, "早上": 0, "早晨": 0, "清晨": 0, "上午": 0, "早": 0, "中午": 1, "午间": 1, "下午": 2,
+               "傍晚": 2, "晚上": 2, "晚间": 2, "夜间": 2, "夜里": 2, "晚": 2, "夜": 2}
+_ZH_NUM = "零〇一二两三四五六七八九十"
+_ZH_TIME_RE = re.compile(
+    "(" + "|".join(sorted(_ZH_PERIODS, key=len, reverse=True)) + r")?\s*(?<![\d.," + _ZH_NUM + r"])(\d{1,2}|[" + _ZH_NUM + r"]{1,3})\s*[点點时時]"
+    r"(?:\s*(\d{1,2}|[" + _ZH_NUM + r"]{1,3})\s*分|\s*(半)|\s*(钟|鐘|整))?")
+#: an English month name next to a day or a year (March 5, 5 March, 5th of March, March 2021):
+#: then the month is a number of the date to match, not a word that may answer one
+_MONTH_NAMES = ("January|February|March|April|May|June|July|August|September|October|November|December"
+                "|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec")
+_EN_DATE_MONTH_RE = re.compile(
+    rf"\b({_MONTH_NAMES})\b\.?(?=\s+\d{{1,2}}(?:st|nd|rd|th)?\b|\s+\d{{4}}\b)"
+    rf"|(?<=\d)(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH_NAMES})\b")
+
+
+def _zh_int(s: str) -> int | None:
+    return int(s) if s.isdigit() else cn_numeral_value(s)
+
+
+def _clock(h: int, m: int, period: int | None) -> set[int]:
+    """Minutes after midnight for hour ``h``: ``period`` 0 morning, 1 noon, 2 afternoon/evening,
+    ``None`` unknown (1-12 may be either half of the day)."""
+    if period == 2 and h < 12:
+        h += 12
+    elif period == 1 and h < 11:
+        h += 12
+    elif period == 0 and h == 12:
+        h = 0
+    out = {(h * 60 + m) % 1440}
+    if period is None and 1 <= h <= 12:
+        out.add(((h + 12) * 60 + m) % 1440)
+    return out
+
+
+def times(text: str) -> list[tuple[int, int, frozenset]]:
+    """Times of day in ``text``: ``(start, end, values)`` with values ``("time", minutes)`` (both
+    halves of the day when the text does not say which), and the written hour as a plain number
+    when the time is on the hour (``3 pm`` answers ``at 3``). A colon time without am/pm also
+    keeps its two numbers (``3:10`` may be a score)."""
+    out: list[tuple[int, int, frozenset]] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(a: int, b: int, vals: set) -> None:
+        if all(b <= x or a >= y for x, y in taken):
+            out.append((a, b, frozenset(vals)))
+            taken.append((a, b))
+
+    if ":" in text or "：" in text:
+        for m in _EN_COLON_TIME_RE.finditer(text):
+            h, mi = int(m.group(1)), int(m.group(2))
+            ap = m.group(3)
+            if ap and not 1 <= h <= 12:
+                continue
+            period = None if not ap else (0 if ap.lower() == "a" else 2)
+            vals: set = {("time", v) for v in _clock(h, mi, period if ap else (None if h <= 12 else 0))}
+            if not ap:
+                vals |= {Decimal(h)} | ({Decimal(mi)} if mi else set())
+            elif mi == 0:
+                vals.add(Decimal(h))
+            add(m.start(), m.end(), vals)
+    if "m" in text or "M" in text:
+        for rx in (_EN_DOT_TIME_RE, _EN_HOUR_TIME_RE):
+            for m in rx.finditer(text):
+                h = int(m.group(1))
+                mi = int(m.group(2)) if rx is _EN_DOT_TIME_RE else 0
+                period = 0 if m.group(m.lastindex).lower() == "a" else 2
+                vals = {("time", v) for v in _clock(h, mi, period)}
+                if mi == 0:
+                    vals.add(Decimal(h))
+                add(m.start(), m.end(), vals)
+    if any(c in text for c in "点點时時"):
+        for m in _ZH_TIME_RE.finditer(text):
+            prefix, hs, ms, half, clock = m.groups()
+            if not hs.isdigit() and not (prefix or ms or half or clock):
+                continue  # 一点 'a little', 三点建议 'three points': a Chinese numeral needs a time word
+            if hs.isdigit() and not (prefix or ms or half or clock) and m.end() < len(text) and text[m.end()] in "多几":
+                continue  # 3点多 'after three': vague, left to the numbers
+            h = _zh_int(hs)
+            mi = 30 if half else (_zh_int(ms) if ms else 0)
+            if h is None or mi is None or h > 24 or mi > 59:
+                continue
+            period = _ZH_PERIODS.get(prefix) if prefix else (None if h <= 12 else 0)
+            vals = {("time", v) for v in _clock(h, mi, period)}
+            if mi == 0:
+                vals.add(Decimal(h))
+            a = m.start(2) if prefix else m.start()
+            add(a, m.end(), vals)
+    out.sort(key=lambda t: t[0])
+    return out
+
+
+def date_months(text: str) -> list[tuple[int, int, frozenset]]:
+    """English month names that are part of a date, each with its month number."""
+    out = []
+    for m in _EN_DATE_MONTH_RE.finditer(text):
+        g = 1 if m.group(1) else 2
+        name = m.group(g).lower()
+        out.append((m.start(g), m.end(g), frozenset({Decimal(_MONTHS[name])})))
+    return out
+
+
+# --------------------------------------------------------------------------- length
+_CJK_CHAR = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af"
+_LENGTH_UNIT_RE = re.compile(rf"[{_CJK_CHAR}]|[^\W_{_CJK_CHAR}]+(?:['’.,-][^\W_{_CJK_CHAR}]+)*")
+
+
+def length_units(text: str) -> int:
+    """Length in units fair to both scripts of a pair: a Han, Kana or Hangul character counts one,
+    and so does a word or number of any other script (``1,500``, ``don't``, ``COVID-19``)."""
+    return len(_LENGTH_UNIT_RE.findall(text))
+
+
 def numbers(text: str, lang: str | None, *, strict: bool) -> list[tuple[int, int, frozenset[Decimal]]]:
     if "{" in text or "%" in text or "<" in text or "$" in text:
         text = PLACEHOLDER_RE.sub(lambda m: " " * len(m.group()), text)  # {0}, %1$s, {x2}: not numbers
@@ -134,7 +255,17 @@ def _numbers(text: str, lang: str | None, *, strict: bool) -> list[tuple[int, in
     def free(a: int, b: int) -> bool:
         return all(b <= x or a >= y for x, y in taken)
 
+    for a, b, vals in times(text):  # 15:30, 3 pm, 下午3点半: minutes after midnight
+        out.append((a, b, vals))
+        taken.append((a, b))
+    if strict:
+        for a, b, vals in date_months(text):  # March in 'March 5' must be matched, like 3月
+            out.append((a, b, vals))
+            taken.append((a, b))
+
     for m in _ARABIC_CN_RE.finditer(text):
+        if not free(*m.span()):
+            continue
         base = _values(m.group(1), comma_decimal)
         scale = _scale_cn(m.group(2))
         vals = frozenset((v * scale).normalize() for v in base)
@@ -188,6 +319,9 @@ def _numbers(text: str, lang: str | None, *, strict: bool) -> list[tuple[int, in
                 continue
         out.append((m.start(), m.end(), frozenset(vals)))
     if not strict:
+        for m in _EN_COMPOUND_RE.finditer(text):
+            v = _EN_UNITS[m.group(1).lower()] + _EN_UNITS[m.group(2).lower()]
+            out.append((m.start(), m.end(), frozenset({Decimal(v)})))
         for m in _EN_NUMBER_WORDS_RE.finditer(text):
             words = m.group().lower().replace("-", " ").split()
             w = words[0]

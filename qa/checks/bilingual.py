@@ -8,15 +8,17 @@ span too (``Hit.source_span``, offsets into ``doc.source_text``). Examples are w
 
 from __future__ import annotations
 
-import csv
+import math
 import os
 import re
 import unicodedata
 from collections import Counter
+from functools import lru_cache
 from decimal import Decimal
 from collections.abc import Iterator, Mapping
 
 from qa.bilingual import extract
+from qa.bilingual.glossary import GlossaryError, load_rows  # GlossaryError: imported from here by the CLI
 from qa.bilingual.model import BilingualDocument, Segment
 from qa.document import Document
 from qa.model import Hit, bad, good
@@ -72,8 +74,14 @@ def _number_diff_of(doc: Document, seg: Segment):
     if not any(_YEAR_RE.fullmatch(seg.source[a:b]) for a, b, _ in src_all):
         # a year the source leaves implicit (a dateline's 2020) is added, not changed
         extra = [(a, b, v) for a, b, v in extra if not _YEAR_RE.fullmatch(seg.target[a:b])]
+    if extra and not _HAS_MONTH_RE.search(seg.source):
+        # a month the source leaves implicit (24日 'on July 24') is added, not changed
+        extra = [(a, b, v) for a, b, v in extra if not seg.target[a:b].isalpha()]
     missing = [(a, b, v) for a, b, v in src_demand if not (v & tgt_vals)]
     return extra, missing
+
+
+_HAS_MONTH_RE = re.compile(r"月|\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b")
 
 
 _YEAR_RE = re.compile(r"(?:19|20)\d\d")
@@ -92,12 +100,18 @@ def _fmt(vals) -> str:
     examples=(
         bad("价格上涨了250元。 ||| The price rose by [[520]] yuan."),
         bad("会议于2021年举行。 ||| The meeting was held in [[2012]]."),
+        bad("会议下午3点开始。 ||| The meeting starts at [[4 pm]]."),
+        bad("会议于2021年3月5日举行。 ||| The meeting was held on [[April]] 5, 2021."),
         good("价格上涨了250元。 ||| The price rose by 250 yuan."),
         good("约有1.5万人参加。 ||| About 15,000 people took part.", note="1.5万 is 15,000"),
         good("共有三千名观众。 ||| There were 3,000 spectators.", note="三千 is 3,000"),
         good("投资超过2亿元。 ||| Investment exceeded 200 million yuan.", note="亿 and million"),
         good("增长了百分之五十。 ||| It grew by 50%."),
         good("The total is 1,5 million. ||| Die Summe beträgt 1,5 Millionen."),
+        good("会议下午3点半开始。 ||| The meeting starts at 3:30 pm.", note="times are compared as times of day"),
+        good("会议下午3点半开始。 ||| The meeting starts at 15:30."),
+        good("会议于2021年3月5日举行。 ||| The meeting was held on March 5, 2021."),
+        good("会议于24日举行。 ||| The meeting was held on July 24.", note="a month the source leaves implicit"),
     ),
 )
 def number_not_in_source(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
@@ -105,7 +119,10 @@ def number_not_in_source(doc: Document, opts: Mapping[str, object]) -> Iterator[
     range end) appears in the target but no number of the source has its value. Source numbers
     are read with Chinese and Japanese numerals converted (`三千` = 3000, `1.5万` = 15000,
     `2亿` = 200000000) and target numbers with English scale words (`1.5 million`); separators
-    are read in both conventions (`1,5` and `1.5`).
+    are read in both conventions (`1,5` and `1.5`). Times of day are compared as times
+    (`下午3点半`, `3:30 pm` and `15:30` agree; a time without am/pm may be either half of the
+    day), and a month name next to a day or year (`March 5`, `5 March 2021`) counts as the
+    month's number, unless the source names no month at all (`24日` rendered `July 24`).
 
     ## Why it matters
     A wrong number (`250` rendered `520`, a wrong year) is a Major accuracy error that reads
@@ -263,7 +280,7 @@ def placeholder_mismatch(doc: Document, opts: Mapping[str, object]) -> Iterator[
 
 # --------------------------------------------------------------------------- untranslated
 def _letters(s: str) -> int:
-    return sum(1 for c in s if c.isalpha())
+    return sum(map(str.isalpha, s))
 
 
 @rule(
@@ -427,6 +444,9 @@ def final_punctuation_mismatch(doc: Document, opts: Mapping[str, object]) -> Ite
                                                                       len(seg.source.rstrip(_CLOSERS))))
 
 
+_ZH_QUESTION_RE = re.compile("能否|是否|可否|吗|呢|为什么|为何|怎么|怎样|如何|什么|谁|哪|多少|难道")
+
+
 @rule(
     code="SRC009",
     name="question-exclamation-mismatch",
@@ -439,11 +459,14 @@ def final_punctuation_mismatch(doc: Document, opts: Mapping[str, object]) -> Ite
         good("你去过北京吗？ ||| Have you been to Beijing?"),
         good("Are you sure? ||| ¿Está seguro?"),
         good("他问我是否去过。 ||| He asked whether I had been there."),
+        good("新技术能否解决难题 ||| Can the new technology solve the problem?", note="a headline asks without '？'"),
     ),
 )
 def question_exclamation_mismatch(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
     """The number of question marks (`?`, `？`) or exclamation marks (`!`, `！`) is not zero on
-    both sides: the source has some and the target none, or the reverse.
+    both sides: the source has some and the target none, or the reverse. A target that adds a
+    question mark to a Chinese source holding a question word (`能否`, `吗`, `为什么`) is not
+    flagged: headlines ask without one.
 
     ## Why it matters
     A question rendered as a statement (or the reverse) changes what the sentence does.
@@ -456,6 +479,8 @@ def question_exclamation_mismatch(doc: Document, opts: Mapping[str, object]) -> 
             ns = sum(seg.source.count(c) for c in marks)
             nt = sum(seg.target.count(c) for c in marks)
             if (ns == 0) != (nt == 0):
+                if nt and name == "question mark" and _ZH_QUESTION_RE.search(seg.source):
+                    break  # a Chinese headline asks without a question mark (能否, 吗): the target may add one
                 side = "source" if ns else "target"
                 yield Hit(*_whole(seg), f"only the {side} has a {name}",
                           suggestion=f"{'add' if ns else 'check'} the {name}",
@@ -463,13 +488,16 @@ def question_exclamation_mismatch(doc: Document, opts: Mapping[str, object]) -> 
                 break
 
 
-_PAIRS = (("(", ")"), ("[", "]"), ("{", "}"), ("“", "”"), ("‘", "’"), ("«", "»"), ("（", "）"), ("「", "」"),
+_PAIRS = (("(", ")"), ("[", "]"), ("{", "}"), ("‘", "’"), ("«", "»"), ("（", "）"), ("「", "」"),
           ("《", "》"), ("【", "】"))
-_EQUIV = {"（": "(", "）": ")", "「": "“", "」": "”", "《": "“", "》": "”", "【": "[", "】": "]", "『": "‘", "』": "’"}
+#: double quotation marks of every style: paired by count, whatever their direction (a text that
+#: opens with " and closes with ” or writes “...“ has its quotes in the wrong shape, not unpaired)
+_DOUBLE_QUOTE_RE = re.compile('["“”„‟〝〞＂]')
 
 
 def _balance(s: str) -> list[tuple[int, str]]:
-    """Positions of unpaired brackets and curly quotes in ``s`` (and an odd straight ``"``)."""
+    """Positions of unpaired brackets and quotes in ``s``: brackets by nesting, double quotes of
+    any style by an odd count (the last one is named)."""
     out: list[tuple[int, str]] = []
     for op, cl in _PAIRS:
         if op not in s and cl not in s:
@@ -485,9 +513,9 @@ def _balance(s: str) -> list[tuple[int, str]]:
                     out.append((i, c))
         if op != "‘":
             out.extend((i, op) for i in stack)
-    q = [m.start() for m in re.finditer('"', s)] if '"' in s else []
+    q = [m.start() for m in _DOUBLE_QUOTE_RE.finditer(s)]
     if len(q) % 2:
-        out.append((q[-1], '"'))
+        out.append((q[-1], s[q[-1]]))
     return sorted(out)
 
 
@@ -503,12 +531,16 @@ def _balance(s: str) -> list[tuple[int, str]]:
         good("他说（明天见）。 ||| He said (see you tomorrow)."),
         good("don't ||| don’t stop", note="an apostrophe"),
         good("第（1 ||| item (1", note="unpaired in the source too"),
+        good("他说：“好。” ||| He said, \"Good.”", note="quotes of two styles, but paired"),
+        good("“新的开始。” ||| “A new start.“", note="a wrong-way closing quote still closes"),
     ),
 )
 def unpaired_bracket_or_quote(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
-    """The target has an unpaired bracket (`(`, `[`, `{`, full-width forms) or curly or straight
-    quotation mark, and the source has all its brackets and quotes paired, so the imbalance
-    comes from the translation.
+    """The target has an unpaired bracket (`(`, `[`, `{`, full-width forms) or an odd number of
+    double quotation marks, and the source has all its brackets and quotes paired, so the
+    imbalance comes from the translation. Double quotes of all styles (`"`, `“`, `”`, `„`) are
+    counted together: a quote opened with `"` and closed with `”` is in the wrong shape, not
+    unpaired.
 
     ## Why it matters
     An unpaired bracket or quote makes the reader lose where a quotation or aside ends.
@@ -612,41 +644,12 @@ def inconsistent_translation(doc: Document, opts: Mapping[str, object]) -> Itera
 
 
 # --------------------------------------------------------------------------- glossary
-_GLOSSARIES: dict[tuple[str, float], list[tuple[str, tuple[str, ...], tuple[str, ...]]]] = {}
 
 
-class GlossaryError(ValueError):
-    pass
-
-
-def load_glossary(path: str) -> list[tuple[str, tuple[str, ...], tuple[str, ...]]]:
-    """Rows of a glossary CSV: ``source`` term, ``target`` term(s) (``|``-separated variants) and
-    ``forbidden`` target terms (``|``-separated). A header row names the columns."""
-    try:
-        mtime = os.stat(path).st_mtime
-    except OSError as exc:
-        raise GlossaryError(f"cannot read the glossary {path}: {exc.strerror}") from None
-    hit = _GLOSSARIES.get((path, mtime))
-    if hit is not None:
-        return hit
-    rows = []
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as fh:
-            reader = csv.DictReader(fh)
-            cols = reader.fieldnames or []
-            if "source" not in cols or ("target" not in cols and "forbidden" not in cols):
-                raise GlossaryError(f"the glossary {path} needs a header with 'source' and 'target' "
-                                    f"(and optionally 'forbidden') columns; it has {', '.join(cols) or 'none'}")
-            for row in reader:
-                src = (row.get("source") or "").strip()
-                tgt = tuple(t.strip() for t in (row.get("target") or "").split("|") if t.strip())
-                forb = tuple(t.strip() for t in (row.get("forbidden") or "").split("|") if t.strip())
-                if src or forb:
-                    rows.append((src, tgt, forb))
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise GlossaryError(f"cannot read the glossary {path}: {exc}") from None
-    _GLOSSARIES[(path, mtime)] = rows
-    return rows
+def load_glossary(path: str, source_lang: str | None = None, target_lang: str | None = None):
+    """Rows ``(source term, target terms, forbidden terms)`` of a glossary CSV or TBX file
+    (``qa.bilingual.glossary``); raises ``GlossaryError``."""
+    return load_rows(path, source_lang, target_lang)
 
 
 def _find_term(text: str, term: str) -> int:
@@ -657,9 +660,11 @@ def _find_term(text: str, term: str) -> int:
     return text.find(term)
 
 
-def _glossary(opts: Mapping[str, object]):
+def _glossary(opts: Mapping[str, object], doc: Document | None = None):
     path = opts.get("glossary")
-    return load_glossary(str(path)) if path else []
+    if not path:
+        return []
+    return load_glossary(str(path), _slang(doc) if doc is not None else None, _tlang(doc) if doc is not None else None)
 
 
 _GLOSS_EX = os.path.join(os.path.dirname(__file__), "..", "data", "glossary_example.csv")
@@ -690,7 +695,7 @@ def glossary_term_missing(doc: Document, opts: Mapping[str, object]) -> Iterator
     ## How to fix
     Use the glossary's target term.
     """
-    rows = _glossary(opts) if opts.get("glossary") else (load_glossary(_GLOSS_EX) if getattr(doc, "format", "") == "example" else [])
+    rows = _glossary(opts, doc) if opts.get("glossary") else (load_glossary(_GLOSS_EX) if getattr(doc, "format", "") == "example" else [])
     for seg in _checked(doc):
         for src, tgt, _forb in rows:
             if not src or not tgt:
@@ -725,7 +730,7 @@ def glossary_forbidden_term(doc: Document, opts: Mapping[str, object]) -> Iterat
     ## How to fix
     Use the glossary's target term instead.
     """
-    rows = _glossary(opts) if opts.get("glossary") else (load_glossary(_GLOSS_EX) if getattr(doc, "format", "") == "example" else [])
+    rows = _glossary(opts, doc) if opts.get("glossary") else (load_glossary(_GLOSS_EX) if getattr(doc, "format", "") == "example" else [])
     for seg in _checked(doc):
         for src, tgt, forb in rows:
             if not forb or (src and _find_term(seg.source, src) < 0):
@@ -735,3 +740,339 @@ def glossary_forbidden_term(doc: Document, opts: Mapping[str, object]) -> Iterat
                     yield Hit(seg.target_start + m.start(), seg.target_start + m.end(),
                               f"the glossary forbids {m.group()}"
                               + (f" (use {tgt[0]})" if tgt else ""), suggestion=f"use {tgt[0]}" if tgt else None)
+
+
+# --------------------------------------------------------------------------- length ratio
+#: read once per process and path
+_CALIBRATIONS: dict[str, dict] = {}
+
+
+@lru_cache(maxsize=1)
+def default_calibration_path() -> str:
+    """``rules/bilingual/length_ratio.json`` (``qa/_packs/bilingual/`` in a wheel)."""
+    from qa.registry import default_pack_dirs
+
+    dirs = default_pack_dirs()
+    return os.path.join(str(dirs[0]), "bilingual", "length_ratio.json") if dirs else ""
+
+
+def load_calibration(path: str) -> dict:
+    """The fitted length-ratio parameters per language pair (``{"pairs": {"zh-en": {...}}}``);
+    an absent file is an empty calibration (SRC015 then stays silent)."""
+    import json
+
+    got = _CALIBRATIONS.get(path)
+    if got is None:
+        try:
+            with open(path, encoding="utf-8") as fh:
+                got = json.load(fh)
+        except FileNotFoundError:
+            got = {}
+        _CALIBRATIONS[path] = got
+    return got
+
+
+def length_log_ratio(source: str, target: str) -> float:
+    """log((target units + 1) / (source units + 1)) in ``extract.length_units``."""
+    return math.log((extract.length_units(target) + 1) / (extract.length_units(source) + 1))
+
+
+def _pair(doc: Document) -> str | None:
+    from qa.bilingual.model import _base_lang
+
+    s, t = _base_lang(_slang(doc)), _base_lang(_tlang(doc))
+    return f"{s}-{t}" if s and t else None
+
+
+@rule(
+    code="SRC015",
+    name="length-ratio-outlier",
+    category="fragment",
+    summary="A target far shorter or longer than its source, beyond the range fitted on reference translations of the pair",
+    severity="info",
+    options={"calibration": ""},
+    examples=(
+        bad("会议讨论了经济发展、环境保护、教育改革和医疗卫生等多个领域的合作问题。 ||| [[The meeting discussed cooperation.]]"),
+        bad("他昨天来了，今天又走了。 ||| [[He came here yesterday evening together with all of his friends and colleagues from the "
+            "office in town, and then he left again this morning before any of us had woken up.]]"),
+        good("会议讨论了经济发展、环境保护、教育改革和医疗卫生等多个领域的合作问题。 ||| The meeting discussed "
+             "cooperation in economic development, environmental protection, education reform, health care and "
+             "other fields."),
+        good("谢谢。 ||| Thank you very much indeed.", note="a source under ten units is not judged"),
+    ),
+)
+def length_ratio_outlier(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
+    """The log ratio of target to source length, in units fair to both scripts (a Han, Kana or
+    Hangul character counts one, and so does a word or a number of any other script), lies
+    beyond the range fitted for the language pair on reference translations: below the fitted
+    low quantile (the target dropped content) or above the high one (it added some). The fitted
+    parameters per pair are data (`rules/bilingual/length_ratio.json`, written by
+    `benchmarks/fit_length_ratio.py`); a pair without calibration is not checked, and neither is
+    a source shorter than the pair's minimum (ten units for zh-en).
+
+    ## Why it matters
+    A sentence or clause left out reads fluently: only its length against the source shows it.
+
+    ## How to fix
+    Compare the target with the source and render what is missing (or remove what was added).
+    """
+    pair = _pair(doc)
+    if pair is None:
+        return
+    path = str(opts.get("calibration") or default_calibration_path())
+    params = (load_calibration(path).get("pairs") or {}).get(pair)
+    if not params:
+        return
+    low, high, minimum = float(params["low"]), float(params["high"]), int(params["min_source_units"])
+    for seg in _checked(doc):
+        su = extract.length_units(seg.source)
+        if su < minimum:
+            continue
+        r = math.log((extract.length_units(seg.target) + 1) / (su + 1))
+        if r < low or r > high:
+            short = r < low
+            yield Hit(*_whole(seg),
+                      f"the target is {'much shorter' if short else 'much longer'} than the source "
+                      f"(length ratio {math.exp(r):.2f}, the {pair} range is {math.exp(low):.2f}-{math.exp(high):.2f})",
+                      suggestion="check for an omission" if short else "check for an addition",
+                      source_span=_src(seg, 0, len(seg.source)))
+
+
+# --------------------------------------------------------------------------- one target, several sources
+_PUNCT_RE = re.compile(r"[\W_]+")
+
+
+def _source_key(s: str) -> str:
+    return _PUNCT_RE.sub(" ", s.casefold()).strip()
+
+
+@rule(
+    code="SRC016",
+    name="one-target-several-sources",
+    category="mistranslation",
+    summary="One target text used for different source texts within a file",
+    severity="info",
+    examples=(
+        bad("打开文件 ||| Open the file\n关闭文件 ||| Close the file\n删除文件 ||| [[Open the file]]"),
+        good("打开文件 ||| Open the file\n打开文件。 ||| Open the file",
+             note="the sources differ in punctuation only"),
+        good("确定 ||| OK\n好 ||| OK", note="too short to call"),
+        good("Open the file ||| Datei öffnen\nOpen the file ||| Datei öffnen"),
+    ),
+)
+def one_target_several_sources(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
+    """A target text (spaces and case aside; at least four letters) occurs again in the file for
+    a source that differs from the first one in more than spaces, case and punctuation. Plural
+    forms of one message are not compared (a language without plurals repeats its target).
+
+    ## Why it matters
+    Two different sources rarely mean the same: one of the two targets is likely a copy left
+    from a neighbouring segment, or the sources need telling apart.
+
+    ## How to fix
+    Check both segments against their sources and translate each one as it reads.
+    """
+    first: dict[str, Segment] = {}
+    for seg in _checked(doc):
+        if seg.plural is not None:
+            continue
+        k = _key(seg.target)
+        prev = first.get(k)
+        if prev is None:
+            first[k] = seg
+        elif _letters(seg.target) >= 4 and _source_key(prev.source) != _source_key(seg.source):
+            yield Hit(*_whole(seg), f"segment {prev.id} has the same target for a different source",
+                      suggestion=f"check it against its source ({prev.source.strip()[:60]} / {seg.source.strip()[:60]})",
+                      source_span=_src(seg, 0, len(seg.source)))
+
+
+# --------------------------------------------------------------------------- target in the source language
+#: labels of the language identifier that read as the same language for this check (Chinese text
+#: is often split between zh and its regional varieties)
+_LANG_KIN = {"zh": ("zh", "yue", "wuu"), "yue": ("zh", "yue", "wuu"), "wuu": ("zh", "yue", "wuu"),
+             "no": ("no", "nb", "nn"), "nb": ("no", "nb", "nn"), "nn": ("no", "nb", "nn")}
+_KANA_RE = re.compile("[\u3040-\u30ff]")
+_JUDGE_STRIP_RE = re.compile(r"\d+(?:[.,:]\d+)*")
+_MIN_JUDGE_LETTERS = 30
+
+
+def _judge_text(seg: Segment) -> str | None:
+    """The target with links, placeholders and numbers removed, when it is long enough for language
+    ID: at least 30 letters in four words, or 15 Han or Kana characters."""
+    t = seg.target
+    if "://" in t or "www." in t or "@" in t:
+        t = extract.URL_RE.sub(" ", extract.EMAIL_RE.sub(" ", t))
+    if any(c in t for c in "{}%<$"):
+        t = extract.PLACEHOLDER_RE.sub(" ", t)
+    t = _JUDGE_STRIP_RE.sub(" ", t)
+    letters = _letters(t)
+    visible = len(t) - sum(map(str.isspace, t))
+    if letters < 0.75 * visible:  # code, tables, symbols
+        return None
+    if extract.dominant_script(t) in ("Han", "Kana"):
+        if letters < _MIN_JUDGE_LETTERS // 2:
+            return None
+    elif letters < _MIN_JUDGE_LETTERS or len(t.split()) < 4:
+        return None
+    return " ".join(t.split())
+
+
+@rule(
+    code="SRC017",
+    name="target-in-source-language",
+    category="language",
+    summary="A target written in the source language (language ID), not in the target language",
+    severity="warning",
+    examples=(
+        bad("Die Datei konnte nicht gespeichert werden, weil der Datenträger voll ist. ||| "
+            "[[Die Datei wurde nicht gespeichert, da der Datenträger leider voll ist.]]"),
+        bad("我们将在明天上午召开全体员工会议，讨论明年的工作计划。 ||| [[我们将于明天上午召开全体员工大会，讨论明年的计划。]]"),
+        good("Die Datei konnte nicht gespeichert werden, weil der Datenträger voll ist. ||| "
+             "The file could not be saved because the disk is full."),
+        good("Besuchen Sie Frankfurt am Main und Baden-Baden. ||| Visit Frankfurt am Main and Baden-Baden.",
+             note="names of the source language are too little text to judge"),
+        good("Apple iPhone 12 Pro Max ||| Apple iPhone 12 Pro Max", note="a product name"),
+    ),
+)
+def target_in_source_language(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
+    """The target, with links, placeholders and numbers removed, is long enough to judge (at
+    least 30 letters in four words, or 15 Han or Kana characters) and the language
+    identifier (`qa.language`) gives the source language probability >= 0.5 (Chinese counted
+    with its regional labels `yue` and `wuu`, and with `ja` for Han text without kana) and the target language under 0.05 (a target in another script than its source is not
+    read: it cannot be in the source's language). The source language is the file's, else the one the
+    identifier reads in the sources. A target equal to its source is SRC005's. Pairs whose two
+    languages are the same, and documents with no target language, are not checked.
+
+    ## Why it matters
+    A segment left in the source language (or pasted from the source of another segment) is
+    untranslated, even when it is not a copy of its own source.
+
+    ## How to fix
+    Translate the segment into the target language.
+    """
+    from qa import language
+    from qa.bilingual.model import _base_lang
+
+    tlang = _base_lang(_tlang(doc))
+    if not tlang or not _segments(doc):
+        return
+    slang = _base_lang(_slang(doc))
+    if not slang:
+        slang, p = language.detect(doc.source_text)
+        if p < 0.9:
+            return
+    if slang == tlang:
+        return
+    for seg in _checked(doc):
+        if seg.source.strip() == seg.target.strip():
+            continue
+        if extract.dominant_script(seg.target) != extract.dominant_script(seg.source):
+            continue  # in another script than its source, a target cannot be in the source's language
+        judge = _judge_text(seg)
+        if judge is None:
+            continue
+        probs = language.probabilities(judge, k=5)
+        kin = _LANG_KIN.get(slang, (slang,))
+        if slang == "zh" and not _KANA_RE.search(judge):
+            kin = (*kin, "ja")  # Han text without kana read as Japanese is Chinese
+        p = sum(q for lab, q in probs if lab in kin)
+        if p >= 0.5 and all(q < 0.05 for lab, q in probs if lab == tlang):
+            yield Hit(*_whole(seg), f"the target reads as the source language ({slang}, p={p:.2f}), not {tlang}",
+                      suggestion=f"translate it into {tlang}", source_span=_src(seg, 0, len(seg.source)))
+
+
+# --------------------------------------------------------------------------- names in pinyin
+#: common Chinese single-character surnames (the usual "hundred family names" list, most frequent first)
+ZH_SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔"
+    "钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛"
+    "邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝"
+    "路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂"
+    "全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝")
+_PINYIN_NAME_RE = re.compile(r"\b([A-Z][a-z]{0,5})[ -]([A-Z][a-z]{1,11})\b")
+
+
+@lru_cache(maxsize=20000)
+def _readings(ch: str) -> frozenset[str]:
+    """Toneless pinyin readings of a Han character (all of a polyphone's), ü as u and yu."""
+    from pypinyin import Style, pinyin  # imported on the first name to check (a second or so)
+
+    out: set[str] = set()
+    for p in pinyin(ch, style=Style.NORMAL, heteronym=True, errors="ignore")[0] if ch else ():
+        p = re.sub(r"[^a-zv]", "", p.lower())
+        out.add(p.replace("v", "u"))
+        if "v" in p:
+            out.add(p.replace("v", "yu"))
+    return frozenset(out)
+
+
+def _is_han(c: str) -> bool:
+    return "\u4e00" <= c <= "\u9fff"
+
+
+def pinyin_name_mismatches(source: str, target: str) -> list[tuple[int, int, int, int]]:
+    """``(target start, end, source start, end)`` of names the target writes in pinyin whose given
+    name starts like the source's characters and then departs from them (林小宅 as Lin Xiaojia)."""
+    out = []
+    surnames = [(i, c) for i, c in enumerate(source) if c in ZH_SURNAMES]
+    if not surnames:
+        return out
+    for m in _PINYIN_NAME_RE.finditer(target):
+        sur, giv = m.group(1).lower(), m.group(2).lower()
+        cands = [i for i, c in surnames if sur in _readings(c)]
+        ok, bad = False, None
+        for i in cands:
+            c1, c2 = source[i + 1:i + 2], source[i + 2:i + 3]
+            if not c1 or not _is_han(c1):
+                continue
+            r1 = _readings(c1)
+            r2 = _readings(c2) if c2 and _is_han(c2) else frozenset()
+            if giv in r1 or any(a + b == giv for a in r1 for b in r2):
+                ok = True
+                break
+            if r2 and any(giv.startswith(a) and len(giv) > len(a) for a in r1):
+                bad = (m.start(), m.end(), i, i + 3)
+        if not ok and bad:
+            out.append(bad)
+    return out
+
+
+@rule(
+    code="SRC018",
+    name="pinyin-name-mismatch",
+    category="mistranslation",
+    summary="A Chinese name written in pinyin whose given name does not read as the source's characters",
+    severity="warning",
+    examples=(
+        bad("记者林小宅报道。 ||| Reported by [[Lin Xiaojia]]."),
+        bad("张继科表示满意。 ||| [[Zhang Jilin]] said he was satisfied."),
+        good("记者林小宅报道。 ||| Reported by Lin Xiaozhai."),
+        good("张继科表示满意。 ||| Zhang Jike said he was satisfied."),
+        good("刘德华出演新片。 ||| Andy Lau stars in a new film.", note="an established English name"),
+        good("吕小明说。 ||| Lyu Xiaoming said.", note="ü written as yu"),
+        good("他住在长沙。 ||| He lives in Changsha.", note="no name in pinyin"),
+    ),
+)
+def pinyin_name_mismatch(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
+    """The source is Chinese and the target writes a name as a pinyin surname and given name
+    (`Lin Xiaojia`); the source has that surname (`林`, read `lin`) followed by two characters,
+    the given name starts with the first one's reading (`xiao` for `小`) but then does not read as
+    the second (`宅` is `zhai`), and no occurrence of the surname in the source reads as the
+    whole name. Every reading of a polyphone counts (pypinyin); names in other romanisations
+    (`Andy Lau`, `Tsang`) and names without their surname in the source are not checked.
+
+    ## Why it matters
+    A misspelt name is a Major accuracy error that reads fluently: the person becomes someone else.
+
+    ## How to fix
+    Write the given name in the pinyin of the source's characters.
+    """
+    for seg in _checked(doc):
+        if extract.dominant_script(seg.source) != "Han" or not _PINYIN_NAME_RE.search(seg.target):
+            continue
+        for a, b, sa, sb in pinyin_name_mismatches(seg.source, seg.target):
+            name = seg.source[sa:sb]
+            reading = " ".join("/".join(sorted(_readings(c))) for c in name)
+            yield Hit(seg.target_start + a, seg.target_start + b,
+                      f"{seg.target[a:b]} does not read as {name} ({reading})",
+                      suggestion="write the name in the pinyin of the source", source_span=_src(seg, sa, sb))
