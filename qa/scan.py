@@ -40,11 +40,11 @@ import hashlib
 import os
 import re
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from qa.fastpath import CASE_SPECIAL, find_all
+from qa.fastpath import CASE_SPECIAL, Scanner, find_all
 
 try:  # pragma: no cover - depends on the platform
     import hyperscan as _hs
@@ -74,7 +74,10 @@ def default_backend() -> str:
 
 
 def enabled() -> bool:
-    return not os.environ.get("QA_NO_FASTPATH")
+    """``False`` with ``QA_NO_FASTPATH=1`` (``qa.fastpath.ENABLED``): every rule runs in full."""
+    from qa import fastpath
+
+    return fastpath.ENABLED
 
 
 # --------------------------------------------------------------------------- triggers (data)
@@ -459,5 +462,25 @@ def runs(rule, hits: Mapping[str, list] | None, plan: ScanPlan | None) -> bool:
     return hits is None or plan is None or rule.code not in plan.codes or rule.code in hits
 
 
-__all__ = ["ScanPlan", "Triggers", "candidates", "default_backend", "hits_for", "hyperscan_available",
+
+# --------------------------------------------------------------------------- a rule's own regex
+class RuleScanner(Scanner):
+    """``qa.fastpath.Scanner`` for rule ``code`` whose triggers are ``pattern_triggers(pattern)``:
+    the regex runs only near the occurrences the document's one scan found (``candidates``)."""
+
+    def __init__(self, pattern: re.Pattern[str], code: str, literals: tuple[str, ...] | None = None,
+                 max_reach: int = 1000) -> None:
+        super().__init__(pattern, max_reach, register_literals=False)
+        if literals is not None and self.literals is not None:  # literals known to be in every match
+            self.literals = tuple(sorted({x.lower() for x in literals}))
+        self.code = code
+        self.triggers = literal_triggers(self.literals)
+
+    def finditer(self, doc) -> Iterator[re.Match[str]]:
+        if self.triggers is None:
+            return self.pattern.finditer(doc.text)
+        return self.near(doc, candidates(doc, self.code, self.triggers))
+
+
+__all__ = ["RuleScanner", "ScanPlan", "Triggers", "candidates", "default_backend", "hits_for", "hyperscan_available",
            "literal_triggers", "pattern_triggers", "runs"]

@@ -39,6 +39,7 @@ fix deletes it, leaving the prose sentence whole.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterator, Mapping
 
@@ -49,6 +50,7 @@ from qa.checks.boilerplate_layout import content_shape, inside_article, layout, 
 from qa.document import Document
 from qa.model import Applicability, Edit, Fix, Hit
 from qa.packs import PackContext, fix_from_spec, format_message, register_kind
+from qa.scan import candidates, literal_triggers
 
 _NORM_RE = re.compile(r"[\W_]+")
 
@@ -98,10 +100,14 @@ def build_furniture(spec: Mapping[str, object], ctx: PackContext):
     if not isinstance(keep, list) or any(k not in ("credit", "price", "quantity") for k in keep):
         raise ctx.error("keep_in_article", "must be a list of credit, price, quantity")
     keep_shapes = frozenset(keep)
+    code = ctx.code
     # every match holds one of these literals (lower case): a line without one cannot match
     # (the label, the bare line and the line without bullets are all parts of the line)
     literals = fastpath.fragment_literals(phrases) if phrases else None
-    fastpath.register(literals)
+    # the rule's triggers (qa.scan): without fuzzy phrases, no line can match without a literal
+    triggers = literal_triggers(literals) if not fuzzy else None
+    if triggers is None:
+        fastpath.register(literals)
     # a whole-line phrase that is plain text ("close", "read more") is looked up in a set; the
     # others go through the regex, only on the lines holding one of their literals (or, for a
     # plain non-ASCII phrase such as "δ", on labels with a non-ASCII character)
@@ -148,7 +154,15 @@ def build_furniture(spec: Mapping[str, object], ctx: PackContext):
         lines = lay.lines
         # (a rule for the page head and tail skips most lines anyway: no gate there)
         fast = fastpath.ENABLED
-        cand = lines_with_literals(doc, lines, literals) if fast and where == "anywhere" else None
+        cand = None
+        if fast and where == "anywhere":
+            if triggers is not None:  # the lines holding a literal, from the document's one scan
+                found = candidates(doc, code, triggers)
+                if found is not None:
+                    starts = line_starts(doc, lines)
+                    cand = {bisect_right(starts, a) - 1 for a, _ in found}
+            else:
+                cand = lines_with_literals(doc, lines, literals)
         seq = lines if cand is None or fuzzy_norm else [lines[i] for i in sorted(cand) if i >= 0]
         split = fast and match == "line" and alt is not None
         if split:  # the lines the regex part can match in (None: all of them)
@@ -191,6 +205,7 @@ def build_furniture(spec: Mapping[str, object], ctx: PackContext):
                       suggestion=str(suggestion) if suggestion else None, fix=fix,
                       confidence=confidence)
 
+    check.triggers = triggers  # type: ignore[attr-defined]
     return check
 
 
@@ -209,17 +224,18 @@ def build_glued_tail(spec: Mapping[str, object], ctx: PackContext):
     template = str(spec.get("message") or "Debris glued onto the sentence: '{match}'")
     confidence = float(spec.get("confidence", 0.9))  # type: ignore[arg-type]
     literals = fastpath.fragment_literals(phrases)
-    fastpath.register(literals)
+    triggers = literal_triggers(literals)  # every phrase hit holds one (qa.scan)
+    code = ctx.code
 
     def check(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
         text = doc.text
+        found = candidates(doc, code, triggers) if fastpath.ENABLED else None  # from the one scan
+        if found is not None and not found:
+            return
         lines = layout(doc).lines
-        found = fastpath.doc_literal_spans(doc, literals) if literals and fastpath.ENABLED else None
         if found is not None:
             # each match holds its own occurrence of a literal (matches do not overlap), so a
             # line with fewer than ``min_hits`` occurrences cannot have ``min_hits`` matches
-            from bisect import bisect_right
-
             starts = line_starts(doc, lines)
             per_line = Counter(bisect_right(starts, a) - 1 for a, _ in found)
             lines = [lines[i] for i, k in sorted(per_line.items()) if i >= 0 and k >= min_hits]
@@ -263,4 +279,5 @@ def build_glued_tail(spec: Mapping[str, object], ctx: PackContext):
                 confidence=confidence,
             )
 
+    check.triggers = triggers  # type: ignore[attr-defined]
     return check
