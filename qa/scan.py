@@ -56,9 +56,8 @@ try:
 except ImportError:  # pragma: no cover - without it each literal is found with str.find
     _ac = None
 
-FORMAT = 1
+FORMAT = 3  # part of the cache key: bump it when the way a database is compiled changes
 MAGIC = b"QASCAN\x00\x01"
-_SPECIAL_RE = re.compile(f"[{CASE_SPECIAL}]")
 
 
 def hyperscan_available() -> bool:
@@ -85,49 +84,53 @@ def enabled() -> bool:
 class Triggers:
     """What can start a rule's finding: lower-case ``literals`` (found in any case) and regular
     expressions ``patterns`` ((pattern, re flags) pairs). Every finding of the rule lies in a
-    document where at least one of them occurs."""
+    document where at least one of them occurs.
+
+    ``gate``: the rule only needs to know *whether* one occurs (it never reads where): the scan
+    may then report only the first occurrence of each literal, which is much cheaper for the
+    common ones. A regex trigger is always a gate: its one hit is ``(0, len(text))``."""
 
     literals: tuple[str, ...] = ()
     patterns: tuple[tuple[str, int], ...] = ()
+    gate: bool = False
 
     def find(self, text: str) -> list[tuple[int, int]] | None:
-        """The candidate hits in ``text`` without a plan (a rule called on its own): the same
-        answer as ``ScanPlan.scan`` gives for this rule."""
+        """The candidate hits in ``text`` without a plan (a rule called on its own): every
+        occurrence of every literal (a superset of what a plan reports for a gate)."""
         if not enabled() or _case_special(text):
             return None
         low = text.lower()
         out = [(i, i + len(lit)) for lit in self.literals for i in find_all(low, lit)]
-        for pat, flags in self.patterns:
-            m = re.compile(pat, flags).search(text)
-            if m is not None:
-                out.append(m.span())
+        if any(re.compile(pat, flags).search(text) for pat, flags in self.patterns):
+            out.append((0, len(text)))
         out.sort()
         return out
 
 
-def literal_triggers(literals: Iterable[str] | None) -> Triggers | None:
+def literal_triggers(literals: Iterable[str] | None, gate: bool = False) -> Triggers | None:
     """Triggers from required literals (``None``: there are none, the rule always runs)."""
     lits = tuple(sorted({x.lower() for x in literals or () if x}))
-    return Triggers(literals=lits) if lits else None
+    return Triggers(literals=lits, gate=gate) if lits else None
 
 
 def pattern_triggers(*patterns: re.Pattern[str]) -> Triggers | None:
-    """Triggers of a rule whose every finding starts with a match of one of ``patterns``: for
-    each, the literals every match holds (``qa.fastpath.required_literals``); ``None`` when
-    one pattern has none."""
-    from qa.fastpath import required_literals
-
+    """Triggers of a rule whose every finding is a match of one of ``patterns``: for each, the
+    literals every match holds (``qa.fastpath.required_literals``); ``None`` when one pattern
+    has none. A gate when no pattern's reach is bounded (``qa.fastpath.Scanner`` then reads
+    only whether they occur), as ``RuleScanner`` finds for the same patterns."""
     lits: set[str] = set()
+    gate = True
     for p in patterns:
-        got = required_literals(p)
-        if not got:
+        sc = Scanner(p, register_literals=False)
+        if not sc.literals:
             return None
-        lits |= set(got)
-    return literal_triggers(lits)
+        lits |= set(sc.literals)
+        gate = gate and not sc.margin
+    return literal_triggers(lits, gate)
 
 
 def _case_special(text: str) -> bool:
-    return not text.isascii() and _SPECIAL_RE.search(text) is not None
+    return not text.isascii() and any(c in text for c in CASE_SPECIAL)
 
 
 # --------------------------------------------------------------------------- the plan
@@ -136,6 +139,7 @@ class _Entry:
     kind: str  # "lit" | "re"
     pattern: str
     flags: int  # re flags of a regex entry (0 for a literal)
+    single: bool  # only the first occurrence is needed (every owner is a gate)
 
 
 def _hs_literal(lit: str) -> bytes:
@@ -149,8 +153,103 @@ def _hs_literal(lit: str) -> bytes:
     return "".join(out).encode("utf-8")
 
 
+def _fixed_width(lit: str) -> bool:
+    """Every case-insensitive match of ``lit`` has as many UTF-8 bytes as ``lit`` (ASCII, or
+    characters without case): its start is its end minus that length, no start-of-match
+    tracking needed. (Texts with the characters that fold onto ASCII letters are never scanned.)"""
+    return all(c.isascii() or c.lower() == c == c.upper() for c in lit)
+
+
 def _on_match(i: int, a: int, b: int, _flags: int, out: list) -> None:
     out.append((i, a, b))
+
+
+class ScanHits:
+    """A document's scan: which rules have candidates (``code in hits``), and each rule's
+    candidate hits ``(start, end)`` in code points, ascending (``hits.get(code)``, computed when
+    a rule asks for them)."""
+
+    __slots__ = ("_plan", "_raw", "_text", "_data", "_codes", "_by")
+
+    def __init__(self, plan: "ScanPlan", raw: list[tuple[int, int, int]], text: str, data: bytes | None) -> None:
+        self._plan, self._raw, self._text, self._data = plan, raw, text, data
+        self._by: dict[int, list[tuple[int, int]]] | None = None
+        codes: set[str] = set()
+        owners = plan.owners
+        for i in {h[0] for h in raw}:
+            codes.update(owners[i])
+        self._codes = frozenset(codes)
+
+    def __contains__(self, code: object) -> bool:
+        return code in self._codes
+
+    def __iter__(self):
+        return iter(sorted(self._codes))
+
+    def __len__(self) -> int:
+        return len(self._codes)
+
+    def get(self, code: str, default=None) -> list[tuple[int, int]] | None:
+        if code not in self._codes:
+            return default
+        plan = self._plan
+        by = self._by
+        if by is None:  # the hits by entry, in code points (made on the first question)
+            by = self._by = {}
+            raw = self._raw
+            shifts = plan.shifts
+            if self._data is not None:
+                raw = self._code_points(raw)  # starts fixed there
+                shifts = (0,) * len(shifts)
+            for i, a, b in raw:
+                if shifts[i]:
+                    a = b - shifts[i]
+                got = by.get(i)
+                if got is None:
+                    by[i] = [(a, b)]
+                else:
+                    got.append((a, b))
+        out: list[tuple[int, int]] = []
+        for i in plan.entries_of[code]:
+            lst = by.get(i)
+            if lst is None:
+                continue
+            e = plan.entries[i]
+            if e.kind == "re":
+                out.append((0, len(self._text)))
+                continue
+            out.extend(lst[:1] if e.single else lst)
+        out.sort()
+        return out
+
+    def __getitem__(self, code: str) -> list[tuple[int, int]]:
+        got = self.get(code)
+        if got is None:
+            raise KeyError(code)
+        return got
+
+    def as_dict(self) -> dict[str, list[tuple[int, int]]]:
+        return {c: self[c] for c in self}
+
+    def _code_points(self, raw: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+        """Hits in byte offsets of the UTF-8 text turned into code points (a start from the
+        end minus a byte length is fixed first): one numpy pass counts the bytes that start a
+        character, one index maps every offset."""
+        if not raw:
+            return raw
+        import numpy as np
+
+        arr = np.frombuffer(self._data, dtype=np.uint8)  # type: ignore[arg-type]
+        cp = np.empty(len(arr) + 1, dtype=np.int32)
+        cp[0] = 0
+        np.cumsum((arr & 0xC0) != 0x80, out=cp[1:])
+        flat = np.array(raw, dtype=np.int32)
+        shifts = np.array(self._plan.shifts, dtype=np.int32)
+        ids, b = flat[:, 0], flat[:, 2]
+        sh = shifts[ids]
+        a = np.where(sh > 0, b - sh, flat[:, 1])
+        out = np.stack([ids, cp[a], cp[b]], axis=1).tolist()
+        return [(i, x, y) for i, x, y in out]
 
 
 class ScanPlan:
@@ -166,6 +265,16 @@ class ScanPlan:
         self.backend = backend
         self.key = _key(self.entries, self.owners, backend)
         self.codes: frozenset[str] = frozenset(c for cs in self.owners for c in cs)
+        by_code: dict[str, list[int]] = {}
+        for i, cs in enumerate(self.owners):
+            for c in cs:
+                by_code.setdefault(c, []).append(i)
+        self.entries_of: dict[str, tuple[int, ...]] = {c: tuple(v) for c, v in by_code.items()}
+        #: per entry, the UTF-8 length to take from a match end for its start (0: Hyperscan
+        #: tracks the leftmost start, or the fallback gives it)
+        self.shifts: tuple[int, ...] = tuple(
+            len(e.pattern.encode("utf-8")) if backend == "hyperscan" and e.kind == "lit" and _fixed_width(e.pattern)
+            else 0 for e in self.entries)
         self.loaded_from_cache = False
         self._local = threading.local()
         self._db = None
@@ -183,19 +292,19 @@ class ScanPlan:
                   cache_dir: str | os.PathLike | None = None) -> "ScanPlan":
         """The plan for the triggers of ``rules`` (``Rule.triggers``; rules without are left out)."""
         backend = backend or default_backend()
-        index: dict[_Entry, list[str]] = {}
+        index: dict[tuple[str, str, int], list[tuple[str, bool]]] = {}
         for r in rules:
             trig = getattr(r, "triggers", None)
             if trig is None or getattr(r, "corpus", False):
                 continue
-            mine = [_Entry("lit", lit, 0) for lit in trig.literals] + \
-                   [_Entry("re", p, f) for p, f in trig.patterns]
-            if not mine or (backend == "hyperscan" and not all(_hs_ok(e) for e in mine if e.kind == "re")):
+            mine = [("lit", lit, 0) for lit in trig.literals] + [("re", p, f) for p, f in trig.patterns]
+            if not mine or (backend == "hyperscan" and not all(_hs_ok(p, f) for k, p, f in mine if k == "re")):
                 continue  # a trigger this backend cannot compile: the rule always runs
-            for e in mine:
-                index.setdefault(e, []).append(r.code)
-        entries = sorted(index, key=lambda e: (e.kind, e.pattern, e.flags))
-        owners = [tuple(sorted(set(index[e]))) for e in entries]
+            for k in mine:
+                index.setdefault(k, []).append((r.code, trig.gate or k[0] == "re"))
+        keys = sorted(index)
+        entries = [_Entry(k, p, f, all(g for _, g in index[(k, p, f)])) for k, p, f in keys]
+        owners = [tuple(sorted({c for c, _ in index[k]})) for k in keys]
         return cls(entries, owners, backend, cache_dir=cache_dir)
 
     def _build_fallback(self) -> None:
@@ -211,16 +320,19 @@ class ScanPlan:
 
     def _compile_hs(self):
         db = _hs.Database(mode=_hs.HS_MODE_BLOCK)
-        if not self.entries:
-            return None
         exprs, flags = [], []
-        for e in self.entries:
+        for e, shift in zip(self.entries, self.shifts):
             if e.kind == "lit":
                 exprs.append(_hs_literal(e.pattern))
-                flags.append(_LIT_FLAGS)
+                f = _BASE | _hs.HS_FLAG_CASELESS
+                if not shift:  # the start is needed and is not the end minus the literal's length
+                    f |= _hs.HS_FLAG_SOM_LEFTMOST
+                elif e.single:  # only whether it occurs: its first match
+                    f |= _hs.HS_FLAG_SINGLEMATCH
+                flags.append(f)
             else:
                 exprs.append(e.pattern.encode("utf-8"))
-                flags.append(_hs_flags(e))
+                flags.append(_hs_mode(e.pattern, e.flags))
         db.compile(expressions=exprs, ids=list(range(len(exprs))), elements=len(exprs), flags=flags)
         return db
 
@@ -257,26 +369,21 @@ class ScanPlan:
         self.__init__(state["entries"], state["owners"], backend, database=state["database"])  # type: ignore[misc]
 
     # ------------------------------------------------------------ scanning
-    def scan(self, text: str) -> dict[str, list[tuple[int, int]]] | None:
-        """Candidate hits per rule code, ``(start, end)`` in code points, ascending; a code with
-        none is absent. ``None``: no answer for this text (case-special, or the scan is off)."""
+    def scan(self, text: str) -> ScanHits | None:
+        """The document's candidate hits (``ScanHits``). ``None``: no answer for this text
+        (case-special, or the scan is off): every rule runs in full."""
         if not enabled() or _case_special(text):
             return None
-        if not self.entries:
-            return {}
-        raw = self._scan_hs(text) if self._db is not None else self._scan_fallback(text)
-        out: dict[str, list[tuple[int, int]]] = {}
-        owners = self.owners
-        for i, a, b in raw:
-            for code in owners[i]:
-                got = out.get(code)
-                if got is None:
-                    out[code] = [(a, b)]
-                else:
-                    got.append((a, b))
-        for v in out.values():
-            v.sort()
-        return out
+        out: list[tuple[int, int, int]] = []
+        data = None
+        if self._db is not None:
+            raw = text.encode("utf-8", "surrogatepass")
+            self._db.scan(raw, match_event_handler=_on_match, context=out, scratch=self._scratch())
+            if len(raw) != len(text):
+                data = raw
+        elif self.entries:
+            self._scan_fallback(text, out)
+        return ScanHits(self, out, text, data)
 
     def _scratch(self):
         s = getattr(self._local, "scratch", None)
@@ -284,86 +391,55 @@ class ScanPlan:
             s = self._local.scratch = _hs.Scratch(self._db)
         return s
 
-    def _scan_hs(self, text: str) -> list[tuple[int, int, int]]:
-        data = text.encode("utf-8", "surrogatepass")
-        out: list[tuple[int, int, int]] = []
-        self._db.scan(data, match_event_handler=_on_match, context=out, scratch=self._scratch())
-        if not out or len(data) == len(text):
-            return out
-        return _to_code_points(data, out)
-
-    def _scan_fallback(self, text: str) -> list[tuple[int, int, int]]:
-        out: list[tuple[int, int, int]] = []
+    def _scan_fallback(self, text: str, out: list[tuple[int, int, int]]) -> None:
         if self._lit_ids:
             low = text.lower()
             if self._auto is not None:
-                for e, (i, n) in self._auto.iter(low):
-                    out.append((i, e - n + 1, e + 1))
+                out.extend((i, e - n + 1, e + 1) for e, (i, n) in self._auto.iter(low))
             else:  # pragma: no cover - without pyahocorasick
                 for lit, i in self._lit_ids.items():
                     out.extend((i, s, s + len(lit)) for s in find_all(low, lit))
         for i, rx in self._regexes:
-            m = rx.search(text)
-            if m is not None:
-                out.append((i, m.start(), m.end()))
-        return out
-
-
-def _to_code_points(data: bytes, raw: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
-    """Byte offsets of UTF-8 ``data`` turned into code-point offsets: one numpy pass counts the
-    bytes that start a character."""
-    import numpy as np
-
-    arr = np.frombuffer(data, dtype=np.uint8)
-    starts = np.empty(len(arr) + 1, dtype=np.int64)
-    starts[0] = 0
-    np.cumsum((arr & 0xC0) != 0x80, out=starts[1:])
-    flat = np.array(raw, dtype=np.int64)
-    a = starts[flat[:, 1]].tolist()
-    b = starts[flat[:, 2]].tolist()
-    return [(i, x, y) for (i, _, _), x, y in zip(raw, a, b)]
+            if rx.search(text) is not None:
+                out.append((i, 0, len(text)))
 
 
 if _hs is not None:
     _BASE = _hs.HS_FLAG_UTF8 | _hs.HS_FLAG_UCP
-    _LIT_FLAGS = _BASE | _hs.HS_FLAG_CASELESS | _hs.HS_FLAG_SOM_LEFTMOST
 else:  # pragma: no cover
-    _BASE = _LIT_FLAGS = 0
+    _BASE = 0
 
 
-def _re_flags(e: _Entry) -> int:
-    f = _BASE | _hs.HS_FLAG_SINGLEMATCH
-    if e.flags & re.IGNORECASE:
-        f |= _hs.HS_FLAG_CASELESS
-    if e.flags & re.DOTALL:
-        f |= _hs.HS_FLAG_DOTALL
-    if e.flags & re.MULTILINE:
-        f |= _hs.HS_FLAG_MULTILINE
-    return f
+_HS_MODE: dict[tuple[str, int], int | None] = {}
 
 
-_HS_MODE: dict[_Entry, int | None] = {}
-
-
-def _hs_flags(e: _Entry) -> int:
-    """Hyperscan flags for a regex entry: exact with the leftmost start, else prefilter mode."""
-    _hs_ok(e)
-    return _HS_MODE[e]  # type: ignore[return-value]
-
-
-def _hs_ok(e: _Entry) -> bool:
-    """Whether Hyperscan compiles the regex entry (exactly, else in prefilter mode)."""
-    if e not in _HS_MODE:
-        _HS_MODE[e] = None
-        for f in (_re_flags(e) | _hs.HS_FLAG_SOM_LEFTMOST, _re_flags(e) | _hs.HS_FLAG_PREFILTER):
+def _hs_mode(pattern: str, flags: int) -> int | None:
+    """Hyperscan flags for a regex trigger: exact, else in prefilter mode (a superset of the
+    matches, for constructs it lacks: look-behind, back-references...); ``None``: neither
+    compiles. Only whether it matches is used, so one match is enough (``SINGLEMATCH``)."""
+    k = (pattern, flags)
+    if k not in _HS_MODE:
+        base = _BASE | _hs.HS_FLAG_SINGLEMATCH
+        if flags & re.IGNORECASE:
+            base |= _hs.HS_FLAG_CASELESS
+        if flags & re.DOTALL:
+            base |= _hs.HS_FLAG_DOTALL
+        if flags & re.MULTILINE:
+            base |= _hs.HS_FLAG_MULTILINE
+        _HS_MODE[k] = None
+        for f in (base, base | _hs.HS_FLAG_PREFILTER):
             try:
-                _hs.Database(mode=_hs.HS_MODE_BLOCK).compile(expressions=[e.pattern.encode("utf-8")], ids=[0],
+                _hs.Database(mode=_hs.HS_MODE_BLOCK).compile(expressions=[pattern.encode("utf-8")], ids=[0],
                                                              elements=1, flags=[f])
             except Exception:  # noqa: BLE001 - a construct Hyperscan lacks
                 continue
-            _HS_MODE[e] = f
+            _HS_MODE[k] = f
             break
-    return _HS_MODE[e] is not None
+    return _HS_MODE[k]
+
+
+def _hs_ok(pattern: str, flags: int) -> bool:
+    return _hs_mode(pattern, flags) is not None
 
 
 def _key(entries: Sequence[_Entry], owners: Sequence[tuple[str, ...]], backend: str) -> str:
@@ -371,7 +447,7 @@ def _key(entries: Sequence[_Entry], owners: Sequence[tuple[str, ...]], backend: 
     version = getattr(_hs, "__version__", "") if _hs is not None else ""
     h.update(f"qa-scan {FORMAT} {backend} {version}\n".encode())
     for e, o in zip(entries, owners):
-        h.update(repr((e.kind, e.pattern, e.flags, o)).encode("utf-8", "surrogatepass"))
+        h.update(repr((e.kind, e.pattern, e.flags, e.single, o)).encode("utf-8", "surrogatepass"))
         h.update(b"\0")
     return h.hexdigest()
 
@@ -429,7 +505,7 @@ def write_cached(path: Path, key: str, blob: bytes) -> None:
 _SLOT = threading.local()
 
 
-def hits_for(doc, plan: ScanPlan | None = None) -> dict[str, list[tuple[int, int]]] | None:
+def hits_for(doc, plan: ScanPlan | None = None) -> ScanHits | None:
     """The scan hits of ``doc`` (``ScanPlan.scan``), computed once per document with ``plan``
     and kept for the rules that read them (``candidates``). Without ``plan``: the hits kept for
     ``doc``, or ``None``."""
@@ -456,7 +532,7 @@ def candidates(doc, code: str, triggers: Triggers | None) -> list[tuple[int, int
     return triggers.find(doc.text)
 
 
-def runs(rule, hits: Mapping[str, list] | None, plan: ScanPlan | None) -> bool:
+def runs(rule, hits: ScanHits | None, plan: ScanPlan | None) -> bool:
     """Whether the engine runs ``rule`` on a document with scan ``hits``: always, unless the
     plan answers for it and found none of its triggers."""
     return hits is None or plan is None or rule.code not in plan.codes or rule.code in hits
@@ -474,7 +550,7 @@ class RuleScanner(Scanner):
         if literals is not None and self.literals is not None:  # literals known to be in every match
             self.literals = tuple(sorted({x.lower() for x in literals}))
         self.code = code
-        self.triggers = literal_triggers(self.literals)
+        self.triggers = literal_triggers(self.literals, gate=not self.margin)
 
     def finditer(self, doc) -> Iterator[re.Match[str]]:
         if self.triggers is None:
@@ -482,5 +558,5 @@ class RuleScanner(Scanner):
         return self.near(doc, candidates(doc, self.code, self.triggers))
 
 
-__all__ = ["RuleScanner", "ScanPlan", "Triggers", "candidates", "default_backend", "hits_for", "hyperscan_available",
+__all__ = ["RuleScanner", "ScanHits", "ScanPlan", "Triggers", "candidates", "default_backend", "hits_for", "hyperscan_available",
            "literal_triggers", "pattern_triggers", "runs"]

@@ -22,7 +22,7 @@ from rapidfuzz.distance import Levenshtein
 from qa.document import Document
 from qa.fastpath import find_all, finditer_at, may_match
 from qa.fastpath import register as _register_literals  # one automaton pass finds every rule's literals
-from qa.scan import RuleScanner, literal_triggers, pattern_triggers
+from qa.scan import RuleScanner, pattern_triggers
 from qa import lexicons
 from qa.lexicons import zipf_en
 from qa.model import Hit, bad, good
@@ -903,7 +903,7 @@ _CALQUE_SCAN = RuleScanner(_CALQUE_RE, "MT305", _CALQUE_LITERALS)  # the regex r
 
 @rule(
     code="MT305",
-    triggers=literal_triggers(_CALQUE_LITERALS),  # every match holds one
+    triggers=_CALQUE_SCAN.triggers,  # every match holds one of _CALQUE_LITERALS
     name="chinese-literal-calque",
     category="mistranslation",
     summary="A word-for-word rendering of a Chinese expression (\"new crown epidemic\", \"net red\")",

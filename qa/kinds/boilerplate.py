@@ -105,7 +105,8 @@ def build_furniture(spec: Mapping[str, object], ctx: PackContext):
     # (the label, the bare line and the line without bullets are all parts of the line)
     literals = fastpath.fragment_literals(phrases) if phrases else None
     # the rule's triggers (qa.scan): without fuzzy phrases, no line can match without a literal
-    triggers = literal_triggers(literals) if not fuzzy else None
+    # (a rule for the page head and tail only needs to know whether one occurs: a gate)
+    triggers = literal_triggers(literals, gate=where == "outside_body") if not fuzzy else None
     if triggers is None:
         fastpath.register(literals)
     # a whole-line phrase that is plain text ("close", "read more") is looked up in a set; the

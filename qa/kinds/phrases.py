@@ -78,5 +78,5 @@ def build_phrases(spec: Mapping[str, object], ctx: PackContext):
             )
 
     # every match holds one of the phrases' literals: they are the rule's triggers (qa.scan)
-    check.triggers = literal_triggers(fragment_literals(phrases, flags or re.NOFLAG))  # type: ignore[attr-defined]
+    check.triggers = literal_triggers(fragment_literals(phrases, flags or re.NOFLAG), gate=True)  # type: ignore[attr-defined]
     return check
