@@ -13,7 +13,8 @@ It reports:
   cache;
 * ``full`` (with ``--full``): ``check_document`` with every default rule over the same documents,
   in MB/s per CPU second, once with the scan's rule skipping and once without it (``plan.scan = None``: every
-  rule runs, each gating itself from its triggers).
+  rule runs, each gating itself from its triggers). ``--full-only`` times the check as the code
+  on ``PYTHONPATH`` runs it, also an older checkout without ``qa.scan`` (a before/after pair).
 
 The corpus is read once into memory; start-up (imports, rule loading) is not counted, except in
 the compile and load times it prints. Run it from the repository root, with the package on
@@ -46,14 +47,17 @@ def _mb(texts: list[str]) -> float:
 
 
 def bench_scan(texts: list[str], backend: str, repeat: int) -> dict[str, float]:
+    import qa.scan
     from qa.registry import all_rules
     from qa.scan import ScanPlan
 
     rules = all_rules()
     with tempfile.TemporaryDirectory() as d:
+        qa.scan._COMPILED.clear()
         t = time.perf_counter()
         plan = ScanPlan.for_rules(rules, backend=backend, cache_dir=d)
         compile_s = time.perf_counter() - t
+        qa.scan._COMPILED.clear()  # as a new process would: from the disk cache
         t = time.perf_counter()
         again = ScanPlan.for_rules(rules, backend=backend, cache_dir=d)
         load_s = time.perf_counter() - t
@@ -85,6 +89,8 @@ def bench_full(texts: list[str], skip: bool) -> dict[str, float]:
     plan = make_plan(Settings())
     if not skip:
         plan = replace(plan, scan=None)
+    elif os.environ.get("QA_SCAN", "") == "fallback" and getattr(plan, "scan", None) is not None:
+        assert plan.scan.backend == "fallback"
     docs = [make_document(t, path=f"d{i}.txt", doc_id=f"d{i}.txt") for i, t in enumerate(texts)]
     check_document(docs[0], plan)  # warm-up: models and lexicons load outside the timing
     docs = [make_document(t, path=f"d{i}.txt", doc_id=f"d{i}.txt") for i, t in enumerate(texts)]
@@ -103,15 +109,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--backend", choices=("hyperscan", "fallback", "both"), default="both")
     ap.add_argument("--full", action="store_true", help="also time the full check, with and without skipping")
+    ap.add_argument("--full-only", action="store_true",
+                    help="time only the full check as the code on PYTHONPATH runs it (also code without qa.scan)")
     a = ap.parse_args(argv)
     texts = _docs(a.paths)
     if not texts:
         print("no .txt or .md files under the given paths", file=sys.stderr)
         return 2
+    print(f"corpus: {len(texts)} documents, {_mb(texts):.2f} MB; cpu: {os.cpu_count()} core(s)")
+    if a.full_only:
+        r = bench_full(texts, True)
+        print(f"full check as is: {r['mb_s']:6.3f} MB/s  ({r['seconds']:.2f} s, {r['findings']} findings)")
+        return 0
     from qa.scan import hyperscan_available
 
     backends = ["hyperscan", "fallback"] if a.backend == "both" else [a.backend]
-    print(f"corpus: {len(texts)} documents, {_mb(texts):.2f} MB; cpu: {os.cpu_count()} core(s)")
     for b in backends:
         if b == "hyperscan" and not hyperscan_available():
             print("scan hyperscan: skipped (the hyperscan package is not installed)")

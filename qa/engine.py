@@ -18,7 +18,7 @@ from qa.evidence import confidence as rule_confidence
 from qa.model import INTERNAL_CATEGORY, FileResult, Finding, Hit, Rule, Severity
 from qa.readers import InputError, make_document, read_all
 from qa.registry import all_rules
-from qa.scan import ScanPlan, hits_for, runs
+from qa.scan import ScanPlan, hits_for, skipped
 from qa.scoring import score_result
 
 CRASH_CODE = "QA000"
@@ -140,8 +140,9 @@ def check_document(doc: Document, plan: Plan, strict: bool = False) -> list[Find
     findings: list[Finding] = []
     rules = rules_for(doc, plan.rules)  # English-only rules skip documents clearly in another language
     if plan.scan is not None:  # one scan for every rule's triggers: a rule with no candidate is skipped
-        hits = hits_for(doc, plan.scan)
-        rules = [r for r in rules if runs(r, hits, plan.scan)]
+        skip = skipped(hits_for(doc, plan.scan), plan.scan)
+        if skip:
+            rules = [r for r in rules if r.code not in skip]
     budget = DocumentBudget()  # time limits per rule and per document (qa.guard)
     try:
         for i, rule in enumerate(rules):

@@ -44,6 +44,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from qa import fastpath
 from qa.fastpath import CASE_SPECIAL, Scanner, find_all
 
 try:  # pragma: no cover - depends on the platform
@@ -74,8 +75,6 @@ def default_backend() -> str:
 
 def enabled() -> bool:
     """``False`` with ``QA_NO_FASTPATH=1`` (``qa.fastpath.ENABLED``): every rule runs in full."""
-    from qa import fastpath
-
     return fastpath.ENABLED
 
 
@@ -183,6 +182,11 @@ class ScanHits:
     def __contains__(self, code: object) -> bool:
         return code in self._codes
 
+    @property
+    def codes(self) -> frozenset[str]:
+        """The rules with at least one candidate."""
+        return self._codes
+
     def __iter__(self):
         return iter(sorted(self._codes))
 
@@ -282,7 +286,12 @@ class ScanPlan:
         self._regexes: list[tuple[int, re.Pattern[str]]] = []
         self._lit_ids: dict[str, int] = {}
         if backend == "hyperscan":
-            self._db = self._load_or_compile(database, cache_dir)
+            try:
+                self._db = self._load_or_compile(database, cache_dir)
+            except Exception:  # noqa: BLE001 - a database Hyperscan refuses: the same answers without it
+                self.backend, self.shifts = "fallback", (0,) * len(self.entries)
+                self.key = _key(self.entries, self.owners, self.backend)
+                self._build_fallback()
         else:
             self._build_fallback()
 
@@ -339,6 +348,16 @@ class ScanPlan:
     def _load_or_compile(self, database: bytes | None, cache_dir) -> object:
         if not self.entries:
             return None
+        db = _COMPILED.get(self.key)
+        if db is not None:  # built before in this process (a database is read-only: shared)
+            return db
+        db = self._load(database, cache_dir)
+        if len(_COMPILED) >= 16:
+            _COMPILED.clear()
+        _COMPILED[self.key] = db
+        return db
+
+    def _load(self, database: bytes | None, cache_dir) -> object:
         if database is not None:
             try:
                 return _hs.loadb(database, _hs.HS_MODE_BLOCK)
@@ -411,6 +430,8 @@ else:  # pragma: no cover
 
 
 _HS_MODE: dict[tuple[str, int], int | None] = {}
+#: databases built in this process, by key (a plan made again for the same rules reuses one)
+_COMPILED: dict[str, object] = {}
 
 
 def _hs_mode(pattern: str, flags: int) -> int | None:
@@ -532,11 +553,12 @@ def candidates(doc, code: str, triggers: Triggers | None) -> list[tuple[int, int
     return triggers.find(doc.text)
 
 
-def runs(rule, hits: ScanHits | None, plan: ScanPlan | None) -> bool:
-    """Whether the engine runs ``rule`` on a document with scan ``hits``: always, unless the
-    plan answers for it and found none of its triggers."""
-    return hits is None or plan is None or rule.code not in plan.codes or rule.code in hits
-
+def skipped(hits: ScanHits | None, plan: ScanPlan | None) -> frozenset[str]:
+    """The codes of the rules the engine skips on a document with scan ``hits``: those the plan
+    answers for that have no candidate (none when there is no answer)."""
+    if hits is None or plan is None:
+        return frozenset()
+    return plan.codes - hits.codes
 
 
 # --------------------------------------------------------------------------- a rule's own regex
@@ -559,4 +581,4 @@ class RuleScanner(Scanner):
 
 
 __all__ = ["RuleScanner", "ScanHits", "ScanPlan", "Triggers", "candidates", "default_backend", "hits_for", "hyperscan_available",
-           "literal_triggers", "pattern_triggers", "runs"]
+           "literal_triggers", "pattern_triggers", "skipped"]

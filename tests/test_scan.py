@@ -233,12 +233,16 @@ def test_pack_rules_declare_triggers():
 
 # --------------------------------------------------------------------------- serialised database
 @needs_hs
-def test_database_is_cached_on_disk_and_reused(tmp_path):
+def test_database_is_cached_on_disk_and_reused(tmp_path, monkeypatch):
+    import qa.scan
+
+    monkeypatch.setattr(qa.scan, "_COMPILED", {})  # not the database built earlier in this process
     rules = all_rules()
     first = ScanPlan.for_rules(rules, backend="hyperscan", cache_dir=tmp_path)
     assert not first.loaded_from_cache
     path = cache_path(first.key, tmp_path)
     assert path.is_file() and path.read_bytes().startswith(MAGIC)
+    qa.scan._COMPILED.clear()  # as in a new process
     second = ScanPlan.for_rules(rules, backend="hyperscan", cache_dir=tmp_path)
     assert second.loaded_from_cache and second.key == first.key
     text = (ROOT / "samples" / "000_6ee191c9a62c81e0.txt").read_text(encoding="utf-8")
@@ -247,9 +251,12 @@ def test_database_is_cached_on_disk_and_reused(tmp_path):
 
 @needs_hs
 @pytest.mark.parametrize("damage", ["truncate", "flip-payload", "flip-header", "garbage-with-good-header", "empty"])
-def test_a_damaged_cache_file_is_ignored_and_replaced(tmp_path, damage):
+def test_a_damaged_cache_file_is_ignored_and_replaced(tmp_path, damage, monkeypatch):
     import hashlib
 
+    import qa.scan
+
+    monkeypatch.setattr(qa.scan, "_COMPILED", {})
     rules = all_rules()
     good_plan = ScanPlan.for_rules(rules, backend="hyperscan", cache_dir=tmp_path)
     path = cache_path(good_plan.key, tmp_path)
@@ -267,19 +274,24 @@ def test_a_damaged_cache_file_is_ignored_and_replaced(tmp_path, damage):
     else:
         data = bytearray()
     path.write_bytes(bytes(data))
+    qa.scan._COMPILED.clear()
     again = ScanPlan.for_rules(rules, backend="hyperscan", cache_dir=tmp_path)
     assert not again.loaded_from_cache
     text = "There is many reasons, and he will can go. The new crown virus spread."
     assert again.scan(text).as_dict() == good_plan.scan(text).as_dict()
+    qa.scan._COMPILED.clear()
     assert ScanPlan.for_rules(rules, backend="hyperscan", cache_dir=tmp_path).loaded_from_cache  # rewritten
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_a_plan_pickles_with_its_database_not_recompiled(backend, monkeypatch):
+    import qa.scan
+
     monkeypatch.setenv("QA_SCAN", backend)
     plan = make_plan(Settings())
     scan = plan.scan
     blob = pickle.dumps(scan)
+    monkeypatch.setattr(qa.scan, "_COMPILED", {})  # a fresh process: nothing built yet
     monkeypatch.setattr(ScanPlan, "_compile_hs", lambda self: pytest.fail("recompiled after unpickling"))
     monkeypatch.setenv("QA_NO_CACHE", "1")  # and not read from a disk cache either
     back = pickle.loads(blob)
@@ -293,3 +305,15 @@ def test_triggers_find_without_a_plan_matches_the_scan():
     trig = Triggers(literals=("will ", "can"))
     text = "He will can go; CAN he? Will   not."
     assert trig.find(text) == [(3, 8), (8, 11), (16, 19), (24, 29)]
+
+
+@needs_hs
+def test_a_database_hyperscan_refuses_falls_back(monkeypatch):
+    import qa.scan
+
+    monkeypatch.setattr(qa.scan, "_COMPILED", {})
+    monkeypatch.setattr(ScanPlan, "_compile_hs", lambda self: (_ for _ in ()).throw(RuntimeError("refused")))
+    rules = [Rule("ZZT920", "t-refused", "grammar", "s", check=lambda d, o: (), triggers=literal_triggers(["zebra"]))]
+    scan = ScanPlan.for_rules(rules, backend="hyperscan")
+    assert scan.backend == "fallback"
+    assert scan.scan("Two ZEBRAS").get("ZZT920") == [(4, 9)]

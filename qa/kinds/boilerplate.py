@@ -104,11 +104,6 @@ def build_furniture(spec: Mapping[str, object], ctx: PackContext):
     # every match holds one of these literals (lower case): a line without one cannot match
     # (the label, the bare line and the line without bullets are all parts of the line)
     literals = fastpath.fragment_literals(phrases) if phrases else None
-    # the rule's triggers (qa.scan): without fuzzy phrases, no line can match without a literal
-    # (a rule for the page head and tail only needs to know whether one occurs: a gate)
-    triggers = literal_triggers(literals, gate=where == "outside_body") if not fuzzy else None
-    if triggers is None:
-        fastpath.register(literals)
     # a whole-line phrase that is plain text ("close", "read more") is looked up in a set; the
     # others go through the regex, only on the lines holding one of their literals (or, for a
     # plain non-ASCII phrase such as "δ", on labels with a non-ASCII character)
@@ -133,6 +128,15 @@ def build_furniture(spec: Mapping[str, object], ctx: PackContext):
             else:
                 rest_always = True  # no gate: tried on every line
         rest_literals = fastpath.fragment_literals(gated) or () if gated else ()
+    # the rule's triggers (qa.scan): without fuzzy phrases, no line can match without one of
+    # ``literals``; ``rest_literals`` join them, so that their lines come from the same scan (a
+    # larger set is still a necessary condition). A rule for the page head and tail that needs
+    # no line of ``rest_literals`` only needs to know whether one occurs: a gate.
+    triggers = None if fuzzy or not literals else \
+        literal_triggers(literals + tuple(rest_literals), gate=where == "outside_body" and not rest_literals)
+    rest_set = frozenset(rest_literals)
+    if triggers is None:
+        fastpath.register(literals)
         fastpath.register(rest_literals)
 
     def whole_line(label: str, cand_rest: set[int] | None, index: int) -> str | None:
@@ -155,19 +159,23 @@ def build_furniture(spec: Mapping[str, object], ctx: PackContext):
         lines = lay.lines
         # (a rule for the page head and tail skips most lines anyway: no gate there)
         fast = fastpath.ENABLED
-        cand = None
-        if fast and where == "anywhere":
-            if triggers is not None:  # the lines holding a literal, from the document's one scan
-                found = candidates(doc, code, triggers)
-                if found is not None:
-                    starts = line_starts(doc, lines)
-                    cand = {bisect_right(starts, a) - 1 for a, _ in found}
-            else:
-                cand = lines_with_literals(doc, lines, literals)
-        seq = lines if cand is None or fuzzy_norm else [lines[i] for i in sorted(cand) if i >= 0]
         split = fast and match == "line" and alt is not None
-        if split:  # the lines the regex part can match in (None: all of them)
-            cand_rest = lines_with_literals(doc, lines, rest_literals) if rest_literals else set()
+        cand = cand_rest = None
+        if triggers is not None:  # the lines holding a literal, from the document's one scan
+            found = candidates(doc, code, triggers) if fast else None
+            if found is not None:
+                starts = line_starts(doc, lines)
+                if where == "anywhere":  # (lines with a rest literal only: they cannot match either)
+                    cand = {bisect_right(starts, a) - 1 for a, _ in found}
+                text = doc.text
+                cand_rest = {bisect_right(starts, a) - 1 for a, b in found if text[a:b].lower() in rest_set}
+        else:
+            cand = lines_with_literals(doc, lines, literals) if fast and where == "anywhere" else None
+            if split:
+                cand_rest = lines_with_literals(doc, lines, rest_literals) if rest_literals else set()
+        if split and not rest_literals:
+            cand_rest = set()
+        seq = lines if cand is None or fuzzy_norm else [lines[i] for i in sorted(cand) if i >= 0]
         for ln in seq:
             if where == "outside_body" and (lay.in_body(ln.index) or ln.index == 0):
                 continue  # the body, or the first line (the page title)
