@@ -13,19 +13,22 @@ so findings are the same as a full scan's.
 Backends, behind the same interface:
 
 * **Hyperscan** (the ``hyperscan`` package, x86-64): one database in block mode, UTF-8 and
-  Unicode properties (``HS_FLAG_UTF8 | HS_FLAG_UCP``); literals are case-insensitive with the
-  leftmost start of each match (``HS_FLAG_SOM_LEFTMOST``); a regex trigger Hyperscan cannot
-  compile exactly (look-behind, back-references...) is compiled in prefilter mode
-  (``HS_FLAG_PREFILTER``: it may report more, never less), and reports only where a match may
-  end (its start is given as 0). Byte offsets are turned into code points with one numpy pass.
+  Unicode properties (``HS_FLAG_UTF8 | HS_FLAG_UCP``), literals case-insensitive. A literal
+  whose every match has its own length in bytes (ASCII, or characters without case) gets its
+  start from its end; any other gets the leftmost start (``HS_FLAG_SOM_LEFTMOST``); byte offsets
+  become code points with one numpy pass, when a rule first asks. A regex trigger Hyperscan
+  cannot compile exactly (look-behind, back-references...) is compiled in prefilter mode
+  (``HS_FLAG_PREFILTER``: it may report more, never less).
 * **fallback** (no ``hyperscan``, or ``QA_SCAN=fallback``): one Aho-Corasick automaton
   (``pyahocorasick``) over the lower-cased text for the literals, ``re`` for the regexes.
 
-Both report every occurrence of every literal (overlapping ones included), and for a regex
-trigger its first match; the tests compare the findings of both on every rule's example and on
-a mixed corpus. A document holding a character whose case mapping differs between ``str.lower``
-and case-insensitive matching (``qa.fastpath.CASE_SPECIAL``) gets no answer (``None``): every
-rule runs and scans in full, as does every document with ``QA_NO_FASTPATH=1``.
+Both report every occurrence of every literal (overlapping ones included; only the first for
+an entry whose rules are all gates, ``Triggers.gate``), and for a regex trigger that may match,
+one hit covering the text (a regex trigger only decides whether the rule runs). The tests
+compare the findings of both, and of running every rule, on every rule's examples and on a mixed
+corpus. A document holding a character whose case mapping differs between ``str.lower`` and
+case-insensitive matching (``qa.fastpath.CASE_SPECIAL``) gets no answer (``None``): every rule
+runs and scans in full, as does every document with ``QA_NO_FASTPATH=1``.
 
 The compiled Hyperscan database is plain bytes (``hyperscan.dumpb``): a plan pickles to those
 bytes (workers load them instead of compiling), and it is cached on disk under the user's cache

@@ -317,3 +317,25 @@ def test_a_database_hyperscan_refuses_falls_back(monkeypatch):
     scan = ScanPlan.for_rules(rules, backend="hyperscan")
     assert scan.backend == "fallback"
     assert scan.scan("Two ZEBRAS").get("ZZT920") == [(4, 9)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_regex_triggers_with_look_behind_and_back_references(backend):
+    """Hyperscan has no look-behind or back-reference: such a trigger is compiled in prefilter
+    mode, which may report more, never less; the rule still runs wherever the regex matches."""
+    from qa.scan import _hs_mode
+
+    pat = r"(?<!\w)(?P<w>[a-z]+) (?P=w)(?!\w)"
+    if backend == "hyperscan":
+        import hyperscan
+
+        assert _hs_mode(pat, re.IGNORECASE) & hyperscan.HS_FLAG_PREFILTER
+    rule = Rule("ZZT940", "t-regex", "grammar", "s", check=lambda d, o: (),
+                triggers=Triggers(patterns=((pat, re.IGNORECASE),)))
+    scan = ScanPlan.for_rules([rule], backend=backend)
+    assert scan.codes == {"ZZT940"}
+    text = "He said that that was fine."
+    assert scan.scan(text).get("ZZT940") == [(0, len(text))]
+    assert "ZZT940" not in scan.scan("Fine.")
+    if backend == "fallback":
+        assert "ZZT940" not in scan.scan("He said that this was fine.")
