@@ -32,9 +32,9 @@ runs and scans in full, as does every document with ``QA_NO_FASTPATH=1``.
 
 The compiled Hyperscan database is plain bytes (``hyperscan.dumpb``): a plan pickles to those
 bytes (workers load them instead of compiling), and it is cached on disk under the user's cache
-folder, named by a hash of the triggers (``scan/<hash>.hsdb``), with a header (magic, format,
-hash, length, digest) checked before ``hyperscan.loadb`` reads it; a damaged or foreign file is
-ignored and replaced.
+folder, named by a hash of the triggers (``scan/<hash>.hsdb``), with a header (magic, hash,
+length and an HMAC with the result cache's per-user secret) checked before ``hyperscan.loadb``
+reads it; a damaged, foreign or planted file is ignored and replaced.
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ try:
 except ImportError:  # pragma: no cover - without it each literal is found with str.find
     _ac = None
 
-FORMAT = 3  # part of the cache key: bump it when the way a database is compiled changes
+FORMAT = 4  # part of the cache key: bump it when the way a database is compiled changes
 MAGIC = b"QASCAN\x00\x01"
 
 
@@ -491,17 +491,32 @@ def cache_path(key: str, cache_dir: str | os.PathLike | None = None) -> Path | N
     return Path(cache_dir) / f"{key}.hsdb"
 
 
-def _digest(blob: bytes) -> bytes:
-    return hashlib.blake2b(blob, digest_size=16).digest()
+_MAC_BYTES = 32
+
+
+def _mac(key: str, blob: bytes) -> bytes | None:
+    """HMAC-SHA256 of the database bytes and their key, with the per-user secret of the result
+    cache (``qa.cache.user_secret``): a file planted by someone without it (a database that never
+    matches would make the engine skip rules) is refused. ``None``: no usable secret."""
+    import hmac
+
+    from qa.cache import user_secret
+
+    try:
+        secret = user_secret()
+    except OSError:  # CacheKeyError, or a folder that cannot be made: no cache
+        return None
+    return hmac.new(secret, bytes.fromhex(key) + len(blob).to_bytes(8, "big") + blob, hashlib.sha256).digest()
 
 
 def read_cached(path: Path, key: str) -> bytes | None:
-    """The database bytes of a cache file, when its header names ``key`` and its digest holds."""
+    """The database bytes of a cache file, when its header (magic, ``key``, length) holds and
+    its MAC is this user's."""
     try:
         data = path.read_bytes()
     except OSError:
         return None
-    head = len(MAGIC) + 16 + 8 + 16
+    head = len(MAGIC) + 16 + 8 + _MAC_BYTES
     if len(data) < head or not data.startswith(MAGIC):
         return None
     at = len(MAGIC)
@@ -509,7 +524,12 @@ def read_cached(path: Path, key: str) -> bytes | None:
         return None
     n = int.from_bytes(data[at + 16:at + 24], "big")
     blob = data[head:]
-    if n != len(blob) or data[at + 24:head] != _digest(blob):
+    if n != len(blob):
+        return None
+    mac = _mac(key, blob)
+    import hmac
+
+    if mac is None or not hmac.compare_digest(mac, data[at + 24:head]):
         return None
     return blob
 
@@ -518,9 +538,12 @@ def write_cached(path: Path, key: str, blob: bytes) -> None:
     """Best effort: a cache that cannot be written only costs a compilation."""
     from qa.fsutil import atomic_write_bytes
 
+    mac = _mac(key, blob)
+    if mac is None:
+        return
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        atomic_write_bytes(path, MAGIC + bytes.fromhex(key) + len(blob).to_bytes(8, "big") + _digest(blob) + blob)
+        atomic_write_bytes(path, MAGIC + bytes.fromhex(key) + len(blob).to_bytes(8, "big") + mac + blob)
     except OSError:
         pass
 

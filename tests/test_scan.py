@@ -250,9 +250,12 @@ def test_database_is_cached_on_disk_and_reused(tmp_path, monkeypatch):
 
 
 @needs_hs
-@pytest.mark.parametrize("damage", ["truncate", "flip-payload", "flip-header", "garbage-with-good-header", "empty"])
+@pytest.mark.parametrize("damage", ["truncate", "flip-payload", "flip-header", "garbage-with-good-header",
+                                    "planted", "empty"])
 def test_a_damaged_cache_file_is_ignored_and_replaced(tmp_path, damage, monkeypatch):
     import hashlib
+
+    import hyperscan
 
     import qa.scan
 
@@ -267,10 +270,15 @@ def test_a_damaged_cache_file_is_ignored_and_replaced(tmp_path, damage, monkeypa
         data[-100] ^= 0xFF
     elif damage == "flip-header":
         data[len(MAGIC) + 3] ^= 0xFF
-    elif damage == "garbage-with-good-header":  # a well-formed file whose bytes are no database
+    elif damage == "garbage-with-good-header":  # a well-formed file (this user's MAC) holding no database
         blob = b"not a hyperscan database" * 10
         data = bytearray(MAGIC + bytes.fromhex(good_plan.key) + len(blob).to_bytes(8, "big")
-                         + hashlib.blake2b(blob, digest_size=16).digest() + blob)
+                         + qa.scan._mac(good_plan.key, blob) + blob)
+    elif damage == "planted":  # a real database of other triggers, without this user's secret
+        other = ScanPlan.for_rules([r for r in rules if r.triggers][:3], backend="hyperscan")
+        blob = hyperscan.dumpb(other._db)
+        data = bytearray(MAGIC + bytes.fromhex(good_plan.key) + len(blob).to_bytes(8, "big")
+                         + hashlib.sha256(blob).digest() + blob)
     else:
         data = bytearray()
     path.write_bytes(bytes(data))
