@@ -18,6 +18,7 @@ from qa.evidence import confidence as rule_confidence
 from qa.model import INTERNAL_CATEGORY, FileResult, Finding, Hit, Rule, Severity
 from qa.readers import InputError, make_document, read_all
 from qa.registry import all_rules
+from qa.scan import ScanPlan, hits_for, skipped
 from qa.scoring import score_result
 
 CRASH_CODE = "QA000"
@@ -31,6 +32,8 @@ class Plan:
     severities: Mapping[str, Severity]
     options: Mapping[str, Mapping[str, object]]
     settings: Settings
+    #: the selected rules' triggers compiled once (``qa.scan``); ``None``: every rule runs
+    scan: ScanPlan | None = None
 
     @property
     def corpus_rules(self) -> tuple[Rule, ...]:
@@ -51,6 +54,7 @@ def make_plan(settings: Settings, rules: Sequence[Rule] | None = None) -> Plan:
         severities={r.code: effective_severity(r, settings) for r in selected},
         options={r.code: rule_options(r, settings) for r in selected},
         settings=settings,
+        scan=ScanPlan.for_rules(selected),
     )
 
 
@@ -135,6 +139,10 @@ def check_document(doc: Document, plan: Plan, strict: bool = False) -> list[Find
     warm_up(plan.rules)  # modules and models a rule needs are loaded before its time limit starts
     findings: list[Finding] = []
     rules = rules_for(doc, plan.rules)  # English-only rules skip documents clearly in another language
+    if plan.scan is not None:  # one scan for every rule's triggers: a rule with no candidate is skipped
+        skip = skipped(hits_for(doc, plan.scan), plan.scan)
+        if skip:
+            rules = [r for r in rules if r.code not in skip]
     budget = DocumentBudget()  # time limits per rule and per document (qa.guard)
     try:
         for i, rule in enumerate(rules):

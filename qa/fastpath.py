@@ -511,7 +511,7 @@ class Scanner:
     same either way (``tests/test_fastpath.py`` compares them on real text).
     """
 
-    def __init__(self, pattern: re.Pattern[str], max_reach: int = 1000) -> None:
+    def __init__(self, pattern: re.Pattern[str], max_reach: int = 1000, register_literals: bool = True) -> None:
         self.pattern = pattern
         self.literals: tuple[str, ...] | None = None
         self.margin = 0
@@ -520,23 +520,31 @@ class Scanner:
         except Exception:  # noqa: BLE001 - an odd pattern only loses the fast path
             return
         self.literals = required_literals(pattern)
-        register(self.literals)
+        if register_literals:
+            register(self.literals)
         r = reach(list(parsed))
         # margin 0: the reach is unbounded, so the literals only decide whether to scan at all
         self.margin = int(r) + 1 if r <= max_reach else 0
 
     def finditer(self, doc: Document) -> Iterator[re.Match[str]]:
-        text = doc.text
         low = lowered(doc) if self.literals and ENABLED else None
         if low is None:
+            return self.pattern.finditer(doc.text)
+        if not self.margin:
+            return self.pattern.finditer(doc.text) if may_match(doc, self.literals) else iter(())
+        return self.near(doc, doc_literal_spans(doc, self.literals))  # type: ignore[arg-type]
+
+    def near(self, doc: Document, found: list[tuple[int, int]] | None) -> Iterator[re.Match[str]]:
+        """The matches, given ``found``, the sorted spans of every occurrence of the literals in the
+        text (``None``: unknown, the whole text is scanned)."""
+        text = doc.text
+        if found is None:
             yield from self.pattern.finditer(text)
             return
-        if not self.margin:
-            if may_match(doc, self.literals):
-                yield from self.pattern.finditer(text)
-            return
-        found = doc_literal_spans(doc, self.literals)  # type: ignore[arg-type]
         if not found:
+            return
+        if not self.margin:
+            yield from self.pattern.finditer(text)
             return
         n, m = len(text), self.margin
         # windows [literal start - reach, literal end + reach], merged; a match found in a

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
     from qa.document import Document
+    from qa.scan import Triggers
 
 
 class Severity(StrEnum):
@@ -204,6 +205,9 @@ class Rule:
     # values (in the parent) and returns, per document in input order, the hits for it.
     collect: CollectFn | None = None
     finalize: FinalizeFn | None = None
+    #: what can start a finding (``qa.scan.Triggers``): the engine skips the rule on a document
+    #: where none occurs; ``None``: the rule always runs
+    triggers: "Triggers | None" = None
 
     @property
     def corpus(self) -> bool:

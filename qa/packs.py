@@ -236,6 +236,7 @@ def _build_rule(path: Path, spec: Mapping[str, object]) -> Rule:
         examples=examples,
         options=dict(spec.get("options") or {}),  # type: ignore[arg-type]
         source=f"rules/{path.parent.name}/{path.name}#{code}",
+        triggers=getattr(check, "triggers", None),  # what can start a finding (qa.scan), set by the kind
     )
     try:
         rule.validate()

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from qa.model import CheckFn, CollectFn, Example, FinalizeFn, Rule, Severity
+from qa.scan import Triggers
 
 _PY_RULES: dict[str, Rule] = {}
 
@@ -27,6 +28,7 @@ def rule(
     options: Mapping[str, object] | None = None,
     collect: CollectFn | None = None,
     finalize: FinalizeFn | None = None,
+    triggers: "Triggers | None" = None,
 ):
     """Register a Python check. The function's docstring is the rule's documentation."""
 
@@ -52,6 +54,7 @@ def rule(
             source=source,
             collect=collect,
             finalize=finalize,
+            triggers=triggers,
         )
         r.validate()
         if code in _PY_RULES and _PY_RULES[code].check is not fn:

@@ -301,6 +301,7 @@ def test_every_context_pattern_is_precompiled():
 )
 def test_literal_prefilter_finds_what_a_full_scan_finds(pattern):
     from qa.fastpath import literal_prefixes
+    from qa.scan import hyperscan_available
     from qa.kinds.context import _candidates
 
     word = re.compile(pattern, re.IGNORECASE)
@@ -310,6 +311,17 @@ def test_literal_prefilter_finds_what_a_full_scan_finds(pattern):
     text = SEED_000 * 3
     want = [m.span() for m in word.finditer(text)]
     doc = make_document(text)
-    assert [m.span() for m in _candidates(doc, word, lit_re, lits)] == want  # str.find on lower case
-    special = make_document(text + " K")  # the Kelvin sign: the case-insensitive regex finds the literals
-    assert [m.span() for m in _candidates(special, word, lit_re, lits)] == want
+    from qa.model import Rule
+    from qa.scan import ScanPlan, literal_triggers
+
+    trig = literal_triggers(lits)
+    found = trig.find(text)  # str.find on lower case
+    assert found
+    assert [m.span() for m in _candidates(doc, word, lit_re, found)] == want
+    for backend in ("hyperscan", "fallback") if hyperscan_available() else ("fallback",):  # the one scan
+        scan = ScanPlan.for_rules([Rule("ZZT930", "t-ctx", "grammar", "s", check=lambda d, o: (), triggers=trig)],
+                                  backend=backend)
+        assert scan.scan(text).get("ZZT930") == found
+    special = make_document(text + " \u212a")  # the Kelvin sign: the case-insensitive regex finds the literals
+    assert trig.find(special.text) is None
+    assert [m.span() for m in _candidates(special, word, lit_re, None)] == want

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from qa import fastpath, inflection, ruledata
 from qa.document import Document
-from qa.fastpath import Scanner
+from qa.scan import RuleScanner, pattern_triggers
 from qa.lexicons import load as load_lexicon
 from qa.model import Applicability, Edit, Fix, Hit, bad, good
 from qa.registry import rule
@@ -132,6 +132,7 @@ _NOUN_BEFORE = re.compile(
 
 @rule(
     code="GRAM002",
+    triggers=pattern_triggers(_STACKED_RE),  # every finding is a match of it
     name="stacked-modal-verbs",
     category="grammar",
     summary="Two modal verbs stacked (\"will can\", \"will be have to\", \"to must\")",
@@ -232,6 +233,7 @@ def _finite_after_aux(verb: str) -> str | None:
 
 @rule(
     code="GRAM003",
+    triggers=pattern_triggers(_MODAL_VERB_RE),  # every finding is a match of it
     name="past-form-after-modal-or-do",
     category="grammar",
     summary="A past, participle or -s verb form after a modal or do/did (\"did not went\", \"will announced\", \"does not has\")",
@@ -310,6 +312,7 @@ def past_form_after_modal(doc: Document, opts: Mapping[str, object]) -> Iterator
 
 @rule(
     code="GRAM004",
+    triggers=pattern_triggers(_HAVE_VERB_RE),  # every finding is a match of it
     name="simple-past-after-have",
     category="grammar",
     summary="A simple-past form where the perfect needs a participle (\"has went\", \"had took\", \"has became\")",
@@ -451,6 +454,7 @@ _ING_NOUNS_OK = re.compile(r"(?:thing|ring|king|wing|spring|string|sibling|offsp
 
 @rule(
     code="GRAM005",
+    triggers=pattern_triggers(_NUMBER_OF_RE),  # every finding is a match of it
     name="number-of-mass-noun",
     category="grammar",
     summary="\"the number of\" before a gerund or a mass noun (\"the number of forwarding\")",
@@ -554,6 +558,7 @@ _MORE_COMP_RE = re.compile(
 
 @rule(
     code="GRAM007",
+    triggers=pattern_triggers(_MORE_COMP_RE),  # every finding is a match of it
     name="double-comparative",
     category="grammar",
     summary="\"more\" before a comparative or \"most\" before a superlative (\"more better than\", \"most largest\")",
@@ -676,6 +681,7 @@ _PLURAL_NOUN_OK = frozenset({"thanks", "savings", "odds", "means", "whereabouts"
 
 @rule(
     code="GRAM008",
+    triggers=pattern_triggers(_THERE_IS_RE),  # every finding is a match of it
     name="there-is-with-plural",
     category="grammar",
     summary="\"there is/was\" before a plural (\"there is many reasons\", \"there is problems\")",
@@ -837,6 +843,7 @@ _THERE_ARE_RE = re.compile(
 
 @rule(
     code="GRAM010",
+    triggers=pattern_triggers(_THERE_ARE_RE),  # every finding is a match of it
     name="there-are-people-think",
     category="grammar",
     summary="\"there are many people think\": a missing \"who\" after an existential",
@@ -884,6 +891,7 @@ _PAIRS = {"although": "but", "though": "but", "even though": "but", "because": "
 
 @rule(
     code="GRAM011",
+    triggers=pattern_triggers(_PAIRED_CONJ_RE),  # every finding is a match of it
     name="doubled-conjunction",
     category="grammar",
     summary="A clause conjunction answered by a second one (\"Although X, but Y\", \"Because X, so Y\")",
@@ -1518,6 +1526,7 @@ _MODAL_OF_RE = re.compile(
 
 @rule(
     code="GRAM017",
+    triggers=pattern_triggers(_MODAL_OF_RE),  # every finding is a match of it
     name="modal-of-for-modal-have",
     category="grammar",
     summary="\"should of\", \"could of\", \"must of\" where \"should have\" was meant",
@@ -1724,16 +1733,16 @@ def simple_past_after_to(doc: Document, opts: Mapping[str, object]) -> Iterator[
         )
 
 
-# the regexes with required words run only near those words (qa.fastpath.Scanner)
-_STACKED_SCAN = Scanner(_STACKED_RE)
-_MODAL_VERB_SCAN = Scanner(_MODAL_VERB_RE)
-_HAVE_VERB_SCAN = Scanner(_HAVE_VERB_RE)
-_MORE_COMP_SCAN = Scanner(_MORE_COMP_RE)
-_THERE_IS_SCAN = Scanner(_THERE_IS_RE)
-_THERE_ARE_SCAN = Scanner(_THERE_ARE_RE)
-_PAIRED_CONJ_SCAN = Scanner(_PAIRED_CONJ_RE)
-_NUMBER_OF_SCAN = Scanner(_NUMBER_OF_RE)
-_MODAL_OF_SCAN = Scanner(_MODAL_OF_RE)
+# the regexes with required words run only near those words, found by the one scan (qa.scan)
+_STACKED_SCAN = RuleScanner(_STACKED_RE, "GRAM002")
+_MODAL_VERB_SCAN = RuleScanner(_MODAL_VERB_RE, "GRAM003")
+_HAVE_VERB_SCAN = RuleScanner(_HAVE_VERB_RE, "GRAM004")
+_MORE_COMP_SCAN = RuleScanner(_MORE_COMP_RE, "GRAM007")
+_THERE_IS_SCAN = RuleScanner(_THERE_IS_RE, "GRAM008")
+_THERE_ARE_SCAN = RuleScanner(_THERE_ARE_RE, "GRAM010")
+_PAIRED_CONJ_SCAN = RuleScanner(_PAIRED_CONJ_RE, "GRAM011")
+_NUMBER_OF_SCAN = RuleScanner(_NUMBER_OF_RE, "GRAM005")
+_MODAL_OF_SCAN = RuleScanner(_MODAL_OF_RE, "GRAM017")
 
 
 def _warm_grammar() -> None:

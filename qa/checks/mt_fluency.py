@@ -20,8 +20,9 @@ from operator import eq
 from rapidfuzz.distance import Levenshtein
 
 from qa.document import Document
-from qa.fastpath import Scanner, find_all, finditer_at, may_match
+from qa.fastpath import find_all, finditer_at, may_match
 from qa.fastpath import register as _register_literals  # one automaton pass finds every rule's literals
+from qa.scan import RuleScanner, pattern_triggers
 from qa import lexicons, ruledata
 from qa.lexicons import zipf_en
 from qa.model import Hit, bad, good
@@ -867,21 +868,12 @@ _CALQUE_LITERALS = (
 )
 
 
-class _LiteralScanner(Scanner):
-    """A ``Scanner`` told which literals every match holds (``literals``: lower-case text)."""
-
-    def __init__(self, pattern: re.Pattern[str], literals: tuple[str, ...]) -> None:
-        super().__init__(pattern)
-        if self.literals is not None:  # the pattern parsed; keep its reach, use the given text
-            self.literals = literals
-            _register_literals(literals)
-
-
-_CALQUE_SCAN = _LiteralScanner(_CALQUE_RE, _CALQUE_LITERALS)  # the regex runs only near these
+_CALQUE_SCAN = RuleScanner(_CALQUE_RE, "MT305", _CALQUE_LITERALS)  # the regex runs only near these
 
 
 @rule(
     code="MT305",
+    triggers=_CALQUE_SCAN.triggers,  # every match holds one of _CALQUE_LITERALS
     name="chinese-literal-calque",
     category="mistranslation",
     summary="A word-for-word rendering of a Chinese expression (\"new crown epidemic\", \"net red\")",
@@ -927,6 +919,7 @@ _PAIRS = {"although": "but", "even though": "but", "though": "but", "because": "
 
 @rule(
     code="GRAM200",
+    triggers=pattern_triggers(_CORRELATIVE_RE),  # every finding is a match of it
     name="doubled-correlative-conjunction",
     category="grammar",
     summary="Two conjunctions for one link: \"Although ..., but\", \"Because ..., so\"",
@@ -966,8 +959,8 @@ def doubled_correlative_conjunction(doc: Document, opts: Mapping[str, object]) -
                   suggestion=f"drop '{second}'", confidence=0.8)
 
 
-# regexes with required words run only where those words occur (qa.fastpath.Scanner)
-_CORRELATIVE_SCAN = Scanner(_CORRELATIVE_RE)
+# regexes with required words run only where the one scan found those words (qa.scan)
+_CORRELATIVE_SCAN = RuleScanner(_CORRELATIVE_RE, "GRAM200")
 
 # the literal index answers for the words the MT rules look up (lower-cased; the shortest and
 # most common ones, such as "son", are left to ``str.find``)

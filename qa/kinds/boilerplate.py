@@ -39,6 +39,7 @@ fix deletes it, leaving the prose sentence whole.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterator, Mapping
 
@@ -49,6 +50,7 @@ from qa.checks.boilerplate_layout import content_shape, inside_article, layout, 
 from qa.document import Document
 from qa.model import Applicability, Edit, Fix, Hit
 from qa.packs import PackContext, fix_from_spec, format_message, register_kind
+from qa.scan import candidates, literal_triggers
 
 _NORM_RE = re.compile(r"[\W_]+")
 
@@ -98,10 +100,10 @@ def build_furniture(spec: Mapping[str, object], ctx: PackContext):
     if not isinstance(keep, list) or any(k not in ("credit", "price", "quantity") for k in keep):
         raise ctx.error("keep_in_article", "must be a list of credit, price, quantity")
     keep_shapes = frozenset(keep)
+    code = ctx.code
     # every match holds one of these literals (lower case): a line without one cannot match
     # (the label, the bare line and the line without bullets are all parts of the line)
     literals = fastpath.fragment_literals(phrases) if phrases else None
-    fastpath.register(literals)
     # a whole-line phrase that is plain text ("close", "read more") is looked up in a set; the
     # others go through the regex, only on the lines holding one of their literals (or, for a
     # plain non-ASCII phrase such as "δ", on labels with a non-ASCII character)
@@ -126,6 +128,15 @@ def build_furniture(spec: Mapping[str, object], ctx: PackContext):
             else:
                 rest_always = True  # no gate: tried on every line
         rest_literals = fastpath.fragment_literals(gated) or () if gated else ()
+    # the rule's triggers (qa.scan): without fuzzy phrases, no line can match without one of
+    # ``literals``; ``rest_literals`` join them, so that their lines come from the same scan (a
+    # larger set is still a necessary condition). A rule for the page head and tail that needs
+    # no line of ``rest_literals`` only needs to know whether one occurs: a gate.
+    triggers = None if fuzzy or not literals else \
+        literal_triggers(literals + tuple(rest_literals), gate=where == "outside_body" and not rest_literals)
+    rest_set = frozenset(rest_literals)
+    if triggers is None:
+        fastpath.register(literals)
         fastpath.register(rest_literals)
 
     def whole_line(label: str, cand_rest: set[int] | None, index: int) -> str | None:
@@ -148,11 +159,23 @@ def build_furniture(spec: Mapping[str, object], ctx: PackContext):
         lines = lay.lines
         # (a rule for the page head and tail skips most lines anyway: no gate there)
         fast = fastpath.ENABLED
-        cand = lines_with_literals(doc, lines, literals) if fast and where == "anywhere" else None
-        seq = lines if cand is None or fuzzy_norm else [lines[i] for i in sorted(cand) if i >= 0]
         split = fast and match == "line" and alt is not None
-        if split:  # the lines the regex part can match in (None: all of them)
-            cand_rest = lines_with_literals(doc, lines, rest_literals) if rest_literals else set()
+        cand = cand_rest = None
+        if triggers is not None:  # the lines holding a literal, from the document's one scan
+            found = candidates(doc, code, triggers) if fast else None
+            if found is not None:
+                starts = line_starts(doc, lines)
+                if where == "anywhere":  # (lines with a rest literal only: they cannot match either)
+                    cand = {bisect_right(starts, a) - 1 for a, _ in found}
+                text = doc.text
+                cand_rest = {bisect_right(starts, a) - 1 for a, b in found if text[a:b].lower() in rest_set}
+        else:
+            cand = lines_with_literals(doc, lines, literals) if fast and where == "anywhere" else None
+            if split:
+                cand_rest = lines_with_literals(doc, lines, rest_literals) if rest_literals else set()
+        if split and not rest_literals:
+            cand_rest = set()
+        seq = lines if cand is None or fuzzy_norm else [lines[i] for i in sorted(cand) if i >= 0]
         for ln in seq:
             if where == "outside_body" and (lay.in_body(ln.index) or ln.index == 0):
                 continue  # the body, or the first line (the page title)
@@ -191,6 +214,7 @@ def build_furniture(spec: Mapping[str, object], ctx: PackContext):
                       suggestion=str(suggestion) if suggestion else None, fix=fix,
                       confidence=confidence)
 
+    check.triggers = triggers  # type: ignore[attr-defined]
     return check
 
 
@@ -209,17 +233,18 @@ def build_glued_tail(spec: Mapping[str, object], ctx: PackContext):
     template = str(spec.get("message") or "Debris glued onto the sentence: '{match}'")
     confidence = float(spec.get("confidence", 0.9))  # type: ignore[arg-type]
     literals = fastpath.fragment_literals(phrases)
-    fastpath.register(literals)
+    triggers = literal_triggers(literals)  # every phrase hit holds one (qa.scan)
+    code = ctx.code
 
     def check(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
         text = doc.text
+        found = candidates(doc, code, triggers) if fastpath.ENABLED else None  # from the one scan
+        if found is not None and not found:
+            return
         lines = layout(doc).lines
-        found = fastpath.doc_literal_spans(doc, literals) if literals and fastpath.ENABLED else None
         if found is not None:
             # each match holds its own occurrence of a literal (matches do not overlap), so a
             # line with fewer than ``min_hits`` occurrences cannot have ``min_hits`` matches
-            from bisect import bisect_right
-
             starts = line_starts(doc, lines)
             per_line = Counter(bisect_right(starts, a) - 1 for a, _ in found)
             lines = [lines[i] for i, k in sorted(per_line.items()) if i >= 0 and k >= min_hits]
@@ -263,4 +288,5 @@ def build_glued_tail(spec: Mapping[str, object], ctx: PackContext):
                 confidence=confidence,
             )
 
+    check.triggers = triggers  # type: ignore[attr-defined]
     return check

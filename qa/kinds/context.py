@@ -29,9 +29,10 @@ Keys:
 
 All patterns are compiled once when the pack loads. A check is one ``finditer`` over the text for
 ``word`` and at most two bounded ``search`` calls per match (results per window are cached).
-When every fragment of ``word`` has a literal that all its matches contain (``qa.fastpath``), a
-document without any of them is skipped, and in one with them the regex runs only near their
-occurrences (a fast literal search); most false friends never occur in a given document.
+When every fragment of ``word`` has a literal that all its matches contain (``qa.fastpath``),
+those literals are the rule's triggers (``qa.scan``): the engine skips a document without any
+of them, and in one with them the regex runs only near their occurrences, which the document's
+one scan found; most false friends never occur in a given document.
 """
 
 from __future__ import annotations
@@ -41,9 +42,10 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Mapping
 
 from qa.document import Document, Span
-from qa.fastpath import doc_literal_spans, literal_prefixes, may_match, register
+from qa.fastpath import literal_prefixes
 from qa.model import Applicability, Edit, Fix, Hit
 from qa.packs import PackContext, format_message, register_kind
+from qa.scan import candidates, literal_triggers
 
 KEYS = {"word", "replace", "when_near", "unless_near", "window", "unless_window", "source", "ignorecase"}
 _WINDOWS = ("sentence", "paragraph", "document")
@@ -135,22 +137,20 @@ _MARGIN = 400
 
 
 def _candidates(doc: Document, word: re.Pattern[str], lit_re: re.Pattern[str] | None,
-                literals: tuple[str, ...] | None) -> Iterator[re.Match[str]]:
-    """Matches of ``word``: over the whole text, or only near occurrences of its required literal.
+                found: list[tuple[int, int]] | None) -> Iterator[re.Match[str]]:
+    """Matches of ``word``: over the whole text, or only near the occurrences of its literals.
 
-    Searching with ``pos``/``endpos`` keeps look-behinds correct (they see the real text); the
-    margin is wider than any match the packs' patterns can make around their literal. The
-    literals are found with ``str.find`` in the lower-cased text, only those that the document's
-    literal index (``qa.fastpath.present``: one pass for every rule's literals) says occur, or
-    with the case-insensitive ``lit_re`` when the text has a character that lower-casing could
-    shift.
+    ``found`` holds the occurrences (the rule's candidates from the document's scan,
+    ``qa.scan.candidates``); without them (a text with a character that lower-casing could
+    shift) they are searched with the case-insensitive ``lit_re``. Searching with
+    ``pos``/``endpos`` keeps look-behinds correct (they see the real text); the margin is wider
+    than any match the packs' patterns can make around their literal.
     """
     text = doc.text
     if lit_re is None:
         yield from word.finditer(text)
         return
     n = len(text)
-    found = doc_literal_spans(doc, literals) if literals else None
     if found is None:
         found = [lm.span() for lm in lit_re.finditer(text)]
     spans: list[list[int]] = []
@@ -180,8 +180,8 @@ def build_context(spec: Mapping[str, object], ctx: PackContext):
     # each fragment may mark its own (?P<w>...) group: number them so the alternation compiles
     renamed = [str(w).replace("(?P<w>", f"(?P<w{i}>") for i, w in enumerate(words)]
     word = _alternation(ctx, "word", renamed, flags)
-    literals = literal_prefixes(renamed, flags)  # fast path: skip documents without them
-    register(literals)  # (found with every other rule's literals in one pass over the text)
+    literals = literal_prefixes(renamed, flags)  # every match holds one of these (lower case)
+    triggers = literal_triggers(literals)  # the engine skips documents without them (qa.scan)
     # ...and in a document that has one, run the regex only around its occurrences
     lit_re = (re.compile("|".join(re.escape(x) for x in sorted(literals, key=len, reverse=True)), re.IGNORECASE)
               if literals else None)
@@ -200,13 +200,15 @@ def build_context(spec: Mapping[str, object], ctx: PackContext):
     template = str(spec.get("message") or (DEFAULT_MESSAGE if when else DEFAULT_MESSAGE_NO_CONTEXT))
     extra_suggestion = spec.get("suggestion")
     confidence = float(spec.get("confidence", 1.0))  # type: ignore[arg-type]
+    code = ctx.code
 
     def check(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
-        if not may_match(doc, literals):
+        found = candidates(doc, code, triggers)  # occurrences of the literals, from the one scan
+        if found is not None and not found:
             return
         text = doc.text
         cleared: dict[Span, bool] = {}
-        for m in _candidates(doc, word, lit_re, literals):
+        for m in _candidates(doc, word, lit_re, found):
             a, b = m.span()
             for g in groups:
                 if m.start(g) >= 0:
@@ -244,4 +246,5 @@ def build_context(spec: Mapping[str, object], ctx: PackContext):
             )
 
     check.fixable = bool(by_form or for_any)  # type: ignore[attr-defined]
+    check.triggers = triggers  # type: ignore[attr-defined]
     return check

@@ -18,8 +18,10 @@ import re
 from collections.abc import Iterator, Mapping
 
 from qa.document import Document
+from qa.fastpath import fragment_literals
 from qa.model import Hit
 from qa.packs import PackContext, fix_from_spec, format_message, line_extent, register_kind
+from qa.scan import literal_triggers
 
 _LINE_TRIM = " \t\u00a0•·*-–—|>#:;,.!?()[]"
 
@@ -75,4 +77,6 @@ def build_phrases(spec: Mapping[str, object], ctx: PackContext):
                 confidence=confidence,
             )
 
+    # every match holds one of the phrases' literals: they are the rule's triggers (qa.scan)
+    check.triggers = literal_triggers(fragment_literals(phrases, flags or re.NOFLAG), gate=True)  # type: ignore[attr-defined]
     return check
