@@ -66,6 +66,12 @@ def set_options(source_field: str | None = None, target_field: str | None = None
     return _options
 
 
+def use_options(opts: BilingualOptions) -> None:
+    """Read with ``opts`` (a worker process given the client's options)."""
+    global _options
+    _options = opts
+
+
 class MalformedInput(ValueError):
     pass
 
