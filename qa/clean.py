@@ -5,7 +5,9 @@ The inputs are never opened for writing, and every record of every input is kept
 * **Formats.** A text or Markdown file is written as UTF-8 text. JSON Lines (plain, ``.gz``,
   ``.zst``), CSV and Parquet files are written in their own format (and compression) with every
   record, field, type and key order kept; only the text field changes (``qa.clean_formats``).
-  Records that cannot be checked are copied unchanged and reported.
+  Records that cannot be checked are copied unchanged and reported. Bilingual files (XLIFF,
+  PO/POT, TMX, source/target tables) are written in their own format with only target text
+  changed (``qa.bilingual.writers``).
 * **Names.** The cleaned copies mirror the inputs' paths below the deepest folder that holds
   every input (a folder argument counts as its own folder, a file argument as the folder it is
   in): ``qa clean in --out o`` writes ``o/sub/a.txt`` for ``in/sub/a.txt``, and ``qa clean

@@ -120,6 +120,20 @@ def test_xliff_20_copy_keeps_units_notes_and_inline_codes(tmp_path):
     assert '<segment id="s2" state="initial">' in raw  # states are not touched
 
 
+@pytest.mark.parametrize("encoding", ["UTF-16", "ISO-8859-1"])
+def test_xliff_copy_keeps_the_input_encoding(tmp_path, encoding):
+    text = (DATA / "fixable-1.2.xlf").read_text(encoding="utf-8").replace('encoding="UTF-8"', f'encoding="{encoding}"')
+    src = tmp_path / "in" / "x.xlf"
+    src.parent.mkdir()
+    src.write_bytes(text.encode(encoding.lower(), "xmlcharrefreplace"))
+    res, out = clean(tmp_path, src)
+    assert res.exit_code == 0, res.output
+    got = (out / "x.xlf").read_bytes()
+    assert got.startswith(b"\xff\xfe" if encoding == "UTF-16" else b"<?xml")
+    want = text.replace("cafÃ©", "café").replace("the the", "the").replace("&amp;amp;", "&amp;").replace("rÃ©sumÃ©", "résumé")
+    assert got.decode(encoding.lower()) == want  # the prolog, the layout and the declaration as they were
+
+
 def test_unchanged_files_are_copied_byte_for_byte(tmp_path):
     inputs = [DATA / n for n in ("cat-tool-1.2.xlf", "cat-tool-2.0.xlf", "memory.tmx", "plurals.po")]
     res, out = clean(tmp_path, *inputs)
@@ -180,7 +194,7 @@ def test_jsonl_csv_tsv_copies_keep_every_record_and_field(tmp_path):
     d.mkdir()
     lines = ['{"id": "a1", "source": "Le café est ouvert.", "target": "The cafÃ© is open.", "score": 0.9, "extra": {"k": [1, 2]}}',
              "",
-             '{"id": "a2", "source": "Cliquez ici.", "target": "Click here\\u2028now.", "score": 1e999}',
+             '{"id": "a2", "source": "Cliquez ici.", "target": "Click here\u2028now.", "score": 1e999}',  # a raw U+2028
              '{"id": "a3", "source": "Rien.", "target": null}']
     (d / "p.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     (d / "p.csv").write_bytes('id,source,target,reviewer\r\n"1","Le café","The cafÃ©","ann"\r\n'

@@ -1,7 +1,8 @@
 """Bilingual readers: XLIFF 1.2 / 2.x, PO / POT, TMX, and source/target JSON Lines, CSV and TSV.
 
 Each reader turns one file into one ``BilingualDocument`` (``qa.bilingual.model``), or into an
-``InputError`` naming the line and column where the file is malformed. Nothing is written back.
+``InputError`` naming the line and column where the file is malformed. Given a ``Kept``, a reader
+also keeps the parsed file and where each segment's target lives, for ``qa.bilingual.writers``.
 
 * **XLIFF** (``.xlf``, ``.xliff``): 1.2 ``trans-unit`` (id, ``source``, ``target``, ``note``) and
   2.x ``unit``/``segment`` (``notes/note``); languages from ``source-language`` /
@@ -14,10 +15,11 @@ Each reader turns one file into one ``BilingualDocument`` (``qa.bilingual.model`
   target language is the header's ``Language``.
 * **TMX** (``.tmx``): one segment per ``tu``; the source is the ``tuv`` in the header's
   ``srclang`` (or the first), the target the first other ``tuv`` (or the one in ``--target-lang``).
-* **JSON Lines / CSV / TSV**: one segment per record, ``--source-field`` / ``--target-field``
-  (default ``source`` / ``target``) and ``--id-field``. A ``.jsonl`` or ``.csv`` file is read this
-  way when ``--source-field`` is given or when its first record has both fields and no text field;
-  a ``.tsv`` file always: with a header row naming the fields, or else columns 1 and 2.
+* **JSON Lines / CSV / TSV / Parquet**: one segment per record, ``--source-field`` /
+  ``--target-field`` (default ``source`` / ``target``) and ``--id-field``. A ``.jsonl``, ``.csv``
+  or ``.parquet`` file is read this way when ``--source-field`` is given or when its first record
+  has both fields and no text field; a ``.tsv`` file always: with a header row naming the fields,
+  or else columns 1 and 2.
 
 XML is parsed with a hardened lxml parser: no network, no DTD loading, no entity expansion.
 """

@@ -41,11 +41,11 @@ import bisect
 import io
 import json
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from qa.bilingual.model import BilingualDocument, build_document
 from qa.bilingual.readers import Kept, MalformedInput, Run, parse_bilingual
-from qa.fixes import LogEntry, apply_edits, select_edits
+from qa.fixes import LogEntry, select_edits
 from qa.model import Edit, Finding
 
 
@@ -62,7 +62,17 @@ class _Target:
     """One segment's target: editable runs (text) and fixed ones (placeholders)."""
 
     runs: list[Run]
-    protected: list[tuple[int, int]]  # format placeholders inside text runs (target offsets)
+    #: format placeholders inside text runs (target offsets); found when first needed
+    _protected: list[tuple[int, int]] | None = None
+
+    @property
+    def protected(self) -> list[tuple[int, int]]:
+        if self._protected is None:
+            self._protected = _placeholders(self.text)
+        return self._protected
+
+    def changed(self) -> None:
+        self._protected = None
 
     @property
     def text(self) -> str:
@@ -102,7 +112,7 @@ def _target_of(slot, text: str) -> _Target | None:
         return None
     # XML: the runs the reader recorded; other formats: the whole target is one text run
     runs = slot if isinstance(slot, list) else [Run(text, node=True)]
-    return _Target(list(runs), _placeholders(text))
+    return _Target(list(runs))
 
 
 # --------------------------------------------------------------------------- the clean loop
@@ -120,7 +130,12 @@ class BilingualClean:
 
 
 def _rebuild(doc: BilingualDocument, targets: list[str]) -> BilingualDocument:
-    segs = [replace(s, target=t) for s, t in zip(doc.segments, targets)]
+    segs = []
+    for s, t in zip(doc.segments, targets):
+        c = object.__new__(type(s))  # a shallow copy: build_document sets the copies' offsets
+        c.__dict__.update(s.__dict__)
+        c.target = t
+        segs.append(c)
     meta = {k: v for k, v in doc.meta.items() if k not in ("format", "segments", "source_lang", "target_lang")}
     return build_document(segs, path=doc.path, doc_id=doc.id, fmt=doc.format, source_lang=doc.source_lang,
                           target_lang=doc.target_lang, meta=meta)
@@ -136,35 +151,52 @@ def clean_segments(doc: BilingualDocument, slots: list, check, unsafe: bool = Fa
     for rnd in range(1, _MAX_ROUNDS + 1):
         starts = [s.target_start for s in current.segments]
         findings = [f for f in check(current) if f.fix is not None and f.fix.edits]
-        kept: list[Finding] = []
+        by_segment: dict[int, list[Finding]] = {}
         for f in findings:
-            if all(_mappable(e, starts, current, targets) for e in f.fix.edits):  # type: ignore[union-attr]
-                kept.append(f)
+            edits_f = f.fix.edits  # type: ignore[union-attr]
+            i = _segment_index(starts, edits_f[0])
+            if all(_mappable(e, starts, current, targets) and _segment_index(starts, e) == i for e in edits_f):
+                by_segment.setdefault(i, []).append(f)
             else:
                 skipped += 1
-        edits = select_edits(kept, unsafe)
+        # edits of different segments never touch (a \n lies between): choose per segment
+        edits = [x for i in sorted(by_segment) for x in select_edits(by_segment[i], unsafe)]
         if not edits:
             break
-        new_text, entries = apply_edits(current.text, edits, rnd)
-        for (rule, e), entry in zip(sorted(edits, key=lambda x: (x[1].start, x[1].end)), entries):
-            i = _segment_index(starts, e)
-            log.append((entry, current.segments[i].id))
+        ordered = sorted(edits, key=lambda x: (x[1].start, x[1].end))
+        new_text = _applied(current.text, ordered)
+        for rule, e in ordered:
+            entry = LogEntry(rule, e.start, e.end, current.text[e.start:e.end], e.replacement, rnd)
+            log.append((entry, current.segments[_segment_index(starts, e)].id))
         # apply to the runs, back to front within each segment
-        for rule, e in sorted(edits, key=lambda x: (x[1].start, x[1].end), reverse=True):
+        touched: set[int] = set()
+        for rule, e in reversed(ordered):
             i = _segment_index(starts, e)
+            touched.add(i)
             t = targets[i]
             assert t is not None
             rel_s, rel_e = e.start - starts[i], e.end - starts[i]
             ri, ra = t.run_of(rel_s, rel_e)  # type: ignore[misc]
             run = t.runs[ri]
             run.text = run.text[: rel_s - ra] + e.replacement + run.text[rel_e - ra :]
-        for t in targets:
-            if t is not None:
-                t.protected = _placeholders(t.text)
+        for i in touched:
+            targets[i].changed()  # type: ignore[union-attr]
         current = _rebuild(doc, [t.text if t is not None else s.target for t, s in zip(targets, doc.segments)])
         if current.text != new_text:  # pragma: no cover - the runs and the joined text move together
             raise AssertionError("the cleaned targets do not match the cleaned text")
     return BilingualClean(doc, current.text, [s.target for s in current.segments], log, skipped)
+
+
+def _applied(text: str, ordered: list[tuple[str, Edit]]) -> str:
+    """``text`` with the (non-overlapping, ordered) edits applied, in one pass."""
+    parts: list[str] = []
+    pos = 0
+    for _rule, e in ordered:
+        parts.append(text[pos:e.start])
+        parts.append(e.replacement)
+        pos = e.end
+    parts.append(text[pos:])
+    return "".join(parts)
 
 
 def _segment_index(starts: list[int], e: Edit) -> int:
@@ -224,24 +256,23 @@ def _changed(keep: Kept, result: BilingualClean):
 
 # XML ----------------------------------------------------------------------
 _XML_BAD = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-_PROLOG_ITEM = re.compile(rb"\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE(?:[^\[>]|\[.*?\])*>", re.S)
+_PROLOG_ITEM = re.compile(r"\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE(?:[^\[>]|\[.*?\])*>", re.S)
 
 
-def _prolog(data: bytes) -> bytes | None:
-    """The bytes before the root element (BOM, declaration, comments, DOCTYPE, white space), or
-    None when they cannot be told apart (an encoding that is not ASCII-compatible)."""
-    i = 3 if data.startswith(b"\xef\xbb\xbf") else 0
-    if data[i:i + 2] in (b"\xff\xfe", b"\xfe\xff") or data[i:i + 1] == b"\x00":
-        return None
+def _prolog(text: str) -> str | None:
+    """The text before the root element (declaration, comments, DOCTYPE, white space)."""
+    i = 0
     while True:
-        m = _PROLOG_ITEM.match(data, i)
+        m = _PROLOG_ITEM.match(text, i)
         if m is None or m.end() == i:
             break
         i = m.end()
-    return data[:i] if data[i:i + 1] == b"<" else None
+    return text[:i] if text[i:i + 1] == "<" else None
 
 
 def _xml_bytes(data: bytes, keep: Kept, result: BilingualClean) -> bytes:
+    import codecs
+
     from lxml import etree
 
     # the runs were edited in place by clean_segments; put the changed texts into the tree (an
@@ -257,19 +288,28 @@ def _xml_bytes(data: bytes, keep: Kept, result: BilingualClean) -> bytes:
     root = keep.root
     tree = root.getroottree()  # type: ignore[union-attr]
     enc = tree.docinfo.encoding or "UTF-8"
-    prolog = _prolog(data)
+    bom, codec = b"", enc
+    for mark, name in _BOMS:
+        if data.startswith(mark):
+            bom, codec = mark, name
+            break
     try:
-        if prolog is None:  # the whole document, with lxml's own declaration
+        codecs.lookup(codec)
+        text = data[len(bom):].decode(codec)
+        prolog = _prolog(text)
+    except (LookupError, UnicodeError):
+        prolog = None
+    if prolog is None:  # the whole document, with lxml's own declaration
+        try:
             return etree.tostring(tree, encoding=enc, xml_declaration=True)
-        body = etree.tostring(root, encoding=enc, with_tail=False)
-        after = b"".join(etree.tostring(sib, encoding=enc, with_tail=False) + b"\n"
-                         for sib in root.itersiblings())  # type: ignore[union-attr]
-    except (LookupError, ValueError) as exc:
-        raise Unwritable(f"cannot write the XML back in {enc}: {exc}") from None
-    if body.startswith(b"<?xml"):  # lxml adds a declaration for encodings other than UTF-8 and ASCII
-        body = body[body.index(b"?>") + 2:].lstrip()
-    end = b"\n" if data.endswith(b"\n") else b""
-    return prolog + body + (b"\n" + after.rstrip(b"\n") if after else b"") + end
+        except (LookupError, ValueError) as exc:
+            raise Unwritable(f"cannot write the XML back in {enc}: {exc}") from None
+    # the input's own prolog and line ends around the root; lxml writes the root element
+    body = etree.tostring(root, encoding="unicode", with_tail=False)
+    after = "".join("\n" + etree.tostring(sib, encoding="unicode", with_tail=False)
+                    for sib in root.itersiblings())  # type: ignore[union-attr]
+    end = text[len(text.rstrip()):]
+    return bom + (prolog + body + after + end).encode(codec, "xmlcharrefreplace")
 
 
 # PO ------------------------------------------------------------------------
