@@ -245,7 +245,7 @@ def test_a_fix_that_touches_a_placeholder_is_not_applied(tmp_path):
 
 
 def test_clean_log_undoes_to_the_document_and_decisions_are_respected(tmp_path):
-    from qa.baseline import load_baseline, result_fingerprints
+    from qa.baseline import result_fingerprints
     from qa.engine import check_paths
 
     src = DATA / "fixable-1.2.xlf"
@@ -325,3 +325,19 @@ def test_bilingual_parquet_is_checked_and_cleaned_with_every_column_kept(tmp_pat
     assert br.bilingual_kind(str(q)) == "parquet"
     pq.write_table(pa.table({"text": ["x"], "source": ["Bonjour."], "target": ["Hello."]}), q)
     assert br.bilingual_kind(str(q)) is None
+
+
+def test_po_without_a_header_gets_none_and_multiline_strings_stay_readable(tmp_path):
+    import polib
+
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "a.po").write_text('#: a.c:1\nmsgid "Open the file"\nmsgstr "Open the the file"\n', encoding="utf-8")
+    (d / "b.po").write_text('msgid ""\nmsgstr ""\n"Language: en\\n"\n\n#: b.c:2\nmsgid "Line one\\n"\n"Line two"\n'
+                            'msgstr ""\n"First line\\n"\n"Second cafÃ© line"\n', encoding="utf-8")
+    res, out = clean(tmp_path, d)
+    assert res.exit_code == 0, res.output
+    assert (out / "a.po").read_text(encoding="utf-8") == '#: a.c:1\nmsgid "Open the file"\nmsgstr "Open the file"\n'
+    b = polib.pofile(str(out / "b.po"))
+    assert b.metadata == {"Language": "en"} and b[0].msgstr == "First line\nSecond café line"
+    assert b[0].occurrences == [("b.c", "2")]

@@ -323,8 +323,11 @@ def _po_bytes(data: bytes, keep: Kept, result: BilingualClean) -> bytes:
     text = data.decode("utf-8-sig", "replace")
     po.wrapwidth = 0 if any(len(line) > 79 for line in text.splitlines()) else 78  # type: ignore[attr-defined]
     out = po.__unicode__()  # type: ignore[attr-defined]
-    if out.startswith("#\n") and not text.startswith("#"):
+    if not po.header and out.startswith("#\n") and not text.lstrip("\ufeff").startswith("#\n"):
         out = out[2:]  # polib writes an empty header comment as '#'
+    lead = 'msgid ""\nmsgstr ""\n\n'
+    if not po.header and not po.metadata and out.startswith(lead) and not text.lstrip("\ufeff").startswith(lead):
+        out = out[len(lead):]  # and a header entry the input did not have
     if text.endswith("\n") and not out.endswith("\n"):
         out += "\n"
     return _encode_like(data, text_of(data), out)
