@@ -341,3 +341,22 @@ def test_po_without_a_header_gets_none_and_multiline_strings_stay_readable(tmp_p
     b = polib.pofile(str(out / "b.po"))
     assert b.metadata == {"Language": "en"} and b[0].msgstr == "First line\nSecond café line"
     assert b[0].occurrences == [("b.c", "2")]
+
+
+@pytest.mark.parametrize("name", ["fixable-1.2.xlf", "fixable-2.0.xlf", "fixable.po", "fixable.tmx"])
+def test_re_read_copy_differs_from_the_input_only_by_the_logged_edits(tmp_path, name):
+    from qa.fixes import LogEntry
+
+    src = DATA / name
+    res, out = clean(tmp_path, src)
+    assert res.exit_code == 0, res.output
+    doc_in = next(iter(br.read_bilingual(str(src), br.bilingual_kind(str(src)))))
+    doc_out = next(iter(br.read_bilingual(str(out / name), br.bilingual_kind(str(src)))))
+    log = [json.loads(x) for x in (out / "qa-fixes.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert log and doc_out.text != doc_in.text
+    entries = [LogEntry(e["rule"], e["start"], e["end"], e["before"], e["after"], e["round"]) for e in log]
+    assert undo(doc_out.text, entries) == doc_in.text  # the re-read targets, less the logged edits
+    assert doc_out.source_text == doc_in.source_text
+    for e in log:  # each edit lies inside the target of the segment it names
+        seg = next(s for s in doc_in.segments if s.id == e["segment"])
+        assert seg.target_start <= e["start"] <= e["end"] <= seg.target_end or e["round"] > 1

@@ -351,7 +351,7 @@ def _encode_like(data: bytes, text: str, out: str) -> bytes:
         if data.startswith(bom):
             try:
                 if data[len(bom):].decode(codec) == text:
-                    return bom + out.encode(codec)
+                    return bom + out.encode(codec, "surrogatepass")
             except UnicodeError:
                 pass
     candidates = ["utf-8"]
@@ -360,10 +360,14 @@ def _encode_like(data: bytes, text: str, out: str) -> bytes:
         candidates.insert(0, enc)
     for codec in candidates:
         try:
-            if data.decode(codec) == text:
-                return out.encode(codec)
+            if data.decode(codec) != text:
+                continue
         except (UnicodeError, LookupError):
             continue
+        try:
+            return out.encode(codec)
+        except UnicodeEncodeError as exc:
+            raise Unwritable(f"the cleaned text holds {exc.object[exc.start]!r}, which {codec} cannot hold") from None
     raise Unwritable("the file's encoding was guessed; give --encoding to write the copy back in it")
 
 
