@@ -27,8 +27,11 @@ XLIFF2 = "{urn:oasis:names:tc:xliff:document:2.0}"
 
 @pytest.fixture(autouse=True)
 def _default_options():
+    from qa.inputs import policy, using_policy
+
     br.set_options()
-    yield
+    with using_policy(policy()):  # the CLI's --encoding stays in the process: put the policy back
+        yield
     br.set_options()
 
 
@@ -360,3 +363,12 @@ def test_re_read_copy_differs_from_the_input_only_by_the_logged_edits(tmp_path, 
     for e in log:  # each edit lies inside the target of the segment it names
         seg = next(s for s in doc_in.segments if s.id == e["segment"])
         assert seg.target_start <= e["start"] <= e["end"] <= seg.target_end or e["round"] > 1
+
+
+def test_csv_read_with_encoding_is_written_back_in_it(tmp_path):
+    p = tmp_path / "in" / "w.csv"
+    p.parent.mkdir()
+    p.write_bytes(b"source,target\r\nLe caf\xe9,The caf\xc3\xa9 is open\r\nOui,Yes\r\n")  # cp1252 bytes
+    res, out = clean(tmp_path, p, extra=("--encoding", "cp1252"))
+    assert res.exit_code == 0, res.output
+    assert (out / "w.csv").read_bytes() == b"source,target\r\nLe caf\xe9,The caf\xe9 is open\r\nOui,Yes\r\n"
