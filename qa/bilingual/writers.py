@@ -19,10 +19,11 @@ What may change, per segment, is its target text, and only where a fix maps back
 A finding whose fix has one edit that does not map is left out as a whole (the next round sees
 the text without it). Formats:
 
-* **XLIFF 1.2 / 2.x, TMX**: the tree parsed by lxml (processing instructions, comments, CDATA
-  and the DOCTYPE kept) with the changed text nodes set, serialised in the input's encoding
-  after the input's own XML declaration. Inline code elements, notes, attributes and every other
-  element are written as they were parsed.
+* **XLIFF 1.2 / 2.x, TMX**: the tree parsed by lxml (processing instructions, comments and
+  unchanged CDATA sections kept) with the changed text nodes set; the root element serialised
+  by lxml in the input's encoding (and BOM) after the input's own prolog (XML declaration,
+  comments, DOCTYPE) as it was. Inline code elements, notes, attributes and every other element
+  are written as they were parsed (lxml puts a tag's attributes on one line).
 * **PO / POT**: polib's writer (comments, flags, ``msgctxt``, plural forms, the header, obsolete
   messages kept; strings are wrapped at 78 columns unless the input has longer lines).
 * **JSON Lines**: only the target field's value is replaced inside each changed line
