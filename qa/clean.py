@@ -5,7 +5,9 @@ The inputs are never opened for writing, and every record of every input is kept
 * **Formats.** A text or Markdown file is written as UTF-8 text. JSON Lines (plain, ``.gz``,
   ``.zst``), CSV and Parquet files are written in their own format (and compression) with every
   record, field, type and key order kept; only the text field changes (``qa.clean_formats``).
-  Records that cannot be checked are copied unchanged and reported.
+  Records that cannot be checked are copied unchanged and reported. Bilingual files (XLIFF,
+  PO/POT, TMX, source/target tables) are written in their own format with only target text
+  changed (``qa.bilingual.writers``).
 * **Names.** The cleaned copies mirror the inputs' paths below the deepest folder that holds
   every input (a folder argument counts as its own folder, a file argument as the folder it is
   in): ``qa clean in --out o`` writes ``o/sub/a.txt`` for ``in/sub/a.txt``, and ``qa clean
@@ -80,16 +82,20 @@ def clean_text(text: str, settings: Settings | None = None, unsafe: bool = False
     plan = plan or make_plan(settings or Settings())
 
     def check(t: str):
-        doc = make_document(t, markdown=markdown)
-        found = check_document(doc, plan)
-        if decisions is None:
-            return found
-        from qa.baseline import decided_findings
-        from qa.model import FileResult
-
-        return decided_findings(FileResult(doc.path, doc.id, doc, found), decisions)
+        return checked_findings(make_document(t, markdown=markdown), plan, decisions)
 
     return clean_document_text(text, check, unsafe=unsafe)
+
+
+def checked_findings(doc, plan: Plan, decisions=None) -> list:
+    """The findings of ``doc`` whose fixes ``qa clean`` may apply (review decisions respected)."""
+    found = check_document(doc, plan)
+    if decisions is None:
+        return found
+    from qa.baseline import decided_findings
+    from qa.model import FileResult
+
+    return decided_findings(FileResult(doc.path, doc.id, doc, found), decisions)
 
 
 def cleaned_texts(results, plan: Plan, unsafe: bool = False) -> dict[str, str]:
@@ -367,6 +373,23 @@ class _FileCleaner:
                                                         fromfile=f"a/{label}", tofile=f"b/{label}"))
         return res.text
 
+    def bilingual(self, kind: str, id_field: str) -> bytes:
+        """A bilingual file (``qa.bilingual.writers``): the bytes of its cleaned copy, in its own
+        format. Raises ``Unwritable`` when there can be no copy."""
+        from qa.bilingual.writers import clean_copy, diff_text, log_entries
+
+        res, data, copy = clean_copy(self.path, kind, lambda d: checked_findings(d, self.plan, self.decisions),
+                                     self.unsafe, id_field)
+        self.documents += 1
+        self.changed += res.changed
+        self.edits += len(res.log)
+        self.log.extend(log_entries(res, self.path))
+        if self.diff and self.stdout is not None and res.changed:
+            before, after = diff_text(kind, data, res, copy)
+            self.stdout.writelines(difflib.unified_diff(before.splitlines(True), after.splitlines(True),
+                                                        fromfile=f"a/{self.path}", tofile=f"b/{self.path}"))
+        return copy
+
     def error(self, err: InputError) -> None:
         self.errors.append(err)
 
@@ -391,6 +414,8 @@ class _FileCleaner:
 
 def _clean_diff(files: Sequence[str], settings: Settings, plan: Plan, unsafe: bool, stdout: IO[str] | None,
                 corpus=None, decisions=None) -> CleanSummary:
+    from qa.bilingual.readers import bilingual_kind
+
     summary = CleanSummary()
     for path in files:
         summary.files += 1
@@ -399,6 +424,17 @@ def _clean_diff(files: Sequence[str], settings: Settings, plan: Plan, unsafe: bo
         cleaner = _FileCleaner(path, plan, unsafe, summary, stdout, diff=True,
                                per_record=Path(path).suffix.lower() in JSONL_SUFFIXES or corpus_kind(path) is not None,
                                corpus=corpus, decisions=decisions)
+        kind = bilingual_kind(path, settings.text_field)
+        if kind:
+            from qa.bilingual.writers import Unwritable
+
+            try:
+                cleaner.bilingual(kind, settings.id_field)
+            except Unwritable as exc:
+                cleaner.finish(str(exc))
+                continue
+            cleaner.finish()
+            continue
         for rec in read_path(path, settings.text_field, settings.id_field):
             if isinstance(rec, InputError):
                 cleaner.error(rec)
@@ -437,8 +473,9 @@ def clean_paths(paths: Sequence[str], settings: Settings, out_dir: Path | None, 
     plan = make_plan(settings)
     from qa.bilingual.readers import bilingual_kind
 
-    files = [f for f in iter_files(paths) if not bilingual_kind(f, settings.text_field)]  # not written back
-    corpus = CorpusFindings(files, settings, dedupe, unsafe and any(r.code == TEMPLATE_RULE for r in plan.rules))
+    files = list(iter_files(paths))
+    mono = [f for f in files if not bilingual_kind(f, settings.text_field)]  # corpus rules: monolingual files
+    corpus = CorpusFindings(mono, settings, dedupe, unsafe and any(r.code == TEMPLATE_RULE for r in plan.rules))
     if diff or out_dir is None:
         return _clean_diff(files, settings, plan, unsafe, stdout if diff else None, corpus, decisions)
     from qa.clean_formats import FileFailed, rewrite, structured
@@ -462,11 +499,19 @@ def clean_paths(paths: Sequence[str], settings: Settings, out_dir: Path | None, 
             summary.files += 1
             rel = layout.names[path]
             target = stage.path(rel)
-            is_structured = structured(path)
+            kind = bilingual_kind(path, settings.text_field)
+            is_structured = structured(path) and not kind
             cleaner = _FileCleaner(path, plan, unsafe, summary, None, diff=False, per_record=is_structured,
                                    corpus=corpus, decisions=decisions)
             reason = None
-            if is_structured:
+            if kind:  # XLIFF, PO, TMX, source/target tables: written back in their own format
+                from qa.bilingual.writers import Unwritable
+
+                try:
+                    target.write_bytes(cleaner.bilingual(kind, settings.id_field))
+                except Unwritable as exc:
+                    reason = str(exc)
+            elif is_structured:
                 try:
                     with open(target, "wb", buffering=1 << 20) as sink:
                         rewrite(path, sink, cleaner.document, cleaner.error, settings.text_field, settings.id_field)

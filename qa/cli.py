@@ -412,6 +412,11 @@ def clean(
     max_bytes: MaxBytesOpt = None,
     rule_timeout: RuleTimeoutOpt = None,
     follow_links: FollowLinksOpt = False,
+    source_field: SourceFieldOpt = None,
+    target_field: TargetFieldOpt = None,
+    source_lang: SourceLangOpt = None,
+    target_lang: TargetLangOpt = None,
+    glossary: GlossaryOpt = None,
 ) -> None:
     """Write cleaned copies of the inputs with the safe fixes applied (inputs are never touched).
 
@@ -424,21 +429,10 @@ def clean(
     if out is None and not diff:
         raise _fail("give --out DIR for the cleaned copies, or --diff to print a diff")
     _input_policy(encoding, max_bytes, rule_timeout)
-    from qa.bilingual.readers import bilingual_files
-
-    # a copy of the joined targets would not be a valid XLIFF/PO/TMX file: a bilingual file named
-    # on the command line is refused; one found in a folder is skipped (qa.clean) and named here
-    named = bilingual_files([p for p in paths if not os.path.isdir(p)], text_field or "text")
-    if named:
-        more = f" and {len(named) - 1} more" if len(named) > 1 else ""
-        raise _fail(f"qa clean cannot write back bilingual files ({named[0]}{more}): XLIFF, PO/POT, TMX and "
-                    "source/target JSON Lines, CSV or TSV are checked with `qa check` only")
-    skipped = bilingual_files(paths, text_field or "text")
-    if skipped and not quiet:
-        typer.echo(f"qa clean: skipped {len(skipped)} bilingual file(s) it cannot write back, e.g. {safe_name(skipped[0])}", err=True)
     try:
         settings = _settings(config, isolated, select=_split(select), ignore=_split(ignore),
                              text_field=text_field, id_field=id_field)
+        settings = _bilingual(settings, source_field, target_field, source_lang, target_lang, glossary)
         _follow_links(follow_links, settings)
         _destinations(("--out", out, True), ("--fix-log", fix_log, False))
         decided = load_baseline(decisions) if decisions else None

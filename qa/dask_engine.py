@@ -13,6 +13,11 @@ must see the input paths (a shared file system) and have the same qa version ins
 Without an address a ``LocalCluster`` with ``--jobs`` single-threaded worker processes is
 started for the run. The result cache is used only with the local cluster.
 
+The reading options of bilingual files (``--source-field``, ``--target-field``, ``--source-lang``,
+``--target-lang``) are sent with each task like the input policy; the glossary (``--glossary``)
+travels in the settings as the SRC013/SRC014 rule option, and each worker reads the file at that
+path (a shared file system, as for the inputs).
+
 Rule time limits (``--rule-timeout``) are sent with each task and hold on the workers as in the
 local engine: a Dask worker runs tasks in threads, where ``SIGALRM`` cannot stop a rule, so each
 worker thread checks its partitions in a checker process of its own (started on first use, ended
@@ -57,7 +62,7 @@ def _checker(settings, cache_dir: str | None, profile: bool, lines_only: bool = 
 
 def check_partition(part: Partition, settings, text_field: str, id_field: str, cache_dir: str | None,
                     profile: bool, shard: tuple[int, int] | None, policy, codes: tuple[str, ...],
-                    lines_only: bool = False, limits: tuple[float, float] | None = None):
+                    lines_only: bool = False, limits: tuple[float, float] | None = None, bilingual=None):
     """Runs on a worker: read one partition and check its documents.
 
     The time limits of rules (``qa.guard``) need the main thread of a process, and a Dask worker
@@ -71,7 +76,7 @@ def check_partition(part: Partition, settings, text_field: str, id_field: str, c
 
     if limits is not None and guard.limits() != limits:
         guard.set_limits(rule_seconds=limits[0], document_seconds=limits[1])
-    args = (part, settings, text_field, id_field, cache_dir, profile, shard, policy, codes, lines_only)
+    args = (part, settings, text_field, id_field, cache_dir, profile, shard, policy, codes, lines_only, bilingual)
     if any(guard.limits()) and threading.current_thread() is not threading.main_thread():
         return _child().run((args, guard.limits()))
     return _check_partition_here(*args)
@@ -79,12 +84,15 @@ def check_partition(part: Partition, settings, text_field: str, id_field: str, c
 
 def _check_partition_here(part: Partition, settings, text_field: str, id_field: str, cache_dir: str | None,
                           profile: bool, shard: tuple[int, int] | None, policy, codes: tuple[str, ...],
-                          lines_only: bool = False):
+                          lines_only: bool = False, bilingual=None):
     from qa import inputs
+    from qa.bilingual import readers as bilingual_readers
     from qa.parallel import shard_of
 
     if policy is not None and inputs.policy() != policy:
         inputs.set_policy(encoding=policy.encoding, max_bytes=policy.max_bytes or 0)
+    if bilingual is not None and bilingual_readers.options() != bilingual:
+        bilingual_readers.use_options(bilingual)  # --source-field, --target-field, the languages
     checker = _checker(settings, cache_dir, profile, lines_only)
     have = tuple(r.code for r in checker.base_plan.rules)  # type: ignore[attr-defined]
     if have != codes:
@@ -221,8 +229,10 @@ def dask_stream(files: list[str], plan, opts, stats) -> Iterator[tuple[Document 
         window = max(2, 2 * stats.workers)
         from qa.guard import limits
 
+        from qa.bilingual.readers import options as bilingual_options
+
         args = (plan.settings, opts.text_field, opts.id_field, cache_dir, opts.profile_rules, opts.shard,
-                inputs.policy(), tuple(r.code for r in plan.rules), opts.lines_only, limits())
+                inputs.policy(), tuple(r.code for r in plan.rules), opts.lines_only, limits(), bilingual_options())
         pending: deque = deque()
         it = iter(parts)
 

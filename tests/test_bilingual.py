@@ -252,19 +252,6 @@ def test_samples_bilingual_findings_name_segments_in_every_output(tmp_path):
     assert "SRC001 the number 520 is not in the source (the source has 250) [segment storage.limit]" in text
 
 
-def test_clean_refuses_a_bilingual_file_and_skips_one_in_a_folder(tmp_path):
-    d = tmp_path / "in"
-    d.mkdir()
-    shutil.copy(ROOT / "samples/bilingual/shop.fr.po", d / "shop.fr.po")
-    (d / "a.txt").write_text("Hello  world.\n", encoding="utf-8")
-    res = invoke("clean", str(d / "shop.fr.po"), "--out", str(tmp_path / "o1"))
-    assert res.exit_code == 2 and "qa: error: qa clean cannot write back bilingual files" in res.output
-    assert not (tmp_path / "o1").exists()
-    res = invoke("clean", str(d), "--out", str(tmp_path / "o2"))
-    assert res.exit_code == 0 and "skipped 1 bilingual file" in res.output
-    assert not list((tmp_path / "o2").rglob("*.po"))
-
-
 def test_glossary_required_and_forbidden_terms(tmp_path):
     g = tmp_path / "g.csv"
     g.write_text("source,target,forbidden\nSettings,Einstellungen,Optionen|Präferenzen\n", encoding="utf-8")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -71,3 +72,35 @@ def test_cli_dask_engine_writes_the_same_jsonl(cluster, corpus, tmp_path, small_
     assert r1.exit_code == r2.exit_code == r3.exit_code == 2, (r1.stderr, r2.stderr)
     assert remote.read_bytes() == (tmp_path / "shard.jsonl").read_bytes()
     assert 0 < len(remote.read_bytes().splitlines()) < len(local.read_bytes().splitlines())
+
+
+def test_dask_workers_get_the_bilingual_fields_languages_and_glossary(cluster, tmp_path):
+    """--source-field/--target-field/--source-lang/--target-lang/--glossary hold on the workers
+    (separate processes that never saw the client's options): the same findings as the local
+    engine, the source-aware ones included."""
+    from qa.bilingual import readers as br
+
+    rows = [{"id": "s1", "zh": "他买了250本书。", "en": "He bought 520 books."},
+            {"id": "s2", "zh": "请打开设置。", "en": "Please open the options."},
+            {"id": "s3", "zh": "今天下雨。", "en": "It rains today."}]
+    p = tmp_path / "pairs.jsonl"
+    p.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    g = tmp_path / "terms.csv"
+    g.write_text("source,target\n设置,Settings\n", encoding="utf-8")
+    common = [str(p), "--source-field", "zh", "--target-field", "en", "--source-lang", "zh", "--target-lang", "en-GB",
+              "--glossary", str(g), "--isolated", "--no-cache", "--format", "jsonl", "-q", "--fail-on", "never"]
+    try:
+        local = CliRunner().invoke(app, ["check", *common])
+        dask = CliRunner().invoke(app, ["check", *common, "--engine", "dask", "--scheduler", cluster.scheduler_address])
+        assert local.exit_code == 0 and dask.exit_code == 0, dask.output
+        assert dask.stdout == local.stdout
+        doc = json.loads(dask.stdout)
+        assert doc["id"] == "pairs.jsonl" and doc["error"] is None
+        assert [(f["rule"], f["segment"]) for f in doc["findings"]] == [("SRC001", "s1"), ("SRC013", "s2")]
+        # the documents made on the workers carry the languages given on the command line
+        br.set_options("zh", "en", "zh", "en-GB")
+        plan = make_plan(Settings())
+        got = list(run([str(p)], plan, RunOptions(engine="dask", scheduler=cluster.scheduler_address, jobs=2)))
+        assert [(r.doc.source_lang, r.doc.target_lang, len(r.doc.segments)) for r in got] == [("zh", "en-GB", 3)]
+    finally:
+        br.set_options()
