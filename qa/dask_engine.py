@@ -32,9 +32,11 @@ from dataclasses import replace
 from qa.corpus_readers import Partition, partitions, read_partition
 from qa.document import Document
 from qa.readers import InputError
+from qa.runner.checker import Checker
+from qa.runner.shard import shard_of
 
 #: worker-process state: settings fingerprint -> Checker
-_CHECKERS: dict[tuple, object] = {}
+_CHECKERS: dict[tuple, Checker] = {}
 
 #: bytes of JSON Lines per partition (small enough that the last ones spread over the workers:
 #: with 8 MB, 20 MB made three partitions for two workers)
@@ -47,7 +49,6 @@ class DaskUnavailable(RuntimeError):
 
 def _checker(settings, cache_dir: str | None, profile: bool, lines_only: bool = False):
     from qa.engine import make_plan
-    from qa.parallel import Checker
 
     key = (settings.fingerprint(), tuple(settings.packs), cache_dir, profile, lines_only)
     if key not in _CHECKERS:
@@ -81,7 +82,6 @@ def _check_partition_here(part: Partition, settings, text_field: str, id_field: 
                           profile: bool, shard: tuple[int, int] | None, policy, codes: tuple[str, ...],
                           lines_only: bool = False):
     from qa import inputs
-    from qa.parallel import shard_of
 
     if policy is not None and inputs.policy() != policy:
         inputs.set_policy(encoding=policy.encoding, max_bytes=policy.max_bytes or 0)
@@ -211,7 +211,6 @@ def _client(opts):
 def dask_stream(files: list[str], plan, opts, stats) -> Iterator[tuple[Document | InputError, object]]:
     """(record, checked) pairs in input order, computed on a Dask cluster."""
     from qa import inputs
-    from qa.parallel import _count
 
     parts = list(partitions(files, target_bytes=PARTITION_BYTES))
     client, cluster = _client(opts)
@@ -251,7 +250,7 @@ def dask_stream(files: list[str], plan, opts, stats) -> Iterator[tuple[Document 
             stats.cache_misses += misses
             stats.skipped_by_shard += skipped
             for rec, checked in rows:
-                _count(stats, rec, checked)
+                stats.count(rec)
                 yield rec, checked
     finally:
         client.close()

@@ -164,7 +164,7 @@ def test_corpus_rule_hits_are_taken_lazily_and_a_crash_is_reported_from_where_it
 
 
 def test_spool_can_be_read_several_times_and_interleaved(tmp_path):
-    from qa.parallel import _Spool
+    from qa.runner.corpus import Spool as _Spool
 
     sp = _Spool(max_memory=64)  # past 64 bytes it lives in a file
     for i in range(50):
