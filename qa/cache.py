@@ -103,7 +103,7 @@ def _dependency_versions() -> str:
 
 def ruleset_version(plan) -> str:
     """Hash of everything besides the settings and the document that can change findings."""
-    from qa import __version__
+    from qa.version import __version__
     from qa.registry import default_pack_dirs
 
     dirs = tuple(str(p) for p in default_pack_dirs()) + tuple(plan.settings.packs)

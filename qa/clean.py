@@ -42,6 +42,7 @@ from qa.engine import Plan, check_document, make_plan
 from qa.fixes import CleanResult, clean_document_text
 from qa.report.jsonl import safe_line
 from qa.readers import JSONL_SUFFIXES, InputError, iter_files, make_document, read_path
+from qa.fsutil import AtomicFile, current_umask, pid_alive, remove_tree, short_name, signals_deferred, stale_owner
 
 #: The manifest qa clean writes into every output folder it completes.
 MANIFEST = ".qa-clean.json"
@@ -184,7 +185,6 @@ def _check_replaceable(out: str, shown: str) -> None:
 def sweep_stale_staging(parent: str, name: str) -> list[str]:
     """Remove staging and replaced folders (``.NAME.qa-staging-PID-*``, ``.NAME.qa-old-PID-*``)
     that qa processes which no longer exist left next to the output folder ``NAME``."""
-    from qa.fsutil import _pid_alive, remove_tree, short_name, stale_owner
 
     removed: list[str] = []
     prefixes = tuple(f".{short_name(name)}.qa-{kind}-" for kind in ("staging", "old"))
@@ -197,7 +197,7 @@ def sweep_stale_staging(parent: str, name: str) -> list[str]:
         if not e.name.startswith(prefixes):
             continue
         pid = stale_owner(e.name)
-        if pid is None or _pid_alive(pid):
+        if pid is None or pid_alive(pid):
             continue
         try:
             if not e.is_dir(follow_symlinks=False) or (uid is not None and e.stat(follow_symlinks=False).st_uid != uid):
@@ -216,18 +216,15 @@ class Staging:
     """A hidden folder next to ``out`` that replaces ``out`` in one rename when complete."""
 
     def __init__(self, out: str) -> None:
-        from qa.fsutil import short_name
-
         self.out = out
         self.parent = os.path.dirname(out) or "."
         os.makedirs(self.parent, exist_ok=True)
         sweep_stale_staging(self.parent, os.path.basename(out))
-        from qa.fsutil import signals_deferred
 
         try:
-            mode = os.stat(out).st_mode & 0o7777 if os.path.isdir(out) else 0o777 & ~_umask()
+            mode = os.stat(out).st_mode & 0o7777 if os.path.isdir(out) else 0o777 & ~current_umask()
         except OSError:
-            mode = 0o777 & ~_umask()
+            mode = 0o777 & ~current_umask()
         with signals_deferred():  # a staging folder always carries its mark, so a sweep knows it
             self.dir = tempfile.mkdtemp(prefix=f".{short_name(os.path.basename(out))}.qa-staging-{os.getpid()}-",
                                         dir=self.parent)
@@ -242,7 +239,6 @@ class Staging:
     def commit(self, also=None) -> None:
         """Replace ``out`` by the staging folder (and commit ``also``, an ``AtomicFile``, with
         it); signals wait until both are in place."""
-        from qa.fsutil import remove_tree, short_name, signals_deferred
 
         os.unlink(os.path.join(self.dir, _STAGING_MARK))
         old = None
@@ -258,15 +254,7 @@ class Staging:
             remove_tree(old)
 
     def abort(self) -> None:
-        from qa.fsutil import remove_tree
-
         remove_tree(self.dir)
-
-
-def _umask() -> int:
-    from qa.fsutil import _umask as umask
-
-    return umask()
 
 
 # --------------------------------------------------------------------------- the command
@@ -442,14 +430,11 @@ def clean_paths(paths: Sequence[str], settings: Settings, out_dir: Path | None, 
     if diff or out_dir is None:
         return _clean_diff(files, settings, plan, unsafe, stdout if diff else None, corpus, decisions)
     from qa.clean_formats import FileFailed, rewrite, structured
-    from qa.fsutil import AtomicFile
 
     layout = _plan_outputs(paths, files, out_dir, fix_log)
     summary = CleanSummary(out_dir=str(out_dir))
     stage = external = None
     try:
-        from qa.fsutil import signals_deferred
-
         with signals_deferred():  # a signal after the folder is made but before ``stage`` names it would leak it
             stage = Staging(layout.out)
         if layout.log_external is not None:

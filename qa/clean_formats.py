@@ -241,10 +241,10 @@ def _all_quoted(raw_header: str, n: int) -> bool:
 
 def _rewrite_csv(path: str, out: _Compressed, on_document: OnDocument, on_error: OnError,
                  text_field: str, id_field: str) -> None:
-    from qa.corpus_readers import _csv_limit, csv_encoding, csv_row_record
+    from qa.corpus_readers import csv_encoding, csv_field_limit, csv_row_record
     from qa.inputs import display_name
 
-    _csv_limit()
+    csv_field_limit()
     enc = csv_encoding()
     fh = _open(path)
     with fh:
@@ -318,7 +318,8 @@ def _rewrite_csv(path: str, out: _Compressed, on_document: OnDocument, on_error:
 # --------------------------------------------------------------------------- Parquet
 def _rewrite_parquet(path: str, sink: IO[bytes], on_document: OnDocument, on_error: OnError,
                      text_field: str, id_field: str) -> None:
-    from qa.corpus_readers import PARQUET_BATCH_ROWS, _base_id, record_from_mapping
+    from qa.corpus_readers import PARQUET_BATCH_ROWS, record_from_mapping
+    from qa.records import path_id
 
     try:
         import pyarrow as pa
@@ -344,7 +345,7 @@ def _rewrite_parquet(path: str, sink: IO[bytes], on_document: OnDocument, on_err
         if md.num_row_groups and md.row_group(0).num_columns:
             codec = md.row_group(0).column(0).compression.lower()
             codec = "none" if codec == "uncompressed" else codec
-        base = _base_id(path)
+        base = path_id(path)
         writer = pq.ParquetWriter(sink, schema, compression=codec)
         row = 0
         try:

@@ -16,7 +16,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from qa import __version__
+from qa.version import __version__
 from qa.config import ConfigError, Settings, resolve
 from qa.gates import exit_code, gate_reason  # noqa: F401 - the gates live in qa.gates
 from qa.packs import PackError
@@ -207,22 +207,25 @@ def check(
         raise _fail(str(exc)) from None
 
     started = time.perf_counter()
-    from qa import parallel
+    from qa.runner.options import RunOptions, RunStats, default_jobs
+    from qa.runner.pipeline import run
+    from qa.runner.shard import parse_shard
+    from qa.runner.terminal import JsonlStream, ProgressBar, format_rule_times, format_run_stats, light
     from qa.cache import cache_dir_for
 
     try:
-        opts = parallel.RunOptions(
-            jobs=parallel.default_jobs() if jobs is None else jobs, engine=engine.lower(),
-            scheduler=scheduler, shard=parallel.parse_shard(shard) if shard else None,
+        opts = RunOptions(
+            jobs=default_jobs() if jobs is None else jobs, engine=engine.lower(),
+            scheduler=scheduler, shard=parse_shard(shard) if shard else None,
             cache_dir=cache_dir_for(no_cache, cache_dir, settings),
             profile_rules=profile_rules, text_field=settings.text_field, id_field=settings.id_field)
         if opts.engine not in ("local", "dask"):
             raise ValueError(f"unknown engine {engine!r}; choose local or dask")
     except ValueError as exc:
         raise _fail(str(exc)) from None
-    stats = parallel.RunStats()
+    stats = RunStats()
     # JSON Lines alone is written as results arrive, and results are kept without their text
-    stream = (parallel.JsonlStream(output, sys.stdout)
+    stream = (JsonlStream(output, sys.stdout)
               if formats == ["jsonl"] and output_dir is None and html is None and base is None else None)
     opts.render_jsonl = stream is not None
     keep_all = stream is None
@@ -236,14 +239,14 @@ def check(
 
     # kept results lose their text when streaming: count --max-rate sentences on the way
     tally = RateTally(settings.max_rate) if not keep_all and settings.max_rate else None
-    progress = parallel.ProgressBar(stats) if not quiet and sys.stderr.isatty() else None
+    progress = ProgressBar(stats) if not quiet and sys.stderr.isatty() else None
     from qa.summary import Tally
 
     run_tally = Tally() if summary_file is not None else None
     if progress is not None:
         progress.update()  # shown from the first second, before the first result
     try:
-        for res in parallel.run(paths, plan, opts, stats):
+        for res in run(paths, plan, opts, stats):
             if tally is not None:
                 tally.add(res)
             if run_tally is not None and base is None:
@@ -253,7 +256,7 @@ def check(
             if keep_all:
                 results.append(res)
             elif res.error or not quiet or gated:
-                results.append(parallel.light(res))
+                results.append(light(res))
             if progress is not None:
                 progress.update()
     except Exception as exc:
@@ -329,9 +332,9 @@ def check(
             outcome.report(sys.stderr)
         sys.stderr.write(text_report.final_line(results) + "\n")
     if statistics:
-        sys.stderr.write(parallel.format_run_stats(stats))
+        sys.stderr.write(format_run_stats(stats))
     if profile_rules:
-        sys.stderr.write(parallel.format_rule_times(stats, {r.code: r.name for r in plan.rules}))
+        sys.stderr.write(format_rule_times(stats, {r.code: r.name for r in plan.rules}))
 
     code = exit_code(results, settings, tally)
     if code == 1:  # the one-line reason, even with --quiet: a CI log must say why it failed
@@ -352,6 +355,8 @@ def make_baseline(
     id_field: IdFieldOpt = None,
     lang: LangOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+    jobs: JobsOpt = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the result cache.")] = False,
 ) -> None:
     """Record today's findings so that `qa check --baseline FILE` reports only new ones.
 
@@ -361,19 +366,24 @@ def make_baseline(
     """
     from qa.baseline import BaselineError, build_baseline, load_baseline, write_baseline
     from qa.destinations import DestinationError, Inputs, check_output
-    from qa.engine import make_plan, run_records
-    from qa.readers import read_all
+    from qa.cache import cache_dir_for
+    from qa.engine import make_plan
+    from qa.runner.options import RunOptions, default_jobs
+    from qa.runner.pipeline import run
 
     try:
         settings = _settings(config, isolated, select=_split(select), ignore=_split(ignore),
                              severity=_split(severity), text_field=text_field, id_field=id_field, lang=lang)
         _destinations(("-o", output, False))
+        check_jobs(jobs)
         plan = make_plan(settings)
         check_output(output, Inputs.of(paths), "the baseline")
         previous = load_baseline([output]) if output.is_file() else None
     except (ConfigError, PackError, BaselineError, DestinationError) as exc:
         raise _fail(str(exc)) from None
-    results = list(run_records(read_all(paths, settings.text_field, settings.id_field), plan))
+    opts = RunOptions(jobs=default_jobs() if jobs is None else jobs, cache_dir=cache_dir_for(no_cache, None, settings),
+                      text_field=settings.text_field, id_field=settings.id_field)
+    results = list(run(paths, plan, opts))
     bl = build_baseline(results, previous.decisions if previous else None,
                         previous.legacy_decisions if previous else None)
     if previous is not None:
@@ -424,7 +434,7 @@ def clean(
     if out is None and not diff:
         raise _fail("give --out DIR for the cleaned copies, or --diff to print a diff")
     _input_policy(encoding, max_bytes, rule_timeout)
-    from qa.bilingual.readers import bilingual_files
+    from qa.readers import bilingual_files
 
     # a copy of the joined targets would not be a valid XLIFF/PO/TMX file: a bilingual file named
     # on the command line is refused; one found in a folder is skipped (qa.clean) and named here
@@ -648,13 +658,14 @@ def eval_cmd(
                         p.result = FileResult(path=doc.path, id=doc.id, doc=doc, findings=[])
             selected = codes if (select or ignore or settings.select != ("ALL",) or settings.ignore) else None
         else:
-            from qa import parallel
+            from qa.runner.options import RunOptions, default_jobs
+            from qa.runner.pipeline import run
 
-            opts = parallel.RunOptions(
-                jobs=parallel.default_jobs() if jobs is None else max(1, jobs),
+            opts = RunOptions(
+                jobs=default_jobs() if jobs is None else max(1, jobs),
                 cache_dir=None if no_cache or os.environ.get("QA_NO_CACHE") else os.path.abspath(".qa_cache"),
                 text_field=settings.text_field, id_field=settings.id_field)
-            preds = ev.from_results(parallel.run(paths or [], plan, opts))
+            preds = ev.from_results(run(paths or [], plan, opts))
             selected = None
         options = ev.Options(min_severity=min_severity, min_confidence=min_confidence, rules=selected,
                              line_categories=tuple(_split([line_categories]) or ()),

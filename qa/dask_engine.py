@@ -1,6 +1,6 @@
 """The Dask engine (``qa check --engine dask``): partitions of the input checked on a cluster.
 
-The client cuts the inputs into partitions (``qa.corpus_readers.partitions``: byte ranges of
+The client cuts the inputs into partitions (``qa.partitions.partitions``: byte ranges of
 JSON Lines files, Parquet row groups, batches of small files) and submits one task per
 partition. Each worker reads its partitions itself, builds the rule plan once per process from
 the settings, checks the documents and sends back, per partition, the documents (without their
@@ -29,7 +29,7 @@ from collections import deque
 from collections.abc import Iterator
 from dataclasses import replace
 
-from qa.corpus_readers import Partition, partitions, read_partition
+from qa.partitions import Partition, partitions, read_partition
 from qa.document import Document
 from qa.readers import InputError
 from qa.runner.checker import Checker

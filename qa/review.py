@@ -274,7 +274,9 @@ def run_review(paths, settings, decisions: str | Path, reviewer: str | None, ope
     import sys
     import tempfile
 
-    from qa import parallel
+    from qa.runner.options import RunOptions, RunStats, default_jobs
+    from qa.runner.pipeline import run
+    from qa.runner.terminal import ProgressBar
     from qa.cache import cache_dir_for
     from qa.clean import cleaned_texts
     from qa.engine import make_plan
@@ -283,19 +285,19 @@ def run_review(paths, settings, decisions: str | Path, reviewer: str | None, ope
 
     plan = make_plan(settings)
     started = time.perf_counter()
-    opts = parallel.RunOptions(jobs=parallel.default_jobs() if jobs is None else jobs,
+    opts = RunOptions(jobs=default_jobs() if jobs is None else jobs,
                                cache_dir=cache_dir_for(False, None, settings),
                                text_field=settings.text_field, id_field=settings.id_field)
-    stats = parallel.RunStats()
+    stats = RunStats()
     store = DecisionStore(decisions, reviewer_name(reviewer))
     sys.stderr.write("qa review: checking...\n")
     sys.stderr.flush()
-    progress = parallel.ProgressBar(stats) if sys.stderr.isatty() else None
+    progress = ProgressBar(stats) if sys.stderr.isatty() else None
     results = []
     try:
         if progress is not None:
             progress.update()
-        for res in parallel.run(paths, plan, opts, stats):
+        for res in run(paths, plan, opts, stats):
             results.append(res)
             if progress is not None:
                 progress.update()

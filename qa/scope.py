@@ -44,13 +44,13 @@ def clearly_not_english(doc: Document) -> bool:
 def _decide(doc: Document) -> bool:
     if doc.lang:
         return doc.lang.lower().split("-")[0].split("_")[0] != "en"
-    from qa.checks.language import _EN_FUNCTION_RE, _WORD_RE
+    from qa.checks.language import EN_FUNCTION_RE, WORD_RE
 
     sample = doc.text[:6000]
-    n_words = sum(1 for _ in _WORD_RE.finditer(sample))
+    n_words = sum(1 for _ in WORD_RE.finditer(sample))
     if n_words < MIN_WORDS:
         return False
-    if sum(1 for _ in _EN_FUNCTION_RE.finditer(sample)) >= EN_SHARE * n_words:
+    if sum(1 for _ in EN_FUNCTION_RE.finditer(sample)) >= EN_SHARE * n_words:
         return False
     from qa.language import detect
 

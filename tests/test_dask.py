@@ -14,7 +14,8 @@ from typer.testing import CliRunner  # noqa: E402
 import qa.dask_engine as dask_engine  # noqa: E402
 from qa.cli import app  # noqa: E402
 from qa.config import Settings  # noqa: E402
-from qa.engine import make_plan, run_records  # noqa: E402
+from qa.engine import make_plan  # noqa: E402
+from qa.runner.pipeline import run_records
 from qa.parallel import RenderedResult, RunOptions, RunStats, run  # noqa: E402
 from qa.readers import read_all  # noqa: E402
 from qa.report.jsonl import dumps  # noqa: E402

@@ -14,7 +14,8 @@ from typer.testing import CliRunner
 
 from qa.cli import app
 from qa.config import Settings
-from qa.engine import make_plan, run_records
+from qa.engine import make_plan
+from qa.runner.pipeline import run_records
 from qa.model import Hit, Rule
 from qa.parallel import RenderedResult, RunOptions, RunStats, format_rule_times, parse_shard, run, shard_of
 from qa.readers import read_all

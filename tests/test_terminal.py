@@ -11,7 +11,8 @@ import sys
 from pathlib import Path
 
 from qa.config import Settings
-from qa.engine import error_result, make_plan, run_records
+from qa.engine import error_result, make_plan
+from qa.runner.pipeline import run_records
 from qa.readers import InputError, make_document
 from qa.report.text import final_line, write_grouped
 

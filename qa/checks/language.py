@@ -12,8 +12,8 @@ from qa.document import Document
 from qa.model import Hit, bad, good
 from qa.registry import rule
 
-_LOWER_WORD_RE = re.compile(r"\b[^\W\d_A-Z][^\W\d_]*\b")
-_WORD_RE = re.compile(r"\w+")
+_LOWERWORD_RE = re.compile(r"\b[^\W\d_A-Z][^\W\d_]*\b")
+WORD_RE = re.compile(r"\w+")
 _UNSPACED_RE = re.compile(r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 _UNSPACED_RUN_RE = re.compile(
     r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]"
@@ -31,8 +31,8 @@ _EN_FUNCTION_WORDS = (
     "does did but not or said says after about into than can could at one own"
 ).split()
 #: (written as a trie, ``qa.fastpath.trie_alternation``: twice as fast as the flat list)
-_EN_FUNCTION_RE = re.compile(rf"\b(?:{fastpath.trie_alternation(_EN_FUNCTION_WORDS)})\b", re.IGNORECASE)
-_EN_FUNCTION_LOWER_RE = re.compile(_EN_FUNCTION_RE.pattern)
+EN_FUNCTION_RE = re.compile(rf"\b(?:{fastpath.trie_alternation(_EN_FUNCTION_WORDS)})\b", re.IGNORECASE)
+_EN_FUNCTION_LOWER_RE = re.compile(EN_FUNCTION_RE.pattern)
 #: A passage whose share of those words is at least this is not sent to language ID.
 _EN_GATE = 0.15
 _NAMES = {
@@ -47,7 +47,7 @@ _NAMES = {
 
 def _fewer_words(text: str, n: int) -> bool:
     """Whether ``text`` has fewer than ``n`` words (stops reading at the n-th)."""
-    return _fewer(_WORD_RE, text, n)
+    return _fewer(WORD_RE, text, n)
 
 
 def _fewer(pattern: re.Pattern[str], text: str, n: int) -> bool:
@@ -186,7 +186,7 @@ def passage_in_other_language(doc: Document, opts: Mapping[str, object]) -> Iter
         # Chinese, Japanese, Thai: no spaces between words
         unspaced = len(_UNSPACED_RE.findall(chunk)) if any_unspaced else 0
         if unspaced < 2 * min_words and (_fewer_words(chunk, min_words)
-                                         or _fewer(_LOWER_WORD_RE, chunk, 3)):
+                                         or _fewer(_LOWERWORD_RE, chunk, 3)):
             return None
         probs = language.probabilities(chunk, backend, k=5)
         if not probs:
@@ -201,7 +201,7 @@ def passage_in_other_language(doc: Document, opts: Mapping[str, object]) -> Iter
     gated = expected == "en" and bool(opts.get("gate", True))
     if gated:  # positions of all words and English function words, found once per document
         low = fastpath.lowered(doc)
-        func_re, scan = (_EN_FUNCTION_LOWER_RE, low) if low is not None else (_EN_FUNCTION_RE, text)
+        func_re, scan = (_EN_FUNCTION_LOWER_RE, low) if low is not None else (EN_FUNCTION_RE, text)
         func_pos = [m.start() for m in func_re.finditer(scan, body)]
 
     def looks_english(a: int, b: int) -> bool:

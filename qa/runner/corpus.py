@@ -11,7 +11,7 @@ from concurrent.futures import Future
 from dataclasses import replace
 
 from qa.document import Document
-from qa.engine import Plan, _to_finding, confident, crash_finding, error_result
+from qa.engine import Plan, to_finding, confident, crash_finding, error_result
 from qa.model import FileResult, Finding, Hit, Rule
 from qa.readers import InputError
 from qa.runner.checker import Checked, RenderedResult, attach, merge
@@ -58,7 +58,7 @@ class CorpusHits:
         self.crash: Finding | None = None
         try:
             self._it: Iterator | None = iter(rule.finalize(collected, plan.options[rule.code]))  # type: ignore[misc]
-        except Exception as exc:  # noqa: BLE001 - as in qa.engine.run_records
+        except Exception as exc:  # noqa: BLE001 - a corpus rule must never take the run down
             if strict:
                 raise
             self._it, self.crash = None, crash_finding(rule, exc)
@@ -157,7 +157,7 @@ def joined(spool: Spool, per_rule: list[CorpusHits], plan: Plan, lines_only: boo
         if isinstance(rec, InputError):
             out.append(error_result(rec))
         else:
-            extra = confident([_to_finding(c.rule, h, plan.severities[c.rule.code], rec)
+            extra = confident([to_finding(c.rule, h, plan.severities[c.rule.code], rec)
                                for c in per_rule for h in c.next_hits()], plan.settings)
             extra += [c.crash for c in per_rule if c.crash is not None]
             if not extra:  # the findings, their order and the score are as checked

@@ -1,8 +1,11 @@
 """The one runner: worker processes, shards, the result cache and run statistics.
 
-``run(files, plan, options)`` yields one ``FileResult`` per input record, in input order, with
-the same findings, scores and verdicts as ``qa.engine.run_records`` whatever ``--jobs`` or
-``--engine`` is (the tests compare the JSON Lines byte for byte).
+``run(paths, plan, options)`` (files, folders, globs, ``-``) and ``run_records(records, plan,
+options)`` (documents already read: the library, ``check_text``) yield one ``FileResult`` per
+input record, in input order, with the same findings, scores and verdicts whatever ``--jobs`` or
+``--engine`` is (the tests compare the JSON Lines byte for byte). ``qa check``, ``qa baseline``,
+``qa review``, ``qa eval``, the corpus phase of ``qa clean`` and ``qa.check_paths`` /
+``qa.check_text`` all run through it.
 
 * ``jobs == 1``: documents are checked in this process, one after the other.
 * ``jobs > 1``: a process pool; each worker builds the rule plan once (its initializer) and gets
@@ -67,14 +70,24 @@ def run(paths: Iterable[str], plan: Plan, opts: RunOptions | None = None, stats:
     """Check inputs (files, folders, globs, ``-``) and yield results in input order."""
     opts = opts or RunOptions()
     stats = stats if stats is not None else RunStats()
-    stats.engine, stats.workers = opts.engine, max(1, opts.jobs)
     files = iter_files(paths)
     if opts.engine == "dask":
+        stats.engine, stats.workers = opts.engine, max(1, opts.jobs)
         yield from assemble(dask_stream(list(files), plan, opts, stats), plan, strict, opts.lines_only)
         return
+    yield from run_records(read_records(files, opts.text_field, opts.id_field), plan, opts, stats, strict)
+
+
+def run_records(records: Iterable[Document | InputError], plan: Plan, opts: RunOptions | None = None,
+                stats: RunStats | None = None, strict: bool = False) -> Iterator[FileResult]:
+    """Check records (documents and unreadable inputs) on the local engine and yield results in
+    input order. ``strict``: a rule that raises stops the run (one process, no pool)."""
+    opts = opts or RunOptions()
+    stats = stats if stats is not None else RunStats()
+    stats.engine, stats.workers = opts.engine, max(1, opts.jobs)
     if opts.engine != "local":
         raise ValueError(f"unknown engine {opts.engine!r}; choose local or dask")
-    records = sharded(read_records(files, opts.text_field, opts.id_field), opts.shard, stats)
+    records = sharded(records, opts.shard, stats)
     head: list[Document | InputError] = []
     if opts.jobs > 1 and not strict:  # a small input is checked here: starting workers costs more
         head = list(islice(records, opts.min_parallel_docs))
