@@ -189,7 +189,10 @@ def check(
         _destinations(("-o", output, False), ("--output-dir", output_dir, True), ("--html", html, True))
         check_jobs(jobs)
         settings = _bilingual(settings, source_field, target_field, source_lang, target_lang, glossary)
-        plan = make_plan(settings)
+        from qa.runner.terminal import loading
+
+        with loading(quiet):  # the progress from the first second: the rules take a while to load
+            plan = make_plan(settings)
     except (ConfigError, PackError) as exc:
         raise _fail(str(exc)) from None
     _follow_links(follow_links, settings)
@@ -210,7 +213,8 @@ def check(
     from qa.runner.options import RunOptions, RunStats, default_jobs
     from qa.runner.pipeline import run
     from qa.runner.shard import parse_shard
-    from qa.runner.terminal import JsonlStream, ProgressBar, format_rule_times, format_run_stats, light
+    from qa.runner.terminal import (JsonlStream, ProgressBar, command_seconds, format_rule_times, format_run_stats, light,
+                                    progress_wanted)
     from qa.cache import cache_dir_for
 
     try:
@@ -239,7 +243,8 @@ def check(
 
     # kept results lose their text when streaming: count --max-rate sentences on the way
     tally = RateTally(settings.max_rate) if not keep_all and settings.max_rate else None
-    progress = ProgressBar(stats) if not quiet and sys.stderr.isatty() else None
+    progress = ProgressBar(stats) if progress_wanted(quiet) else None
+    opts.measure_input = progress is not None  # the bar's totals: the input files' sizes
     from qa.summary import Tally
 
     run_tally = Tally() if summary_file is not None else None
@@ -259,6 +264,8 @@ def check(
                 results.append(light(res))
             if progress is not None:
                 progress.update()
+        if progress is not None:
+            progress.finish()  # its last state stays on screen, above the HTML phase
     except Exception as exc:
         if stream is not None:
             stream.close(ok=False)
@@ -290,7 +297,7 @@ def check(
         from qa.summary import write_summary
 
         timing = {k: v for k, v in stats.as_dict().items() if k in ("seconds", "documents_per_second", "mb_per_second")}
-        timing["seconds"] = round(time.perf_counter() - wall, 3)  # the whole command so far
+        timing["seconds"] = round(command_seconds(wall), 3)  # the whole command so far
         try:
             write_summary(run_tally, summary_file, {**timing, "workers": stats.workers, "engine": stats.engine})
         except OSError as exc:
@@ -309,7 +316,7 @@ def check(
                  documents=documents, baseline_used=base is not None, quiet=quiet, stdout=sys.stdout)
 
         if html is not None:
-            if not quiet and sys.stderr.isatty():
+            if progress is None and not quiet and sys.stderr.isatty():
                 sys.stderr.write(f"writing the HTML report ({len(results)} page(s)) to {text_report.safe(html)} ...\n")
             from qa.clean import cleaned_texts
             from qa.report.html import write_reports
@@ -323,11 +330,13 @@ def check(
 
                 shown, _ = apply_baseline(unfiltered, _replace(base, decisions={}, similar={}), settings)
                 decided = base
-            write_reports(shown, html, paths, plan.rules, cleaned=cleaned_texts(shown, plan), decisions=decided)
+            cleaned = cleaned_texts(shown if progress is None else progress.phase("preparing HTML", shown), plan)
+            write_reports(shown if progress is None else progress.phase("writing HTML", shown), html, paths, plan.rules,
+                          cleaned=cleaned, decisions=decided)
     except LinkInOutput as exc:
         raise _fail(exc.strerror or str(exc)) from None
     if not quiet:
-        text_report.summary(results, time.perf_counter() - wall, html=str(html) if html else None, out=sys.stderr)
+        text_report.summary(results, command_seconds(wall), html=str(html) if html else None, out=sys.stderr)
         if outcome is not None:
             outcome.report(sys.stderr)
         sys.stderr.write(text_report.final_line(results) + "\n")

@@ -29,7 +29,7 @@ from collections import deque
 from collections.abc import Iterator
 from dataclasses import replace
 
-from qa.partitions import Partition, partitions, read_partition
+from qa.partitions import Partition, partition_bytes, partitions, read_partition
 from qa.document import Document
 from qa.readers import InputError
 from qa.runner.checker import Checker
@@ -229,14 +229,14 @@ def dask_stream(files: list[str], plan, opts, stats) -> Iterator[tuple[Document 
             part = next(it, None)
             if part is None:
                 return False
-            pending.append(client.submit(check_partition, part, *args, pure=False))
+            pending.append((part, client.submit(check_partition, part, *args, pure=False)))
             return True
 
         for _ in range(window):
             if not submit_next():
                 break
         while pending:
-            fut = pending.popleft()
+            part, fut = pending.popleft()
             got = fut.result()
             if isinstance(got, bytes):  # from a worker's checker process (time limits on)
                 import pickle
@@ -252,6 +252,8 @@ def dask_stream(files: list[str], plan, opts, stats) -> Iterator[tuple[Document 
             for rec, checked in rows:
                 stats.count(rec)
                 yield rec, checked
+            if stats.meter is not None:  # the progress bar: this partition's input is done
+                stats.input_done += partition_bytes(part, stats.meter.size)
     finally:
         client.close()
         if cluster is not None:

@@ -135,3 +135,20 @@ def read_partition(part: Partition, text_field: str = "text", id_field: str = "i
         yield from read_path(part.path, text_field, id_field)
     else:  # pragma: no cover
         raise ValueError(f"unknown partition kind {part.kind!r}")
+
+
+def partition_bytes(part: Partition, size_of) -> int:
+    """The input bytes of ``part`` (``size_of(path)``: a file's size), for progress: a byte range
+    is exact, a Parquet row group an even share of its file."""
+    if part.kind == "files":
+        return sum(size_of(p) for p in part.paths)
+    if part.kind == "jsonl_range":
+        return part.end - part.start
+    if part.kind == "parquet_group":
+        try:
+            import pyarrow.parquet as pq
+
+            return size_of(part.path) // max(1, pq.ParquetFile(part.path).metadata.num_row_groups)
+        except Exception:  # noqa: BLE001 - only an estimate
+            return 0
+    return size_of(part.path)

@@ -5,8 +5,12 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from qa.readers import InputError
+
+if TYPE_CHECKING:
+    from qa.runner.meter import InputMeter
 
 #: documents per chunk sent to a worker, and the most text a chunk holds (characters)
 CHUNK_DOCS = 32
@@ -37,6 +41,9 @@ class RunOptions:
     #: render each finding's JSON Lines text where the document is checked (set when JSON Lines
     #: is the only output, so the parent process only joins text)
     render_jsonl: bool = False
+    #: measure the input files first (their sizes) and the input bytes done as the run goes
+    #: (``RunStats.meter``, ``RunStats.input_done``): for the progress bar
+    measure_input: bool = False
     #: the caller only writes JSON Lines and reads counts (summary, gates; no other format): a
     #: result arrives as its line and counts (``RenderedResult``), its findings never unpickled
     lines_only: bool = False
@@ -56,14 +63,30 @@ class RunStats:
     rule_seconds: dict[str, float] = field(default_factory=dict)
     workers: int = 1
     engine: str = "local"
+    #: input bytes done and in all (``qa.runner.meter``; set with ``RunOptions.measure_input``)
+    meter: InputMeter | None = None
+    input_done: int = 0
 
     def count(self, rec) -> None:
-        """Count one record read: a document (and its bytes) or an unreadable input."""
+        """Count one record checked (in input order): a document (and its bytes) or an unreadable
+        input."""
+        self.skip()
         if isinstance(rec, InputError):
             self.errors += 1
             return
         self.documents += 1
         self.bytes += len(rec.text.encode("utf-8", "surrogatepass"))
+
+    def skip(self) -> None:
+        """One record passed, checked or not (another shard's): the input bytes done move on."""
+        if self.meter is not None:
+            done = self.meter.take()
+            if done is not None:
+                self.input_done = done
+
+    @property
+    def input_total(self) -> int | None:
+        return self.meter.total if self.meter is not None else None
 
     def add_times(self, times: dict[str, float]) -> None:
         for k, v in times.items():

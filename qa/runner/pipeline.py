@@ -42,15 +42,24 @@ from qa.engine import Plan
 from qa.model import FileResult
 from qa.readers import InputError, iter_files, read_path
 from qa.runner.checker import Checker
+from qa.runner.meter import InputMeter
 from qa.runner.corpus import assemble
 from qa.runner.options import RunOptions, RunStats
 from qa.runner.pool import executor, pool_stream, rebuild_lines
 from qa.runner.shard import sharded
 
 
-def read_records(files: Iterable[str], text_field: str, id_field: str) -> Iterator[Document | InputError]:
+def read_records(files: Iterable[str], text_field: str, id_field: str,
+                 meter: InputMeter | None = None) -> Iterator[Document | InputError]:
+    """The records of each file in turn; with ``meter``, each marked with the input bytes done."""
     for p in files:
-        yield from read_path(p, text_field, id_field)
+        if meter is None:
+            yield from read_path(p, text_field, id_field)
+            continue
+        for rec in read_path(p, text_field, id_field):
+            meter.mark(p)
+            yield rec
+        meter.file_done(p)
 
 
 def _serial(records: Iterable[Document | InputError], checker: Checker, stats: RunStats):
@@ -71,11 +80,15 @@ def run(paths: Iterable[str], plan: Plan, opts: RunOptions | None = None, stats:
     opts = opts or RunOptions()
     stats = stats if stats is not None else RunStats()
     files = iter_files(paths)
+    meter = None
+    if opts.measure_input:
+        meter = stats.meter = InputMeter()
+        files = meter.measure(files)
     if opts.engine == "dask":
         stats.engine, stats.workers = opts.engine, max(1, opts.jobs)
         yield from assemble(dask_stream(list(files), plan, opts, stats), plan, strict, opts.lines_only)
         return
-    yield from run_records(read_records(files, opts.text_field, opts.id_field), plan, opts, stats, strict)
+    yield from run_records(read_records(files, opts.text_field, opts.id_field, meter), plan, opts, stats, strict)
 
 
 def run_records(records: Iterable[Document | InputError], plan: Plan, opts: RunOptions | None = None,

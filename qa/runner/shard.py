@@ -35,3 +35,4 @@ def sharded(records: Iterable, shard: tuple[int, int] | None, stats) -> Iterable
             yield rec
         else:
             stats.skipped_by_shard += 1
+            stats.skip()
