@@ -299,3 +299,22 @@ def test_streamed_jsonl_gives_the_summary_and_gates_of_the_buffered_run(corpus, 
             assert ("qa: failed: " in streamed.stderr) == bool(gate)
         else:
             assert streamed.exit_code == 2  # unreadable records in the corpus
+
+
+def test_library_and_baseline_run_through_the_runner_with_jobs(corpus, tmp_path):
+    """``qa.check_paths`` and ``qa baseline`` use the runner of ``qa check``: a worker pool gives
+    the same results as one process, and the baseline file is the same bytes."""
+    from qa import check_paths
+
+    one = [dumps(r) for r in check_paths([corpus])]
+    two = [dumps(r) for r in check_paths([corpus], jobs=2)]
+    assert one == two and len(one) > 200
+    assert one == [dumps(r) for r in run([corpus], make_plan(Settings()), RunOptions(jobs=1))]
+    files = {}
+    for jobs in ("1", "2"):
+        target = tmp_path / f"baseline-{jobs}.json"
+        res = CliRunner().invoke(app, ["baseline", corpus, "-o", str(target), "--isolated", "--no-cache", "--jobs", jobs])
+        assert res.exit_code == 2, res.stderr  # the corpus holds unreadable inputs: named, and exit 2
+        assert "unreadable input(s) skipped" in res.stderr
+        files[jobs] = target.read_bytes()
+    assert files["1"] == files["2"] and b'"entries"' in files["1"]
