@@ -37,12 +37,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from qa.bilingual.readers import bilingual_kind
+from qa.clean_formats import FileFailed, rewrite, structured
 from qa.config import Settings
+from qa.corpus_readers import STDIN, corpus_kind, expand_globs
+from qa.curation import TEMPLATE_RULE, CorpusFindings, drop_entry
+from qa.destinations import DestinationError, Inputs, check_output
 from qa.engine import Plan, check_document, make_plan
 from qa.fixes import CleanResult, clean_document_text
-from qa.report.jsonl import safe_line
-from qa.readers import JSONL_SUFFIXES, InputError, iter_files, make_document, read_path
 from qa.fsutil import AtomicFile, current_umask, pid_alive, remove_tree, short_name, signals_deferred, stale_owner
+from qa.inputs import display_name
+from qa.readers import JSONL_SUFFIXES, InputError, iter_files, make_document, read_path
+from qa.report.jsonl import safe_line
 
 #: The manifest qa clean writes into every output folder it completes.
 MANIFEST = ".qa-clean.json"
@@ -114,7 +120,6 @@ def output_names(paths: Sequence[str], files: Sequence[str]) -> dict[str, str]:
     """The cleaned copy's path (relative to ``--out``) of every input file: its path below the
     deepest folder holding every input (see the module docstring). Distinct inputs get
     distinct names."""
-    from qa.corpus_readers import STDIN, expand_globs
 
     anchors = []
     for p in expand_globs(paths):
@@ -267,9 +272,6 @@ class _Layout:
 
 
 def _plan_outputs(paths: Sequence[str], files: Sequence[str], out_dir: Path, fix_log: Path | None) -> _Layout:
-    from qa.corpus_readers import STDIN
-    from qa.destinations import DestinationError, Inputs, check_output
-
     if STDIN in files:
         raise CleanError("standard input ('-') can be cleaned only with --diff")
     shown = str(out_dir)
@@ -327,7 +329,6 @@ class _FileCleaner:
 
     def document(self, rec) -> str | None:
         """The cleaned text of ``rec``, or None when ``--dedupe`` leaves it out (a duplicate)."""
-        from qa.curation import drop_entry
 
         corpus = self.corpus
         self.documents += 1
@@ -363,8 +364,6 @@ class _FileCleaner:
         its copy was written (``reason`` None), else one error saying why there is no copy."""
         s = self.summary
         if reason is not None:
-            from qa.inputs import display_name
-
             s.errors += 1
             s.not_written.append((display_name(self.path), reason))
             return
@@ -382,7 +381,6 @@ def _clean_diff(files: Sequence[str], settings: Settings, plan: Plan, unsafe: bo
     summary = CleanSummary()
     for path in files:
         summary.files += 1
-        from qa.corpus_readers import corpus_kind
 
         cleaner = _FileCleaner(path, plan, unsafe, summary, stdout, diff=True,
                                per_record=Path(path).suffix.lower() in JSONL_SUFFIXES or corpus_kind(path) is not None,
@@ -420,16 +418,12 @@ def _write_text_copy(path: str, target: Path, cleaner: _FileCleaner, settings: S
 def clean_paths(paths: Sequence[str], settings: Settings, out_dir: Path | None, diff: bool = False,
                 unsafe: bool = False, fix_log: Path | None = None, stdout: IO[str] | None = None,
                 dedupe: bool = False, decisions=None) -> CleanSummary:
-    from qa.curation import TEMPLATE_RULE, CorpusFindings
-
     plan = make_plan(settings)
-    from qa.bilingual.readers import bilingual_kind
 
     files = [f for f in iter_files(paths) if not bilingual_kind(f, settings.text_field)]  # not written back
     corpus = CorpusFindings(files, settings, dedupe, unsafe and any(r.code == TEMPLATE_RULE for r in plan.rules))
     if diff or out_dir is None:
         return _clean_diff(files, settings, plan, unsafe, stdout if diff else None, corpus, decisions)
-    from qa.clean_formats import FileFailed, rewrite, structured
 
     layout = _plan_outputs(paths, files, out_dir, fix_log)
     summary = CleanSummary(out_dir=str(out_dir))
@@ -456,8 +450,6 @@ def clean_paths(paths: Sequence[str], settings: Settings, out_dir: Path | None, 
                     with open(target, "wb", buffering=1 << 20) as sink:
                         rewrite(path, sink, cleaner.document, cleaner.error, settings.text_field, settings.id_field)
                 except FileFailed as exc:
-                    from qa.inputs import display_name
-
                     reason = display_name(str(exc))
             else:
                 reason = _write_text_copy(path, target, cleaner, settings)
@@ -508,8 +500,6 @@ def _prune_empty(folder: Path, top: str) -> None:
 
 def _write_manifest(stage: Staging, paths: Sequence[str], written: list[str], layout: _Layout,
                     summary: CleanSummary) -> None:
-    from qa.inputs import display_name
-
     data = {
         "qa_clean": 1,
         "complete": True,

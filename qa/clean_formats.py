@@ -4,7 +4,6 @@
 ``sink`` (a binary file). Records are read by the same code as ``qa check`` (so ids, errors and
 limits are the same); ``on_document(doc)`` returns the cleaned text of each readable record (None: leave the record out) and
 ``on_error(err)`` is told about each record that cannot be checked. Only the text field changes:
-
 * **JSON Lines** (plain, ``.gz``, ``.zst``): a line whose text is unchanged is copied byte for
   byte. Otherwise only the text field's value is replaced inside the original line, so every
   other byte stays: key order, nested objects and lists, nulls, ids, white space, number tokens
@@ -36,9 +35,12 @@ import re
 from collections.abc import Callable, Iterator
 from typing import IO
 
-from qa.corpus_readers import compression, corpus_kind
+from qa.corpus_readers import (PARQUET_BATCH_ROWS, compression, corpus_kind, csv_encoding, csv_field_limit,
+                               csv_row_record, open_binary, record_from_mapping)
 from qa.document import Document
-from qa.readers import InputError, JSONL_SUFFIXES
+from qa.inputs import binary_reason, display_name, open_input
+from qa.readers import JSONL_SUFFIXES, InputError, jsonl_line_record
+from qa.records import path_id
 
 OnDocument = Callable[[Document], str]
 OnError = Callable[[InputError], None]
@@ -78,8 +80,6 @@ class _Compressed:
 
 
 def _open(path: str) -> IO[bytes]:
-    from qa.corpus_readers import open_binary
-
     try:
         return open_binary(path)
     except (OSError, ValueError) as exc:
@@ -168,9 +168,6 @@ def replace_text_value(raw: bytes, key: str, new_text: str) -> bytes | None:
 
 def _rewrite_jsonl(path: str, out: _Compressed, on_document: OnDocument, on_error: OnError,
                    text_field: str, id_field: str) -> None:
-    from qa.inputs import binary_reason, display_name
-    from qa.readers import jsonl_line_record
-
     fh = _open(path)
     shown = display_name(path)
     with fh:
@@ -241,9 +238,6 @@ def _all_quoted(raw_header: str, n: int) -> bool:
 
 def _rewrite_csv(path: str, out: _Compressed, on_document: OnDocument, on_error: OnError,
                  text_field: str, id_field: str) -> None:
-    from qa.corpus_readers import csv_encoding, csv_field_limit, csv_row_record
-    from qa.inputs import display_name
-
     csv_field_limit()
     enc = csv_encoding()
     fh = _open(path)
@@ -318,14 +312,10 @@ def _rewrite_csv(path: str, out: _Compressed, on_document: OnDocument, on_error:
 # --------------------------------------------------------------------------- Parquet
 def _rewrite_parquet(path: str, sink: IO[bytes], on_document: OnDocument, on_error: OnError,
                      text_field: str, id_field: str) -> None:
-    from qa.corpus_readers import PARQUET_BATCH_ROWS, record_from_mapping
-    from qa.records import path_id
-
     try:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        from qa.inputs import open_input
 
         src = open_input(path)  # a regular file only
         pf = pq.ParquetFile(src)

@@ -7,10 +7,13 @@ import pickle
 import time
 from dataclasses import dataclass, replace
 
+from qa.cache import ResultCache
 from qa.document import Document
 from qa.engine import Plan, check_document, result_for
 from qa.model import FileResult, Finding
+from qa.report.jsonl import dumps, encode_line, finding_json
 from qa.scoring import score_result
+from qa.warmup import warm_up
 
 STEP_SEGMENT = "(segmentation)"
 STEP_RESULT = "(language+score)"
@@ -67,7 +70,6 @@ class RenderedResult:
     @classmethod
     def of(cls, res: FileResult) -> "RenderedResult":
         """``res`` (with its document) written as its line."""
-        from qa.report.jsonl import dumps, encode_line
 
         return cls(res.path, res.id, encode_line(dumps(res)), res.score, res.verdict, res.severity_counts,
                    res.category_counts)
@@ -86,7 +88,6 @@ class Checker:
         self.render_jsonl = render_jsonl or lines_only
         self.lines_only = lines_only
         self.times: dict[str, float] = {}
-        from qa.warmup import warm_up
 
         warm_up(plan.rules)  # before any time limit, and before the timing wrappers
         self.base_plan = plan
@@ -96,8 +97,6 @@ class Checker:
         self.hits = self.misses = 0
         self.cache = None
         if cache_dir:
-            from qa.cache import ResultCache
-
             self.cache = ResultCache.open(cache_dir, plan)
 
     def check(self, doc: Document) -> Checked:
@@ -130,7 +129,6 @@ class Checker:
         t = time.perf_counter()
         res = result_for(doc, findings, plan)
         if self.render_jsonl:  # the JSON of each finding, made here (in a worker, in parallel)
-            from qa.report.jsonl import finding_json
 
             res.rendered = (res.findings, [finding_json(f, doc) for f in res.findings])
         rendered = self._rendered(res, doc)

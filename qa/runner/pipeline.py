@@ -42,11 +42,12 @@ from qa.engine import Plan
 from qa.model import FileResult
 from qa.readers import InputError, iter_files, read_path
 from qa.runner.checker import Checker
-from qa.runner.meter import InputMeter
 from qa.runner.corpus import assemble
+from qa.runner.meter import InputMeter
 from qa.runner.options import RunOptions, RunStats
 from qa.runner.pool import executor, pool_stream, rebuild_lines
 from qa.runner.shard import sharded
+from qa.warmup import warm_up
 
 
 def read_records(files: Iterable[str], text_field: str, id_field: str,
@@ -110,8 +111,6 @@ def run_records(records: Iterable[Document | InputError], plan: Plan, opts: RunO
         stream = _serial(records, Checker(plan, opts.cache_dir, opts.profile_rules, strict,
                                           lines_only=opts.lines_only), stats)
     else:
-        from qa.warmup import warm_up
-
         warm_up(plan.rules)  # loaded once here: forked workers inherit the modules and models
         with executor(plan, opts) as ex:
             rebuild = (lambda jobs: ex.submit(rebuild_lines, jobs)) if opts.lines_only else None

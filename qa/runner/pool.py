@@ -6,29 +6,26 @@ import os
 from collections import deque
 from collections.abc import Iterable, Iterator
 
+from qa import inputs
 from qa.document import Document
-from qa.engine import Plan
+from qa.engine import Plan, make_plan
+from qa.lifeline import bind_to_parent
 from qa.model import FileResult, Finding
 from qa.readers import InputError
 from qa.runner.checker import Checked, Checker, RenderedResult, merge
 from qa.runner.options import CHUNK_CHARS, CHUNK_DOCS, INFLIGHT_PER_WORKER, RunOptions, RunStats
 
 # worker-process state (one Checker per process, built by the initializer)
+_WORKER: Checker | None = None
 
 
 def _init_worker(plan: Plan | None, settings, cache_dir: str | None, profile: bool, policy,
                  render_jsonl: bool = False, lines_only: bool = False, parent: int | None = None) -> None:
     global _WORKER
-    from qa.lifeline import bind_to_parent
-
     bind_to_parent(parent)  # a parent killed with kill -9 takes its workers with it
     if policy is not None:
-        from qa import inputs
-
         inputs.set_policy(encoding=policy.encoding, max_bytes=policy.max_bytes or 0)
     if plan is None:
-        from qa.engine import make_plan
-
         plan = make_plan(settings)
     _WORKER = Checker(plan, cache_dir, profile, render_jsonl=render_jsonl, lines_only=lines_only)
 
@@ -58,8 +55,6 @@ def executor(plan: Plan, opts: RunOptions):
     """The worker pool: ``opts.jobs`` processes, each with one ``Checker``."""
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
-
-    from qa import inputs
 
     methods = mp.get_all_start_methods()
     if "fork" in methods:  # workers inherit the loaded rules: nothing to pickle or re-import

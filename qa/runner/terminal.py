@@ -9,7 +9,9 @@ import time
 from contextlib import contextmanager
 from dataclasses import replace
 
+from qa.fsutil import AtomicFile
 from qa.model import FileResult
+from qa.report.jsonl import dumps, encode_line
 from qa.runner.checker import RenderedResult
 from qa.runner.options import RunStats
 
@@ -21,8 +23,6 @@ class JsonlStream:
     def __init__(self, output: str | None, stdout) -> None:
         self.out = None
         if output and output != "-":
-            from qa.fsutil import AtomicFile
-
             self.out = AtomicFile(output)
             self.fh = self.out.fh
             self.text = None
@@ -31,8 +31,6 @@ class JsonlStream:
             self.text = stdout
 
     def write(self, res: FileResult | RenderedResult) -> None:
-        from qa.report.jsonl import dumps, encode_line
-
         data = res.data if isinstance(res, RenderedResult) else encode_line(dumps(res))
         if self.fh is not None:
             self.fh.write(data)
@@ -98,7 +96,7 @@ def loading(quiet: bool = False, label: str = "loading rules"):
 
     forced = os.environ.get(PROGRESS_ENV, "").strip() == "1"
     progress = Progress(SpinnerColumn(), TextColumn(label), TimeElapsedColumn(), transient=True,
-                        console=Console(file=sys.stderr, force_terminal=True if forced else None),
+                        console=Console(stderr=True, force_terminal=True if forced else None),
                         redirect_stdout=False, redirect_stderr=False, refresh_per_second=5)
     progress.add_task(label, total=None)
     progress.start()
@@ -124,10 +122,10 @@ class ProgressBar:
         from rich.text import Text
 
         self.stats = stats
-        stream = sys.stderr if stream is None else stream
         forced = os.environ.get(PROGRESS_ENV, "").strip() == "1"
         # standard error only: standard output may be the JSON Lines a pipeline reads
-        self.console = Console(file=stream, force_terminal=True if forced else None)
+        where = {"stderr": True} if stream is None else {"file": stream}
+        self.console = Console(**where, force_terminal=True if forced else None)
         bar = self
 
         class RunBar(ProgressColumn):  # drawn from the run's counters at each refresh
@@ -170,6 +168,9 @@ class ProgressBar:
                 what += f"  ETA {_clock(elapsed * (total - done) / done)}"
         else:
             what += f"  {_mb(st.bytes)} MB"
+        elapsed = st.seconds
+        if st.documents and elapsed > 0:
+            what += f"  {st.documents / elapsed:,.0f} docs/s"
         if st.errors:
             what += f"  {st.errors} unreadable"
         return what, total, done
@@ -177,8 +178,8 @@ class ProgressBar:
     def update(self) -> None:
         """Show the bar (the first call); it then follows the run's counters by itself."""
         if self.task is None and not self.stopped:
-            self.progress.start()
             self.task = self.progress.add_task("checking", total=None)
+            self.progress.start()  # its first frame already shows the task
 
     def finish(self) -> None:
         """The check is over: its line stays on screen, complete."""
