@@ -8,6 +8,7 @@ and the library (``qa.check_paths``, ``qa.check_text``).
 * ``qa.runner.checker``: the ``Checker`` (one per process: rules, cache, timing) and what it gives;
 * ``qa.runner.corpus``: the corpus phase (``collect`` / ``finalize``), spooled to temporary files;
 * ``qa.runner.pool``: the local worker pool;
+* ``qa.runner.meter``: input bytes done and in all, for the progress bar;
 * ``qa.runner.terminal``: JSON Lines as results arrive, the progress bar, run statistics.
 
 This package's ``__init__`` imports nothing, so that ``qa.dask_engine`` (which the pipeline
