@@ -33,7 +33,8 @@ sys.path.insert(0, str(HERE))
 import convert_labels  # noqa: E402
 from qa import evaluate as ev  # noqa: E402
 from qa.config import Settings  # noqa: E402
-from qa.engine import make_plan, run_records  # noqa: E402
+from qa.engine import make_plan  # noqa: E402
+from qa.runner.pipeline import run_records
 from qa.readers import read_all  # noqa: E402
 
 

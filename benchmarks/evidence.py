@@ -47,7 +47,8 @@ import yaml  # noqa: E402
 import convert_labels  # noqa: E402
 from qa import evaluate as ev  # noqa: E402
 from qa.config import Settings  # noqa: E402
-from qa.engine import make_plan, run_records  # noqa: E402
+from qa.engine import make_plan  # noqa: E402
+from qa.runner.pipeline import run_records
 from qa.evidence import MIN_JUDGED  # noqa: E402
 from qa.readers import read_all  # noqa: E402
 from qa.registry import all_rules  # noqa: E402

@@ -27,7 +27,7 @@ def main() -> None:
     from qa.config import Settings
     from qa.engine import make_plan
     from qa.readers import read_all
-    from qa.engine import run_records
+    from qa.runner.pipeline import run_records
     from qa.clean import cleaned_texts
     from qa.report.html import write_reports
     from qa.review import DecisionStore, ReviewServer

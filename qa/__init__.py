@@ -4,10 +4,9 @@ Library first: ``check_text`` and ``check_paths`` return ``FileResult`` objects;
 applies safe fixes. The command line (``qa``) is a thin layer over these.
 """
 
-__version__ = "0.1.0"
-
+from qa.version import __version__  # noqa: E402
 from qa.config import ConfigError, Settings, resolve  # noqa: E402
-from qa.engine import check_paths, check_text  # noqa: E402
+from qa.api import check_paths, check_text  # noqa: E402
 from qa.model import Finding, FileResult, Rule, Severity  # noqa: E402
 
 

@@ -51,7 +51,11 @@ import sys
 import time
 from pathlib import Path
 
-from qa.document import Document
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from qa.document import Document
+
 
 SCHEMA = 4  # 4: and bilingual segment fields; 3: findings carry condition and data; 2: JSON values under an HMAC (1 was pickle)
 DB_NAME = "results.sqlite"
@@ -103,8 +107,8 @@ def _dependency_versions() -> str:
 
 def ruleset_version(plan) -> str:
     """Hash of everything besides the settings and the document that can change findings."""
-    from qa import __version__
-    from qa.registry import default_pack_dirs
+    from qa.version import __version__
+    from qa.ruledata import default_pack_dirs
 
     dirs = tuple(str(p) for p in default_pack_dirs()) + tuple(plan.settings.packs)
     codes = tuple(r.code for r in plan.rules)

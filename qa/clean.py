@@ -39,11 +39,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from qa.bilingual.readers import bilingual_kind
+from qa.clean_formats import FileFailed, rewrite, structured
 from qa.config import Settings
+from qa.corpus_readers import STDIN, corpus_kind, expand_globs
+from qa.curation import TEMPLATE_RULE, CorpusFindings, drop_entry
+from qa.destinations import DestinationError, Inputs, check_output
 from qa.engine import Plan, check_document, make_plan
 from qa.fixes import CleanResult, clean_document_text
-from qa.report.jsonl import safe_line
+from qa.fsutil import AtomicFile, current_umask, pid_alive, remove_tree, short_name, signals_deferred, stale_owner
+from qa.inputs import display_name
 from qa.readers import JSONL_SUFFIXES, InputError, iter_files, make_document, read_path
+from qa.report.jsonl import safe_line
 
 #: The manifest qa clean writes into every output folder it completes.
 MANIFEST = ".qa-clean.json"
@@ -119,7 +126,6 @@ def output_names(paths: Sequence[str], files: Sequence[str]) -> dict[str, str]:
     """The cleaned copy's path (relative to ``--out``) of every input file: its path below the
     deepest folder holding every input (see the module docstring). Distinct inputs get
     distinct names."""
-    from qa.corpus_readers import STDIN, expand_globs
 
     anchors = []
     for p in expand_globs(paths):
@@ -190,7 +196,6 @@ def _check_replaceable(out: str, shown: str) -> None:
 def sweep_stale_staging(parent: str, name: str) -> list[str]:
     """Remove staging and replaced folders (``.NAME.qa-staging-PID-*``, ``.NAME.qa-old-PID-*``)
     that qa processes which no longer exist left next to the output folder ``NAME``."""
-    from qa.fsutil import _pid_alive, remove_tree, short_name, stale_owner
 
     removed: list[str] = []
     prefixes = tuple(f".{short_name(name)}.qa-{kind}-" for kind in ("staging", "old"))
@@ -203,7 +208,7 @@ def sweep_stale_staging(parent: str, name: str) -> list[str]:
         if not e.name.startswith(prefixes):
             continue
         pid = stale_owner(e.name)
-        if pid is None or _pid_alive(pid):
+        if pid is None or pid_alive(pid):
             continue
         try:
             if not e.is_dir(follow_symlinks=False) or (uid is not None and e.stat(follow_symlinks=False).st_uid != uid):
@@ -222,18 +227,15 @@ class Staging:
     """A hidden folder next to ``out`` that replaces ``out`` in one rename when complete."""
 
     def __init__(self, out: str) -> None:
-        from qa.fsutil import short_name
-
         self.out = out
         self.parent = os.path.dirname(out) or "."
         os.makedirs(self.parent, exist_ok=True)
         sweep_stale_staging(self.parent, os.path.basename(out))
-        from qa.fsutil import signals_deferred
 
         try:
-            mode = os.stat(out).st_mode & 0o7777 if os.path.isdir(out) else 0o777 & ~_umask()
+            mode = os.stat(out).st_mode & 0o7777 if os.path.isdir(out) else 0o777 & ~current_umask()
         except OSError:
-            mode = 0o777 & ~_umask()
+            mode = 0o777 & ~current_umask()
         with signals_deferred():  # a staging folder always carries its mark, so a sweep knows it
             self.dir = tempfile.mkdtemp(prefix=f".{short_name(os.path.basename(out))}.qa-staging-{os.getpid()}-",
                                         dir=self.parent)
@@ -248,7 +250,6 @@ class Staging:
     def commit(self, also=None) -> None:
         """Replace ``out`` by the staging folder (and commit ``also``, an ``AtomicFile``, with
         it); signals wait until both are in place."""
-        from qa.fsutil import remove_tree, short_name, signals_deferred
 
         os.unlink(os.path.join(self.dir, _STAGING_MARK))
         old = None
@@ -264,15 +265,7 @@ class Staging:
             remove_tree(old)
 
     def abort(self) -> None:
-        from qa.fsutil import remove_tree
-
         remove_tree(self.dir)
-
-
-def _umask() -> int:
-    from qa.fsutil import _umask as umask
-
-    return umask()
 
 
 # --------------------------------------------------------------------------- the command
@@ -285,9 +278,6 @@ class _Layout:
 
 
 def _plan_outputs(paths: Sequence[str], files: Sequence[str], out_dir: Path, fix_log: Path | None) -> _Layout:
-    from qa.corpus_readers import STDIN
-    from qa.destinations import DestinationError, Inputs, check_output
-
     if STDIN in files:
         raise CleanError("standard input ('-') can be cleaned only with --diff")
     shown = str(out_dir)
@@ -345,7 +335,6 @@ class _FileCleaner:
 
     def document(self, rec) -> str | None:
         """The cleaned text of ``rec``, or None when ``--dedupe`` leaves it out (a duplicate)."""
-        from qa.curation import drop_entry
 
         corpus = self.corpus
         self.documents += 1
@@ -398,8 +387,6 @@ class _FileCleaner:
         its copy was written (``reason`` None), else one error saying why there is no copy."""
         s = self.summary
         if reason is not None:
-            from qa.inputs import display_name
-
             s.errors += 1
             s.not_written.append((display_name(self.path), reason))
             return
@@ -419,7 +406,6 @@ def _clean_diff(files: Sequence[str], settings: Settings, plan: Plan, unsafe: bo
     summary = CleanSummary()
     for path in files:
         summary.files += 1
-        from qa.corpus_readers import corpus_kind
 
         cleaner = _FileCleaner(path, plan, unsafe, summary, stdout, diff=True,
                                per_record=Path(path).suffix.lower() in JSONL_SUFFIXES or corpus_kind(path) is not None,
@@ -468,25 +454,18 @@ def _write_text_copy(path: str, target: Path, cleaner: _FileCleaner, settings: S
 def clean_paths(paths: Sequence[str], settings: Settings, out_dir: Path | None, diff: bool = False,
                 unsafe: bool = False, fix_log: Path | None = None, stdout: IO[str] | None = None,
                 dedupe: bool = False, decisions=None) -> CleanSummary:
-    from qa.curation import TEMPLATE_RULE, CorpusFindings
-
     plan = make_plan(settings)
-    from qa.bilingual.readers import bilingual_kind
 
     files = list(iter_files(paths))
     mono = [f for f in files if not bilingual_kind(f, settings.text_field)]  # corpus rules: monolingual files
     corpus = CorpusFindings(mono, settings, dedupe, unsafe and any(r.code == TEMPLATE_RULE for r in plan.rules))
     if diff or out_dir is None:
         return _clean_diff(files, settings, plan, unsafe, stdout if diff else None, corpus, decisions)
-    from qa.clean_formats import FileFailed, rewrite, structured
-    from qa.fsutil import AtomicFile
 
     layout = _plan_outputs(paths, files, out_dir, fix_log)
     summary = CleanSummary(out_dir=str(out_dir))
     stage = external = None
     try:
-        from qa.fsutil import signals_deferred
-
         with signals_deferred():  # a signal after the folder is made but before ``stage`` names it would leak it
             stage = Staging(layout.out)
         if layout.log_external is not None:
@@ -516,8 +495,6 @@ def clean_paths(paths: Sequence[str], settings: Settings, out_dir: Path | None, 
                     with open(target, "wb", buffering=1 << 20) as sink:
                         rewrite(path, sink, cleaner.document, cleaner.error, settings.text_field, settings.id_field)
                 except FileFailed as exc:
-                    from qa.inputs import display_name
-
                     reason = display_name(str(exc))
             else:
                 reason = _write_text_copy(path, target, cleaner, settings)
@@ -568,8 +545,6 @@ def _prune_empty(folder: Path, top: str) -> None:
 
 def _write_manifest(stage: Staging, paths: Sequence[str], written: list[str], layout: _Layout,
                     summary: CleanSummary) -> None:
-    from qa.inputs import display_name
-
     data = {
         "qa_clean": 1,
         "complete": True,

@@ -4,7 +4,6 @@
 ``sink`` (a binary file). Records are read by the same code as ``qa check`` (so ids, errors and
 limits are the same); ``on_document(doc)`` returns the cleaned text of each readable record (None: leave the record out) and
 ``on_error(err)`` is told about each record that cannot be checked. Only the text field changes:
-
 * **JSON Lines** (plain, ``.gz``, ``.zst``): a line whose text is unchanged is copied byte for
   byte. Otherwise only the text field's value is replaced inside the original line, so every
   other byte stays: key order, nested objects and lists, nulls, ids, white space, number tokens
@@ -36,9 +35,12 @@ import re
 from collections.abc import Callable, Iterator
 from typing import IO
 
-from qa.corpus_readers import compression, corpus_kind
+from qa.corpus_readers import (PARQUET_BATCH_ROWS, compression, corpus_kind, csv_encoding, csv_field_limit,
+                               csv_row_record, open_binary, record_from_mapping)
 from qa.document import Document
-from qa.readers import InputError, JSONL_SUFFIXES
+from qa.inputs import binary_reason, display_name, open_input
+from qa.readers import JSONL_SUFFIXES, InputError, jsonl_line_record
+from qa.records import path_id
 
 OnDocument = Callable[[Document], str]
 OnError = Callable[[InputError], None]
@@ -78,8 +80,6 @@ class _Compressed:
 
 
 def _open(path: str) -> IO[bytes]:
-    from qa.corpus_readers import open_binary
-
     try:
         return open_binary(path)
     except (OSError, ValueError) as exc:
@@ -144,7 +144,7 @@ def value_span(line: str, key: str) -> tuple[int, int] | None:
         return None
 
 
-def _json_string(text: str, like: str) -> str:
+def json_string(text: str, like: str) -> str:
     """``text`` as a JSON string, escaped like the original token ``like``: ASCII with ``\\u``
     escapes when the original was written that way, UTF-8 otherwise."""
     ascii_only = like.isascii() and "\\u" in like
@@ -163,14 +163,11 @@ def replace_text_value(raw: bytes, key: str, new_text: str) -> bytes | None:
     if span is None:
         return None
     a, b = span
-    return bom + (line[:a] + _json_string(new_text, line[a:b]) + line[b:]).encode("utf-8")
+    return bom + (line[:a] + json_string(new_text, line[a:b]) + line[b:]).encode("utf-8")
 
 
 def _rewrite_jsonl(path: str, out: _Compressed, on_document: OnDocument, on_error: OnError,
                    text_field: str, id_field: str) -> None:
-    from qa.inputs import binary_reason, display_name
-    from qa.readers import jsonl_line_record
-
     fh = _open(path)
     shown = display_name(path)
     with fh:
@@ -227,24 +224,21 @@ class _LineRecorder:
         return raw
 
 
-def _line_end(raw: str) -> str:
+def line_end(raw: str) -> str:
     for end in ("\r\n", "\n", "\r"):
         if raw.endswith(end):
             return end
     return ""
 
 
-def _all_quoted(raw_header: str, n: int) -> bool:
+def all_quoted(raw_header: str, n: int) -> bool:
     body = raw_header.rstrip("\r\n")
     return n > 0 and body.startswith('"') and body.endswith('"') and body.count('","') >= n - 1
 
 
 def _rewrite_csv(path: str, out: _Compressed, on_document: OnDocument, on_error: OnError,
                  text_field: str, id_field: str) -> None:
-    from qa.corpus_readers import _csv_limit, csv_encoding, csv_row_record
-    from qa.inputs import display_name
-
-    _csv_limit()
+    csv_field_limit()
     enc = csv_encoding()
     fh = _open(path)
     with fh:
@@ -276,7 +270,7 @@ def _rewrite_csv(path: str, out: _Compressed, on_document: OnDocument, on_error:
                                  f"(columns: {', '.join(fields or []) or 'none'})")
             put(header_raw)
             col = len(fields) - 1 - fields[::-1].index(text_field)  # the last one, as DictReader keeps
-            quoting = csv.QUOTE_ALL if _all_quoted(header_raw, len(fields)) else csv.QUOTE_MINIMAL
+            quoting = csv.QUOTE_ALL if all_quoted(header_raw, len(fields)) else csv.QUOTE_MINIMAL
             try:
                 for cells in reader:
                     raw = rec.take()
@@ -303,7 +297,7 @@ def _rewrite_csv(path: str, out: _Compressed, on_document: OnDocument, on_error:
                     new = list(cells)
                     new[col] = cleaned
                     buf = io.StringIO()
-                    csv.writer(buf, quoting=quoting, lineterminator=_line_end(raw)).writerow(new)
+                    csv.writer(buf, quoting=quoting, lineterminator=line_end(raw)).writerow(new)
                     put(buf.getvalue())
             except csv.Error as exc:  # a syntax error: what is left is copied as it is
                 on_error(InputError(display_name(path), f"{display_name(path)}:{row + 1}",
@@ -318,13 +312,10 @@ def _rewrite_csv(path: str, out: _Compressed, on_document: OnDocument, on_error:
 # --------------------------------------------------------------------------- Parquet
 def _rewrite_parquet(path: str, sink: IO[bytes], on_document: OnDocument, on_error: OnError,
                      text_field: str, id_field: str) -> None:
-    from qa.corpus_readers import PARQUET_BATCH_ROWS, _base_id, record_from_mapping
-
     try:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        from qa.inputs import open_input
 
         src = open_input(path)  # a regular file only
         pf = pq.ParquetFile(src)
@@ -344,7 +335,7 @@ def _rewrite_parquet(path: str, sink: IO[bytes], on_document: OnDocument, on_err
         if md.num_row_groups and md.row_group(0).num_columns:
             codec = md.row_group(0).column(0).compression.lower()
             codec = "none" if codec == "uncompressed" else codec
-        base = _base_id(path)
+        base = path_id(path)
         writer = pq.ParquetWriter(sink, schema, compression=codec)
         row = 0
         try:
@@ -370,7 +361,7 @@ def _rewrite_parquet(path: str, sink: IO[bytes], on_document: OnDocument, on_err
                             changed = True
                     if changed:
                         arrays = list(batch.columns)
-                        arrays[col] = _array(pa, values, ftype)
+                        arrays[col] = arrow_array(pa, values, ftype)
                         batch = pa.RecordBatch.from_arrays(arrays, schema=batch.schema)
                     if len(keep) < batch.num_rows:
                         batch = batch.take(pa.array(keep, type=pa.int64()))
@@ -385,7 +376,7 @@ def _rewrite_parquet(path: str, sink: IO[bytes], on_document: OnDocument, on_err
             writer.close()
 
 
-def _array(pa, values: list, ftype):
+def arrow_array(pa, values: list, ftype):
     """An Arrow array of ``values`` with the column's own type (string, large string,
     dictionary-encoded string ...)."""
     if pa.types.is_dictionary(ftype):

@@ -16,7 +16,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from qa import __version__
+from qa.version import __version__
 from qa.config import ConfigError, Settings, resolve
 from qa.gates import exit_code, gate_reason  # noqa: F401 - the gates live in qa.gates
 from qa.packs import PackError
@@ -189,7 +189,10 @@ def check(
         _destinations(("-o", output, False), ("--output-dir", output_dir, True), ("--html", html, True))
         check_jobs(jobs)
         settings = _bilingual(settings, source_field, target_field, source_lang, target_lang, glossary)
-        plan = make_plan(settings)
+        from qa.runner.terminal import loading
+
+        with loading(quiet):  # the progress from the first second: the rules take a while to load
+            plan = make_plan(settings)
     except (ConfigError, PackError) as exc:
         raise _fail(str(exc)) from None
     _follow_links(follow_links, settings)
@@ -207,22 +210,26 @@ def check(
         raise _fail(str(exc)) from None
 
     started = time.perf_counter()
-    from qa import parallel
+    from qa.runner.options import RunOptions, RunStats, default_jobs
+    from qa.runner.pipeline import run
+    from qa.runner.shard import parse_shard
+    from qa.runner.terminal import (JsonlStream, ProgressBar, command_seconds, format_rule_times, format_run_stats, light,
+                                    progress_wanted)
     from qa.cache import cache_dir_for
 
     try:
-        opts = parallel.RunOptions(
-            jobs=parallel.default_jobs() if jobs is None else jobs, engine=engine.lower(),
-            scheduler=scheduler, shard=parallel.parse_shard(shard) if shard else None,
+        opts = RunOptions(
+            jobs=default_jobs() if jobs is None else jobs, engine=engine.lower(),
+            scheduler=scheduler, shard=parse_shard(shard) if shard else None,
             cache_dir=cache_dir_for(no_cache, cache_dir, settings),
             profile_rules=profile_rules, text_field=settings.text_field, id_field=settings.id_field)
         if opts.engine not in ("local", "dask"):
             raise ValueError(f"unknown engine {engine!r}; choose local or dask")
     except ValueError as exc:
         raise _fail(str(exc)) from None
-    stats = parallel.RunStats()
+    stats = RunStats()
     # JSON Lines alone is written as results arrive, and results are kept without their text
-    stream = (parallel.JsonlStream(output, sys.stdout)
+    stream = (JsonlStream(output, sys.stdout)
               if formats == ["jsonl"] and output_dir is None and html is None and base is None else None)
     opts.render_jsonl = stream is not None
     keep_all = stream is None
@@ -236,14 +243,15 @@ def check(
 
     # kept results lose their text when streaming: count --max-rate sentences on the way
     tally = RateTally(settings.max_rate) if not keep_all and settings.max_rate else None
-    progress = parallel.ProgressBar(stats) if not quiet and sys.stderr.isatty() else None
+    progress = ProgressBar(stats) if progress_wanted(quiet) else None
+    opts.measure_input = progress is not None  # the bar's totals: the input files' sizes
     from qa.summary import Tally
 
     run_tally = Tally() if summary_file is not None else None
     if progress is not None:
         progress.update()  # shown from the first second, before the first result
     try:
-        for res in parallel.run(paths, plan, opts, stats):
+        for res in run(paths, plan, opts, stats):
             if tally is not None:
                 tally.add(res)
             if run_tally is not None and base is None:
@@ -253,9 +261,11 @@ def check(
             if keep_all:
                 results.append(res)
             elif res.error or not quiet or gated:
-                results.append(parallel.light(res))
+                results.append(light(res))
             if progress is not None:
                 progress.update()
+        if progress is not None:
+            progress.finish()  # its last state stays on screen, above the HTML phase
     except Exception as exc:
         if stream is not None:
             stream.close(ok=False)
@@ -287,7 +297,7 @@ def check(
         from qa.summary import write_summary
 
         timing = {k: v for k, v in stats.as_dict().items() if k in ("seconds", "documents_per_second", "mb_per_second")}
-        timing["seconds"] = round(time.perf_counter() - wall, 3)  # the whole command so far
+        timing["seconds"] = round(command_seconds(wall), 3)  # the whole command so far
         try:
             write_summary(run_tally, summary_file, {**timing, "workers": stats.workers, "engine": stats.engine})
         except OSError as exc:
@@ -306,7 +316,7 @@ def check(
                  documents=documents, baseline_used=base is not None, quiet=quiet, stdout=sys.stdout)
 
         if html is not None:
-            if not quiet and sys.stderr.isatty():
+            if progress is None and not quiet and sys.stderr.isatty():
                 sys.stderr.write(f"writing the HTML report ({len(results)} page(s)) to {text_report.safe(html)} ...\n")
             from qa.clean import cleaned_texts
             from qa.report.html import write_reports
@@ -320,18 +330,20 @@ def check(
 
                 shown, _ = apply_baseline(unfiltered, _replace(base, decisions={}, similar={}), settings)
                 decided = base
-            write_reports(shown, html, paths, plan.rules, cleaned=cleaned_texts(shown, plan), decisions=decided)
+            cleaned = cleaned_texts(shown if progress is None else progress.phase("preparing HTML", shown), plan)
+            write_reports(shown if progress is None else progress.phase("writing HTML", shown), html, paths, plan.rules,
+                          cleaned=cleaned, decisions=decided)
     except LinkInOutput as exc:
         raise _fail(exc.strerror or str(exc)) from None
     if not quiet:
-        text_report.summary(results, time.perf_counter() - wall, html=str(html) if html else None, out=sys.stderr)
+        text_report.summary(results, command_seconds(wall), html=str(html) if html else None, out=sys.stderr)
         if outcome is not None:
             outcome.report(sys.stderr)
         sys.stderr.write(text_report.final_line(results) + "\n")
     if statistics:
-        sys.stderr.write(parallel.format_run_stats(stats))
+        sys.stderr.write(format_run_stats(stats))
     if profile_rules:
-        sys.stderr.write(parallel.format_rule_times(stats, {r.code: r.name for r in plan.rules}))
+        sys.stderr.write(format_rule_times(stats, {r.code: r.name for r in plan.rules}))
 
     code = exit_code(results, settings, tally)
     if code == 1:  # the one-line reason, even with --quiet: a CI log must say why it failed
@@ -352,6 +364,8 @@ def make_baseline(
     id_field: IdFieldOpt = None,
     lang: LangOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+    jobs: JobsOpt = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the result cache.")] = False,
 ) -> None:
     """Record today's findings so that `qa check --baseline FILE` reports only new ones.
 
@@ -361,19 +375,24 @@ def make_baseline(
     """
     from qa.baseline import BaselineError, build_baseline, load_baseline, write_baseline
     from qa.destinations import DestinationError, Inputs, check_output
-    from qa.engine import make_plan, run_records
-    from qa.readers import read_all
+    from qa.cache import cache_dir_for
+    from qa.engine import make_plan
+    from qa.runner.options import RunOptions, default_jobs
+    from qa.runner.pipeline import run
 
     try:
         settings = _settings(config, isolated, select=_split(select), ignore=_split(ignore),
                              severity=_split(severity), text_field=text_field, id_field=id_field, lang=lang)
         _destinations(("-o", output, False))
+        check_jobs(jobs)
         plan = make_plan(settings)
         check_output(output, Inputs.of(paths), "the baseline")
         previous = load_baseline([output]) if output.is_file() else None
     except (ConfigError, PackError, BaselineError, DestinationError) as exc:
         raise _fail(str(exc)) from None
-    results = list(run_records(read_all(paths, settings.text_field, settings.id_field), plan))
+    opts = RunOptions(jobs=default_jobs() if jobs is None else jobs, cache_dir=cache_dir_for(no_cache, None, settings),
+                      text_field=settings.text_field, id_field=settings.id_field)
+    results = list(run(paths, plan, opts))
     bl = build_baseline(results, previous.decisions if previous else None,
                         previous.legacy_decisions if previous else None)
     if previous is not None:
@@ -642,13 +661,14 @@ def eval_cmd(
                         p.result = FileResult(path=doc.path, id=doc.id, doc=doc, findings=[])
             selected = codes if (select or ignore or settings.select != ("ALL",) or settings.ignore) else None
         else:
-            from qa import parallel
+            from qa.runner.options import RunOptions, default_jobs
+            from qa.runner.pipeline import run
 
-            opts = parallel.RunOptions(
-                jobs=parallel.default_jobs() if jobs is None else max(1, jobs),
+            opts = RunOptions(
+                jobs=default_jobs() if jobs is None else max(1, jobs),
                 cache_dir=None if no_cache or os.environ.get("QA_NO_CACHE") else os.path.abspath(".qa_cache"),
                 text_field=settings.text_field, id_field=settings.id_field)
-            preds = ev.from_results(parallel.run(paths or [], plan, opts))
+            preds = ev.from_results(run(paths or [], plan, opts))
             selected = None
         options = ev.Options(min_severity=min_severity, min_confidence=min_confidence, rules=selected,
                              line_categories=tuple(_split([line_categories]) or ()),

@@ -16,9 +16,7 @@ not grow with the size of the corpus, and always in input order.
 ``expand_globs`` expands ``*``, ``?``, ``[...]`` and ``**`` in paths that do not exist as
 given (sorted, so runs are reproducible).
 
-``partitions`` cuts inputs into independent pieces for distributed engines: byte ranges of plain
-JSON Lines files (cut at line starts, with their first line number), row groups of Parquet files,
-whole compressed or CSV files, and batches of small text files. ``read_partition`` reads one.
+Partitions of these inputs for distributed engines are cut and read by ``qa.partitions``.
 """
 
 from __future__ import annotations
@@ -31,8 +29,10 @@ import os
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import IO
+
+from qa.inputs import display_name, open_input, policy, unpaired_surrogate
+from qa.records import InputError, OutsideLink, decode, input_reason, inside, iter_jsonl_lines, make_document, path_id
 
 JSONL_EXTS = (".jsonl", ".ndjson")
 CSV_EXTS = (".csv",)
@@ -91,7 +91,6 @@ def expand_globs(paths: Iterable[str]) -> Iterator[str]:
     """Expand glob patterns (sorted); a pattern without matches, or an existing path, stays.
     A match that leads, through a symbolic link, out of the folder the pattern searches is not
     followed (``qa.readers.OutsideLink``) unless ``--follow-links``."""
-    from qa.inputs import policy
 
     for p in paths:
         if p != STDIN and not os.path.exists(p) and _GLOB_CHARS & set(p):
@@ -100,11 +99,10 @@ def expand_globs(paths: Iterable[str]) -> Iterator[str]:
                 if policy().follow_links:
                     yield from matches
                     continue
-                from qa.readers import OutsideLink, _inside
 
                 base = os.path.realpath(_glob_base(p) or os.sep)
                 for m in matches:
-                    yield m if _inside(os.path.realpath(m), base) else OutsideLink(m)
+                    yield m if inside(os.path.realpath(m), base) else OutsideLink(m)
                 continue
         yield p
 
@@ -227,7 +225,6 @@ def _zstd_reader(raw: IO[bytes]) -> IO[bytes]:
 
 def open_binary(path: str) -> IO[bytes]:
     """Open ``path`` for streaming reading, decompressing ``.gz`` / ``.zst`` on the fly."""
-    from qa.inputs import open_input
 
     comp = compression(path)
     raw = open_input(path)  # a regular file only: never a FIFO or device
@@ -250,22 +247,8 @@ def _sniff_stream(raw: IO[bytes]) -> IO[bytes]:
 
 
 # --------------------------------------------------------------------------- records
-def _base_id(path: str) -> str:
-    from qa.inputs import display_name
-
-    return display_name(Path(path).name)
-
-
-def _reason(exc: BaseException) -> str:
-    if isinstance(exc, OSError):
-        return f"cannot read: {exc.strerror or exc}"
-    return str(exc)
-
-
 def record_from_mapping(obj: object, path: str, rec_id: str, where: str, text_field: str, id_field: str):
     """A ``Document`` from a parsed record, or an ``InputError`` saying what is missing."""
-    from qa.inputs import display_name
-    from qa.readers import InputError, make_document
 
     path = display_name(path)
     if not isinstance(obj, dict) or not isinstance(obj.get(text_field), str):
@@ -282,7 +265,6 @@ def iter_jsonl_stream(fh: IO[bytes], path: str, text_field: str = "text", id_fie
                       first_line: int = 1, end_byte: int | None = None):
     """Records from an open binary JSON Lines stream: the same rules (ids, errors, limits) as
     plain ``.jsonl`` files, because it is the same code (``qa.readers.iter_jsonl_lines``)."""
-    from qa.readers import iter_jsonl_lines
 
     return iter_jsonl_lines(fh, path, text_field, id_field, first_line=first_line, end_byte=end_byte)
 
@@ -290,25 +272,24 @@ def iter_jsonl_stream(fh: IO[bytes], path: str, text_field: str = "text", id_fie
 def _read_stream(path: str, records, text_field: str, id_field: str, stop_on: tuple[type[BaseException], ...]):
     """Open ``path`` (plain or compressed) and yield ``records(fh, ...)``; a file that cannot be
     opened, or stops mid-way (truncated or corrupt compressed data), becomes an error record."""
-    from qa.readers import InputError
 
     try:
         fh = open_binary(path)
     except (OSError, ValueError) as exc:
-        yield InputError(path, _base_id(path), _reason(exc))
+        yield InputError(path, path_id(path), input_reason(exc))
         return
     with fh:
         try:
             yield from records(fh, path, text_field, id_field)
         except stop_on as exc:
-            yield InputError(path, _base_id(path), f"stopped reading: {_reason(exc)}")
+            yield InputError(path, path_id(path), f"stopped reading: {input_reason(exc)}")
 
 
 def read_jsonl(path: str, text_field: str = "text", id_field: str = "id"):
     return _read_stream(path, iter_jsonl_stream, text_field, id_field, (OSError, EOFError, ValueError))
 
 
-def _csv_limit() -> None:
+def csv_field_limit() -> None:
     limit = sys.maxsize
     while True:
         try:
@@ -319,9 +300,7 @@ def _csv_limit() -> None:
 
 
 def iter_csv_stream(fh: IO[bytes], path: str, text_field: str = "text", id_field: str = "id"):
-    from qa.readers import InputError
-
-    _csv_limit()
+    csv_field_limit()
     enc = csv_encoding()
     # undecodable bytes become lone surrogates, so that the row holding them is the error
     text = io.TextIOWrapper(fh, encoding=enc, errors="surrogateescape", newline="")
@@ -330,31 +309,28 @@ def iter_csv_stream(fh: IO[bytes], path: str, text_field: str = "text", id_field
     try:
         fields = reader.fieldnames
         if not fields or text_field not in fields:
-            yield InputError(path, _base_id(path), f"no column {text_field!r} in the CSV header "
+            yield InputError(path, path_id(path), f"no column {text_field!r} in the CSV header "
                              f"(columns: {', '.join(fields or []) or 'none'})")
             return
         for obj in reader:
             row += 1
             yield csv_row_record(obj, row, path, enc, text_field, id_field)
     except (UnicodeDecodeError, csv.Error) as exc:
-        yield InputError(path, f"{_base_id(path)}:{row + 1}", f"row {row + 1}: {exc}")
+        yield InputError(path, f"{path_id(path)}:{row + 1}", f"row {row + 1}: {exc}")
 
 
 def csv_row_record(obj: dict, row: int, path: str, enc: str, text_field: str, id_field: str):
     """The record of one CSV data row (a ``csv.DictReader`` row; ``qa clean`` uses this too)."""
-    from qa.inputs import unpaired_surrogate
-    from qa.readers import InputError
 
     obj.pop(None, None)  # cells beyond the header
     if any(unpaired_surrogate(v) is not None for v in obj.values() if isinstance(v, str)):
-        return InputError(path, f"{_base_id(path)}:{row}", f"row {row}: not valid {enc.replace('-sig', '')} "
+        return InputError(path, f"{path_id(path)}:{row}", f"row {row}: not valid {enc.replace('-sig', '')} "
                           "(give --encoding for another codec)")
-    return record_from_mapping(obj, path, f"{_base_id(path)}:{row}", f"row {row}", text_field, id_field)
+    return record_from_mapping(obj, path, f"{path_id(path)}:{row}", f"row {row}", text_field, id_field)
 
 
 def csv_encoding() -> str:
     """The codec CSV files are read with (``utf-8-sig`` for the default UTF-8 policy)."""
-    from qa.inputs import policy
 
     enc = policy().encoding
     return "utf-8-sig" if enc in ("utf-8", "auto") else enc
@@ -370,29 +346,28 @@ PARQUET_BATCH_ROWS = 2048
 def read_parquet(path: str, text_field: str = "text", id_field: str = "id",
                  row_groups: Iterable[int] | None = None):
     """Records of a Parquet file, batch by batch within row groups (all groups by default)."""
-    from qa.readers import InputError
 
     try:
         import pyarrow.parquet as pq
 
         pf = pq.ParquetFile(path)
     except Exception as exc:  # noqa: BLE001 - pyarrow raises several types for bad files
-        yield InputError(path, _base_id(path), f"cannot read Parquet: {exc}")
+        yield InputError(path, path_id(path), f"cannot read Parquet: {exc}")
         return
     names = pf.schema_arrow.names
     if text_field not in names:
-        yield InputError(path, _base_id(path), f"no column {text_field!r} in the Parquet schema "
+        yield InputError(path, path_id(path), f"no column {text_field!r} in the Parquet schema "
                          f"(columns: {', '.join(names)})")
         return
     md = pf.metadata
     if md.num_rows == 0 and (row_groups is None or 0 in row_groups):  # reported once per file
-        yield InputError(path, _base_id(path), "the Parquet file holds no rows (no records to check)")
+        yield InputError(path, path_id(path), "the Parquet file holds no rows (no records to check)")
         return
     starts = [0]
     for i in range(md.num_row_groups):
         starts.append(starts[-1] + md.row_group(i).num_rows)
     groups = range(md.num_row_groups) if row_groups is None else row_groups
-    base = _base_id(path)
+    base = path_id(path)
     for rg in groups:
         row = starts[rg]
         try:
@@ -406,25 +381,24 @@ def read_parquet(path: str, text_field: str = "text", id_field: str = "id",
 
 def read_stdin(text_field: str = "text", id_field: str = "id", stream: IO[bytes] | None = None):
     """Standard input: JSON Lines if it starts with ``{``, otherwise one text document."""
-    from qa.readers import InputError, decode, make_document
 
     raw = stream if stream is not None else sys.stdin.buffer
     try:
         fh = _sniff_stream(raw)
         head = fh.peek(64)  # type: ignore[attr-defined]
     except (OSError, EOFError) as exc:
-        yield InputError(STDIN, "stdin", _reason(exc))
+        yield InputError(STDIN, "stdin", input_reason(exc))
         return
     if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
         try:
             yield from iter_jsonl_stream(fh, STDIN, text_field, id_field)
         except (OSError, EOFError, ValueError) as exc:
-            yield InputError(STDIN, "stdin", f"stopped reading: {_reason(exc)}")
+            yield InputError(STDIN, "stdin", f"stopped reading: {input_reason(exc)}")
         return
     try:
         text = decode(fh.read())
     except (OSError, EOFError, ValueError) as exc:
-        yield InputError(STDIN, "stdin", _reason(exc))
+        yield InputError(STDIN, "stdin", input_reason(exc))
         return
     yield make_document(text, path=STDIN, doc_id="stdin")
 
@@ -441,131 +415,3 @@ def read_corpus(path: str, text_field: str = "text", id_field: str = "id"):
     if kind == "parquet":
         return read_parquet(path, text_field, id_field)
     raise ValueError(f"not a corpus file: {path}")
-
-
-# --------------------------------------------------------------------------- partitions
-@dataclass(frozen=True)
-class Partition:
-    """An independently readable piece of the input, in input order.
-
-    ``kind``: ``files`` (``paths``: small text files, read whole), ``jsonl_range`` (``path``, bytes
-    ``start``..``end``, first line number ``first``), ``parquet_group`` (``path``, row group
-    ``group``) or ``stream`` (``path``: a whole compressed or CSV file).
-    """
-
-    kind: str
-    path: str = ""
-    paths: tuple[str, ...] = ()
-    start: int = 0
-    end: int = 0
-    first: int = 1
-    group: int = 0
-
-
-def _jsonl_ranges(path: str, target: int) -> list[Partition]:
-    """Cut a plain JSON Lines file into ranges of about ``target`` bytes at line starts."""
-    size = os.path.getsize(path)
-    if size <= target:
-        return [Partition("jsonl_range", path=path, start=0, end=size, first=1)]
-    out: list[Partition] = []
-    start, first = 0, 1
-    with open(path, "rb") as fh:
-        pos, lines = 0, 0  # bytes and newlines seen before `pos`
-        while start < size:
-            want = start + target
-            if want >= size:
-                out.append(Partition("jsonl_range", path=path, start=start, end=size, first=first))
-                break
-            # count newlines up to `want`, then move to the next line start
-            fh.seek(pos)
-            while pos < want:
-                block = fh.read(min(1 << 22, want - pos))
-                if not block:
-                    break
-                lines += block.count(b"\n")
-                pos += len(block)
-            rest = fh.readline()
-            pos += len(rest)
-            if rest.endswith(b"\n"):
-                lines += 1
-            out.append(Partition("jsonl_range", path=path, start=start, end=pos, first=first))
-            start, first = pos, lines + 1
-    return out
-
-
-def _splittable(path: str) -> bool:
-    """A regular JSON Lines file that the whole-file reader would not refuse as binary."""
-    from qa.inputs import binary_reason, open_input
-
-    try:
-        with open_input(path) as fh:
-            head = fh.peek(8192)[:8192] if hasattr(fh, "peek") else b""
-    except (OSError, ValueError):
-        return False
-    return not (b"\x00" in head and binary_reason(head))
-
-
-def partitions(files: Iterable[str], target_bytes: int = 16 << 20, files_per_batch: int = 64) -> Iterator[Partition]:
-    """Cut expanded input files (see ``qa.readers.iter_files``) into partitions, in order."""
-    batch: list[str] = []
-    for path in files:
-        kind = None if getattr(path, "not_followed", False) else corpus_kind(path)  # a link not read
-        if kind is not None:
-            from qa.bilingual.readers import bilingual_kind
-
-            if bilingual_kind(path):  # a source/target file is one document: read whole
-                kind = None
-        if kind is None:
-            batch.append(path)
-            if len(batch) >= files_per_batch:
-                yield Partition("files", paths=tuple(batch))
-                batch = []
-            continue
-        if batch:
-            yield Partition("files", paths=tuple(batch))
-            batch = []
-        if kind == "stdin":
-            raise ValueError("standard input cannot be split into partitions; give files instead")
-        if kind == "jsonl" and compression(path) is None and _splittable(path):
-            yield from _jsonl_ranges(path, target_bytes)
-        elif kind == "parquet" and os.path.isfile(path):
-            try:
-                import pyarrow.parquet as pq
-
-                n = pq.ParquetFile(path).metadata.num_row_groups
-            except Exception:  # noqa: BLE001 - the reader reports the error
-                n = 0
-            if n == 0:
-                yield Partition("stream", path=path)
-            for g in range(n):
-                yield Partition("parquet_group", path=path, group=g)
-        else:
-            yield Partition("stream", path=path)
-    if batch:
-        yield Partition("files", paths=tuple(batch))
-
-
-def read_partition(part: Partition, text_field: str = "text", id_field: str = "id"):
-    """Records of one partition, exactly as the whole-input readers produce them."""
-    from qa.readers import InputError, read_path
-
-    if part.kind == "files":
-        for p in part.paths:
-            yield from read_path(p, text_field, id_field)
-    elif part.kind == "jsonl_range":
-        try:
-            fh = open(part.path, "rb", buffering=1 << 20)
-        except OSError as exc:
-            yield InputError(part.path, _base_id(part.path), _reason(exc))
-            return
-        with fh:
-            fh.seek(part.start)
-            if part.end > part.start:
-                yield from iter_jsonl_stream(fh, part.path, text_field, id_field,
-                                             first_line=part.first, end_byte=part.end)
-    elif part.kind == "parquet_group":
-        yield from read_parquet(part.path, text_field, id_field, row_groups=[part.group])
-    elif part.kind == "stream":
-        yield from read_path(part.path, text_field, id_field)
-    else:  # pragma: no cover
-        raise ValueError(f"unknown partition kind {part.kind!r}")

@@ -13,10 +13,11 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from qa.config import Settings
-from qa.engine import make_plan, run_records
+from qa.engine import make_plan
+from qa.runner.options import RunOptions
+from qa.runner.pipeline import read_records, run_records
 from qa.fixes import LogEntry, apply_edits, select_edits
 from qa.model import Applicability, Edit, Finding
-from qa.readers import read_path
 
 DEDUPE_RULES = ("DUP101", "DUP102")
 TEMPLATE_RULE = "DUP001"
@@ -32,8 +33,9 @@ class CorpusFindings:
         if not codes:
             return
         plan = make_plan(replace(settings, select=codes, ignore=()))
-        records = (rec for path in files for rec in read_path(path, settings.text_field, settings.id_field))
-        for res in run_records(records, plan):
+        records = read_records(files, settings.text_field, settings.id_field)
+        opts = RunOptions(text_field=settings.text_field, id_field=settings.id_field)
+        for res in run_records(records, plan, opts):
             keep = [f for f in res.findings
                     if (f.rule in DEDUPE_RULES and dedupe)
                     or (f.rule == TEMPLATE_RULE and templates and f.fix is not None

@@ -1,6 +1,6 @@
 """The Dask engine (``qa check --engine dask``): partitions of the input checked on a cluster.
 
-The client cuts the inputs into partitions (``qa.corpus_readers.partitions``: byte ranges of
+The client cuts the inputs into partitions (``qa.partitions.partitions``: byte ranges of
 JSON Lines files, Parquet row groups, batches of small files) and submits one task per
 partition. Each worker reads its partitions itself, builds the rule plan once per process from
 the settings, checks the documents and sends back, per partition, the documents (without their
@@ -34,12 +34,14 @@ from collections import deque
 from collections.abc import Iterator
 from dataclasses import replace
 
-from qa.corpus_readers import Partition, partitions, read_partition
+from qa.partitions import Partition, partition_bytes, partitions, read_partition
 from qa.document import Document
 from qa.readers import InputError
+from qa.runner.checker import Checker
+from qa.runner.shard import shard_of
 
 #: worker-process state: settings fingerprint -> Checker
-_CHECKERS: dict[tuple, object] = {}
+_CHECKERS: dict[tuple, Checker] = {}
 
 #: bytes of JSON Lines per partition (small enough that the last ones spread over the workers:
 #: with 8 MB, 20 MB made three partitions for two workers)
@@ -52,7 +54,6 @@ class DaskUnavailable(RuntimeError):
 
 def _checker(settings, cache_dir: str | None, profile: bool, lines_only: bool = False):
     from qa.engine import make_plan
-    from qa.parallel import Checker
 
     key = (settings.fingerprint(), tuple(settings.packs), cache_dir, profile, lines_only)
     if key not in _CHECKERS:
@@ -87,7 +88,6 @@ def _check_partition_here(part: Partition, settings, text_field: str, id_field: 
                           lines_only: bool = False, bilingual=None):
     from qa import inputs
     from qa.bilingual import readers as bilingual_readers
-    from qa.parallel import shard_of
 
     if policy is not None and inputs.policy() != policy:
         inputs.set_policy(encoding=policy.encoding, max_bytes=policy.max_bytes or 0)
@@ -219,7 +219,6 @@ def _client(opts):
 def dask_stream(files: list[str], plan, opts, stats) -> Iterator[tuple[Document | InputError, object]]:
     """(record, checked) pairs in input order, computed on a Dask cluster."""
     from qa import inputs
-    from qa.parallel import _count
 
     parts = list(partitions(files, target_bytes=PARTITION_BYTES))
     client, cluster = _client(opts)
@@ -240,14 +239,14 @@ def dask_stream(files: list[str], plan, opts, stats) -> Iterator[tuple[Document 
             part = next(it, None)
             if part is None:
                 return False
-            pending.append(client.submit(check_partition, part, *args, pure=False))
+            pending.append((part, client.submit(check_partition, part, *args, pure=False)))
             return True
 
         for _ in range(window):
             if not submit_next():
                 break
         while pending:
-            fut = pending.popleft()
+            part, fut = pending.popleft()
             got = fut.result()
             if isinstance(got, bytes):  # from a worker's checker process (time limits on)
                 import pickle
@@ -261,8 +260,10 @@ def dask_stream(files: list[str], plan, opts, stats) -> Iterator[tuple[Document 
             stats.cache_misses += misses
             stats.skipped_by_shard += skipped
             for rec, checked in rows:
-                _count(stats, rec, checked)
+                stats.count(rec)
                 yield rec, checked
+            if stats.meter is not None:  # the progress bar: this partition's input is done
+                stats.input_done += partition_bytes(part, stats.meter.size)
     finally:
         client.close()
         if cluster is not None:

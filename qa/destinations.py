@@ -21,6 +21,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from qa.corpus_readers import STDIN, corpus_kind, expand_globs
+from qa.readers import KNOWN_SUFFIXES
+
 
 class DestinationError(ValueError):
     pass
@@ -28,8 +31,6 @@ class DestinationError(ValueError):
 
 def walked_name(name: str) -> bool:
     """Would the folder walk (``qa.readers.iter_files``) read a file of this name?"""
-    from qa.corpus_readers import corpus_kind
-    from qa.readers import KNOWN_SUFFIXES
 
     if name.startswith("."):
         return False
@@ -57,8 +58,6 @@ class Inputs:
 
     @classmethod
     def of(cls, paths: Iterable[str]) -> Inputs:
-        from qa.corpus_readers import STDIN, expand_globs
-
         args = [p for p in expand_globs(paths) if p != STDIN]
         inp = cls(args)
         for p in args:

@@ -2,21 +2,23 @@
 
 ``check_document`` runs every per-document rule; a rule that raises becomes a ``QA000
 rule-crashed`` finding for that document and the others go on. Corpus rules (those with
-``collect``) add a second phase: ``collect`` runs per document, ``finalize`` once over all
-collected values, and its hits join each document's findings before scoring.
+``collect``) add a second phase, run by ``qa.runner.corpus``: ``collect`` runs per document,
+``finalize`` once over all collected values, and its hits join each document's findings before
+scoring. Runs over many documents (and the library's ``check_paths`` / ``check_text``) go
+through ``qa.runner.pipeline``.
 """
 
 from __future__ import annotations
 
 import traceback
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from qa.config import ConfigError, Settings, effective_severity, rule_options, select_rules
 from qa.document import Document
 from qa.evidence import confidence as rule_confidence
 from qa.model import INTERNAL_CATEGORY, FileResult, Finding, Hit, Rule, Severity
-from qa.readers import InputError, make_document, read_all
+from qa.readers import InputError
 from qa.registry import all_rules
 from qa.scan import ScanPlan, hits_for, skipped
 from qa.scoring import score_result
@@ -43,7 +45,7 @@ class Plan:
 def make_plan(settings: Settings, rules: Sequence[Rule] | None = None) -> Plan:
     from pathlib import Path
 
-    from qa.registry import default_pack_dirs
+    from qa.ruledata import default_pack_dirs
 
     if rules is None:
         dirs = default_pack_dirs() + [Path(p) for p in settings.packs]
@@ -58,7 +60,7 @@ def make_plan(settings: Settings, rules: Sequence[Rule] | None = None) -> Plan:
     )
 
 
-def _to_finding(rule: Rule, hit: Hit, severity: Severity, doc: Document) -> Finding:
+def to_finding(rule: Rule, hit: Hit, severity: Severity, doc: Document) -> Finding:
     n = len(doc.text)
     start = min(max(hit.start, 0), n)
     end = min(max(hit.end, start), n)
@@ -158,7 +160,7 @@ def check_document(doc: Document, plan: Plan, strict: bool = False) -> list[Find
                         if not left:
                             findings.append(capped_finding(rule, MAX_FINDINGS_PER_RULE))
                             break
-                        findings.append(_to_finding(rule, hit, sev, doc))
+                        findings.append(to_finding(rule, hit, sev, doc))
                         left -= 1
             except Exception as exc:  # noqa: BLE001 - a rule must never take the batch down
                 if strict:
@@ -192,67 +194,4 @@ def error_result(err: InputError) -> FileResult:
     return res
 
 
-def run_records(records: Iterable[Document | InputError], plan: Plan, strict: bool = False) -> Iterator[FileResult]:
-    """Check records in input order. Corpus rules make this buffer results until the end."""
-    corpus = plan.corpus_rules
-    if not corpus:
-        for rec in records:
-            if isinstance(rec, InputError):
-                yield error_result(rec)
-            else:
-                yield result_for(rec, check_document(rec, plan, strict), plan)
-        return
-    pending: list[tuple[Document | InputError, list[Finding]]] = []
-    collected: dict[str, list[object]] = {r.code: [] for r in corpus}
-    for rec in records:
-        if isinstance(rec, InputError):
-            pending.append((rec, []))
-            continue
-        pending.append((rec, check_document(rec, plan, strict)))
-        for r in corpus:
-            collected[r.code].append(r.collect(rec, plan.options[r.code]))  # type: ignore[misc]
-    docs = [rec for rec, _ in pending if isinstance(rec, Document)]
-    extra: list[list[Finding]] = [[] for _ in docs]
-    for r in corpus:
-        try:
-            per_doc = r.finalize(collected[r.code], plan.options[r.code])  # type: ignore[misc]
-            for i, hits in enumerate(per_doc):
-                extra[i].extend(confident([_to_finding(r, h, plan.severities[r.code], docs[i]) for h in hits],
-                                          plan.settings))
-        except Exception as exc:  # noqa: BLE001
-            if strict:
-                raise
-            for lst in extra:
-                lst.append(crash_finding(r, exc))
-    i = 0
-    for rec, findings in pending:
-        if isinstance(rec, InputError):
-            yield error_result(rec)
-            continue
-        allf = sorted(findings + extra[i], key=lambda f: f.sort_key)
-        i += 1
-        yield result_for(rec, allf, plan)
-
-
-# --------------------------------------------------------------------------- library API
-def check_paths(paths: Sequence[str], settings: Settings | None = None, strict: bool = False) -> Iterator[FileResult]:
-    """Check files and folders; yields one ``FileResult`` per document (or unreadable input)."""
-    settings = settings or Settings()
-    plan = make_plan(settings)
-    yield from run_records(read_all(paths, settings.text_field, settings.id_field), plan, strict)
-
-
-def check_text(text: str, settings: Settings | None = None, *, path: str = "", doc_id: str = "text",
-               markdown: bool = False, select: Sequence[str] | None = None, strict: bool = False) -> FileResult:
-    """Check one text. ``select`` narrows the rules (codes, prefixes or categories)."""
-    settings = settings or Settings()
-    if select is not None:
-        from dataclasses import replace
-
-        settings = replace(settings, select=tuple(select))
-    plan = make_plan(settings)
-    doc = make_document(text, path=path, doc_id=doc_id, markdown=markdown)
-    return next(run_records([doc], plan, strict))
-
-
-__all__ = ["ConfigError", "Plan", "check_document", "check_paths", "check_text", "make_plan", "run_records"]
+__all__ = ["ConfigError", "Plan", "check_document", "make_plan"]

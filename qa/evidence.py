@@ -20,7 +20,7 @@ MIN_JUDGED = 5
 
 
 def evidence_path() -> Path | None:
-    from qa.registry import default_pack_dirs
+    from qa.ruledata import default_pack_dirs
 
     for d in default_pack_dirs():
         p = d / EVIDENCE_FILE

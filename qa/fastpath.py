@@ -21,6 +21,11 @@ import os
 import re
 from collections.abc import Iterable, Iterator
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from qa.document import Document
+
 try:  # Python 3.11+: the parser lives in re._parser
     from re import _constants as _sre_c  # type: ignore[attr-defined]
     from re import _parser as _sre_parse  # type: ignore[attr-defined]
@@ -28,7 +33,6 @@ except ImportError:  # pragma: no cover
     import sre_constants as _sre_c  # type: ignore[no-redef]
     import sre_parse as _sre_parse  # type: ignore[no-redef]
 
-from qa.document import Document
 
 try:  # one C pass over the text finds every registered literal (pyahocorasick)
     import ahocorasick as _ac

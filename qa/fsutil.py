@@ -75,7 +75,7 @@ def signals_deferred() -> Iterator[None]:
             signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
     if pid == os.getpid():
         return True
     try:
@@ -114,7 +114,7 @@ def sweep_stale(folder: str | Path) -> list[str]:
         if not e.name.endswith(".tmp"):
             continue
         pid = stale_owner(e.name)
-        if pid is None or _pid_alive(pid):
+        if pid is None or pid_alive(pid):
             continue
         try:
             st = e.stat(follow_symlinks=False)
@@ -183,7 +183,7 @@ class AtomicFile:
             self.fh.flush()
             os.fsync(self.fh.fileno())
             self.fh.close()
-            os.chmod(self.tmp, 0o666 & ~_umask())
+            os.chmod(self.tmp, 0o666 & ~current_umask())
             os.replace(self.tmp, self.target)
             _live.discard(self.tmp)
             self.done = True
@@ -302,7 +302,7 @@ def _open_temp_at(dfd: int, name: str) -> tuple[str, int]:
             continue
 
 
-def _umask() -> int:
+def current_umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask

@@ -76,6 +76,7 @@ import codecs
 import os
 import re
 import stat
+import weakref
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -304,10 +305,36 @@ def open_input(path: str, limit: int | None = None):
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):  # swapped between stat and open
             raise InputProblem(f"not a regular file: {_kind(st.st_mode)}; skipped without reading it")
-        return os.fdopen(fd, "rb")
+        fh = os.fdopen(fd, "rb")
     except BaseException:
         os.close(fd)
         raise
+    global _last_opened
+    _last_opened = (weakref.ref(fh), st.st_dev, st.st_ino)
+    return fh
+
+
+#: the file ``open_input`` opened last, for ``reading_position``: (weak reference, device, inode)
+_last_opened: tuple | None = None
+
+
+def reading_position(path: str) -> int | None:
+    """How far into ``path`` the readers are (bytes), when it is the file opened last and still
+    open; else None. An estimate of progress: readers read ahead, compressed files are counted in
+    compressed bytes."""
+    if _last_opened is None:
+        return None
+    ref, dev, ino = _last_opened
+    fh = ref()
+    if fh is None or fh.closed:
+        return None
+    try:
+        st = os.stat(path)
+        if (st.st_dev, st.st_ino) != (dev, ino):
+            return None
+        return os.lseek(fh.fileno(), 0, os.SEEK_CUR)
+    except (OSError, ValueError):
+        return None
 
 
 def read_bytes(path: str, limit: int | None = None) -> bytes:

@@ -21,7 +21,11 @@ import re
 import threading
 from functools import lru_cache
 
-from qa.document import Document
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from qa.document import Document
+
 
 _MIN_CHARS = 20
 DEFAULT_BACKEND = "fasttext"

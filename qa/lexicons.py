@@ -16,7 +16,7 @@ class LexiconError(FileNotFoundError):
 
 
 def lexicon_dir() -> Path:
-    from qa.registry import default_pack_dirs
+    from qa.ruledata import default_pack_dirs
 
     for d in default_pack_dirs():
         cand = d / "lexicons"

@@ -30,8 +30,12 @@ from pathlib import Path
 
 import yaml
 
-from qa.document import Document
 from qa.model import Applicability, CheckFn, Edit, Example, Fix, Hit, Rule, Severity, bad, good
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from qa.document import Document
 
 
 class PackError(ValueError):

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from qa.model import CheckFn, CollectFn, Example, FinalizeFn, Rule, Severity
+from qa.ruledata import default_pack_dirs
 from qa.scan import Triggers
 
 _PY_RULES: dict[str, Rule] = {}
@@ -72,15 +73,6 @@ def python_rules() -> list[Rule]:
 
 
 _BUNDLED_CACHE: dict[tuple[str, ...], list[Rule]] = {}
-
-
-def default_pack_dirs() -> list[Path]:
-    """The rule packs shipped with qa: ``qa/_packs`` in a wheel, ``rules/`` in a source tree."""
-    here = Path(__file__).resolve().parent
-    for cand in (here / "_packs", here.parent / "rules"):
-        if cand.is_dir():
-            return [cand]
-    return []
 
 
 def all_rules(pack_dirs: Iterable[Path] | None = None) -> list[Rule]:

@@ -274,7 +274,9 @@ def run_review(paths, settings, decisions: str | Path, reviewer: str | None, ope
     import sys
     import tempfile
 
-    from qa import parallel
+    from qa.runner.options import RunOptions, RunStats, default_jobs
+    from qa.runner.pipeline import run
+    from qa.runner.terminal import ProgressBar, progress_wanted
     from qa.cache import cache_dir_for
     from qa.clean import cleaned_texts
     from qa.engine import make_plan
@@ -283,29 +285,34 @@ def run_review(paths, settings, decisions: str | Path, reviewer: str | None, ope
 
     plan = make_plan(settings)
     started = time.perf_counter()
-    opts = parallel.RunOptions(jobs=parallel.default_jobs() if jobs is None else jobs,
+    opts = RunOptions(jobs=default_jobs() if jobs is None else jobs,
                                cache_dir=cache_dir_for(False, None, settings),
                                text_field=settings.text_field, id_field=settings.id_field)
-    stats = parallel.RunStats()
+    stats = RunStats()
     store = DecisionStore(decisions, reviewer_name(reviewer))
     sys.stderr.write("qa review: checking...\n")
     sys.stderr.flush()
-    progress = parallel.ProgressBar(stats) if sys.stderr.isatty() else None
+    progress = ProgressBar(stats) if progress_wanted() else None
+    opts.measure_input = progress is not None
     results = []
     try:
         if progress is not None:
             progress.update()
-        for res in parallel.run(paths, plan, opts, stats):
+        for res in run(paths, plan, opts, stats):
             results.append(res)
             if progress is not None:
                 progress.update()
+        if progress is not None:
+            progress.finish()
     finally:
         if progress is not None:
             progress.close()
     store.learn(results)
     tmp = tempfile.mkdtemp(prefix="qa-review-")  # mode 0700: other users cannot read the pages
     try:
-        write_reports(results, tmp, paths, plan.rules, cleaned=cleaned_texts(results, plan))
+        cleaned = cleaned_texts(results if progress is None else progress.phase("preparing HTML", results), plan)
+        write_reports(results if progress is None else progress.phase("writing HTML", results), tmp, paths, plan.rules,
+                      cleaned=cleaned)
         server = ReviewServer(tmp, store, port)
         n = sum(len(r.findings) for r in results)
         sys.stderr.write(f"qa review: {len(results)} document(s), {n} finding(s) in {time.perf_counter() - started:.1f}s\n"

@@ -20,13 +20,20 @@ from pathlib import Path
 from types import MappingProxyType
 
 
+def default_pack_dirs() -> list[Path]:
+    """The rule packs shipped with qa: ``qa/_packs`` in a wheel, ``rules/`` in a source tree."""
+    here = Path(__file__).resolve().parent
+    for cand in (here / "_packs", here.parent / "rules"):
+        if cand.is_dir():
+            return [cand]
+    return []
+
+
 class RuleDataError(FileNotFoundError):
     pass
 
 
 def data_dir() -> Path:
-    from qa.registry import default_pack_dirs
-
     for d in default_pack_dirs():
         cand = d / "data"
         if cand.is_dir():

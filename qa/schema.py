@@ -24,7 +24,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from qa.model import Severity
+from qa.model import CATEGORIES, Severity
 
 #: the ``fail-on`` levels
 FAIL_ON = ("error", "warning", "info", "never")
@@ -143,9 +143,47 @@ def severity_table(value: object, origin: str, key: str) -> dict[str, str]:
     return out
 
 
-def rate_table(value: object, origin: str, key: str) -> dict[str, float]:
-    from qa.gates import parse_rates
+#: the ``--max-rate`` key that counts findings of every category
+ALL_CATEGORIES = "all"
 
+
+def parse_rates(value: object, origin: str = "max-rate") -> dict[str, float]:
+    """``{"encoding": 0.5}``, ``"encoding=0.5,whitespace=2%"`` or ``["encoding=0.5"]`` -> mapping."""
+    items: list[tuple[str, object]] = []
+    if isinstance(value, Mapping):
+        items = [(str(k), v) for k, v in value.items()]
+    else:
+        parts: list[str] = []
+        for v in ([value] if isinstance(value, str) else list(value)):  # type: ignore[call-overload]
+            if not isinstance(v, str):
+                raise ConfigError(f"{origin}: expected CATEGORY=PCT, not {v!r}")
+            parts.extend(x.strip() for x in v.split(",") if x.strip())
+        for p in parts:
+            if "=" not in p:
+                raise ConfigError(f"{origin}: expected CATEGORY=PCT, not {p!r}")
+            k, v = p.split("=", 1)
+            items.append((k, v))
+    out: dict[str, float] = {}
+    for k, v in items:
+        cat = k.strip().lower()
+        if cat != ALL_CATEGORIES and cat not in CATEGORIES:
+            import difflib
+
+            close = difflib.get_close_matches(cat, [*CATEGORIES, ALL_CATEGORIES], n=1)
+            raise ConfigError(f"{origin}: unknown category {k.strip()!r}"
+                              + (f" (did you mean {close[0]!r}?)" if close else "")
+                              + f"; use one of {', '.join(CATEGORIES)} or all")
+        try:
+            pct = float(str(v).strip().rstrip("%")) if not isinstance(v, (int, float)) or isinstance(v, bool) else float(v)
+        except ValueError:
+            raise ConfigError(f"{origin}: {cat}: {v!r} is not a percentage") from None
+        if isinstance(v, bool) or not 0.0 <= pct <= 100.0:
+            raise ConfigError(f"{origin}: {cat}: the percentage must be between 0 and 100, not {v!r}")
+        out[cat] = pct
+    return dict(sorted(out.items()))
+
+
+def rate_table(value: object, origin: str, key: str) -> dict[str, float]:
     if not isinstance(value, (Mapping, str, list, tuple)):
         raise _bad(origin, key, "a table of CATEGORY = PCT or CATEGORY=PCT strings", value)
     return parse_rates(value, f"{origin}: {key}")

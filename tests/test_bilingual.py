@@ -17,7 +17,7 @@ from qa.bilingual import readers as br
 from qa.bilingual.extract import cn_numeral_value, numbers
 from qa.bilingual.model import BilingualDocument
 from qa.config import Settings
-from qa.engine import check_paths
+from qa.api import check_paths
 from qa.readers import InputError, iter_files, read_path
 
 DATA = Path(__file__).parent / "data" / "bilingual"

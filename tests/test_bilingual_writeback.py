@@ -249,7 +249,7 @@ def test_a_fix_that_touches_a_placeholder_is_not_applied(tmp_path):
 
 def test_clean_log_undoes_to_the_document_and_decisions_are_respected(tmp_path):
     from qa.baseline import result_fingerprints
-    from qa.engine import check_paths
+    from qa.api import check_paths
 
     src = DATA / "fixable-1.2.xlf"
     plan = make_plan(Settings())

@@ -6,7 +6,8 @@ import pytest
 
 from qa import check_text
 from qa.config import Settings
-from qa.engine import make_plan, run_records
+from qa.engine import make_plan
+from qa.runner.pipeline import run_records
 from qa.fastpath import fragment_literals
 from qa.readers import make_document
 

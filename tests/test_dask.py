@@ -15,7 +15,8 @@ from typer.testing import CliRunner  # noqa: E402
 import qa.dask_engine as dask_engine  # noqa: E402
 from qa.cli import app  # noqa: E402
 from qa.config import Settings  # noqa: E402
-from qa.engine import make_plan, run_records  # noqa: E402
+from qa.engine import make_plan  # noqa: E402
+from qa.runner.pipeline import run_records
 from qa.parallel import RenderedResult, RunOptions, RunStats, run  # noqa: E402
 from qa.readers import read_all  # noqa: E402
 from qa.report.jsonl import dumps  # noqa: E402
@@ -104,3 +105,23 @@ def test_dask_workers_get_the_bilingual_fields_languages_and_glossary(cluster, t
         assert [(r.doc.source_lang, r.doc.target_lang, len(r.doc.segments)) for r in got] == [("zh", "en-GB", 3)]
     finally:
         br.set_options()
+
+
+def test_jsonl_bytes_are_the_same_for_one_job_two_jobs_and_dask(cluster, corpus, tmp_path, small_partitions):
+    """The whole default rule set (corpus rules included) on the mixed corpus, through the command
+    line: --jobs 1 (this process), --jobs 2 (the worker pool) and --engine dask write the same bytes."""
+    common = ["--format", "jsonl", "--fail-on", "never", "-q", "--isolated", "--no-cache", "--statistics"]
+    runs = {"jobs1": ["--jobs", "1"], "jobs2": ["--jobs", "2"],
+            "dask": ["--engine", "dask", "--scheduler", cluster.scheduler_address, "--jobs", "2"]}
+    out = {}
+    for name, extra in runs.items():
+        target = tmp_path / f"{name}.jsonl"
+        res = CliRunner().invoke(app, ["check", corpus, "-o", str(target), *common, *extra])
+        assert res.exit_code == 2, res.stderr  # the corpus holds an unreadable file
+        out[name] = (target.read_bytes(), res.stderr)
+    assert "(local engine, 1 worker(s))" in out["jobs1"][1]
+    assert "(local engine, 2 worker(s))" in out["jobs2"][1]  # the pool ran: the corpus is big enough
+    assert "(dask engine, 2 worker(s))" in out["dask"][1]
+    assert out["jobs1"][0] == out["jobs2"][0] == out["dask"][0]
+    lines = out["jobs1"][0].splitlines()
+    assert len(lines) > 200 and b'"DUP' in out["jobs1"][0]  # corpus findings are part of what is compared

@@ -12,7 +12,8 @@ import wordfreq
 
 from qa.checks.duplicate import Clusters, collect_doc
 from qa.config import Settings
-from qa.engine import make_plan, run_records
+from qa.engine import make_plan
+from qa.runner.pipeline import run_records
 from qa.minhash import exact_key, shingles, signature, words
 from qa.parallel import RunOptions, run
 from qa.readers import make_document, read_all

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from qa.baseline import fingerprint
 from qa.cli import app
-from qa.engine import check_text
+from qa.api import check_text
 from qa.evaluate import (LabelError, Options, evaluate, load_labels, load_predictions, parse_threshold, render,
                          text_lines, wilson)
 from qa.report.jsonl import finding_dict

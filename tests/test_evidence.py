@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from qa import evidence
 from qa.cli import app
 from qa.config import ConfigError, Settings, from_mapping
-from qa.engine import check_text
+from qa.api import check_text
 from qa.registry import all_rules
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -215,7 +215,8 @@ def test_rule_and_condition_confidence(monkeypatch):
     one, else the rule's."""
     import re as _re
 
-    from qa.engine import make_plan, run_records
+    from qa.engine import make_plan
+    from qa.runner.pipeline import run_records
     from qa.model import Hit, Rule, bad, good
     from qa.readers import make_document
 

@@ -259,7 +259,7 @@ _PAGE = (
 
 
 def test_every_rule_finds_the_same_with_and_without_fast_paths(monkeypatch):
-    from qa.engine import check_text
+    from qa.api import check_text
 
     texts = [*_texts(), _PAGE, _PAGE.upper(), _PAGE.lower()]
 
@@ -313,7 +313,7 @@ def test_glued_seam_search_on_real_text():
 
 
 def test_without_the_automaton_literals_are_searched_one_by_one(monkeypatch):
-    from qa.engine import check_text
+    from qa.api import check_text
 
     text = _PAGE + _texts()[0]
     want = [(f.rule, f.start, f.end) for f in check_text(text).findings]
@@ -329,7 +329,7 @@ def test_whole_line_phrases_split_into_a_set_and_a_gated_regex_give_the_same_fin
     """BP101 looks plain labels up in a set and runs its regex only on the lines holding one of
     its literals; every label (plain, regex, non-ASCII, case-special, long) is found as the
     single whole-line regex finds it."""
-    from qa.engine import check_text
+    from qa.api import check_text
 
     labels = ["Close", "CLOSE", "close", "Read More", "Share this article", "Share on Facebook",
               "e-mail this", "Email This", "12 Comments", "Image 3 of 9", "3 of 9", "Español", "ESPAÑOL",

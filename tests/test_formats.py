@@ -378,7 +378,7 @@ def test_findings_rendered_in_a_worker_give_the_same_json_line():
     import pickle
     from dataclasses import replace
 
-    from qa.engine import check_text
+    from qa.api import check_text
     from qa.model import Finding, Severity
     from qa.report.jsonl import dumps, finding_json, result_dict
 
@@ -405,7 +405,7 @@ def test_finding_json_is_what_json_dumps_writes():
     finding's dict byte for byte, for every rule's findings and for unusual values."""
     import math
 
-    from qa.engine import check_text
+    from qa.api import check_text
     from qa.model import Applicability, Edit, Finding, Fix, Severity
     from qa.report.jsonl import finding_dict, finding_json
 

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 from qa import garble
 from qa.cli import app
 from qa.config import Settings
-from qa.engine import check_text
+from qa.api import check_text
 
 
 def test_shipped_model_is_small_and_separates_noise_from_prose():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from conftest import SAMPLES
 from qa.checks.headline import title_span
-from qa.engine import check_text
+from qa.api import check_text
 from qa.readers import make_document
 
 SEED = (SAMPLES / "000_6ee191c9a62c81e0.txt").read_text(encoding="utf-8")

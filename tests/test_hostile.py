@@ -20,7 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from hostile import PAYLOADS, build_corpus, cleanup  # noqa: E402
 
 from qa.config import Settings  # noqa: E402
-from qa.engine import check_document, make_plan, run_records  # noqa: E402
+from qa.engine import check_document, make_plan  # noqa: E402
+from qa.runner.pipeline import run_records
 from qa.inputs import InputProblem, decode_bytes, display_name, read_text, set_policy, using_policy, InputPolicy  # noqa: E402
 from qa.model import Hit, Rule, bad, good  # noqa: E402
 from qa.readers import InputError, iter_files, make_document, read_all, read_path  # noqa: E402

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from qa.config import Settings
-from qa.engine import check_paths, make_plan
+from qa.engine import make_plan
+from qa.api import check_paths
 from qa.report.html import write_reports
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from qa import language
 from qa.config import Settings
-from qa.engine import check_text
+from qa.api import check_text
 
 DATA = Path(__file__).parent / "data" / "langid_sentences.tsv"
 ROWS = [line.split("\t") for line in DATA.read_text(encoding="utf-8").splitlines()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from qa.checks.boilerplate import _CREDIT_MID_ARTICLE, _RECIPE, _SPORT_TABLE
 from qa.checks.boilerplate_layout import content_shape, is_credit, is_running_prose, layout
-from qa.engine import check_text
+from qa.api import check_text
 from qa.readers import make_document
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SAMPLES
-from qa.engine import check_text
+from qa.api import check_text
 from qa.kinds.context import window_span
 from qa.packs import PackError, load_pack
 from qa.readers import make_document

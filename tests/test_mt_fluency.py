@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qa.engine import check_text
+from qa.api import check_text
 
 
 def _found(text: str, code: str):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.engine import check_text
+from qa.api import check_text
 
 
 def _hits(text: str, code: str) -> list[tuple[int, int, str]]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from conftest import SAMPLES
-from qa.engine import check_text
+from qa.api import check_text
 
 SEED = (SAMPLES / "000_6ee191c9a62c81e0.txt").read_text(encoding="utf-8")
 

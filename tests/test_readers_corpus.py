@@ -14,8 +14,8 @@ import zstandard
 from typer.testing import CliRunner
 
 from qa.cli import app
-from qa.corpus_readers import (corpus_kind, expand_globs, partitions, read_csv, read_parquet, read_partition,
-                               read_stdin)
+from qa.corpus_readers import corpus_kind, expand_globs, read_csv, read_parquet, read_stdin
+from qa.partitions import partitions, read_partition
 from qa.document import Document
 from qa.readers import InputError, iter_files, read_all, read_path
 

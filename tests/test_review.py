@@ -15,7 +15,8 @@ import pytest
 from qa.baseline import apply_baseline, load_baseline, result_fingerprints, similar_key
 from qa.clean import clean_text
 from qa.config import Settings
-from qa.engine import make_plan, run_records
+from qa.engine import make_plan
+from qa.runner.pipeline import run_records
 from qa.readers import make_document
 from qa.review import DecisionStore, ReviewServer
 

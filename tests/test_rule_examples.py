@@ -22,7 +22,7 @@ CORPUS_SEP = "\n\f\n"
 
 
 def _corpus_example(rule, ex):
-    from qa.engine import run_records
+    from qa.runner.pipeline import run_records
 
     parts = ex.text.split(CORPUS_SEP)
     base = len(ex.text) - len(parts[-1])

@@ -285,7 +285,7 @@ def test_point13_layout_rules_stop_with_a_finding_on_a_document_with_too_many_li
     per document: past ``MAX_LAYOUT_LINES`` lines the layout rules stop on that document, each
     with a QA000 finding that names the limit; every other rule still runs."""
     import qa.checks.boilerplate_layout as bl
-    from qa.engine import check_text
+    from qa.api import check_text
 
     text = "Prices rose.They fell.\n" + "a\n" * 80
     plan_rules = make_plan(Settings()).rules
@@ -370,7 +370,7 @@ def test_point13_garble_prefilter_reads_tokens_in_runs_of_lines(monkeypatch):
     """MT104's prefilter takes the tokens of a long text in runs cut at line breaks (not one list of
     every token): the same findings wherever the runs are cut."""
     import qa.checks.garble as g
-    from qa.engine import check_text
+    from qa.api import check_text
     from qa.registry import get_rule
 
     rule = get_rule("MT104")
@@ -403,7 +403,7 @@ def test_point13_documents_of_very_many_lines_keep_lines_in_compact_arrays(monke
     (16 and 8 bytes a line, instead of about 120 and 36): every rule gives the same findings,
     offsets, lines and columns as with lists."""
     import qa.document as d
-    from qa.engine import check_text
+    from qa.api import check_text
     from qa.report.jsonl import dumps
 
     text = (DOCS["a.txt"] + "\n" + DOCS["b.txt"] + "\r\n" + DOCS["c.txt"] + "\rValue: {{name}} and null here.\n") * 4
@@ -426,7 +426,7 @@ def test_point13_loop_prefilter_reads_fields_in_pieces(monkeypatch):
     the piece before, as a loop spans at most 16 fields): the same candidate words and findings
     wherever the pieces are cut."""
     import qa.checks.garble as g
-    from qa.engine import check_text
+    from qa.api import check_text
 
     text = ("The council met on Monday. " * 3 + "the talks the talks the talks the talks went on. "
             + "Prices rose , , again, again, again, again and again. " + "it is it is it is it is over. ") * 5
@@ -465,7 +465,7 @@ def test_point13_a_rule_reports_at_most_a_capped_number_of_findings_per_document
     once: a rule stops on a document after ``MAX_FINDINGS_PER_RULE`` findings, with a QA000
     finding that says so; the first findings are kept and the other rules are untouched."""
     import qa.engine as engine
-    from qa.engine import check_text
+    from qa.api import check_text
 
     text = ("The council met on Monday evening and agreed the budget for the next year after a long debate.\n" * 30
             + "Prices rose.They fell.\n")

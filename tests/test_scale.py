@@ -14,7 +14,8 @@ from typer.testing import CliRunner
 
 from qa.cli import app
 from qa.config import Settings
-from qa.engine import make_plan, run_records
+from qa.engine import make_plan
+from qa.runner.pipeline import run_records
 from qa.model import Hit, Rule
 from qa.parallel import RenderedResult, RunOptions, RunStats, format_rule_times, parse_shard, run, shard_of
 from qa.readers import read_all
@@ -164,7 +165,7 @@ def test_corpus_rule_hits_are_taken_lazily_and_a_crash_is_reported_from_where_it
 
 
 def test_spool_can_be_read_several_times_and_interleaved(tmp_path):
-    from qa.parallel import _Spool
+    from qa.runner.corpus import Spool as _Spool
 
     sp = _Spool(max_memory=64)  # past 64 bytes it lives in a file
     for i in range(50):
@@ -298,3 +299,22 @@ def test_streamed_jsonl_gives_the_summary_and_gates_of_the_buffered_run(corpus, 
             assert ("qa: failed: " in streamed.stderr) == bool(gate)
         else:
             assert streamed.exit_code == 2  # unreadable records in the corpus
+
+
+def test_library_and_baseline_run_through_the_runner_with_jobs(corpus, tmp_path):
+    """``qa.check_paths`` and ``qa baseline`` use the runner of ``qa check``: a worker pool gives
+    the same results as one process, and the baseline file is the same bytes."""
+    from qa import check_paths
+
+    one = [dumps(r) for r in check_paths([corpus])]
+    two = [dumps(r) for r in check_paths([corpus], jobs=2)]
+    assert one == two and len(one) > 200
+    assert one == [dumps(r) for r in run([corpus], make_plan(Settings()), RunOptions(jobs=1))]
+    files = {}
+    for jobs in ("1", "2"):
+        target = tmp_path / f"baseline-{jobs}.json"
+        res = CliRunner().invoke(app, ["baseline", corpus, "-o", str(target), "--isolated", "--no-cache", "--jobs", jobs])
+        assert res.exit_code == 2, res.stderr  # the corpus holds unreadable inputs: named, and exit 2
+        assert "unreadable input(s) skipped" in res.stderr
+        files[jobs] = target.read_bytes()
+    assert files["1"] == files["2"] and b'"entries"' in files["1"]

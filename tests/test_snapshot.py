@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from qa.config import Settings
-from qa.engine import check_paths
+from qa.api import check_paths
 from qa.report import jsonl
 
 ROOT = Path(__file__).resolve().parent.parent

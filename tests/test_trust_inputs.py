@@ -16,7 +16,8 @@ import zstandard
 from typer.testing import CliRunner
 
 from qa.cli import app
-from qa.corpus_readers import Partition, _zstd_reader, partitions, read_partition
+from qa.corpus_readers import _zstd_reader
+from qa.partitions import Partition, partitions, read_partition
 from qa.readers import InputError, iter_files, read_all
 
 SECRET = "A private note outside the tree.It must not be read."

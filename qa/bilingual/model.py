@@ -116,13 +116,13 @@ def build_document(segments: list[Segment], *, path: str, doc_id: str, fmt: str,
     if target_lang:
         m["target_lang"] = target_lang
     # no title or head fields: a segment list has no article head
-    return BilingualDocument(id=doc_id, text=text, path=path, meta=m, lang=_base_lang(target_lang),
+    return BilingualDocument(id=doc_id, text=text, path=path, meta=m, lang=base_lang(target_lang),
                              segments=segments,
                              source_text="\n".join(sparts), source_lang=source_lang,
                              target_lang=target_lang, format=fmt)
 
 
-def _base_lang(tag: str | None) -> str | None:
+def base_lang(tag: str | None) -> str | None:
     if not tag:
         return None
     return tag.replace("_", "-").split("-")[0].lower() or None

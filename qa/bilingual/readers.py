@@ -35,6 +35,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qa.bilingual.model import BilingualDocument, Segment, build_document
+from qa.inputs import display_name, open_input, read_bytes
+from qa.records import InputError, decode, input_reason, path_id
 
 XLIFF_SUFFIXES = {".xlf", ".xliff"}
 PO_SUFFIXES = {".po", ".pot"}
@@ -105,16 +107,7 @@ def bilingual_kind(path: str, text_field: str = "text") -> str | None:
     return None
 
 
-def bilingual_files(paths, text_field: str = "text") -> list[str]:
-    """The inputs among ``paths`` (folders walked) that a bilingual reader reads."""
-    from qa.readers import iter_files
-
-    return [p for p in iter_files(paths) if bilingual_kind(p, text_field)]
-
-
 def _looks_bilingual(path: str, kind: str, text_field: str, opts: BilingualOptions) -> bool:
-    from qa.inputs import open_input
-
     with open_input(path) as fh:  # stat first: a FIFO or a device is never opened
         if kind == "parquet":
             return _parquet_looks_bilingual(fh, text_field, opts)
@@ -134,15 +127,12 @@ def _looks_bilingual(path: str, kind: str, text_field: str, opts: BilingualOptio
 
 
 def read_bilingual(path: str, kind: str, id_field: str = "id") -> Iterator[object]:
-    from qa.inputs import display_name, read_bytes
-    from qa.readers import InputError, _doc_id, _reason
-
     shown = display_name(path)
-    doc_id = _doc_id(path)
+    doc_id = path_id(path)
     try:
         data = read_bytes(path)  # the input policy: size limit, no FIFOs or devices
     except (OSError, ValueError) as exc:
-        yield InputError(shown, doc_id, _reason(exc))
+        yield InputError(shown, doc_id, input_reason(exc))
         return
     try:
         doc = parse_bilingual(data, kind, shown, doc_id, id_field, pot=path.lower().endswith(".pot"))
@@ -162,7 +152,6 @@ def parse_bilingual(data: bytes, kind: str, shown: str, doc_id: str, id_field: s
         return read_tmx_bytes(data, shown, doc_id, keep=keep)
     if kind == "parquet":
         return read_parquet_bytes(data, shown, doc_id, id_field, keep=keep)
-    from qa.readers import decode
 
     text = decode(data, "utf-8" if kind == "jsonl" else None)
     if kind == "po":

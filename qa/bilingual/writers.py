@@ -38,6 +38,8 @@ no encoding that writes it back).
 
 from __future__ import annotations
 
+import copy
+
 import bisect
 import io
 import json
@@ -133,8 +135,7 @@ class BilingualClean:
 def _rebuild(doc: BilingualDocument, targets: list[str]) -> BilingualDocument:
     segs = []
     for s, t in zip(doc.segments, targets):
-        c = object.__new__(type(s))  # a shallow copy: build_document sets the copies' offsets
-        c.__dict__.update(s.__dict__)
+        c = copy.copy(s)  # a shallow copy: build_document sets the copies' offsets
         c.target = t
         segs.append(c)
     meta = {k: v for k, v in doc.meta.items() if k not in ("format", "segments", "source_lang", "target_lang")}
@@ -220,7 +221,7 @@ def _mappable(e: Edit, starts: list[int], doc: BilingualDocument, targets: list[
 def read_kept(path: str, kind: str, id_field: str = "id") -> tuple[bytes, BilingualDocument, Kept]:
     """The input's bytes, its document and what the writer needs; ``Unwritable`` if malformed."""
     from qa.inputs import display_name, read_bytes
-    from qa.readers import _doc_id, _reason
+    from qa.records import input_reason as _reason, path_id as _doc_id
 
     try:
         data = read_bytes(path)
@@ -375,7 +376,7 @@ def _encode_like(data: bytes, text: str, out: str) -> bytes:
 # JSON Lines ----------------------------------------------------------------
 def _jsonl_bytes(data: bytes, keep: Kept, result: BilingualClean) -> bytes:
     from qa.bilingual.readers import options
-    from qa.clean_formats import _json_string, value_span
+    from qa.clean_formats import json_string, value_span
 
     lines: list[str] = keep.root  # type: ignore[assignment]
     key = options().target_field
@@ -385,7 +386,7 @@ def _jsonl_bytes(data: bytes, keep: Kept, result: BilingualClean) -> bytes:
         if span is None:  # pragma: no cover - json.loads read the line, so the scan does too
             raise Unwritable(f"line {i + 1}: the cleaned target could not be written back")
         a, b = span
-        lines[i] = line[:a] + _json_string(new, line[a:b]) + line[b:]
+        lines[i] = line[:a] + json_string(new, line[a:b]) + line[b:]
     bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
     return bom + "\n".join(lines).encode("utf-8")
 
@@ -394,20 +395,20 @@ def _jsonl_bytes(data: bytes, keep: Kept, result: BilingualClean) -> bytes:
 def _table_bytes(data: bytes, keep: Kept, result: BilingualClean, delimiter: str) -> bytes:
     import csv
 
-    from qa.clean_formats import _all_quoted, _line_end
+    from qa.clean_formats import all_quoted, line_end
 
     table: list[tuple[str, list[str]]] = keep.root  # type: ignore[assignment]
     col = keep.extra["target_column"]
     header = keep.extra.get("header")
-    quoting = csv.QUOTE_ALL if header and _all_quoted(table[0][0], len(header)) else csv.QUOTE_MINIMAL
+    quoting = csv.QUOTE_ALL if header and all_quoted(table[0][0], len(header)) else csv.QUOTE_MINIMAL
     rows = [raw for raw, _cells in table]
     for i, new in _changed(keep, result):
         raw, cells = table[i]
         cells = list(cells)
         cells[col] = new
         buf = io.StringIO()
-        q = csv.QUOTE_ALL if _all_quoted(raw, len(cells)) else quoting  # as the row was written
-        csv.writer(buf, delimiter=delimiter, quoting=q, lineterminator=_line_end(raw)).writerow(cells)
+        q = csv.QUOTE_ALL if all_quoted(raw, len(cells)) else quoting  # as the row was written
+        csv.writer(buf, delimiter=delimiter, quoting=q, lineterminator=line_end(raw)).writerow(cells)
         rows[i] = buf.getvalue()
     out = "".join(rows) + keep.extra.get("rest", "")
     return _encode_like(data, text_of(data), out)
@@ -419,7 +420,7 @@ def _parquet_bytes(data: bytes, keep: Kept, result: BilingualClean) -> bytes:
     import pyarrow.parquet as pq
 
     from qa.bilingual.readers import options
-    from qa.clean_formats import _array
+    from qa.clean_formats import arrow_array
 
     new_values = {row: new for row, new in _changed(keep, result)}
     key = options().target_field
@@ -445,7 +446,7 @@ def _parquet_bytes(data: bytes, keep: Kept, result: BilingualClean) -> bytes:
                     values = table.column(col).to_pylist()
                     for r in touched:
                         values[r - row] = new_values[r]
-                    table = table.set_column(col, schema.field(col), _array(pa, values, ftype))
+                    table = table.set_column(col, schema.field(col), arrow_array(pa, values, ftype))
                 writer.write_table(table, row_group_size=max(1, n))
                 row += n
         finally:

@@ -750,7 +750,7 @@ _CALIBRATIONS: dict[str, dict] = {}
 @lru_cache(maxsize=1)
 def default_calibration_path() -> str:
     """``rules/bilingual/length_ratio.json`` (``qa/_packs/bilingual/`` in a wheel)."""
-    from qa.registry import default_pack_dirs
+    from qa.ruledata import default_pack_dirs
 
     dirs = default_pack_dirs()
     return os.path.join(str(dirs[0]), "bilingual", "length_ratio.json") if dirs else ""
@@ -778,9 +778,9 @@ def length_log_ratio(source: str, target: str) -> float:
 
 
 def _pair(doc: Document) -> str | None:
-    from qa.bilingual.model import _base_lang
+    from qa.bilingual.model import base_lang
 
-    s, t = _base_lang(_slang(doc)), _base_lang(_tlang(doc))
+    s, t = base_lang(_slang(doc)), base_lang(_tlang(doc))
     return f"{s}-{t}" if s and t else None
 
 
@@ -951,12 +951,12 @@ def target_in_source_language(doc: Document, opts: Mapping[str, object]) -> Iter
     Translate the segment into the target language.
     """
     from qa import language
-    from qa.bilingual.model import _base_lang
+    from qa.bilingual.model import base_lang
 
-    tlang = _base_lang(_tlang(doc))
+    tlang = base_lang(_tlang(doc))
     if not tlang or not _segments(doc):
         return
-    slang = _base_lang(_slang(doc))
+    slang = base_lang(_slang(doc))
     if not slang:
         slang, p = language.detect(doc.source_text)
         if p < 0.9:

@@ -582,7 +582,7 @@ def lexicon_literals(name: str) -> tuple[str, ...] | None:
 
 
 def _lexicon_phrases(name: str) -> list[str]:
-    from qa.registry import default_pack_dirs
+    from qa.ruledata import default_pack_dirs
 
     phrases: list[str] = []
     for d in default_pack_dirs():

@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import quote
 
-from qa import __version__
+from qa.version import __version__
 from qa.baseline import SARIF_KEY, fingerprint
 from qa.docs import rule_markdown
 from qa.model import FileResult, Rule

@@ -9,7 +9,8 @@ import functools
 import pytest
 
 from qa.config import Settings
-from qa.engine import make_plan, run_records
+from qa.engine import make_plan
+from qa.runner.pipeline import run_records
 from qa.readers import make_document
 
 pytestmark = pytest.mark.browser

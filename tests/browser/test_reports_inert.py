@@ -15,7 +15,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from hostile import PAYLOADS, payload_text  # noqa: E402
 
 from qa.config import Settings  # noqa: E402
-from qa.engine import error_result, make_plan, run_records  # noqa: E402
+from qa.engine import error_result, make_plan  # noqa: E402
+from qa.runner.pipeline import run_records
 from qa.model import Applicability, Edit, Fix, Hit, Rule, bad, good  # noqa: E402
 from qa.readers import InputError, make_document  # noqa: E402
 from qa.registry import all_rules  # noqa: E402

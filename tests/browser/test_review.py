@@ -221,7 +221,8 @@ def test_static_report_with_decisions_hides_and_counts_dismissed(browser, tmp_pa
     hidden and counted, can be shown and reopened; the file report exports the same format."""
     from qa.baseline import result_fingerprints
     from qa.config import Settings
-    from qa.engine import make_plan, run_records
+    from qa.engine import make_plan
+    from qa.runner.pipeline import run_records
     from qa.readers import make_document
     from qa.review import DecisionStore
 

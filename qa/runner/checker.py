@@ -1,0 +1,191 @@
+"""Checking one document: the ``Checker`` (one per process; optional cache and timing) and
+what it gives (``Checked``, ``RenderedResult``)."""
+
+from __future__ import annotations
+
+import pickle
+import time
+from dataclasses import dataclass, replace
+
+from qa.cache import ResultCache
+from qa.document import Document
+from qa.engine import Plan, check_document, result_for
+from qa.model import FileResult, Finding
+from qa.report.jsonl import dumps, encode_line, finding_json
+from qa.scoring import score_result
+from qa.warmup import warm_up
+
+STEP_SEGMENT = "(segmentation)"
+STEP_RESULT = "(language+score)"
+
+
+def timed_plan(plan: Plan, acc: dict[str, float]) -> Plan:
+    """The same plan whose checks add their time (including consuming their hits) to ``acc``."""
+
+    def wrap(rule):
+        fn, code = rule.check, rule.code
+        acc.setdefault(code, 0.0)  # a rule the scan let the engine skip everywhere still shows, at 0 s
+
+        def check(doc, opts):
+            t = time.perf_counter()
+            try:
+                return list(fn(doc, opts))
+            finally:
+                acc[code] = acc.get(code, 0.0) + time.perf_counter() - t
+
+        return replace(rule, check=check)
+
+    return replace(plan, rules=tuple(wrap(r) for r in plan.rules))
+
+
+@dataclass
+class Checked:
+    """What checking one document gives, without the document (this is what workers send)."""
+
+    #: doc is None; from a worker process, the result still pickled (``bytes``): the parent
+    #: spools it as it came and unpickles it once, when it is written
+    result: FileResult | bytes
+    collected: tuple[object, ...] | None
+    cached: bool = False
+    #: the result written as its JSON line as checked (lines-only runs): made where the document
+    #: was checked, and passed on as bytes (no decoding and encoding on the way)
+    rendered: RenderedResult | None = None
+
+
+@dataclass(slots=True)
+class RenderedResult:
+    """A result as its JSON line and the counts a run summary and the gates read
+    (``RunOptions.lines_only``): made where the document was checked, and final when no corpus
+    finding joins the document, so its findings are never unpickled only to be written again."""
+
+    path: str
+    id: str
+    data: bytes  # the line, UTF-8, with its newline
+    score: float
+    verdict: str
+    severity_counts: dict[str, int]
+    category_counts: dict[str, int]
+    error: None = None
+    doc: None = None
+
+    @classmethod
+    def of(cls, res: FileResult) -> "RenderedResult":
+        """``res`` (with its document) written as its line."""
+
+        return cls(res.path, res.id, encode_line(dumps(res)), res.score, res.verdict, res.severity_counts,
+                   res.category_counts)
+
+    @property
+    def line(self) -> str:
+        return self.data[:-1].decode("utf-8")
+
+
+class Checker:
+    """Checks documents with one plan, optionally cached and timed. One per process."""
+
+    def __init__(self, plan: Plan, cache_dir: str | None = None, profile: bool = False,
+                 strict: bool = False, render_jsonl: bool = False, lines_only: bool = False) -> None:
+        self.strict = strict
+        self.render_jsonl = render_jsonl or lines_only
+        self.lines_only = lines_only
+        self.times: dict[str, float] = {}
+
+        warm_up(plan.rules)  # before any time limit, and before the timing wrappers
+        self.base_plan = plan
+        self.plan = timed_plan(plan, self.times) if profile else plan
+        self.profile = profile
+        self.corpus = plan.corpus_rules
+        self.hits = self.misses = 0
+        self.cache = None
+        if cache_dir:
+            self.cache = ResultCache.open(cache_dir, plan)
+
+    def check(self, doc: Document) -> Checked:
+        key = None
+        if self.cache is not None:
+            key = self.cache.key(doc)
+            got = self.cache.get(key)
+            if got is not None:
+                self.hits += 1
+                findings, language, n_sentences, score, verdict, collected = got
+                res = FileResult(path=doc.path, id=doc.id, doc=None, findings=findings, language=language,
+                                 score=score, verdict=verdict, n_sentences=n_sentences)
+                return Checked(res, collected, cached=True, rendered=self._rendered(res, doc))
+            self.misses += 1
+        plan = self.plan
+        if self.profile:
+            t = time.perf_counter()
+            _ = doc.sentences  # words and other views are built by the rules that use them
+            self._add(STEP_SEGMENT, t)
+        findings = check_document(doc, plan, self.strict)
+        collected = None
+        if self.corpus:
+            vals = []
+            for r in self.corpus:
+                t = time.perf_counter()
+                vals.append(r.collect(doc, plan.options[r.code]))  # type: ignore[misc]
+                if self.profile:
+                    self._add(r.code, t)
+            collected = tuple(vals)
+        t = time.perf_counter()
+        res = result_for(doc, findings, plan)
+        if self.render_jsonl:  # the JSON of each finding, made here (in a worker, in parallel)
+
+            res.rendered = (res.findings, [finding_json(f, doc) for f in res.findings])
+        rendered = self._rendered(res, doc)
+        if self.profile:
+            self._add(STEP_RESULT, t)
+        res.doc = None
+        res.meta = {}
+        if self.cache is not None and key is not None:
+            self.cache.put(key, (res.findings, res.language, res.n_sentences, res.score, res.verdict, collected))
+        return Checked(res, collected, rendered=rendered)
+
+    def check_to_send(self, doc: Document) -> Checked:
+        """``check`` with the result pickled here (in a worker, in parallel): the parent keeps the
+        bytes until it writes them, and unpickles them only if it needs the result."""
+        checked = self.check(doc)
+        checked.result = pickle.dumps(checked.result, protocol=pickle.HIGHEST_PROTOCOL)
+        return checked
+
+    def _rendered(self, res: FileResult, doc: Document) -> RenderedResult | None:
+        if not self.lines_only:
+            return None
+        res.doc = doc
+        return RenderedResult.of(res)
+
+    def _add(self, name: str, t: float) -> None:
+        self.times[name] = self.times.get(name, 0.0) + time.perf_counter() - t
+
+    def flush(self) -> None:
+        if self.cache is not None:
+            self.cache.flush()
+
+    def take_counters(self) -> tuple[dict[str, float], int, int]:
+        """Timings and cache counters since the last call (workers send these per chunk)."""
+        out = (dict(self.times), self.hits, self.misses)
+        self.times.clear()
+        self.hits = self.misses = 0
+        return out
+
+
+def attach(doc: Document, checked: Checked, lines_only: bool = False) -> FileResult | RenderedResult:
+    if lines_only and checked.rendered is not None:
+        return checked.rendered
+    res = checked.result
+    if isinstance(res, bytes):
+        res = pickle.loads(res)
+    res.doc = doc
+    res.meta = doc.meta
+    res.path, res.id = doc.path, doc.id
+    return res
+
+
+def merge(light: bytes | FileResult, doc: Document, extra: list[Finding], plan: Plan) -> FileResult:
+    """The checked result with the corpus findings (and corpus-rule crashes) ``extra`` joined,
+    sorted and scored."""
+    res = attach(doc, Checked(light, None))
+    assert isinstance(res, FileResult)
+    res.findings = sorted(res.findings + extra, key=lambda f: f.sort_key)
+    score_result(res, plan.settings)
+    return res

@@ -1,0 +1,100 @@
+"""The worker pool: ``jobs`` processes, each with one ``Checker``, fed documents in chunks."""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator
+
+from qa import inputs
+from qa.document import Document
+from qa.engine import Plan, make_plan
+from qa.lifeline import bind_to_parent
+from qa.model import FileResult, Finding
+from qa.readers import InputError
+from qa.runner.checker import Checked, Checker, RenderedResult, merge
+from qa.runner.options import CHUNK_CHARS, CHUNK_DOCS, INFLIGHT_PER_WORKER, RunOptions, RunStats
+
+# worker-process state (one Checker per process, built by the initializer)
+_WORKER: Checker | None = None
+
+
+def _init_worker(plan: Plan | None, settings, cache_dir: str | None, profile: bool, policy,
+                 render_jsonl: bool = False, lines_only: bool = False, parent: int | None = None) -> None:
+    global _WORKER
+    bind_to_parent(parent)  # a parent killed with kill -9 takes its workers with it
+    if policy is not None:
+        inputs.set_policy(encoding=policy.encoding, max_bytes=policy.max_bytes or 0)
+    if plan is None:
+        plan = make_plan(settings)
+    _WORKER = Checker(plan, cache_dir, profile, render_jsonl=render_jsonl, lines_only=lines_only)
+
+
+def _work_chunk(docs: list[Document]) -> tuple[list[Checked], tuple[dict[str, float], int, int]]:
+    assert _WORKER is not None, "worker not initialised"
+    out = [_WORKER.check_to_send(d) for d in docs]
+    _WORKER.flush()
+    return out, _WORKER.take_counters()
+
+
+def _chunks(records: Iterable[Document | InputError]) -> Iterator[list[Document | InputError]]:
+    chunk: list[Document | InputError] = []
+    chars = 0
+    for rec in records:
+        chunk.append(rec)
+        if isinstance(rec, Document):
+            chars += len(rec.text)
+        if len(chunk) >= CHUNK_DOCS or chars >= CHUNK_CHARS:
+            yield chunk
+            chunk, chars = [], 0
+    if chunk:
+        yield chunk
+
+
+def executor(plan: Plan, opts: RunOptions):
+    """The worker pool: ``opts.jobs`` processes, each with one ``Checker``."""
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    methods = mp.get_all_start_methods()
+    if "fork" in methods:  # workers inherit the loaded rules: nothing to pickle or re-import
+        ctx, initargs = mp.get_context("fork"), (plan, None, opts.cache_dir, opts.profile_rules, None,
+                                                 opts.render_jsonl, opts.lines_only, os.getpid())
+    else:  # pragma: no cover - spawn: workers rebuild the plan from the settings
+        ctx = mp.get_context("spawn")
+        initargs = (None, plan.settings, opts.cache_dir, opts.profile_rules, inputs.policy(), opts.render_jsonl,
+                    opts.lines_only, os.getpid())
+    return ProcessPoolExecutor(max_workers=opts.jobs, mp_context=ctx, initializer=_init_worker,
+                               initargs=initargs)
+
+
+def pool_stream(records: Iterable[Document | InputError], opts: RunOptions, stats: RunStats, ex):
+    window = max(2, opts.jobs * INFLIGHT_PER_WORKER)
+    inflight: deque = deque()
+
+    def drain_one():
+        chunk, fut = inflight.popleft()
+        checked, (times, hits, misses) = fut.result()
+        stats.add_times(times)
+        stats.cache_hits += hits
+        stats.cache_misses += misses
+        it = iter(checked)
+        for rec in chunk:
+            c = None if isinstance(rec, InputError) else next(it)
+            stats.count(rec)
+            yield rec, c
+
+    for chunk in _chunks(records):
+        docs = [r for r in chunk if isinstance(r, Document)]
+        inflight.append((chunk, ex.submit(_work_chunk, docs)))
+        while len(inflight) >= window:
+            yield from drain_one()
+    while inflight:
+        yield from drain_one()
+
+
+def rebuild_lines(jobs: list[tuple[bytes | FileResult, Document, list[Finding]]]) -> list[RenderedResult]:
+    """In a worker: results that corpus findings joined, merged, scored and written as JSON
+    Lines: what the parent would do alone at the end of the run, while the workers sit idle."""
+    assert _WORKER is not None, "worker not initialised"
+    return [RenderedResult.of(merge(light, doc, extra, _WORKER.base_plan)) for light, doc, extra in jobs]
