@@ -92,21 +92,28 @@ def clean_text(text: str, settings: Settings | None = None, unsafe: bool = False
     return clean_document_text(text, check, unsafe=unsafe)
 
 
-def cleaned_texts(results, plan: Plan, unsafe: bool = False) -> dict[str, str]:
-    """Cleaned text per document id (for the HTML report's original/cleaned toggle). Only
-    documents that have a fixable finding are cleaned; the others map to their own text."""
-    out: dict[str, str] = {}
+def cleaned_result_of(doc, findings, plan: Plan) -> CleanResult:
+    """``doc`` cleaned as ``qa clean`` cleans it (safe fixes, no decisions), given the findings
+    it was checked with: its own text and no edits when none of them has a fix, else what
+    ``clean_text`` gives (the text and the log of every edit, with the rule that made it)."""
+    if not any(f.fix is not None for f in findings):
+        return CleanResult(doc.text, [], 0)
+    return clean_text(doc.text, plan=plan, markdown=doc.path.lower().endswith((".md", ".markdown")))
+
+
+def cleaned_texts(results, plan: Plan) -> dict[str, CleanResult]:
+    """The cleaned text and its edits per document id (the HTML report's Cleaned view). Only
+    documents that have a fixable finding are cleaned; the others keep their own text. A result
+    that carries its cleaned text (made where it was checked: ``RunOptions.cleaned``) is not
+    cleaned again."""
+    out: dict[str, CleanResult] = {}
     for r in results:
         doc = getattr(r, "doc", None)
         if doc is None:
             continue
-        if not any(f.fix is not None for f in r.findings):
-            out[r.id] = doc.text
-            continue
-        md = doc.path.lower().endswith((".md", ".markdown"))
-        out[r.id] = clean_text(doc.text, plan=plan, unsafe=unsafe, markdown=md).text
+        made = getattr(r, "cleaned", None)
+        out[r.id] = made if made is not None else cleaned_result_of(doc, r.findings, plan)
     return out
-
 
 # --------------------------------------------------------------------------- names
 def output_names(paths: Sequence[str], files: Sequence[str]) -> dict[str, str]:

@@ -41,6 +41,7 @@ from concurrent.futures import Future
 from itertools import chain, islice
 from dataclasses import dataclass, field, replace
 
+from qa.clean import cleaned_result_of
 from qa.document import Document
 from qa.engine import Plan, _to_finding, check_document, confident, crash_finding, error_result, result_for
 from qa.model import FileResult, Finding, Hit, Rule
@@ -98,6 +99,8 @@ class RunOptions:
     #: the caller only writes JSON Lines and reads counts (summary, gates; no other format): a
     #: result arrives as its line and counts (``RenderedResult``), its findings never unpickled
     lines_only: bool = False
+    #: also make each document's cleaned text where it is checked (the HTML report's Cleaned view)
+    cleaned: bool = False
 
 
 @dataclass
@@ -218,8 +221,10 @@ class Checker:
     """Checks documents with one plan, optionally cached and timed. One per process."""
 
     def __init__(self, plan: Plan, cache_dir: str | None = None, profile: bool = False,
-                 strict: bool = False, render_jsonl: bool = False, lines_only: bool = False) -> None:
+                 strict: bool = False, render_jsonl: bool = False, lines_only: bool = False,
+                 cleaned: bool = False) -> None:
         self.strict = strict
+        self.cleaned = cleaned
         self.render_jsonl = render_jsonl or lines_only
         self.lines_only = lines_only
         self.times: dict[str, float] = {}
@@ -247,6 +252,8 @@ class Checker:
                 findings, language, n_sentences, score, verdict, collected = got
                 res = FileResult(path=doc.path, id=doc.id, doc=None, findings=findings, language=language,
                                  score=score, verdict=verdict, n_sentences=n_sentences)
+                if self.cleaned:
+                    res.cleaned = cleaned_result_of(doc, findings, self.base_plan)
                 return Checked(res, collected, cached=True, rendered=self._rendered(res, doc))
             self.misses += 1
         plan = self.plan
@@ -266,6 +273,8 @@ class Checker:
             collected = tuple(vals)
         t = time.perf_counter()
         res = result_for(doc, findings, plan)
+        if self.cleaned:  # the HTML report's Cleaned view, made here (in a worker, in parallel)
+            res.cleaned = cleaned_result_of(doc, res.findings, self.base_plan)
         if self.render_jsonl:  # the JSON of each finding, made here (in a worker, in parallel)
             from qa.report.jsonl import finding_json
 
@@ -523,7 +532,8 @@ _WORKER: Checker | None = None
 
 
 def _init_worker(plan: Plan | None, settings, cache_dir: str | None, profile: bool, policy,
-                 render_jsonl: bool = False, lines_only: bool = False, parent: int | None = None) -> None:
+                 render_jsonl: bool = False, lines_only: bool = False, parent: int | None = None,
+                 cleaned: bool = False) -> None:
     global _WORKER
     from qa.lifeline import bind_to_parent
 
@@ -536,7 +546,7 @@ def _init_worker(plan: Plan | None, settings, cache_dir: str | None, profile: bo
         from qa.engine import make_plan
 
         plan = make_plan(settings)
-    _WORKER = Checker(plan, cache_dir, profile, render_jsonl=render_jsonl, lines_only=lines_only)
+    _WORKER = Checker(plan, cache_dir, profile, render_jsonl=render_jsonl, lines_only=lines_only, cleaned=cleaned)
 
 
 def _work_chunk(docs: list[Document]) -> tuple[list[Checked], tuple[dict[str, float], int, int]]:
@@ -570,11 +580,11 @@ def _executor(plan: Plan, opts: RunOptions):
     methods = mp.get_all_start_methods()
     if "fork" in methods:  # workers inherit the loaded rules: nothing to pickle or re-import
         ctx, initargs = mp.get_context("fork"), (plan, None, opts.cache_dir, opts.profile_rules, None,
-                                                 opts.render_jsonl, opts.lines_only, os.getpid())
+                                                 opts.render_jsonl, opts.lines_only, os.getpid(), opts.cleaned)
     else:  # pragma: no cover - spawn: workers rebuild the plan from the settings
         ctx = mp.get_context("spawn")
         initargs = (None, plan.settings, opts.cache_dir, opts.profile_rules, inputs.policy(), opts.render_jsonl,
-                    opts.lines_only, os.getpid())
+                    opts.lines_only, os.getpid(), opts.cleaned)
     return ProcessPoolExecutor(max_workers=opts.jobs, mp_context=ctx, initializer=_init_worker,
                                initargs=initargs)
 
@@ -643,7 +653,7 @@ def run(paths: Iterable[str], plan: Plan, opts: RunOptions | None = None, stats:
     if opts.jobs <= 1 or strict or len(head) < opts.min_parallel_docs:
         stats.workers = 1
         stream = _serial(records, Checker(plan, opts.cache_dir, opts.profile_rules, strict,
-                                          lines_only=opts.lines_only), stats)
+                                          lines_only=opts.lines_only, cleaned=opts.cleaned), stats)
     else:
         from qa.warmup import warm_up
 
