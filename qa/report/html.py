@@ -12,6 +12,7 @@ import base64
 import hashlib
 import os
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from importlib import resources
@@ -430,7 +431,7 @@ def render_page(r: FileResult, page: str, cleaned: str | None = None, decisions=
     paras = paragraphs(text, segs)
     ends = paragraph_ends(text)
     for f in fds:  # the paragraph each finding starts in (phone layout: its card goes under it)
-        f["para"] = next(i for i, e in enumerate(ends) if int(f["start"]) < e or e == len(text))  # type: ignore[call-overload]
+        f["para"] = min(bisect_right(ends, int(f["start"])), len(ends) - 1)  # type: ignore[call-overload]
     return _template("file.html.j2").render(
         csp=csp(css, script), css=Markup(css), script=Markup(script), path=r.path, doc_id=r.id,
         basename=os.path.basename(r.path), verdict=r.verdict, score=r.score, language=r.language,
