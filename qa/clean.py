@@ -98,7 +98,15 @@ def cleaned_result_of(doc, findings, plan: Plan) -> CleanResult:
     ``clean_text`` gives (the text and the log of every edit, with the rule that made it)."""
     if not any(f.fix is not None for f in findings):
         return CleanResult(doc.text, [], 0)
-    return clean_text(doc.text, plan=plan, markdown=doc.path.lower().endswith((".md", ".markdown")))
+    md = doc.path.lower().endswith((".md", ".markdown"))
+    fresh = make_document(doc.text, markdown=md)
+    if not (type(doc) is type(fresh) and doc.meta == fresh.meta and doc.lang == fresh.lang
+            and doc.title_span == fresh.title_span and doc.fields == fresh.fields):
+        return clean_text(doc.text, plan=plan, markdown=md)
+    # the document is what qa clean checks (its path and id aside, which no per-document rule
+    # reads): its findings are those of clean_text's first round, so that round is not run again
+    rounds = iter([findings])
+    return clean_document_text(doc.text, lambda t: next(rounds, None) or check_document(make_document(t, markdown=md), plan))
 
 
 def cleaned_texts(results, plan: Plan) -> dict[str, CleanResult]:

@@ -40,18 +40,33 @@ def _corpus(tmp_path: Path) -> Path:
     return src
 
 
+RECORDS = [{"id": "r1", "text": "A record with with a doubled word.", "source": "web"},
+           {"id": "r2", "text": "Two sentences.Glued together.", "lang": "en"}]
+
+
 def _qa_clean(src: Path, tmp_path: Path) -> dict[str, str]:
     out = tmp_path / "cleaned"
     r = runner.invoke(app, ["clean", str(src), "--out", str(out), "-q"])
     assert r.exit_code == 0, r.output
-    return {name: (out / name).read_text(encoding="utf-8") for name in DOCS}
+    got = {name: (out / name).read_text(encoding="utf-8") for name in DOCS}
+    if (src / "e.jsonl").exists():  # records with metadata fields
+        import json
+
+        for line in (out / "e.jsonl").read_text(encoding="utf-8").splitlines():
+            d = json.loads(line)
+            got[d["id"]] = d["text"]
+    return got
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_cleaned_text_is_made_with_the_check_and_equals_qa_clean(tmp_path, monkeypatch, jobs):
+    import json
+
     src = _corpus(tmp_path)
+    (src / "e.jsonl").write_text("".join(json.dumps(r) + "\n" for r in RECORDS), encoding="utf-8")
     want = _qa_clean(src, tmp_path)
     assert want["a.txt"] != DOCS["a.txt"] and want["b.txt"] == DOCS["b.txt"]
+    assert want["r1"] == "A record with a doubled word." and want["r2"] == "Two sentences. Glued together."
     plan = make_plan(Settings())
     opts = parallel.RunOptions(jobs=jobs, cleaned=True, min_parallel_docs=1)
     results = list(parallel.run([str(src)], plan, opts))
@@ -64,12 +79,18 @@ def test_cleaned_text_is_made_with_the_check_and_equals_qa_clean(tmp_path, monke
 
     monkeypatch.setattr(qa.clean, "clean_text", no_clean)
     got = cleaned_texts(results, plan)
-    assert {Path(r.path).name: got[r.id].text for r in results} == want
+
+    def name(r):
+        return r.id if r.path.endswith(".jsonl") else Path(r.path).name
+
+    assert {name(r): got[r.id].text for r in results} == want
+    # each edit is logged with its rule, as qa clean logs it
+    assert [e.rule for r in results if name(r) == "a.txt" for e in got[r.id].log] == ["GRAM001", "PUN002", "WS001", "GRAM001"]
     # without RunOptions.cleaned the parent makes it (same text)
     monkeypatch.undo()
     plain = list(parallel.run([str(src)], plan, parallel.RunOptions(jobs=1)))
     assert all(r.cleaned is None for r in plain)
-    assert {Path(r.path).name: cleaned_texts(plain, plan)[r.id].text for r in plain} == want
+    assert {name(r): cleaned_texts(plain, plan)[r.id].text for r in plain} == want
 
 
 def test_cleaned_text_is_made_for_cached_results_too(tmp_path):
