@@ -46,6 +46,7 @@ from qa.corpus_readers import STDIN, corpus_kind, expand_globs
 from qa.curation import TEMPLATE_RULE, CorpusFindings, drop_entry
 from qa.destinations import DestinationError, Inputs, check_output
 from qa.engine import Plan, check_document, make_plan
+from qa.cleaning import cleaned_result_of
 from qa.fixes import CleanResult, clean_document_text
 from qa.fsutil import AtomicFile, current_umask, pid_alive, remove_tree, short_name, signals_deferred, stale_owner
 from qa.inputs import display_name
@@ -105,19 +106,18 @@ def checked_findings(doc, plan: Plan, decisions=None) -> list:
     return decided_findings(FileResult(doc.path, doc.id, doc, found), decisions)
 
 
-def cleaned_texts(results, plan: Plan, unsafe: bool = False) -> dict[str, str]:
-    """Cleaned text per document id (for the HTML report's original/cleaned toggle). Only
-    documents that have a fixable finding are cleaned; the others map to their own text."""
-    out: dict[str, str] = {}
+def cleaned_texts(results, plan: Plan) -> dict[str, CleanResult]:
+    """The cleaned text and its edits per document id (the HTML report's Cleaned view). Only
+    documents that have a fixable finding are cleaned; the others keep their own text. A result
+    that carries its cleaned text (made where it was checked: ``RunOptions.cleaned``) is not
+    cleaned again."""
+    out: dict[str, CleanResult] = {}
     for r in results:
         doc = getattr(r, "doc", None)
         if doc is None:
             continue
-        if not any(f.fix is not None for f in r.findings):
-            out[r.id] = doc.text
-            continue
-        md = doc.path.lower().endswith((".md", ".markdown"))
-        out[r.id] = clean_text(doc.text, plan=plan, unsafe=unsafe, markdown=md).text
+        made = getattr(r, "cleaned", None)
+        out[r.id] = made if made is not None else cleaned_result_of(doc, r.findings, plan)
     return out
 
 

@@ -232,6 +232,7 @@ def check(
     stream = (JsonlStream(output, sys.stdout)
               if formats == ["jsonl"] and output_dir is None and html is None and base is None else None)
     opts.render_jsonl = stream is not None
+    opts.cleaned = html is not None  # the report's Cleaned view, made where each document is checked
     keep_all = stream is None
     gated = (settings.fail_on != "never" or settings.min_score is not None
              or getattr(settings, "max_findings", None) is not None or getattr(settings, "max_rate", None))

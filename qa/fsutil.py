@@ -4,6 +4,9 @@
   with ``atomic_write_text`` / ``atomic_write_bytes`` / ``AtomicFile``: to a temporary file in
   the target folder, flushed to disk, then renamed over the target. A reader sees the old file or
   the new one, never half of one; on any error or interruption the temporary file is removed.
+  The pages of an HTML report are written with ``sync=False`` (renamed without waiting for the
+  disk: a report can be made again, and a sync per page cost more than rendering it); its
+  ``index.html`` is synced.
 * Temporary files are named ``.NAME.qa-PID-XXXXXXXX.tmp`` (``NAME`` cut to 60 bytes, so a long
   file name never makes the temporary name too long). SIGINT and SIGTERM are deferred while one
   is created and registered, and ``run_interruptible`` removes every registered one that is still
@@ -169,6 +172,7 @@ class AtomicFile:
             _discard(self.tmp)
             raise
         self.done = False
+        self.sync = True  # fsync before the rename
 
     def write(self, data: bytes) -> int:
         return self.fh.write(data)
@@ -181,7 +185,8 @@ class AtomicFile:
             return
         try:
             self.fh.flush()
-            os.fsync(self.fh.fileno())
+            if self.sync:
+                os.fsync(self.fh.fileno())
             self.fh.close()
             os.chmod(self.tmp, 0o666 & ~current_umask())
             os.replace(self.tmp, self.target)
@@ -215,25 +220,28 @@ class LinkInOutput(OSError):
     """A symbolic link inside an output folder, on the way to a file to write: refused."""
 
 
-def atomic_write_text(path: str | Path, text: str, root: str | Path | None = None) -> None:
-    atomic_write_bytes(path, text.encode("utf-8"), root=root)
+def atomic_write_text(path: str | Path, text: str, root: str | Path | None = None, sync: bool = True) -> None:
+    atomic_write_bytes(path, text.encode("utf-8"), root=root, sync=sync)
 
 
-def atomic_write_bytes(path: str | Path, data: bytes, root: str | Path | None = None) -> None:
+def atomic_write_bytes(path: str | Path, data: bytes, root: str | Path | None = None, sync: bool = True) -> None:
     """Write ``data`` to ``path`` atomically. With ``root`` (the output folder ``path`` is in),
-    never through a symbolic link below ``root`` (see the module docstring)."""
+    never through a symbolic link below ``root`` (see the module docstring). ``sync=False``
+    renames without waiting for the data to reach the disk (still never half a file to a
+    reader; after a power cut the file may be empty)."""
     target = Path(path)
     if root is not None and hasattr(os, "O_NOFOLLOW") and os.open in os.supports_dir_fd:
         from qa.inputs import policy
 
         if not policy().follow_links:
-            _write_below(Path(root), target, data)
+            _write_below(Path(root), target, data, sync)
             return
     with AtomicFile(target) as fh:
+        fh.sync = sync
         fh.write(data)
 
 
-def _write_below(root: Path, target: Path, data: bytes) -> None:
+def _write_below(root: Path, target: Path, data: bytes, sync: bool = True) -> None:
     rel = os.path.relpath(os.path.abspath(target), os.path.abspath(root))
     parts = Path(rel).parts
     if not parts or parts[0] == os.pardir or os.path.isabs(rel):
@@ -272,7 +280,8 @@ def _write_below(root: Path, target: Path, data: bytes) -> None:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
                 fh.flush()
-                os.fsync(fh.fileno())
+                if sync:
+                    os.fsync(fh.fileno())
             # a link at the target name is replaced itself: rename never follows it
             os.replace(tmp, name, src_dir_fd=dfd, dst_dir_fd=dfd)
             _live.discard(str(here / tmp))

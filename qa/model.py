@@ -240,6 +240,9 @@ class FileResult:
     #: JSON Lines text of findings, rendered where the document was checked (a worker process),
     #: so that the parent only joins them (``qa.report.jsonl.dumps``): (findings, their texts)
     rendered: "tuple[list[Finding], list[str]] | None" = field(default=None, repr=False, compare=False)
+    #: the text as ``qa clean`` writes it and its edits (``qa.fixes.CleanResult``), made where the
+    #: document was checked when the HTML report is asked for (``RunOptions.cleaned``); else None
+    cleaned: object | None = field(default=None, repr=False, compare=False)
 
     @property
     def counts(self) -> dict[str, int]:

@@ -287,7 +287,7 @@ def run_review(paths, settings, decisions: str | Path, reviewer: str | None, ope
     started = time.perf_counter()
     opts = RunOptions(jobs=default_jobs() if jobs is None else jobs,
                                cache_dir=cache_dir_for(False, None, settings),
-                               text_field=settings.text_field, id_field=settings.id_field)
+                               text_field=settings.text_field, id_field=settings.id_field, cleaned=True)
     stats = RunStats()
     store = DecisionStore(decisions, reviewer_name(reviewer))
     sys.stderr.write("qa review: checking...\n")

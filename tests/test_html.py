@@ -43,7 +43,7 @@ def test_script_in_text_is_escaped(tmp_path):
     page = (out / pages[0]).read_text(encoding="utf-8")
     assert "<script>alert" not in page and "<img src=x" not in page
     # findings may split the text into highlighted pieces; each piece is escaped
-    plain = re.sub(r"<[^>]+>", "", page.split('<pre class="text" id="view-orig">', 1)[1].split("</pre>", 1)[0])
+    plain = re.sub(r"<[^>]+>", "", page.split('<div class="text" id="view-orig">', 1)[1].split("</div>", 1)[0])
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in plain
     assert "&lt;img src=x onerror=alert(1)&gt;" in plain
     # only our own script element exists, and the CSP allows it by hash

@@ -30,6 +30,8 @@ from qa.registry import rule
         bad("Tickets cost [[â‚¬]]3 each.", fixed="Tickets cost €3 each."),
         bad("He moved to M[[ÃƒÂ¼]]nchen last year.", fixed="He moved to München last year."),
         bad("She said it[[â\u0080\u0099]]s late.", fixed="She said it’s late."),
+        bad("He said voil[[Ã ]] and left.", fixed="He said voilà and left.",
+            note="the no-break-space byte of 'à' was lost: restoring it is a guess, so the fix is unsafe"),
         good("The naïve café owner measured it in Ångström."),
         good("A mâine e o zi nouă, spuse Ștefan; pâine și câine."),
         good("São Paulo é a maior cidade; o ônibus chegou às três. NÃO ENTRE."),

@@ -12,6 +12,7 @@ import base64
 import hashlib
 import os
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from importlib import resources
@@ -33,12 +34,21 @@ def _env() -> Environment:
     return env
 
 
+@lru_cache(maxsize=None)
 def _asset(name: str) -> str:
+    """A file of ``qa/templates``, read once per process."""
     return resources.files("qa").joinpath("templates", name).read_text(encoding="utf-8")
 
 
 def _template(name: str):
-    return _env().from_string(_asset(name))
+    """A template of ``qa/templates``, compiled once per process and environment (compiling
+    costs far more than rendering a page)."""
+    return _compiled(_env(), name)
+
+
+@lru_cache(maxsize=16)
+def _compiled(env: Environment, name: str):
+    return env.from_string(_asset(name))
 
 
 def _sha(s: str) -> str:
@@ -221,6 +231,184 @@ def bilingual_rows(doc, fds: Sequence[dict[str, object]]) -> list[dict[str, obje
     return rows
 
 
+def change_pieces(original: str, log: Sequence[object]) -> list[dict[str, str]]:
+    """The cleaned text as pieces: ``same`` (kept), ``del`` (removed) and ``ins`` (added), each
+    change with the rule that made it. ``log`` is ``qa clean``'s fix log (``LogEntry``: offsets
+    into the text at the start of its round); rounds are replayed in order, so a change of a
+    later round lands where the earlier ones left the text. The ``same`` and ``ins`` pieces
+    joined give the cleaned text."""
+    pieces: list[list[str]] = [["same", original, ""]]
+    for rnd in sorted({e.round for e in log}):  # type: ignore[attr-defined]
+        entries = sorted((e for e in log if e.round == rnd), key=lambda e: (e.start, e.end))  # type: ignore[attr-defined]
+        for e in reversed(entries):  # back to front: earlier offsets stay valid
+            pieces = _replace_span(pieces, e.start, e.end, e.after, e.rule)  # type: ignore[attr-defined]
+    out: list[dict[str, str]] = []
+    for kind, text, rule in pieces:
+        if not text:
+            continue
+        if out and out[-1]["kind"] == kind and out[-1]["rule"] == rule:
+            out[-1]["text"] += text
+        else:
+            out.append({"kind": kind, "text": text, "rule": rule})
+    return out
+
+
+def _replace_span(pieces: list[list[str]], a: int, b: int, after: str, rule: str) -> list[list[str]]:
+    out: list[list[str]] = []
+    pos, placed = 0, False
+    for kind, text, r in pieces:
+        if kind == "del":  # removed earlier: no length in the current text
+            if pos >= b and pos > a and not placed:
+                out.append(["ins", after, rule])
+                placed = True
+            out.append([kind, text, r])
+            continue
+        s, t = pos, pos + len(text)
+        pos = t
+        if t <= a or s >= b and not (a == b == s):
+            if s >= b and not placed:
+                out.append(["ins", after, rule])
+                placed = True
+            out.append([kind, text, r])
+            continue
+        lo, hi = max(a, s) - s, min(b, t) - s
+        if lo > 0:
+            out.append([kind, text[:lo], r])
+        if hi > lo and kind == "same":
+            out.append(["del", text[lo:hi], rule])
+        # (text inserted by an earlier round and removed by this one leaves no trace)
+        if not placed and t >= b:
+            out.append(["ins", after, rule])
+            placed = True
+        if hi < len(text):
+            out.append([kind, text[hi:], r])
+    if not placed:
+        out.append(["ins", after, rule])
+    return out
+
+
+def _diff_pieces(original: str, cleaned: str) -> list[dict[str, str]]:
+    """``change_pieces`` for a cleaned text given without its log (no rule codes)."""
+    import difflib
+
+    out: list[dict[str, str]] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, original, cleaned, autojunk=False).get_opcodes():
+        if op == "equal":
+            out.append({"kind": "same", "text": original[i1:i2], "rule": ""})
+            continue
+        if i2 > i1:
+            out.append({"kind": "del", "text": original[i1:i2], "rule": ""})
+        if j2 > j1:
+            out.append({"kind": "ins", "text": cleaned[j1:j2], "rule": ""})
+    return out
+
+
+_BLANK_SHOWN = str.maketrans({" ": "\u2423", "\n": "\u21b5", "\t": "\u21e5"})
+
+
+def change_groups(pieces: list[dict[str, str]]) -> list[dict[str, object]]:
+    """Pieces for the page: a deletion followed by an insertion of the same rule is one
+    replacement; each change says what it is (inserted, deleted, replaced) and which rule made
+    it; removed or added white space is shown by visible signs."""
+    out: list[dict[str, object]] = []
+    i = 0
+    while i < len(pieces):
+        p = pieces[i]
+        if p["kind"] == "same":
+            out.append({"kind": "same", "text": p["text"]})
+            i += 1
+            continue
+        dels = p["text"] if p["kind"] == "del" else ""
+        ins = p["text"] if p["kind"] == "ins" else ""
+        if p["kind"] == "del" and i + 1 < len(pieces) and pieces[i + 1]["kind"] == "ins" and pieces[i + 1]["rule"] == p["rule"]:
+            ins = pieces[i + 1]["text"]
+            i += 1
+        i += 1
+        kind = "replaced" if dels and ins else "deleted" if dels else "inserted"
+        out.append({"kind": kind, "rule": p["rule"],
+                    "del": visible(dels.translate(_BLANK_SHOWN) if not dels.strip() else dels),
+                    "del_blank": bool(dels) and not dels.strip(), "ins": ins, "blank": bool(ins) and not ins.strip()})
+    return out
+
+
+def line_diff(before: str, after: str, context: int = 1) -> list[dict[str, str]]:
+    """A line diff of the text before and after cleaning: hunks (``at``: where), kept lines
+    (``same``), removed (``del``) and added ones (``add``)."""
+    import difflib
+
+    out: list[dict[str, str]] = []
+    for line in list(difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=context))[2:]:
+        if line.startswith("@@"):
+            m = re.match(r"@@ -(\d+)(?:,\d+)? \+(\d+)", line)
+            out.append({"kind": "at", "text": f"line {m.group(1)} (cleaned: line {m.group(2)})" if m else line})
+        else:
+            out.append({"kind": {"-": "del", "+": "add"}.get(line[:1], "same"), "sign": line[:1] or " ", "text": line[1:]})
+    return out
+
+
+_PARA_END = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)*")
+
+
+def paragraph_ends(text: str) -> list[int]:
+    """Where each paragraph of ``text`` ends (after the blank lines that close it, so the
+    paragraphs joined are the text). A text without blank lines has a paragraph per line."""
+    ends = [m.end() for m in _PARA_END.finditer(text)]
+    if not ends:
+        ends = [m.end() for m in re.finditer(r"\n", text)]
+    if not ends or ends[-1] != len(text):
+        ends.append(len(text))
+    return ends
+
+
+def paragraphs(text: str, segs: list[dict[str, object]]) -> list[list[dict[str, object]]]:
+    """``segments`` cut at paragraph ends: one list of pieces per paragraph (a piece across an
+    end is split in two, its anchors kept on the first half)."""
+    ends = paragraph_ends(text)
+    out: list[list[dict[str, object]]] = [[]]
+    pos, k = 0, 0
+    for seg in segs:
+        if seg.get("pin"):
+            while k < len(ends) - 1 and pos >= ends[k]:
+                k += 1
+                out.append([])
+            out[-1].append(seg)
+            continue
+        piece = str(seg["text"])
+        first = True
+        while piece:
+            while k < len(ends) - 1 and pos >= ends[k]:
+                k += 1
+                out.append([])
+            take = min(len(piece), ends[k] - pos)
+            part = dict(seg, text=piece[:take])
+            if not first:
+                part["anchors"] = []
+            out[-1].append(part)
+            first = False
+            pos += take
+            piece = piece[take:]
+    return out
+
+
+def _cleaned_view(text: str, cleaned) -> dict[str, object]:
+    """What the Cleaned and Diff views show: ``cleaned`` is a ``CleanResult`` (its log names
+    the rule of each change) or a cleaned text (its changes found by a character diff)."""
+    if cleaned is None:
+        return {"cleaned": None}
+    if isinstance(cleaned, str):
+        pieces, after = _diff_pieces(text, cleaned), cleaned
+    else:
+        pieces, after = change_pieces(text, cleaned.log), cleaned.text
+    groups = change_groups(pieces)
+    by_rule: dict[str, int] = {}
+    for g in groups:
+        if g["kind"] != "same":
+            code = str(g["rule"]) or "changed"
+            by_rule[code] = by_rule.get(code, 0) + 1
+    return {"cleaned": after, "changes": groups, "changes_by_rule": sorted(by_rule.items()),
+            "n_changes": sum(by_rule.values()), "diff": line_diff(text, after) if after != text else []}
+
+
 def render_page(r: FileResult, page: str, cleaned: str | None = None, decisions=None,
                 keys: Sequence[str] | None = None) -> str:
     css, script = _asset("base.css"), _asset("file.js")
@@ -239,12 +427,17 @@ def render_page(r: FileResult, page: str, cleaned: str | None = None, decisions=
     bilingual = bilingual_rows(r.doc, fds) if r.doc is not None and hasattr(r.doc, "segments") else None
     if bilingual is not None:
         cleaned = None  # qa clean does not write bilingual files back
+    segs = segments(text, fds)
+    paras = paragraphs(text, segs)
+    ends = paragraph_ends(text)
+    for f in fds:  # the paragraph each finding starts in (phone layout: its card goes under it)
+        f["para"] = min(bisect_right(ends, int(f["start"])), len(ends) - 1)  # type: ignore[call-overload]
     return _template("file.html.j2").render(
         csp=csp(css, script), css=Markup(css), script=Markup(script), path=r.path, doc_id=r.id,
         basename=os.path.basename(r.path), verdict=r.verdict, score=r.score, language=r.language,
-        findings=fds, segments=segments(text, fds), error=r.error, categories=CATEGORIES,
+        findings=fds, paragraphs=paras, error=r.error, categories=CATEGORIES,
         index_href=_rel_href(page, "index.html"), rules_href=_rel_href(page, "rules").rstrip("/"),
-        cleaned=cleaned, bilingual=bilingual,
+        bilingual=bilingual, **_cleaned_view(text, cleaned),
         source_lang=getattr(r.doc, "source_lang", None) or "", target_lang=getattr(r.doc, "target_lang", None) or "",
     )
 
@@ -290,11 +483,37 @@ def render_index(rows: list[dict[str, object]], names: dict[str, str] | None = N
                                             categories=[c for c in CATEGORIES if any(c in r["cats"] for r in rows)])
 
 
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
+def _shown(s: str) -> str:
+    """An example's text for a page: invisible characters and lone surrogates (which UTF-8
+    cannot write) as <U+XXXX>."""
+    return _SURROGATE_RE.sub(lambda m: f"<U+{ord(m.group(0)):04X}>", visible(s))
+
+
+def _examples(rule: Rule, kind: str) -> list[dict[str, object]]:
+    from qa.docs import example_parts
+
+    def shown(parts):
+        return [dict(p, pieces=[(_shown(t), f) for t, f in p["pieces"]]) for p in parts]
+
+    return [{"parts": shown(example_parts(e.text, e.spans if kind == "bad" else ())),
+             "fixed": shown(example_parts(e.fixed)) if e.fixed is not None and kind == "bad" else None,
+             "note": e.note} for e in rule.examples if e.kind == kind]
+
+
 def render_rule(rule: Rule) -> str:
+    """A rule's page: its documentation, its examples as text with the reported spans marked,
+    and its evidence."""
+    from qa.evidence import evidence_markdown
+
     css = _asset("base.css")
-    return _template("rule.html.j2").render(csp=csp(css, None), css=Markup(css),
-                                           title=f"{rule.code} {rule.name}",
-                                           body=Markup(markdown_to_html(rule_markdown(rule, evidence=True))))
+    return _template("rule.html.j2").render(
+        csp=csp(css, None), css=Markup(css), title=f"{rule.code} {rule.name}",
+        body=Markup(markdown_to_html(rule_markdown(rule, examples=False))),
+        bad_examples=_examples(rule, "bad"), good_examples=_examples(rule, "good"),
+        evidence=Markup(markdown_to_html("\n".join(evidence_markdown(rule.code)))))
 
 
 def _measured(code: str) -> tuple[str, str]:
@@ -339,13 +558,14 @@ def write_reports(results: Iterable[FileResult], out_dir: str | Path, roots: Seq
         from qa.baseline import result_fingerprints
 
         keys = result_fingerprints(r) if r.doc is not None else []
-        atomic_write_text(out / page, render_page(r, page, (cleaned or {}).get(r.id), decisions, keys), root=out)
+        atomic_write_text(out / page, render_page(r, page, (cleaned or {}).get(r.id), decisions, keys), root=out,
+                          sync=False)
         pages.append(page)
         rows.append({"href": page, "label": page_label(r, roots) if r.id == os.path.basename(r.path) else f"{r.path} · {r.id}",
                      "score": r.score, "verdict": r.verdict, "total": len(r.findings),
                      "cats": r.category_counts, "error": r.error, **_row_data(r, keys)})
     atomic_write_text(out / "index.html", render_index(rows, {r.code: r.name for r in rules}), root=out)
     for rule in rules:
-        atomic_write_text(out / "rules" / f"{rule.code}.html", render_rule(rule), root=out)
-    atomic_write_text(out / "rules" / "index.html", render_rules_index(rules), root=out)
+        atomic_write_text(out / "rules" / f"{rule.code}.html", render_rule(rule), root=out, sync=False)
+    atomic_write_text(out / "rules" / "index.html", render_rules_index(rules), root=out, sync=False)
     return pages

@@ -8,6 +8,7 @@ import time
 from dataclasses import dataclass, replace
 
 from qa.cache import ResultCache
+from qa.cleaning import cleaned_result_of
 from qa.document import Document
 from qa.engine import Plan, check_document, result_for
 from qa.model import FileResult, Finding
@@ -84,8 +85,10 @@ class Checker:
     """Checks documents with one plan, optionally cached and timed. One per process."""
 
     def __init__(self, plan: Plan, cache_dir: str | None = None, profile: bool = False,
-                 strict: bool = False, render_jsonl: bool = False, lines_only: bool = False) -> None:
+                 strict: bool = False, render_jsonl: bool = False, lines_only: bool = False,
+                 cleaned: bool = False) -> None:
         self.strict = strict
+        self.cleaned = cleaned
         self.render_jsonl = render_jsonl or lines_only
         self.lines_only = lines_only
         self.times: dict[str, float] = {}
@@ -110,6 +113,8 @@ class Checker:
                 findings, language, n_sentences, score, verdict, collected = got
                 res = FileResult(path=doc.path, id=doc.id, doc=None, findings=findings, language=language,
                                  score=score, verdict=verdict, n_sentences=n_sentences)
+                if self.cleaned:
+                    res.cleaned = cleaned_result_of(doc, findings, self.base_plan)
                 return Checked(res, collected, cached=True, rendered=self._rendered(res, doc))
             self.misses += 1
         plan = self.plan
@@ -129,6 +134,8 @@ class Checker:
             collected = tuple(vals)
         t = time.perf_counter()
         res = result_for(doc, findings, plan)
+        if self.cleaned:  # the HTML report's Cleaned view, made here (in a worker, in parallel)
+            res.cleaned = cleaned_result_of(doc, res.findings, self.base_plan)
         if self.render_jsonl:  # the JSON of each finding, made here (in a worker, in parallel)
 
             res.rendered = (res.findings, [finding_json(f, doc) for f in res.findings])

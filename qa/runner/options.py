@@ -47,6 +47,8 @@ class RunOptions:
     #: the caller only writes JSON Lines and reads counts (summary, gates; no other format): a
     #: result arrives as its line and counts (``RenderedResult``), its findings never unpickled
     lines_only: bool = False
+    #: also make each document's cleaned text where it is checked (the HTML report's Cleaned view)
+    cleaned: bool = False
 
 
 @dataclass

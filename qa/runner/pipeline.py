@@ -109,7 +109,7 @@ def run_records(records: Iterable[Document | InputError], plan: Plan, opts: RunO
     if opts.jobs <= 1 or strict or len(head) < opts.min_parallel_docs:
         stats.workers = 1
         stream = _serial(records, Checker(plan, opts.cache_dir, opts.profile_rules, strict,
-                                          lines_only=opts.lines_only), stats)
+                                          lines_only=opts.lines_only, cleaned=opts.cleaned), stats)
     else:
         warm_up(plan.rules)  # loaded once here: forked workers inherit the modules and models
         with executor(plan, opts) as ex:

@@ -170,11 +170,51 @@
       input.click();
     } else if (t.getAttribute("data-view")){
       var v = t.getAttribute("data-view");
-      document.getElementById("view-orig").hidden = v !== "orig";
-      document.getElementById("view-clean").hidden = v !== "clean";
-      document.querySelectorAll("[data-view]").forEach(function(b){ b.setAttribute("aria-pressed", String(b === t)); });
+      document.querySelectorAll("[data-view]").forEach(function(b){
+        var view = document.getElementById("view-" + b.getAttribute("data-view"));
+        if (view) view.hidden = b !== t;
+        b.setAttribute("aria-pressed", String(b === t));
+      });
+      placeCards();
     }
   });
+  // Phone layout: each card goes right under the paragraph its span is in (a list per
+  // paragraph, after it in the text); on a wide screen, and outside the Original view, the cards
+  // stay in the findings column, in their order.
+  var narrow = window.matchMedia ? window.matchMedia("(max-width: 820px)") : null;
+  var inline = [];
+  function placeCards(){
+    if (!list) return;
+    var orig = document.getElementById("view-orig");
+    var under = narrow && narrow.matches && orig && !orig.hidden;
+    if (!under){
+      if (!inline.length) return;
+      items.forEach(function(li){ list.appendChild(li); });
+      inline.forEach(function(ol){ ol.remove(); });
+      inline = [];
+      list.hidden = false;
+      return;
+    }
+    items.forEach(function(li){
+      var p = document.getElementById("p-" + li.getAttribute("data-para"));
+      if (!p) return;
+      var ol = p.nextElementSibling;
+      if (!ol || !ol.classList.contains("under")){
+        ol = document.createElement("ol");
+        ol.className = "findings under";
+        ol.setAttribute("aria-label", "findings in this paragraph");
+        ol.setAttribute("data-doc", docPath);
+        p.parentNode.insertBefore(ol, p.nextSibling);
+        inline.push(ol);
+      }
+      ol.appendChild(li);
+    });
+    list.hidden = !list.children.length;
+  }
+  if (narrow){
+    if (narrow.addEventListener) narrow.addEventListener("change", placeCards); else if (narrow.addListener) narrow.addListener(placeCards);
+  }
+  placeCards();
   if (served){
     var bar = document.getElementById("export"), imp = document.getElementById("import");
     if (bar) bar.hidden = true;
