@@ -6,7 +6,7 @@ import re
 
 from qa.config import Settings
 from qa.engine import check_paths, make_plan
-from qa.report.html import read_index_data, write_reports
+from qa.report.html import index_records, read_index_data, write_reports
 
 
 def _write(tmp_path, inputs, roots):
@@ -21,7 +21,7 @@ def test_pages_index_and_rule_pages_for_samples(tmp_path, samples_dir):
     assert [p for p in pages if not p.startswith("bilingual/")] == ["000_6ee191c9a62c81e0.txt.html", "003_6687bd05b09e0dcc.txt.html"]
     index = (out / "index.html").read_text(encoding="utf-8")
     data = read_index_data(index)
-    assert [r[0] for r in data["rows"]] == pages  # the rows, in order, as index data
+    assert [r["href"] for r in index_records(data)] == pages  # the rows, in order, as index data
     page = (out / pages[1]).read_text(encoding="utf-8")
     # every finding is in the side list with its rule link, and its span is highlighted
     for f in results[1].findings:

@@ -11,7 +11,7 @@ from qa.baseline import result_fingerprints, similar_key
 from qa.config import Settings
 from qa.engine import make_plan, run_records
 from qa.readers import make_document
-from qa.report.html import INDEX_FIELDS, file_nav, inert_json, read_index_data, render_index, write_reports
+from qa.report.html import INDEX_FIELDS, file_nav, index_records, inert_json, read_index_data, render_index, write_reports
 
 HOSTILE = ["</script><script>alert(1)</script>", "<!--", "<![CDATA[", "&lt;b&gt; &amp;", "]]>", "a\u2028b\u2029c",
            "x\udcff y", "\"quoted\" \\ back", "</SCRIPT >", "<\u0000>"]
@@ -44,25 +44,27 @@ def test_index_rows_carry_the_fields_of_the_results(tmp_path):
     assert "<b>" not in html and "</script><b>" not in html
     data = read_index_data(html)
     assert data["version"] == 1 and data["fields"] == list(INDEX_FIELDS) and data["fp_hex"] == 16
-    F = {n: i for i, n in enumerate(data["fields"])}
     assert len(data["rows"]) == len(results)
-    for row, r, page in zip(data["rows"], results, pages):
-        assert row[F["href"]] == page and row[F["score"]] == r.score and row[F["verdict"]] == r.verdict
-        assert row[F["total"]] == len(r.findings) and row[F["error"]] == ""
-        assert dict(zip(data["categories"], row[F["cats"]])) == {c: r.category_counts.get(c, 0) for c in data["categories"]}
-        rules = dict(zip((data["rules"][k] for k in row[F["rules"]][::2]), row[F["rules"]][1::2]))
-        want = {}
+    # plain files: the page is the label and .html, so the row leaves href empty
+    assert [row[0] for row in data["rows"]] == ["", "", pages[2]] and pages[:2] == ["a.txt.html", "b.txt.html"]
+    recs = index_records(data)
+    for d, r, page in zip(recs, results, pages):
+        assert d["href"] == page and d["score"] == r.score and d["verdict"] == r.verdict
+        assert d["total"] == len(r.findings) and d["error"] == ""
+        assert d["cats"] == r.category_counts
+        want: dict[str, int] = {}
         for f in r.findings:
             want[f.rule] = want.get(f.rule, 0) + 1
-        assert rules == want
+        assert d["rules"] == want
         bits = {"error": 1, "warning": 2, "info": 4}
-        assert row[F["sevs"]] == sum({bits[str(f.severity)] for f in r.findings})
-        assert row[F["fps"]] == [fp[:16] for fp in result_fingerprints(r)]
-        assert [data["similar"][k] for k in row[F["sims"]]] == [similar_key(f.rule, r.doc.text[f.start:f.end]) for f in r.findings]
+        assert d["sevs"] == sum({bits[str(f.severity)] for f in r.findings})
+        assert d["fps"] == [fp[:16] for fp in result_fingerprints(r)]
+        assert d["sims"] == [similar_key(f.rule, r.doc.text[f.start:f.end]) for f in r.findings]
+    F = {n: i for i, n in enumerate(data["fields"])}
     a, b, hostile = data["rows"]
     # the search text: the path (the label lacks it) and the flagged words, the label not again
     assert a[F["label"]] == "a.txt" and a[F["search"]].startswith("in/a.txt ") and "there.She" in a[F["search"]]
-    assert b[F["total"]] == 0 and b[F["fps"]] == []
+    assert b[F["total"]] == 0 and b[F["fps"]] == ""
     assert "</script><b>.txt" in hostile[F["label"]] + hostile[F["search"]]
     # categories: only those that occur, in the order of the table's columns
     assert "whitespace" in data["categories"] and "encoding" not in data["categories"]
@@ -76,8 +78,8 @@ def test_error_rows_and_an_empty_index(tmp_path):
     write_reports([err], tmp_path / "out", ["in"], make_plan(Settings()).rules)
     html = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
     [row] = read_index_data(html)["rows"]
-    assert row[:7] == ["x.txt.html", "x.txt", 0.0, "fail", 0, [], "cannot read: <bad>"] and "<bad>" not in html
-    assert row[7:] == [[], 0, "in/x.txt", [], []]
+    assert row == ["", "x.txt", 0.0, "fail", 0, [], "cannot read: <bad>", [], 0, "in/x.txt", "", []]
+    assert "<bad>" not in html
     empty = read_index_data(render_index([]))
     assert empty["rows"] == [] and empty["categories"] == []
 

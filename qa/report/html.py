@@ -9,6 +9,7 @@ allowed by their SHA-256 hashes, no network.
 from __future__ import annotations
 
 import base64
+import gc
 import hashlib
 import json
 import os
@@ -295,23 +296,33 @@ def inert_json(obj: object) -> str:
 
 
 def index_data(rows: Sequence[dict[str, object]], categories: Sequence[str]) -> dict[str, object]:
-    """The index's data: one array per row (``INDEX_FIELDS``), category counts in the order of
-    ``categories``, rule codes and similar keys as numbers into shared tables."""
+    """The index's data: one array per row (``INDEX_FIELDS``) with the category counts in the
+    order of ``categories``, rule codes (``[rule, count, ...]``) and similar keys as numbers into
+    shared tables, the fingerprints' first ``INDEX_FP_HEX`` digits run together in one string,
+    and ``href`` empty when it is the label and ``.html`` (``index_records`` reads it back)."""
     rule_ids: dict[str, int] = {}
     sim_ids: dict[str, int] = {}
     out = []
-    for r in rows:
-        label = str(r["label"])
-        cats = dict(r.get("cats") or {})  # type: ignore[call-overload]
-        flat: list[int] = []
-        for code, n in dict(r.get("rules") or {}).items():  # type: ignore[call-overload]
-            flat += [rule_ids.setdefault(code, len(rule_ids)), int(n)]
-        extra = " ".join(x for x in dict.fromkeys((str(r.get("path") or ""), str(r.get("id") or ""))) if x and x not in label)
-        search = (extra + " " + str(r.get("words") or "")).strip()[:2000]
-        out.append([r["href"], label, r["score"], r["verdict"], int(r["total"]),  # type: ignore[call-overload]
-                    [int(cats.get(c, 0)) for c in categories], r["error"] or "", flat, int(r.get("sevs") or 0),  # type: ignore[call-overload]
-                    search, [str(k)[:INDEX_FP_HEX] for k in r.get("fps") or ()],  # type: ignore[attr-defined]
-                    [sim_ids.setdefault(str(k), len(sim_ids)) for k in r.get("sims") or ()]])  # type: ignore[attr-defined]
+    paused = gc.isenabled()
+    gc.disable()  # many small lists, no cycles: collections would only slow this down
+    try:
+        for r in rows:
+            label = str(r["label"])
+            cats = r.get("cats") or {}
+            flat: list[int] = []
+            for code, n in dict(r.get("rules") or {}).items():  # type: ignore[call-overload]
+                flat += [rule_ids.setdefault(code, len(rule_ids)), int(n)]
+            path, doc_id = str(r.get("path") or ""), str(r.get("id") or "")
+            extra = " ".join(x for x in ((path,) if path == doc_id else (path, doc_id)) if x and x not in label)
+            search = (extra + " " + str(r.get("words") or "")).strip()[:2000]
+            href = str(r["href"])
+            out.append([href if href != label + ".html" else "", label, r["score"], r["verdict"], int(r["total"]),  # type: ignore[call-overload]
+                        [int(cats.get(c, 0)) for c in categories], r["error"] or "", flat, int(r.get("sevs") or 0),  # type: ignore[attr-defined]
+                        search, "".join(str(k)[:INDEX_FP_HEX].ljust(INDEX_FP_HEX, "-") for k in r.get("fps") or ()),  # type: ignore[attr-defined]
+                        [sim_ids.setdefault(str(k), len(sim_ids)) for k in r.get("sims") or ()]])  # type: ignore[attr-defined]
+    finally:
+        if paused:
+            gc.enable()
     return {"version": INDEX_DATA_VERSION, "fields": list(INDEX_FIELDS), "categories": list(categories),
             "rules": list(rule_ids), "similar": list(sim_ids), "fp_hex": INDEX_FP_HEX, "rows": out}
 
@@ -327,6 +338,23 @@ def read_index_data(html_text: str) -> dict[str, object]:
     return json.loads(m.group(1))
 
 
+def index_records(data: dict[str, object]) -> list[dict[str, object]]:
+    """The rows of ``read_index_data`` as dicts: ``href`` filled in, category counts, rules and
+    similar keys by name, the fingerprint prefixes as a list."""
+    fields, cats = list(data["fields"]), list(data["categories"])  # type: ignore[call-overload]
+    rules, sims, w = list(data["rules"]), list(data["similar"]), int(data["fp_hex"])  # type: ignore[call-overload]
+    out = []
+    for row in data["rows"]:  # type: ignore[attr-defined]
+        d = dict(zip(fields, row))
+        d["href"] = d["href"] or d["label"] + ".html"
+        d["cats"] = {c: n for c, n in zip(cats, d["cats"]) if n}
+        d["rules"] = {rules[k]: n for k, n in zip(d["rules"][::2], d["rules"][1::2])}
+        d["fps"] = [d["fps"][i:i + w] for i in range(0, len(d["fps"]), w)]
+        d["sims"] = [sims[k] for k in d["sims"]]
+        out.append(d)
+    return out
+
+
 def render_index(rows: list[dict[str, object]], names: dict[str, str] | None = None) -> str:
     """The index page: totals, filters and the rule table as HTML; the rows as inert JSON that
     ``index.js`` renders a page at a time (so 100,000 rows load at once)."""
@@ -340,9 +368,12 @@ def render_index(rows: list[dict[str, object]], names: dict[str, str] | None = N
             t[0] += n
             t[1] += 1
     verdicts = {v: sum(1 for r in rows if r["verdict"] == v and not r["error"]) for v in ("pass", "warn", "fail")}
-    cat_totals = {c: sum(int(dict(r["cats"]).get(c, 0)) for r in rows) for c in CATEGORIES}  # type: ignore[call-overload]
+    cat_totals = dict.fromkeys(CATEGORIES, 0)
+    for r in rows:
+        for c, n in dict(r["cats"] or {}).items():  # type: ignore[call-overload]
+            cat_totals[c] = cat_totals.get(c, 0) + int(n)
     # only the categories that occur, so the table fits a screen
-    categories = [c for c in CATEGORIES if cat_totals[c] or any(c in r["cats"] for r in rows)]  # type: ignore[operator]
+    categories = [c for c in CATEGORIES if cat_totals[c]]
     return _template("index.html.j2").render(csp=csp(css, script), css=Markup(css), script=Markup(script),
                                             n_rows=len(rows), total=total, errors=errors, verdicts=verdicts,
                                             rule_totals=sorted(by_rule.items(), key=lambda x: (-x[1][0], x[0])),

@@ -8,12 +8,13 @@
   var D = JSON.parse(blob.textContent);
   var F = {};
   D.fields.forEach(function(name, i){ F[name] = i; });
-  var data = D.rows, cats = D.categories, N = data.length, FP = D.fp_hex || 16;
+  var data = D.rows, cats = D.categories, N = data.length, FP = D.fp_hex || 16, PAD = new Array(FP + 1).join("-");
   var body = table.tBodies[0];
   var VRANK = {pass: 0, warn: 1, fail: 2}, SEV = {error: 1, warning: 2, info: 4};
   var ruleIndex = {}, simIndex = {};
   D.rules.forEach(function(code, i){ ruleIndex[code] = i; });
   D.similar.forEach(function(k, i){ simIndex[k] = i; });
+  function href(r){ return r[F.href] || r[F.label] + ".html"; }
   function verdictOf(r){ return r[F.error] ? "error" : r[F.verdict]; }
   function vrank(r){ return r[F.error] ? 3 : (VRANK[r[F.verdict]] === undefined ? 3 : VRANK[r[F.verdict]]); }
   function score(r){ var s = Number(r[F.score]); return isFinite(s) ? (Math.round(s * 10) / 10).toFixed(1) : String(r[F.score]); }
@@ -40,13 +41,14 @@
     (list || []).forEach(function(d){
       if (!d || !d.decision || d.decision === "reopen") return;
       if (d.similar && !d.fingerprint){ if (simIndex[d.similar] !== undefined) similar[simIndex[d.similar]] = d.decision; }
-      else if (d.fingerprint) decided[String(d.fingerprint).slice(0, FP)] = d.decision;
+      else if (d.fingerprint) decided[(String(d.fingerprint) + PAD).slice(0, FP)] = d.decision;
     });
     done = 0; total = 0;
     for (var i = 0; i < N; i++){
-      var fps = data[i][F.fps], sims = data[i][F.sims], n = 0;
-      for (var k = 0; k < fps.length; k++) if (!decided[fps[k]] && !similar[sims[k]]) n++;
-      open[i] = n; total += fps.length; done += fps.length - n;
+      // the fingerprints' first FP digits, run together in one string
+      var fps = data[i][F.fps], sims = data[i][F.sims], m = fps.length / FP, n = 0;
+      for (var k = 0; k < m; k++) if (!decided[fps.substr(k * FP, FP)] && !similar[sims[k]]) n++;
+      open[i] = n; total += m; done += m - n;
     }
     var p = document.getElementById("progress");
     if (p) p.textContent = "reviewed " + done + " / " + total;
@@ -107,7 +109,7 @@
     tr.setAttribute("aria-rowindex", String(pos + 2));
     tr.setAttribute("data-verdict", verdictOf(r));
     var td = document.createElement("td"), a = document.createElement("a");
-    a.setAttribute("href", r[F.href]);
+    a.setAttribute("href", href(r));
     a.textContent = r[F.label];
     td.appendChild(a); tr.appendChild(td);
     cell(tr, score(r), "num", r[F.score]);
@@ -178,10 +180,10 @@
     try { from = decodeURIComponent(m[1]); } catch (e) { return; }
     history.replaceState(null, "", location.pathname + location.search);
     var at = -1;
-    for (var i = 0; i < N; i++) if (data[i][F.href] === from){ at = i; break; }
+    for (var i = 0; i < N; i++) if (href(data[i]) === from){ at = i; break; }
     for (var k = 1; k <= N; k++){
       var j = (at + k) % N;
-      if (j !== at && open[j] > 0){ location.replace(data[j][F.href]); return; }
+      if (j !== at && open[j] > 0){ location.replace(href(data[j])); return; }
     }
     var note = document.getElementById("nav-note");
     if (note){ note.hidden = false; note.textContent = "Every finding of the other files is reviewed."; }
