@@ -134,6 +134,7 @@
     body.appendChild(frag);
     table.setAttribute("aria-rowcount", String(view.length + 1));
     document.querySelectorAll("nav.pager").forEach(function(nav){
+      nav.hidden = last === 0 && pageSize() >= N;  // one page of every row: no pages to go to
       nav.querySelector(".page-no").textContent = String(page + 1);
       nav.querySelector(".page-count").textContent = String(last + 1);
       nav.querySelectorAll("button[data-page]").forEach(function(btn){
@@ -142,6 +143,7 @@
       });
     });
     var st = document.getElementById("page-status");
+    if (st) st.classList.toggle("sr-only", last === 0);  // "5 of 5 shown" says it on screen
     if (st) st.textContent = view.length ? "rows " + (a + 1) + "\u2013" + b + " of " + view.length + " shown, page " + (page + 1) + " of " + (last + 1) : "no file matches";
   }
   function apply(){ filter(); page = 0; render(); }
