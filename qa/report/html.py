@@ -1,7 +1,9 @@
 """HTML reports: one self-contained page per document, an index, and rule pages.
 
-Every byte of checked text goes through Jinja2's autoescaping (element text and attributes);
-no checked text is ever placed in a script, a style or an event handler. Pages carry a strict
+Every byte of checked text goes through Jinja2's autoescaping (element text and attributes),
+or, for the index's rows, into one JSON data block (``<script type="application/json">``, which
+no browser runs) written by ``inert_json`` so that no ``<``, ``>`` or ``&`` appears in it; no
+checked text is ever placed in a script, a style or an event handler. Pages carry a strict
 Content-Security-Policy: ``default-src 'none'``, the one inline style and the one inline script
 allowed by their SHA-256 hashes, no network.
 """
@@ -252,7 +254,6 @@ def render_page(r: FileResult, page: str, cleaned: str | None = None, decisions=
     )
 
 
-_VERDICT_RANK = {"pass": 0, "warn": 1, "fail": 2}
 _SEV_BITS = {"error": 1, "warning": 2, "info": 4}
 #: Hex digits of a fingerprint kept in the index data (64 bits: the review progress counter
 #: matches decisions by this prefix; two findings of a million share one by chance about once
