@@ -111,3 +111,20 @@ def test_pages_link_to_the_previous_and_next_file(tmp_path):
 def test_file_nav_quotes_the_page_in_the_fragment():
     nav = file_nav("d/é x.html", ("d/a.html", "d/a"), None)
     assert nav == {"index_open": "../index.html#open-after=d/%C3%A9%20x.html", "prev_href": "../d/a.html", "prev_label": "d/a"}
+
+
+def test_decisions_of_the_baseline_files_are_marked_in_the_index(tmp_path):
+    from qa.baseline import Baseline
+
+    texts = {"a.txt": "It ended there.She left. The fee is 5\u00a0euros.\n", "b.txt": "One more.Then two.\n"}
+    results, plan = _results(texts)
+    fa, fb = result_fingerprints(results[0]), result_fingerprints(results[1])
+    assert len(fa) >= 2 and fb
+    b0 = results[1].findings[0]
+    sim = similar_key(b0.rule, results[1].doc.text[b0.start:b0.end])
+    base = Baseline(decisions={fa[1]: "dismiss"}, similar={sim: "dismiss"})
+    write_reports(results, tmp_path / "out", ["in"], plan.rules, decisions=base)
+    data = read_index_data((tmp_path / "out" / "index.html").read_text(encoding="utf-8"))
+    assert data["filed"] == [0, 1, 1, 0]  # row 0 finding 1 (its fingerprint), row 1 finding 0 (similar)
+    write_reports(results, tmp_path / "plain", ["in"], plan.rules)
+    assert read_index_data((tmp_path / "plain" / "index.html").read_text(encoding="utf-8"))["filed"] == []

@@ -321,11 +321,13 @@ def index_data(rows: Sequence[dict[str, object]], categories: Sequence[str]) -> 
                         [int(cats.get(c, 0)) for c in categories], r["error"] or "", flat, int(r.get("sevs") or 0),  # type: ignore[attr-defined]
                         search, "".join(str(k)[:INDEX_FP_HEX].ljust(INDEX_FP_HEX, "-") for k in r.get("fps") or ()),  # type: ignore[attr-defined]
                         [sim_ids.setdefault(str(k), len(sim_ids)) for k in r.get("sims") or ()]])  # type: ignore[attr-defined]
+        # findings decided in the decisions files the report was made with: [row, finding, ...]
+        filed = [x for i, r in enumerate(rows) for k in r.get("filed") or () for x in (i, int(k))]  # type: ignore[attr-defined]
     finally:
         if paused:
             gc.enable()
     return {"version": INDEX_DATA_VERSION, "fields": list(INDEX_FIELDS), "categories": list(categories),
-            "rules": list(rule_ids), "similar": list(sim_ids), "fp_hex": INDEX_FP_HEX, "rows": out}
+            "rules": list(rule_ids), "similar": list(sim_ids), "fp_hex": INDEX_FP_HEX, "filed": filed, "rows": out}
 
 
 _DATA_RE = re.compile(r'<script type="application/json" id="qa-index-data">(.*?)</script>', re.S)
@@ -461,8 +463,12 @@ def write_reports(results: Iterable[FileResult], out_dir: str | Path, roots: Seq
         nav = file_nav(page, prev, (nxt[1], nxt[2]) if nxt is not None else None)
         atomic_write_text(out / page, render_page(r, page, (cleaned or {}).get(r.id), decisions, keys, nav=nav), root=out)
         pages.append(page)
-        rows.append({"href": page, "label": label, "score": r.score, "verdict": r.verdict, "total": len(r.findings),
-                     "cats": r.category_counts, "error": r.error, **_row_data(r, keys)})
+        row = {"href": page, "label": label, "score": r.score, "verdict": r.verdict, "total": len(r.findings),
+               "cats": r.category_counts, "error": r.error, **_row_data(r, keys)}
+        if decisions is not None:  # decisions of the --baseline files: reviewed in the index too
+            row["filed"] = [k for k, (fp, sim) in enumerate(zip(keys, row["sims"]))  # type: ignore[call-overload]
+                            if decisions.decisions.get(fp) or decisions.similar.get(sim)]
+        rows.append(row)
         prev, cur = (page, label), nxt
     atomic_write_text(out / "index.html", render_index(rows, {r.code: r.name for r in rules}), root=out)
     for rule in rules:

@@ -38,9 +38,15 @@
   // review progress: decisions from `qa review` (served) or this browser (a file)
   var served = location.protocol === "http:" && (location.hostname === "127.0.0.1" || location.hostname === "localhost");
   var decided = {}, similar = {}, open = new Int32Array(N), done = 0, total = 0;
+  // findings decided in the decisions files of `qa check --html --baseline` (a page reopened
+  // in this browser is open again)
+  var filed = {}, fl = D.filed || [];
+  for (var q = 0; q + 1 < fl.length; q += 2) (filed[fl[q]] = filed[fl[q]] || {})[fl[q + 1]] = true;
   function setDecisions(list){
     decided = {}; similar = {};
+    var reopened = {};
     (list || []).forEach(function(d){
+      if (d && d.decision === "reopen" && d.fingerprint) reopened[(String(d.fingerprint) + PAD).slice(0, FP)] = true;
       if (!d || !d.decision || d.decision === "reopen") return;
       if (d.similar && !d.fingerprint){ if (simIndex[d.similar] !== undefined) similar[simIndex[d.similar]] = d.decision; }
       else if (d.fingerprint) decided[(String(d.fingerprint) + PAD).slice(0, FP)] = d.decision;
@@ -48,8 +54,11 @@
     done = 0; total = 0;
     for (var i = 0; i < N; i++){
       // the fingerprints' first FP digits, run together in one string
-      var fps = data[i][F.fps], sims = data[i][F.sims], m = fps.length / FP, n = 0;
-      for (var k = 0; k < m; k++) if (!decided[fps.substr(k * FP, FP)] && !similar[sims[k]]) n++;
+      var fps = data[i][F.fps], sims = data[i][F.sims], m = fps.length / FP, n = 0, fd = filed[i];
+      for (var k = 0; k < m; k++){
+        var fp = fps.substr(k * FP, FP);
+        if (!decided[fp] && !similar[sims[k]] && !(fd && fd[k] && !reopened[fp])) n++;
+      }
       open[i] = n; total += m; done += m - n;
     }
     var p = document.getElementById("progress");

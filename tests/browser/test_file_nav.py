@@ -124,3 +124,33 @@ def test_next_unreviewed_reads_the_decisions_file_when_served(browser, tmp_path)
         page.close()
         server.shutdown()
         server.server_close()
+
+
+def test_a_report_made_with_decisions_counts_them_in_the_index(browser, tmp_path):
+    """`qa check --html --baseline qa-decisions.json`: the file's decisions are reviewed findings
+    in the index (counter, filter, next unreviewed); a finding reopened on its page is open."""
+    from qa.baseline import Baseline, result_fingerprints
+    from qa.report.html import write_reports
+
+    out, results, pages = _report(tmp_path)
+    fps = [result_fingerprints(r) for r in results]
+    base = Baseline(decisions={fp: "dismiss" for fp in fps[1]})
+    write_reports(results, out, [str(tmp_path / "corpus")], make_plan(Settings()).rules, decisions=base)
+    total = sum(len(f) for f in fps)
+    page = browser.new_page()
+    try:
+        page.goto((out / "index.html").as_uri())
+        assert page.locator("#progress").inner_text() == f"reviewed {len(fps[1])} / {total}"
+        page.select_option("#f-review", "open")
+        assert page.eval_on_selector_all("#files tbody a", "as => as.map(a => a.getAttribute('href'))") == [pages[0], pages[3]]
+        page.goto((out / pages[0]).as_uri())
+        page.keyboard.press("}")
+        page.wait_for_url((out / pages[3]).as_uri())
+        # reopen one on its page (kept in this browser): open again in the index
+        page.goto((out / pages[1]).as_uri())
+        page.locator("#show-dismissed").click()
+        page.locator("ol.findings li button[data-act=undo]").first.click()
+        page.goto((out / "index.html").as_uri())
+        assert page.locator("#progress").inner_text() == f"reviewed {len(fps[1]) - 1} / {total}"
+    finally:
+        page.close()
