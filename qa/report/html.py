@@ -1,7 +1,9 @@
 """HTML reports: one self-contained page per document, an index, and rule pages.
 
-Every byte of checked text goes through Jinja2's autoescaping (element text and attributes);
-no checked text is ever placed in a script, a style or an event handler. Pages carry a strict
+Every byte of checked text goes through Jinja2's autoescaping (element text and attributes),
+or, for the index's rows, into one JSON data block (``<script type="application/json">``, which
+no browser runs) written by ``inert_json`` so that no ``<``, ``>`` or ``&`` appears in it; no
+checked text is ever placed in a script, a style or an event handler. Pages carry a strict
 Content-Security-Policy: ``default-src 'none'``, the one inline style and the one inline script
 allowed by their SHA-256 hashes, no network.
 """
@@ -9,7 +11,9 @@ allowed by their SHA-256 hashes, no network.
 from __future__ import annotations
 
 import base64
+import gc
 import hashlib
+import json
 import os
 import re
 from bisect import bisect_right
@@ -410,7 +414,7 @@ def _cleaned_view(text: str, cleaned) -> dict[str, object]:
 
 
 def render_page(r: FileResult, page: str, cleaned: str | None = None, decisions=None,
-                keys: Sequence[str] | None = None) -> str:
+                keys: Sequence[str] | None = None, nav: dict[str, str] | None = None) -> str:
     css, script = _asset("base.css"), _asset("file.js")
     text = r.doc.text if r.doc else ""
     fds = [finding_dict(f, r.doc) for f in r.findings]
@@ -439,33 +443,119 @@ def render_page(r: FileResult, page: str, cleaned: str | None = None, decisions=
         index_href=_rel_href(page, "index.html"), rules_href=_rel_href(page, "rules").rstrip("/"),
         bilingual=bilingual, **_cleaned_view(text, cleaned),
         source_lang=getattr(r.doc, "source_lang", None) or "", target_lang=getattr(r.doc, "target_lang", None) or "",
+        nav=nav or {},  # previous/next file (write_reports)
     )
 
 
-_VERDICT_RANK = {"pass": 0, "warn": 1, "fail": 2}
+_SEV_BITS = {"error": 1, "warning": 2, "info": 4}
+#: Hex digits of a fingerprint kept in the index data (64 bits: the review progress counter
+#: matches decisions by this prefix; two findings of a million share one by chance about once
+#: in 30 million corpora).
+INDEX_FP_HEX = 16
+#: The fields of one row of the index data, in order (``index.js`` reads them by position).
+INDEX_FIELDS = ("href", "label", "score", "verdict", "total", "cats", "error", "rules", "sevs",
+                "search", "fps", "sims")
+INDEX_DATA_VERSION = 1
 
 
 def _row_data(r: FileResult, keys: Sequence[str] = ()) -> dict[str, object]:
-    """What the index filters, searches and counts a row by: rule codes, severities, the
-    findings' fingerprints and similar keys (review progress) and a search text (the path and
-    the matched words, cut to 2,000 characters)."""
+    """What the index filters, searches and counts a row by: findings per rule, a bit set of
+    severities, the findings' fingerprints and similar keys (review progress) and the search
+    text beside the shown label (the path and id when the label lacks them, and the matched
+    words, cut to 2,000 characters)."""
     from qa.baseline import similar_key
 
     text = r.doc.text if r.doc is not None else ""
     rules: dict[str, int] = {}
+    sevs = 0
     for f in r.findings:
         rules[f.rule] = rules.get(f.rule, 0) + 1
+        sevs |= _SEV_BITS.get(str(f.severity), 0)
     words = " ".join(dict.fromkeys(visible(text[f.start:f.end])[:80] for f in r.findings))
-    return {"rules": rules, "sevs": " ".join(sorted({str(f.severity) for f in r.findings})),
-            "fps": " ".join(keys),
-            "sims": " ".join(similar_key(f.rule, text[f.start:f.end]) for f in r.findings) if r.doc is not None else "",
-            "search": (r.path + " " + r.id + " " + words)[:2000].lower(),
-            "vrank": _VERDICT_RANK.get(r.verdict, 3) if not r.error else 3}
+    return {"rules": rules, "sevs": sevs, "fps": list(keys),
+            "sims": [similar_key(f.rule, text[f.start:f.end]) for f in r.findings] if r.doc is not None else [],
+            "words": words, "path": r.path, "id": r.id}
+
+
+_JSON_UNSAFE = re.compile("[<>&\u2028\u2029\ud800-\udfff]")
+
+
+def inert_json(obj: object) -> str:
+    """``obj`` as JSON that is inert inside ``<script type="application/json">``: every ``<``,
+    ``>`` and ``&`` is written ``\\u003c`` and so on (no ``</script>``, ``<!--`` or entity can
+    appear), so are U+2028/2029 and lone surrogates (undecodable file names), so the page stays
+    valid UTF-8. ``JSON.parse`` reads back the same values."""
+    raw = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", raw)
+
+
+def index_data(rows: Sequence[dict[str, object]], categories: Sequence[str]) -> dict[str, object]:
+    """The index's data: one array per row (``INDEX_FIELDS``) with the category counts in the
+    order of ``categories``, rule codes (``[rule, count, ...]``) and similar keys as numbers into
+    shared tables, the fingerprints' first ``INDEX_FP_HEX`` digits run together in one string,
+    and ``href`` empty when it is the label and ``.html`` (``index_records`` reads it back)."""
+    rule_ids: dict[str, int] = {}
+    sim_ids: dict[str, int] = {}
+    out = []
+    paused = gc.isenabled()
+    gc.disable()  # many small lists, no cycles: collections would only slow this down
+    try:
+        for r in rows:
+            label = str(r["label"])
+            cats = r.get("cats") or {}
+            flat: list[int] = []
+            for code, n in dict(r.get("rules") or {}).items():  # type: ignore[call-overload]
+                flat += [rule_ids.setdefault(code, len(rule_ids)), int(n)]
+            path, doc_id = str(r.get("path") or ""), str(r.get("id") or "")
+            extra = " ".join(x for x in ((path,) if path == doc_id else (path, doc_id)) if x and x not in label)
+            search = (extra + " " + str(r.get("words") or "")).strip()[:2000]
+            href = str(r["href"])
+            out.append([href if href != label + ".html" else "", label, r["score"], r["verdict"], int(r["total"]),  # type: ignore[call-overload]
+                        [int(cats.get(c, 0)) for c in categories], r["error"] or "", flat, int(r.get("sevs") or 0),  # type: ignore[attr-defined]
+                        search, "".join(str(k)[:INDEX_FP_HEX].ljust(INDEX_FP_HEX, "-") for k in r.get("fps") or ()),  # type: ignore[attr-defined]
+                        [sim_ids.setdefault(str(k), len(sim_ids)) for k in r.get("sims") or ()]])  # type: ignore[attr-defined]
+        # findings decided in the decisions files the report was made with: [row, finding, ...]
+        filed = [x for i, r in enumerate(rows) for k in r.get("filed") or () for x in (i, int(k))]  # type: ignore[attr-defined]
+    finally:
+        if paused:
+            gc.enable()
+    return {"version": INDEX_DATA_VERSION, "fields": list(INDEX_FIELDS), "categories": list(categories),
+            "rules": list(rule_ids), "similar": list(sim_ids), "fp_hex": INDEX_FP_HEX, "filed": filed, "rows": out}
+
+
+_DATA_RE = re.compile(r'<script type="application/json" id="qa-index-data">(.*?)</script>', re.S)
+
+
+def read_index_data(html_text: str) -> dict[str, object]:
+    """The data of an ``index.html`` written by ``render_index`` (tools and tests)."""
+    m = _DATA_RE.search(html_text)
+    if m is None:
+        raise ValueError("no index data in this page")
+    return json.loads(m.group(1))
+
+
+def index_records(data: dict[str, object]) -> list[dict[str, object]]:
+    """The rows of ``read_index_data`` as dicts: ``href`` filled in, category counts, rules and
+    similar keys by name, the fingerprint prefixes as a list."""
+    fields, cats = list(data["fields"]), list(data["categories"])  # type: ignore[call-overload]
+    rules, sims, w = list(data["rules"]), list(data["similar"]), int(data["fp_hex"])  # type: ignore[call-overload]
+    out = []
+    for row in data["rows"]:  # type: ignore[attr-defined]
+        d = dict(zip(fields, row))
+        d["href"] = d["href"] or d["label"] + ".html"
+        d["cats"] = {c: n for c, n in zip(cats, d["cats"]) if n}
+        d["rules"] = {rules[k]: n for k, n in zip(d["rules"][::2], d["rules"][1::2])}
+        d["fps"] = [d["fps"][i:i + w] for i in range(0, len(d["fps"]), w)]
+        d["sims"] = [sims[k] for k in d["sims"]]
+        out.append(d)
+    return out
 
 
 def render_index(rows: list[dict[str, object]], names: dict[str, str] | None = None) -> str:
+    """The index page: totals, filters and the rule table as HTML; the rows as inert JSON that
+    ``index.js`` renders a page at a time (so 100,000 rows load at once)."""
     css, script = _asset("base.css"), _asset("index.js")
-    total = sum(int(r["total"]) for r in rows)  # type: ignore[arg-type]
+    total = sum(int(r["total"]) for r in rows)  # type: ignore[call-overload]
     errors = sum(1 for r in rows if r["error"])
     by_rule: dict[str, list[int]] = {}
     for r in rows:
@@ -474,13 +564,18 @@ def render_index(rows: list[dict[str, object]], names: dict[str, str] | None = N
             t[0] += n
             t[1] += 1
     verdicts = {v: sum(1 for r in rows if r["verdict"] == v and not r["error"]) for v in ("pass", "warn", "fail")}
-    cat_totals = {c: sum(int(dict(r["cats"]).get(c, 0)) for r in rows) for c in CATEGORIES}  # type: ignore[call-overload]
+    cat_totals = dict.fromkeys(CATEGORIES, 0)
+    for r in rows:
+        for c, n in dict(r["cats"] or {}).items():  # type: ignore[call-overload]
+            cat_totals[c] = cat_totals.get(c, 0) + int(n)
+    # only the categories that occur, so the table fits a screen
+    categories = [c for c in CATEGORIES if cat_totals[c]]
     return _template("index.html.j2").render(csp=csp(css, script), css=Markup(css), script=Markup(script),
-                                            rows=rows, total=total, errors=errors, verdicts=verdicts,
+                                            n_rows=len(rows), total=total, errors=errors, verdicts=verdicts,
                                             rule_totals=sorted(by_rule.items(), key=lambda x: (-x[1][0], x[0])),
-                                            rule_names=names or {}, cat_totals=cat_totals,
-                                            # only the categories that occur, so the table fits a screen
-                                            categories=[c for c in CATEGORIES if any(c in r["cats"] for r in rows)])
+                                            rule_names=names or {}, cat_totals=cat_totals, categories=categories,
+                                            # escaped by inert_json: no markup can appear in it
+                                            data=Markup(inert_json(index_data(rows, categories))))
 
 
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
@@ -541,29 +636,60 @@ def render_rules_index(rules: Sequence[Rule]) -> str:
     return _template("rule.html.j2").render(csp=csp(css, None), css=Markup(css), title="qa rules", body=body)
 
 
-def write_reports(results: Iterable[FileResult], out_dir: str | Path, roots: Sequence[str],
-                  rules: Sequence[Rule], cleaned: dict[str, str] | None = None, decisions=None) -> list[str]:
-    """Write one page per result, ``index.html`` and ``rules/*.html``. Returns the page paths."""
-    out = Path(out_dir)
-    rows: list[dict[str, object]] = []
-    pages: list[str] = []
+def _named(results: Iterable[FileResult], roots: Sequence[str]):
+    """(result, page name, index label) in order; two inputs that map to one name (duplicate
+    paths) get ``-2``, ``-3``, ..."""
     used: set[str] = set()
     for r in results:
         page = page_name(r, roots)
         base, n = page, 1
-        while page in used:  # two inputs that map to one name (duplicate paths)
+        while page in used:
             n += 1
             page = base[:-5] + f"-{n}.html"
         used.add(page)
-        from qa.baseline import result_fingerprints
+        yield r, page, (page_label(r, roots) if r.id == os.path.basename(r.path) else f"{r.path} · {r.id}")
 
+
+def file_nav(page: str, prev: tuple[str, str] | None, nxt: tuple[str, str] | None) -> dict[str, str]:
+    """Links of a page to the previous and next page of the index order ((page, label) each),
+    and to the index's "next file with unreviewed findings after this one" (``#open-after=``)."""
+    from urllib.parse import quote
+
+    nav = {"index_open": _rel_href(page, "index.html") + "#open-after=" + quote(page, safe="/")}
+    if prev is not None:
+        nav.update(prev_href=_rel_href(page, prev[0]), prev_label=prev[1])
+    if nxt is not None:
+        nav.update(next_href=_rel_href(page, nxt[0]), next_label=nxt[1])
+    return nav
+
+
+def write_reports(results: Iterable[FileResult], out_dir: str | Path, roots: Sequence[str],
+                  rules: Sequence[Rule], cleaned: dict[str, str] | None = None, decisions=None) -> list[str]:
+    """Write one page per result, ``index.html`` and ``rules/*.html``. Returns the page paths.
+    Each page links to the previous and the next page in the index's order."""
+    from qa.baseline import result_fingerprints
+
+    out = Path(out_dir)
+    rows: list[dict[str, object]] = []
+    pages: list[str] = []
+    named = _named(results, roots)
+    prev: tuple[str, str] | None = None
+    cur = next(named, None)
+    while cur is not None:
+        nxt = next(named, None)  # one ahead: its name is this page's "next" link
+        r, page, label = cur
         keys = result_fingerprints(r) if r.doc is not None else []
-        atomic_write_text(out / page, render_page(r, page, (cleaned or {}).get(r.id), decisions, keys), root=out,
+        nav = file_nav(page, prev, (nxt[1], nxt[2]) if nxt is not None else None)
+        atomic_write_text(out / page, render_page(r, page, (cleaned or {}).get(r.id), decisions, keys, nav=nav), root=out,
                           sync=False)
         pages.append(page)
-        rows.append({"href": page, "label": page_label(r, roots) if r.id == os.path.basename(r.path) else f"{r.path} · {r.id}",
-                     "score": r.score, "verdict": r.verdict, "total": len(r.findings),
-                     "cats": r.category_counts, "error": r.error, **_row_data(r, keys)})
+        row = {"href": page, "label": label, "score": r.score, "verdict": r.verdict, "total": len(r.findings),
+               "cats": r.category_counts, "error": r.error, **_row_data(r, keys)}
+        if decisions is not None:  # decisions of the --baseline files: reviewed in the index too
+            row["filed"] = [k for k, (fp, sim) in enumerate(zip(keys, row["sims"]))  # type: ignore[call-overload]
+                            if decisions.decisions.get(fp) or decisions.similar.get(sim)]
+        rows.append(row)
+        prev, cur = (page, label), nxt
     atomic_write_text(out / "index.html", render_index(rows, {r.code: r.name for r in rules}), root=out)
     for rule in rules:
         atomic_write_text(out / "rules" / f"{rule.code}.html", render_rule(rule), root=out, sync=False)

@@ -230,3 +230,15 @@
   }
   paint();
 })();
+// previous/next file in the index order: [ and ], } the next file with unreviewed findings
+(function(){
+  "use strict";
+  var keys = {"[": "prev-file", "]": "next-file", "}": "next-open"};
+  document.addEventListener("keydown", function(ev){
+    if (ev.ctrlKey || ev.metaKey || ev.altKey || !keys[ev.key]) return;
+    var t = ev.target;
+    if (t instanceof HTMLElement && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
+    var a = document.getElementById(keys[ev.key]);
+    if (a){ ev.preventDefault(); location.href = a.href; }
+  });
+})();

@@ -53,8 +53,12 @@ _DOM_AUDIT = """
         out.push(n + '=' + v + ' on <' + tag + '>');
     }
   }
-  const scripts = document.querySelectorAll('script');
+  // the index carries its rows as one inert JSON data block (never run), besides its one script
+  const data = document.querySelectorAll('script#qa-index-data[type="application/json"]');
+  const scripts = Array.from(document.querySelectorAll('script')).filter(s => !Array.from(data).includes(s));
   if (scripts.length > 1) out.push(scripts.length + ' script elements');
+  if (data.length > 1) out.push(data.length + ' data blocks');
+  for (const s of data) if (s.closest('body') === null || s.attributes.length !== 2) out.push('data block out of place');
   for (const s of scripts) if (s.src) out.push('external script ' + s.src);
   if (document.querySelectorAll('style').length > 1) out.push('extra style element');
   return out;
@@ -198,6 +202,15 @@ def test_reports_of_xss_documents_are_inert_and_show_payloads_literally(browser,
                 body = page.locator("body").text_content()
                 assert "cannot read: <script>alert('error')</script>" in body
                 assert page.locator("#files tbody tr").count() == len(results)
+                # rows come from the inert JSON data: hostile names and ids are shown as text
+                labels = page.locator("#files tbody td:first-child a").all_text_contents()
+                assert "_svg_onload_alert_1_.txt" in labels
+                page.fill("#q", "in/<svg onload=alert(1)>")  # the path itself is searchable
+                assert page.locator("#files tbody td:first-child a").all_text_contents() == ["_svg_onload_alert_1_.txt"]
+                page.fill("#q", "")
+                for p in PAYLOADS[:6]:
+                    if "\r" not in p and "\x00" not in p:
+                        assert f"in/records.jsonl · {p}" in labels, p
             if name == "rules/XSS001.html":
                 body = page.locator("body").text_content()
                 assert "<script>alert('doc')</script>" in body and "javascript:alert(1)" in body
