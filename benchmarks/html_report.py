@@ -3,7 +3,7 @@
 
 One command, from the repository root::
 
-    .venv/bin/python benchmarks/html.py [--files 300] [--repeat 3] [--jobs N] [--source DIR]
+    .venv/bin/python benchmarks/html_report.py [--files 300] [--repeat 3] [--jobs N] [--source DIR]
 
 It writes ``--files`` short text files into ``benchmarks/.work/html-corpus/`` (git-ignored),
 then times, each a fresh process with ``--no-cache`` and best of ``--repeat``:
