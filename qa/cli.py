@@ -249,10 +249,11 @@ def check(
     from qa.summary import Tally
 
     run_tally = Tally() if summary_file is not None else None
-    if progress is not None:
-        progress.update()  # shown from the first second, before the first result
     try:
-        for res in run(paths, plan, opts, stats):
+        results_of_run = run(paths, plan, opts, stats)  # the inputs measured: the bar's totals
+        if progress is not None:
+            progress.update()  # shown from the first second, before the first result
+        for res in results_of_run:
             if tally is not None:
                 tally.add(res)
             if run_tally is not None and base is None:

@@ -77,7 +77,9 @@ def _serial(records: Iterable[Document | InputError], checker: Checker, stats: R
 
 def run(paths: Iterable[str], plan: Plan, opts: RunOptions | None = None, stats: RunStats | None = None,
         strict: bool = False) -> Iterator[FileResult]:
-    """Check inputs (files, folders, globs, ``-``) and yield results in input order."""
+    """Check inputs (files, folders, globs, ``-``) and yield results in input order. With
+    ``opts.measure_input`` the input files are listed and measured here, before the first result
+    is asked for, so a progress bar drawn at once already shows the totals."""
     opts = opts or RunOptions()
     stats = stats if stats is not None else RunStats()
     files = iter_files(paths)
@@ -85,6 +87,11 @@ def run(paths: Iterable[str], plan: Plan, opts: RunOptions | None = None, stats:
     if opts.measure_input:
         meter = stats.meter = InputMeter()
         files = meter.measure(files)
+    return _run(files, meter, plan, opts, stats, strict)
+
+
+def _run(files, meter: InputMeter | None, plan: Plan, opts: RunOptions, stats: RunStats,
+         strict: bool) -> Iterator[FileResult]:
     if opts.engine == "dask":
         stats.engine, stats.workers = opts.engine, max(1, opts.jobs)
         yield from assemble(dask_stream(list(files), plan, opts, stats), plan, strict, opts.lines_only)
