@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from qa.warmup import loader
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEFAULT_MODEL = DATA_DIR / "garble_en.model"
 _WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
@@ -260,12 +262,14 @@ class _Scorer:
 
 
 @lru_cache(maxsize=4)
+@loader
 def _scorer(path: str | None = None) -> _Scorer:
     return _Scorer(path)
 
 
+@loader
 def scorer(path: str | None = None) -> _Scorer:
-    """The cached scorer of a model (``None``: the shipped one)."""
+    """The cached scorer of a model (``None``: the shipped one); loaded untimed (``qa.warmup``)."""
     return _scorer(path)
 
 

@@ -225,7 +225,7 @@ class Checker:
         self.times: dict[str, float] = {}
         from qa.warmup import warm_up
 
-        warm_up(plan.rules)  # before any time limit, and before the timing wrappers
+        warm_up(plan.rules, eager=profile)  # before any time limit (and, profiled, before the timing wrappers)
         self.base_plan = plan
         self.plan = timed_plan(plan, self.times) if profile else plan
         self.profile = profile
@@ -647,7 +647,7 @@ def run(paths: Iterable[str], plan: Plan, opts: RunOptions | None = None, stats:
     else:
         from qa.warmup import warm_up
 
-        warm_up(plan.rules)  # loaded once here: forked workers inherit the modules and models
+        warm_up(plan.rules, eager=True)  # loaded once here: forked workers inherit the modules and models
         with _executor(plan, opts) as ex:
             rebuild = (lambda jobs: ex.submit(_rebuild_lines, jobs)) if opts.lines_only else None
             yield from assemble(_pool(records, opts, stats, ex), plan, strict, opts.lines_only, rebuild)

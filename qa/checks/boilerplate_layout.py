@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 
 from qa.document import Document
 from qa.fastpath import fragment_literals, register
+from qa.warmup import loader
 
 _WORD_RE = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
 _CAP_START_RE = re.compile(r"(?<![^\W_])[A-Z0-9À-ÖØ-ÞΑ-ΩА-Я]")
@@ -714,6 +715,13 @@ def _tables():
     """Flag and letter tables for the Basic Multilingual Plane, built on first use (vectorised;
     ``_char_flags`` is the per-character definition, used for characters beyond the BMP)."""
     if not _TABLES:
+        _build_tables()
+    return _TABLES
+
+
+@loader
+def _build_tables() -> None:
+    if not _TABLES:
         import numpy as np
 
         chars = "".join(map(chr, range(0x10000)))
@@ -742,7 +750,6 @@ def _tables():
                 raise ValueError(f"stop word {w!r} is not lower-case ASCII")
             codes.append(_word_code([ord(ch) - 96 for ch in w]))
         _TABLES.extend([np, flags, letters, np.array(sorted(codes), dtype=np.int64)])
-    return _TABLES
 
 
 def _word_code(letters: list[int]) -> int:
@@ -861,6 +868,7 @@ def _line_features(text: str, spans: list[tuple[int, int]]):
             send.tolist(), inner.tolist(), link.tolist())
 
 
+@loader
 def _warm_layout() -> None:
     """The layout of a small document: builds the tables and literal sets on first use."""
     from qa.readers import make_document
@@ -870,4 +878,4 @@ def _warm_layout() -> None:
 
 
 #: loaded before any time limit starts (qa.warmup)
-WARM_UP = (_tables, _warm_layout)
+WARM_UP = (_build_tables, _warm_layout)
