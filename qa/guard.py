@@ -49,9 +49,9 @@ class untimed:  # noqa: N801 - used as ``with untimed():``
         _UNTIMED[0] += 1
 
     def __exit__(self, *exc: object) -> bool:
-        _UNTIMED[0] -= 1
-        if not _UNTIMED[0]:
+        if _UNTIMED[0] == 1:  # the time first, then the depth: a tick in between finds both right
             _UNTIMED[1] += time.monotonic() - self.t0
+        _UNTIMED[0] -= 1
         return False
 
 
