@@ -72,6 +72,15 @@ MODES = {  # size, rss sizes, datatrove size, profile size
 SHORT_TEXT = "The new bridge over the river opened to traffic on Monday morning.\n"
 
 
+def qa_env() -> dict[str, str]:
+    """The environment of every measured process: Python's compiled bytecode is kept (in
+    ``benchmarks/.work/pycache``), as an installed package has its ``.pyc`` files, even where the
+    calling shell turns writing bytecode off."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = str(WORK / "pycache")
+    return env
+
+
 def parse_size(text: str) -> int:
     t = text.strip().upper().removesuffix("B")
     mult = {"K": 1e3, "M": 1e6, "G": 1e9}.get(t[-1:], 1)
@@ -126,7 +135,7 @@ def measure(cmd: list[str], text_bytes: int, extra_pids=None, env=None) -> dict:
     import psutil
 
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env or qa_env())
     ps = psutil.Process(proc.pid)
     peak_parent = peak_worker = 0
     while proc.poll() is None:
@@ -170,7 +179,7 @@ def datatrove(corpus: str, max_bytes: int) -> dict:
         print("  creating the datatrove environment (once) ...", flush=True)
         subprocess.run([sys.executable, "-m", "venv", str(DT_VENV)], check=True)
         subprocess.run([str(py), "-m", "pip", "install", "-q", "datatrove[processing]", "spacy"], check=True)
-    out = subprocess.run([str(py), str(ROOT / "benchmarks" / "datatrove_stack.py"), corpus, str(max_bytes)],
+    out = subprocess.run([str(py), str(ROOT / "benchmarks" / "datatrove_stack.py"), corpus, str(max_bytes)], env=qa_env(),
                          capture_output=True, text=True, check=True).stdout
     r = json.loads(out.strip().splitlines()[-1])
     r["mb_per_s"] = round(r["bytes"] / r["seconds"] / 1e6, 4)
@@ -199,7 +208,7 @@ def startup(runs: int = 5) -> dict:
         machine other work shares, CPU time shows what the run itself costs."""
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.perf_counter()
-        proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=folder)
+        proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=folder, env=qa_env())
         seconds = time.perf_counter() - t0
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         if proc.returncode not in (0, 1):
@@ -211,7 +220,7 @@ def startup(runs: int = 5) -> dict:
     out: dict = {"command": "qa check short.txt -q --isolated", "text": SHORT_TEXT.strip(), "runs": runs}
     times = {"no_cache": [], "cold_cache": [], "warm_cache": []}
     warm_dir = folder / "cache-warm"
-    wall(base + ["--cache-dir", str(warm_dir)])  # fills the warm cache
+    wall(base + ["--cache-dir", str(warm_dir)])  # fills the warm cache (and the bytecode cache)
     for i in range(runs):  # interleaved, so a busy moment of the machine hits all three alike
         times["no_cache"].append(wall(base + ["--no-cache"], "no_cache"))
         times["cold_cache"].append(wall(base + ["--cache-dir", str(folder / f"cache-cold-{i}")], "cold_cache"))
@@ -229,7 +238,7 @@ def startup(runs: int = 5) -> dict:
 def stage_profile(corpus: str, max_bytes: int) -> dict:
     """``benchmarks/stages.py`` over the first ``max_bytes`` of text of ``corpus``."""
     proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "stages.py"), corpus, "--max-bytes",
-                           str(max_bytes), "--json"], capture_output=True, text=True)
+                           str(max_bytes), "--json"], capture_output=True, text=True, env=qa_env())
     if proc.returncode != 0:
         raise RuntimeError(f"stages.py exited with {proc.returncode}:\n{proc.stderr[-3000:]}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
