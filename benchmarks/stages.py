@@ -21,7 +21,9 @@ way ``qa check --jobs 1`` does, and times each stage on its own:
 * **output**: scoring each result and writing its JSON Lines.
 
 A stage's facts are computed before the next stage starts, so a rule's time does not include
-segmentation its document needed anyway. Prints a Markdown table (``--json``: the numbers).
+segmentation its document needed anyway. Times are CPU seconds of the process
+(``time.process_time``): on a machine other work shares, wall time would count the waits too.
+Prints a Markdown table (``--json``: the numbers).
 The per-document work is the engine's own (``qa.engine.check_document`` on a plan whose checks
 are timed); nothing here changes what is found.
 """
@@ -38,6 +40,8 @@ from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+#: the clock of every stage: CPU seconds of this process (one thread)
+clock = time.process_time
 
 
 def family(code: str) -> str:
@@ -47,19 +51,19 @@ def family(code: str) -> str:
 
 
 def profile(paths: list[str], max_bytes: int | None = None) -> dict:
-    t0 = time.perf_counter()
+    t0 = clock()
     from qa.config import Settings
     from qa.engine import Plan, check_document, make_plan, result_for
     from qa.readers import InputError, read_all
 
     plan = make_plan(Settings())
-    stages: dict[str, float] = {"start-up": time.perf_counter() - t0}
+    stages: dict[str, float] = {"start-up": clock() - t0}
 
-    t = time.perf_counter()
+    t = clock()
     from qa.warmup import warm_up
 
     warm_up(plan.rules, eager=True)
-    stages["load models"] = time.perf_counter() - t
+    stages["load models"] = clock() - t
 
     # rules timed one by one (the same wrapping as ``qa check --profile-rules``)
     rule_times: dict[str, float] = {}
@@ -68,11 +72,11 @@ def profile(paths: list[str], max_bytes: int | None = None) -> dict:
         fn, code = rule.check, rule.code
 
         def check(doc, opts):
-            t1 = time.perf_counter()
+            t1 = clock()
             try:
                 return list(fn(doc, opts))
             finally:
-                rule_times[code] = rule_times.get(code, 0.0) + time.perf_counter() - t1
+                rule_times[code] = rule_times.get(code, 0.0) + clock() - t1
 
         return replace(rule, check=check)
 
@@ -93,9 +97,9 @@ def profile(paths: list[str], max_bytes: int | None = None) -> dict:
     out = io.StringIO()
     records = iter(read_all(paths))
     while True:
-        t = time.perf_counter()
+        t = clock()
         doc = next(records, None)
-        stages["read"] += time.perf_counter() - t
+        stages["read"] += clock() - t
         if doc is None or (max_bytes is not None and n_bytes >= max_bytes):
             break
         if isinstance(doc, InputError):
@@ -103,43 +107,43 @@ def profile(paths: list[str], max_bytes: int | None = None) -> dict:
         n_docs += 1
         n_bytes += len(doc.text.encode("utf-8", "surrogatepass"))
 
-        t = time.perf_counter()
+        t = clock()
         for view in ("line_starts", "lines", "blocks", "paragraphs", "sentences", "words"):
             getattr(doc, view)
         fastpath.lowered(doc)
-        stages["facts"] += time.perf_counter() - t
+        stages["facts"] += clock() - t
 
-        t = time.perf_counter()
+        t = clock()
         fastpath.present(doc)
-        stages["scan"] += time.perf_counter() - t
+        stages["scan"] += clock() - t
 
-        t = time.perf_counter()
+        t = clock()
         clearly_not_english(doc)
         document_language(doc)
-        stages["language ID"] += time.perf_counter() - t
+        stages["language ID"] += clock() - t
 
         before = sum(rule_times.values())
-        t = time.perf_counter()
+        t = clock()
         findings = check_document(doc, tplan)
-        stages["findings"] += time.perf_counter() - t - (sum(rule_times.values()) - before)
+        stages["findings"] += clock() - t - (sum(rule_times.values()) - before)
         for r in corpus:
-            t = time.perf_counter()
+            t = clock()
             collected[r.code].append(r.collect(doc, plan.options[r.code]))  # type: ignore[misc]
-            rule_times[r.code] = rule_times.get(r.code, 0.0) + time.perf_counter() - t
+            rule_times[r.code] = rule_times.get(r.code, 0.0) + clock() - t
 
-        t = time.perf_counter()
+        t = clock()
         res = result_for(doc, findings, plan)
         out.write(dumps(res))
         out.write("\n")
         res.doc = None
-        stages["output"] += time.perf_counter() - t
+        stages["output"] += clock() - t
         n_findings += len(findings)
         results.append(res)
     for r in corpus:
-        t = time.perf_counter()
+        t = clock()
         for _hits in r.finalize(collected[r.code], plan.options[r.code]):  # type: ignore[misc]
             pass
-        rule_times[r.code] = rule_times.get(r.code, 0.0) + time.perf_counter() - t
+        rule_times[r.code] = rule_times.get(r.code, 0.0) + clock() - t
 
     families: dict[str, float] = {}
     for code, s in rule_times.items():
@@ -158,9 +162,9 @@ def table(p: dict) -> str:
     total = sum(v for _, v in per_doc)
     mb = p["text_bytes"] / 1e6
     lines = [f"Stage profile: {p['documents']:,} documents, {mb:.1f} MB of text, one process "
-             f"(`benchmarks/stages.py`); start-up and model loading are paid once per process, the "
-             "other stages per document.", "",
-             "| stage | seconds | share of per-document time | MB/s if it ran alone |", "|---|---|---|---|"]
+             f"(`benchmarks/stages.py`), CPU seconds; start-up and model loading are paid once per "
+             "process, the other stages per document.", "",
+             "| stage | CPU seconds | share of per-document time | MB/s if it ran alone |", "|---|---|---|---|"]
     for k, v in rows:
         once = k in ("start-up", "load models")
         share = "-" if once else f"{v / total:.1%}" if total else "-"

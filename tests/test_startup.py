@@ -269,3 +269,35 @@ def test_stage_profile_covers_every_stage_and_the_rule_families():
     assert p["findings"] > 0
     table = mod.table(p)
     assert "| rules MT |" in table and "| language ID |" in table and "per-document total" in table
+
+
+def test_benchmark_report_has_the_one_file_run_the_profile_and_the_plot(tmp_path, monkeypatch):
+    """``benchmarks/run.py`` writes the table the README includes: the one-file run (wall and CPU),
+    the stage profile, the targets, the machine and the mode; and the plot."""
+    pytest.importorskip("matplotlib")
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("qa_bench_run_test", ROOT / "benchmarks" / "run.py")
+    run = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(run)
+    monkeypatch.setattr(run, "RESULTS", tmp_path)
+    stages = run._stages_module()
+    prof = stages.profile([str(ROOT / "samples")])
+    one = {"median": 0.4, "min": 0.38, "max": 0.52, "all": [0.4] * 5, "cpu_median": 0.35}
+    res = {"machine": {"cpu": "Test CPU", "cores": 2, "memory": "8 GiB", "os": "Linux", "python": "3.11",
+                       "qa": "qa 0", "date": "2026-01-01 00:00 UTC"},
+           "mode": "standard", "texts": 3, "throughput_corpus": {"text_bytes": 10_000_000, "documents": 100},
+           "runs": {"full_1": {"label": "qa full rule set", "workers": 1, "text_bytes": 10_000_000, "seconds": 20.0,
+                               "mb_per_s": 0.5, "cpu_seconds": 19.0, "rss_parent_mb": 150, "rss_worker_mb": 0}},
+           "startup": {"command": "qa check short.txt -q --isolated", "runs": 5, "python_alone": 0.02,
+                       "no_cache": one, "cold_cache": one, "warm_cache": {**one, "median": 0.3, "min": 0.28}, "load_average": 1.0},
+           "profile": prof, "command": "python benchmarks/run.py --source DATA/x --mode standard"}
+    run.write_report(res)
+    md = (tmp_path / "benchmark.md").read_text()
+    assert "mode `standard`" in md and "Test CPU, 2 cores" in md
+    assert "| off (`--no-cache`) | 0.40 | 0.38 | 0.52 | 0.35 |" in md
+    assert "| on, holding the file's result (warm) | 0.30 |" in md
+    assert "| one-file run < 0.5 s (median of 5, cache off, cold and warm) | 0.40 s (slowest of the three) | yes |" in md
+    assert "| rules MT |" in md and "| language ID |" in md
+    assert "| qa full rule set | 1 | 10 MB | 20.0 | 0.50 | 0.50 | - | 0.53 |" in md
+    assert (tmp_path / "benchmark.png").stat().st_size > 10_000
