@@ -309,7 +309,7 @@ def write_report(res: dict) -> None:
         "# qa benchmark",
         "",
         f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory']} RAM, {m['os']}, Python {m['python']}, "
-        f"{m['qa']}; run {m['date']}, mode `{res.get('mode', 'full')}`.",
+        f"{m['qa']}; run {m['date']}, mode `{res.get('mode', 'full')}`." + (f" {res['note']}" if res.get("note") else ""),
         f"Corpus: JSON Lines built by repeating {res['texts']} real news and web texts "
         f"({human(res['throughput_corpus']['text_bytes'])} of text, "
         f"{res['throughput_corpus']['documents']:,} documents for the throughput runs). Every run is a fresh "

@@ -539,16 +539,19 @@ _LEXICON_RES: dict[tuple[str, str], re.Pattern[str]] = {}
 def lexicon_re(name: str, mode: str = "line") -> re.Pattern[str]:
     """A lexicon of ``rules/boilerplate/NAME.txt`` (regex fragments, one a line) compiled once:
     ``line`` matches a whole label, ``contains`` anywhere at word boundaries."""
-    key = (name, mode)
-    pat = _LEXICON_RES.get(key)
-    if pat is None:
-        phrases = _lexicon_phrases(name)
-        body = "|".join(f"(?:{x})" for x in sorted(phrases, key=len, reverse=True)) or r"(?!)"
-        if mode == "line":
-            pat = re.compile(rf"^(?:{body})$", re.IGNORECASE)
-        else:
-            pat = re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE)
-        _LEXICON_RES[key] = pat
+    pat = _LEXICON_RES.get((name, mode))
+    return pat if pat is not None else _build_lexicon_re(name, mode)
+
+
+@loader  # built when a document first needs it: not counted against the rule's time limit
+def _build_lexicon_re(name: str, mode: str) -> re.Pattern[str]:
+    phrases = _lexicon_phrases(name)
+    body = "|".join(f"(?:{x})" for x in sorted(phrases, key=len, reverse=True)) or r"(?!)"
+    if mode == "line":
+        pat = re.compile(rf"^(?:{body})$", re.IGNORECASE)
+    else:
+        pat = re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE)
+    _LEXICON_RES[(name, mode)] = pat
     return pat
 
 
@@ -559,9 +562,14 @@ def lexicon_literals(name: str) -> tuple[str, ...] | None:
     """Lower-cased literals of which every match of the lexicon ``name`` holds one (see
     ``qa.fastpath.fragment_literals``), or ``None``."""
     if name not in _LEXICON_LITERALS:
-        _LEXICON_LITERALS[name] = fragment_literals(_lexicon_phrases(name))
-        register(_LEXICON_LITERALS[name])
+        _build_lexicon_literals(name)
     return _LEXICON_LITERALS[name]
+
+
+@loader
+def _build_lexicon_literals(name: str) -> None:
+    _LEXICON_LITERALS[name] = fragment_literals(_lexicon_phrases(name))
+    register(_LEXICON_LITERALS[name])
 
 
 def _lexicon_phrases(name: str) -> list[str]:
