@@ -35,7 +35,7 @@ Modes (``--mode``; explicit ``--size`` / ``--rss-sizes`` / ``--datatrove-size`` 
 * ``full`` (default): 20 MB throughput corpus, memory runs on 100 MB and 1 GB (about 40 minutes
   on 2 cores: the 1 GB run alone takes about 20);
 * ``standard``: 10 MB throughput corpus, memory runs on 10 MB and 50 MB, 2 MB through datatrove
-  (under 10 minutes on 2 cores);
+  (about 4 minutes on an idle 2-core machine, estimated from the times of its parts);
 * ``quick`` (or ``--quick``): small sizes, to check that everything works (about two minutes).
 
 The report names the mode and the command that produced it.
@@ -316,21 +316,25 @@ def write_report(res: dict) -> None:
         "`qa check` process (start-up included) with `--no-cache`. The fast profile adds "
         f"`--ignore {res.get('fast_profile_ignores') or '-'}` (language ID and garble score).",
         "",
-        "| run | workers | text | seconds | MB/s | MB/s per core | x datatrove per core | MB per CPU second | peak RSS parent | peak RSS per worker |",
-        "|---|---|---|---|---|---|---|---|---|---|",
     ]
+    has_cpu = any(row.get("cpu_seconds") for row in r.values())
+    cpu_head = " MB per CPU second |" if has_cpu else ""
+    lines += [f"| run | workers | text | seconds | MB/s | MB/s per core | x datatrove per core |{cpu_head} "
+              "peak RSS parent | peak RSS per worker |", "|---|---|---|---|---|---|---|" + ("---|" if has_cpu else "") + "---|---|"]
     for key, row in r.items():
         per_core = row["mb_per_s"] / row["workers"]
         x = f"{per_core / dt_rate:.1f}x" if dt_rate else "-"
-        cpu = f"{row['text_bytes'] / row['cpu_seconds'] / 1e6:.2f}" if row.get("cpu_seconds") else "-"
+        cpu = (f" {row['text_bytes'] / row['cpu_seconds'] / 1e6:.2f} |" if row.get("cpu_seconds") else " - |") \
+            if has_cpu else ""
         lines.append(f"| {row['label']} | {row['workers']} | {human(row['text_bytes'])} | {row['seconds']:.1f} | "
-                     f"{row['mb_per_s']:.2f} | {per_core:.2f} | {x} | {cpu} | {row['rss_parent_mb']} MB | "
+                     f"{row['mb_per_s']:.2f} | {per_core:.2f} | {x} |{cpu} {row['rss_parent_mb']} MB | "
                      f"{row['rss_worker_mb'] or '-'}{' MB' if row['rss_worker_mb'] else ''} |")
     if dt:
         lines.append(f"| datatrove Gopher rep. + Gopher quality + C4 + FineWeb | 1 | {human(dt['bytes'])} | "
-                     f"{dt['seconds']:.1f} | {dt_rate:.3f} | {dt_rate:.3f} | 1x | - | - | - |")
-    lines += ["", "MB per CPU second: the text over the CPU time (user + system) of the run and of the worker "
-              "processes it waited for (not a Dask cluster's): what a run costs when other work shares the machine."]
+                     f"{dt['seconds']:.1f} | {dt_rate:.3f} | {dt_rate:.3f} | 1x |{' - |' if has_cpu else ''} - | - |")
+    if has_cpu:
+        lines += ["", "MB per CPU second: the text over the CPU time (user + system) of the run and of the worker "
+                  "processes it waited for (not a Dask cluster's): what a run costs when other work shares the machine."]
     su = res.get("startup")
     if su:
         lines += ["", f"One-file run: `{su['command']}` on a one-sentence English file, the default rules, "
