@@ -35,7 +35,7 @@ Modes (``--mode``; explicit ``--size`` / ``--rss-sizes`` / ``--datatrove-size`` 
 * ``full`` (default): 20 MB throughput corpus, memory runs on 100 MB and 1 GB (about 40 minutes
   on 2 cores: the 1 GB run alone takes about 20);
 * ``standard``: 10 MB throughput corpus, memory runs on 10 MB and 50 MB, 2 MB through datatrove
-  (about 4 minutes on an idle 2-core machine, estimated from the times of its parts);
+  (about 5 minutes on an idle 2-core machine);
 * ``quick`` (or ``--quick``): small sizes, to check that everything works (about two minutes).
 
 The report names the mode and the command that produced it.
