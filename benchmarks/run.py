@@ -3,13 +3,19 @@
 
 One command, from the repository root (after ``make venv``)::
 
-    .venv/bin/python benchmarks/run.py --source DIR [--source DIR ...]
+    .venv/bin/python benchmarks/run.py --source DIR [--source DIR ...] [--mode quick|standard|full]
 
 ``--source`` folders hold real text (``.txt`` / ``.md`` files, searched recursively); the
 benchmark builds JSON Lines corpora of the wanted sizes by repeating those texts, in
 ``benchmarks/.work/`` (git-ignored: the text belongs to its publishers and is never committed).
 It then measures, each run a fresh ``qa check`` process with ``--no-cache``:
 
+* a one-file run (``qa check short.txt -q --isolated``, a one-sentence English file, the default
+  rules), median of 5 fresh processes each without the cache, with an empty cache (cold) and with
+  the cache holding the file's result (warm);
+* a profile per stage (start-up, model loading, read, facts, scan, language ID, each rule family,
+  findings, output) over the first ``--profile-size`` of the corpus, in one process
+  (``benchmarks/stages.py``);
 * the full default rule set and the fast profile (no language-ID and no garble-score rules),
   one worker each, so the rate is per core;
 * 1 vs 2 workers (``--jobs``) with the full rule set;
@@ -24,7 +30,15 @@ It then measures, each run a fresh ``qa check`` process with ``--no-cache``:
 It writes ``benchmarks/results/benchmark.md`` (a Markdown table with the machine it ran on),
 ``benchmark.json`` (raw numbers) and ``benchmark.png`` (matplotlib).
 
-``--quick`` uses small sizes to check that everything works (about two minutes).
+Modes (``--mode``; explicit ``--size`` / ``--rss-sizes`` / ``--datatrove-size`` win):
+
+* ``full`` (default): 20 MB throughput corpus, memory runs on 100 MB and 1 GB (about 40 minutes
+  on 2 cores: the 1 GB run alone takes about 20);
+* ``standard``: 10 MB throughput corpus, memory runs on 10 MB and 50 MB, 2 MB through datatrove
+  (about 5 minutes on an idle 2-core machine);
+* ``quick`` (or ``--quick``): small sizes, to check that everything works (about two minutes).
+
+The report names the mode and the command that produced it.
 """
 
 from __future__ import annotations
@@ -45,8 +59,26 @@ RESULTS = ROOT / "benchmarks" / "results"
 DT_VENV = ROOT / "benchmarks" / ".venv-datatrove"
 QA = Path(sys.executable).with_name("qa")
 
-TARGETS = {"full_per_core": 2.0, "fast_per_core": 8.0, "vs_datatrove": 20.0, "two_workers": 1.8,
-           "dask_within": 0.25, "rss_mb": 400.0}
+TARGETS = {"full_per_core": 2.4, "fast_per_core": 8.0, "vs_datatrove": 15.0, "two_workers": 1.8,
+           "dask_within": 0.25, "rss_mb": 400.0, "startup_s": 0.5, "scan_mb_s": 50.0}
+
+MODES = {  # size, rss sizes, datatrove size, profile size
+    "full": ("20MB", "100MB,1GB", "5MB", "5MB"),
+    "standard": ("10MB", "10MB,50MB", "2MB", "3MB"),
+    "quick": ("3MB", "4MB,12MB", "1MB", "1MB"),
+}
+
+#: the one-file run's document (written for this benchmark)
+SHORT_TEXT = "The new bridge over the river opened to traffic on Monday morning.\n"
+
+
+def qa_env() -> dict[str, str]:
+    """The environment of every measured process: Python's compiled bytecode is kept (in
+    ``benchmarks/.work/pycache``), as an installed package has its ``.pyc`` files, even where the
+    calling shell turns writing bytecode off."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = str(WORK / "pycache")
+    return env
 
 
 def parse_size(text: str) -> int:
@@ -100,10 +132,13 @@ def build_corpus(texts: list[str], size: int, sources: list[str]) -> dict:
 # --------------------------------------------------------------------------- measuring
 def measure(cmd: list[str], text_bytes: int, extra_pids=None, env=None) -> dict:
     """Run ``cmd``; wall time and peak RSS of the process and of its largest child (a worker)."""
+    import resource
+
     import psutil
 
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env or qa_env())
     ps = psutil.Process(proc.pid)
     peak_parent = peak_worker = 0
     while proc.poll() is None:
@@ -119,10 +154,13 @@ def measure(cmd: list[str], text_bytes: int, extra_pids=None, env=None) -> dict:
             pass
         time.sleep(0.1)
     seconds = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the run and the workers it waited for
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
     err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
     if proc.returncode not in (0, 1):
         raise RuntimeError(f"{' '.join(cmd)} exited with {proc.returncode}:\n{err[-3000:]}")
     return {"seconds": round(seconds, 2), "mb_per_s": round(text_bytes / seconds / 1e6, 3),
+            "cpu_seconds": None if extra_pids else round(cpu, 2),  # a Dask cluster's CPU is not ours to see
             "rss_parent_mb": round(peak_parent / 2**20), "rss_worker_mb": round(peak_worker / 2**20),
             "stderr": err[-2000:]}
 
@@ -147,11 +185,78 @@ def datatrove(corpus: str, max_bytes: int) -> dict:
         print("  creating the datatrove environment (once) ...", flush=True)
         subprocess.run([sys.executable, "-m", "venv", str(DT_VENV)], check=True)
         subprocess.run([str(py), "-m", "pip", "install", "-q", "datatrove[processing]", "spacy"], check=True)
-    out = subprocess.run([str(py), str(ROOT / "benchmarks" / "datatrove_stack.py"), corpus, str(max_bytes)],
+    out = subprocess.run([str(py), str(ROOT / "benchmarks" / "datatrove_stack.py"), corpus, str(max_bytes)], env=qa_env(),
                          capture_output=True, text=True, check=True).stdout
     r = json.loads(out.strip().splitlines()[-1])
     r["mb_per_s"] = round(r["bytes"] / r["seconds"] / 1e6, 4)
     return r
+
+
+def startup(runs: int = 5) -> dict:
+    """A one-file ``qa check`` (the default rules, ``-q``), ``runs`` fresh processes each: without
+    the cache, with an empty cache (cold) and with the file's result in the cache (warm)."""
+    import shutil
+    import statistics
+
+    folder = WORK / "startup"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    short = folder / "short.txt"
+    short.write_text(SHORT_TEXT, encoding="utf-8")
+    base = [str(QA), "check", str(short), "-q", "--isolated"]
+
+    import resource
+
+    cpu: dict[str, list[float]] = {"no_cache": [], "cold_cache": [], "warm_cache": []}
+
+    def wall(cmd: list[str], key: str | None = None) -> float:
+        """Wall seconds of ``cmd``; its CPU seconds (user + system) go to ``cpu[key]``: on a
+        machine other work shares, CPU time shows what the run itself costs."""
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        t0 = time.perf_counter()
+        proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=folder, env=qa_env())
+        seconds = time.perf_counter() - t0
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        if proc.returncode not in (0, 1):
+            raise RuntimeError(f"{' '.join(cmd)} exited with {proc.returncode}:\n{proc.stderr.decode()[-2000:]}")
+        if key:
+            cpu[key].append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+        return seconds
+
+    out: dict = {"command": "qa check short.txt -q --isolated", "text": SHORT_TEXT.strip(), "runs": runs}
+    times = {"no_cache": [], "cold_cache": [], "warm_cache": []}
+    warm_dir = folder / "cache-warm"
+    wall(base + ["--cache-dir", str(warm_dir)])  # fills the warm cache (and the bytecode cache)
+    for i in range(runs):  # interleaved, so a busy moment of the machine hits all three alike
+        times["no_cache"].append(wall(base + ["--no-cache"], "no_cache"))
+        times["cold_cache"].append(wall(base + ["--cache-dir", str(folder / f"cache-cold-{i}")], "cold_cache"))
+        times["warm_cache"].append(wall(base + ["--cache-dir", str(warm_dir)], "warm_cache"))
+    for k, v in times.items():
+        out[k] = {"median": round(statistics.median(v), 3), "min": round(min(v), 3), "max": round(max(v), 3),
+                  "all": [round(x, 3) for x in v], "cpu_median": round(statistics.median(cpu[k]), 3)}
+    out["load_average"] = round(os.getloadavg()[0], 1) if hasattr(os, "getloadavg") else None
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "pass"], check=True)
+    out["python_alone"] = round(time.perf_counter() - t0, 3)
+    return out
+
+
+def stage_profile(corpus: str, max_bytes: int) -> dict:
+    """``benchmarks/stages.py`` over the first ``max_bytes`` of text of ``corpus``."""
+    proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "stages.py"), corpus, "--max-bytes",
+                           str(max_bytes), "--json"], capture_output=True, text=True, env=qa_env())
+    if proc.returncode != 0:
+        raise RuntimeError(f"stages.py exited with {proc.returncode}:\n{proc.stderr[-3000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def _stages_module():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("qa_bench_stages", ROOT / "benchmarks" / "stages.py")
+    mod = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(mod)  # type: ignore[union-attr]
+    return mod
 
 
 def machine() -> dict:
@@ -204,27 +309,57 @@ def write_report(res: dict) -> None:
         "# qa benchmark",
         "",
         f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory']} RAM, {m['os']}, Python {m['python']}, "
-        f"{m['qa']}; run {m['date']}.",
+        f"{m['qa']}; run {m['date']}, mode `{res.get('mode', 'full')}`." + (f" {res['note']}" if res.get("note") else ""),
         f"Corpus: JSON Lines built by repeating {res['texts']} real news and web texts "
         f"({human(res['throughput_corpus']['text_bytes'])} of text, "
         f"{res['throughput_corpus']['documents']:,} documents for the throughput runs). Every run is a fresh "
         "`qa check` process (start-up included) with `--no-cache`. The fast profile adds "
         f"`--ignore {res.get('fast_profile_ignores') or '-'}` (language ID and garble score).",
         "",
-        "| run | workers | text | seconds | MB/s | MB/s per core | x datatrove per core | peak RSS parent | peak RSS per worker |",
-        "|---|---|---|---|---|---|---|---|---|",
     ]
+    has_cpu = any(row.get("cpu_seconds") for row in r.values())
+    cpu_head = " MB per CPU second |" if has_cpu else ""
+    lines += [f"| run | workers | text | seconds | MB/s | MB/s per core | x datatrove per core |{cpu_head} "
+              "peak RSS parent | peak RSS per worker |", "|---|---|---|---|---|---|---|" + ("---|" if has_cpu else "") + "---|---|"]
     for key, row in r.items():
         per_core = row["mb_per_s"] / row["workers"]
         x = f"{per_core / dt_rate:.1f}x" if dt_rate else "-"
+        cpu = (f" {row['text_bytes'] / row['cpu_seconds'] / 1e6:.2f} |" if row.get("cpu_seconds") else " - |") \
+            if has_cpu else ""
         lines.append(f"| {row['label']} | {row['workers']} | {human(row['text_bytes'])} | {row['seconds']:.1f} | "
-                     f"{row['mb_per_s']:.2f} | {per_core:.2f} | {x} | {row['rss_parent_mb']} MB | "
+                     f"{row['mb_per_s']:.2f} | {per_core:.2f} | {x} |{cpu} {row['rss_parent_mb']} MB | "
                      f"{row['rss_worker_mb'] or '-'}{' MB' if row['rss_worker_mb'] else ''} |")
     if dt:
         lines.append(f"| datatrove Gopher rep. + Gopher quality + C4 + FineWeb | 1 | {human(dt['bytes'])} | "
-                     f"{dt['seconds']:.1f} | {dt_rate:.3f} | {dt_rate:.3f} | 1x | - | - |")
+                     f"{dt['seconds']:.1f} | {dt_rate:.3f} | {dt_rate:.3f} | 1x |{' - |' if has_cpu else ''} - | - |")
+    if has_cpu:
+        lines += ["", "MB per CPU second: the text over the CPU time (user + system) of the run and of the worker "
+                  "processes it waited for (not a Dask cluster's): what a run costs when other work shares the machine."]
+    su = res.get("startup")
+    if su:
+        lines += ["", f"One-file run: `{su['command']}` on a one-sentence English file, the default rules, "
+                  f"{su['runs']} fresh processes each (median, min-max; Python alone starts in "
+                  f"{su['python_alone']:.2f} s):", "",
+                  "| cache | median seconds | min | max | median CPU seconds (user + system) |", "|---|---|---|---|---|"]
+        for key, label in (("no_cache", "off (`--no-cache`)"), ("cold_cache", "on, empty (cold)"),
+                           ("warm_cache", "on, holding the file's result (warm)")):
+            v = su[key]
+            lines.append(f"| {label} | {v['median']:.2f} | {v['min']:.2f} | {v['max']:.2f} | {v.get('cpu_median', 0):.2f} |")
+        if su.get("load_average") is not None:
+            lines.append(f"\nLoad average of the machine after these runs: {su['load_average']} "
+                         f"(on {m['cores']} cores; above that, other work shares the cores and wall time grows).")
+    prof = res.get("profile")
+    if prof:
+        lines += ["", _stages_module().table(prof)]
     lines += ["", "## Targets", "", "| target | measured | met |", "|---|---|---|"]
     t = TARGETS
+    if su:
+        worst = max(su[k]["median"] for k in ("no_cache", "cold_cache", "warm_cache"))
+        lines.append(f"| one-file run < {t['startup_s']} s (median of {su['runs']}, cache off, cold and warm) | "
+                     f"{worst:.2f} s (slowest of the three) | {verdict(worst < t['startup_s'])} |")
+    if prof and prof["stages"].get("scan"):
+        rate = prof["text_bytes"] / prof["stages"]["scan"] / 1e6
+        lines.append(f"| scan alone >= {t['scan_mb_s']:.0f} MB/s | {rate:.1f} | {verdict(rate >= t['scan_mb_s'])} |")
     full, fast = r.get("full_1"), r.get("fast_1")
     if full:
         lines.append(f"| full rule set >= {t['full_per_core']} MB/s per core | {full['mb_per_s']:.2f} | "
@@ -261,7 +396,8 @@ def plot(res: dict) -> None:
     import matplotlib.pyplot as plt
 
     r = res["runs"]
-    fig, axes = plt.subplots(1, 3, figsize=(15, 4.5))
+    fig, grid = plt.subplots(2, 3, figsize=(15, 9))
+    axes = grid[0]
     names, rates = [], []
     for key in ("full_1", "fast_1"):
         if key in r:
@@ -295,6 +431,38 @@ def plot(res: dict) -> None:
         ax.set_ylabel("peak RSS (MB)")
         ax.set_title("Memory vs corpus size (2 workers)")
         ax.legend()
+    ax = grid[1][0]
+    su = res.get("startup")
+    if su:
+        keys = [("no_cache", "no cache"), ("cold_cache", "cold cache"), ("warm_cache", "warm cache")]
+        x = list(range(len(keys)))
+        ax.bar([i - 0.2 for i in x], [su[k]["median"] for k, _ in keys], width=0.4, color="#2b6cb0", label="wall",
+               yerr=[[max(0.0, su[k]["median"] - su[k]["min"]) for k, _ in keys],
+                     [max(0.0, su[k]["max"] - su[k]["median"]) for k, _ in keys]])
+        ax.bar([i + 0.2 for i in x], [su[k].get("cpu_median", 0) for k, _ in keys], width=0.4, color="#38a169",
+               label="CPU (user + system)")
+        ax.set_xticks(x, [lab for _, lab in keys])
+        ax.axhline(TARGETS["startup_s"], color="#c53030", linestyle="--", label="target (wall)")
+        ax.set_ylabel("seconds (median of %d)" % su["runs"])
+        ax.set_title("One-file run (qa check short.txt)")
+        ax.legend()
+    else:
+        ax.axis("off")
+    gs = grid[1][1].get_gridspec()
+    grid[1][1].remove()
+    grid[1][2].remove()
+    ax = fig.add_subplot(gs[1, 1:])
+    prof = res.get("profile")
+    if prof:
+        rows = [(k, v) for k, v in prof["stages"].items() if k not in ("start-up", "load models", "findings", "output")]
+        rows += [(f"rules {k}", v) for k, v in prof["families"].items()]
+        rows += [(k, prof["stages"][k]) for k in ("findings", "output")]
+        rows = [r for r in rows if r[1] >= 0.005 * sum(v for _, v in rows)] or rows
+        ax.barh([k for k, _ in rows][::-1], [v for _, v in rows][::-1], color="#38a169")
+        ax.set_xlabel(f"CPU seconds on {prof['text_bytes'] / 1e6:.1f} MB (one process)")
+        ax.set_title("Where the time goes (stages and rule families over 0.5% of the total)")
+    else:
+        ax.axis("off")
     fig.tight_layout()
     fig.savefig(RESULTS / "benchmark.png", dpi=110)
 
@@ -332,25 +500,30 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--source", action="append", required=True, help="folder of .txt/.md texts (repeatable)")
-    ap.add_argument("--size", default="20MB", help="corpus size for the throughput runs (default 20MB)")
-    ap.add_argument("--rss-sizes", default="100MB,1GB", help="corpus sizes for the memory runs (default 100MB,1GB)")
+    ap.add_argument("--mode", choices=tuple(MODES), default=None,
+                    help="full (default), standard (under 10 minutes on 2 cores) or quick: the sizes below")
+    ap.add_argument("--size", default=None, help="corpus size for the throughput runs (full: 20MB)")
+    ap.add_argument("--rss-sizes", default=None, help="corpus sizes for the memory runs (full: 100MB,1GB)")
     ap.add_argument("--rss-profile", choices=("full", "fast"), default="full",
                     help="rule set for the memory runs (default full)")
-    ap.add_argument("--datatrove-size", default="5MB", help="text run through datatrove (default 5MB)")
-    ap.add_argument("--skip", default="", help="comma-separated parts to skip: dask,datatrove,rss")
-    ap.add_argument("--quick", action="store_true", help="small sizes, to check the set-up")
+    ap.add_argument("--datatrove-size", default=None, help="text run through datatrove (full: 5MB)")
+    ap.add_argument("--profile-size", default=None, help="text profiled stage by stage (full: 5MB)")
+    ap.add_argument("--skip", default="", help="comma-separated parts to skip: startup,profile,dask,datatrove,rss")
+    ap.add_argument("--quick", action="store_true", help="the same as --mode quick")
     ap.add_argument("--update-readme", action="store_true",
                     help="copy the table between the benchmark markers of README.md")
     a = ap.parse_args(argv)
-    if a.quick:
-        a.size, a.rss_sizes, a.datatrove_size = "3MB", "4MB,12MB", "1MB"
+    mode = "quick" if a.quick else a.mode or "full"
+    size, rss_sizes, dt_size, prof_size = MODES[mode]
+    a.size, a.rss_sizes = a.size or size, a.rss_sizes or rss_sizes
+    a.datatrove_size, a.profile_size = a.datatrove_size or dt_size, a.profile_size or prof_size
     skip = {s.strip() for s in a.skip.split(",") if s.strip()}
     if not QA.exists():
         raise SystemExit(f"qa not found next to {sys.executable}; run with the project's .venv/bin/python")
     texts = load_texts(a.source)
     print(f"{len(texts)} texts from {', '.join(a.source)}", flush=True)
     tp = build_corpus(texts, parse_size(a.size), a.source)
-    res: dict = {"machine": machine(), "texts": len(texts), "throughput_corpus": tp, "runs": {},
+    res: dict = {"machine": machine(), "mode": mode, "texts": len(texts), "throughput_corpus": tp, "runs": {},
                  "command": "python benchmarks/run.py " + " ".join(_shown(sys.argv[1:] if argv is None else argv))}
     fast = fast_profile_ignores()
     res["fast_profile_ignores"] = fast[1] if fast else ""
@@ -365,6 +538,17 @@ def main(argv: list[str] | None = None) -> int:
         write_report(res)
 
     c = tp["path"]
+    if "startup" not in skip:
+        print("- one-file run, 5 x (no cache, cold cache, warm cache) ...", end=" ", flush=True)
+        res["startup"] = startup()
+        print(", ".join(f"{k} {res['startup'][k]['median']:.2f}s" for k in ("no_cache", "cold_cache", "warm_cache")),
+              flush=True)
+        write_report(res)
+    if "profile" not in skip:
+        print(f"- stage profile on {a.profile_size} ...", end=" ", flush=True)
+        res["profile"] = stage_profile(c, parse_size(a.profile_size))
+        print(f"{sum(res['profile']['stages'].values()):.1f}s", flush=True)
+        write_report(res)
     record("full_1", "qa full rule set", 1, tp, qa_cmd(c, "--jobs", "1"))
     record("fast_1", "qa fast profile", 1, tp, qa_cmd(c, "--jobs", "1", *fast))
     record("full_2", "qa full, 2 workers", 2, tp, qa_cmd(c, "--jobs", "2"))

@@ -18,19 +18,23 @@ import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
-
-import ftfy
-import ftfy.bad_codecs  # noqa: F401  (registers sloppy-windows-1252)
+from functools import lru_cache
 
 from qa.document import Document
 
-#: ftfy with only its encoding repairs: entities (META111), C1 controls, widths, ligatures and
-#: quotes are other rules' business
-_CONFIG = ftfy.TextFixerConfig(
-    unescape_html=False, remove_terminal_escapes=False, fix_c1_controls=False,
-    fix_latin_ligatures=False, fix_character_width=False, uncurl_quotes=False,
-    fix_line_breaks=False, fix_surrogates=False, remove_control_chars=False, normalization=None,
-)
+@lru_cache(maxsize=1)
+def _ftfy():
+    """ftfy and its configuration, imported when a document first holds a damaged-looking line
+    (start-up: most runs never need it). Only its encoding repairs: entities (META111), C1
+    controls, widths, ligatures and quotes are other rules' business."""
+    import ftfy
+    import ftfy.bad_codecs  # noqa: F401  (registers sloppy-windows-1252)
+
+    return ftfy, ftfy.TextFixerConfig(
+        unescape_html=False, remove_terminal_escapes=False, fix_c1_controls=False,
+        fix_latin_ligatures=False, fix_character_width=False, uncurl_quotes=False,
+        fix_line_breaks=False, fix_surrogates=False, remove_control_chars=False, normalization=None,
+    )
 
 #: the characters a UTF-8 continuation byte (0x80-0xBF) becomes when read as Windows-1252 or
 #: Latin-1 (and a space, for a no-break space byte that was turned into one)
@@ -151,11 +155,12 @@ def _find_regions(doc: Document) -> list[Region]:
     text = doc.text
     out: list[Region] = []
     if not text.isascii() and GATE_RE.search(text):
+        ftfy, config = _ftfy()
         for a, b in doc.lines:
             line = text[a:b]
             if not GATE_RE.search(line):
                 continue
-            res = ftfy.fix_encoding_and_explain(line, config=_CONFIG)
+            res = ftfy.fix_encoding_and_explain(line, config=config)
             found = _regions(line, res.text, a, res.explanation) if res.text != line else []
             for m in _3BYTE_RE.finditer(line):
                 s, e = a + m.start(), a + m.end()

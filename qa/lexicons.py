@@ -10,6 +10,8 @@ import math
 from functools import lru_cache
 from pathlib import Path
 
+from qa.warmup import loader
+
 
 class LexiconError(FileNotFoundError):
     pass
@@ -49,9 +51,7 @@ def zipf_en(word: str) -> float:
     wordfreq. ``tests/test_lexicons_zipf.py`` compares both on thousands of words."""
     if word.isascii() and word.isalpha():
         if not _EN_TABLE:
-            from wordfreq import freq_to_zipf, get_frequency_dict, zipf_to_freq
-
-            _EN_TABLE.extend((get_frequency_dict("en", "best"), freq_to_zipf, zipf_to_freq(0)))
+            _load_en_table()
         table, freq_to_zipf, minimum = _EN_TABLE
         f = table.get(word.lower())
         if f is None:
@@ -63,11 +63,63 @@ def zipf_en(word: str) -> float:
             else:
                 freq = round(unrounded, math.floor(-math.log(unrounded, 10)) + 3)
         return round(freq_to_zipf(freq), 2)
-    from wordfreq import zipf_frequency
-
-    return zipf_frequency(word, "en")
+    return _wordfreq().zipf_frequency(word, "en")
 
 
+@loader
+def _load_en_table() -> None:
+    if not _EN_TABLE:
+        table = _read_en_table()
+        if table is None:  # not the expected file: wordfreq's own reader
+            from wordfreq import get_frequency_dict
+
+            table = get_frequency_dict("en", "best")
+        _EN_TABLE.extend((table, _freq_to_zipf, 10**0 / 1e9))  # wordfreq's zipf_to_freq(0)
+
+
+def _freq_to_zipf(freq: float) -> float:
+    return math.log(freq, 10) + 9  # wordfreq's freq_to_zipf
+
+
+def _read_en_table() -> dict[str, float] | None:
+    """wordfreq's English table (``get_frequency_dict("en", "best")``, the same dict), read
+    straight from the package's ``large_en.msgpack.gz`` without importing wordfreq (whose import
+    costs a one-file run more than the table). ``None`` when the file is not where it should be
+    or not in the format expected: the caller then asks wordfreq."""
+    import gzip
+    import importlib.util
+
+    spec = importlib.util.find_spec("wordfreq")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(list(spec.submodule_search_locations)[0]) / "data" / "large_en.msgpack.gz"
+    try:
+        import msgpack
+
+        with gzip.open(path, "rb") as fh:
+            data = msgpack.load(fh, raw=False)
+    except (OSError, ValueError, ImportError):
+        return None
+    header = data[0] if isinstance(data, list) and data else None
+    if not isinstance(header, dict) or header.get("format") != "cB" or header.get("version") != 1:
+        return None
+    freqs: dict[str, float] = {}
+    for index, bucket in enumerate(data[1:]):  # bucket i: the words at -i centibels
+        if bucket:
+            freqs.update(dict.fromkeys(bucket, 10 ** (-index / 100)))  # wordfreq's cB_to_freq(-index)
+    return freqs
+
+
+@lru_cache(maxsize=1)
+@loader
+def _wordfreq():
+    """The wordfreq module, imported when a rule first asks a frequency (``qa.warmup``)."""
+    import wordfreq
+
+    return wordfreq
+
+
+@loader
 def load_frequencies() -> None:
     """Load wordfreq's English table now (``qa.warmup``: before any time limit starts)."""
     zipf_en("the")
@@ -78,6 +130,4 @@ def zipf(word: str, lang: str = "en") -> float:
     """Word frequency on the Zipf scale (0 = unknown, 7 = 'the') from the ``wordfreq`` package."""
     if lang == "en":
         return zipf_en(word)
-    from wordfreq import zipf_frequency
-
-    return zipf_frequency(word, lang)
+    return _wordfreq().zipf_frequency(word, lang)

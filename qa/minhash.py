@@ -12,8 +12,12 @@ runs of letters and digits; each Chinese, Japanese or Korean character is a word
 from __future__ import annotations
 
 import hashlib
+import struct
 
-import numpy as np
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # numpy is imported where arrays are made (start-up: a one-file run never needs it)
+    import numpy as np
 
 from qa.words import SHINGLE_WORD_RE
 
@@ -51,7 +55,8 @@ def signature(ws: list[str], num_perm: int = NUM_PERM, seed: int = SEED, n: int 
 
     m = RMinHash(num_perm, seed)
     m.update(shingles(ws, n))
-    return np.asarray(m.digest(), dtype="<u4").tobytes()
+    d = m.digest()
+    return struct.pack(f"<{len(d)}I", *d)  # little-endian uint32, as numpy's "<u4"
 
 
 def jaccard(a: np.ndarray, b: np.ndarray) -> np.ndarray:

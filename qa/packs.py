@@ -64,11 +64,18 @@ def register_kind(name: str, keys: Iterable[str]) -> Callable[[KindBuilder], Kin
     return deco
 
 
+#: whether the fragments of the packs shipped with qa are compiled one by one too (their error
+#: messages name the fragment at fault); the shipped packs are checked so by the test suite
+#: (``tests/test_startup.py``), and a run skips it: a fifth of the start-up of a one-file run
+CHECK_BUNDLED_FRAGMENTS = False
+
+
 class PackContext:
     """What a kind builder may need: the pack file (for errors and relative lexicon paths)."""
 
-    def __init__(self, path: Path, code: str) -> None:
+    def __init__(self, path: Path, code: str, check_fragments: bool = True) -> None:
         self.path, self.code = path, code
+        self.check_fragments = check_fragments
 
     def error(self, fld: str, message: str) -> PackError:
         return PackError(self.path, self.code, fld, message)
@@ -78,6 +85,12 @@ class PackContext:
             return re.compile(pattern, flags)
         except re.error as exc:
             raise self.error(fld, f"bad regular expression {pattern!r}: {exc}") from None
+
+    def check_fragment(self, fld: str, pattern: str, flags: int = 0) -> None:
+        """A fragment that a larger pattern combines must compile on its own: checked in a pack
+        of the user's (the error names the fragment), not in one shipped with qa."""
+        if self.check_fragments:
+            self.compile(fld, pattern, flags)
 
     def lexicon(self, fld: str, value: object) -> list[str]:
         """A list given inline, or ``{file: name.txt}`` relative to the pack (one entry a line)."""
@@ -203,9 +216,20 @@ def load_pack(path: Path) -> list[Rule]:
     return out
 
 
+def _bundled(path: Path) -> bool:
+    """Whether ``path`` is a pack shipped with qa."""
+    from qa.ruledata import default_pack_dirs
+
+    try:
+        resolved = path.resolve()
+    except OSError:
+        return False
+    return any(resolved.is_relative_to(d.resolve()) for d in default_pack_dirs())
+
+
 def _build_rule(path: Path, spec: Mapping[str, object]) -> Rule:
     code = str(spec.get("code", "?"))
-    ctx = PackContext(path, code)
+    ctx = PackContext(path, code, check_fragments=CHECK_BUNDLED_FRAGMENTS or not _bundled(path))
     kind = str(spec.get("kind", ""))
     if kind not in _KINDS:
         raise ctx.error("kind", f"unknown kind {kind!r}; known: {sorted(_KINDS)}")

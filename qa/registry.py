@@ -35,10 +35,9 @@ def rule(
 
     def deco(fn: CheckFn) -> CheckFn:
         src = inspect.getsourcefile(fn) or ""
-        try:
-            line = inspect.getsourcelines(fn)[1]
-        except OSError:  # pragma: no cover
-            line = 0
+        # the line getsourcelines gives (the first decorator's), without tokenising the module
+        fn_code = getattr(inspect.unwrap(fn), "__code__", None)
+        line = fn_code.co_firstlineno if fn_code is not None else 0
         mod_path = Path(src)
         source = f"qa/{mod_path.parent.name}/{mod_path.name}:{line}" if src else ""
         r = Rule(

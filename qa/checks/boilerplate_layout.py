@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from qa import ruledata
 from qa.document import Document
 from qa.fastpath import fragment_literals, register
+from qa.warmup import loader
 from qa.words import LETTER_DIGIT_WORD_RE, stopwords
 
 _WORD_RE = LETTER_DIGIT_WORD_RE
@@ -556,16 +557,19 @@ _LEXICON_RES: dict[tuple[str, str], re.Pattern[str]] = {}
 def lexicon_re(name: str, mode: str = "line") -> re.Pattern[str]:
     """A lexicon of ``rules/boilerplate/NAME.txt`` (regex fragments, one a line) compiled once:
     ``line`` matches a whole label, ``contains`` anywhere at word boundaries."""
-    key = (name, mode)
-    pat = _LEXICON_RES.get(key)
-    if pat is None:
-        phrases = _lexicon_phrases(name)
-        body = "|".join(f"(?:{x})" for x in sorted(phrases, key=len, reverse=True)) or r"(?!)"
-        if mode == "line":
-            pat = re.compile(rf"^(?:{body})$", re.IGNORECASE)
-        else:
-            pat = re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE)
-        _LEXICON_RES[key] = pat
+    pat = _LEXICON_RES.get((name, mode))
+    return pat if pat is not None else _build_lexicon_re(name, mode)
+
+
+@loader  # built when a document first needs it: not counted against the rule's time limit
+def _build_lexicon_re(name: str, mode: str) -> re.Pattern[str]:
+    phrases = _lexicon_phrases(name)
+    body = "|".join(f"(?:{x})" for x in sorted(phrases, key=len, reverse=True)) or r"(?!)"
+    if mode == "line":
+        pat = re.compile(rf"^(?:{body})$", re.IGNORECASE)
+    else:
+        pat = re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE)
+    _LEXICON_RES[(name, mode)] = pat
     return pat
 
 
@@ -576,9 +580,14 @@ def lexicon_literals(name: str) -> tuple[str, ...] | None:
     """Lower-cased literals of which every match of the lexicon ``name`` holds one (see
     ``qa.fastpath.fragment_literals``), or ``None``."""
     if name not in _LEXICON_LITERALS:
-        _LEXICON_LITERALS[name] = fragment_literals(_lexicon_phrases(name))
-        register(_LEXICON_LITERALS[name])
+        _build_lexicon_literals(name)
     return _LEXICON_LITERALS[name]
+
+
+@loader
+def _build_lexicon_literals(name: str) -> None:
+    _LEXICON_LITERALS[name] = fragment_literals(_lexicon_phrases(name))
+    register(_LEXICON_LITERALS[name])
 
 
 def _lexicon_phrases(name: str) -> list[str]:
@@ -733,6 +742,13 @@ def _tables():
     """Flag and letter tables for the Basic Multilingual Plane, built on first use (vectorised;
     ``_char_flags`` is the per-character definition, used for characters beyond the BMP)."""
     if not _TABLES:
+        _build_tables()
+    return _TABLES
+
+
+@loader
+def _build_tables() -> None:
+    if not _TABLES:
         import numpy as np
 
         chars = "".join(map(chr, range(0x10000)))
@@ -762,7 +778,6 @@ def _tables():
             codes.append(_word_code([ord(ch) - 96 for ch in w]))
         byte_masks = np.array([(1 << (8 * k)) - 1 for k in range(9)], dtype=np.uint64)
         _TABLES.extend([np, flags, letters, np.array(sorted(codes), dtype=np.int64), byte_masks])
-    return _TABLES
 
 
 def _word_code(letters: list[int]) -> int:
@@ -898,6 +913,7 @@ def _line_features(text: str, spans: list[tuple[int, int]]):
             send.tolist(), inner.tolist(), link.tolist())
 
 
+@loader
 def _warm_layout() -> None:
     """The layout of a small document: builds the tables and literal sets on first use."""
     from qa.readers import make_document
@@ -907,4 +923,4 @@ def _warm_layout() -> None:
 
 
 #: loaded before any time limit starts (qa.warmup)
-WARM_UP = (_tables, _warm_layout)
+WARM_UP = (_build_tables, _warm_layout)

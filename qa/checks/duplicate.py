@@ -24,8 +24,6 @@ import shutil
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 
-import numpy as np
-
 from qa import minhash
 from qa.document import Document
 from qa.model import Hit, bad, good
@@ -61,6 +59,8 @@ class Clusters:
     estimated similarity and the cluster's first document; with the names of those documents."""
 
     def __init__(self, collected: Sequence[object], opts: Mapping[str, object]) -> None:
+        import numpy as np
+
         threshold = float(opts.get("threshold", OPTIONS["threshold"]))  # type: ignore[arg-type]
         bands = int(opts.get("bands", OPTIONS["bands"]))  # type: ignore[arg-type]
         n = len(collected)
@@ -151,8 +151,22 @@ class Clusters:
                     confidence=1.0 if want_exact else min(1.0, 0.5 + s / 2))]
 
 
+def _two_signed(collected: Sequence[object]) -> bool:
+    """Whether at least two documents were long enough to be compared (stops at the second)."""
+    n = 0
+    for _name, key, _sig in collected:  # type: ignore[misc]
+        if key is not None:
+            n += 1
+            if n == 2:
+                return True
+    return False
+
+
 def _finalize(want_exact: bool):
     def finalize(collected: Sequence[object], opts: Mapping[str, object]) -> Iterator[list[Hit]]:
+        if not _two_signed(collected):  # no pair to compare (and no numpy to import)
+            yield from ([] for _ in range(len(collected)))
+            return
         cl = Clusters(collected, opts)
         for i in range(cl.n):
             yield cl.hit(i, want_exact)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from functools import lru_cache
 
 from qa import garble
 from qa.document import Document
 from qa.fastpath import find_all, finditer_at
 from qa.model import Hit, bad, good
 from qa.registry import rule
+from qa.warmup import loader
 
 _LINE_RE = re.compile(r"[^\r\n]+")
 
@@ -176,11 +178,10 @@ def _fields(low: str) -> list[str]:
 
 
 def _loop_words_in(fields: list[str]) -> set[str]:
-    import numpy as np
-
     n = len(fields)
     if n < 4:
         return set()
+    np = _import_numpy()
     h = np.fromiter(map(hash, fields), np.int64, n)
     out: set[str] = set()
     for d in (1, 2, 3, 4):
@@ -232,8 +233,12 @@ def _token_runs(text: str):
         a = b
 
 
-def _import_numpy() -> None:
-    import numpy  # noqa: F401
+@lru_cache(maxsize=1)
+@loader
+def _import_numpy():
+    import numpy
+
+    return numpy
 
 
 #: loaded before any time limit starts (qa.warmup)

@@ -19,6 +19,7 @@ from qa.scan import RuleScanner, pattern_triggers
 from qa.lexicons import load as load_lexicon
 from qa.model import Applicability, Edit, Fix, Hit, bad, good
 from qa.registry import rule
+from qa.warmup import loader
 
 def _at_literals(doc: Document, literals: tuple[str, ...], pattern: re.Pattern[str],
                  skip: int = 0) -> Iterator[re.Match[str]]:
@@ -1745,6 +1746,7 @@ _NUMBER_OF_SCAN = RuleScanner(_NUMBER_OF_RE, "GRAM005")
 _MODAL_OF_SCAN = RuleScanner(_MODAL_OF_RE, "GRAM017")
 
 
+@loader
 def _warm_grammar() -> None:
     """The inflection lexicon, its irregular-verb table and the word frequencies behind
     ``is_mass_noun`` (loaded before the time limits start: ``qa.warmup``)."""

@@ -169,7 +169,11 @@ def passage_in_other_language(doc: Document, opts: Mapping[str, object]) -> Iter
     min_words = int(opts.get("min_words", 5))  # type: ignore[arg-type]
     text = doc.text
     body = doc.body_start
-    doc_lang = language.probabilities(text[body:], backend, k=1)
+    rest = text[body:]
+    if _fewer(_UNSPACED_RE, rest, 2 * min_words) and (_fewer_words(rest, min_words)
+                                                      or _fewer(_LOWER_WORD_RE, rest, 3)):
+        return  # too short for any passage to be identified (``foreign`` below): no model needed
+    doc_lang = language.probabilities(rest, backend, k=1)
     if doc_lang and doc_lang[0][0] != expected and doc_lang[0][1] >= min_prob:
         return  # the whole document is foreign: LANG001
 

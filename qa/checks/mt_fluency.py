@@ -179,7 +179,10 @@ def _variant_groups(doc: Document, min_similarity: float, min_len: int) -> dict[
     # one pass: the capitalised tokens at odd indexes, the text between them at even ones
     parts = _CAP_TOKEN_RE.split(text)
     toks = parts[1::2]
-    shaped = sorted(t for t in set(toks) if len(t) >= min_len and _name_shaped(t))
+    long_toks = [t for t in set(toks) if len(t) >= min_len]
+    if len(long_toks) < 2:  # no pair to compare: no word frequency is asked (nor loaded)
+        return {}
+    shaped = sorted(t for t in long_toks if _name_shaped(t))
     if len(shaped) < 2:
         return {}
     pairs: list[tuple[str, str]] = []

@@ -57,7 +57,7 @@ _NORM_RE = re.compile(r"[\W_]+")
 
 def _alternation(ctx: PackContext, fld: str, phrases: list[str]) -> re.Pattern[str]:
     for i, p in enumerate(phrases):
-        ctx.compile(f"{fld}[{i}]", p)
+        ctx.check_fragment(f"{fld}[{i}]", p)
     body = "|".join(f"(?:{p})" for p in sorted(phrases, key=len, reverse=True))
     return ctx.compile(fld, body, re.IGNORECASE)
 

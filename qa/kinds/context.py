@@ -64,7 +64,7 @@ def _alternation(ctx: PackContext, fld: str, items: list[str], flags: int) -> re
     if not items:
         return None
     for i, p in enumerate(items):
-        ctx.compile(f"{fld}[{i}]", p, flags)
+        ctx.check_fragment(f"{fld}[{i}]", p, flags)
     body = "|".join(f"(?:{p})" for p in sorted(items, key=len, reverse=True))
     return ctx.compile(fld, rf"(?<!\w)(?:{body})(?!\w)", flags)
 
@@ -176,7 +176,7 @@ def build_context(spec: Mapping[str, object], ctx: PackContext):
     if not isinstance(words, list) or not words or not all(isinstance(w, str) and w for w in words):
         raise ctx.error("word", "is required: a regex fragment or a list of them")
     for i, w in enumerate(words):
-        ctx.compile(f"word[{i}]", str(w), flags)
+        ctx.check_fragment(f"word[{i}]", str(w), flags)
     # each fragment may mark its own (?P<w>...) group: number them so the alternation compiles
     renamed = [str(w).replace("(?P<w>", f"(?P<w{i}>") for i, w in enumerate(words)]
     word = _alternation(ctx, "word", renamed, flags)

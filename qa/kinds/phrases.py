@@ -32,7 +32,7 @@ def build_phrases(spec: Mapping[str, object], ctx: PackContext):
     if not phrases:
         raise ctx.error("phrases", "needs at least one phrase")
     for i, p in enumerate(phrases):
-        ctx.compile(f"phrases[{i}]", p)
+        ctx.check_fragment(f"phrases[{i}]", p)
     flags = re.IGNORECASE if spec.get("ignorecase", True) else 0
     body = "|".join(f"(?:{p})" for p in sorted(phrases, key=len, reverse=True))
     if not spec.get("nonword"):

@@ -93,7 +93,7 @@ class Checker:
         self.lines_only = lines_only
         self.times: dict[str, float] = {}
 
-        warm_up(plan.rules)  # before any time limit, and before the timing wrappers
+        warm_up(plan.rules, eager=profile)  # before any time limit (and, profiled, before the timing wrappers)
         self.base_plan = plan
         self.plan = timed_plan(plan, self.times) if profile else plan
         self.profile = profile

@@ -118,7 +118,7 @@ def run_records(records: Iterable[Document | InputError], plan: Plan, opts: RunO
         stream = _serial(records, Checker(plan, opts.cache_dir, opts.profile_rules, strict,
                                           lines_only=opts.lines_only, cleaned=opts.cleaned), stats)
     else:
-        warm_up(plan.rules)  # loaded once here: forked workers inherit the modules and models
+        warm_up(plan.rules, eager=True)  # loaded once here: forked workers inherit the modules and models
         with executor(plan, opts) as ex:
             rebuild = (lambda jobs: ex.submit(rebuild_lines, jobs)) if opts.lines_only else None
             yield from assemble(pool_stream(records, opts, stats, ex), plan, strict, opts.lines_only, rebuild)
