@@ -124,8 +124,10 @@ _EN_HOUR_TIME_RE = re.compile(r"(?<![\d:.,])(1[0-2]|0?[1-9])\s?" + _AMPM, re.I) 
 _ZH_PERIODS = {"凌晨": 0, "早上": 0, "早晨": 0, "清晨": 0, "上午": 0, "早": 0, "中午": 1, "午间": 1, "下午": 2,
                "傍晚": 2, "晚上": 2, "晚间": 2, "夜间": 2, "夜里": 2, "晚": 2, "夜": 2}
 _ZH_NUM = "零〇一二两三四五六七八九十"
+#: (white space only after a period word: a run of blanks before a bare number is not tried
+#: once per blank, which made the search quadratic)
 _ZH_TIME_RE = re.compile(
-    "(" + "|".join(sorted(_ZH_PERIODS, key=len, reverse=True)) + r")?\s*(?<![\d.," + _ZH_NUM + r"])(\d{1,2}|[" + _ZH_NUM + r"]{1,3})\s*[点點时時]"
+    "(?:(" + "|".join(sorted(_ZH_PERIODS, key=len, reverse=True)) + r")\s*)?(?<![\d.," + _ZH_NUM + r"])(\d{1,2}|[" + _ZH_NUM + r"]{1,3})\s*[点點时時]"
     r"(?:\s*(\d{1,2}|[" + _ZH_NUM + r"]{1,3})\s*分|\s*(半)|\s*(钟|鐘|整))?")
 #: an English month name next to a day or a year (March 5, 5 March, 5th of March, March 2021):
 #: then the month is a number of the date to match, not a word that may answer one
