@@ -40,7 +40,7 @@ from qa.corpus_readers import (PARQUET_BATCH_ROWS, compression, corpus_kind, csv
 from qa.document import Document
 from qa.inputs import binary_reason, display_name, open_input
 from qa.readers import JSONL_SUFFIXES, InputError, jsonl_line_record
-from qa.records import path_id
+from qa.records import LineRecorder, path_id
 
 OnDocument = Callable[[Document], str]
 OnError = Callable[[InputError], None]
@@ -203,25 +203,6 @@ def _rewrite_jsonl(path: str, out: _Compressed, on_document: OnDocument, on_erro
 
 
 # --------------------------------------------------------------------------- CSV
-class _LineRecorder:
-    """Feeds lines to ``csv.reader`` and keeps the ones the current row was made of."""
-
-    def __init__(self, lines: Iterator[str]) -> None:
-        self.lines = lines
-        self.taken: list[str] = []
-
-    def __iter__(self) -> _LineRecorder:
-        return self
-
-    def __next__(self) -> str:
-        line = next(self.lines)
-        self.taken.append(line)
-        return line
-
-    def take(self) -> str:
-        raw = "".join(self.taken)
-        self.taken.clear()
-        return raw
 
 
 def line_end(raw: str) -> str:
@@ -256,7 +237,7 @@ def _rewrite_csv(path: str, out: _Compressed, on_document: OnDocument, on_error:
             out.write(encoder.encode(s))
 
         text = io.TextIOWrapper(fh, encoding=enc, errors="surrogateescape", newline="")
-        rec = _LineRecorder(iter(text))
+        rec = LineRecorder(text)
         reader = csv.reader(rec)
         row = 0
         try:

@@ -118,3 +118,25 @@ def input_reason(exc: BaseException) -> str:
     if isinstance(exc, OSError):
         return f"cannot read: {exc.strerror or exc}"
     return str(exc)
+
+
+class LineRecorder:
+    """Feeds lines to ``csv.reader`` and keeps the ones the current row was made of (the CSV
+    readers and writers copy a row's own bytes)."""
+
+    def __init__(self, lines) -> None:
+        self.lines = iter(lines)
+        self.taken: list[str] = []
+
+    def __iter__(self) -> LineRecorder:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self.lines)
+        self.taken.append(line)
+        return line
+
+    def take(self) -> str:
+        raw = "".join(self.taken)
+        self.taken.clear()
+        return raw

@@ -36,7 +36,7 @@ from pathlib import Path
 
 from qa.bilingual.model import BilingualDocument, Segment, build_document
 from qa.inputs import display_name, open_input, read_bytes
-from qa.records import InputError, decode, input_reason, path_id
+from qa.records import InputError, LineRecorder, decode, input_reason, path_id
 
 XLIFF_SUFFIXES = {".xlf", ".xliff"}
 PO_SUFFIXES = {".po", ".pot"}
@@ -529,7 +529,7 @@ def read_table_text(text: str, path: str, doc_id: str, id_field: str = "id", del
     """``keep``: every row as read (its raw text and cells, blank rows and the header included)
     and each segment's row index are kept in it (``extra``: the target column, the header)."""
     opts = options()
-    recorder = _Lines(io.StringIO(text, newline=""))
+    recorder = LineRecorder(io.StringIO(text, newline=""))
     rows = csv.reader(recorder, delimiter=delimiter)
     table: list[tuple[str, list[str]]] = []
     segments: list[Segment] = []
@@ -575,23 +575,3 @@ def read_table_text(text: str, path: str, doc_id: str, id_field: str = "id", del
     return build_document(segments, path=path, doc_id=doc_id, fmt=fmt, source_lang=opts.source_lang,
                           target_lang=opts.target_lang)
 
-
-class _Lines:
-    """Feeds lines to ``csv.reader`` and keeps the ones the current row was made of."""
-
-    def __init__(self, lines) -> None:
-        self.lines = iter(lines)
-        self.taken: list[str] = []
-
-    def __iter__(self) -> _Lines:
-        return self
-
-    def __next__(self) -> str:
-        line = next(self.lines)
-        self.taken.append(line)
-        return line
-
-    def take(self) -> str:
-        raw = "".join(self.taken)
-        self.taken.clear()
-        return raw
