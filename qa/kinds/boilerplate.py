@@ -41,18 +41,83 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 from rapidfuzz import fuzz, process
 
 from qa import fastpath
-from qa.checks.boilerplate_layout import content_shape, inside_article, layout, line_starts, lines_with_literals
+from qa.checks.boilerplate_layout import Layout, inside_article, layout, line_starts
 from qa.document import Document
 from qa.model import Applicability, Edit, Fix, Hit
 from qa.packs import PackContext, fix_from_spec, format_message, register_kind
-from qa.scan import candidates, literal_triggers
+from qa.scan import Triggers, candidates, literal_triggers
+from qa.scan import enabled as scan_enabled
 
 _NORM_RE = re.compile(r"[\W_]+")
+#: characters whose case-insensitive match differs from ``str.lower`` ("ſ" matches "s")
+_SPECIAL_RE = re.compile(f"[{fastpath.CASE_SPECIAL}]")
+
+
+class _LabelIndex:
+    """The labels of a document's lines, made once for every ``match: line`` rule: ``labels``
+    and ``bares`` (``LineInfo.label`` / ``.bare``), their lower case (``lows``; ``bare_lows``:
+    ``None`` where the bare line is the label), and the lines whose label or bare line holds a
+    non-ASCII character (``non_ascii``) or a case-special one (``special``)."""
+
+    __slots__ = ("labels", "bares", "lows", "bare_lows", "special", "non_ascii")
+
+    def __init__(self, lay: Layout, text: str) -> None:
+        lines = lay.lines
+        self.labels = labels = [ln.label for ln in lines]
+        self.bares = bares = [ln.bare for ln in lines]
+        self.lows = [lab.lower() for lab in labels]
+        self.bare_lows = [None if bare == lab else bare.lower() for lab, bare in zip(labels, bares)]
+        if text.isascii():
+            self.special: set[int] = set()
+            self.non_ascii: set[int] = set()
+        else:
+            self.non_ascii = {i for i, (lab, bare) in enumerate(zip(labels, bares))
+                              if not lab.isascii() or not bare.isascii()}
+            self.special = {i for i in self.non_ascii
+                            if _SPECIAL_RE.search(labels[i]) or _SPECIAL_RE.search(bares[i])} \
+                if _SPECIAL_RE.search(text) else set()
+
+
+def _label_index(lay: Layout, text: str) -> _LabelIndex:
+    """The ``_LabelIndex`` of a document's layout ``lay`` (``text``: the document's), made once."""
+    ix = lay.extra.get("_label_index")
+    if ix is None:
+        ix = lay.extra["_label_index"] = _LabelIndex(lay, text)
+    return ix  # type: ignore[return-value]
+
+
+def _matching(rx: re.Pattern[str], ix: _LabelIndex, tried: Iterable[int] | None) -> list[int]:
+    """The lines of ``tried`` (``None``: all) whose label, or bare line where it differs, ``rx``
+    matches."""
+    labels, bares = ix.labels, ix.bares
+    if tried is None:
+        hit = [i for i, m in enumerate(map(rx.search, labels)) if m is not None]
+        hit += [i for i, m in enumerate(map(rx.search, bares)) if m is not None and bares[i] != labels[i]]
+        return hit
+    return [i for i in tried if rx.search(labels[i]) or (bares[i] != labels[i] and rx.search(bares[i]))]
+
+
+def _outside_body(lay: Layout) -> list[int]:
+    """Indices of the lines outside the body, without the first line (the page title)."""
+    got = lay.extra.get("_outside")
+    if got is None:
+        a, b = lay.body
+        got = lay.extra["_outside"] = [*range(1, a), *range(max(b, 1), len(lay.lines))]
+    return got  # type: ignore[return-value]
+
+
+def _short_lines(lay: Layout, idx: Iterable[int], max_words: int, allow_prose: bool) -> list[int]:
+    """The lines of ``idx`` with at most ``max_words`` words that are not prose (unless
+    ``allow_prose``)."""
+    lines = lay.lines
+    if allow_prose:
+        return [i for i in idx if lines[i].words <= max_words]
+    return [i for i in idx if lines[i].words <= max_words and not lines[i].prose]
 
 
 def _alternation(ctx: PackContext, fld: str, phrases: list[str]) -> re.Pattern[str]:
@@ -128,21 +193,27 @@ def build_furniture(spec: Mapping[str, object], ctx: PackContext):
             else:
                 rest_always = True  # no gate: tried on every line
         rest_literals = fastpath.fragment_literals(gated) or () if gated else ()
-    # the rule's triggers (qa.scan): without fuzzy phrases, no line can match without one of
-    # ``literals``; ``rest_literals`` join them, so that their lines come from the same scan (a
-    # larger set is still a necessary condition). A rule for the page head and tail that needs
-    # no line of ``rest_literals`` only needs to know whether one occurs: a gate.
-    triggers = None if fuzzy or not literals else \
-        literal_triggers(literals + tuple(rest_literals), gate=where == "outside_body" and not rest_literals)
+    # the rule's triggers (qa.scan). Without fuzzy phrases and with ``literals``, no line can
+    # match without one of them: the lines holding one are the candidates. ``rest_literals``
+    # join them, so that the lines where ``rest_pattern`` is tried come from the same scan. A rule
+    # for the page head and tail that needs no line of ``rest_literals`` only needs to know
+    # whether one occurs: a gate. Without ``literals`` (a phrase without a required literal,
+    # fuzzy phrases) any line may match: a regex trigger that any non-empty text holds keeps the
+    # rule running, and the lines holding a rest literal still come from the scan.
+    line_gate = bool(literals) and not fuzzy
+    if line_gate:
+        triggers = literal_triggers(literals + tuple(rest_literals),  # type: ignore[operator]
+                                    gate=where == "outside_body" and not rest_literals)
+    else:
+        triggers = Triggers(literals=tuple(sorted({x.lower() for x in rest_literals})), patterns=((".", re.DOTALL),))
     rest_set = frozenset(rest_literals)
-    if triggers is None:
-        fastpath.register(literals)
-        fastpath.register(rest_literals)
+    # a gate's hits are not read: ``cand`` is only made for ``where: anywhere``
+    read_hits = not triggers.gate
 
     def whole_line(label: str, cand_rest: set[int] | None, index: int) -> str | None:
         """The label when the whole of it is a phrase (same answer as ``pattern``)."""
         ascii_ = label.isascii()
-        if not ascii_ and fastpath._SPECIAL_RE.search(label) is not None:  # "ſhare" is "share"
+        if not ascii_ and _SPECIAL_RE.search(label) is not None:  # "ſhare" is "share"
             m = pattern.search(label)
             return m.group(0) if m else None
         if label.lower() in exact:
@@ -154,56 +225,115 @@ def build_furniture(spec: Mapping[str, object], ctx: PackContext):
                 return m.group(0)
         return None
 
+    def phrase_lines(ix: _LabelIndex, cand_rest: set[int] | None) -> dict[int, str]:
+        """``whole_line`` of the label, then of the bare line, for every line of the document
+        with a label: only the lines it can answer for at all are tried (a label or bare line in
+        ``exact``, one with a case-special character, one where ``rest_pattern`` is tried and
+        matches); every other line yields ``None``. Line index -> the match."""
+        maybe: set[int] = set(ix.special)
+        if exact:
+            maybe.update(i for i, k in enumerate(ix.lows) if k in exact)
+            maybe.update(i for i, k in enumerate(ix.bare_lows) if k is not None and k in exact)
+        if rest_pattern is not None:
+            if rest_always or cand_rest is None:
+                maybe.update(_matching(rest_pattern, ix, None))
+            else:
+                maybe.update(_matching(rest_pattern, ix, cand_rest | ix.non_ascii if rest_non_ascii else cand_rest))
+        labels, bares = ix.labels, ix.bares
+        out: dict[int, str] = {}
+        for i in sorted(maybe):
+            label = labels[i]
+            if not label:
+                continue
+            got = whole_line(label, cand_rest, i)
+            if got is None and bares[i] != label:
+                got = whole_line(bares[i], cand_rest, i)
+            if got is not None:
+                out[i] = got
+        return out
+
+    def fuzzy_lines(ix: _LabelIndex, skip: Mapping[int, str]) -> list[int]:
+        """The lines outside ``skip`` whose label, at most ``fuzzy_max`` characters, is one of
+        the fuzzy phrases (``fuzz.ratio`` of the normalised label at least ``threshold``); the
+        unique keys are scored in one ``cdist`` call (the same scores as ``extractOne``)."""
+        labels = ix.labels
+        todo = [i for i, lab in enumerate(labels) if lab and len(lab) <= fuzzy_max and i not in skip]
+        lows = ix.lows
+        keys = [_NORM_RE.sub(" ", lows[i]).strip() for i in todo]
+        pairs = [(i, k) for i, k in zip(todo, keys) if len(k) >= 4]
+        uniq = sorted({k for _, k in pairs})
+        if not uniq:
+            return []
+        import numpy as np  # (loaded by the layout already)
+
+        scores = process.cdist(uniq, fuzzy_norm, scorer=fuzz.ratio, score_cutoff=threshold, dtype=np.float64,
+                               workers=1)
+        good = {k for k, best in zip(uniq, scores.max(axis=1).tolist()) if best >= threshold}
+        return [i for i, k in pairs if k in good]
+
     def check(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
         lay = layout(doc)
         lines = lay.lines
-        # (a rule for the page head and tail skips most lines anyway: no gate there)
-        fast = fastpath.ENABLED
+        if not lines:
+            return
+        fast = scan_enabled()
         split = fast and match == "line" and alt is not None
         cand = cand_rest = None
-        if triggers is not None:  # the lines holding a literal, from the document's one scan
-            found = candidates(doc, code, triggers) if fast else None
+        if fast and read_hits:  # the lines holding a literal, from the document's one scan
+            found = candidates(doc, code, triggers)
             if found is not None:
                 starts = line_starts(doc, lines)
-                if where == "anywhere":  # (lines with a rest literal only: they cannot match either)
+                if line_gate and where == "anywhere":  # (lines with a rest literal only: they cannot match either)
                     cand = {bisect_right(starts, a) - 1 for a, _ in found}
-                text = doc.text
-                cand_rest = {bisect_right(starts, a) - 1 for a, b in found if text[a:b].lower() in rest_set}
-        else:
-            cand = lines_with_literals(doc, lines, literals) if fast and where == "anywhere" else None
-            if split:
-                cand_rest = lines_with_literals(doc, lines, rest_literals) if rest_literals else set()
+                if split and rest_literals:
+                    text = doc.text
+                    cand_rest = {bisect_right(starts, a) - 1 for a, b in found if text[a:b].lower() in rest_set}
         if split and not rest_literals:
             cand_rest = set()
-        seq = lines if cand is None or fuzzy_norm else [lines[i] for i in sorted(cand) if i >= 0]
-        for ln in seq:
-            if where == "outside_body" and (lay.in_body(ln.index) or ln.index == 0):
-                continue  # the body, or the first line (the page title)
-            if match != "line" and (ln.words > max_words or (ln.prose and not allow_prose)):
-                continue
-            label = ln.label if match == "line" else ln.unbulleted
-            if not label:
-                continue
-            found = None
-            if split:
-                found = whole_line(label, cand_rest, ln.index)
-                if found is None and ln.bare != label:
-                    found = whole_line(ln.bare, cand_rest, ln.index)
-            elif alt is not None and (cand is None or ln.index in cand):
-                m = pattern.search(label)
-                if m is None and match == "line" and ln.bare != label:
-                    m = pattern.search(ln.bare)  # "Image 1 of 9": the number belongs to the label
-                if m:
-                    found = m.group(0)
-            if found is None and fuzzy_norm and len(label) <= fuzzy_max:
-                key = _NORM_RE.sub(" ", label.lower()).strip()
-                if key and len(key) >= 4:
-                    best = process.extractOne(key, fuzzy_norm, scorer=fuzz.ratio, score_cutoff=threshold)
-                    if best is not None:
-                        found = label
-            if found is None:
-                continue
-            if keep_shapes and content_shape(ln.text) in keep_shapes and inside_article(lay, ln.index):
+        if where == "outside_body":  # not the body, nor the first line (the page title)
+            idx: Iterable[int] = _outside_body(lay)
+        else:
+            idx = range(len(lines))
+        if match != "line":
+            idx = _short_lines(lay, idx, max_words, allow_prose)
+        if cand is not None and not fuzzy_norm:
+            idx = [i for i in idx if i in cand]
+        matched: dict[int, str] | None = None
+        if split and cand is None:  # every line: the label index, made once per document
+            ix = _label_index(lay, doc.text)
+            matched = phrase_lines(ix, cand_rest)
+            if fuzzy_norm:
+                for i in fuzzy_lines(ix, matched):
+                    matched[i] = ix.labels[i]
+            idx = sorted(matched) if isinstance(idx, range) else [i for i in idx if i in matched]
+        for i in idx:
+            ln = lines[i]
+            if matched is not None:
+                found = matched[i]
+            else:
+                label = ln.label if match == "line" else ln.unbulleted
+                if not label:
+                    continue
+                found = None
+                if split:
+                    found = whole_line(label, cand_rest, i)
+                    if found is None and ln.bare != label:
+                        found = whole_line(ln.bare, cand_rest, i)
+                elif alt is not None:
+                    m = pattern.search(label)
+                    if m is None and match == "line" and ln.bare != label:
+                        m = pattern.search(ln.bare)  # "Image 1 of 9": the number belongs to the label
+                    if m:
+                        found = m.group(0)
+                if found is None and fuzzy_norm and len(label) <= fuzzy_max:
+                    key = _NORM_RE.sub(" ", label.lower()).strip()
+                    if key and len(key) >= 4:
+                        best = process.extractOne(key, fuzzy_norm, scorer=fuzz.ratio, score_cutoff=threshold)
+                        if best is not None:
+                            found = label
+                if found is None:
+                    continue
+            if keep_shapes and ln.shape in keep_shapes and inside_article(lay, i):
                 continue  # a credit (or price) between paragraphs of the article is content
             ls, le = ln.ext
             if fix_default:
@@ -238,7 +368,7 @@ def build_glued_tail(spec: Mapping[str, object], ctx: PackContext):
 
     def check(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
         text = doc.text
-        found = candidates(doc, code, triggers) if fastpath.ENABLED else None  # from the one scan
+        found = candidates(doc, code, triggers) if scan_enabled() else None  # from the one scan
         if found is not None and not found:
             return
         lines = layout(doc).lines
