@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping
 from qa.checks.boilerplate_layout import (
     Layout,
     LineInfo,
+    case_counts,
     inside_article,
     is_legal_line,
     is_link_list,
@@ -21,10 +22,15 @@ from qa.checks.boilerplate_layout import (
     is_running_prose,
     is_section_end,
     layout,
+    layout_triggers,
 )
 from qa.document import Document
 from qa.model import Applicability, Edit, Fix, Hit, bad, good
 from qa.registry import rule
+
+#: every rule here reads the layout: never skipped, and the scan finds the layout's lexicon
+#: literals for it (``qa.checks.boilerplate_layout.LAYOUT_RULES``)
+LAYOUT_TRIGGERS = layout_triggers()
 
 _BODY = (
     "The council approved the new budget on Tuesday after a long debate about the cost of schools.\n"
@@ -213,6 +219,7 @@ def is_meta_line(text: str) -> bool:
     summary="Menus and other page furniture before the article body",
     severity="warning",
     fixable=True,
+    triggers=LAYOUT_TRIGGERS,
     examples=(
         bad("[[Menu]]\n[[Home]]\n[[News]]\n[[Sport]]\n[[Business]]\n[[Sign in]]\nBudget approved\n" + _BODY,
             fixed="Budget approved\n" + _BODY),
@@ -259,6 +266,7 @@ def page_head_furniture(doc: Document, opts: Mapping[str, object]) -> Iterator[H
     summary="Related links, footers and other page furniture after the article body",
     severity="warning",
     fixable=True,
+    triggers=LAYOUT_TRIGGERS,
     examples=(
         bad(_BODY + "[[Most Read]]\n[[Floods close the coast road again]]\n[[A new bakery opens in the old mill]]\n",
             fixed=_BODY),
@@ -337,6 +345,7 @@ def body_furniture_blocks(doc: Document, lay: Layout) -> list[int]:
     summary="A block of short non-prose lines inside the article that holds page furniture",
     severity="warning",
     fixable=True,
+    triggers=LAYOUT_TRIGGERS,
     examples=(
         bad(_BODY + "[[Related]]\n[[Floods close the coast road again]]\n[[A new bakery opens in the old mill]]\n" + _BODY,
             fixed=_BODY + _BODY),
@@ -374,6 +383,7 @@ def furniture_block_in_body(doc: Document, opts: Mapping[str, object]) -> Iterat
     summary="A line of links joined by separators (breadcrumbs, footer links)",
     severity="warning",
     fixable=True,
+    triggers=LAYOUT_TRIGGERS,
     examples=(
         bad("The budget passed.\n[[Home > News > Local]]\nThe council met on Tuesday.",
             fixed="The budget passed.\nThe council met on Tuesday."),
@@ -417,6 +427,7 @@ _COUNT_LINE_RE = re.compile(
     summary="A line that is only a share, comment or view count",
     severity="warning",
     fixable=True,
+    triggers=LAYOUT_TRIGGERS,
     examples=(
         bad("The budget passed on Tuesday after a long and heated debate in the chamber.\n[[12 Shares]]\nThe council met on Tuesday.",
             fixed="The budget passed on Tuesday after a long and heated debate in the chamber.\nThe council met on Tuesday."),
@@ -458,6 +469,7 @@ _CAPTION_RE = re.compile(
     summary="An image caption or video teaser line ('Above: ...', 'Pictured: ...')",
     severity="info",
     fixable=True,
+    triggers=LAYOUT_TRIGGERS,
     examples=(
         bad("[[Above: A coworking space in San Francisco.]]\nThe company is under investigation.",
             fixed="The company is under investigation."),
@@ -497,6 +509,7 @@ _CONTACT_RE = re.compile(
     summary="A line that is only an e-mail address, a web address, a handle or a phone number",
     severity="info",
     fixable=True,
+    triggers=LAYOUT_TRIGGERS,
     examples=(
         bad(_BODY + "[[paul.takahashi@example.com]]\n[[twitter.com/paultakahashi]]\n[[Phone +41 41 544 78 00]]\n",
             fixed=_BODY),
@@ -548,6 +561,7 @@ _BIO_RE = re.compile(
     summary="An author biography after the article ('Jane Doe is a reporter for ...')",
     severity="info",
     fixable=True,
+    triggers=LAYOUT_TRIGGERS,
     examples=(
         bad(_BODY + "[[Jane Doe is a staff reporter covering city hall for the Example Times.]]\n",
             fixed=_BODY),
@@ -575,15 +589,10 @@ def author_bio(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
                   fix=_delete_line(doc, ln, Applicability.UNSAFE), confidence=0.75)
 
 
-_LOWER_RE = re.compile(r"[a-zß-öø-ÿ]")
-_UPPER_RE = re.compile(r"[A-ZÀ-ÖØ-Þ]")
-
-
 def _mostly_capitals(ln: LineInfo) -> bool:
     if ln.prose and ln.words > 20 or ln.words < 2:
         return False
-    upper = len(_UPPER_RE.findall(ln.text))
-    lower = len(_LOWER_RE.findall(ln.text))
+    upper, lower = case_counts(ln)  # UPPER_RE and LOWER_RE
     return upper >= 6 and upper >= 4 * lower
 
 
@@ -594,6 +603,7 @@ def _mostly_capitals(ln: LineInfo) -> bool:
     summary="Consecutive lines in capitals (kickers and teaser headlines)",
     severity="info",
     fixable=True,
+    triggers=LAYOUT_TRIGGERS,
     examples=(
         bad(_BODY + "[[RANDY ANDY]]\n[[PRINCE PARTIES IN UNEARTHED PICTURES]]\n" + _BODY,
             fixed=_BODY + _BODY),

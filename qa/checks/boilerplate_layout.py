@@ -28,9 +28,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from bisect import bisect_right
+
 from qa import ruledata
 from qa.document import Document
-from qa.fastpath import fragment_literals, register
+from qa.fastpath import fragment_literals
+from qa.scan import Triggers, hits_for
+from qa.scan import enabled as scan_enabled
 from qa.warmup import loader
 from qa.words import LETTER_DIGIT_WORD_RE, stopwords
 
@@ -75,6 +79,7 @@ class LineInfo:
     _unbulleted: str | None = None
     _shape: str | None = "?"  # "?": not computed yet
     _row: bool | None = None
+    _cases: tuple[int, int] | None = None  # (capitals, small letters): see ``case_counts``
 
     @property
     def shape(self) -> str | None:
@@ -175,6 +180,20 @@ _TIMESTAMP_RE = re.compile(
     r"|^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:,\s+\d{4})?$",
     re.IGNORECASE,
 )
+
+
+#: the capitals and small letters of the Latin-1 range that ``case_counts`` counts
+UPPER_RE = re.compile(r"[A-ZÀ-ÖØ-Þ]")
+LOWER_RE = re.compile(r"[a-zß-öø-ÿ]")
+
+
+def case_counts(ln: LineInfo) -> tuple[int, int]:
+    """How many characters of the line ``UPPER_RE`` and ``LOWER_RE`` match (counted for every
+    line at once by ``_line_features``, or here)."""
+    got = ln._cases
+    if got is None:
+        got = ln._cases = (len(UPPER_RE.findall(ln.text)), len(LOWER_RE.findall(ln.text)))
+    return got
 
 
 def is_timestamp(text: str) -> bool:
@@ -457,7 +476,7 @@ def _infos_of(text: str, feats, infos: list[LineInfo], offset: int = 0) -> list[
     append = infos.append
     base = len(infos)
     is_prose = _is_prose
-    for i, (s, e, xa, xe, nw, n_stop, n_cap, send, inner, linkish) in enumerate(zip(*feats), base):
+    for i, (s, e, xa, xe, nw, n_stop, n_cap, send, inner, linkish, up, low) in enumerate(zip(*feats), base):
         if offset:
             s, e, xa, xe = s + offset, e + offset, xa + offset, xe + offset
         if nw:
@@ -466,24 +485,10 @@ def _infos_of(text: str, feats, infos: list[LineInfo], offset: int = 0) -> list[
         else:
             stop = cap = 0.0
         prose = is_prose(nw, send, inner, stop, cap)
-        append(LineInfo(i, s, e, text[s:e], nw, stop, cap, send, inner, linkish, prose, 0.0, (xa, xe)))
+        ln = LineInfo(i, s, e, text[s:e], nw, stop, cap, send, inner, linkish, prose, 0.0, (xa, xe))
+        ln._cases = (up, low)
+        append(ln)
     return infos
-
-
-def lines_with_literals(doc: Document, infos: list[LineInfo], literals: tuple[str, ...] | None) -> set[int] | None:
-    """Indices of the lines holding one of ``literals`` (lower case) in the document's lower-cased
-    text; ``None`` when every line must be searched (no literals, or a case-special text)."""
-    if not literals:
-        return None
-    from qa.fastpath import doc_literal_spans
-
-    found = doc_literal_spans(doc, literals)
-    if found is None:
-        return None
-    from bisect import bisect_right
-
-    starts = line_starts(doc, infos)
-    return {bisect_right(starts, a) - 1 for a, _b in found}
 
 
 def line_starts(doc: Document, infos: list[LineInfo]) -> list[int]:
@@ -500,13 +505,11 @@ def line_starts(doc: Document, infos: list[LineInfo]) -> list[int]:
 
 def compute_layout(doc: Document) -> Layout:
     infos = line_infos(doc)
-    maybe_legal = lines_with_literals(doc, infos, lexicon_literals("legal"))
+    maybe_legal, maybe_prompt = _lexicon_lines(doc, infos)
     if maybe_legal is not None:
         for ln in infos:
             if ln.index not in maybe_legal:
                 ln._legal = False
-    c_lits, p_lits = lexicon_literals("consent"), lexicon_literals("prompts")
-    maybe_prompt = lines_with_literals(doc, infos, c_lits + p_lits) if c_lits and p_lits else None
     if maybe_prompt is not None:
         for ln in infos:
             if ln.index not in maybe_prompt:
@@ -587,7 +590,57 @@ def lexicon_literals(name: str) -> tuple[str, ...] | None:
 @loader
 def _build_lexicon_literals(name: str) -> None:
     _LEXICON_LITERALS[name] = fragment_literals(_lexicon_phrases(name))
-    register(_LEXICON_LITERALS[name])
+
+
+#: the rules that read the layout (``qa.checks.boilerplate``): each declares ``LAYOUT_TRIGGERS``,
+#: so that the document's one scan also finds the literals of the layout's lexicons
+LAYOUT_RULES = ("BP001", "BP002", "BP003", "BP004", "BP005", "BP006", "BP007", "BP008", "BP112")
+
+
+def layout_triggers() -> Triggers:
+    """The scan triggers of a rule that reads the layout: any character (a page-layout rule can
+    report on any text, so it is never skipped), and the literals of which every match of the
+    ``legal``, ``consent`` and ``prompts`` lexicons holds one. The lines holding one of those
+    are the only ones ``compute_layout`` searches with the lexicons."""
+    lits: set[str] = set()
+    for name in ("legal", "consent", "prompts"):
+        lits.update(lexicon_literals(name) or ())
+    return Triggers(literals=tuple(sorted({x.lower() for x in lits})), patterns=((".", re.DOTALL),))
+
+
+def _lexicon_lines(doc: Document, infos: list[LineInfo]) -> tuple[set[int] | None, set[int] | None]:
+    """The lines that may hold a match of the ``legal`` lexicon, and those that may hold one of
+    ``consent`` or ``prompts`` (``None``: every line may): those holding one of the lexicon's
+    literals, read from the document's one scan (the hits of a rule of ``LAYOUT_RULES``), or
+    searched here when no such rule is in the scan plan."""
+    legal = lexicon_literals("legal")
+    c_lits, p_lits = lexicon_literals("consent"), lexicon_literals("prompts")
+    prompt = c_lits + p_lits if c_lits and p_lits else None
+    if not legal and not prompt or not scan_enabled():
+        return None, None
+    found = None
+    hits = hits_for(doc)
+    if hits is not None:
+        code = next((c for c in LAYOUT_RULES if c in hits.codes), None)
+        if code is not None:
+            found = hits.get(code)
+    if found is None:
+        found = Triggers(literals=tuple(sorted({x.lower() for x in (legal or ()) + (prompt or ())}))).find(doc.text)
+    if found is None:
+        return None, None
+    text = doc.text
+    starts = line_starts(doc, infos)
+    legal_set = frozenset(legal or ())
+    prompt_set = frozenset(prompt or ())
+    in_legal: set[int] = set()
+    in_prompt: set[int] = set()
+    for a, b in found:
+        lit = text[a:b].lower()
+        if lit in legal_set:
+            in_legal.add(bisect_right(starts, a) - 1)
+        if lit in prompt_set:
+            in_prompt.add(bisect_right(starts, a) - 1)
+    return (in_legal if legal else None), (in_prompt if prompt else None)
 
 
 def _lexicon_phrases(name: str) -> list[str]:
@@ -777,7 +830,7 @@ def _build_tables() -> None:
                 raise ValueError(f"stop word {w!r} is not lower-case ASCII")
             codes.append(_word_code([ord(ch) - 96 for ch in w]))
         byte_masks = np.array([(1 << (8 * k)) - 1 for k in range(9)], dtype=np.uint64)
-        _TABLES.extend([np, flags, letters, np.array(sorted(codes), dtype=np.int64), byte_masks])
+        _TABLES.extend([np, flags, letters, np.array(sorted(codes), dtype=np.int64), byte_masks, _case_kinds(np)])
 
 
 def _word_code(letters: list[int]) -> int:
@@ -807,10 +860,19 @@ def _stop_codes(np, lt, st, ln, masks):
     return code.astype(np.int64)
 
 
+def _case_kinds(np):
+    """Per code point below 256: 1 for ``UPPER_RE``, 2 for ``LOWER_RE``, else 0 (and 0 at 256,
+    where every larger code point is looked up)."""
+    chars = [chr(c) for c in range(256)]
+    kinds = [1 if UPPER_RE.match(c) else 2 if LOWER_RE.match(c) else 0 for c in chars] + [0]
+    return np.array(kinds, dtype=np.uint8)
+
+
 def _line_features(text: str, spans: list[tuple[int, int]]):
     """Per non-blank line: (start, end, ext_start, ext_end, words, stop words, capitals, sentence
-    end, inner sentences, link-like), all as lists; ``None`` when the reference path must run."""
-    np, table, letter_table, stop_codes, byte_masks = _tables()
+    end, inner sentences, link-like, ``case_counts``), all as lists; ``None`` when the reference
+    path must run."""
+    np, table, letter_table, stop_codes, byte_masks, case_kinds = _tables()
     n = len(text)
     if n == 0 or not spans:
         return None
@@ -909,8 +971,14 @@ def _line_features(text: str, spans: list[tuple[int, int]]):
     link |= sep2[E - 1] & ws[e2] & (E - 2 >= S)
     s1 = np.minimum(S + 1, n - 1)
     link |= sep2[S] & ws[s1] & (S + 1 < E)
+    # capitals and small letters of the Latin-1 range: UPPER_RE and LOWER_RE
+    kind = case_kinds[np.minimum(cp, 256)]
+    cum_up = np.concatenate(([0], np.cumsum(kind == 1)))
+    cum_low = np.concatenate(([0], np.cumsum(kind == 2)))
+    ups = cum_up[E] - cum_up[S]
+    lows = cum_low[E] - cum_low[S]
     return (S.tolist(), E.tolist(), XA.tolist(), XE.tolist(), words.tolist(), stops.tolist(), caps.tolist(),
-            send.tolist(), inner.tolist(), link.tolist())
+            send.tolist(), inner.tolist(), link.tolist(), ups.tolist(), lows.tolist())
 
 
 @loader

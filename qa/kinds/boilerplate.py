@@ -194,21 +194,17 @@ def build_furniture(spec: Mapping[str, object], ctx: PackContext):
                 rest_always = True  # no gate: tried on every line
         rest_literals = fastpath.fragment_literals(gated) or () if gated else ()
     # the rule's triggers (qa.scan). Without fuzzy phrases and with ``literals``, no line can
-    # match without one of them: the lines holding one are the candidates. ``rest_literals``
-    # join them, so that the lines where ``rest_pattern`` is tried come from the same scan. A rule
-    # for the page head and tail that needs no line of ``rest_literals`` only needs to know
-    # whether one occurs: a gate. Without ``literals`` (a phrase without a required literal,
+    # match without one of them: the lines holding one are the candidates (in the page head and
+    # tail too). ``rest_literals`` join them, so that the lines where ``rest_pattern`` is tried
+    # come from the same scan. Without ``literals`` (a phrase without a required literal,
     # fuzzy phrases) any line may match: a regex trigger that any non-empty text holds keeps the
     # rule running, and the lines holding a rest literal still come from the scan.
     line_gate = bool(literals) and not fuzzy
     if line_gate:
-        triggers = literal_triggers(literals + tuple(rest_literals),  # type: ignore[operator]
-                                    gate=where == "outside_body" and not rest_literals)
+        triggers = literal_triggers(literals + tuple(rest_literals))  # type: ignore[operator]
     else:
         triggers = Triggers(literals=tuple(sorted({x.lower() for x in rest_literals})), patterns=((".", re.DOTALL),))
     rest_set = frozenset(rest_literals)
-    # a gate's hits are not read: ``cand`` is only made for ``where: anywhere``
-    read_hits = not triggers.gate
 
     def whole_line(label: str, cand_rest: set[int] | None, index: int) -> str | None:
         """The label when the whole of it is a phrase (same answer as ``pattern``)."""
@@ -279,11 +275,11 @@ def build_furniture(spec: Mapping[str, object], ctx: PackContext):
         fast = scan_enabled()
         split = fast and match == "line" and alt is not None
         cand = cand_rest = None
-        if fast and read_hits:  # the lines holding a literal, from the document's one scan
+        if fast:  # the lines holding a literal, from the document's one scan
             found = candidates(doc, code, triggers)
             if found is not None:
                 starts = line_starts(doc, lines)
-                if line_gate and where == "anywhere":  # (lines with a rest literal only: they cannot match either)
+                if line_gate:  # (lines with a rest literal only: they cannot match either)
                     cand = {bisect_right(starts, a) - 1 for a, _ in found}
                 if split and rest_literals:
                     text = doc.text
@@ -372,24 +368,29 @@ def build_glued_tail(spec: Mapping[str, object], ctx: PackContext):
         if found is not None and not found:
             return
         lines = layout(doc).lines
+        last_hit: dict[int, int] | None = None
         if found is not None:
             # each match holds its own occurrence of a literal (matches do not overlap), so a
             # line with fewer than ``min_hits`` occurrences cannot have ``min_hits`` matches
             starts = line_starts(doc, lines)
-            per_line = Counter(bisect_right(starts, a) - 1 for a, _ in found)
+            at = [bisect_right(starts, a) - 1 for a, _ in found]
+            per_line = Counter(at)
+            last_hit = dict(zip(at, (a for a, _ in found)))  # the last occurrence in each line
             lines = [lines[i] for i, k in sorted(per_line.items()) if i >= 0 and k >= min_hits]
         for ln in lines:
             if ln.words < 8:
                 continue  # a glued tail needs a sentence of prose before it
             chunk = ln.text
-            hit_pos = [h.start() for h in pattern.finditer(chunk)]
-            if len(hit_pos) < min_hits:
-                continue
             # cuts: (where the next piece starts, where the previous one ends, kind)
             cuts: list[tuple[int, int, str]] = []
             for m in _SEAM_RE.finditer(chunk):
                 cuts.append((m.end(), m.end("mark"), "glued" if m.group("ws") == "" else "sentence"))
             if not cuts:
+                continue
+            if last_hit is not None and last_hit[ln.index] < ln.start + cuts[-1][0]:
+                continue  # the last piece holds no occurrence, so no phrase: the walk back stops there
+            hit_pos = [h.start() for h in pattern.finditer(chunk)]
+            if len(hit_pos) < min_hits:
                 continue
             bounds = [0, *(c[0] for c in cuts), len(chunk)]
             # walk back from the end over pieces while each holds a phrase
