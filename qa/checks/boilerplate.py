@@ -119,8 +119,9 @@ def _field_lines(doc: Document) -> set[int]:
 
 
 def _line_start(doc: Document, ln: LineInfo) -> int:
-    text = doc.text
-    return max(text.rfind("\n", 0, ln.start), text.rfind("\r", 0, ln.start)) + 1
+    """Where the line starts, before its indent: right after the line break before it (the
+    stripped text holds no line break, so that is the start of its span in ``doc.lines``)."""
+    return ln.ext[0]
 
 
 def head_furniture(doc: Document, lay: Layout) -> list[int]:

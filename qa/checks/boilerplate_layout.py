@@ -32,13 +32,14 @@ from bisect import bisect_right
 
 from qa import ruledata
 from qa.document import Document
-from qa.fastpath import fragment_literals
+from qa.fastpath import CASE_SPECIAL, fragment_literals, plain_literal, split_alternatives
 from qa.scan import Triggers, hits_for
 from qa.scan import enabled as scan_enabled
 from qa.warmup import loader
 from qa.words import LETTER_DIGIT_WORD_RE, stopwords
 
 _WORD_RE = LETTER_DIGIT_WORD_RE
+_SPECIAL_RE = re.compile(f"[{CASE_SPECIAL}]")
 _CAP_START_RE = re.compile(r"(?<![^\W_])[A-Z0-9À-ÖØ-ÞΑ-ΩА-Я]")
 _SENT_END_RE = re.compile(r"[.!?…][\"'”’)\]]*$")
 _INNER_SENT_RE = re.compile(r"[a-z0-9)”’\"][.!?]\s+[\"“‘(]?[A-Z]")
@@ -576,6 +577,50 @@ def _build_lexicon_re(name: str, mode: str) -> re.Pattern[str]:
     return pat
 
 
+class LineLexicon:
+    """``lexicon_re(name, "line")`` as a yes/no test of a whole label, with the same answers:
+    a label whose lower case is one of the lexicon's plain ASCII alternatives (``close``,
+    ``read more``) is found in a set; the other alternatives go through one regex of their own
+    (``rest``), and a label holding a character whose case-insensitive match differs from its
+    lower case (``qa.fastpath.CASE_SPECIAL``: "ſhare" is "share") through the whole one. A
+    lexicon of few plain alternatives (under half) is only matched with the whole regex."""
+
+    __slots__ = ("exact", "rest", "whole", "split")
+
+    def __init__(self, phrases: list[str], whole: re.Pattern[str]) -> None:
+        pieces = [a for p in phrases for a in split_alternatives(p)]
+        plain = {a: plain_literal(a) for a in pieces}
+        self.exact = frozenset(t.lower() for t in plain.values() if t and t.isascii())
+        rest = [a for a in pieces if not (plain[a] and plain[a].isascii())]  # type: ignore[union-attr]
+        self.rest = re.compile(rf"^(?:{'|'.join(f'(?:{a})' for a in rest)})$", re.IGNORECASE) if rest else None
+        self.whole = whole
+        self.split = 2 * (len(pieces) - len(rest)) >= len(pieces)
+
+    def matches(self, label: str) -> bool:
+        if not self.split:
+            return self.whole.match(label) is not None
+        if not label.isascii() and _SPECIAL_RE.search(label) is not None:
+            return self.whole.match(label) is not None
+        if label.lower() in self.exact:
+            return True
+        return self.rest is not None and self.rest.match(label) is not None
+
+
+_LINE_LEXICONS: dict[str, LineLexicon] = {}
+
+
+def line_lexicon(name: str) -> LineLexicon:
+    """The lexicon ``rules/boilerplate/NAME.txt`` as a ``LineLexicon``, built once."""
+    got = _LINE_LEXICONS.get(name)
+    return got if got is not None else _build_line_lexicon(name)
+
+
+@loader
+def _build_line_lexicon(name: str) -> LineLexicon:
+    got = _LINE_LEXICONS[name] = LineLexicon(_lexicon_phrases(name), lexicon_re(name, "line"))
+    return got
+
+
 _LEXICON_LITERALS: dict[str, tuple[str, ...] | None] = {}
 
 
@@ -671,9 +716,9 @@ def label_of(text: str) -> str:
 def is_section_end(line: "LineInfo | str") -> bool:
     """A header that starts the page's tail: related content, comments, tags, newsletter."""
     if isinstance(line, str):
-        return bool(lexicon_re("section_ends").match(label_of(line)))
+        return line_lexicon("section_ends").matches(label_of(line))
     if line._section_end is None:
-        line._section_end = bool(lexicon_re("section_ends").match(line.label))
+        line._section_end = line_lexicon("section_ends").matches(line.label)
     return line._section_end
 
 
@@ -691,8 +736,8 @@ def _is_marker(ln: LineInfo) -> bool:
     label = ln.label
     if not label:
         return True  # only symbols
-    ui = lexicon_re("ui_labels")
-    if ui.match(label) or (ln.bare != label and ui.match(ln.bare)) or is_section_end(ln):
+    ui = line_lexicon("ui_labels")
+    if ui.matches(label) or (ln.bare != label and ui.matches(ln.bare)) or is_section_end(ln):
         return True
     if _is_legal(ln) or is_timestamp(ln.text):
         return True
