@@ -186,14 +186,19 @@ _TIMESTAMP_RE = re.compile(
 #: the capitals and small letters of the Latin-1 range that ``case_counts`` counts
 UPPER_RE = re.compile(r"[A-ZÀ-ÖØ-Þ]")
 LOWER_RE = re.compile(r"[a-zß-öø-ÿ]")
+_UPPER_BYTES = bytes(c for c in range(256) if UPPER_RE.match(chr(c)))
+_LOWER_BYTES = bytes(c for c in range(256) if LOWER_RE.match(chr(c)))
 
 
 def case_counts(ln: LineInfo) -> tuple[int, int]:
-    """How many characters of the line ``UPPER_RE`` and ``LOWER_RE`` match (counted for every
-    line at once by ``_line_features``, or here)."""
+    """How many characters of the line ``UPPER_RE`` and ``LOWER_RE`` match: both classes lie in
+    Latin-1, so the line is encoded as Latin-1 (any other character becomes ``?``, in neither)
+    and the bytes of each class are deleted (``bytes.translate``) and counted; computed once."""
     got = ln._cases
     if got is None:
-        got = ln._cases = (len(UPPER_RE.findall(ln.text)), len(LOWER_RE.findall(ln.text)))
+        b = ln.text.encode("latin-1", "replace")
+        n = len(b)
+        got = ln._cases = (n - len(b.translate(None, _UPPER_BYTES)), n - len(b.translate(None, _LOWER_BYTES)))
     return got
 
 
@@ -477,7 +482,7 @@ def _infos_of(text: str, feats, infos: list[LineInfo], offset: int = 0) -> list[
     append = infos.append
     base = len(infos)
     is_prose = _is_prose
-    for i, (s, e, xa, xe, nw, n_stop, n_cap, send, inner, linkish, up, low) in enumerate(zip(*feats), base):
+    for i, (s, e, xa, xe, nw, n_stop, n_cap, send, inner, linkish) in enumerate(zip(*feats), base):
         if offset:
             s, e, xa, xe = s + offset, e + offset, xa + offset, xe + offset
         if nw:
@@ -486,9 +491,7 @@ def _infos_of(text: str, feats, infos: list[LineInfo], offset: int = 0) -> list[
         else:
             stop = cap = 0.0
         prose = is_prose(nw, send, inner, stop, cap)
-        ln = LineInfo(i, s, e, text[s:e], nw, stop, cap, send, inner, linkish, prose, 0.0, (xa, xe))
-        ln._cases = (up, low)
-        append(ln)
+        append(LineInfo(i, s, e, text[s:e], nw, stop, cap, send, inner, linkish, prose, 0.0, (xa, xe)))
     return infos
 
 
@@ -875,7 +878,7 @@ def _build_tables() -> None:
                 raise ValueError(f"stop word {w!r} is not lower-case ASCII")
             codes.append(_word_code([ord(ch) - 96 for ch in w]))
         byte_masks = np.array([(1 << (8 * k)) - 1 for k in range(9)], dtype=np.uint64)
-        _TABLES.extend([np, flags, letters, np.array(sorted(codes), dtype=np.int64), byte_masks, _case_kinds(np)])
+        _TABLES.extend([np, flags, letters, np.array(sorted(codes), dtype=np.int64), byte_masks])
 
 
 def _word_code(letters: list[int]) -> int:
@@ -905,19 +908,10 @@ def _stop_codes(np, lt, st, ln, masks):
     return code.astype(np.int64)
 
 
-def _case_kinds(np):
-    """Per code point below 256: 1 for ``UPPER_RE``, 2 for ``LOWER_RE``, else 0 (and 0 at 256,
-    where every larger code point is looked up)."""
-    chars = [chr(c) for c in range(256)]
-    kinds = [1 if UPPER_RE.match(c) else 2 if LOWER_RE.match(c) else 0 for c in chars] + [0]
-    return np.array(kinds, dtype=np.uint8)
-
-
 def _line_features(text: str, spans: list[tuple[int, int]]):
     """Per non-blank line: (start, end, ext_start, ext_end, words, stop words, capitals, sentence
-    end, inner sentences, link-like, ``case_counts``), all as lists; ``None`` when the reference
-    path must run."""
-    np, table, letter_table, stop_codes, byte_masks, case_kinds = _tables()
+    end, inner sentences, link-like), all as lists; ``None`` when the reference path must run."""
+    np, table, letter_table, stop_codes, byte_masks = _tables()
     n = len(text)
     if n == 0 or not spans:
         return None
@@ -1016,14 +1010,8 @@ def _line_features(text: str, spans: list[tuple[int, int]]):
     link |= sep2[E - 1] & ws[e2] & (E - 2 >= S)
     s1 = np.minimum(S + 1, n - 1)
     link |= sep2[S] & ws[s1] & (S + 1 < E)
-    # capitals and small letters of the Latin-1 range: UPPER_RE and LOWER_RE
-    kind = case_kinds[np.minimum(cp, 256)]
-    cum_up = np.concatenate(([0], np.cumsum(kind == 1)))
-    cum_low = np.concatenate(([0], np.cumsum(kind == 2)))
-    ups = cum_up[E] - cum_up[S]
-    lows = cum_low[E] - cum_low[S]
     return (S.tolist(), E.tolist(), XA.tolist(), XE.tolist(), words.tolist(), stops.tolist(), caps.tolist(),
-            send.tolist(), inner.tolist(), link.tolist(), ups.tolist(), lows.tolist())
+            send.tolist(), inner.tolist(), link.tolist())
 
 
 @loader
@@ -1031,8 +1019,12 @@ def _warm_layout() -> None:
     """The layout of a small document: builds the tables and literal sets on first use."""
     from qa.readers import make_document
 
-    layout(make_document("Home | News | Sport\nA title of the page\n\nThe council met on Monday. It agreed.\n"
-                         "Close\nShare this article\n", doc_id="warm-up"))
+    lay = layout(make_document("Home | News | Sport\nA title of the page\n\nThe council met on Monday. It agreed.\n"
+                               "Close\nShare this article\n", doc_id="warm-up"))
+    for ln in lay.lines:  # the line lexicons of the markers
+        is_marker(ln)
+    line_lexicon("ui_labels")
+    line_lexicon("section_ends")
 
 
 #: loaded before any time limit starts (qa.warmup)
