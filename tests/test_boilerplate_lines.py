@@ -136,3 +136,22 @@ def test_either_scan_backend_gives_the_same_boilerplate_findings():
         want = [k for k in _key(check_document(make_document(text), none)) if k[0].startswith("BP")]
         got = [k for k in _key(check_document(make_document(text), fallback)) if k[0].startswith("BP")]
         assert got == want and want
+
+
+_CLOSER_TEXTS = [
+    '"Quote."\n""\n)\n"It ended."\')]\nA line.)\nNo end"\n\n  ’’ \nWhy?”\nx\n',
+    ')"\' The start is a closer run.\nOne more line that ends in a closer run.”’")]\n' * 3,
+    "Mid. Sentence\u2028Next. “Quoted” Line.\n" * 20 + '"',
+]
+
+
+@pytest.mark.parametrize("text", PAGES + _CLOSER_TEXTS)
+def test_vectorised_features_equal_the_reference_definition(text, monkeypatch):
+    fields = ("start", "end", "text", "words", "stop_ratio", "cap_ratio", "sentence_end",
+              "inner_sentences", "linkish", "prose", "ext")
+    ref = [tuple(getattr(ln, f) for f in fields) for ln in bl._reference_infos(make_document(text))]
+    monkeypatch.setattr(bl, "_MIN_VECTOR_CHARS", 0)
+    if bl._line_features(text, make_document(text).lines) is None:
+        assert "İ" in text  # a lower case of two characters: the reference path
+        return
+    assert [tuple(getattr(ln, f) for f in fields) for ln in bl.line_infos(make_document(text))] == ref

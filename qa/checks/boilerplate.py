@@ -406,8 +406,8 @@ def link_list_line(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
     """
     lay = layout(doc)
     for ln in lay.lines:
-        if ln.prose or ln.words > 25 or ln.sentence_end:
-            continue
+        if ln.prose or ln.words > 25 or ln.sentence_end or not ln.linkish:
+            continue  # (a link list has a separator between spaces: it is link-like)
         if not is_link_list(ln.text):
             continue
         yield Hit(ln.start, ln.end, f"Line of links: '{ln.text[:60]}'", fix=_delete_line(doc, ln),

@@ -917,8 +917,9 @@ def _line_features(text: str, spans: list[tuple[int, int]]):
         return None
     cp = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     big = cp > 0xFFFF
-    fl = table[np.minimum(cp, 0xFFFF)]
-    lt = letter_table[np.minimum(cp, 0xFFFF)]
+    bmp = np.minimum(cp, 0xFFFF)
+    fl = table[bmp]
+    lt = letter_table[bmp]
     if big.any():
         fl = fl.copy()
         lt = lt.copy()
@@ -980,10 +981,19 @@ def _line_features(text: str, spans: list[tuple[int, int]]):
     # capitals: _CAP_START_RE
     caps = count_in(np.flatnonzero(has(_F_CAP) & ~shifted(has(_F_ALNUM), 1)), S, E)
     # sentence end: _SENT_END_RE (the last character that is not a closer)
-    nc = np.flatnonzero(~has(_F_CLOSER))
-    kk = np.searchsorted(nc, E) - 1
-    p = nc[np.maximum(kk, 0)]
-    send = (kk >= 0) & (p >= S) & has(_F_SENDCH)[p]
+    # (closers are rare: the runs of them give, for a line ending in one, the character before)
+    closer = has(_F_CLOSER)
+    cl = np.flatnonzero(closer)
+    p = E - 1
+    if len(cl):
+        new_run = np.ones(len(cl), dtype=bool)
+        new_run[1:] = cl[1:] != cl[:-1] + 1
+        run_first = cl[np.flatnonzero(new_run)[np.cumsum(new_run) - 1]]  # the first closer of each one's run
+        ends_in = closer[p]
+        k = np.searchsorted(cl, p[ends_in])
+        p = p.copy()
+        p[ends_in] = run_first[k] - 1
+    send = (p >= S) & has(_F_SENDCH)[np.maximum(p, 0)]
     # inner sentence ends: _INNER_SENT_RE (matches cannot overlap, so count their marks)
     cand = np.flatnonzero(has(_F_SENTMARK) & shifted(has(_F_SET1), 1))
     inner_pos = cand[:0]
