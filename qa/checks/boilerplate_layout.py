@@ -29,6 +29,7 @@ import re
 from dataclasses import dataclass, field
 
 from bisect import bisect_right
+from itertools import repeat
 
 from qa import ruledata
 from qa.document import Document
@@ -478,20 +479,17 @@ def _reference_infos_of(text: str, spans: list[tuple[int, int]], after: int, inf
 
 
 def _infos_of(text: str, feats, infos: list[LineInfo], offset: int = 0) -> list[LineInfo]:
-    """``LineInfo`` objects from ``_line_features`` (offsets relative to ``offset``), appended."""
-    append = infos.append
+    """``LineInfo`` objects from ``_line_features`` (offsets relative to ``offset``), appended:
+    each field computed for all lines at once, as ``line_info`` defines it."""
+    S, E, XA, XE, W, ST, CP, SE, IN, LK = feats
+    if offset:
+        S, E, XA, XE = ([x + offset for x in v] for v in (S, E, XA, XE))
+    stop = [n / w if w else 0.0 for n, w in zip(ST, W)]
+    cap = [n / w if w else 0.0 for n, w in zip(CP, W)]
+    prose = list(map(_is_prose, W, SE, IN, stop, cap))
     base = len(infos)
-    is_prose = _is_prose
-    for i, (s, e, xa, xe, nw, n_stop, n_cap, send, inner, linkish) in enumerate(zip(*feats), base):
-        if offset:
-            s, e, xa, xe = s + offset, e + offset, xa + offset, xe + offset
-        if nw:
-            stop = n_stop / nw
-            cap = n_cap / nw
-        else:
-            stop = cap = 0.0
-        prose = is_prose(nw, send, inner, stop, cap)
-        append(LineInfo(i, s, e, text[s:e], nw, stop, cap, send, inner, linkish, prose, 0.0, (xa, xe)))
+    infos.extend(map(LineInfo, range(base, base + len(S)), S, E, [text[s:e] for s, e in zip(S, E)], W, stop, cap,
+                     SE, IN, LK, prose, repeat(0.0), zip(XA, XE)))
     return infos
 
 
