@@ -18,9 +18,10 @@ around (and sometimes inside) the article. ``layout(doc)`` describes every line 
 
 ``line_info`` defines a line's features with compiled regular expressions; ``line_infos`` computes
 the same features for all lines of a document at once with numpy over the text's code points
-(``_line_features``), and copyright lines are only searched in lines holding a literal that every
-match of the ``legal`` lexicon holds (``qa.fastpath.fragment_literals``). No per-character Python
-loops.
+(``_line_features``), and the ``legal``, ``consent`` and ``prompts`` lexicons are only searched
+in lines holding a literal that every match of the lexicon holds (``qa.fastpath.fragment_literals``):
+the rules that read the layout declare those literals as scan triggers (``layout_triggers``), so
+the document's one scan (``qa.scan``) finds them. No per-character Python loops.
 """
 
 from __future__ import annotations
