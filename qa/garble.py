@@ -73,6 +73,8 @@ def normalise(word: str) -> str:
 _MOJIBAKE_RE = re.compile("[ÃÂ][\u0080-\u00bf]|â€|Ã[^\\W\\d_]")
 # the caches of a scorer are emptied when they outgrow this many entries (memory stays bounded)
 _MAX_CACHE = 1_000_000
+#: a line with more scored words than this is always scored (``_Scorer.line_may_reach``)
+_MAX_LINE_WORDS = 1_000_000
 
 
 def _by_cost(x: tuple[float, str]) -> float:
@@ -157,7 +159,10 @@ class _Scorer:
         self.costs: dict[str, tuple[float, int]] = {}  # normalised word -> (nats per char, pieces)
         # token -> (word, cost, normalised length, 1 if >= 4 pieces) or None when not scored
         self.info: dict[str, tuple[str, float, int, int] | None] = {}
-        self.excess: dict[float, dict[str, float]] = {}  # threshold -> token -> (cost - threshold) * length
+        #: threshold -> token -> its excess and whether it is scored (``excess_of``)
+        self.excess: dict[float, dict[str, float]] = {}
+        #: threshold -> the largest (|cost| + |threshold|) * length of a word seen for it
+        self._excess_max: dict[float, float] = {}
 
     def fill_costs(self, words: set[str]) -> None:
         missing = [w for w in words if w not in self.costs]
@@ -222,9 +227,65 @@ class _Scorer:
             long_ += lg
         return _score_costs(costs, total, chars, long_)
 
+    def excess_of(self, toks: Iterable[str], threshold: float) -> dict[str, float]:
+        """What each token of ``toks`` adds to a line's distance from ``threshold``, worked out
+        for those not known yet: ``(cost - threshold) * length`` for a scored word, NaN for a
+        token that is not scored. A line of tokens scores ``threshold`` or more exactly when the
+        sum over its scored words is not negative (up to rounding, see ``line_may_reach``)."""
+        exc = self.excess.get(threshold)
+        if exc is None:
+            exc = self.excess[threshold] = {}
+            self._excess_max[threshold] = 0.0
+        new = set(toks).difference(exc)
+        if not new:
+            return exc
+        if len(self.info) + len(new) > _MAX_CACHE:  # emptied here, not in the middle of ``ensure``
+            self.info.clear()
+            for e in self.excess.values():
+                e.clear()
+            new = set(toks)
+        self.ensure(new)
+        info = self.info
+        new_l = list(new)
+        xs = list(map(info.__getitem__, new_l))
+        nan = float("nan")
+        exc.update(zip(new_l, [nan if x is None else (x[1] - threshold) * x[2] for x in xs]))
+        t_abs = abs(threshold)
+        # (|cost| + |threshold|) * length bounds |excess|, cost * length and threshold * length
+        top = max((abs(x[1]) + t_abs) * x[2] for x in xs if x is not None) if any(xs) else 0.0
+        if top > self._excess_max[threshold]:
+            self._excess_max[threshold] = top
+        return exc
+
+    def line_may_reach(self, toks: list[str], threshold: float, min_words: int) -> bool:
+        """False only when ``score_tokens(toks)`` is ``None``, holds fewer than ``min_words``
+        scored words or scores below ``threshold``: one sum over the tokens' excesses
+        (``excess_of``) instead of scoring the line.
+
+        The score is at least the threshold exactly when the summed excess is not negative. The
+        margin covers the rounding of this sum and of the score's own (``n`` terms each, ``n`` the
+        scored words, every term at most ``M`` = the largest ``(cost + threshold) * length`` of a
+        word known: an error below ``n * n * M * 2**-52``, under ``1e-9 * n * M`` for ``n`` up to
+        ``_MAX_LINE_WORDS``), so the test never rules out a line that ``score_tokens`` would keep."""
+        exc = self.excess.get(threshold)
+        try:
+            if exc is None:
+                raise KeyError(threshold)
+            vals = list(map(exc.__getitem__, toks))
+        except KeyError:  # a new threshold or new tokens
+            exc = self.excess_of(toks, threshold)
+            vals = list(map(exc.__getitem__, toks))
+        scored = [e for e in vals if e == e]  # NaN: not a scored word
+        n = len(scored)
+        if n < max(1, min_words):
+            return False
+        if n > _MAX_LINE_WORDS:
+            return True  # the rounding bound below holds for lines up to this many words
+        return sum(scored) >= -(1e-3 + 1e-9 * n * self._excess_max[threshold])
+
     def may_reach(self, toks: list[str], threshold: float, min_words: int) -> bool:
-        """False when no run of consecutive tokens of ``toks`` holding at least ``min_words`` scored
-        words can score ``threshold`` or more, so no line made of them can.
+        """False when no run of consecutive tokens of ``toks`` holding at least ``min_words``
+        scored words can score ``threshold`` or more, so no line made of them can.
 
         A run scores at least the threshold when the sum of (cost - threshold) * length over its
         words is not negative: prefix sums and their suffix maximum answer that for every run at
@@ -234,10 +295,13 @@ class _Scorer:
 
         if not toks:
             return False
+        exc = self.excess.get(threshold)
         try:
-            e = np.fromiter(map(self.excess[threshold].__getitem__, toks), np.float64, len(toks))
+            if exc is None:
+                raise KeyError(threshold)
+            e = np.fromiter(map(exc.__getitem__, toks), np.float64, len(toks))
         except KeyError:  # a new threshold or new tokens
-            exc = self._excess(toks, threshold)
+            exc = self.excess_of(toks, threshold)
             e = np.fromiter(map(exc.__getitem__, toks), np.float64, len(toks))
         e = e[e == e]  # NaN: not a scored word
         k = max(1, min_words)
@@ -249,17 +313,6 @@ class _Scorer:
         best_end = np.maximum.accumulate(prefix[::-1])[::-1]  # best_end[i] = max(prefix[i:])
         margin = 1e-3 + 1e-9 * float(np.abs(e).sum())
         return bool((best_end[k:] >= prefix[: m - k + 1] - margin).any())
-
-    def _excess(self, toks: list[str], threshold: float) -> dict[str, float]:
-        distinct = set(toks)
-        self.ensure(distinct)
-        exc = self.excess.setdefault(threshold, {})
-        info = self.info
-        nan = float("nan")
-        for t in distinct.difference(exc):
-            x = info[t]
-            exc[t] = nan if x is None else (x[1] - threshold) * x[2]
-        return exc
 
 
 @lru_cache(maxsize=4)

@@ -70,10 +70,10 @@ def test_mt_scans_match_finditer() -> None:
                      M._LITERAL_NAME_RE),
             "self": (M._self_relations(doc), M._SELF_RELATION_RE),
             "twice": (M._back_to_back(t), M._BACK_TO_BACK_RE),
-            "kin": (M.finditer_at(M._KIN_FLIP_RE, t, M._needle_starts(doc, M._KIN_FLIP_NEEDLES)), M._KIN_FLIP_RE),
-            "female": (M.finditer_at(M._FEMALE_INTRO_RE, t, M._needle_starts(doc, M._FEMALE_NEEDLES)),
+            "kin": (M.finditer_at(M._KIN_FLIP_RE, t, M._GENDER_LITERALS.needle_starts(doc, M._KIN_FLIP_NEEDLES)), M._KIN_FLIP_RE),
+            "female": (M.finditer_at(M._FEMALE_INTRO_RE, t, M._GENDER_LITERALS.needle_starts(doc, M._FEMALE_NEEDLES)),
                        M._FEMALE_INTRO_RE),
-            "male": (M.finditer_at(M._MALE_INTRO_RE, t, M._needle_starts(doc, M._MALE_NEEDLES)), M._MALE_INTRO_RE),
+            "male": (M.finditer_at(M._MALE_INTRO_RE, t, M._GENDER_LITERALS.needle_starts(doc, M._MALE_NEEDLES)), M._MALE_INTRO_RE),
             "spouse": (M._spouses(doc), M._SPOUSE_OF_RE),
             "calque": (M._CALQUE_SCAN.finditer(doc), M._CALQUE_RE),
         }

@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from qa import garble
 from qa.document import Document
-from qa.fastpath import find_all, finditer_at
+from qa.textfind import find_all, finditer_at
 from qa.model import Hit, bad, good
 from qa.registry import rule
 from qa.warmup import loader
@@ -70,7 +70,10 @@ def garbled_sentence(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]
         # a sentence that spans lines (a scraped menu, a list) is scored line by line
         for m in _LINE_RE.finditer(text, sa, sb):
             a, b = m.span()
-            sc = scorer.score_tokens(text[a:b].split())
+            toks = text[a:b].split()
+            if not scorer.line_may_reach(toks, threshold, min_words):
+                continue  # one sum says the line cannot score the threshold (an exact bound)
+            sc = scorer.score_tokens(toks)
             if sc is None or sc.n_words < min_words or sc.score < threshold:
                 continue
             yield Hit(
