@@ -486,7 +486,7 @@ _SELF_RELATION_RE = re.compile(
 #: every match of ``_SELF_RELATION_RE`` holds "X-X" (a hyphen before a capital), "X and X" (" and "
 #: before a capital), "between " or "'s <relative>"; the positions of the last two are read
 _SELF_RELATION_LITERALS = _Literals("MT302", ("between ", "'s ", "’s "),
-                                    patterns=((r"-[A-Z]", 0), (r" and [A-Z]", 0)))
+                                    patterns=((r"-[A-Z]| and [A-Z]", 0),))
 
 
 @rule(
