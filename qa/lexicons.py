@@ -57,8 +57,8 @@ def zipf_en(word: str) -> float:
     ASCII letters is one token, its lower case, so its frequency is read straight from wordfreq's
     table and rounded as wordfreq rounds it (about 30 times faster than tokenising it); a word of
     ASCII letters and hyphens is the tokens between its hyphens, combined as wordfreq combines
-    them; any other word goes through wordfreq. ``tests/test_lexicons_zipf.py`` compares both
-    on thousands of words."""
+    them; any other word is tokenised by wordfreq and its tokens looked up in the same table.
+    ``tests/test_lexicons_zipf.py`` compares both on thousands of words."""
     z = _ZIPF_MEMO.get(word)
     if z is None:
         z = _zipf_en(word)
@@ -86,7 +86,30 @@ def _zipf_en(word: str) -> float:
                     return _MINIMUM_ZIPF
                 one_over += 1.0 / f
         return _zipf_of(1.0 / one_over, minimum, freq_to_zipf)
-    return _wordfreq().zipf_frequency(word, "en")
+    return _zipf_tokenised(word)
+
+
+def _zipf_tokenised(word: str) -> float:
+    """Any other word: wordfreq's tokens of it (``lossy_tokenize``), looked up in the same table
+    and combined as wordfreq's ``word_frequency`` combines them (digit runs smashed to zeros and
+    given wordfreq's digit frequency), so wordfreq's own copy of the table is never loaded."""
+    wf = _wordfreq()
+    tokens = wf.lossy_tokenize(word, "en")
+    if not tokens:
+        return _MINIMUM_ZIPF
+    if not _EN_TABLE:
+        _load_en_table()
+    table, freq_to_zipf, minimum = _EN_TABLE
+    one_over = 0.0
+    for token in tokens:
+        smashed = wf.smash_numbers(token)
+        f = table.get(smashed)
+        if f is None:  # any token missing: the minimum
+            return _MINIMUM_ZIPF
+        if smashed != token:
+            f *= wf.digit_freq(token)
+        one_over += 1.0 / f
+    return _zipf_of(1.0 / one_over, minimum, freq_to_zipf)
 
 
 def _zipf_of(freq: float, minimum: float, freq_to_zipf) -> float:

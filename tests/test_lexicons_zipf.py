@@ -50,3 +50,18 @@ def test_zipf_en_remembers_words_and_gives_the_same_number_again():
     assert all(w in lexicons._ZIPF_MEMO for w in words)
     lexicons._ZIPF_MEMO.clear()
     assert [zipf_en(w) for w in words] == first == [zipf_frequency(w, "en") for w in words]
+
+
+def test_zipf_en_equals_wordfreq_on_words_wordfreq_tokenises():
+    """Apostrophes (straight and curly), digits, accents, other scripts, symbols: tokenised by
+    wordfreq, looked up in the table read directly."""
+    rnd = random.Random(5)
+    words = ["don't", "i’d", "I'D", "'tis", "rock'n'roll", "dogs'", "o'clock", "l'été", "d'heure", "can't-stop",
+             "sc2kadbl", "mp3", "covid-19", "2024", "1990s", "x1", "a1b22c333", "naïve", "café", "Zürich", "İstanbul",
+             "straße", "ΣΑΣ", "東京", "ベルン", "😀", "@s", "e.g.", "U.S.", "a/b", "", " ", "Ⅻ", "ﬁnance", "Ｆｕｌｌ"]
+    common = top_n_list("en", 2000)
+    alphabet = string.ascii_letters + "'’" + string.digits + "éüßñ-."
+    words += [f"{rnd.choice(common)}'{rnd.choice(['s', 't', 'll', 'd', 're', 've'])}" for _ in range(500)]
+    words += ["".join(rnd.choice(alphabet) for _ in range(rnd.randint(1, 9))) for _ in range(3000)]
+    words += [w for w in top_n_list("fr", 500) + top_n_list("de", 500) if not w.isascii()]
+    assert [zipf_en(w) for w in words] == [zipf_frequency(w, "en") for w in words]
