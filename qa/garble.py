@@ -147,6 +147,32 @@ def _token_word(token: str) -> str | None:
     return None if _is_skipped_word(t) else t
 
 
+def _direct_encoder(sp):
+    """``lambda w: sp.encode(w, out_type=int)`` without the argument handling of the Python
+    wrapper (half the cost of a short word): the extension's own ids method, with the model's
+    defaults for sampling, BOS/EOS and reversal. Used only when it gives the wrapper's answer
+    on a probe; otherwise (another sentencepiece version, a model with other defaults) the
+    wrapper."""
+    def public(w: str) -> list[int]:
+        return sp.encode(w, out_type=int)
+
+    try:
+        raw = sp._processor._EncodeAsIds
+        if sp._enable_sampling or sp._add_bos or sp._add_eos or sp._reverse:
+            return public
+        args = (False, sp._nbest_size, sp._alpha, False, False, False)
+
+        def direct(w: str) -> list[int]:
+            return raw(w, *args)
+
+        probe = ["hello", "world", "zxqv", "naïve", "été", "don't", ""]
+        if [direct(w) for w in probe] != [public(w) for w in probe]:
+            return public
+        return direct
+    except Exception:  # noqa: BLE001 - not the sentencepiece this was written for
+        return public
+
+
 class _Scorer:
     """One model with its caches: word costs, and what each white-space token contributes.
 
@@ -156,6 +182,7 @@ class _Scorer:
     def __init__(self, path: str | None) -> None:
         self.sp = load_model(path)
         self._piece_score = [self.sp.GetScore(i) for i in range(self.sp.GetPieceSize())].__getitem__
+        self._encode_one = _direct_encoder(self.sp)
         self.costs: dict[str, tuple[float, int]] = {}  # normalised word -> (nats per char, pieces)
         # token -> (word, cost, normalised length, 1 if >= 4 pieces) or None when not scored
         self.info: dict[str, tuple[str, float, int, int] | None] = {}
@@ -172,9 +199,46 @@ class _Scorer:
             self.costs.clear()
             missing = list(words)
         score = self._piece_score
-        for w, ids in zip(missing, self.sp.encode(missing, out_type=int, num_threads=1)):
+        costs = self.costs
+        for w, ids in zip(missing, self._encode(missing)):
             # piece scores of a unigram model are log-probabilities; the first piece carries "▁"
-            self.costs[w] = (-sum(map(score, ids)) / max(len(w), 1), len(ids)) if ids else (0.0, 0)
+            costs[w] = (-sum(map(score, ids)) / max(len(w), 1), len(ids)) if ids else (0.0, 0)
+
+    def _encode(self, words: list[str]) -> list[list[int]]:
+        """The piece ids of each word, as ``sp.encode(words)`` gives them, one call per word:
+        SentencePiece's batch API starts a thread pool on every call, which costs more than the
+        words (and makes each call wait for the pool), and words are not joined into one text
+        (SentencePiece adds up a line's piece scores in single precision, so a long line can end
+        in another segmentation of a word)."""
+        encode = self._encode_one
+        return [encode(w) for w in words]
+
+    def _words_of(self, new: Iterable[str]) -> tuple[list[str], list[str], list[str], list[str]]:
+        """The tokens ``new`` sorted out: (those not scored, those scored, their words, their
+        normalised words), with the cost of every normalised word worked out (``costs``)."""
+        skipped: list[str] = []
+        kept: list[str] = []
+        words: list[str] = []
+        norms: list[str] = []
+        for t in new:
+            w = t.strip(_EDGE_PUNCT)
+            if w.isascii() and w.isalpha():  # the common case, as in _token_word
+                if len(w) < 2 or w[0].isupper():
+                    skipped.append(t)
+                else:
+                    kept.append(t)
+                    words.append(w)
+                    norms.append(w.lower())  # NFKC keeps ASCII as is
+                continue
+            w = _token_word(t)
+            if w is None:
+                skipped.append(t)
+            else:
+                kept.append(t)
+                words.append(w)
+                norms.append(w.lower() if w.isascii() else normalise(w))
+        self.fill_costs(set(norms))
+        return skipped, kept, words, norms
 
     def ensure(self, toks: set[str]) -> None:
         """Work out every token of ``toks`` that is not in ``info`` yet."""
@@ -184,26 +248,11 @@ class _Scorer:
             return
         if len(info) + len(new) > _MAX_CACHE:
             info.clear()
-            for exc in self.excess.values():
-                exc.clear()
             new = toks
-        words: list[tuple[str, str, str]] = []  # (token, word, normalised word)
-        for t in new:
-            w = t.strip(_EDGE_PUNCT)
-            if w.isascii() and w.isalpha():  # the common case, as in _token_word
-                if len(w) < 2 or w[0].isupper():
-                    info[t] = None
-                else:
-                    words.append((t, w, w.lower()))  # NFKC keeps ASCII as is
-                continue
-            w = _token_word(t)
-            if w is None:
-                info[t] = None
-            else:
-                words.append((t, w, w.lower() if w.isascii() else normalise(w)))
-        self.fill_costs({x[2] for x in words})
+        skipped, kept, words, norms = self._words_of(new)
+        info.update(dict.fromkeys(skipped))
         costs = self.costs
-        for t, w, nw in words:
+        for t, w, nw in zip(kept, words, norms):
             c, n = costs[nw]
             info[t] = (w, c, len(nw), 1 if n >= 4 else 0)
 
@@ -239,20 +288,17 @@ class _Scorer:
         new = set(toks).difference(exc)
         if not new:
             return exc
-        if len(self.info) + len(new) > _MAX_CACHE:  # emptied here, not in the middle of ``ensure``
-            self.info.clear()
-            for e in self.excess.values():
-                e.clear()
+        if len(exc) + len(new) > _MAX_CACHE:
+            exc.clear()
             new = set(toks)
-        self.ensure(new)
-        info = self.info
-        new_l = list(new)
-        xs = list(map(info.__getitem__, new_l))
-        nan = float("nan")
-        exc.update(zip(new_l, [nan if x is None else (x[1] - threshold) * x[2] for x in xs]))
+        skipped, kept, _words, norms = self._words_of(new)
+        exc.update(dict.fromkeys(skipped, float("nan")))
+        cs = [c for c, _n in map(self.costs.__getitem__, norms)]
+        lens = list(map(len, norms))
+        exc.update(zip(kept, [(c - threshold) * n for c, n in zip(cs, lens)]))
         t_abs = abs(threshold)
         # (|cost| + |threshold|) * length bounds |excess|, cost * length and threshold * length
-        top = max((abs(x[1]) + t_abs) * x[2] for x in xs if x is not None) if any(xs) else 0.0
+        top = max([(abs(c) + t_abs) * n for c, n in zip(cs, lens)], default=0.0)
         if top > self._excess_max[threshold]:
             self._excess_max[threshold] = top
         return exc

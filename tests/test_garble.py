@@ -199,3 +199,27 @@ def test_run_gate_and_line_bound_agree_with_scoring_on_documents():
         assert got == want
         found += len(got)
     assert found > 20
+
+
+def test_word_by_word_encoding_gives_the_batch_pieces():
+    """``_Scorer._encode`` (one direct call per word) gives the ids of SentencePiece's batch
+    call and of its Python wrapper, on common and rare words, random letter strings,
+    apostrophes and hyphens, and non-ASCII words mixed in."""
+    import random
+    import string
+
+    from wordfreq import top_n_list
+
+    scorer = garble.scorer()
+    sp = scorer.sp
+    rnd = random.Random(13)
+    words = [w for w in top_n_list("en", 20000) if w.isascii()]
+    words += ["".join(rnd.choice(string.ascii_lowercase) for _ in range(rnd.randint(1, 14))) for _ in range(5000)]
+    words += ["".join(rnd.choice(string.ascii_letters + "'-") for _ in range(rnd.randint(1, 8))) for _ in range(2000)]
+    words += ["don't", "o'clock", "well-known", "-x", "x-", "'", "-", "naïve", "été", "ã©tã©", "ﬁnance", "ｆｕｌｌ",
+              "東京", "σας", "a\u0080b"]
+    rnd.shuffle(words)
+    want = [sp.encode(w, out_type=int) for w in words]
+    assert want == sp.encode(words, out_type=int, num_threads=1)
+    assert scorer._encode_one.__name__ == "direct"  # the fast path is the one in use here
+    assert scorer._encode(words) == want
