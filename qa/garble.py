@@ -341,14 +341,8 @@ class _Scorer:
 
         if not toks:
             return False
-        exc = self.excess.get(threshold)
-        try:
-            if exc is None:
-                raise KeyError(threshold)
-            e = np.fromiter(map(exc.__getitem__, toks), np.float64, len(toks))
-        except KeyError:  # a new threshold or new tokens
-            exc = self.excess_of(toks, threshold)
-            e = np.fromiter(map(exc.__getitem__, toks), np.float64, len(toks))
+        exc = self.excess_of(toks, threshold)  # a document's tokens are seldom all known
+        e = np.fromiter(map(exc.__getitem__, toks), np.float64, len(toks))
         e = e[e == e]  # NaN: not a scored word
         k = max(1, min_words)
         m = len(e)

@@ -119,7 +119,7 @@ def repetition_loop(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
     """
     need = int(opts.get("min_repeats", 4))  # type: ignore[arg-type]
     text = doc.text
-    for m in _loops(text):
+    for m in _loops(text, doc.facts.lower):
         unit = m.group("unit")
         if unit.isdigit():
             continue
@@ -133,7 +133,7 @@ def repetition_loop(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
 _ZERO_SLOT = b"\0" * 8
 
 
-def _loops(text: str) -> Iterator[re.Match[str]]:
+def _loops(text: str, low: str | None = None) -> Iterator[re.Match[str]]:
     """The matches of ``_LOOP_RE.finditer(text)``, found fast.
 
     A loop's second and third copies are made of whole fields (the text split at white space,
@@ -146,7 +146,8 @@ def _loops(text: str) -> Iterator[re.Match[str]]:
     if "\u0130" in text or "\u03a3" in text:
         yield from _LOOP_RE.finditer(text)
         return
-    low = text.lower()
+    if low is None:
+        low = text.lower()  # (the document's lower-cased text, ``doc.facts.lower``, when it is given)
     words = _loop_words(low)
     if not words:
         return
