@@ -7,7 +7,6 @@ names its source and licence in its header. ``load("first_names")`` returns a fr
 from __future__ import annotations
 
 import math
-import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -47,9 +46,6 @@ _EN_TABLE: list = []
 #: when it outgrows ``_MAX_MEMO`` entries, so memory stays bounded
 _ZIPF_MEMO: dict[str, float] = {}
 _MAX_MEMO = 500_000
-#: words of ASCII letters and hyphens with at least one letter: wordfreq's tokeniser splits them
-#: at the hyphens and nowhere else
-_HYPHENATED_RE = re.compile(r"[A-Za-z-]*[A-Za-z][A-Za-z-]*")
 
 
 def zipf_en(word: str) -> float:
@@ -69,7 +65,9 @@ def zipf_en(word: str) -> float:
 
 
 def _zipf_en(word: str) -> float:
-    if word.isascii() and (word.isalpha() or _HYPHENATED_RE.fullmatch(word)):
+    # ASCII letters, or ASCII letters and hyphens (at least one letter): wordfreq's tokeniser
+    # splits such a word at its hyphens and nowhere else
+    if word.isascii() and (word.isalpha() or word.replace("-", "").isalpha()):
         if not _EN_TABLE:
             _load_en_table()
         table, freq_to_zipf, minimum = _EN_TABLE
