@@ -73,6 +73,8 @@ def normalise(word: str) -> str:
 _MOJIBAKE_RE = re.compile("[ÃÂ][\u0080-\u00bf]|â€|Ã[^\\W\\d_]")
 # the caches of a scorer are emptied when they outgrow this many entries (memory stays bounded)
 _MAX_CACHE = 1_000_000
+#: a line with more scored words than this is always scored (``_Scorer.line_may_reach``)
+_MAX_LINE_WORDS = 1_000_000
 
 
 def _by_cost(x: tuple[float, str]) -> float:
@@ -145,6 +147,32 @@ def _token_word(token: str) -> str | None:
     return None if _is_skipped_word(t) else t
 
 
+def _direct_encoder(sp):
+    """``lambda w: sp.encode(w, out_type=int)`` without the argument handling of the Python
+    wrapper (half the cost of a short word): the extension's own ids method, with the model's
+    defaults for sampling, BOS/EOS and reversal. Used only when it gives the wrapper's answer
+    on a probe; otherwise (another sentencepiece version, a model with other defaults) the
+    wrapper."""
+    def public(w: str) -> list[int]:
+        return sp.encode(w, out_type=int)
+
+    try:
+        raw = sp._processor._EncodeAsIds
+        if sp._enable_sampling or sp._add_bos or sp._add_eos or sp._reverse:
+            return public
+        args = (False, sp._nbest_size, sp._alpha, False, False, False)
+
+        def direct(w: str) -> list[int]:
+            return raw(w, *args)
+
+        probe = ["hello", "world", "zxqv", "naïve", "été", "don't", ""]
+        if [direct(w) for w in probe] != [public(w) for w in probe]:
+            return public
+        return direct
+    except Exception:  # noqa: BLE001 - not the sentencepiece this was written for
+        return public
+
+
 class _Scorer:
     """One model with its caches: word costs, and what each white-space token contributes.
 
@@ -154,10 +182,14 @@ class _Scorer:
     def __init__(self, path: str | None) -> None:
         self.sp = load_model(path)
         self._piece_score = [self.sp.GetScore(i) for i in range(self.sp.GetPieceSize())].__getitem__
+        self._encode_one = _direct_encoder(self.sp)
         self.costs: dict[str, tuple[float, int]] = {}  # normalised word -> (nats per char, pieces)
         # token -> (word, cost, normalised length, 1 if >= 4 pieces) or None when not scored
         self.info: dict[str, tuple[str, float, int, int] | None] = {}
-        self.excess: dict[float, dict[str, float]] = {}  # threshold -> token -> (cost - threshold) * length
+        #: threshold -> token -> its excess and whether it is scored (``excess_of``)
+        self.excess: dict[float, dict[str, float]] = {}
+        #: threshold -> the largest (|cost| + |threshold|) * length of a word seen for it
+        self._excess_max: dict[float, float] = {}
 
     def fill_costs(self, words: set[str]) -> None:
         missing = [w for w in words if w not in self.costs]
@@ -167,9 +199,46 @@ class _Scorer:
             self.costs.clear()
             missing = list(words)
         score = self._piece_score
-        for w, ids in zip(missing, self.sp.encode(missing, out_type=int, num_threads=1)):
+        costs = self.costs
+        for w, ids in zip(missing, self._encode(missing)):
             # piece scores of a unigram model are log-probabilities; the first piece carries "▁"
-            self.costs[w] = (-sum(map(score, ids)) / max(len(w), 1), len(ids)) if ids else (0.0, 0)
+            costs[w] = (-sum(map(score, ids)) / max(len(w), 1), len(ids)) if ids else (0.0, 0)
+
+    def _encode(self, words: list[str]) -> list[list[int]]:
+        """The piece ids of each word, as ``sp.encode(words)`` gives them, one call per word:
+        SentencePiece's batch API starts a thread pool on every call, which costs more than the
+        words (and makes each call wait for the pool), and words are not joined into one text
+        (SentencePiece adds up a line's piece scores in single precision, so a long line can end
+        in another segmentation of a word)."""
+        encode = self._encode_one
+        return [encode(w) for w in words]
+
+    def _words_of(self, new: Iterable[str]) -> tuple[list[str], list[str], list[str], list[str]]:
+        """The tokens ``new`` sorted out: (those not scored, those scored, their words, their
+        normalised words), with the cost of every normalised word worked out (``costs``)."""
+        skipped: list[str] = []
+        kept: list[str] = []
+        words: list[str] = []
+        norms: list[str] = []
+        for t in new:
+            w = t.strip(_EDGE_PUNCT)
+            if w.isascii() and w.isalpha():  # the common case, as in _token_word
+                if len(w) < 2 or w[0].isupper():
+                    skipped.append(t)
+                else:
+                    kept.append(t)
+                    words.append(w)
+                    norms.append(w.lower())  # NFKC keeps ASCII as is
+                continue
+            w = _token_word(t)
+            if w is None:
+                skipped.append(t)
+            else:
+                kept.append(t)
+                words.append(w)
+                norms.append(w.lower() if w.isascii() else normalise(w))
+        self.fill_costs(set(norms))
+        return skipped, kept, words, norms
 
     def ensure(self, toks: set[str]) -> None:
         """Work out every token of ``toks`` that is not in ``info`` yet."""
@@ -179,26 +248,11 @@ class _Scorer:
             return
         if len(info) + len(new) > _MAX_CACHE:
             info.clear()
-            for exc in self.excess.values():
-                exc.clear()
             new = toks
-        words: list[tuple[str, str, str]] = []  # (token, word, normalised word)
-        for t in new:
-            w = t.strip(_EDGE_PUNCT)
-            if w.isascii() and w.isalpha():  # the common case, as in _token_word
-                if len(w) < 2 or w[0].isupper():
-                    info[t] = None
-                else:
-                    words.append((t, w, w.lower()))  # NFKC keeps ASCII as is
-                continue
-            w = _token_word(t)
-            if w is None:
-                info[t] = None
-            else:
-                words.append((t, w, w.lower() if w.isascii() else normalise(w)))
-        self.fill_costs({x[2] for x in words})
+        skipped, kept, words, norms = self._words_of(new)
+        info.update(dict.fromkeys(skipped))
         costs = self.costs
-        for t, w, nw in words:
+        for t, w, nw in zip(kept, words, norms):
             c, n = costs[nw]
             info[t] = (w, c, len(nw), 1 if n >= 4 else 0)
 
@@ -222,9 +276,62 @@ class _Scorer:
             long_ += lg
         return _score_costs(costs, total, chars, long_)
 
+    def excess_of(self, toks: Iterable[str], threshold: float) -> dict[str, float]:
+        """What each token of ``toks`` adds to a line's distance from ``threshold``, worked out
+        for those not known yet: ``(cost - threshold) * length`` for a scored word, NaN for a
+        token that is not scored. A line of tokens scores ``threshold`` or more exactly when the
+        sum over its scored words is not negative (up to rounding, see ``line_may_reach``)."""
+        exc = self.excess.get(threshold)
+        if exc is None:
+            exc = self.excess[threshold] = {}
+            self._excess_max[threshold] = 0.0
+        new = set(toks).difference(exc)
+        if not new:
+            return exc
+        if len(exc) + len(new) > _MAX_CACHE:
+            exc.clear()
+            new = set(toks)
+        skipped, kept, _words, norms = self._words_of(new)
+        exc.update(dict.fromkeys(skipped, float("nan")))
+        cs = [c for c, _n in map(self.costs.__getitem__, norms)]
+        lens = list(map(len, norms))
+        exc.update(zip(kept, [(c - threshold) * n for c, n in zip(cs, lens)]))
+        t_abs = abs(threshold)
+        # (|cost| + |threshold|) * length bounds |excess|, cost * length and threshold * length
+        top = max([(abs(c) + t_abs) * n for c, n in zip(cs, lens)], default=0.0)
+        if top > self._excess_max[threshold]:
+            self._excess_max[threshold] = top
+        return exc
+
+    def line_may_reach(self, toks: list[str], threshold: float, min_words: int) -> bool:
+        """False only when ``score_tokens(toks)`` is ``None``, holds fewer than ``min_words``
+        scored words or scores below ``threshold``: one sum over the tokens' excesses
+        (``excess_of``) instead of scoring the line.
+
+        The score is at least the threshold exactly when the summed excess is not negative. The
+        margin covers the rounding of this sum and of the score's own (``n`` terms each, ``n`` the
+        scored words, every term at most ``M`` = the largest ``(cost + threshold) * length`` of a
+        word known: an error below ``n * n * M * 2**-52``, under ``1e-9 * n * M`` for ``n`` up to
+        ``_MAX_LINE_WORDS``), so the test never rules out a line that ``score_tokens`` would keep."""
+        exc = self.excess.get(threshold)
+        try:
+            if exc is None:
+                raise KeyError(threshold)
+            vals = list(map(exc.__getitem__, toks))
+        except KeyError:  # a new threshold or new tokens
+            exc = self.excess_of(toks, threshold)
+            vals = list(map(exc.__getitem__, toks))
+        scored = [e for e in vals if e == e]  # NaN: not a scored word
+        n = len(scored)
+        if n < max(1, min_words):
+            return False
+        if n > _MAX_LINE_WORDS:
+            return True  # the rounding bound below holds for lines up to this many words
+        return sum(scored) >= -(1e-3 + 1e-9 * n * self._excess_max[threshold])
+
     def may_reach(self, toks: list[str], threshold: float, min_words: int) -> bool:
-        """False when no run of consecutive tokens of ``toks`` holding at least ``min_words`` scored
-        words can score ``threshold`` or more, so no line made of them can.
+        """False when no run of consecutive tokens of ``toks`` holding at least ``min_words``
+        scored words can score ``threshold`` or more, so no line made of them can.
 
         A run scores at least the threshold when the sum of (cost - threshold) * length over its
         words is not negative: prefix sums and their suffix maximum answer that for every run at
@@ -234,11 +341,8 @@ class _Scorer:
 
         if not toks:
             return False
-        try:
-            e = np.fromiter(map(self.excess[threshold].__getitem__, toks), np.float64, len(toks))
-        except KeyError:  # a new threshold or new tokens
-            exc = self._excess(toks, threshold)
-            e = np.fromiter(map(exc.__getitem__, toks), np.float64, len(toks))
+        exc = self.excess_of(toks, threshold)  # a document's tokens are seldom all known
+        e = np.fromiter(map(exc.__getitem__, toks), np.float64, len(toks))
         e = e[e == e]  # NaN: not a scored word
         k = max(1, min_words)
         m = len(e)
@@ -249,17 +353,6 @@ class _Scorer:
         best_end = np.maximum.accumulate(prefix[::-1])[::-1]  # best_end[i] = max(prefix[i:])
         margin = 1e-3 + 1e-9 * float(np.abs(e).sum())
         return bool((best_end[k:] >= prefix[: m - k + 1] - margin).any())
-
-    def _excess(self, toks: list[str], threshold: float) -> dict[str, float]:
-        distinct = set(toks)
-        self.ensure(distinct)
-        exc = self.excess.setdefault(threshold, {})
-        info = self.info
-        nan = float("nan")
-        for t in distinct.difference(exc):
-            x = info[t]
-            exc[t] = nan if x is None else (x[1] - threshold) * x[2]
-        return exc
 
 
 @lru_cache(maxsize=4)

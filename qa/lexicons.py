@@ -42,28 +42,82 @@ def load(name: str, lower: bool = False) -> frozenset[str]:
 
 
 _EN_TABLE: list = []
+#: ``zipf_en`` answers by word (wordfreq's table is fixed, so an answer never changes); emptied
+#: when it outgrows ``_MAX_MEMO`` entries, so memory stays bounded
+_ZIPF_MEMO: dict[str, float] = {}
+_MAX_MEMO = 500_000
 
 
 def zipf_en(word: str) -> float:
-    """``wordfreq.zipf_frequency(word, "en")``, the same number. A word of ASCII letters is one
-    token, its lower case, so its frequency is read straight from wordfreq's table and rounded as
-    wordfreq rounds it (about 30 times faster than tokenising it); any other word goes through
-    wordfreq. ``tests/test_lexicons_zipf.py`` compares both on thousands of words."""
-    if word.isascii() and word.isalpha():
+    """``wordfreq.zipf_frequency(word, "en")``, the same number, remembered by word. A word of
+    ASCII letters is one token, its lower case, so its frequency is read straight from wordfreq's
+    table and rounded as wordfreq rounds it (about 30 times faster than tokenising it); a word of
+    ASCII letters and hyphens is the tokens between its hyphens, combined as wordfreq combines
+    them; any other word is tokenised by wordfreq and its tokens looked up in the same table.
+    ``tests/test_lexicons_zipf.py`` compares both on thousands of words."""
+    z = _ZIPF_MEMO.get(word)
+    if z is None:
+        z = _zipf_en(word)
+        if len(_ZIPF_MEMO) >= _MAX_MEMO:
+            _ZIPF_MEMO.clear()
+        _ZIPF_MEMO[word] = z
+    return z
+
+
+def _zipf_en(word: str) -> float:
+    # ASCII letters, or ASCII letters and hyphens (at least one letter): wordfreq's tokeniser
+    # splits such a word at its hyphens and nowhere else
+    if word.isascii() and (word.isalpha() or word.replace("-", "").isalpha()):
         if not _EN_TABLE:
             _load_en_table()
         table, freq_to_zipf, minimum = _EN_TABLE
-        f = table.get(word.lower())
-        if f is None:
-            freq = minimum  # wordfreq returns the minimum as it is, unrounded
-        else:
-            unrounded = max(1.0 / (1.0 / f), minimum)
-            if unrounded == 0.0:
-                freq = 0.0
-            else:
-                freq = round(unrounded, math.floor(-math.log(unrounded, 10)) + 3)
-        return round(freq_to_zipf(freq), 2)
-    return _wordfreq().zipf_frequency(word, "en")
+        if word.isalpha():
+            f = table.get(word.lower())
+            if f is None:
+                return _MINIMUM_ZIPF  # wordfreq returns the minimum as it is, unrounded
+            return _zipf_of(1.0 / (1.0 / f), minimum, freq_to_zipf)
+        one_over = 0.0  # wordfreq's 1 / f = 1 / f1 + 1 / f2 + ... over the tokens
+        for token in word.lower().split("-"):
+            if token:
+                f = table.get(token)
+                if f is None:  # any token missing: the minimum
+                    return _MINIMUM_ZIPF
+                one_over += 1.0 / f
+        return _zipf_of(1.0 / one_over, minimum, freq_to_zipf)
+    return _zipf_tokenised(word)
+
+
+def _zipf_tokenised(word: str) -> float:
+    """Any other word: wordfreq's tokens of it (``lossy_tokenize``), looked up in the same table
+    and combined as wordfreq's ``word_frequency`` combines them (digit runs smashed to zeros and
+    given wordfreq's digit frequency), so wordfreq's own copy of the table is never loaded."""
+    wf = _wordfreq()
+    tokens = wf.lossy_tokenize(word, "en")
+    if not tokens:
+        return _MINIMUM_ZIPF
+    if not _EN_TABLE:
+        _load_en_table()
+    table, freq_to_zipf, minimum = _EN_TABLE
+    one_over = 0.0
+    for token in tokens:
+        smashed = wf.smash_numbers(token)
+        f = table.get(smashed)
+        if f is None:  # any token missing: the minimum
+            return _MINIMUM_ZIPF
+        if smashed != token:
+            f *= wf.digit_freq(token)
+        one_over += 1.0 / f
+    return _zipf_of(1.0 / one_over, minimum, freq_to_zipf)
+
+
+def _zipf_of(freq: float, minimum: float, freq_to_zipf) -> float:
+    """wordfreq's rounding of a combined frequency, then of its Zipf value."""
+    unrounded = max(freq, minimum)
+    if unrounded == 0.0:
+        freq = 0.0
+    else:
+        freq = round(unrounded, math.floor(-math.log(unrounded, 10)) + 3)
+    return round(freq_to_zipf(freq), 2)
 
 
 @loader
@@ -79,6 +133,10 @@ def _load_en_table() -> None:
 
 def _freq_to_zipf(freq: float) -> float:
     return math.log(freq, 10) + 9  # wordfreq's freq_to_zipf
+
+
+#: the Zipf value of a word wordfreq does not know (its minimum frequency, unrounded)
+_MINIMUM_ZIPF = round(_freq_to_zipf(10**0 / 1e9), 2)
 
 
 def _read_en_table() -> dict[str, float] | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -127,3 +128,98 @@ def test_repetition_loop_search_matches_the_plain_scan():
         assert [m.span() for m in _loops(text)] == want, text
         found += bool(want)
     assert found > 300
+
+
+def _varied_lines(seed: int, n: int) -> list[str]:
+    """Lines mixing prose words, rare words, names, noise, mojibake, numbers and punctuation."""
+    import random
+
+    rnd = random.Random(seed)
+    pools = [
+        "the of and to in is was said that for on with as by at from government minister".split(),
+        "quinoa veggie feta arum helicodiceros muscivorus geopark toratau zeitgeist".split(),
+        "Reshetnikov Khabirov Bashkortostan UNESCO Monday The It".split(),
+        "xkq zvbrt pplmn qwwr tkkf bzzt vvrk qzx jjkq wvxz".split(),
+        "Ã©tÃ© trÃ¨s Ã©lÃ¨ves sociÃ©tÃ© annoncÃ© â€™s".split(),
+        "12 90069 www.example.com a@b.org #tag x1 ≈ ⋅".split(),
+        ["(the", "minister,", "said.", "«vvrk»", "don't", "won’t", "l'été", "naïve", "café", "-", "—"],
+    ]
+    out = []
+    for _ in range(n):
+        weights = [rnd.random() ** 2 for _ in pools]
+        words = [rnd.choice(rnd.choices(pools, weights)[0]) for _ in range(rnd.randint(1, 30))]
+        out.append(" ".join(words))
+    return out
+
+
+def test_line_bound_never_rules_out_a_line_that_scores_the_threshold():
+    """``line_may_reach`` is an exact bound: on varied lines and thresholds (the line's own score
+    among them, where the score equals the threshold), it never says no to a line that
+    ``score_tokens`` flags, and it does rule out most ordinary lines."""
+    scorer = garble.scorer()
+    kept = flagged = ruled_out = 0
+    for line in _varied_lines(3, 3000):
+        toks = line.split()
+        sc = scorer.score_tokens(toks)
+        thresholds = [2.0, 3.0, 4.0, 5.5]
+        if sc is not None:
+            thresholds += [sc.score, sc.score - 1e-12, sc.score + 1e-9]
+        for t in thresholds:
+            for min_words in (0, 1, 6):
+                flags = sc is not None and sc.n_words >= min_words and sc.score >= t
+                may = scorer.line_may_reach(toks, t, min_words)
+                assert may or not flags, (line, t, min_words)
+                flagged += flags
+                kept += may
+                ruled_out += not may
+    assert flagged > 1000 and ruled_out > 1000
+    prose = "The government refuted the accusation and said it had not unleashed the spyware."
+    assert not scorer.line_may_reach(prose.split(), 4.0, 6)
+
+
+def test_run_gate_and_line_bound_agree_with_scoring_on_documents():
+    """A document of varied lines: the lines MT104 flags are exactly those whose score reaches the
+    threshold, with the run gate and the line bound in the way."""
+    from qa.checks.garble import garbled_sentence
+    from qa.readers import make_document
+
+    lines = _varied_lines(5, 400)
+    line_re = re.compile(r"[^\r\n]+")
+    found = 0
+    for k in range(0, len(lines), 40):
+        text = "\n".join(lines[k:k + 40]) + "\n"
+        doc = make_document(text, doc_id="x")
+        got = [(h.start, h.end) for h in garbled_sentence(doc, {"threshold": 4.0, "min_words": 6})]
+        want = []
+        for sa, sb in doc.sentences:
+            for m in line_re.finditer(text, sa, sb):
+                sc = garble.score_text(m.group(0))
+                if sc is not None and sc.n_words >= 6 and sc.score >= 4.0:
+                    want.append(m.span())
+        assert got == want
+        found += len(got)
+    assert found > 20
+
+
+def test_word_by_word_encoding_gives_the_batch_pieces():
+    """``_Scorer._encode`` (one direct call per word) gives the ids of SentencePiece's batch
+    call and of its Python wrapper, on common and rare words, random letter strings,
+    apostrophes and hyphens, and non-ASCII words mixed in."""
+    import random
+    import string
+
+    from wordfreq import top_n_list
+
+    scorer = garble.scorer()
+    sp = scorer.sp
+    rnd = random.Random(13)
+    words = [w for w in top_n_list("en", 20000) if w.isascii()]
+    words += ["".join(rnd.choice(string.ascii_lowercase) for _ in range(rnd.randint(1, 14))) for _ in range(5000)]
+    words += ["".join(rnd.choice(string.ascii_letters + "'-") for _ in range(rnd.randint(1, 8))) for _ in range(2000)]
+    words += ["don't", "o'clock", "well-known", "-x", "x-", "'", "-", "naïve", "été", "ã©tã©", "ﬁnance", "ｆｕｌｌ",
+              "東京", "σας", "a\u0080b"]
+    rnd.shuffle(words)
+    want = [sp.encode(w, out_type=int) for w in words]
+    assert want == sp.encode(words, out_type=int, num_threads=1)
+    assert scorer._encode_one.__name__ == "direct"  # the fast path is the one in use here
+    assert scorer._encode(words) == want

@@ -70,10 +70,10 @@ def test_mt_scans_match_finditer() -> None:
                      M._LITERAL_NAME_RE),
             "self": (M._self_relations(doc), M._SELF_RELATION_RE),
             "twice": (M._back_to_back(t), M._BACK_TO_BACK_RE),
-            "kin": (M.finditer_at(M._KIN_FLIP_RE, t, M._needle_starts(doc, M._KIN_FLIP_NEEDLES)), M._KIN_FLIP_RE),
-            "female": (M.finditer_at(M._FEMALE_INTRO_RE, t, M._needle_starts(doc, M._FEMALE_NEEDLES)),
+            "kin": (M.finditer_at(M._KIN_FLIP_RE, t, M._GENDER_LITERALS.needle_starts(doc, M._KIN_FLIP_NEEDLES)), M._KIN_FLIP_RE),
+            "female": (M.finditer_at(M._FEMALE_INTRO_RE, t, M._GENDER_LITERALS.needle_starts(doc, M._FEMALE_NEEDLES)),
                        M._FEMALE_INTRO_RE),
-            "male": (M.finditer_at(M._MALE_INTRO_RE, t, M._needle_starts(doc, M._MALE_NEEDLES)), M._MALE_INTRO_RE),
+            "male": (M.finditer_at(M._MALE_INTRO_RE, t, M._GENDER_LITERALS.needle_starts(doc, M._MALE_NEEDLES)), M._MALE_INTRO_RE),
             "spouse": (M._spouses(doc), M._SPOUSE_OF_RE),
             "calque": (M._CALQUE_SCAN.finditer(doc), M._CALQUE_RE),
         }
@@ -142,3 +142,33 @@ def test_pronoun_scans_match_finditer() -> None:
             assert (w in words) == (w in lower)
         counts["lower"] += len(lower)
     assert all(counts.values()), counts
+
+
+def test_rules_reading_their_trigger_positions_find_what_a_full_scan_finds() -> None:
+    """MT301, MT302 and MT304 declare their literals as scan triggers and read where they occur
+    from the document's one scan: the same findings with either scan backend as with none (every
+    rule run on the whole text, each literal found with ``str.find``)."""
+    from dataclasses import replace
+
+    from qa.config import Settings
+    from qa.engine import check_document, make_plan
+    from qa.scan import ScanPlan, hyperscan_available
+
+    base = make_plan(Settings(select=("MT301", "MT302", "MT304")))
+    plans = {"none": replace(base, scan=None),
+             "fallback": replace(base, scan=ScanPlan.for_rules(base.rules, backend="fallback"))}
+    if hyperscan_available():
+        plans["hyperscan"] = replace(base, scan=ScanPlan.for_rules(base.rules, backend="hyperscan"))
+    assert {"MT301", "MT302", "MT304"} <= plans["fallback"].scan.codes
+    texts = TEXTS + [t.upper() for t in TEXTS[:200]] + ["Ana Lima’s daughter Ana Lima. Wang Spring. Ms. Mia Tanaka lifted his cup."]
+    by_rule: dict[str, int] = {}
+    for text in texts:
+        want = None
+        for name, plan in plans.items():
+            got = [(f.rule, f.start, f.end, f.message) for f in check_document(make_document(text, doc_id="x"), plan)]
+            if want is None:
+                want = got
+                for f in got:
+                    by_rule[f[0]] = by_rule.get(f[0], 0) + 1
+            assert got == want, (name, text)
+    assert all(by_rule.get(c, 0) >= 3 for c in ("MT301", "MT302", "MT304")), by_rule

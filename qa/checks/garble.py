@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from qa import garble
 from qa.document import Document
-from qa.fastpath import find_all, finditer_at
+from qa.textfind import find_all, finditer_at
 from qa.model import Hit, bad, good
 from qa.registry import rule
 from qa.warmup import loader
@@ -70,7 +70,10 @@ def garbled_sentence(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]
         # a sentence that spans lines (a scraped menu, a list) is scored line by line
         for m in _LINE_RE.finditer(text, sa, sb):
             a, b = m.span()
-            sc = scorer.score_tokens(text[a:b].split())
+            toks = text[a:b].split()
+            if not scorer.line_may_reach(toks, threshold, min_words):
+                continue  # one sum says the line cannot score the threshold (an exact bound)
+            sc = scorer.score_tokens(toks)
             if sc is None or sc.n_words < min_words or sc.score < threshold:
                 continue
             yield Hit(
@@ -116,7 +119,7 @@ def repetition_loop(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
     """
     need = int(opts.get("min_repeats", 4))  # type: ignore[arg-type]
     text = doc.text
-    for m in _loops(text):
+    for m in _loops(text, doc.facts.lower):
         unit = m.group("unit")
         if unit.isdigit():
             continue
@@ -130,7 +133,7 @@ def repetition_loop(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
 _ZERO_SLOT = b"\0" * 8
 
 
-def _loops(text: str) -> Iterator[re.Match[str]]:
+def _loops(text: str, low: str | None = None) -> Iterator[re.Match[str]]:
     """The matches of ``_LOOP_RE.finditer(text)``, found fast.
 
     A loop's second and third copies are made of whole fields (the text split at white space,
@@ -143,7 +146,8 @@ def _loops(text: str) -> Iterator[re.Match[str]]:
     if "\u0130" in text or "\u03a3" in text:
         yield from _LOOP_RE.finditer(text)
         return
-    low = text.lower()
+    if low is None:
+        low = text.lower()  # (the document's lower-cased text, ``doc.facts.lower``, when it is given)
     words = _loop_words(low)
     if not words:
         return

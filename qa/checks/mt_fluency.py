@@ -20,9 +20,8 @@ from operator import eq
 from rapidfuzz.distance import Levenshtein
 
 from qa.document import Document
-from qa.fastpath import find_all, finditer_at, may_match
-from qa.fastpath import register as _register_literals  # one automaton pass finds every rule's literals
-from qa.scan import RuleScanner, pattern_triggers
+from qa.scan import RuleScanner, Triggers, candidates, literal_triggers, pattern_triggers
+from qa.textfind import find_all, finditer_at
 from qa import lexicons, ruledata
 from qa.lexicons import zipf_en
 from qa.model import Hit, bad, good
@@ -35,23 +34,49 @@ from qa.registry import rule
 # the pattern it relies on; ``tests/test_mt_fluency_scans.py`` compares them with ``finditer``.
 
 
-def _literal_starts(doc: Document, literal: str) -> list[int]:
-    """Start offsets, ascending, of every occurrence of ``literal`` (case-sensitive) in the text,
-    found with ``str.find`` (a C search) and remembered on the document: several rules look for
-    the same kinship words."""
-    memo = doc.facts.once("literal_starts", dict)
-    got = memo.get(literal)
-    if got is None:
-        got = memo[literal] = []
-        if literal.lower() in _INDEXED and not may_match(doc, (literal.lower(),)):
-            return got  # not even in the lower-cased text (the literal index answers at once)
-        got.extend(find_all(doc.text, literal))
-    return got
+class _Literals:
+    """The case-sensitive ``literals`` a rule looks up, declared as its scan triggers (``qa.scan``:
+    lower-cased, every occurrence reported, plus any regex ``patterns`` that only gate the rule).
 
+    ``starts(doc, literal)`` gives the start offsets, ascending, of every occurrence of one of
+    them: the occurrences of its lower case that the document's one scan found, kept where the
+    text has the literal's own case (the scan finds every occurrence in any case, so none is
+    missed); ``str.find`` when the scan has no answer. They are remembered on the document
+    (``literal_starts``): several rules look for the same kinship words."""
 
-def _needle_starts(doc: Document, needles: tuple[tuple[str, tuple[int, ...]], ...]) -> list[int]:
-    """Offsets ``p + shift`` for every occurrence ``p`` of each needle and each of its shifts."""
-    return [p + d for lit, shifts in needles for p in _literal_starts(doc, lit) for d in shifts if p + d >= 0]
+    def __init__(self, code: str, literals: tuple[str, ...], patterns: tuple[tuple[str, int], ...] = ()) -> None:
+        self.code = code
+        self.literals = literals
+        self.triggers = Triggers(literals=tuple(sorted({x.lower() for x in literals})), patterns=patterns)
+
+    def starts(self, doc: Document, literal: str) -> list[int]:
+        memo = doc.facts.once("literal_starts", dict)
+        got = memo.get(literal)
+        if got is not None:
+            return got
+        if literal not in self.literals:
+            raise ValueError(f"{literal!r} is not one of {self.code}'s literals")
+        text = doc.text
+        found = candidates(doc, self.code, self.triggers)
+        if found is None:  # no answer from the scan: search each literal
+            for lit in self.literals:
+                if lit not in memo:
+                    memo[lit] = list(find_all(text, lit))
+        else:
+            by: dict[str, list[int]] = {}
+            prev = None
+            for span in found:  # ascending
+                if span != prev:
+                    prev = span
+                    by.setdefault(text[span[0]:span[1]], []).append(span[0])
+            for lit in self.literals:
+                if lit not in memo:
+                    memo[lit] = by.get(lit, [])
+        return memo[literal]
+
+    def needle_starts(self, doc: Document, needles: tuple[tuple[str, tuple[int, ...]], ...]) -> list[int]:
+        """Offsets ``p + shift`` for every occurrence ``p`` of each needle and each of its shifts."""
+        return [p + d for lit, shifts in needles for p in self.starts(doc, lit) for d in shifts if p + d >= 0]
 
 
 def _finditer_lines(pattern: re.Pattern[str], text: str, positions: list[int]) -> Iterator[re.Match[str]]:
@@ -406,6 +431,7 @@ _GLOSS_RE = re.compile(rf" (?:{_by_first_letter(_NAME_GLOSSES)})(?![\w-])")
 
 @rule(
     code="MT301",
+    triggers=literal_triggers([" " + g.lower() for g in _NAME_GLOSSES], gate=True),  # every match ends with " Gloss"
     name="given-name-translated-literally",
     category="mistranslation",
     summary="An East Asian family name followed by an English word as given name (\"Li Xue Master\")",
@@ -457,8 +483,15 @@ _SELF_RELATION_RE = re.compile(
 )
 
 
+#: every match of ``_SELF_RELATION_RE`` holds "X-X" (a hyphen before a capital), "X and X" (" and "
+#: before a capital), "between " or "'s <relative>"; the positions of the last two are read
+_SELF_RELATION_LITERALS = _Literals("MT302", ("between ", "'s ", "’s "),
+                                    patterns=((r"-[A-Z]| and [A-Z]", 0),))
+
+
 @rule(
     code="MT302",
+    triggers=_SELF_RELATION_LITERALS.triggers,
     name="name-paired-with-itself",
     category="mistranslation",
     summary="The same name on both sides of a pair (\"Peru and Peru\", \"Lisbon-Lisbon\", \"X's son X\")",
@@ -539,8 +572,11 @@ def _self_relations(doc: Document) -> Iterator[re.Match[str]]:
     text = doc.text
     where = [g for g in (m.start() for m in _HYPHEN_CAP_RE.finditer(text)) if _may_repeat(text, g, g + 1)]
     where += [g for g in (m.start() for m in _AND_CAP_RE.finditer(text)) if _may_repeat(text, g, g + 5)]
-    where += [p for p in _literal_starts(doc, "between ") if _between_same(text, p + 8)]
-    where += [p for kin in _KIN_WORDS for p in _literal_starts(doc, kin) if text[p - 3:p] in ("'s ", "’s ")]
+    lits = _SELF_RELATION_LITERALS
+    where += [p for p in lits.starts(doc, "between ") if _between_same(text, p + 8)]
+    # a relative right after "'s " or "’s "
+    where += [q + 3 for s in ("'s ", "’s ") for q in lits.starts(doc, s)
+              if any(text.startswith(kin, q + 3) for kin in _KIN_WORDS)]
     return _finditer_lines(_SELF_RELATION_RE, text, where)
 
 
@@ -766,16 +802,22 @@ _KIN_FLIP_RE = re.compile(
 )
 
 
+#: every literal MT304 looks up: a document with none of them has no finding
+_GENDER_LITERALS = _Literals("MT304", tuple(sorted({
+    lit for needles in (_FEMALE_NEEDLES, _MALE_NEEDLES, _SPOUSE_NEEDLES, _KIN_FLIP_NEEDLES) for lit, _ in needles})))
+
+
 def _spouses(doc: Document) -> Iterator[re.Match[str]]:
     """``_SPOUSE_OF_RE.finditer(doc.text)``: a match lies on one line, and the two characters
     before its relative ("X's wife", "X and his wife", "X and her husband") are "s " or "r "."""
     text = doc.text
-    where = [q for q in _needle_starts(doc, _SPOUSE_NEEDLES) if text[q - 2:q] in ("s ", "r ")]
+    where = [q for q in _GENDER_LITERALS.needle_starts(doc, _SPOUSE_NEEDLES) if text[q - 2:q] in ("s ", "r ")]
     return _finditer_lines(_SPOUSE_OF_RE, text, where)
 
 
 @rule(
     code="MT304",
+    triggers=_GENDER_LITERALS.triggers,  # an introduction, a spouse or a relative holds one of them
     name="pronoun-contradicts-gender",
     category="mistranslation",
     summary="A person introduced as a daughter, wife, Ms... gets 'his' (or a son, Mr... gets 'her')",
@@ -817,15 +859,15 @@ def pronoun_contradicts_gender(doc: Document, opts: Mapping[str, object]) -> Ite
     """
     text = doc.text
     seen: set[int] = set()
-    for m in finditer_at(_KIN_FLIP_RE, text, _needle_starts(doc, _KIN_FLIP_NEEDLES)):
+    for m in finditer_at(_KIN_FLIP_RE, text, _GENDER_LITERALS.needle_starts(doc, _KIN_FLIP_NEEDLES)):
         if m.group("a").lower() == m.group("b"):
             continue
         seen.add(m.start("b"))
         yield Hit(m.start("b"), m.end("b"),
                   f"'{m.group('b')} {m.group('k')}' after '{m.group('a')} {m.group('k')}' in the same sentence: "
                   "one person's relative gets both genders", suggestion=m.group("a").lower(), confidence=0.7)
-    female = {m.group("n") for m in finditer_at(_FEMALE_INTRO_RE, text, _needle_starts(doc, _FEMALE_NEEDLES))}
-    male = {m.group("n") for m in finditer_at(_MALE_INTRO_RE, text, _needle_starts(doc, _MALE_NEEDLES))}
+    female = {m.group("n") for m in finditer_at(_FEMALE_INTRO_RE, text, _GENDER_LITERALS.needle_starts(doc, _FEMALE_NEEDLES))}
+    male = {m.group("n") for m in finditer_at(_MALE_INTRO_RE, text, _GENDER_LITERALS.needle_starts(doc, _MALE_NEEDLES))}
     for m in _spouses(doc):
         (male if m.group("s") in ("wife", "widow", "girlfriend") else female).add(m.group("n"))
     people = [(n, "female") for n in sorted(female - male)] + [(n, "male") for n in sorted(male - female)]
@@ -964,17 +1006,6 @@ def doubled_correlative_conjunction(doc: Document, opts: Mapping[str, object]) -
 
 # regexes with required words run only where the one scan found those words (qa.scan)
 _CORRELATIVE_SCAN = RuleScanner(_CORRELATIVE_RE, "GRAM200")
-
-# the literal index answers for the words the MT rules look up (lower-cased; the shortest and
-# most common ones, such as "son", are left to ``str.find``)
-_INDEXED = frozenset({
-    lit.lower()
-    for needles in (_FEMALE_NEEDLES, _MALE_NEEDLES, _SPOUSE_NEEDLES, _KIN_FLIP_NEEDLES)
-    for lit, _shifts in needles
-    if len(lit) >= 4 and lit not in ("king",)
-} | set(_KIN_WORDS) - {"son"} | {"between "})
-_register_literals(sorted(_INDEXED))
-
 
 #: loaded before any time limit starts (qa.warmup)
 from qa.lexicons import load_frequencies as _load_frequencies  # noqa: E402

@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from qa import ruledata
 from qa.document import Document
-from qa.fastpath import find_all
+from qa.textfind import find_all
 from qa.lexicons import zipf_en
 from qa.model import Applicability, Edit, Fix, Hit, bad, good
 from qa.registry import rule

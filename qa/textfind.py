@@ -1,0 +1,34 @@
+"""Exact searches that rules use to run a regex on a small part of a text: every occurrence of a
+literal (``find_all``), and a pattern tried only where its matches can start (``finditer_at``).
+Both give exactly what a full scan gives; neither keeps any state."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+
+def find_all(text: str, literal: str) -> Iterator[int]:
+    """Start offsets, ascending, of every occurrence of ``literal`` in ``text`` (overlapping ones
+    included), found with ``str.find`` (a C search, no regex)."""
+    find = text.find
+    i = find(literal)
+    while i >= 0:
+        yield i
+        i = find(literal, i + 1)
+
+
+def finditer_at(pattern: re.Pattern[str], text: str, starts: Iterable[int]) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)`` when every match of ``pattern`` (which never matches the empty
+    string) starts at one of ``starts``: the pattern is tried at those offsets only, in order,
+    skipping those inside the previous match, as ``finditer`` does."""
+    last = 0
+    for q in sorted(set(starts)):
+        if q >= last:
+            m = pattern.match(text, q)
+            if m is not None:
+                yield m
+                last = m.end()
+
+
+__all__ = ["find_all", "finditer_at"]
