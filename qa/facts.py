@@ -31,6 +31,8 @@ T = TypeVar("T")
 #: the slots filled with ``Facts.once`` (name -> what it holds and which module fills it)
 SHARED = {
     "not_english": "bool: the document is clearly not in English (qa.scope)",
+    "scan_hits": "dict[ScanPlan, ScanHits | None]: the document's one scan of every selected rule's triggers, "
+                 "per scan plan that made one (qa.scan.hits_for; the rules read it through qa.scan.candidates)",
     "dup_collect": "dict[int, tuple[str, int | None, bytes]]: name, text hash and MinHash signature "
                    "per min_words option (qa.checks.duplicate)",
     "literal_starts": "dict[str, list[int]]: start offsets of case-sensitive literals (qa.checks.mt_fluency)",
@@ -55,6 +57,7 @@ class Facts:
     _lower: str
     _language: tuple[str | None, float]
     not_english: bool
+    scan_hits: dict[Any, Any]
     dup_collect: dict[int, tuple[str, int | None, bytes]]
     literal_starts: dict[str, list[int]]
     layout: Any

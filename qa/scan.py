@@ -216,6 +216,7 @@ class ScanHits:
                     by[i] = [(a, b)]
                 else:
                     got.append((a, b))
+            self._raw, self._data = [], None  # (kept with the document's facts: only what is read)
         out: list[tuple[int, int]] = []
         for i in plan.entries_of[code]:
             lst = by.get(i)
@@ -549,33 +550,39 @@ def write_cached(path: Path, key: str, blob: bytes) -> None:
 
 
 # --------------------------------------------------------------------------- a document's hits
-_SLOT = threading.local()
+_NONE = object()
+
+
+def _scans(doc) -> dict[ScanPlan, ScanHits | None]:
+    """The scans made of ``doc``, by plan (the document's facts, ``qa.facts``)."""
+    return doc.facts.once("scan_hits", dict)
 
 
 def hits_for(doc, plan: ScanPlan | None = None) -> ScanHits | None:
-    """The scan hits of ``doc`` (``ScanPlan.scan``), computed once per document with ``plan``
-    and kept for the rules that read them (``candidates``). Without ``plan``: the hits kept for
-    ``doc``, or ``None``."""
-    slot = getattr(_SLOT, "v", None)
-    if slot is not None and slot[0] is doc and (plan is None or slot[1] is plan):
-        return slot[2]
+    """The scan hits of ``doc`` (``ScanPlan.scan``), computed once per document and plan and
+    kept in the document's facts for the rules that read them (``candidates``). Without
+    ``plan``: the hits of the last plan asked for ``doc``, or ``None``."""
+    scans = _scans(doc)
     if plan is None:
-        return None
-    hits = plan.scan(doc.text)
-    _SLOT.v = (doc, plan, hits)
+        return next(reversed(scans.values()), None)
+    hits = scans.pop(plan, _NONE)
+    if hits is _NONE:
+        hits = plan.scan(doc.text)
+    scans[plan] = hits  # the last plan asked for is the one ``candidates`` reads
     return hits
 
 
 def candidates(doc, code: str, triggers: Triggers | None) -> list[tuple[int, int]] | None:
     """The candidate hits of rule ``code`` in ``doc``: from the document's scan when the
-    engine made one for this rule, else searched here (``Triggers.find``); ``None`` when there
-    is no answer (the rule scans the whole text)."""
+    engine made one with a plan answering for this rule (the last such plan), else searched
+    here (``Triggers.find``); ``None`` when there is no answer (the rule scans the whole text)."""
     if triggers is None:
         return None
-    slot = getattr(_SLOT, "v", None)
-    if slot is not None and slot[0] is doc and code in slot[1].codes:
-        hits = slot[2]
-        return None if hits is None else hits.get(code, [])
+    scans = _scans(doc)
+    for plan in reversed(scans):
+        if code in plan.codes:
+            hits = scans[plan]
+            return None if hits is None else hits.get(code, [])
     return triggers.find(doc.text)
 
 

@@ -101,6 +101,11 @@ _PLACEHOLDER_RE = re.compile(
 
 #: every match of ``_PLACEHOLDER_RE`` holds one of these: only lines holding one are searched
 _PLACEHOLDER_GATE_RE = re.compile(r"null|undefined|NaN|None|\[object|\{\{|%[A-Z_]{3,}%|\$\{|(?i:lorem ipsum)")
+#: ``_PLACEHOLDER_GATE_RE``'s alternatives one by one, each starting with a literal or one class
+#: (``(?i:l)`` is ``[lL]``), so that each search skips ahead in C: none crosses a line break, so
+#: the lines holding a match of one of them are the lines holding a match of the gate
+_PLACEHOLDER_GATES = tuple(re.compile(p) for p in (
+    r"null", r"undefined", r"NaN", r"None", r"\[object", r"\{\{", r"%[A-Z_]{3,}%", r"\$\{", r"[lL](?i:orem ipsum)"))
 
 
 @rule(
@@ -134,11 +139,11 @@ def template_placeholder(doc: Document, opts: Mapping[str, object]) -> Iterator[
     sentence).
     """
     text = doc.text
-    gate = [g.start() for g in _PLACEHOLDER_GATE_RE.finditer(text)]
+    gate = [g.start() for rx in _PLACEHOLDER_GATES for g in rx.finditer(text)]
     if not gate:
         return
     lines = doc.lines
-    starts = [a for a, _ in lines]
+    starts = doc.line_starts
     for k in sorted({bisect_right(starts, g) - 1 for g in gate}):
         a, b = lines[k]
         line = text[a:b]
