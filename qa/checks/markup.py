@@ -232,6 +232,15 @@ def markdown_artefact(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit
 
 
 _INDENT_LINE_RE = re.compile(r"^[ \t\u00a0]{2,}(?=\r?\n|\r|$)", re.MULTILINE)
+#: the same lines after the first: ``^`` (multi-line) matches after a line feed, so the search
+#: looks for the line feed (a literal: it skips ahead in C) and the run is group 1
+_INDENT_AFTER_BREAK_RE = re.compile(r"\n([ \t\u00a0]{2,})(?=\r?\n|\r|$)", re.MULTILINE)
+
+
+def _indent_lines(text: str) -> list[tuple[int, int]]:
+    """The spans of ``_INDENT_LINE_RE.finditer(text)``, in order."""
+    first = _INDENT_LINE_RE.match(text)
+    return ([first.span()] if first else []) + [m.span(1) for m in _INDENT_AFTER_BREAK_RE.finditer(text)]
 
 
 @rule(
@@ -253,8 +262,8 @@ def stray_indentation_line(doc: Document, opts: Mapping[str, object]) -> Iterato
     ## How to fix
     Empty the line (keep it as a blank line). Safe.
     """
-    for m in _INDENT_LINE_RE.finditer(doc.text):
-        if m.end() == m.start():
+    for a, b in _indent_lines(doc.text):
+        if b == a:
             continue
-        yield Hit(m.start(), m.end(), "Line of only white space (stray indentation)",
-                  fix=Fix((Edit(m.start(), m.end(), ""),), Applicability.SAFE, "Empty the line"))
+        yield Hit(a, b, "Line of only white space (stray indentation)",
+                  fix=Fix((Edit(a, b, ""),), Applicability.SAFE, "Empty the line"))
