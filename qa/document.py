@@ -34,10 +34,19 @@ _BLANK_SPLIT_RE = re.compile(r"(?:\r\n|\r|\n)[ \t\u00a0]*(?:\r\n|\r|\n)(?:[ \t\u
 
 # A candidate sentence end: terminal punctuation, optional closing quotes/brackets, whitespace,
 # then something that can start a sentence (optional opening quote/bracket, capital or digit).
+# The run of punctuation is taken whole: the character before its first one is not terminal
+# punctuation (the look-behind, written after that first character so that the search skips
+# from one punctuation mark to the next instead of trying a match at every character).
 _BOUNDARY_RE = re.compile(
-    r"(?<![.!?…])(?P<end>[.!?…]++)(?P<close>[\"'”’»)\]]*+)(?P<ws>\s++)(?=[\"'“‘«(\[]?[A-Z0-9À-ÖØ-Þ])"
+    r"(?P<end>[.!?…](?<![.!?…]{2})[.!?…]*+)(?P<close>[\"'”’»)\]]*+)(?P<ws>\s++)(?=[\"'“‘«(\[]?[A-Z0-9À-ÖØ-Þ])"
 )
 _LAST_TOKEN_RE = re.compile(r"(\S+)$")
+#: a line's text without the white space around it (a line holding only white space: no match);
+#: ``\s`` is the white space of ``str.strip``
+_LINE_CONTENT_RE = re.compile(r"\S(?:[^\r\n]*\S)?")
+#: sentence ends a sentence break is never taken after (``_BOUNDARY_RE``'s look-behind)
+_ENDS = frozenset(".!?…")
+_span = re.Match.span
 
 #: Abbreviations after which a period does not end a sentence (lower-cased, without the dot).
 ABBREVIATIONS = frozenset(
@@ -128,16 +137,14 @@ class Document:
         text = self.text
         out: list[Span] = []
         for a, b in self.blocks:
-            chunk = text[a:b]
-            if "\n" not in chunk and "\r" not in chunk:
+            if text.find("\n", a, b) < 0 and text.find("\r", a, b) < 0:
                 out.append((a, b))
                 continue
-            if len(chunk) > _BIG_BLOCK_CHARS and not _splits_into_lines(text, a, chunk):
+            if b - a > _BIG_BLOCK_CHARS and not _splits_into_lines(text, a, text[a:b]):
                 out.append((a, b))  # decided without a list of the block's lines
                 continue
-            # one pass, no list of every line's raw span (a block of millions of lines)
-            lines = [s for s in (_strip_span(text, a + m_a, a + m_b) for m_a, m_b in _iter_line_spans(chunk))
-                     if s[1] > s[0]]
+            # the block's non-blank lines, stripped: one regex pass over the block
+            lines = list(map(_span, _LINE_CONTENT_RE.finditer(text, a, b)))
             # the last line always ends the paragraph; look at the others
             ends_like_sentence = sum(1 for s, e in lines[:-1] if text[e - 1] in ".!?\"”’:)…")
             if len(lines) > 1 and ends_like_sentence * 2 >= len(lines) - 1 and ends_like_sentence:
@@ -175,7 +182,7 @@ class Document:
     # ---------------------------------------------------------------- words
     @cached_property
     def words(self) -> list[Span]:
-        return [m.span() for m in WORD_RE.finditer(self.text)]
+        return list(map(_span, WORD_RE.finditer(self.text)))
 
     def span_text(self, span: Span) -> str:
         return self.text[span[0] : span[1]]
@@ -317,27 +324,59 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[S
     """Split ``text[start:end]`` into sentence spans (absolute offsets, whitespace trimmed)."""
     if end is None:
         end = len(text)
-    chunk = text[start:end]
+    if start > 0 and text[start - 1] in _ENDS:  # the look-behind must not see the text before
+        return [(start + a, start + b) for a, b in split_sentences(text[start:end])]
     out: list[Span] = []
-    s = 0
-    for m in _BOUNDARY_RE.finditer(chunk):
-        if m.group("end") == ".":
-            token = _last_token(chunk, s, m.start("end"))
+    s = start
+    # one regex pass over the span, in the text itself (no copy); a piece between two breaks
+    # starts and ends with a character that is not white space (the break's look-ahead and its
+    # punctuation), so only the first and the last piece are stripped
+    for m in _BOUNDARY_RE.finditer(text, start, end):
+        e = m.start("end")
+        if m.end("end") - e == 1 and text[e] == ".":
+            token = _last_token(text, s, e)
             if token and _is_abbreviation(token):
                 continue
         cut = m.start("ws")
         if cut > s:
-            out.append((start + s, start + cut))
+            out.append((s, cut))
         s = m.end("ws")
-    if s < len(chunk):
-        out.append((start + s, start + len(chunk)))
-    return [sp for sp in (_strip_span(text, a, b) for a, b in out) if sp[1] > sp[0]]
+    if s < end:
+        out.append((s, end))
+    if out:
+        a, b = out[0]
+        if a == start:
+            out[0] = _strip_span(text, a, b)
+        a, b = out[-1]
+        if b == end:
+            out[-1] = _strip_span(text, a, b)
+        if out[0][1] <= out[0][0] or out[-1][1] <= out[-1][0]:
+            out = [sp for sp in out if sp[1] > sp[0]]
+    return out
+
+
+#: how far back ``_last_token`` looks first (a token is rarely longer)
+_TOKEN_WINDOW = 64
 
 
 def _last_token(chunk: str, s: int, e: int) -> str:
     """What ``_LAST_TOKEN_RE.search(chunk, s, e)`` captures: the run of non-space characters
     that ends ``chunk[s:e]`` (or ends it but for one final line break), else ''. A string split
-    instead of a regex search, which would try every position of the sentence."""
+    instead of a regex search, which would try every position of the sentence; it reads the last
+    ``_TOKEN_WINDOW`` characters, and all of ``chunk[s:e]`` only when they hold no white space."""
+    w = max(s, e - _TOKEN_WINDOW)
+    seg = chunk[w:e]
+    if seg.endswith("\n"):
+        seg = seg[:-1]
+    if not seg or seg[-1].isspace():
+        return ""
+    parts = seg.rsplit(None, 1)
+    if len(parts) == 1 and w > s:  # no white space in the window: the token may start before it
+        return _last_token_full(chunk, s, e)
+    return parts[-1]
+
+
+def _last_token_full(chunk: str, s: int, e: int) -> str:
     seg = chunk[s:e]
     if seg.endswith("\n"):
         seg = seg[:-1]

@@ -11,8 +11,10 @@ through ``qa.runner.pipeline``.
 from __future__ import annotations
 
 import traceback
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import islice
+from operator import attrgetter
 
 from qa.config import ConfigError, Settings, effective_severity, rule_options, select_rules
 from qa.document import Document
@@ -85,6 +87,36 @@ def to_finding(rule: Rule, hit: Hit, severity: Severity, doc: Document) -> Findi
     )
 
 
+def findings_for(rule: Rule, hits: Iterable[Hit], severity: Severity, doc: Document) -> list[Finding]:
+    """``[to_finding(rule, hit, severity, doc) for hit in hits]``, with what is the same for every
+    hit of one rule in one document (the rule's fields, the text length, the confidence of each
+    condition) looked up once: a boilerplate page gives hundreds of findings of one rule."""
+    if hasattr(doc, "segment_at"):  # a bilingual document: each finding names its segment
+        return [to_finding(rule, hit, severity, doc) for hit in hits]
+    n = len(doc.text)
+    code, name, category = rule.code, rule.name, rule.category
+    confidences: dict[str | None, float | None] = {}
+    out: list[Finding] = []
+    append = out.append
+    for hit in hits:
+        start, end, condition = hit.start, hit.end, hit.condition
+        if not 0 <= start <= n:  # (in range, min/max below give back the same object)
+            start = min(max(start, 0), n)
+        if not start <= end <= n:
+            end = min(max(end, start), n)
+        try:
+            conf = confidences[condition]
+        except KeyError:
+            conf = confidences[condition] = rule_confidence(code, condition)
+        append(Finding(code, name, category, hit.severity or severity, start, end, hit.message, hit.suggestion,
+                       hit.fix, conf, condition, hit.data))
+    return out
+
+
+#: the order of a document's findings (``Finding.sort_key``)
+FINDING_ORDER = attrgetter("start", "end", "rule")
+
+
 def confident(findings: list[Finding], settings: Settings) -> list[Finding]:
     """Findings at or above ``min-confidence`` (a finding with no measured confidence is dropped
     too: nothing shows that it reaches the threshold). Crash findings are always kept."""
@@ -155,13 +187,12 @@ def check_document(doc: Document, plan: Plan, strict: bool = False) -> list[Find
             mark = len(findings)  # a rule that crashes or runs out of time reports nothing but its QA000
             try:
                 with budget.rule():
-                    left = MAX_FINDINGS_PER_RULE
-                    for hit in rule.check(doc, plan.options[rule.code]):
-                        if not left:
+                    hits = list(islice(rule.check(doc, plan.options[rule.code]), MAX_FINDINGS_PER_RULE + 1))
+                    if hits:
+                        capped = len(hits) > MAX_FINDINGS_PER_RULE
+                        findings += findings_for(rule, hits[:MAX_FINDINGS_PER_RULE] if capped else hits, sev, doc)
+                        if capped:
                             findings.append(capped_finding(rule, MAX_FINDINGS_PER_RULE))
-                            break
-                        findings.append(to_finding(rule, hit, sev, doc))
-                        left -= 1
             except Exception as exc:  # noqa: BLE001 - a rule must never take the batch down
                 if strict:
                     raise
@@ -170,7 +201,7 @@ def check_document(doc: Document, plan: Plan, strict: bool = False) -> list[Find
     finally:
         budget.close()
     findings = confident(findings, plan.settings)
-    findings.sort(key=lambda f: f.sort_key)
+    findings.sort(key=FINDING_ORDER)
     return findings
 
 

@@ -15,11 +15,14 @@ by name and type, instead of being stored on the document under a private key:
   module); see the slot comments for who fills what.
 
 Facts hold no state outside the document: nothing here fills a process-wide table. Pickling a
-``Facts`` keeps only its document (the values are computed again where they are needed).
+``Facts`` keeps only its document (the values are computed again where they are needed). The
+facts refer to their document weakly (the document holds them): a document is freed as soon as
+its last reference goes.
 """
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -31,6 +34,8 @@ T = TypeVar("T")
 #: the slots filled with ``Facts.once`` (name -> what it holds and which module fills it)
 SHARED = {
     "not_english": "bool: the document is clearly not in English (qa.scope)",
+    "scan_hits": "dict[ScanPlan, ScanHits | None]: the document's one scan of every selected rule's triggers, "
+                 "per scan plan that made one (qa.scan.hits_for; the rules read it through qa.scan.candidates)",
     "dup_collect": "dict[int, tuple[str, int | None, bytes]]: name, text hash and MinHash signature "
                    "per min_words option (qa.checks.duplicate)",
     "literal_starts": "dict[str, list[int]]: start offsets of case-sensitive literals (qa.checks.mt_fluency)",
@@ -49,12 +54,12 @@ SHARED = {
 class Facts:
     """Per-document facts, each computed at most once (see the module docstring)."""
 
-    __slots__ = ("doc", "_lower", "_language", *SHARED)
+    __slots__ = ("_doc", "_lower", "_language", *SHARED)
 
-    doc: Document
     _lower: str
     _language: tuple[str | None, float]
     not_english: bool
+    scan_hits: dict[Any, Any]
     dup_collect: dict[int, tuple[str, int | None, bytes]]
     literal_starts: dict[str, list[int]]
     layout: Any
@@ -66,7 +71,17 @@ class Facts:
     mojibake_regions: list[Any]
 
     def __init__(self, doc: Document) -> None:
-        object.__setattr__(self, "doc", doc)
+        # a weak reference: the document holds its facts, so a strong one back would make every
+        # document a reference cycle, freed only by the cyclic garbage collector (with all its
+        # spans) instead of when its last reference goes
+        object.__setattr__(self, "_doc", weakref.ref(doc))
+
+    @property
+    def doc(self) -> Document:
+        doc = self._doc()
+        if doc is None:
+            raise ReferenceError("the document of these facts is gone (keep the document, not only its facts)")
+        return doc
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"document facts are read-only (use Facts.once to fill {name!r})")

@@ -45,6 +45,7 @@ import re
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from qa import fastpath
@@ -171,10 +172,12 @@ class ScanHits:
     candidate hits ``(start, end)`` in code points, ascending (``hits.get(code)``, computed when
     a rule asks for them)."""
 
-    __slots__ = ("_plan", "_raw", "_text", "_data", "_codes", "_by")
+    __slots__ = ("_plan", "_raw", "_text", "_bytes", "_codes", "_by")
 
     def __init__(self, plan: "ScanPlan", raw: list[tuple[int, int, int]], text: str, data: bytes | None) -> None:
-        self._plan, self._raw, self._text, self._data = plan, raw, text, data
+        # (offsets in ``data``, the UTF-8 text the scan read, when it is not the text's code points:
+        # the bytes are made again when a rule first asks, not kept with the document's facts)
+        self._plan, self._raw, self._text, self._bytes = plan, raw, text, data is not None
         self._by: dict[int, list[tuple[int, int]]] | None = None
         codes: set[str] = set()
         owners = plan.owners
@@ -205,7 +208,7 @@ class ScanHits:
             by = self._by = {}
             raw = self._raw
             shifts = plan.shifts
-            if self._data is not None:
+            if self._bytes:
                 raw = self._code_points(raw)  # starts fixed there
                 shifts = (0,) * len(shifts)
             for i, a, b in raw:
@@ -216,8 +219,13 @@ class ScanHits:
                     by[i] = [(a, b)]
                 else:
                     got.append((a, b))
+            self._raw = []  # (kept with the document's facts: only what is read)
         out: list[tuple[int, int]] = []
-        for i in plan.entries_of[code]:
+        entries = plan.entries_of[code]
+        if len(by) < len(entries):  # (a rule of many literals: look only at the entries found)
+            mine = plan.entry_sets[code]
+            entries = [i for i in by if i in mine]
+        for i in entries:
             lst = by.get(i)
             if lst is None:
                 continue
@@ -246,7 +254,7 @@ class ScanHits:
             return raw
         import numpy as np
 
-        arr = np.frombuffer(self._data, dtype=np.uint8)  # type: ignore[arg-type]
+        arr = np.frombuffer(self._text.encode("utf-8", "surrogatepass"), dtype=np.uint8)
         cp = np.empty(len(arr) + 1, dtype=np.int32)
         cp[0] = 0
         np.cumsum((arr & 0xC0) != 0x80, out=cp[1:])
@@ -382,6 +390,11 @@ class ScanPlan:
         return db
 
     # ------------------------------------------------------------ pickling: the database as bytes
+    @cached_property
+    def entry_sets(self) -> dict[str, frozenset[int]]:
+        """``entries_of`` as sets."""
+        return {c: frozenset(v) for c, v in self.entries_of.items()}
+
     def __getstate__(self) -> dict:
         return {"entries": self.entries, "owners": self.owners, "backend": self.backend,
                 "database": _hs.dumpb(self._db) if self._db is not None else None}
@@ -549,33 +562,42 @@ def write_cached(path: Path, key: str, blob: bytes) -> None:
 
 
 # --------------------------------------------------------------------------- a document's hits
-_SLOT = threading.local()
+_NONE = object()
+
+
+def _scans(doc) -> dict[ScanPlan, ScanHits | None]:
+    """The scans made of ``doc``, by plan (the document's facts, ``qa.facts``; empty: none yet)."""
+    return getattr(doc.facts, "scan_hits", _NO_SCANS)
+
+
+_NO_SCANS: dict = {}
 
 
 def hits_for(doc, plan: ScanPlan | None = None) -> ScanHits | None:
-    """The scan hits of ``doc`` (``ScanPlan.scan``), computed once per document with ``plan``
-    and kept for the rules that read them (``candidates``). Without ``plan``: the hits kept for
-    ``doc``, or ``None``."""
-    slot = getattr(_SLOT, "v", None)
-    if slot is not None and slot[0] is doc and (plan is None or slot[1] is plan):
-        return slot[2]
+    """The scan hits of ``doc`` (``ScanPlan.scan``), computed once per document and plan and
+    kept in the document's facts for the rules that read them (``candidates``). Without
+    ``plan``: the hits of the last plan asked for ``doc``, or ``None``."""
     if plan is None:
-        return None
-    hits = plan.scan(doc.text)
-    _SLOT.v = (doc, plan, hits)
+        return next(reversed(_scans(doc).values()), None)
+    scans = doc.facts.once("scan_hits", dict)
+    hits = scans.pop(plan, _NONE)
+    if hits is _NONE:
+        hits = plan.scan(doc.text)
+    scans[plan] = hits  # the last plan asked for is the one ``candidates`` reads
     return hits
 
 
 def candidates(doc, code: str, triggers: Triggers | None) -> list[tuple[int, int]] | None:
     """The candidate hits of rule ``code`` in ``doc``: from the document's scan when the
-    engine made one for this rule, else searched here (``Triggers.find``); ``None`` when there
-    is no answer (the rule scans the whole text)."""
+    engine made one with a plan answering for this rule (the last such plan), else searched
+    here (``Triggers.find``); ``None`` when there is no answer (the rule scans the whole text)."""
     if triggers is None:
         return None
-    slot = getattr(_SLOT, "v", None)
-    if slot is not None and slot[0] is doc and code in slot[1].codes:
-        hits = slot[2]
-        return None if hits is None else hits.get(code, [])
+    scans = _scans(doc)
+    for plan in reversed(scans):
+        if code in plan.codes:
+            hits = scans[plan]
+            return None if hits is None else hits.get(code, [])
     return triggers.find(doc.text)
 
 

@@ -95,3 +95,96 @@ def test_last_token_equals_the_regex_it_replaces(chunk, data):
     e = data.draw(st.integers(s, len(chunk)))
     m = _LAST_TOKEN_RE.search(chunk, s, e)
     assert _last_token(chunk, s, e) == (m.group(1) if m else "")
+
+
+# ------------------------------------------------------------------ the segmentation's fast passes
+import random  # noqa: E402
+import re  # noqa: E402
+
+from qa.document import Document, _is_abbreviation  # noqa: E402
+
+#: the sentence break as first written (look-behind first): the one the splitter must agree with
+_REF_BOUNDARY_RE = re.compile(
+    r"(?<![.!?…])(?P<end>[.!?…]++)(?P<close>[\"'”’»)\]]*+)(?P<ws>\s++)(?=[\"'“‘«(\[]?[A-Z0-9À-ÖØ-Þ])")
+
+
+def _ref_strip(text, a, b):
+    chunk = text[a:b]
+    a2 = a + len(chunk) - len(chunk.lstrip())
+    return a2, a2 + len(chunk.strip())
+
+
+def _ref_split(text, start=0, end=None):
+    """The splitter span by span: a copy of the span, every piece stripped."""
+    end = len(text) if end is None else end
+    chunk = text[start:end]
+    out, s = [], 0
+    for m in _REF_BOUNDARY_RE.finditer(chunk):
+        if m.group("end") == ".":
+            seg = chunk[s:m.start("end")]
+            seg = seg[:-1] if seg.endswith("\n") else seg
+            token = "" if not seg or seg[-1].isspace() else seg.rsplit(None, 1)[-1]
+            if token and _is_abbreviation(token):
+                continue
+        if m.start("ws") > s:
+            out.append((start + s, start + m.start("ws")))
+        s = m.end("ws")
+    if s < len(chunk):
+        out.append((start + s, start + len(chunk)))
+    return [sp for sp in (_ref_strip(text, a, b) for a, b in out) if sp[1] > sp[0]]
+
+
+def _ref_paragraph_lines(text, a, b):
+    lines, pos = [], a
+    for m in re.finditer(r"\r\n|\r|\n", text[a:b]):
+        lines.append(_ref_strip(text, pos, a + m.start()))
+        pos = a + m.end()
+    lines.append(_ref_strip(text, pos, b))
+    return [s for s in lines if s[1] > s[0]]
+
+
+_PIECES = ["Mr.", "U.S.", "e.g.", "J.", "Dr. ", "No. 5", "3.5", "...", "?!", "…", ". ", "! ", "? ", "\n", "\r\n", "\r",
+           "\n\n", " \n", "\t", "\u00a0", "\u2028", "\x1c", "\x85", "\"", "'", "”", "’", "»", ")", "]", "(", "[", "«", "“",
+           "‘", "The", "A", "Zoë", "Étienne", "9", "word", "x" * 70 + ".", " ", "  "]
+
+
+def _texts(n=3000, seed=11):
+    rnd = random.Random(seed)
+    return ["".join(rnd.choice(_PIECES) for _ in range(rnd.randint(0, 40))) for _ in range(n)]
+
+
+def test_sentence_splitter_agrees_with_the_span_by_span_splitter():
+    """``split_sentences`` searches the text in place (no copy of the span) with a break regex
+    that skips to punctuation, and strips only the first and last piece; on texts made of the
+    splitter's hard parts (abbreviations, runs of punctuation, quotes, every kind of white space,
+    tokens longer than its look-back window) it gives the spans the span-by-span splitter gives,
+    for the whole text and for spans starting anywhere (after a full stop too)."""
+    rnd = random.Random(5)
+    n_starts_after_stop = 0
+    for text in _texts() + [t for t, _ in TRICKY]:
+        assert split_sentences(text) == _ref_split(text), text
+        for _ in range(4):
+            a = rnd.randint(0, len(text))
+            b = rnd.randint(a, len(text))
+            n_starts_after_stop += a > 0 and text[a - 1] in ".!?…"
+            assert split_sentences(text, a, b) == _ref_split(text, a, b), (text, a, b)
+    assert n_starts_after_stop > 100
+
+
+def test_paragraph_lines_are_the_stripped_non_blank_lines():
+    """A block split into one paragraph per line gives each line stripped (``str.strip`` white
+    space, which is what ``\\s`` matches), blank lines dropped, found by one regex pass."""
+    text = "  One line ends here.\u00a0\n\t\nTwo\x1c lines end.\x85 \r\n\u2028Three ends.\rFour"
+    doc = Document("d", text)
+    assert [text[a:b] for a, b in doc.paragraphs] == ["One line ends here.", "Two\x1c lines end.",
+                                                     "Three ends.", "Four"]
+    for text in _texts(seed=12):
+        doc = Document("d", text)
+        want = []
+        for a, b in doc.blocks:
+            lines = _ref_paragraph_lines(text, a, b)
+            ends = sum(1 for s, e in lines[:-1] if text[e - 1] in ".!?\"”’:)…")
+            split = "\n" in text[a:b] or "\r" in text[a:b]
+            want += lines if split and len(lines) > 1 and ends and ends * 2 >= len(lines) - 1 else [(a, b)]
+        assert doc.paragraphs == want, text
+        assert doc.sentences == [s for a, b in want for s in _ref_split(text, a, b)]

@@ -151,3 +151,32 @@ def test_pickled_facts_keep_their_document_only():
     assert back.text == doc.text
     assert back.facts.doc is back
     assert sorted(SHARED) == sorted(Facts.__slots__[3:])
+
+
+def test_a_document_is_freed_when_its_last_reference_goes():
+    """The facts refer to their document weakly: a checked document (its facts filled, its scan
+    made) is not a reference cycle left to the garbage collector, and its facts still pickle
+    with it."""
+    import gc
+    import weakref
+
+    from qa.config import Settings
+    from qa.engine import check_document, make_plan
+
+    doc = make_document(TEXT)
+    check_document(doc, make_plan(Settings()))
+    assert doc.facts.has("scan_hits") and doc.facts.lower
+    back = pickle.loads(pickle.dumps(doc))
+    assert back.facts.doc is back and back.facts.lines == doc.facts.lines
+    gone = weakref.ref(doc)
+    facts = doc.facts
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        del doc
+        assert gone() is None  # freed by its reference count, no collection needed
+    finally:
+        if was_enabled:
+            gc.enable()
+    with pytest.raises(ReferenceError):
+        facts.lines  # noqa: B018

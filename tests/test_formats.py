@@ -404,6 +404,7 @@ def test_finding_json_is_what_json_dumps_writes():
     """``finding_json`` writes a finding's JSON directly; it must equal json.dumps of the
     finding's dict byte for byte, for every rule's findings and for unusual values."""
     import math
+    from dataclasses import replace
 
     from qa.api import check_text
     from qa.model import Applicability, Edit, Finding, Fix, Severity
@@ -431,3 +432,14 @@ def test_finding_json_is_what_json_dumps_writes():
                             sug, fix if sug else None, conf)
                 same(f, res.doc)
                 same(f, None)
+    # what is written once and kept (a rule's leading keys, a kind of fix's opening) must not leak
+    # from one finding to another: same rule and fix title, other values; bilingual segment keys
+    for conf in (None, -math.inf, 0.5, 2):
+        for sev in (Severity.INFO, "warning"):
+            for edits in ((Edit(1, 2, "a"),), (Edit(0, 0, ""), Edit(3, 4, "\u00e9\"")), ()):
+                f = Finding("X\u00e9", "n\"ame", "cat\n", sev, 1, 3, "m", None,
+                            Fix(edits, Applicability.UNSAFE, "T\u00eftle \"x\""), conf)
+                same(f, res.doc)
+                f = replace(f, fix=Fix(edits, Applicability.SAFE, "T\u00eftle \"x\""), segment="s\u00e9g",
+                            source_start=None if conf is None else 2, source_end=5)
+                same(f, res.doc)

@@ -347,3 +347,37 @@ def test_regex_triggers_with_look_behind_and_back_references(backend):
     assert "ZZT940" not in scan.scan("Fine.")
     if backend == "fallback":
         assert "ZZT940" not in scan.scan("He said that this was fine.")
+
+
+# --------------------------------------------------------------------------- hits in the document's facts
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_scan_hits_are_kept_in_the_documents_facts(backend, monkeypatch):
+    """A document's scan is made once per plan and kept in its facts (``scan_hits``), so the
+    hits a rule reads (``candidates``) are its own document's even when documents are checked
+    interleaved (a thread-local slot kept only the last document's); a document checked with a
+    second plan is scanned again, and its rules read the plan asked for last."""
+    from qa.scan import candidates, hits_for
+
+    monkeypatch.setenv("QA_SCAN", backend)
+    trig = literal_triggers(["zebra"])
+    rules = [Rule("ZZT950", "t-facts", "grammar", "s", check=lambda d, o: (), triggers=trig)]
+    one, two = ScanPlan.for_rules(rules), ScanPlan.for_rules(rules)
+    a, b = make_document("A zebra, then a ZEBRA."), make_document("No stripes; one zebra.")
+    assert not a.facts.has("scan_hits") and hits_for(a) is None
+    hits_a = hits_for(a, one)
+    assert a.facts.scan_hits == {one: hits_a} and hits_for(a, one) is hits_a and hits_for(a) is hits_a
+    hits_b = hits_for(b, one)
+    assert candidates(a, "ZZT950", trig) == [(2, 7), (16, 21)]  # still a's, after b was scanned
+    assert candidates(b, "ZZT950", trig) == [(16, 21)]
+    assert hits_b is not hits_a and not a.facts.has("dup_collect")
+    hits_two = hits_for(a, two)
+    assert hits_two is not hits_a and list(a.facts.scan_hits) == [one, two]
+    hits_for(a, one)  # asked for again: not scanned again, and now the one rules read
+    assert list(a.facts.scan_hits) == [two, one] and a.facts.scan_hits[one] is hits_a
+    c = make_document("A zebra.")  # never scanned: the rule searches its own triggers
+    assert candidates(c, "ZZT950", trig) == [(2, 7)] and not c.facts.has("scan_hits")
+    assert candidates(c, "ZZT950", None) is None
+    with pytest.raises(AttributeError):
+        a.facts.scan_hits = {}  # type: ignore[misc]
+    back = pickle.loads(pickle.dumps(a))  # the hits stay with the process that scanned
+    assert not back.facts.has("scan_hits")

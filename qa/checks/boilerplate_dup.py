@@ -66,13 +66,16 @@ def collect_lines(doc: Document, opts: Mapping[str, object]) -> tuple[str, list[
     min_chars = int(opts.get("min_chars", 12))  # type: ignore[arg-type]
     text = doc.text
     out: list[tuple[int, int, int]] = []
+    append = out.append
+    blake2b, from_bytes = hashlib.blake2b, int.from_bytes  # (line_hash, inlined: one call a line)
     for (a, b), norm in zip(doc.lines, normalised_lines(text)):
         if len(norm) < min_chars:
             continue
         raw = text[a:b]
-        h = line_hash(norm)
-        lead = len(raw) - len(raw.lstrip())
-        out.append((h, a + lead, a + len(raw.rstrip())))
+        h = from_bytes(blake2b(norm.encode("utf-8"), digest_size=8).digest(), "big")
+        body = raw.lstrip()
+        a += len(raw) - len(body)
+        append((h, a, a + len(body.rstrip())))
     return source_key(doc, str(opts.get("source_field", ""))), out
 
 
@@ -111,7 +114,6 @@ def finalize_lines(collected: Iterable[object], opts: Mapping[str, object]) -> I
         yield hits
 
 
-_SPACE_RE = re.compile(r"\s+")
 
 
 def repeated_in_document(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
@@ -127,8 +129,8 @@ def repeated_in_document(doc: Document, opts: Mapping[str, object]) -> Iterator[
     lay = layout(doc)
     groups: dict[str, list[int]] = {}
     for ln in lay.lines:
-        if ln.prose and ln.words >= 8:
-            groups.setdefault(_SPACE_RE.sub(" ", ln.text.lower()), []).append(ln.index)
+        if ln.prose and ln.words >= 8:  # (the text is stripped: split and join fold its spaces as \s+ would)
+            groups.setdefault(" ".join(ln.text.lower().split()), []).append(ln.index)
     flagged: list[int] = []
     for idx in groups.values():
         if len(idx) < 2:

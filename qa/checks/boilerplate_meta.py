@@ -64,14 +64,31 @@ _CREDIT_RE = re.compile(
 )
 
 
+#: what every match of ``_CREDIT_RE`` holds, in lower case: a line of ASCII without one of them
+#: is not tried (in ASCII, the pattern's case-insensitive matching is lower-casing)
+_CREDIT_WORDS_RE = re.compile("photo|image|picture|video|graphic|illustration|credit|source|getty|shutterstock|"
+                              "istock|afp|reuters/")
+
+
+def _may_be_credit(text: str) -> bool:
+    return not text.isascii() or _CREDIT_WORDS_RE.search(text.lower()) is not None
+
+
 def _meta_hits(doc: Document, pattern: "re.Pattern[str] | Callable[[str], bool]", what: str, max_words: int,
-               any_prose: bool = False, skip_fields: bool = False) -> Iterator[Hit]:
+               any_prose: bool = False, skip_fields: bool = False,
+               gate: "Callable[[str], object] | None" = None) -> Iterator[Hit]:
+    """Hits on the short lines of the layout that ``pattern`` matches (``gate``: a quicker test
+    that every line the pattern matches passes)."""
     lay = layout(doc)
     test = pattern.match if isinstance(pattern, re.Pattern) else pattern
     fields = [(ks[0], vs[1]) for ks, vs in doc.fields.values()] if skip_fields else []
-    for ln in lay.lines:
-        if ln.words > max_words or (ln.prose and ln.words > 14 and not any_prose):
-            continue
+    if any_prose:
+        lines = [ln for ln in lay.lines if ln.words <= max_words]
+    else:
+        lines = [ln for ln in lay.lines if ln.words <= max_words and not (ln.prose and ln.words > 14)]
+    if gate is not None:
+        lines = [ln for ln in lines if gate(ln.text)]
+    for ln in lines:
         if fields and any(a <= ln.start <= b for a, b in fields):
             continue  # a metadata field of the document head: where metadata belongs
         if not test(ln.text):
@@ -110,7 +127,7 @@ def byline_in_text(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
     bylines in the text).
     """
     yield from _meta_hits(doc, _BYLINE_RE, "Byline in the text", 16)
-    yield from _meta_hits(doc, _NAME_DATE_RE, "Byline and date in the text", 14)
+    yield from _meta_hits(doc, _NAME_DATE_RE, "Byline and date in the text", 14, gate=_DIGIT_RE.search)  # (a date has a digit)
     yield from _meta_hits(doc, _CREDITS_RE, "Reporting credits in the text", 60, any_prose=True)
 
 
@@ -140,7 +157,7 @@ def dateline_in_text(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]
     ## How to fix
     Move it into the metadata and delete the line (unsafe fix).
     """
-    yield from _meta_hits(doc, is_dateline, "Date line in the text", 16, skip_fields=True)
+    yield from _meta_hits(doc, is_dateline, "Date line in the text", 16, skip_fields=True, gate=_DIGIT_RE.search)
 
 
 @rule(
@@ -167,7 +184,7 @@ def photo_credit_in_text(doc: Document, opts: Mapping[str, object]) -> Iterator[
     ## How to fix
     Delete the line or move it into the metadata (unsafe fix).
     """
-    yield from _meta_hits(doc, _CREDIT_RE, "Photo credit in the text", 20)
+    yield from _meta_hits(doc, _CREDIT_RE, "Photo credit in the text", 20, gate=_may_be_credit)
 
 
 def is_metadata_line(text: str) -> bool:

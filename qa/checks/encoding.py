@@ -98,9 +98,12 @@ def replacement_character(doc: Document, opts: Mapping[str, object]) -> Iterator
     between a word and an English contraction ending (`don�t`, `it�s`) was almost always an
     apostrophe and gets an unsafe fix to `’`; other runs get an unsafe fix that deletes them.
     """
-    regions = mojibake_regions(doc)
     text = doc.text
-    for m in _FFFD_RE.finditer(text):
+    first = text.find("\ufffd")
+    if first < 0:
+        return
+    regions = mojibake_regions(doc)
+    for m in _FFFD_RE.finditer(text, first):
         if inside(regions, m.start()):
             continue
         if len(m.group(0)) == 1 and _FFFD_APOS_RE.match(text, m.start()):
@@ -118,6 +121,9 @@ def replacement_character(doc: Document, opts: Mapping[str, object]) -> Iterator
 
 #: C0 controls other than tab, line feed, form feed and carriage return; DEL; C1 controls
 _CONTROL_RE = re.compile("(\x1b\\[[0-9;?]*[ -/]*[@-~])|[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]+")
+#: the character every match of ``_CONTROL_RE`` starts with (ESC is one of them): one class, so
+#: the search skips ahead in C instead of trying the alternation at every character
+_CONTROL_START_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 #: Windows-1252 bytes 0x80-0x9F that are printable characters there
 _CP1252_C1 = {chr(b): bytes([b]).decode("cp1252") for b in range(0x80, 0xA0)
               if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)}
@@ -153,9 +159,12 @@ def control_character(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit
     C1 controls that are Windows-1252 characters become that character, other controls and escape
     sequences are deleted (ftfy's `fix_c1_controls` and `remove_terminal_escapes`). Safe.
     """
-    regions = mojibake_regions(doc)
     text = doc.text
-    for m in _CONTROL_RE.finditer(text):
+    first = _CONTROL_START_RE.search(text)
+    if first is None:
+        return
+    regions = mojibake_regions(doc)
+    for m in _CONTROL_RE.finditer(text, first.start()):
         if inside(regions, m.start()):
             continue
         chars = m.group(0)
@@ -180,6 +189,7 @@ def control_character(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit
 
 
 _SURROGATE_RE = re.compile("[\ud800-\udbff][\udc00-\udfff]|[\ud800-\udfff]")
+_SURROGATE_START_RE = re.compile("[\ud800-\udfff]")  # what every match starts with (one class: a fast search)
 
 
 @rule(
@@ -208,7 +218,10 @@ def surrogate_code_point(doc: Document, opts: Mapping[str, object]) -> Iterator[
     be repaired; deleting it is unsafe.
     """
     text = doc.text
-    for m in _SURROGATE_RE.finditer(text):
+    first = None if text.isascii() else _SURROGATE_START_RE.search(text)
+    if first is None:
+        return
+    for m in _SURROGATE_RE.finditer(text, first.start()):
         s = m.group(0)
         if len(s) == 2:
             joined = s.encode("utf-16", "surrogatepass").decode("utf-16")
@@ -225,6 +238,8 @@ def surrogate_code_point(doc: Document, opts: Mapping[str, object]) -> Iterator[
 
 _LIGATURE_RE = re.compile("[\ufb00-\ufb06]")
 _FULLWIDTH_RE = re.compile("[\uff01-\uff5e]+")
+#: every character ENC005 reports is one of these
+_COMPAT_RE = re.compile("[\ufb00-\ufb06\uff01-\uff5e]")
 _CJK_RE = re.compile("[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uff66-\uff9f]")
 
 
@@ -256,6 +271,8 @@ def compatibility_character(doc: Document, opts: Mapping[str, object]) -> Iterat
     `fix_character_width`, Unicode NFKC for these characters). Safe.
     """
     text = doc.text
+    if text.isascii() or not _COMPAT_RE.search(text):
+        return
     hits: list[Hit] = []
     for m in _LIGATURE_RE.finditer(text):
         repl = unicodedata.normalize("NFKC", m.group(0))

@@ -101,6 +101,11 @@ _PLACEHOLDER_RE = re.compile(
 
 #: every match of ``_PLACEHOLDER_RE`` holds one of these: only lines holding one are searched
 _PLACEHOLDER_GATE_RE = re.compile(r"null|undefined|NaN|None|\[object|\{\{|%[A-Z_]{3,}%|\$\{|(?i:lorem ipsum)")
+#: ``_PLACEHOLDER_GATE_RE``'s alternatives one by one, each starting with a literal or one class
+#: (``(?i:l)`` is ``[lL]``), so that each search skips ahead in C: none crosses a line break, so
+#: the lines holding a match of one of them are the lines holding a match of the gate
+_PLACEHOLDER_GATES = tuple(re.compile(p) for p in (
+    r"null", r"undefined", r"NaN", r"None", r"\[object", r"\{\{", r"%[A-Z_]{3,}%", r"\$\{", r"[lL](?i:orem ipsum)"))
 
 
 @rule(
@@ -134,11 +139,11 @@ def template_placeholder(doc: Document, opts: Mapping[str, object]) -> Iterator[
     sentence).
     """
     text = doc.text
-    gate = [g.start() for g in _PLACEHOLDER_GATE_RE.finditer(text)]
+    gate = [g.start() for rx in _PLACEHOLDER_GATES for g in rx.finditer(text)]
     if not gate:
         return
     lines = doc.lines
-    starts = [a for a, _ in lines]
+    starts = doc.line_starts
     for k in sorted({bisect_right(starts, g) - 1 for g in gate}):
         a, b = lines[k]
         line = text[a:b]
@@ -227,6 +232,15 @@ def markdown_artefact(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit
 
 
 _INDENT_LINE_RE = re.compile(r"^[ \t\u00a0]{2,}(?=\r?\n|\r|$)", re.MULTILINE)
+#: the same lines after the first: ``^`` (multi-line) matches after a line feed, so the search
+#: looks for the line feed (a literal: it skips ahead in C) and the run is group 1
+_INDENT_AFTER_BREAK_RE = re.compile(r"\n([ \t\u00a0]{2,})(?=\r?\n|\r|$)", re.MULTILINE)
+
+
+def _indent_lines(text: str) -> list[tuple[int, int]]:
+    """The spans of ``_INDENT_LINE_RE.finditer(text)``, in order."""
+    first = _INDENT_LINE_RE.match(text)
+    return ([first.span()] if first else []) + [m.span(1) for m in _INDENT_AFTER_BREAK_RE.finditer(text)]
 
 
 @rule(
@@ -248,8 +262,8 @@ def stray_indentation_line(doc: Document, opts: Mapping[str, object]) -> Iterato
     ## How to fix
     Empty the line (keep it as a blank line). Safe.
     """
-    for m in _INDENT_LINE_RE.finditer(doc.text):
-        if m.end() == m.start():
+    for a, b in _indent_lines(doc.text):
+        if b == a:
             continue
-        yield Hit(m.start(), m.end(), "Line of only white space (stray indentation)",
-                  fix=Fix((Edit(m.start(), m.end(), ""),), Applicability.SAFE, "Empty the line"))
+        yield Hit(a, b, "Line of only white space (stray indentation)",
+                  fix=Fix((Edit(a, b, ""),), Applicability.SAFE, "Empty the line"))
