@@ -3,11 +3,11 @@
 A pattern-list rule (a false-friend entry, a phrase list) usually finds nothing in a document:
 most documents never contain the word the rule looks for. ``literal_prefixes`` reads each regex
 fragment (with ``sre_parse``) and returns, per fragment, a literal text every match of it must
-contain (a required literal, not only a prefix; the longest one that is not a common word);
-``may_match`` then asks whether any of those literals occurs in the document's lower-cased text
-before the rule runs its regular expression. Rules ``register`` their literals when they are
-built; one Aho-Corasick automaton over all registered literals (``present``) answers that for
-every rule from a single C pass over the text, and ``str.find`` serves literals it does not hold.
+contain (a required literal, not only a prefix; the longest one that is not a common word).
+Those literals are a rule's triggers (``qa.scan``): the document's one scan finds them for every
+rule at once. ``may_match`` and ``doc_literal_spans`` answer the same question for a caller
+outside the scan from the document's lower-cased text (``doc.facts.lower``); nothing here keeps
+state on a document or in a process-wide table.
 
 The skip is exact: a fragment without a required literal of at least ``MIN_LITERAL`` ASCII
 characters disables it for the rule, and a document holding a character whose case mapping could
@@ -23,6 +23,8 @@ from collections.abc import Iterable, Iterator
 
 from typing import TYPE_CHECKING
 
+from qa import ruledata
+
 if TYPE_CHECKING:
     from qa.document import Document
 
@@ -34,15 +36,9 @@ except ImportError:  # pragma: no cover
     import sre_parse as _sre_parse  # type: ignore[no-redef]
 
 
-try:  # one C pass over the text finds every registered literal (pyahocorasick)
-    import ahocorasick as _ac
-except ImportError:  # pragma: no cover - without it each literal is found with str.find
-    _ac = None
-
 MIN_LITERAL = 3
 #: ``QA_NO_FASTPATH=1`` turns the skips off (to compare outputs; the tests do).
 ENABLED = not os.environ.get("QA_NO_FASTPATH")
-_LOWER_KEY = "_qa_lower"
 
 
 #: The only non-ASCII characters a case-insensitive regex matches to an ASCII letter (İ ı ſ and
@@ -83,25 +79,16 @@ def _runs(items) -> Iterator[str]:
 _NON_ASCII_RE = re.compile(r"[^\x00-\x7f]+")
 
 
-#: words so frequent that a literal made of one (" and ", "with ") finds nearly every line: any
-#: other literal of a pattern is preferred (``_rank``)
-_COMMON_WORDS = frozenset(
-    "the and of to a in is that for it with as was on be by at this are from or have an they "
-    "which you were her his has not but had been their one will said would there who more can "
-    "also its after all about new into than other some them when what up out only over we she "
-    "he i".split()
-)
-
-
 def _rank(lit: str) -> tuple[int, int]:
     """How selective a literal is likely to be: any literal before a common word, then the
     longer first."""
     core = lit.strip().lower()
-    return (0 if not core or core in _COMMON_WORDS else 1, len(lit))
+    return (0 if not core or core in ruledata.tagged("stopwords", "common") else 1, len(lit))
 
 
 def _required_literal(items) -> str:
-    """The most selective ASCII literal run (``_rank``) of at least ``MIN_LITERAL`` characters
+    """The most selective ASCII literal run (``_rank``; the words of the ``common`` list of
+    ``rules/data/stopwords.txt`` rank last) of at least ``MIN_LITERAL`` characters
     that every match contains, else the longest one ('' if none)."""
     pieces = [p for run in _runs(items) for p in _NON_ASCII_RE.split(run)]
     return max((p for p in pieces if len(p) >= MIN_LITERAL), key=_rank, default=None) or \
@@ -134,13 +121,13 @@ def literal_prefixes(fragments: Iterable[str], flags: int = re.IGNORECASE) -> tu
 
 
 def lowered(doc: Document) -> str | None:
-    """The document's text lower-cased (cached on the document), or ``None`` when the text holds a
-    character for which ``str.lower`` and case-insensitive regex matching could disagree."""
-    d = doc.__dict__
-    if _LOWER_KEY not in d:
-        text = doc.text
-        d[_LOWER_KEY] = None if (not text.isascii() and _SPECIAL_RE.search(text)) else text.lower()
-    return d[_LOWER_KEY]
+    """The document's text lower-cased (``doc.facts.lower``, made once), or ``None`` when the
+    text holds a character for which ``str.lower`` and case-insensitive regex matching could
+    disagree."""
+    text = doc.text
+    if not text.isascii() and _SPECIAL_RE.search(text):
+        return None
+    return doc.facts.lower
 
 
 def trie_alternation(words: Iterable[str]) -> str:
@@ -169,82 +156,11 @@ def trie_alternation(words: Iterable[str]) -> str:
     return build(trie)
 
 
-# --------------------------------------------------------------------------- the literal index
-#: every literal a rule gates on, registered when the rule is built (``register``); one
-#: Aho-Corasick automaton over all of them finds, in a single pass over a document's lower-cased
-#: text, which of them occur, and every rule reads its own literals from that set instead of
-#: searching the text once per literal
-_REGISTERED: dict[str, None] = {}
-_AUTOMATON: list = []  # [automaton, number of literals it holds]
-_PRESENT_KEY = "_qa_present"
-
-
-#: tuples of literals registered whole, by identity (kept alive here, so an id is never reused):
-#: a rule asking with the tuple it registered skips checking each literal
-_REGISTERED_TUPLES: dict[int, tuple[str, ...]] = {}
-
-
+# --------------------------------------------------------------------------- literals in a document
 def register(literals: Iterable[str] | None) -> None:
-    """Add lower-cased ``literals`` to the document-wide literal index."""
-    for lit in literals or ():
-        if lit not in _REGISTERED:
-            _REGISTERED[lit] = None
-    if isinstance(literals, tuple):
-        _REGISTERED_TUPLES[id(literals)] = literals
-
-
-def _automaton():
-    if _ac is None or not _REGISTERED:
-        return None
-    if not _AUTOMATON or _AUTOMATON[1] != len(_REGISTERED):
-        auto = _ac.Automaton()
-        for lit in _REGISTERED:
-            auto.add_word(lit, lit)
-        auto.make_automaton()
-        _AUTOMATON[:] = [auto, len(_REGISTERED)]
-    return _AUTOMATON[0]
-
-
-def present(doc: Document) -> frozenset[str] | None:
-    """The registered literals that occur in the document's lower-cased text, from one
-    automaton pass cached on the document; ``None`` when the index cannot answer (no automaton,
-    a case-special text, or ``QA_NO_FASTPATH=1``)."""
-    got = _scan(doc)
-    return None if got is None else got[0]
-
-
-def _scan(doc: Document) -> tuple[frozenset[str], dict[str, list[int]]] | None:
-    """(the registered literals present, where each occurs: the offset of its last character,
-    ascending, overlapping occurrences included), from one automaton pass over the lower-cased
-    text, cached on the document."""
-    if not ENABLED:
-        return None
-    d = doc.__dict__
-    n = len(_REGISTERED)
-    got = d.get(_PRESENT_KEY)
-    if got is not None and got[0] == n:
-        return got[1]
-    low = lowered(doc)
-    auto = _automaton() if low is not None else None
-    res = None
-    if auto is not None:
-        ends: dict[str, list[int]] = {}
-        for e, lit in auto.iter(low):
-            at = ends.get(lit)
-            if at is None:
-                ends[lit] = [e]
-            else:
-                at.append(e)
-        res = (frozenset(ends), ends)
-    d[_PRESENT_KEY] = (n, res)
-    return res
-
-
-def _indexed(doc: Document, literals: tuple[str, ...]) -> frozenset[str] | None:
-    """The index, when it holds every one of ``literals``."""
-    if _ac is None or (id(literals) not in _REGISTERED_TUPLES and not all(lit in _REGISTERED for lit in literals)):
-        return None
-    return present(doc)
+    """Kept for callers written against the old document-wide literal index: a no-op. Which
+    literals occur is answered from the document's lower-cased text (``may_match``,
+    ``doc_literal_spans``), and the rules' own triggers are found by the one scan (``qa.scan``)."""
 
 
 def may_match(doc: Document, literals: tuple[str, ...] | None) -> bool:
@@ -252,9 +168,6 @@ def may_match(doc: Document, literals: tuple[str, ...] | None) -> bool:
     (this holds for case-sensitive patterns too)."""
     if not literals or not ENABLED:
         return True
-    found = _indexed(doc, literals)
-    if found is not None:
-        return not found.isdisjoint(literals)
     low = lowered(doc)
     if low is None:
         return True
@@ -262,16 +175,11 @@ def may_match(doc: Document, literals: tuple[str, ...] | None) -> bool:
 
 
 def doc_literal_spans(doc: Document, literals: tuple[str, ...]) -> list[tuple[int, int]] | None:
-    """``literal_spans`` of the document's lower-cased text (only the literals the index says are
-    there are searched); ``None`` when the text is case-special (see ``lowered``)."""
+    """``literal_spans`` of the document's lower-cased text; ``None`` when the text is
+    case-special (see ``lowered``)."""
     low = lowered(doc)
     if low is None:
         return None
-    if _indexed(doc, literals) is not None:  # every occurrence is known from the automaton pass
-        ends = _scan(doc)[1]  # type: ignore[index]
-        out = [(e - k, e + 1) for lit in literals if lit in ends for k in (len(lit) - 1,) for e in ends[lit]]
-        out.sort()
-        return out
     return literal_spans(low, literals) if literals else []
 
 

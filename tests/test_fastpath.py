@@ -184,52 +184,43 @@ def test_every_rule_scanner_matches_the_full_scan_on_real_text():
             assert [m.span() for m in sc.finditer(doc)] == want, name
 
 
-# --------------------------------------------------------------------------- the literal index
+# --------------------------------------------------------------------------- literals in a document
 def _texts():
     texts = [p.read_text(encoding="utf-8") for p in sorted(SAMPLES.glob("*.txt"))]
     texts.append(texts[0].upper() + "\n" + texts[1].lower())
     return texts
 
 
-def test_literal_index_tells_which_literals_occur():
-    lits = ("the ", "he", "phone", "whatsapp", "@", "©", "zzqx")
-    fastpath.register(lits)
-    assert fastpath._ac is not None  # a core dependency: the index is used
+def test_doc_literal_spans_are_every_occurrence_in_the_lower_cased_text():
     for text in _texts():
         doc = make_document(text)
-        found = fastpath.present(doc)
-        assert found is not None
         low = text.lower()
-        assert {lit for lit in lits if lit in low} == found & set(lits)
-        assert "zzqx" not in found
+        assert fastpath.lowered(doc) == low == doc.facts.lower
         # spans of every occurrence, overlapping and nested ones ("the " holds "he") included
         spans = fastpath.doc_literal_spans(doc, ("he", "phone", "zzqx"))
-        assert spans == fastpath.literal_spans(low, ("he", "phone"))
-        assert len(spans) > 40 and spans == sorted(spans)
-
-
-def test_literal_spans_from_the_index_include_overlapping_occurrences_of_one_literal():
-    fastpath.register(("xoxo",))
+        want = sorted((m.start(), m.start() + len(lit)) for lit in ("he", "phone")
+                      for m in re.finditer(f"(?={re.escape(lit)})", low))
+        assert spans == want and len(spans) > 40
+        assert may_match(doc, ("zzqx", "phone")) == ("phone" in low) and not may_match(doc, ("zzqx",))
     doc = make_document("Hugs: XOXOXO and xoxo, then xoxoxoxo.")
-    low = doc.text.lower()
-    spans = fastpath.doc_literal_spans(doc, ("xoxo",))
-    assert spans == fastpath.literal_spans(low, ("xoxo",)) == \
-        [(6, 10), (8, 12), (17, 21), (28, 32), (30, 34), (32, 36)]
+    assert fastpath.doc_literal_spans(doc, ("xoxo",)) == [(6, 10), (8, 12), (17, 21), (28, 32), (30, 34), (32, 36)]
+    assert fastpath.doc_literal_spans(doc, ()) == []
 
 
-def test_literals_outside_the_index_are_searched_directly():
-    doc = make_document("A crown and a kingdom.")
-    assert "ngdo" not in fastpath._REGISTERED
-    assert fastpath.doc_literal_spans(doc, ("ngdo",)) == [(16, 20)]
-    assert fastpath.may_match(doc, ("ngdo",)) and not fastpath.may_match(doc, ("ngdx",))
-
-
-def test_literal_index_is_not_used_for_case_special_text():
-    fastpath.register(("kiss",))
+def test_a_case_special_text_gets_no_answer():
     doc = make_document("a \u212aISS here")  # the Kelvin sign matches k case-insensitively
-    assert fastpath.present(doc) is None
+    assert fastpath.lowered(doc) is None
     assert fastpath.doc_literal_spans(doc, ("kiss",)) is None
     assert fastpath.may_match(doc, ("kiss",))  # cannot rule the match out
+
+
+def test_nothing_is_kept_on_the_document():
+    doc = make_document("A crown and a kingdom.")
+    before = dict(doc.__dict__)
+    fastpath.register(("ngdo",))  # a no-op, for callers of the old literal index
+    assert fastpath.doc_literal_spans(doc, ("ngdo",)) == [(16, 20)]
+    assert fastpath.may_match(doc, ("ngdo",)) and not fastpath.may_match(doc, ("ngdx",))
+    assert set(doc.__dict__) - set(before) <= {"facts"}  # only the facts object (doc.facts.lower)
 
 
 def test_common_words_are_the_last_choice_of_literal():
@@ -310,19 +301,6 @@ def test_glued_seam_search_on_real_text():
         assert [m.span() for m in glued_matches(text)] == want
     assert [m.group() for m in glued_matches("It ended there.She left.Then he.Said")] == \
         ["there.She", "left.Then", "he.Said"]
-
-
-def test_without_the_automaton_literals_are_searched_one_by_one(monkeypatch):
-    from qa.api import check_text
-
-    text = _PAGE + _texts()[0]
-    want = [(f.rule, f.start, f.end) for f in check_text(text).findings]
-    monkeypatch.setattr(fastpath, "_ac", None)  # pyahocorasick not installed
-    doc = make_document(text)
-    assert fastpath._indexed(doc, ("phone",)) is None and fastpath.present(doc) is None
-    assert fastpath.may_match(doc, ("phone",)) and not fastpath.may_match(doc, ("zzqx",))
-    assert fastpath.doc_literal_spans(doc, ("phone",)) == fastpath.literal_spans(text.lower(), ("phone",))
-    assert [(f.rule, f.start, f.end) for f in check_text(text).findings] == want
 
 
 def test_whole_line_phrases_split_into_a_set_and_a_gated_regex_give_the_same_findings(monkeypatch):

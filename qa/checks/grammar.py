@@ -13,30 +13,34 @@ import re
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
 
-from qa import fastpath, inflection, ruledata
+from qa import inflection, ruledata
 from qa.document import Document
-from qa.scan import RuleScanner, pattern_triggers
+from qa.fastpath import finditer_at
+from qa.scan import RuleScanner, Triggers, candidates, literal_triggers, pattern_triggers
 from qa.lexicons import load as load_lexicon
 from qa.model import Applicability, Edit, Fix, Hit, bad, good
 from qa.registry import rule
 from qa.warmup import loader
 
-def _at_literals(doc: Document, literals: tuple[str, ...], pattern: re.Pattern[str],
-                 skip: int = 0) -> Iterator[re.Match[str]]:
-    """``pattern.finditer(doc.text)`` for a pattern whose every match starts ``skip`` characters
-    into one of ``literals`` (lower case, registered with ``qa.fastpath.register``): the pattern
-    is tried only where the document-wide literal index saw them, instead of at every position."""
-    got = fastpath._scan(doc)
-    if got is None:
-        yield from pattern.finditer(doc.text)
-        return
-    ends = got[1]
-    starts = [e - len(lit) + 1 + skip for lit in literals if lit in ends for e in ends[lit]]
-    if skip:  # a word at the very start of the text has no character before it
-        low = fastpath.lowered(doc)
-        if low is not None and any(low.startswith(lit[skip:]) for lit in literals):
-            starts.append(0)
-    yield from fastpath.finditer_at(pattern, doc.text, starts)
+def _at_starts(pattern: re.Pattern[str], text: str, starts: list[int] | None) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)`` for a pattern whose every match starts at one of ``starts``
+    (the offsets the document's one scan found for the rule's triggers, ``qa.scan``): the pattern
+    is tried only there, instead of at every position; ``None``: no answer, the whole text."""
+    if starts is None:
+        return pattern.finditer(text)
+    return finditer_at(pattern, text, starts)
+
+
+def _prefixed(words: tuple[str, ...], before: str) -> tuple[str, ...]:
+    """Trigger literals for ``words`` with one of the characters of ``before`` in front (so that
+    "ten" inside "often" is no candidate)."""
+    return tuple(f"{q}{w} " for w in words for q in before)
+
+
+def _text_starts_with(words: tuple[str, ...]) -> tuple[str, int]:
+    """A regex trigger: the text starts with one of ``words`` and a space (any case), where no
+    character before can carry a prefixed literal (``_prefixed``)."""
+    return r"\A(?:" + "|".join(re.escape(w) for w in words) + ") ", re.IGNORECASE
 
 
 # --------------------------------------------------------------------------- GRAM001 doubled word
@@ -190,7 +194,7 @@ _WH_BEFORE = re.compile(r"\b(?:what|whatever|all|everything|which|who|whoever|ho
 #: (not "were", "was", "had": "as they would were no one to die" is an inversion after an ellipsis)
 _FINITE_AUX = frozenset({"has", "is", "are", "am", "does"})
 # (each auxiliary is written with the space after it, so that every match holds a literal of three
-# characters and the regex runs only near those: qa.fastpath.Scanner; words are bounded for the
+# characters and the regex runs only near those: qa.scan.RuleScanner; words are bounded for the
 # same reason)
 def _aux_alt(words: str) -> str:
     return "|".join(f"{w} " for w in words.split())
@@ -369,25 +373,26 @@ def simple_past_after_have(doc: Document, opts: Mapping[str, object]) -> Iterato
 _BE_BEFORE_RE = re.compile(
     r"(?<![\w'’-])(?P<aux>am|is|are|was|were|be|been|being|isn['’]t|aren['’]t|wasn['’]t|weren['’]t)(?P<neg> not)? $"
 )
-_PAST_SCAN: list[tuple[tuple[str, ...], re.Pattern[str]]] = []
+#: the irregular simple pasts GRAM012 and GRAM020 look for (``rules/data/irregular_pasts.txt``,
+#: the lexicon's table less auxiliaries and ``_ALT_PARTICIPLES``): their triggers in the one scan
+_PAST_WORDS = ruledata.words("irregular_pasts")
+_PAST_TRIGGERS = literal_triggers(_PAST_WORDS)
+_PAST_RE = re.compile(r"(?<![\w'’-])(?:" + "|".join(sorted(_PAST_WORDS, key=lambda w: (-len(w), w))) + r")(?![\w'’-])")
 
 
-def _irregular_pasts_in(doc: Document) -> Iterator[re.Match[str]]:
-    """The irregular simple pasts of the lexicon in the text, tried only where the literal index
-    saw them (the words and the regex are built on first use)."""
-    if not _PAST_SCAN:
-        words = tuple(sorted(w for w in inflection.irregular_pasts()
-                             if w not in inflection.AUXILIARIES and w not in _ALT_PARTICIPLES))
-        fastpath.register(words)
-        alt = "|".join(sorted(words, key=lambda w: (-len(w), w)))
-        _PAST_SCAN.append((words, re.compile(rf"(?<![\w'’-])(?:{alt})(?![\w'’-])")))
-    words, pattern = _PAST_SCAN[0]
-    # GRAM012 and GRAM020 read the same matches
-    return iter(doc.facts.once("irregular_pasts", lambda: list(_at_literals(doc, words, pattern))))
+def _irregular_pasts_in(doc: Document, code: str = "GRAM012") -> Iterator[re.Match[str]]:
+    """The irregular simple pasts in the text (rule ``code`` asks), tried only where the
+    document's one scan found the words; GRAM012 and GRAM020 read the same matches."""
+    def compute() -> list[re.Match[str]]:
+        found = candidates(doc, code, _PAST_TRIGGERS)
+        return list(_at_starts(_PAST_RE, doc.text, None if found is None else [a for a, _ in found]))
+
+    return iter(doc.facts.once("irregular_pasts", compute))
 
 
 @rule(
     code="GRAM012",
+    triggers=_PAST_TRIGGERS,  # every finding holds one of the pasts
     name="simple-past-after-be",
     category="grammar",
     summary="A simple past after be where the participle is needed (\"was took\", \"has been wrote\")",
@@ -420,7 +425,7 @@ def simple_past_after_be(doc: Document, opts: Mapping[str, object]) -> Iterator[
     Use the participle: `was taken`. Unsafe fix: it assumes the passive.
     """
     text = doc.text
-    for m in _irregular_pasts_in(doc):
+    for m in _irregular_pasts_in(doc, "GRAM012"):
         b = _BE_BEFORE_RE.search(text, max(0, m.start() - 16), m.start())
         if b is None or _WH_BEFORE.search(text, max(0, b.start() - 60), b.start()):
             continue
@@ -953,8 +958,8 @@ _PLURAL_QUANT = ("several", "various", "numerous", "few", "both", "two", "three"
 # the very start of the text is missed)
 _ONE_OF = ("one of the", "one of my", "one of his", "one of her", "one of our", "one of their", "one of your",
            "one of its")
-_QUANT_LITERALS = tuple(f"{q}{w} " for w in _PLURAL_QUANT + _ONE_OF for q in " \n\"“(")
-fastpath.register(_QUANT_LITERALS)
+_QUANT_BEFORE = " \n\"“("
+_QUANT_LITERALS = _prefixed(_PLURAL_QUANT + _ONE_OF, _QUANT_BEFORE)
 _QUANT_RE = re.compile(
     r"(?<![\w'’.(\u2010-\u2015-])(?P<q>" + "|".join(w + "|" + w.capitalize() for w in _PLURAL_QUANT)
     + "|" + "|".join(w + "|" + w.capitalize() for w in _ONE_OF) + ") "
@@ -964,8 +969,7 @@ _QUANT_RE = re.compile(
 _UNIT_SINGULAR = frozenset("hundred thousand million billion trillion dozen score percent head foot pound stone "
                            "times fold noon midnight".split())
 _DET_LITERALS = tuple(f"{w} " for w in _DET_WORDS)
-fastpath.register(_DET_LITERALS)
-_DET_RE = re.compile(  # tried only where the literal index saw one of the words (_at_literals)
+_DET_RE = re.compile(  # tried only where the one scan found one of the words (_det_starts)
     r"(?<![\w'’.(-])(?:" + "|".join(w + "|" + w.capitalize() for w in _DET_WORDS) + ") "
     r"(?P<w1>[a-z]{1,30})(?![\w'’-])(?: (?P<w2>[a-z]{1,30})(?![\w'’-]))?"
 )
@@ -978,6 +982,39 @@ _DET_A_RE = re.compile(
 #: count nouns with a zero plural that the mass-noun test cannot tell apart ("many aircraft")
 _ZERO_PLURAL = frozenset({"aircraft", "spacecraft", "hovercraft", "watercraft", "deer", "yen", "offspring", "fish",
                           "sheep", "moose", "swine", "police", "personnel", "cattle", "livestock", "clergy"})
+
+
+#: the triggers of GRAM013 (this/these/those), GRAM015 (much/many) and GRAM021 (many, the
+#: quantifiers with the character before them, or one at the start of the text); GRAM014 reads
+#: ``_EACH_TRIGGERS`` and "a/an" (``_DET_A_RE``, no literal), so it always runs
+_THIS_TRIGGERS = literal_triggers(("this ", "these ", "those "))
+_MUCH_TRIGGERS = literal_triggers(("much ", "many "))
+_PLURAL_TRIGGERS = Triggers(literals=tuple(sorted(set(_QUANT_LITERALS) | {"many "})),
+                            patterns=(_text_starts_with(_PLURAL_QUANT + _ONE_OF),))
+_EACH_TRIGGERS = literal_triggers(("each ", "every ", "another "))
+_DET_TRIGGERS = (("GRAM013", _THIS_TRIGGERS), ("GRAM015", _MUCH_TRIGGERS), ("GRAM021", _PLURAL_TRIGGERS),
+                 ("GRAM014", _EACH_TRIGGERS))
+
+
+def _det_starts(doc: Document) -> tuple[list[int] | None, list[int] | None]:
+    """Where ``_DET_RE`` and ``_QUANT_RE`` can match: the candidates of the four rules' triggers
+    (every occurrence of every determiner and quantifier literal, from the document's one scan,
+    or searched here for a rule the scan does not answer for). A hit starting with one of
+    ``_QUANT_BEFORE`` is a quantifier after its character; the start of the text is tried too.
+    ``None``: no answer, the whole text is scanned."""
+    text = doc.text
+    det: list[int] = []
+    quant: list[int] = [0]
+    for code, trig in _DET_TRIGGERS:
+        found = candidates(doc, code, trig)
+        if found is None:
+            return None, None
+        for a, _b in found:
+            if text[a] in _QUANT_BEFORE:
+                quant.append(a + 1)
+            else:
+                det.append(a)
+    return det, quant
 
 
 _PREPOSITIONS = frozenset("of in on at for from with by about into onto over under after before during since "
@@ -1017,7 +1054,8 @@ def _det_hits(doc: Document, kinds: frozenset[str]) -> Iterator[tuple[str, re.Ma
                 _plural_at(text, m, "w2", "w1", verb_ok=True)
             if end is not None:
                 yield "a", m, end, f"a plural noun after '{art}', which takes a singular"
-    for m in _at_literals(doc, _DET_LITERALS, _DET_RE):
+    det_starts, quant_starts = _det_starts(doc)
+    for m in _at_starts(_DET_RE, text, det_starts):
         det = text[m.start():m.start("w1") - 1].lower()
         if det in ("this", "these", "those"):
             kind = "this"
@@ -1071,7 +1109,7 @@ def _det_hits(doc: Document, kinds: frozenset[str]) -> Iterator[tuple[str, re.Ma
                     and not text.startswith((" and ", " or "), m.end("w1")):
                 yield "plural", m, m.end("w1"), "a singular noun after 'many', which needs a plural"
     if "plural" in kinds:
-        for m in _at_literals(doc, _QUANT_LITERALS, _QUANT_RE, skip=1):
+        for m in _at_starts(_QUANT_RE, text, quant_starts):
             q = m.group("q").lower()
             if q == "both":
                 before = text[max(0, m.start() - 12):m.start()].lower()
@@ -1149,6 +1187,7 @@ _DET_SUGGEST = {
 
 @rule(
     code="GRAM013",
+    triggers=_THIS_TRIGGERS,  # every finding starts at one of them
     name="this-these-number-mismatch",
     category="grammar",
     summary="\"this\" before a plural or \"these/those\" before a singular noun (\"this days\", \"these problem\")",
@@ -1222,6 +1261,7 @@ def singular_determiner_with_plural(doc: Document, opts: Mapping[str, object]) -
 
 @rule(
     code="GRAM015",
+    triggers=_MUCH_TRIGGERS,  # every finding starts at one of them
     name="much-many-count-mismatch",
     category="grammar",
     summary="\"much\" before a plural or \"many\" before a mass noun (\"much problems\", \"many information\")",
@@ -1260,6 +1300,7 @@ def much_many_count_mismatch(doc: Document, opts: Mapping[str, object]) -> Itera
 
 @rule(
     code="GRAM021",
+    triggers=_PLURAL_TRIGGERS,  # every finding starts at one of them
     name="plural-quantifier-with-singular",
     category="grammar",
     summary="A singular noun after a word that needs a plural (\"many problem\", \"two book\", \"one of the best player\")",
@@ -1572,8 +1613,10 @@ def modal_of(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
 
 # --------------------------------------------------------------------------- GRAM019 pronoun + verb
 # only pronouns that cannot be objects: "it" and "you" can ("show you is", "in it are")
-_PRONOUN_LITERALS = tuple(f"{q}{w} " for w in ("he", "she", "they", "we") for q in (" ", "\n", '"', "“"))
-fastpath.register(_PRONOUN_LITERALS)
+_SUBJECT_PRONOUNS = ("he", "she", "they", "we")
+_PRONOUN_LITERALS = _prefixed(_SUBJECT_PRONOUNS, " \n\"“")
+#: a match starts after one of the literals' first characters, or at the start of the text
+_PRONOUN_TRIGGERS = Triggers(literals=tuple(sorted(_PRONOUN_LITERALS)), patterns=(_text_starts_with(_SUBJECT_PRONOUNS),))
 _PRONOUN_VERB_RE = re.compile(
     r"(?<![^ \n\"“])(?P<pron>[Hh]e|[Ss]he|[Tt]hey|[Ww]e) (?P<verb>[a-z]{1,30}(?:n['’]t)?)(?![\w'’-])(?! of\b)"
 )
@@ -1596,6 +1639,7 @@ _PRON_FIX = {("he", "are"): "is", ("he", "have"): "has", ("he", "don't"): "doesn
 
 @rule(
     code="GRAM019",
+    triggers=_PRONOUN_TRIGGERS,  # every finding starts at one of them
     name="pronoun-verb-agreement",
     category="grammar",
     summary="A subject pronoun with a verb of the wrong person (\"they was\", \"he have\", \"she go\", \"we has\")",
@@ -1642,7 +1686,9 @@ def pronoun_verb_agreement(doc: Document, opts: Mapping[str, object]) -> Iterato
     one (for the auxiliaries).
     """
     text = doc.text
-    for m in _at_literals(doc, _PRONOUN_LITERALS, _PRONOUN_VERB_RE, skip=1):
+    found = candidates(doc, "GRAM019", _PRONOUN_TRIGGERS)
+    starts = None if found is None else [0] + [a + 1 for a, _b in found]
+    for m in _at_starts(_PRONOUN_VERB_RE, text, starts):
         pron = m.group("pron").lower()
         verb = m.group("verb")
         prev = _PREV_WORD_RE.search(text, max(0, m.start() - 30), m.start())
@@ -1690,6 +1736,7 @@ def pronoun_verb_agreement(doc: Document, opts: Mapping[str, object]) -> Iterato
 # --------------------------------------------------------------------------- GRAM020 to + past
 @rule(
     code="GRAM020",
+    triggers=_PAST_TRIGGERS,  # every finding holds one of the pasts
     name="simple-past-after-to",
     category="grammar",
     summary="An irregular simple past after the infinitive marker \"to\" (\"wanted to went\", \"to took part\")",
@@ -1718,7 +1765,7 @@ def simple_past_after_to(doc: Document, opts: Mapping[str, object]) -> Iterator[
     Use the base form. Unsafe fix.
     """
     text = doc.text
-    for m in _irregular_pasts_in(doc):
+    for m in _irregular_pasts_in(doc, "GRAM020"):
         if text[max(0, m.start() - 3):m.start()] != "to " or (m.start() > 3 and (text[m.start() - 4].isalnum() or text[m.start() - 4] in "'’-")):
             continue
         verb = m.group(0)
