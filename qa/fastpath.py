@@ -409,6 +409,55 @@ def required_literals(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
     return tuple(sorted({s.lower() for s in best}))
 
 
+def _leading(items, limit: int) -> tuple[set[str], bool] | None:
+    """(the texts every match of the parsed sequence ``items`` starts with one of, whether they
+    are the whole of every match); ``None`` past ``limit`` texts. Zero-width items (anchors,
+    look-arounds) consume nothing and are passed over; literals, groups, alternations and small
+    classes of literal characters extend the texts; anything else ends them."""
+    out = {""}
+    for op, av in items:
+        if op is _sre_c.LITERAL:
+            out = {p + chr(av) for p in out}
+        elif op is _sre_c.IN and 0 < len(av) <= 4 and all(o is _sre_c.LITERAL for o, _ in av):
+            out = {p + chr(c) for p in out for _, c in av}
+        elif op is _sre_c.SUBPATTERN or op is _sre_c.BRANCH:
+            parts = [av[-1]] if op is _sre_c.SUBPATTERN else av[1]
+            subs = [_leading(list(b), limit) for b in parts]
+            if any(x is None for x in subs):
+                return None
+            out = {p + t for p in out for sub, _done in subs for t in sub}  # type: ignore[misc]
+            if not all(done for _sub, done in subs):  # type: ignore[misc]
+                return (out, False) if len(out) <= limit else None
+        elif op in _ZERO or op in _ASSERTS:
+            continue
+        else:
+            return out, False
+        if len(out) > limit:
+            return None
+    return out, True
+
+
+def leading_literals(pattern: re.Pattern[str], limit: int = 256) -> tuple[str, ...] | None:
+    """Lower-cased texts of which every match of ``pattern`` *starts* with one (its look-behinds
+    and other zero-width parts aside): ``(?<!\\w)(?:will|can['’]t) (?P<v>\\w+)`` gives
+    ``("can't ", "can’t ", "will ")``. ``None`` when some match could start otherwise, or with a
+    text shorter than ``MIN_LITERAL`` characters or holding a line break. A match then starts at
+    an occurrence of one of them, so trying the pattern at those offsets only
+    (``finditer_at``) finds every match."""
+    try:
+        parsed = _sre_parse.parse(pattern.pattern, pattern.flags & ~re.UNICODE)
+    except Exception:  # noqa: BLE001 - an odd pattern only loses the fast path
+        return None
+    got = _leading(list(parsed), limit)
+    if got is None:
+        return None
+    lits = {t.lower() for t in got[0]}
+    if not lits or any(len(t) < MIN_LITERAL or "\n" in t or "\r" in t for t in lits):
+        return None
+    # a text that starts with another is implied by it: only the shortest are kept
+    return tuple(t for t in sorted(lits) if not any(t != u and t.startswith(u) for u in lits))
+
+
 class Scanner:
     """``pattern.finditer(doc.text)``, run only near the pattern's required literals.
 

@@ -160,6 +160,38 @@ def test_scanner_equals_finditer(text, pattern, ignorecase):
     _same(re.compile(pattern, re.IGNORECASE if ignorecase else 0), text)
 
 
+@pytest.mark.parametrize("pattern,want", [
+    (r"(?<!\w)(?:will|can['’]t) (?P<v>\w+)", ("can't ", "can’t ", "will ")),
+    (r"(?:^|(?<=[.!?]\s))(?P<f>Although|Since)\b", ("although", "since")),
+    (r"[Tt]here (?:is|was)(?: also)? \w+", ("there is", "there was")),  # "there is also" starts with "there is"
+    (r"[Nn]umber of (?:news|\w+ing)", ("number of ",)),
+    (r"ab(?:cd)?", None),  # a match may start with "ab" only: too short
+    (r"(?:abc|x)y", None),
+    (r"(?:abc)+d", None),
+    (r"\w+ing", None),
+    (r"(?:the|a) (?:the|a)", ("a a", "a the", "the a", "the the")),  # a finite set: all of it
+    (r"(?:the|an?) (?:the|a)", None),  # "a" is all a match may start with before an optional part
+])
+def test_leading_literals(pattern, want):
+    assert fastpath.leading_literals(re.compile(pattern)) == want
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="abcKkIis\u212a .-\n'", max_size=80),
+       st.sampled_from([r"(?<![\w'-])(?:kis|sac)(?: (?:ab|c))? [a-c]+", r"(?:^|(?<=\.\s))(?:Kiss|Sack)\b[^.\n]{0,9}",
+                        r"(?:kiss|kissab)(?:k|s)?", r"[Kk]i(?:s|ss)['’]? \w"]),
+       st.booleans())
+def test_trying_a_pattern_at_its_leading_literals_equals_finditer(text, pattern, ignorecase):
+    pat = re.compile(pattern, re.IGNORECASE if ignorecase else 0)
+    lits = fastpath.leading_literals(pat)
+    assert lits is not None
+    low = text.lower() if not any(c in text for c in CASE_SPECIAL) else None
+    if low is None:
+        return  # such a text is never gated (no answer from the scan)
+    starts = [i for lit in lits for i in fastpath.find_all(low, lit)]
+    assert [m.span() for m in fastpath.finditer_at(pat, text, starts)] == [m.span() for m in pat.finditer(text)]
+
+
 def _all_scanners():
     import qa.checks  # noqa: F401 - imports every rule module
     from qa.registry import python_rules
@@ -168,13 +200,15 @@ def _all_scanners():
     seen = []
     for name, mod in sorted(sys.modules.items()):
         if name.startswith("qa.checks.") and mod is not None:
-            seen.extend((f"{name}.{k}", v) for k, v in sorted(vars(mod).items()) if isinstance(v, Scanner))
+            seen.extend((f"{name}.{k}", v) for k, v in sorted(vars(mod).items())
+                        if isinstance(v, Scanner) or type(v).__name__ == "_StartScanner")
     return seen
 
 
 def test_every_rule_scanner_matches_the_full_scan_on_real_text():
     scanners = _all_scanners()
     assert len(scanners) >= 10  # the rule modules use them
+    assert sum(type(v).__name__ == "_StartScanner" for _, v in scanners) >= 9
     texts = [p.read_text(encoding="utf-8") for p in sorted(SAMPLES.glob("*.txt"))]
     texts.append(texts[0].upper() + "\n" + texts[1].lower())
     for name, sc in scanners:

@@ -13,10 +13,10 @@ import re
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
 
-from qa import inflection, ruledata
+from qa import fastpath, inflection, ruledata
 from qa.document import Document
-from qa.fastpath import finditer_at
-from qa.scan import RuleScanner, Triggers, candidates, literal_triggers, pattern_triggers
+from qa.fastpath import finditer_at, leading_literals
+from qa.scan import Triggers, candidates, literal_triggers
 from qa.lexicons import load as load_lexicon
 from qa.model import Applicability, Edit, Fix, Hit, bad, good
 from qa.registry import rule
@@ -29,6 +29,29 @@ def _at_starts(pattern: re.Pattern[str], text: str, starts: list[int] | None) ->
     if starts is None:
         return pattern.finditer(text)
     return finditer_at(pattern, text, starts)
+
+
+class _StartScanner:
+    """``pattern.finditer(doc.text)`` for rule ``code``, whose every finding is a match of
+    ``pattern``: the texts every match starts with (``qa.fastpath.leading_literals``) are the
+    rule's triggers, and the pattern is tried only where the document's one scan found them
+    (``finditer_at``), instead of at every position or in windows around them."""
+
+    def __init__(self, pattern: re.Pattern[str], code: str) -> None:
+        self.pattern, self.code = pattern, code
+        self.triggers = _start_triggers(pattern)
+
+    def finditer(self, doc: Document) -> Iterator[re.Match[str]]:
+        found = candidates(doc, self.code, self.triggers)
+        return _at_starts(self.pattern, doc.text, None if found is None else [a for a, _b in found])
+
+
+def _start_triggers(pattern: re.Pattern[str]) -> Triggers:
+    """The triggers of a rule whose every finding is a match of ``pattern``: the texts every
+    match starts with (it must have them)."""
+    lits = leading_literals(pattern)
+    assert lits is not None, pattern.pattern
+    return literal_triggers(lits)  # type: ignore[return-value]
 
 
 def _prefixed(words: tuple[str, ...], before: str) -> tuple[str, ...]:
@@ -137,7 +160,7 @@ _NOUN_BEFORE = re.compile(
 
 @rule(
     code="GRAM002",
-    triggers=pattern_triggers(_STACKED_RE),  # every finding is a match of it
+    triggers=_start_triggers(_STACKED_RE),  # every finding is a match of it, starting with one
     name="stacked-modal-verbs",
     category="grammar",
     summary="Two modal verbs stacked (\"will can\", \"will be have to\", \"to must\")",
@@ -194,7 +217,7 @@ _WH_BEFORE = re.compile(r"\b(?:what|whatever|all|everything|which|who|whoever|ho
 #: (not "were", "was", "had": "as they would were no one to die" is an inversion after an ellipsis)
 _FINITE_AUX = frozenset({"has", "is", "are", "am", "does"})
 # (each auxiliary is written with the space after it, so that every match holds a literal of three
-# characters and the regex runs only near those: qa.scan.RuleScanner; words are bounded for the
+# characters and the regex is tried only where the one scan found one (_StartScanner); words are bounded for the
 # same reason)
 def _aux_alt(words: str) -> str:
     return "|".join(f"{w} " for w in words.split())
@@ -238,7 +261,7 @@ def _finite_after_aux(verb: str) -> str | None:
 
 @rule(
     code="GRAM003",
-    triggers=pattern_triggers(_MODAL_VERB_RE),  # every finding is a match of it
+    triggers=_start_triggers(_MODAL_VERB_RE),  # every finding is a match of it, starting with one
     name="past-form-after-modal-or-do",
     category="grammar",
     summary="A past, participle or -s verb form after a modal or do/did (\"did not went\", \"will announced\", \"does not has\")",
@@ -317,7 +340,7 @@ def past_form_after_modal(doc: Document, opts: Mapping[str, object]) -> Iterator
 
 @rule(
     code="GRAM004",
-    triggers=pattern_triggers(_HAVE_VERB_RE),  # every finding is a match of it
+    triggers=_start_triggers(_HAVE_VERB_RE),  # every finding is a match of it, starting with one
     name="simple-past-after-have",
     category="grammar",
     summary="A simple-past form where the perfect needs a participle (\"has went\", \"had took\", \"has became\")",
@@ -460,7 +483,7 @@ _ING_NOUNS_OK = re.compile(r"(?:thing|ring|king|wing|spring|string|sibling|offsp
 
 @rule(
     code="GRAM005",
-    triggers=pattern_triggers(_NUMBER_OF_RE),  # every finding is a match of it
+    triggers=_start_triggers(_NUMBER_OF_RE),  # every finding is a match of it, starting with one
     name="number-of-mass-noun",
     category="grammar",
     summary="\"the number of\" before a gerund or a mass noun (\"the number of forwarding\")",
@@ -508,10 +531,13 @@ def number_of_mass_noun(doc: Document, opts: Mapping[str, object]) -> Iterator[H
 _TWO_ARTICLES_RE = re.compile(
     r"(?<![\w'’-])(?P<a1>[Tt]he|[Aa]n?) (?P<a2>the|an?)(?![\w'’-])(?! (?:priori|posteriori|fortiori|cappella|capella|la)\b)"
 )
+#: the rule's triggers: every match starts with two articles and a space between them (any case)
+_TWO_ARTICLES_TRIGGERS = literal_triggers(f"{a} {b}" for a in ("the", "a", "an") for b in ("the", "a", "an"))
 
 
 @rule(
     code="GRAM006",
+    triggers=_TWO_ARTICLES_TRIGGERS,  # every match starts at one
     name="two-articles",
     category="grammar",
     summary="Two different articles in a row (\"the a\", \"a the\")",
@@ -538,7 +564,8 @@ def two_articles(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
     Delete one article. Unsafe fix: it deletes the first, which is not always the wrong one.
     """
     text = doc.text
-    for m in _TWO_ARTICLES_RE.finditer(text):
+    found = candidates(doc, "GRAM006", _TWO_ARTICLES_TRIGGERS)
+    for m in _at_starts(_TWO_ARTICLES_RE, text, None if found is None else [a for a, _b in found]):
         if m.group("a1").lower() == m.group("a2"):
             continue  # GRAM001
         a2 = m.group("a2")
@@ -564,7 +591,7 @@ _MORE_COMP_RE = re.compile(
 
 @rule(
     code="GRAM007",
-    triggers=pattern_triggers(_MORE_COMP_RE),  # every finding is a match of it
+    triggers=_start_triggers(_MORE_COMP_RE),  # every finding is a match of it, starting with one
     name="double-comparative",
     category="grammar",
     summary="\"more\" before a comparative or \"most\" before a superlative (\"more better than\", \"most largest\")",
@@ -687,7 +714,7 @@ _PLURAL_NOUN_OK = frozenset({"thanks", "savings", "odds", "means", "whereabouts"
 
 @rule(
     code="GRAM008",
-    triggers=pattern_triggers(_THERE_IS_RE),  # every finding is a match of it
+    triggers=_start_triggers(_THERE_IS_RE),  # every finding is a match of it, starting with one
     name="there-is-with-plural",
     category="grammar",
     summary="\"there is/was\" before a plural (\"there is many reasons\", \"there is problems\")",
@@ -849,7 +876,7 @@ _THERE_ARE_RE = re.compile(
 
 @rule(
     code="GRAM010",
-    triggers=pattern_triggers(_THERE_ARE_RE),  # every finding is a match of it
+    triggers=_start_triggers(_THERE_ARE_RE),  # every finding is a match of it, starting with one
     name="there-are-people-think",
     category="grammar",
     summary="\"there are many people think\": a missing \"who\" after an existential",
@@ -897,7 +924,7 @@ _PAIRS = {"although": "but", "though": "but", "even though": "but", "because": "
 
 @rule(
     code="GRAM011",
-    triggers=pattern_triggers(_PAIRED_CONJ_RE),  # every finding is a match of it
+    triggers=_start_triggers(_PAIRED_CONJ_RE),  # every finding is a match of it, starting with one
     name="doubled-conjunction",
     category="grammar",
     summary="A clause conjunction answered by a second one (\"Although X, but Y\", \"Because X, so Y\")",
@@ -986,27 +1013,29 @@ _ZERO_PLURAL = frozenset({"aircraft", "spacecraft", "hovercraft", "watercraft", 
 
 #: the triggers of GRAM013 (this/these/those), GRAM015 (much/many) and GRAM021 (many, the
 #: quantifiers with the character before them, or one at the start of the text); GRAM014 reads
-#: ``_EACH_TRIGGERS`` and "a/an" (``_DET_A_RE``, no literal), so it always runs
+#: ``_EACH_LITERALS`` and "a/an" (``_DET_A_RE``, no literal), so it always runs
 _THIS_TRIGGERS = literal_triggers(("this ", "these ", "those "))
 _MUCH_TRIGGERS = literal_triggers(("much ", "many "))
 _PLURAL_TRIGGERS = Triggers(literals=tuple(sorted(set(_QUANT_LITERALS) | {"many "})),
                             patterns=(_text_starts_with(_PLURAL_QUANT + _ONE_OF),))
-_EACH_TRIGGERS = literal_triggers(("each ", "every ", "another "))
-_DET_TRIGGERS = (("GRAM013", _THIS_TRIGGERS), ("GRAM015", _MUCH_TRIGGERS), ("GRAM021", _PLURAL_TRIGGERS),
-                 ("GRAM014", _EACH_TRIGGERS))
+_EACH_LITERALS = ("another ", "each ", "every ")
+_DET_TRIGGERS = (("GRAM013", _THIS_TRIGGERS), ("GRAM015", _MUCH_TRIGGERS), ("GRAM021", _PLURAL_TRIGGERS))
 
 
 def _det_starts(doc: Document) -> tuple[list[int] | None, list[int] | None]:
     """Where ``_DET_RE`` and ``_QUANT_RE`` can match: the candidates of the four rules' triggers
     (every occurrence of every determiner and quantifier literal, from the document's one scan,
-    or searched here for a rule the scan does not answer for). A hit starting with one of
+    or searched here for a rule the scan does not answer for), and the occurrences of
+    ``_EACH_LITERALS`` in the lower-cased text. A hit starting with one of
     ``_QUANT_BEFORE`` is a quantifier after its character; the start of the text is tried too.
     ``None``: no answer, the whole text is scanned."""
     text = doc.text
     det: list[int] = []
     quant: list[int] = [0]
-    for code, trig in _DET_TRIGGERS:
-        found = candidates(doc, code, trig)
+    each = fastpath.doc_literal_spans(doc, _EACH_LITERALS) if fastpath.ENABLED else None  # (GRAM014: no trigger)
+    if each is None:
+        return None, None
+    for found in [each] + [candidates(doc, code, trig) for code, trig in _DET_TRIGGERS]:
         if found is None:
             return None, None
         for a, _b in found:
@@ -1568,7 +1597,7 @@ _MODAL_OF_RE = re.compile(
 
 @rule(
     code="GRAM017",
-    triggers=pattern_triggers(_MODAL_OF_RE),  # every finding is a match of it
+    triggers=_start_triggers(_MODAL_OF_RE),  # every finding is a match of it, starting with one
     name="modal-of-for-modal-have",
     category="grammar",
     summary="\"should of\", \"could of\", \"must of\" where \"should have\" was meant",
@@ -1781,16 +1810,16 @@ def simple_past_after_to(doc: Document, opts: Mapping[str, object]) -> Iterator[
         )
 
 
-# the regexes with required words run only near those words, found by the one scan (qa.scan)
-_STACKED_SCAN = RuleScanner(_STACKED_RE, "GRAM002")
-_MODAL_VERB_SCAN = RuleScanner(_MODAL_VERB_RE, "GRAM003")
-_HAVE_VERB_SCAN = RuleScanner(_HAVE_VERB_RE, "GRAM004")
-_MORE_COMP_SCAN = RuleScanner(_MORE_COMP_RE, "GRAM007")
-_THERE_IS_SCAN = RuleScanner(_THERE_IS_RE, "GRAM008")
-_THERE_ARE_SCAN = RuleScanner(_THERE_ARE_RE, "GRAM010")
-_PAIRED_CONJ_SCAN = RuleScanner(_PAIRED_CONJ_RE, "GRAM011")
-_NUMBER_OF_SCAN = RuleScanner(_NUMBER_OF_RE, "GRAM005")
-_MODAL_OF_SCAN = RuleScanner(_MODAL_OF_RE, "GRAM017")
+# the regexes are tried only where the one scan found the words they start with (qa.scan)
+_STACKED_SCAN = _StartScanner(_STACKED_RE, "GRAM002")
+_MODAL_VERB_SCAN = _StartScanner(_MODAL_VERB_RE, "GRAM003")
+_HAVE_VERB_SCAN = _StartScanner(_HAVE_VERB_RE, "GRAM004")
+_MORE_COMP_SCAN = _StartScanner(_MORE_COMP_RE, "GRAM007")
+_THERE_IS_SCAN = _StartScanner(_THERE_IS_RE, "GRAM008")
+_THERE_ARE_SCAN = _StartScanner(_THERE_ARE_RE, "GRAM010")
+_PAIRED_CONJ_SCAN = _StartScanner(_PAIRED_CONJ_RE, "GRAM011")
+_NUMBER_OF_SCAN = _StartScanner(_NUMBER_OF_RE, "GRAM005")
+_MODAL_OF_SCAN = _StartScanner(_MODAL_OF_RE, "GRAM017")
 
 
 @loader
