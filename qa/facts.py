@@ -34,6 +34,8 @@ SHARED = {
     "dup_collect": "dict[int, tuple[str, int | None, bytes]]: name, text hash and MinHash signature "
                    "per min_words option (qa.checks.duplicate)",
     "literal_starts": "dict[str, list[int]]: start offsets of case-sensitive literals (qa.checks.mt_fluency)",
+    "literal_index": "dict[int, tuple | None]: the registered literals found in the lower-cased text and "
+                     "where, by the number registered (qa.fastpath)",
     "layout": "Layout: the page layout of the lines (qa.checks.boilerplate_layout)",
     "layout_line_starts": "tuple[list[LineInfo], list[int]]: the layout's line starts, with the list of "
                           "lines they describe (qa.checks.boilerplate_layout)",
@@ -57,6 +59,7 @@ class Facts:
     not_english: bool
     dup_collect: dict[int, tuple[str, int | None, bytes]]
     literal_starts: dict[str, list[int]]
+    literal_index: dict[int, Any]
     layout: Any
     layout_line_starts: tuple[list[Any], list[int]]
     src_numbers: dict[tuple[int, int], Any]

@@ -6,8 +6,9 @@ fragment (with ``sre_parse``) and returns, per fragment, a literal text every ma
 contain (a required literal, not only a prefix; the longest one that is not a common word).
 Those literals are a rule's triggers (``qa.scan``): the document's one scan finds them for every
 rule at once. ``may_match`` and ``doc_literal_spans`` answer the same question for a caller
-outside the scan from the document's lower-cased text (``doc.facts.lower``); nothing here keeps
-state on a document or in a process-wide table.
+outside the scan: from one Aho-Corasick pass over the lower-cased text (``doc.facts.lower``) for
+the literals such callers ``register``, kept in the document's facts (``literal_index``), else
+with ``str.find``. Nothing here writes to a document's ``__dict__``.
 
 The skip is exact: a fragment without a required literal of at least ``MIN_LITERAL`` ASCII
 characters disables it for the rule, and a document holding a character whose case mapping could
@@ -24,6 +25,11 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from qa import ruledata
+
+try:  # one C pass over the text finds every registered literal (pyahocorasick)
+    import ahocorasick as _ac
+except ImportError:  # pragma: no cover - without it each literal is found with str.find
+    _ac = None
 
 if TYPE_CHECKING:
     from qa.document import Document
@@ -156,11 +162,83 @@ def trie_alternation(words: Iterable[str]) -> str:
     return build(trie)
 
 
-# --------------------------------------------------------------------------- literals in a document
+# --------------------------------------------------------------------------- the literal index
+#: literals that modules outside the scan gate on, registered when they are built (``register``:
+#: the lexicon lines of the page layout, the furniture rules without triggers, the kinship words
+#: of the MT rules); one Aho-Corasick automaton over all of them finds, in a single pass over a
+#: document's lower-cased text, which of them occur and where (kept in the document's facts,
+#: ``literal_index``). A rule's own triggers are found by the one scan (``qa.scan``) instead.
+_REGISTERED: dict[str, None] = {}
+_AUTOMATON: list = []  # [automaton, number of literals it holds]
+
+
+#: tuples of literals registered whole, by identity (kept alive here, so an id is never reused):
+#: a caller asking with the tuple it registered skips checking each literal
+_REGISTERED_TUPLES: dict[int, tuple[str, ...]] = {}
+
+
 def register(literals: Iterable[str] | None) -> None:
-    """Kept for callers written against the old document-wide literal index: a no-op. Which
-    literals occur is answered from the document's lower-cased text (``may_match``,
-    ``doc_literal_spans``), and the rules' own triggers are found by the one scan (``qa.scan``)."""
+    """Add lower-cased ``literals`` to the literal index."""
+    for lit in literals or ():
+        if lit not in _REGISTERED:
+            _REGISTERED[lit] = None
+    if isinstance(literals, tuple):
+        _REGISTERED_TUPLES[id(literals)] = literals
+
+
+def _automaton():
+    if _ac is None or not _REGISTERED:
+        return None
+    if not _AUTOMATON or _AUTOMATON[1] != len(_REGISTERED):
+        auto = _ac.Automaton()
+        for lit in _REGISTERED:
+            auto.add_word(lit, lit)
+        auto.make_automaton()
+        _AUTOMATON[:] = [auto, len(_REGISTERED)]
+    return _AUTOMATON[0]
+
+
+def present(doc: Document) -> frozenset[str] | None:
+    """The registered literals that occur in the document's lower-cased text, from one
+    automaton pass kept in the document's facts; ``None`` when the index cannot answer (no
+    automaton, a case-special text, or ``QA_NO_FASTPATH=1``)."""
+    got = _index(doc)
+    return None if got is None else got[0]
+
+
+def _index(doc: Document) -> tuple[frozenset[str], dict[str, list[int]]] | None:
+    """(the registered literals present, where each occurs: the offset of its last character,
+    ascending, overlapping occurrences included), from one automaton pass over the lower-cased
+    text, kept in ``doc.facts.literal_index`` by the number of literals registered (a literal
+    registered later makes a new pass)."""
+    if not ENABLED:
+        return None
+    memo: dict = doc.facts.once("literal_index", dict)
+    n = len(_REGISTERED)
+    if n in memo:
+        return memo[n]
+    low = lowered(doc)
+    auto = _automaton() if low is not None else None
+    res = None
+    if auto is not None:
+        ends: dict[str, list[int]] = {}
+        for e, lit in auto.iter(low):
+            at = ends.get(lit)
+            if at is None:
+                ends[lit] = [e]
+            else:
+                at.append(e)
+        res = (frozenset(ends), ends)
+    memo.clear()
+    memo[n] = res
+    return res
+
+
+def _indexed(doc: Document, literals: tuple[str, ...]) -> frozenset[str] | None:
+    """The index, when it holds every one of ``literals``."""
+    if _ac is None or (id(literals) not in _REGISTERED_TUPLES and not all(lit in _REGISTERED for lit in literals)):
+        return None
+    return present(doc)
 
 
 def may_match(doc: Document, literals: tuple[str, ...] | None) -> bool:
@@ -168,6 +246,9 @@ def may_match(doc: Document, literals: tuple[str, ...] | None) -> bool:
     (this holds for case-sensitive patterns too)."""
     if not literals or not ENABLED:
         return True
+    found = _indexed(doc, literals)
+    if found is not None:
+        return not found.isdisjoint(literals)
     low = lowered(doc)
     if low is None:
         return True
@@ -175,11 +256,16 @@ def may_match(doc: Document, literals: tuple[str, ...] | None) -> bool:
 
 
 def doc_literal_spans(doc: Document, literals: tuple[str, ...]) -> list[tuple[int, int]] | None:
-    """``literal_spans`` of the document's lower-cased text; ``None`` when the text is
-    case-special (see ``lowered``)."""
+    """``literal_spans`` of the document's lower-cased text (from the index when it holds the
+    literals); ``None`` when the text is case-special (see ``lowered``)."""
     low = lowered(doc)
     if low is None:
         return None
+    if _indexed(doc, literals) is not None:  # every occurrence is known from the automaton pass
+        ends = _index(doc)[1]  # type: ignore[index]
+        out = [(e - k, e + 1) for lit in literals if lit in ends for k in (len(lit) - 1,) for e in ends[lit]]
+        out.sort()
+        return out
     return literal_spans(low, literals) if literals else []
 
 
@@ -441,7 +527,8 @@ def leading_literals(pattern: re.Pattern[str], limit: int = 256) -> tuple[str, .
     """Lower-cased texts of which every match of ``pattern`` *starts* with one (its look-behinds
     and other zero-width parts aside): ``(?<!\\w)(?:will|can['’]t) (?P<v>\\w+)`` gives
     ``("can't ", "can’t ", "will ")``. ``None`` when some match could start otherwise, or with a
-    text shorter than ``MIN_LITERAL`` characters or holding a line break. A match then starts at
+    text shorter than ``MIN_LITERAL`` characters, holding a line break or a non-ASCII letter with
+    case (``str.lower`` and case-insensitive matching may disagree on it). A match then starts at
     an occurrence of one of them, so trying the pattern at those offsets only
     (``finditer_at``) finds every match."""
     try:
@@ -454,6 +541,8 @@ def leading_literals(pattern: re.Pattern[str], limit: int = 256) -> tuple[str, .
     lits = {t.lower() for t in got[0]}
     if not lits or any(len(t) < MIN_LITERAL or "\n" in t or "\r" in t for t in lits):
         return None
+    if not all(c.isascii() or c.lower() == c == c.upper() for t in lits for c in t):
+        return None  # a letter with case outside ASCII: case-insensitive matching may differ from str.lower
     # a text that starts with another is implied by it: only the shortest are kept
     return tuple(t for t in sorted(lits) if not any(t != u and t.startswith(u) for u in lits))
 

@@ -166,6 +166,8 @@ def test_scanner_equals_finditer(text, pattern, ignorecase):
     (r"[Tt]here (?:is|was)(?: also)? \w+", ("there is", "there was")),  # "there is also" starts with "there is"
     (r"[Nn]umber of (?:news|\w+ing)", ("number of ",)),
     (r"ab(?:cd)?", None),  # a match may start with "ab" only: too short
+    ("caf\u00e9 noir", None),  # a non-ASCII letter with case: str.lower may not find what the regex does
+    ("\u00a9 2024", ("\u00a9 2024",)),  # a character without case is fine
     (r"(?:abc|x)y", None),
     (r"(?:abc)+d", None),
     (r"\w+ing", None),
@@ -218,43 +220,74 @@ def test_every_rule_scanner_matches_the_full_scan_on_real_text():
             assert [m.span() for m in sc.finditer(doc)] == want, name
 
 
-# --------------------------------------------------------------------------- literals in a document
+# --------------------------------------------------------------------------- the literal index
 def _texts():
     texts = [p.read_text(encoding="utf-8") for p in sorted(SAMPLES.glob("*.txt"))]
     texts.append(texts[0].upper() + "\n" + texts[1].lower())
     return texts
 
 
-def test_doc_literal_spans_are_every_occurrence_in_the_lower_cased_text():
+def test_literal_index_tells_which_literals_occur():
+    lits = ("the ", "he", "phone", "whatsapp", "@", "\u00a9", "zzqx")
+    fastpath.register(lits)
+    assert fastpath._ac is not None  # a core dependency: the index is used
     for text in _texts():
         doc = make_document(text)
+        found = fastpath.present(doc)
+        assert found is not None
         low = text.lower()
         assert fastpath.lowered(doc) == low == doc.facts.lower
+        assert {lit for lit in lits if lit in low} == found & set(lits)
+        assert "zzqx" not in found
         # spans of every occurrence, overlapping and nested ones ("the " holds "he") included
         spans = fastpath.doc_literal_spans(doc, ("he", "phone", "zzqx"))
-        want = sorted((m.start(), m.start() + len(lit)) for lit in ("he", "phone")
-                      for m in re.finditer(f"(?={re.escape(lit)})", low))
-        assert spans == want and len(spans) > 40
-        assert may_match(doc, ("zzqx", "phone")) == ("phone" in low) and not may_match(doc, ("zzqx",))
+        assert spans == fastpath.literal_spans(low, ("he", "phone"))
+        assert len(spans) > 40 and spans == sorted(spans)
+
+
+def test_the_index_is_kept_in_the_documents_facts_not_its_dict():
+    fastpath.register(("crown",))
+    doc = make_document("A crown and a kingdom.")
+    assert fastpath.present(doc) >= {"crown"}
+    assert doc.facts.has("literal_index")
+    assert not any(k.startswith("_qa") for k in vars(doc))
+    fastpath.register(("kingdom",))  # registered later: a new pass answers for it
+    assert "kingdom" in fastpath.present(doc)
+
+
+def test_literal_spans_from_the_index_include_overlapping_occurrences_of_one_literal():
+    fastpath.register(("xoxo",))
     doc = make_document("Hugs: XOXOXO and xoxo, then xoxoxoxo.")
-    assert fastpath.doc_literal_spans(doc, ("xoxo",)) == [(6, 10), (8, 12), (17, 21), (28, 32), (30, 34), (32, 36)]
-    assert fastpath.doc_literal_spans(doc, ()) == []
+    low = doc.text.lower()
+    spans = fastpath.doc_literal_spans(doc, ("xoxo",))
+    assert spans == fastpath.literal_spans(low, ("xoxo",)) == \
+        [(6, 10), (8, 12), (17, 21), (28, 32), (30, 34), (32, 36)]
 
 
-def test_a_case_special_text_gets_no_answer():
+def test_literals_outside_the_index_are_searched_directly():
+    doc = make_document("A crown and a kingdom.")
+    assert "ngdo" not in fastpath._REGISTERED
+    assert fastpath.doc_literal_spans(doc, ("ngdo",)) == [(16, 20)]
+    assert fastpath.may_match(doc, ("ngdo",)) and not fastpath.may_match(doc, ("ngdx",))
+
+
+def test_literal_index_is_not_used_for_case_special_text():
+    fastpath.register(("kiss",))
     doc = make_document("a \u212aISS here")  # the Kelvin sign matches k case-insensitively
     assert fastpath.lowered(doc) is None
+    assert fastpath.present(doc) is None
     assert fastpath.doc_literal_spans(doc, ("kiss",)) is None
     assert fastpath.may_match(doc, ("kiss",))  # cannot rule the match out
 
 
-def test_nothing_is_kept_on_the_document():
-    doc = make_document("A crown and a kingdom.")
-    before = dict(doc.__dict__)
-    fastpath.register(("ngdo",))  # a no-op, for callers of the old literal index
-    assert fastpath.doc_literal_spans(doc, ("ngdo",)) == [(16, 20)]
-    assert fastpath.may_match(doc, ("ngdo",)) and not fastpath.may_match(doc, ("ngdx",))
-    assert set(doc.__dict__) - set(before) <= {"facts"}  # only the facts object (doc.facts.lower)
+def test_without_the_automaton_literals_are_searched_one_by_one(monkeypatch):
+    text = "Call the phone line or write to PHONE@example.org."
+    monkeypatch.setattr(fastpath, "_ac", None)  # pyahocorasick not installed
+    doc = make_document(text)
+    assert fastpath._indexed(doc, ("phone",)) is None and fastpath.present(doc) is None
+    assert fastpath.may_match(doc, ("phone",)) and not fastpath.may_match(doc, ("zzqx",))
+    assert fastpath.doc_literal_spans(doc, ("phone",)) == fastpath.literal_spans(text.lower(), ("phone",)) == \
+        [(9, 14), (32, 37)]
 
 
 def test_common_words_are_the_last_choice_of_literal():
