@@ -41,7 +41,7 @@ SHARED = {
                           "lines they describe (qa.checks.boilerplate_layout)",
     "src_numbers": "dict[tuple[int, int], object]: number differences per bilingual segment "
                    "(qa.checks.bilingual)",
-    "irregular_pasts": "list[re.Match]: the irregular simple pasts in the text (qa.checks.grammar)",
+    "irregular_pasts": "list[re.Match]: the irregular simple pasts after a space or a line break (qa.checks.grammar)",
     "determiner_hits": "list[tuple]: determiner-agreement candidates (qa.checks.grammar)",
     "subject_verb_hits": "list[tuple]: subject-verb agreement candidates (qa.checks.grammar)",
     "mojibake_regions": "list[Region]: mojibake regions in text order (qa.encoding)",

@@ -142,4 +142,5 @@ def test_the_irregular_pasts_file_is_the_lexicon_table():
     alt = frozenset(ruledata.words("alt_participles"))
     derived = sorted(w for w in inflection.irregular_pasts() if w not in inflection.AUXILIARIES and w not in alt)
     assert list(ruledata.words("irregular_pasts")) == derived
-    assert grammar._PAST_TRIGGERS.literals == tuple(derived) and "took" in derived and "hid" not in derived
+    assert "took" in derived and "hid" not in derived
+    assert set(grammar._PAST_TRIGGERS.literals) == {f"{c}{w}" for w in derived for c in " \n"}

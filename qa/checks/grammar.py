@@ -54,10 +54,10 @@ def _start_triggers(pattern: re.Pattern[str]) -> Triggers:
     return literal_triggers(lits)  # type: ignore[return-value]
 
 
-def _prefixed(words: tuple[str, ...], before: str) -> tuple[str, ...]:
+def _prefixed(words: tuple[str, ...], before: str, after: str = " ") -> tuple[str, ...]:
     """Trigger literals for ``words`` with one of the characters of ``before`` in front (so that
-    "ten" inside "often" is no candidate)."""
-    return tuple(f"{q}{w} " for w in words for q in before)
+    "ten" inside "often" is no candidate) and ``after`` behind."""
+    return tuple(f"{q}{w}{after}" for w in words for q in before)
 
 
 def _text_starts_with(words: tuple[str, ...]) -> tuple[str, int]:
@@ -397,18 +397,24 @@ _BE_BEFORE_RE = re.compile(
     r"(?<![\w'’-])(?P<aux>am|is|are|was|were|be|been|being|isn['’]t|aren['’]t|wasn['’]t|weren['’]t)(?P<neg> not)? $"
 )
 #: the irregular simple pasts GRAM012 and GRAM020 look for (``rules/data/irregular_pasts.txt``,
-#: the lexicon's table less auxiliaries and ``_ALT_PARTICIPLES``): their triggers in the one scan
+#: the lexicon's table less auxiliaries and ``_ALT_PARTICIPLES``)
 _PAST_WORDS = ruledata.words("irregular_pasts")
-_PAST_TRIGGERS = literal_triggers(_PAST_WORDS)
+#: their triggers in the one scan: each past after a space or a line break, the only characters
+#: a finding of either rule has before its past ("was took", "was \ntook", "to went"), so that
+#: "ate" inside "state" is no candidate
+_PAST_TRIGGERS = literal_triggers(_prefixed(_PAST_WORDS, " \n", after=""))
 _PAST_RE = re.compile(r"(?<![\w'’-])(?:" + "|".join(sorted(_PAST_WORDS, key=lambda w: (-len(w), w))) + r")(?![\w'’-])")
 
 
 def _irregular_pasts_in(doc: Document, code: str = "GRAM012") -> Iterator[re.Match[str]]:
-    """The irregular simple pasts in the text (rule ``code`` asks), tried only where the
-    document's one scan found the words; GRAM012 and GRAM020 read the same matches."""
+    """The irregular simple pasts in the text after a space or a line break (rule ``code``
+    asks), tried only where the document's one scan found them; GRAM012 and GRAM020 read the
+    same matches."""
     def compute() -> list[re.Match[str]]:
         found = candidates(doc, code, _PAST_TRIGGERS)
-        return list(_at_starts(_PAST_RE, doc.text, None if found is None else [a for a, _ in found]))
+        if found is None:  # no answer: every past, as the rules check what comes before it
+            return list(_PAST_RE.finditer(doc.text))
+        return list(finditer_at(_PAST_RE, doc.text, [a + 1 for a, _ in found]))
 
     return iter(doc.facts.once("irregular_pasts", compute))
 

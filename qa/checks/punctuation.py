@@ -16,9 +16,9 @@ from qa.scan import Triggers, literal_triggers
 #: (the look-behind comes after the first mark, not before it, so the regex engine can skip to the
 #: next punctuation mark instead of trying every position: five times faster, same matches)
 _DOUBLED_RE = re.compile(r"(?P<first>[.!?,;:])(?<=\w[.!?,;:])(?P<gap>[ \t\u00a0]+)(?P<second>[.,;:])(?=\s|$)(?!\s*\.\s)")
-#: the rule's trigger (``qa.scan``): every match holds two marks with a gap between them (the
-#: regex without its look-arounds, so that the one scan can decide whether the rule runs)
-_DOUBLED_TRIGGERS = Triggers(patterns=(("[.!?,;:][ \t\u00a0]+[.,;:]", 0),))
+#: the rule's triggers (``qa.scan``): every match holds its second mark right after a space, a
+#: tab or a no-break space
+_DOUBLED_TRIGGERS = literal_triggers((f"{gap}{mark}" for gap in " \t\u00a0" for mark in ".,;:"), gate=True)
 
 
 @rule(
