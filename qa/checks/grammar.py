@@ -1029,7 +1029,7 @@ _DET_TRIGGERS = (("GRAM013", _THIS_TRIGGERS), ("GRAM015", _MUCH_TRIGGERS), ("GRA
 
 
 def _det_starts(doc: Document) -> tuple[list[int] | None, list[int] | None]:
-    """Where ``_DET_RE`` and ``_QUANT_RE`` can match: the candidates of the four rules' triggers
+    """Where ``_DET_RE`` and ``_QUANT_RE`` can match: the candidates of the three rules' triggers
     (every occurrence of every determiner and quantifier literal, from the document's one scan,
     or searched here for a rule the scan does not answer for), and the occurrences of
     ``_EACH_LITERALS`` in the lower-cased text. A hit starting with one of
@@ -1038,13 +1038,14 @@ def _det_starts(doc: Document) -> tuple[list[int] | None, list[int] | None]:
     text = doc.text
     det: list[int] = []
     quant: list[int] = [0]
-    each = fastpath.doc_literal_spans(doc, _EACH_LITERALS) if fastpath.ENABLED else None  # (GRAM014: no trigger)
-    if each is None:
+    got = [candidates(doc, code, trig) for code, trig in _DET_TRIGGERS]
+    if any(found is None for found in got):
         return None, None
-    for found in [each] + [candidates(doc, code, trig) for code, trig in _DET_TRIGGERS]:
-        if found is None:
-            return None, None
-        for a, _b in found:
+    # (an answer for the triggers means the text is not case-special: its lower-cased text
+    # holds every occurrence of GRAM014's words, which have no trigger)
+    got.append(fastpath.literal_spans(doc.facts.lower, _EACH_LITERALS))
+    for found in got:
+        for a, _b in found:  # type: ignore[union-attr]
             if text[a] in _QUANT_BEFORE:
                 quant.append(a + 1)
             else:
