@@ -13,8 +13,9 @@ way ``qa check --jobs 1`` does, and times each stage on its own:
   sentences, words) and the lower-cased text;
 * **scan**: the one scan of every selected rule's triggers (``qa.scan``, Hyperscan or its
   fallback; code-point offsets are made later, when a rule asks, and count as the rule's time);
-* **literal pass (old gates)**: the Aho-Corasick pass that the gates not yet moved to the scan
-  plan still read (``qa.fastpath``);
+* **literal pass (old gates)**: the Aho-Corasick pass over the literals that modules outside the
+  scan plan still register (``qa.fastpath.present``: the page-layout lexicons, the furniture
+  rules without triggers, the kinship words of the MT rules);
 * **language ID**: the document's language (the result's ``language`` field, and whether the
   English-only rules run);
 * **rules, per family**: each rule's check, summed by the letters of its code (``GRAM``, ``MT``,

@@ -39,12 +39,14 @@ SHARED = {
     "dup_collect": "dict[int, tuple[str, int | None, bytes]]: name, text hash and MinHash signature "
                    "per min_words option (qa.checks.duplicate)",
     "literal_starts": "dict[str, list[int]]: start offsets of case-sensitive literals (qa.checks.mt_fluency)",
+    "literal_index": "dict[int, tuple | None]: the registered literals found in the lower-cased text and "
+                     "where, by the number registered (qa.fastpath)",
     "layout": "Layout: the page layout of the lines (qa.checks.boilerplate_layout)",
     "layout_line_starts": "tuple[list[LineInfo], list[int]]: the layout's line starts, with the list of "
                           "lines they describe (qa.checks.boilerplate_layout)",
     "src_numbers": "dict[tuple[int, int], object]: number differences per bilingual segment "
                    "(qa.checks.bilingual)",
-    "irregular_pasts": "list[re.Match]: the irregular simple pasts in the text (qa.checks.grammar)",
+    "irregular_pasts": "list[re.Match]: the irregular simple pasts after a space or a line break (qa.checks.grammar)",
     "determiner_hits": "list[tuple]: determiner-agreement candidates (qa.checks.grammar)",
     "subject_verb_hits": "list[tuple]: subject-verb agreement candidates (qa.checks.grammar)",
     "mojibake_regions": "list[Region]: mojibake regions in text order (qa.encoding)",
@@ -62,6 +64,7 @@ class Facts:
     scan_hits: dict[Any, Any]
     dup_collect: dict[int, tuple[str, int | None, bytes]]
     literal_starts: dict[str, list[int]]
+    literal_index: dict[int, Any]
     layout: Any
     layout_line_starts: tuple[list[Any], list[int]]
     src_numbers: dict[tuple[int, int], Any]

@@ -3,11 +3,12 @@
 A pattern-list rule (a false-friend entry, a phrase list) usually finds nothing in a document:
 most documents never contain the word the rule looks for. ``literal_prefixes`` reads each regex
 fragment (with ``sre_parse``) and returns, per fragment, a literal text every match of it must
-contain (a required literal, not only a prefix; the longest one that is not a common word);
-``may_match`` then asks whether any of those literals occurs in the document's lower-cased text
-before the rule runs its regular expression. Rules ``register`` their literals when they are
-built; one Aho-Corasick automaton over all registered literals (``present``) answers that for
-every rule from a single C pass over the text, and ``str.find`` serves literals it does not hold.
+contain (a required literal, not only a prefix; the longest one that is not a common word).
+Those literals are a rule's triggers (``qa.scan``): the document's one scan finds them for every
+rule at once. ``may_match`` and ``doc_literal_spans`` answer the same question for a caller
+outside the scan: from one Aho-Corasick pass over the lower-cased text (``doc.facts.lower``) for
+the literals such callers ``register``, kept in the document's facts (``literal_index``), else
+with ``str.find``. Nothing here writes to a document's ``__dict__``.
 
 The skip is exact: a fragment without a required literal of at least ``MIN_LITERAL`` ASCII
 characters disables it for the rule, and a document holding a character whose case mapping could
@@ -23,6 +24,13 @@ from collections.abc import Iterable, Iterator
 
 from typing import TYPE_CHECKING
 
+from qa import ruledata
+
+try:  # one C pass over the text finds every registered literal (pyahocorasick)
+    import ahocorasick as _ac
+except ImportError:  # pragma: no cover - without it each literal is found with str.find
+    _ac = None
+
 if TYPE_CHECKING:
     from qa.document import Document
 
@@ -34,15 +42,9 @@ except ImportError:  # pragma: no cover
     import sre_parse as _sre_parse  # type: ignore[no-redef]
 
 
-try:  # one C pass over the text finds every registered literal (pyahocorasick)
-    import ahocorasick as _ac
-except ImportError:  # pragma: no cover - without it each literal is found with str.find
-    _ac = None
-
 MIN_LITERAL = 3
 #: ``QA_NO_FASTPATH=1`` turns the skips off (to compare outputs; the tests do).
 ENABLED = not os.environ.get("QA_NO_FASTPATH")
-_LOWER_KEY = "_qa_lower"
 
 
 #: The only non-ASCII characters a case-insensitive regex matches to an ASCII letter (İ ı ſ and
@@ -83,25 +85,16 @@ def _runs(items) -> Iterator[str]:
 _NON_ASCII_RE = re.compile(r"[^\x00-\x7f]+")
 
 
-#: words so frequent that a literal made of one (" and ", "with ") finds nearly every line: any
-#: other literal of a pattern is preferred (``_rank``)
-_COMMON_WORDS = frozenset(
-    "the and of to a in is that for it with as was on be by at this are from or have an they "
-    "which you were her his has not but had been their one will said would there who more can "
-    "also its after all about new into than other some them when what up out only over we she "
-    "he i".split()
-)
-
-
 def _rank(lit: str) -> tuple[int, int]:
     """How selective a literal is likely to be: any literal before a common word, then the
     longer first."""
     core = lit.strip().lower()
-    return (0 if not core or core in _COMMON_WORDS else 1, len(lit))
+    return (0 if not core or core in ruledata.tagged("stopwords", "common") else 1, len(lit))
 
 
 def _required_literal(items) -> str:
-    """The most selective ASCII literal run (``_rank``) of at least ``MIN_LITERAL`` characters
+    """The most selective ASCII literal run (``_rank``; the words of the ``common`` list of
+    ``rules/data/stopwords.txt`` rank last) of at least ``MIN_LITERAL`` characters
     that every match contains, else the longest one ('' if none)."""
     pieces = [p for run in _runs(items) for p in _NON_ASCII_RE.split(run)]
     return max((p for p in pieces if len(p) >= MIN_LITERAL), key=_rank, default=None) or \
@@ -134,13 +127,13 @@ def literal_prefixes(fragments: Iterable[str], flags: int = re.IGNORECASE) -> tu
 
 
 def lowered(doc: Document) -> str | None:
-    """The document's text lower-cased (cached on the document), or ``None`` when the text holds a
-    character for which ``str.lower`` and case-insensitive regex matching could disagree."""
-    d = doc.__dict__
-    if _LOWER_KEY not in d:
-        text = doc.text
-        d[_LOWER_KEY] = None if (not text.isascii() and _SPECIAL_RE.search(text)) else text.lower()
-    return d[_LOWER_KEY]
+    """The document's text lower-cased (``doc.facts.lower``, made once), or ``None`` when the
+    text holds a character for which ``str.lower`` and case-insensitive regex matching could
+    disagree."""
+    text = doc.text
+    if not text.isascii() and _SPECIAL_RE.search(text):
+        return None
+    return doc.facts.lower
 
 
 def trie_alternation(words: Iterable[str]) -> str:
@@ -170,22 +163,22 @@ def trie_alternation(words: Iterable[str]) -> str:
 
 
 # --------------------------------------------------------------------------- the literal index
-#: every literal a rule gates on, registered when the rule is built (``register``); one
-#: Aho-Corasick automaton over all of them finds, in a single pass over a document's lower-cased
-#: text, which of them occur, and every rule reads its own literals from that set instead of
-#: searching the text once per literal
+#: literals that modules outside the scan gate on, registered when they are built (``register``:
+#: the lexicon lines of the page layout, the furniture rules without triggers, the kinship words
+#: of the MT rules); one Aho-Corasick automaton over all of them finds, in a single pass over a
+#: document's lower-cased text, which of them occur and where (kept in the document's facts,
+#: ``literal_index``). A rule's own triggers are found by the one scan (``qa.scan``) instead.
 _REGISTERED: dict[str, None] = {}
 _AUTOMATON: list = []  # [automaton, number of literals it holds]
-_PRESENT_KEY = "_qa_present"
 
 
 #: tuples of literals registered whole, by identity (kept alive here, so an id is never reused):
-#: a rule asking with the tuple it registered skips checking each literal
+#: a caller asking with the tuple it registered skips checking each literal
 _REGISTERED_TUPLES: dict[int, tuple[str, ...]] = {}
 
 
 def register(literals: Iterable[str] | None) -> None:
-    """Add lower-cased ``literals`` to the document-wide literal index."""
+    """Add lower-cased ``literals`` to the literal index."""
     for lit in literals or ():
         if lit not in _REGISTERED:
             _REGISTERED[lit] = None
@@ -207,23 +200,23 @@ def _automaton():
 
 def present(doc: Document) -> frozenset[str] | None:
     """The registered literals that occur in the document's lower-cased text, from one
-    automaton pass cached on the document; ``None`` when the index cannot answer (no automaton,
-    a case-special text, or ``QA_NO_FASTPATH=1``)."""
-    got = _scan(doc)
+    automaton pass kept in the document's facts; ``None`` when the index cannot answer (no
+    automaton, a case-special text, or ``QA_NO_FASTPATH=1``)."""
+    got = _index(doc)
     return None if got is None else got[0]
 
 
-def _scan(doc: Document) -> tuple[frozenset[str], dict[str, list[int]]] | None:
+def _index(doc: Document) -> tuple[frozenset[str], dict[str, list[int]]] | None:
     """(the registered literals present, where each occurs: the offset of its last character,
     ascending, overlapping occurrences included), from one automaton pass over the lower-cased
-    text, cached on the document."""
+    text, kept in ``doc.facts.literal_index`` by the number of literals registered (a literal
+    registered later makes a new pass)."""
     if not ENABLED:
         return None
-    d = doc.__dict__
+    memo: dict = doc.facts.once("literal_index", dict)
     n = len(_REGISTERED)
-    got = d.get(_PRESENT_KEY)
-    if got is not None and got[0] == n:
-        return got[1]
+    if n in memo:
+        return memo[n]
     low = lowered(doc)
     auto = _automaton() if low is not None else None
     res = None
@@ -236,7 +229,8 @@ def _scan(doc: Document) -> tuple[frozenset[str], dict[str, list[int]]] | None:
             else:
                 at.append(e)
         res = (frozenset(ends), ends)
-    d[_PRESENT_KEY] = (n, res)
+    memo.clear()
+    memo[n] = res
     return res
 
 
@@ -262,13 +256,13 @@ def may_match(doc: Document, literals: tuple[str, ...] | None) -> bool:
 
 
 def doc_literal_spans(doc: Document, literals: tuple[str, ...]) -> list[tuple[int, int]] | None:
-    """``literal_spans`` of the document's lower-cased text (only the literals the index says are
-    there are searched); ``None`` when the text is case-special (see ``lowered``)."""
+    """``literal_spans`` of the document's lower-cased text (from the index when it holds the
+    literals); ``None`` when the text is case-special (see ``lowered``)."""
     low = lowered(doc)
     if low is None:
         return None
     if _indexed(doc, literals) is not None:  # every occurrence is known from the automaton pass
-        ends = _scan(doc)[1]  # type: ignore[index]
+        ends = _index(doc)[1]  # type: ignore[index]
         out = [(e - k, e + 1) for lit in literals if lit in ends for k in (len(lit) - 1,) for e in ends[lit]]
         out.sort()
         return out
@@ -499,6 +493,58 @@ def required_literals(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
     if not best:
         return None
     return tuple(sorted({s.lower() for s in best}))
+
+
+def _leading(items, limit: int) -> tuple[set[str], bool] | None:
+    """(the texts every match of the parsed sequence ``items`` starts with one of, whether they
+    are the whole of every match); ``None`` past ``limit`` texts. Zero-width items (anchors,
+    look-arounds) consume nothing and are passed over; literals, groups, alternations and small
+    classes of literal characters extend the texts; anything else ends them."""
+    out = {""}
+    for op, av in items:
+        if op is _sre_c.LITERAL:
+            out = {p + chr(av) for p in out}
+        elif op is _sre_c.IN and 0 < len(av) <= 4 and all(o is _sre_c.LITERAL for o, _ in av):
+            out = {p + chr(c) for p in out for _, c in av}
+        elif op is _sre_c.SUBPATTERN or op is _sre_c.BRANCH:
+            parts = [av[-1]] if op is _sre_c.SUBPATTERN else av[1]
+            subs = [_leading(list(b), limit) for b in parts]
+            if any(x is None for x in subs):
+                return None
+            out = {p + t for p in out for sub, _done in subs for t in sub}  # type: ignore[misc]
+            if not all(done for _sub, done in subs):  # type: ignore[misc]
+                return (out, False) if len(out) <= limit else None
+        elif op in _ZERO or op in _ASSERTS:
+            continue
+        else:
+            return out, False
+        if len(out) > limit:
+            return None
+    return out, True
+
+
+def leading_literals(pattern: re.Pattern[str], limit: int = 256) -> tuple[str, ...] | None:
+    """Lower-cased texts of which every match of ``pattern`` *starts* with one (its look-behinds
+    and other zero-width parts aside): ``(?<!\\w)(?:will|can['’]t) (?P<v>\\w+)`` gives
+    ``("can't ", "can’t ", "will ")``. ``None`` when some match could start otherwise, or with a
+    text shorter than ``MIN_LITERAL`` characters, holding a line break or a non-ASCII letter with
+    case (``str.lower`` and case-insensitive matching may disagree on it). A match then starts at
+    an occurrence of one of them, so trying the pattern at those offsets only
+    (``finditer_at``) finds every match."""
+    try:
+        parsed = _sre_parse.parse(pattern.pattern, pattern.flags & ~re.UNICODE)
+    except Exception:  # noqa: BLE001 - an odd pattern only loses the fast path
+        return None
+    got = _leading(list(parsed), limit)
+    if got is None:
+        return None
+    lits = {t.lower() for t in got[0]}
+    if not lits or any(len(t) < MIN_LITERAL or "\n" in t or "\r" in t for t in lits):
+        return None
+    if not all(c.isascii() or c.lower() == c == c.upper() for t in lits for c in t):
+        return None  # a letter with case outside ASCII: case-insensitive matching may differ from str.lower
+    # a text that starts with another is implied by it: only the shortest are kept
+    return tuple(t for t in sorted(lits) if not any(t != u and t.startswith(u) for u in lits))
 
 
 class Scanner:

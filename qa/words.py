@@ -28,6 +28,7 @@ import re
 from functools import lru_cache
 
 from qa import ruledata
+from qa.fastpath import trie_alternation
 
 WORD_RE = re.compile(r"\w+(?:['’\-]\w+)*")
 LETTER_DIGIT_WORD_RE = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
@@ -49,6 +50,4 @@ def stopwords(name: str) -> frozenset[str]:
 def en_function_re() -> re.Pattern[str]:
     """A word of the ``en_function`` list, any case, between word boundaries (written as a trie,
     ``qa.fastpath.trie_alternation``: twice as fast as the flat list)."""
-    from qa.fastpath import trie_alternation  # (qa.fastpath reads qa.document, which reads this module)
-
     return re.compile(rf"\b(?:{trie_alternation(sorted(stopwords('en_function')))})\b", re.IGNORECASE)

@@ -160,6 +160,40 @@ def test_scanner_equals_finditer(text, pattern, ignorecase):
     _same(re.compile(pattern, re.IGNORECASE if ignorecase else 0), text)
 
 
+@pytest.mark.parametrize("pattern,want", [
+    (r"(?<!\w)(?:will|can['’]t) (?P<v>\w+)", ("can't ", "can’t ", "will ")),
+    (r"(?:^|(?<=[.!?]\s))(?P<f>Although|Since)\b", ("although", "since")),
+    (r"[Tt]here (?:is|was)(?: also)? \w+", ("there is", "there was")),  # "there is also" starts with "there is"
+    (r"[Nn]umber of (?:news|\w+ing)", ("number of ",)),
+    (r"ab(?:cd)?", None),  # a match may start with "ab" only: too short
+    ("caf\u00e9 noir", None),  # a non-ASCII letter with case: str.lower may not find what the regex does
+    ("\u00a9 2024", ("\u00a9 2024",)),  # a character without case is fine
+    (r"(?:abc|x)y", None),
+    (r"(?:abc)+d", None),
+    (r"\w+ing", None),
+    (r"(?:the|a) (?:the|a)", ("a a", "a the", "the a", "the the")),  # a finite set: all of it
+    (r"(?:the|an?) (?:the|a)", None),  # "a" is all a match may start with before an optional part
+])
+def test_leading_literals(pattern, want):
+    assert fastpath.leading_literals(re.compile(pattern)) == want
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="abcKkIis\u212a .-\n'", max_size=80),
+       st.sampled_from([r"(?<![\w'-])(?:kis|sac)(?: (?:ab|c))? [a-c]+", r"(?:^|(?<=\.\s))(?:Kiss|Sack)\b[^.\n]{0,9}",
+                        r"(?:kiss|kissab)(?:k|s)?", r"[Kk]i(?:s|ss)['’]? \w"]),
+       st.booleans())
+def test_trying_a_pattern_at_its_leading_literals_equals_finditer(text, pattern, ignorecase):
+    pat = re.compile(pattern, re.IGNORECASE if ignorecase else 0)
+    lits = fastpath.leading_literals(pat)
+    assert lits is not None
+    low = text.lower() if not any(c in text for c in CASE_SPECIAL) else None
+    if low is None:
+        return  # such a text is never gated (no answer from the scan)
+    starts = [i for lit in lits for i in fastpath.find_all(low, lit)]
+    assert [m.span() for m in fastpath.finditer_at(pat, text, starts)] == [m.span() for m in pat.finditer(text)]
+
+
 def _all_scanners():
     import qa.checks  # noqa: F401 - imports every rule module
     from qa.registry import python_rules
@@ -168,13 +202,15 @@ def _all_scanners():
     seen = []
     for name, mod in sorted(sys.modules.items()):
         if name.startswith("qa.checks.") and mod is not None:
-            seen.extend((f"{name}.{k}", v) for k, v in sorted(vars(mod).items()) if isinstance(v, Scanner))
+            seen.extend((f"{name}.{k}", v) for k, v in sorted(vars(mod).items())
+                        if isinstance(v, Scanner) or type(v).__name__ == "_StartScanner")
     return seen
 
 
 def test_every_rule_scanner_matches_the_full_scan_on_real_text():
     scanners = _all_scanners()
     assert len(scanners) >= 10  # the rule modules use them
+    assert sum(type(v).__name__ == "_StartScanner" for _, v in scanners) >= 9
     texts = [p.read_text(encoding="utf-8") for p in sorted(SAMPLES.glob("*.txt"))]
     texts.append(texts[0].upper() + "\n" + texts[1].lower())
     for name, sc in scanners:
@@ -192,7 +228,7 @@ def _texts():
 
 
 def test_literal_index_tells_which_literals_occur():
-    lits = ("the ", "he", "phone", "whatsapp", "@", "©", "zzqx")
+    lits = ("the ", "he", "phone", "whatsapp", "@", "\u00a9", "zzqx")
     fastpath.register(lits)
     assert fastpath._ac is not None  # a core dependency: the index is used
     for text in _texts():
@@ -200,12 +236,23 @@ def test_literal_index_tells_which_literals_occur():
         found = fastpath.present(doc)
         assert found is not None
         low = text.lower()
+        assert fastpath.lowered(doc) == low == doc.facts.lower
         assert {lit for lit in lits if lit in low} == found & set(lits)
         assert "zzqx" not in found
         # spans of every occurrence, overlapping and nested ones ("the " holds "he") included
         spans = fastpath.doc_literal_spans(doc, ("he", "phone", "zzqx"))
         assert spans == fastpath.literal_spans(low, ("he", "phone"))
         assert len(spans) > 40 and spans == sorted(spans)
+
+
+def test_the_index_is_kept_in_the_documents_facts_not_its_dict():
+    fastpath.register(("crown",))
+    doc = make_document("A crown and a kingdom.")
+    assert fastpath.present(doc) >= {"crown"}
+    assert doc.facts.has("literal_index")
+    assert not any(k.startswith("_qa") for k in vars(doc))
+    fastpath.register(("kingdom",))  # registered later: a new pass answers for it
+    assert "kingdom" in fastpath.present(doc)
 
 
 def test_literal_spans_from_the_index_include_overlapping_occurrences_of_one_literal():
@@ -227,9 +274,20 @@ def test_literals_outside_the_index_are_searched_directly():
 def test_literal_index_is_not_used_for_case_special_text():
     fastpath.register(("kiss",))
     doc = make_document("a \u212aISS here")  # the Kelvin sign matches k case-insensitively
+    assert fastpath.lowered(doc) is None
     assert fastpath.present(doc) is None
     assert fastpath.doc_literal_spans(doc, ("kiss",)) is None
     assert fastpath.may_match(doc, ("kiss",))  # cannot rule the match out
+
+
+def test_without_the_automaton_literals_are_searched_one_by_one(monkeypatch):
+    text = "Call the phone line or write to PHONE@example.org."
+    monkeypatch.setattr(fastpath, "_ac", None)  # pyahocorasick not installed
+    doc = make_document(text)
+    assert fastpath._indexed(doc, ("phone",)) is None and fastpath.present(doc) is None
+    assert fastpath.may_match(doc, ("phone",)) and not fastpath.may_match(doc, ("zzqx",))
+    assert fastpath.doc_literal_spans(doc, ("phone",)) == fastpath.literal_spans(text.lower(), ("phone",)) == \
+        [(9, 14), (32, 37)]
 
 
 def test_common_words_are_the_last_choice_of_literal():
@@ -310,19 +368,6 @@ def test_glued_seam_search_on_real_text():
         assert [m.span() for m in glued_matches(text)] == want
     assert [m.group() for m in glued_matches("It ended there.She left.Then he.Said")] == \
         ["there.She", "left.Then", "he.Said"]
-
-
-def test_without_the_automaton_literals_are_searched_one_by_one(monkeypatch):
-    from qa.api import check_text
-
-    text = _PAGE + _texts()[0]
-    want = [(f.rule, f.start, f.end) for f in check_text(text).findings]
-    monkeypatch.setattr(fastpath, "_ac", None)  # pyahocorasick not installed
-    doc = make_document(text)
-    assert fastpath._indexed(doc, ("phone",)) is None and fastpath.present(doc) is None
-    assert fastpath.may_match(doc, ("phone",)) and not fastpath.may_match(doc, ("zzqx",))
-    assert fastpath.doc_literal_spans(doc, ("phone",)) == fastpath.literal_spans(text.lower(), ("phone",))
-    assert [(f.rule, f.start, f.end) for f in check_text(text).findings] == want
 
 
 def test_whole_line_phrases_split_into_a_set_and_a_gated_regex_give_the_same_findings(monkeypatch):

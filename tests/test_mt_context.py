@@ -325,3 +325,36 @@ def test_literal_prefilter_finds_what_a_full_scan_finds(pattern):
     special = make_document(text + " \u212a")  # the Kelvin sign: the case-insensitive regex finds the literals
     assert trig.find(special.text) is None
     assert [m.span() for m in _candidates(special, word, lit_re, None)] == want
+
+
+def test_entries_whose_matches_start_with_a_literal_are_tried_only_there(monkeypatch):
+    """Most false friends' matches start with one of a few texts that hold the entry's literal
+    (``qa.fastpath.leading_literals``): those are the triggers, the regex is tried at their
+    occurrences only, and the findings are the whole-text search's, on every example and on real
+    text, with either scan backend."""
+    from qa import fastpath
+    from qa.config import Settings
+    from qa.engine import check_document, make_plan
+    from qa.scan import hyperscan_available
+
+    rules = [r for r in all_rules() if "en-context" in r.source]
+    starting = [r for r in rules if r.check.at_starts]
+    assert len(rules) >= 100 and len(starting) >= 60
+    career = next(r for r in starting if "career of " in r.triggers.literals)
+    assert "career" not in career.triggers.literals  # the texts a match starts with, not the literal inside
+    texts = [ex.text for r in starting for ex in r.examples]
+    texts += [p.read_text(encoding="utf-8") for p in sorted(SAMPLES.glob("*.txt"))]
+    texts.append(SEED_000 * 2 + SEED_000.upper())
+
+    def findings(plan):
+        return [[(f.rule, f.start, f.end, f.message) for f in check_document(make_document(t), plan)] for t in texts]
+
+    monkeypatch.setattr(fastpath, "ENABLED", False)  # the reference: every rule reads the whole text
+    want = findings(make_plan(Settings(), rules=starting))
+    monkeypatch.setattr(fastpath, "ENABLED", True)
+    assert sum(map(len, want)) >= 60
+    for backend in ("hyperscan", "fallback") if hyperscan_available() else ("fallback",):
+        monkeypatch.setenv("QA_SCAN", backend)
+        plan = make_plan(Settings(), rules=starting)
+        assert plan.scan.backend == backend and plan.scan.codes == {r.code for r in starting}
+        assert findings(plan) == want, backend

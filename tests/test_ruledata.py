@@ -28,8 +28,8 @@ def _run(code: str, text: str) -> list[str]:
 
 def test_every_data_file_is_read_by_the_code():
     names = sorted(p.name for p in DATA.iterdir() if p.name != "README.md")
-    assert names == ["alt_participles.txt", "cjk_surnames.txt", "constants.toml", "name_glosses.txt",
-                     "stopwords.txt", "zh_calques.txt"]
+    assert names == ["alt_participles.txt", "cjk_surnames.txt", "constants.toml", "irregular_pasts.txt",
+                     "name_glosses.txt", "stopwords.txt", "zh_calques.txt"]
     for name in names:
         assert f"`{name}`" in (DATA / "README.md").read_text(encoding="utf-8"), name
         if name.endswith(".txt"):
@@ -63,6 +63,7 @@ def test_the_rules_hold_the_loaded_values():
     assert "Lord" in mt_fluency._NAME_GLOSSES
     assert len(mt_fluency._CALQUES) == 18 and all(len(r) == 3 for r in mt_fluency._CALQUES)
     assert grammar._ALT_PARTICIPLES == frozenset(ruledata.words("alt_participles"))
+    assert grammar._PAST_WORDS == ruledata.words("irregular_pasts") and "took" in grammar._PAST_WORDS
     assert boilerplate_layout.MIN_SEGMENT_MASS == 4.0 and boilerplate_layout.SEGMENT_SHARE == 0.2
     assert mt_fluency._ATTESTED_ZIPF == 1.2
     assert mt_patterns._COMMON_ZIPF == 4.0
@@ -77,6 +78,15 @@ def test_stop_word_lists_are_named_subsets_of_one_file():
     assert all(w.islower() and w.isascii() for w in layout | head | func)
     with pytest.raises(ruledata.RuleDataError):
         words.stopwords("no-such-list")
+
+
+def test_common_words_rank_last_as_gate_literals():
+    from qa import fastpath
+
+    common = words.stopwords("common")
+    assert {"the", "and", "with", "said", "i"} <= common and len(common) == 64
+    assert fastpath._rank(" and ") < fastpath._rank("zebra") and fastpath._rank(" with ") < fastpath._rank("crown")
+    assert fastpath.literal_prefixes([r"(?:slander|defamation) and (?P<w>injur(?:y|ies))"]) == ("injur",)
 
 
 def test_word_patterns():

@@ -15,28 +15,55 @@ from functools import lru_cache
 
 from qa import fastpath, inflection, ruledata
 from qa.document import Document
-from qa.scan import RuleScanner, pattern_triggers
+from qa.fastpath import finditer_at, leading_literals
+from qa.scan import Triggers, candidates, literal_triggers
 from qa.lexicons import load as load_lexicon
 from qa.model import Applicability, Edit, Fix, Hit, bad, good
 from qa.registry import rule
 from qa.warmup import loader
 
-def _at_literals(doc: Document, literals: tuple[str, ...], pattern: re.Pattern[str],
-                 skip: int = 0) -> Iterator[re.Match[str]]:
-    """``pattern.finditer(doc.text)`` for a pattern whose every match starts ``skip`` characters
-    into one of ``literals`` (lower case, registered with ``qa.fastpath.register``): the pattern
-    is tried only where the document-wide literal index saw them, instead of at every position."""
-    got = fastpath._scan(doc)
-    if got is None:
-        yield from pattern.finditer(doc.text)
-        return
-    ends = got[1]
-    starts = [e - len(lit) + 1 + skip for lit in literals if lit in ends for e in ends[lit]]
-    if skip:  # a word at the very start of the text has no character before it
-        low = fastpath.lowered(doc)
-        if low is not None and any(low.startswith(lit[skip:]) for lit in literals):
-            starts.append(0)
-    yield from fastpath.finditer_at(pattern, doc.text, starts)
+def _at_starts(pattern: re.Pattern[str], text: str, starts: list[int] | None) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)`` for a pattern whose every match starts at one of ``starts``
+    (the offsets the document's one scan found for the rule's triggers, ``qa.scan``): the pattern
+    is tried only there, instead of at every position; ``None``: no answer, the whole text."""
+    if starts is None:
+        return pattern.finditer(text)
+    return finditer_at(pattern, text, starts)
+
+
+class _StartScanner:
+    """``pattern.finditer(doc.text)`` for rule ``code``, whose every finding is a match of
+    ``pattern``: the texts every match starts with (``qa.fastpath.leading_literals``) are the
+    rule's triggers, and the pattern is tried only where the document's one scan found them
+    (``finditer_at``), instead of at every position or in windows around them."""
+
+    def __init__(self, pattern: re.Pattern[str], code: str) -> None:
+        self.pattern, self.code = pattern, code
+        self.triggers = _start_triggers(pattern)
+
+    def finditer(self, doc: Document) -> Iterator[re.Match[str]]:
+        found = candidates(doc, self.code, self.triggers)
+        return _at_starts(self.pattern, doc.text, None if found is None else [a for a, _b in found])
+
+
+def _start_triggers(pattern: re.Pattern[str]) -> Triggers:
+    """The triggers of a rule whose every finding is a match of ``pattern``: the texts every
+    match starts with (it must have them)."""
+    lits = leading_literals(pattern)
+    assert lits is not None, pattern.pattern
+    return literal_triggers(lits)  # type: ignore[return-value]
+
+
+def _prefixed(words: tuple[str, ...], before: str, after: str = " ") -> tuple[str, ...]:
+    """Trigger literals for ``words`` with one of the characters of ``before`` in front (so that
+    "ten" inside "often" is no candidate) and ``after`` behind."""
+    return tuple(f"{q}{w}{after}" for w in words for q in before)
+
+
+def _text_starts_with(words: tuple[str, ...]) -> tuple[str, int]:
+    """A regex trigger: the text starts with one of ``words`` and a space (any case), where no
+    character before can carry a prefixed literal (``_prefixed``)."""
+    return r"\A(?:" + "|".join(re.escape(w) for w in words) + ") ", re.IGNORECASE
 
 
 # --------------------------------------------------------------------------- GRAM001 doubled word
@@ -133,7 +160,7 @@ _NOUN_BEFORE = re.compile(
 
 @rule(
     code="GRAM002",
-    triggers=pattern_triggers(_STACKED_RE),  # every finding is a match of it
+    triggers=_start_triggers(_STACKED_RE),  # every finding is a match of it, starting with one
     name="stacked-modal-verbs",
     category="grammar",
     summary="Two modal verbs stacked (\"will can\", \"will be have to\", \"to must\")",
@@ -190,7 +217,7 @@ _WH_BEFORE = re.compile(r"\b(?:what|whatever|all|everything|which|who|whoever|ho
 #: (not "were", "was", "had": "as they would were no one to die" is an inversion after an ellipsis)
 _FINITE_AUX = frozenset({"has", "is", "are", "am", "does"})
 # (each auxiliary is written with the space after it, so that every match holds a literal of three
-# characters and the regex runs only near those: qa.fastpath.Scanner; words are bounded for the
+# characters and the regex is tried only where the one scan found one (_StartScanner); words are bounded for the
 # same reason)
 def _aux_alt(words: str) -> str:
     return "|".join(f"{w} " for w in words.split())
@@ -234,7 +261,7 @@ def _finite_after_aux(verb: str) -> str | None:
 
 @rule(
     code="GRAM003",
-    triggers=pattern_triggers(_MODAL_VERB_RE),  # every finding is a match of it
+    triggers=_start_triggers(_MODAL_VERB_RE),  # every finding is a match of it, starting with one
     name="past-form-after-modal-or-do",
     category="grammar",
     summary="A past, participle or -s verb form after a modal or do/did (\"did not went\", \"will announced\", \"does not has\")",
@@ -313,7 +340,7 @@ def past_form_after_modal(doc: Document, opts: Mapping[str, object]) -> Iterator
 
 @rule(
     code="GRAM004",
-    triggers=pattern_triggers(_HAVE_VERB_RE),  # every finding is a match of it
+    triggers=_start_triggers(_HAVE_VERB_RE),  # every finding is a match of it, starting with one
     name="simple-past-after-have",
     category="grammar",
     summary="A simple-past form where the perfect needs a participle (\"has went\", \"had took\", \"has became\")",
@@ -369,25 +396,32 @@ def simple_past_after_have(doc: Document, opts: Mapping[str, object]) -> Iterato
 _BE_BEFORE_RE = re.compile(
     r"(?<![\w'’-])(?P<aux>am|is|are|was|were|be|been|being|isn['’]t|aren['’]t|wasn['’]t|weren['’]t)(?P<neg> not)? $"
 )
-_PAST_SCAN: list[tuple[tuple[str, ...], re.Pattern[str]]] = []
+#: the irregular simple pasts GRAM012 and GRAM020 look for (``rules/data/irregular_pasts.txt``,
+#: the lexicon's table less auxiliaries and ``_ALT_PARTICIPLES``)
+_PAST_WORDS = ruledata.words("irregular_pasts")
+#: their triggers in the one scan: each past after a space or a line break, the only characters
+#: a finding of either rule has before its past ("was took", "was \ntook", "to went"), so that
+#: "ate" inside "state" is no candidate
+_PAST_TRIGGERS = literal_triggers(_prefixed(_PAST_WORDS, " \n", after=""))
+_PAST_RE = re.compile(r"(?<![\w'’-])(?:" + "|".join(sorted(_PAST_WORDS, key=lambda w: (-len(w), w))) + r")(?![\w'’-])")
 
 
-def _irregular_pasts_in(doc: Document) -> Iterator[re.Match[str]]:
-    """The irregular simple pasts of the lexicon in the text, tried only where the literal index
-    saw them (the words and the regex are built on first use)."""
-    if not _PAST_SCAN:
-        words = tuple(sorted(w for w in inflection.irregular_pasts()
-                             if w not in inflection.AUXILIARIES and w not in _ALT_PARTICIPLES))
-        fastpath.register(words)
-        alt = "|".join(sorted(words, key=lambda w: (-len(w), w)))
-        _PAST_SCAN.append((words, re.compile(rf"(?<![\w'’-])(?:{alt})(?![\w'’-])")))
-    words, pattern = _PAST_SCAN[0]
-    # GRAM012 and GRAM020 read the same matches
-    return iter(doc.facts.once("irregular_pasts", lambda: list(_at_literals(doc, words, pattern))))
+def _irregular_pasts_in(doc: Document, code: str = "GRAM012") -> Iterator[re.Match[str]]:
+    """The irregular simple pasts in the text after a space or a line break (rule ``code``
+    asks), tried only where the document's one scan found them; GRAM012 and GRAM020 read the
+    same matches."""
+    def compute() -> list[re.Match[str]]:
+        found = candidates(doc, code, _PAST_TRIGGERS)
+        if found is None:  # no answer: every past, as the rules check what comes before it
+            return list(_PAST_RE.finditer(doc.text))
+        return list(finditer_at(_PAST_RE, doc.text, [a + 1 for a, _ in found]))
+
+    return iter(doc.facts.once("irregular_pasts", compute))
 
 
 @rule(
     code="GRAM012",
+    triggers=_PAST_TRIGGERS,  # every finding holds one of the pasts
     name="simple-past-after-be",
     category="grammar",
     summary="A simple past after be where the participle is needed (\"was took\", \"has been wrote\")",
@@ -420,7 +454,7 @@ def simple_past_after_be(doc: Document, opts: Mapping[str, object]) -> Iterator[
     Use the participle: `was taken`. Unsafe fix: it assumes the passive.
     """
     text = doc.text
-    for m in _irregular_pasts_in(doc):
+    for m in _irregular_pasts_in(doc, "GRAM012"):
         b = _BE_BEFORE_RE.search(text, max(0, m.start() - 16), m.start())
         if b is None or _WH_BEFORE.search(text, max(0, b.start() - 60), b.start()):
             continue
@@ -455,7 +489,7 @@ _ING_NOUNS_OK = re.compile(r"(?:thing|ring|king|wing|spring|string|sibling|offsp
 
 @rule(
     code="GRAM005",
-    triggers=pattern_triggers(_NUMBER_OF_RE),  # every finding is a match of it
+    triggers=_start_triggers(_NUMBER_OF_RE),  # every finding is a match of it, starting with one
     name="number-of-mass-noun",
     category="grammar",
     summary="\"the number of\" before a gerund or a mass noun (\"the number of forwarding\")",
@@ -503,10 +537,13 @@ def number_of_mass_noun(doc: Document, opts: Mapping[str, object]) -> Iterator[H
 _TWO_ARTICLES_RE = re.compile(
     r"(?<![\w'’-])(?P<a1>[Tt]he|[Aa]n?) (?P<a2>the|an?)(?![\w'’-])(?! (?:priori|posteriori|fortiori|cappella|capella|la)\b)"
 )
+#: the rule's triggers: every match starts with two articles and a space between them (any case)
+_TWO_ARTICLES_TRIGGERS = literal_triggers(f"{a} {b}" for a in ("the", "a", "an") for b in ("the", "a", "an"))
 
 
 @rule(
     code="GRAM006",
+    triggers=_TWO_ARTICLES_TRIGGERS,  # every match starts at one
     name="two-articles",
     category="grammar",
     summary="Two different articles in a row (\"the a\", \"a the\")",
@@ -533,7 +570,8 @@ def two_articles(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
     Delete one article. Unsafe fix: it deletes the first, which is not always the wrong one.
     """
     text = doc.text
-    for m in _TWO_ARTICLES_RE.finditer(text):
+    found = candidates(doc, "GRAM006", _TWO_ARTICLES_TRIGGERS)
+    for m in _at_starts(_TWO_ARTICLES_RE, text, None if found is None else [a for a, _b in found]):
         if m.group("a1").lower() == m.group("a2"):
             continue  # GRAM001
         a2 = m.group("a2")
@@ -559,7 +597,7 @@ _MORE_COMP_RE = re.compile(
 
 @rule(
     code="GRAM007",
-    triggers=pattern_triggers(_MORE_COMP_RE),  # every finding is a match of it
+    triggers=_start_triggers(_MORE_COMP_RE),  # every finding is a match of it, starting with one
     name="double-comparative",
     category="grammar",
     summary="\"more\" before a comparative or \"most\" before a superlative (\"more better than\", \"most largest\")",
@@ -682,7 +720,7 @@ _PLURAL_NOUN_OK = frozenset({"thanks", "savings", "odds", "means", "whereabouts"
 
 @rule(
     code="GRAM008",
-    triggers=pattern_triggers(_THERE_IS_RE),  # every finding is a match of it
+    triggers=_start_triggers(_THERE_IS_RE),  # every finding is a match of it, starting with one
     name="there-is-with-plural",
     category="grammar",
     summary="\"there is/was\" before a plural (\"there is many reasons\", \"there is problems\")",
@@ -844,7 +882,7 @@ _THERE_ARE_RE = re.compile(
 
 @rule(
     code="GRAM010",
-    triggers=pattern_triggers(_THERE_ARE_RE),  # every finding is a match of it
+    triggers=_start_triggers(_THERE_ARE_RE),  # every finding is a match of it, starting with one
     name="there-are-people-think",
     category="grammar",
     summary="\"there are many people think\": a missing \"who\" after an existential",
@@ -892,7 +930,7 @@ _PAIRS = {"although": "but", "though": "but", "even though": "but", "because": "
 
 @rule(
     code="GRAM011",
-    triggers=pattern_triggers(_PAIRED_CONJ_RE),  # every finding is a match of it
+    triggers=_start_triggers(_PAIRED_CONJ_RE),  # every finding is a match of it, starting with one
     name="doubled-conjunction",
     category="grammar",
     summary="A clause conjunction answered by a second one (\"Although X, but Y\", \"Because X, so Y\")",
@@ -953,8 +991,8 @@ _PLURAL_QUANT = ("several", "various", "numerous", "few", "both", "two", "three"
 # the very start of the text is missed)
 _ONE_OF = ("one of the", "one of my", "one of his", "one of her", "one of our", "one of their", "one of your",
            "one of its")
-_QUANT_LITERALS = tuple(f"{q}{w} " for w in _PLURAL_QUANT + _ONE_OF for q in " \n\"“(")
-fastpath.register(_QUANT_LITERALS)
+_QUANT_BEFORE = " \n\"“("
+_QUANT_LITERALS = _prefixed(_PLURAL_QUANT + _ONE_OF, _QUANT_BEFORE)
 _QUANT_RE = re.compile(
     r"(?<![\w'’.(\u2010-\u2015-])(?P<q>" + "|".join(w + "|" + w.capitalize() for w in _PLURAL_QUANT)
     + "|" + "|".join(w + "|" + w.capitalize() for w in _ONE_OF) + ") "
@@ -964,8 +1002,7 @@ _QUANT_RE = re.compile(
 _UNIT_SINGULAR = frozenset("hundred thousand million billion trillion dozen score percent head foot pound stone "
                            "times fold noon midnight".split())
 _DET_LITERALS = tuple(f"{w} " for w in _DET_WORDS)
-fastpath.register(_DET_LITERALS)
-_DET_RE = re.compile(  # tried only where the literal index saw one of the words (_at_literals)
+_DET_RE = re.compile(  # tried only where the one scan found one of the words (_det_starts)
     r"(?<![\w'’.(-])(?:" + "|".join(w + "|" + w.capitalize() for w in _DET_WORDS) + ") "
     r"(?P<w1>[a-z]{1,30})(?![\w'’-])(?: (?P<w2>[a-z]{1,30})(?![\w'’-]))?"
 )
@@ -978,6 +1015,42 @@ _DET_A_RE = re.compile(
 #: count nouns with a zero plural that the mass-noun test cannot tell apart ("many aircraft")
 _ZERO_PLURAL = frozenset({"aircraft", "spacecraft", "hovercraft", "watercraft", "deer", "yen", "offspring", "fish",
                           "sheep", "moose", "swine", "police", "personnel", "cattle", "livestock", "clergy"})
+
+
+#: the triggers of GRAM013 (this/these/those), GRAM015 (much/many) and GRAM021 (many, the
+#: quantifiers with the character before them, or one at the start of the text); GRAM014 reads
+#: ``_EACH_LITERALS`` and "a/an" (``_DET_A_RE``, no literal), so it always runs
+_THIS_TRIGGERS = literal_triggers(("this ", "these ", "those "))
+_MUCH_TRIGGERS = literal_triggers(("much ", "many "))
+_PLURAL_TRIGGERS = Triggers(literals=tuple(sorted(set(_QUANT_LITERALS) | {"many "})),
+                            patterns=(_text_starts_with(_PLURAL_QUANT + _ONE_OF),))
+_EACH_LITERALS = ("another ", "each ", "every ")
+_DET_TRIGGERS = (("GRAM013", _THIS_TRIGGERS), ("GRAM015", _MUCH_TRIGGERS), ("GRAM021", _PLURAL_TRIGGERS))
+
+
+def _det_starts(doc: Document) -> tuple[list[int] | None, list[int] | None]:
+    """Where ``_DET_RE`` and ``_QUANT_RE`` can match: the candidates of the three rules' triggers
+    (every occurrence of every determiner and quantifier literal, from the document's one scan,
+    or searched here for a rule the scan does not answer for), and the occurrences of
+    ``_EACH_LITERALS`` in the lower-cased text. A hit starting with one of
+    ``_QUANT_BEFORE`` is a quantifier after its character; the start of the text is tried too.
+    ``None``: no answer, the whole text is scanned."""
+    text = doc.text
+    det: list[int] = []
+    quant: list[int] = [0]
+    got = [candidates(doc, code, trig) for code, trig in _DET_TRIGGERS]
+    if any(found is None for found in got):
+        return None, None
+    # (an answer for the triggers means the text is not case-special: its lower-cased text
+    # holds every occurrence of GRAM014's words, which have no trigger)
+    got.append(fastpath.literal_spans(doc.facts.lower, _EACH_LITERALS))
+    for found in got:
+        for a, _b in found:  # type: ignore[union-attr]
+            if text[a] in _QUANT_BEFORE:
+                quant.append(a + 1)
+            else:
+                det.append(a)
+    return det, quant
 
 
 _PREPOSITIONS = frozenset("of in on at for from with by about into onto over under after before during since "
@@ -1017,7 +1090,8 @@ def _det_hits(doc: Document, kinds: frozenset[str]) -> Iterator[tuple[str, re.Ma
                 _plural_at(text, m, "w2", "w1", verb_ok=True)
             if end is not None:
                 yield "a", m, end, f"a plural noun after '{art}', which takes a singular"
-    for m in _at_literals(doc, _DET_LITERALS, _DET_RE):
+    det_starts, quant_starts = _det_starts(doc)
+    for m in _at_starts(_DET_RE, text, det_starts):
         det = text[m.start():m.start("w1") - 1].lower()
         if det in ("this", "these", "those"):
             kind = "this"
@@ -1071,7 +1145,7 @@ def _det_hits(doc: Document, kinds: frozenset[str]) -> Iterator[tuple[str, re.Ma
                     and not text.startswith((" and ", " or "), m.end("w1")):
                 yield "plural", m, m.end("w1"), "a singular noun after 'many', which needs a plural"
     if "plural" in kinds:
-        for m in _at_literals(doc, _QUANT_LITERALS, _QUANT_RE, skip=1):
+        for m in _at_starts(_QUANT_RE, text, quant_starts):
             q = m.group("q").lower()
             if q == "both":
                 before = text[max(0, m.start() - 12):m.start()].lower()
@@ -1149,6 +1223,7 @@ _DET_SUGGEST = {
 
 @rule(
     code="GRAM013",
+    triggers=_THIS_TRIGGERS,  # every finding starts at one of them
     name="this-these-number-mismatch",
     category="grammar",
     summary="\"this\" before a plural or \"these/those\" before a singular noun (\"this days\", \"these problem\")",
@@ -1222,6 +1297,7 @@ def singular_determiner_with_plural(doc: Document, opts: Mapping[str, object]) -
 
 @rule(
     code="GRAM015",
+    triggers=_MUCH_TRIGGERS,  # every finding starts at one of them
     name="much-many-count-mismatch",
     category="grammar",
     summary="\"much\" before a plural or \"many\" before a mass noun (\"much problems\", \"many information\")",
@@ -1260,6 +1336,7 @@ def much_many_count_mismatch(doc: Document, opts: Mapping[str, object]) -> Itera
 
 @rule(
     code="GRAM021",
+    triggers=_PLURAL_TRIGGERS,  # every finding starts at one of them
     name="plural-quantifier-with-singular",
     category="grammar",
     summary="A singular noun after a word that needs a plural (\"many problem\", \"two book\", \"one of the best player\")",
@@ -1527,7 +1604,7 @@ _MODAL_OF_RE = re.compile(
 
 @rule(
     code="GRAM017",
-    triggers=pattern_triggers(_MODAL_OF_RE),  # every finding is a match of it
+    triggers=_start_triggers(_MODAL_OF_RE),  # every finding is a match of it, starting with one
     name="modal-of-for-modal-have",
     category="grammar",
     summary="\"should of\", \"could of\", \"must of\" where \"should have\" was meant",
@@ -1572,8 +1649,10 @@ def modal_of(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
 
 # --------------------------------------------------------------------------- GRAM019 pronoun + verb
 # only pronouns that cannot be objects: "it" and "you" can ("show you is", "in it are")
-_PRONOUN_LITERALS = tuple(f"{q}{w} " for w in ("he", "she", "they", "we") for q in (" ", "\n", '"', "“"))
-fastpath.register(_PRONOUN_LITERALS)
+_SUBJECT_PRONOUNS = ("he", "she", "they", "we")
+_PRONOUN_LITERALS = _prefixed(_SUBJECT_PRONOUNS, " \n\"“")
+#: a match starts after one of the literals' first characters, or at the start of the text
+_PRONOUN_TRIGGERS = Triggers(literals=tuple(sorted(_PRONOUN_LITERALS)), patterns=(_text_starts_with(_SUBJECT_PRONOUNS),))
 _PRONOUN_VERB_RE = re.compile(
     r"(?<![^ \n\"“])(?P<pron>[Hh]e|[Ss]he|[Tt]hey|[Ww]e) (?P<verb>[a-z]{1,30}(?:n['’]t)?)(?![\w'’-])(?! of\b)"
 )
@@ -1596,6 +1675,7 @@ _PRON_FIX = {("he", "are"): "is", ("he", "have"): "has", ("he", "don't"): "doesn
 
 @rule(
     code="GRAM019",
+    triggers=_PRONOUN_TRIGGERS,  # every finding starts at one of them
     name="pronoun-verb-agreement",
     category="grammar",
     summary="A subject pronoun with a verb of the wrong person (\"they was\", \"he have\", \"she go\", \"we has\")",
@@ -1642,7 +1722,9 @@ def pronoun_verb_agreement(doc: Document, opts: Mapping[str, object]) -> Iterato
     one (for the auxiliaries).
     """
     text = doc.text
-    for m in _at_literals(doc, _PRONOUN_LITERALS, _PRONOUN_VERB_RE, skip=1):
+    found = candidates(doc, "GRAM019", _PRONOUN_TRIGGERS)
+    starts = None if found is None else [0] + [a + 1 for a, _b in found]
+    for m in _at_starts(_PRONOUN_VERB_RE, text, starts):
         pron = m.group("pron").lower()
         verb = m.group("verb")
         prev = _PREV_WORD_RE.search(text, max(0, m.start() - 30), m.start())
@@ -1690,6 +1772,7 @@ def pronoun_verb_agreement(doc: Document, opts: Mapping[str, object]) -> Iterato
 # --------------------------------------------------------------------------- GRAM020 to + past
 @rule(
     code="GRAM020",
+    triggers=_PAST_TRIGGERS,  # every finding holds one of the pasts
     name="simple-past-after-to",
     category="grammar",
     summary="An irregular simple past after the infinitive marker \"to\" (\"wanted to went\", \"to took part\")",
@@ -1718,7 +1801,7 @@ def simple_past_after_to(doc: Document, opts: Mapping[str, object]) -> Iterator[
     Use the base form. Unsafe fix.
     """
     text = doc.text
-    for m in _irregular_pasts_in(doc):
+    for m in _irregular_pasts_in(doc, "GRAM020"):
         if text[max(0, m.start() - 3):m.start()] != "to " or (m.start() > 3 and (text[m.start() - 4].isalnum() or text[m.start() - 4] in "'’-")):
             continue
         verb = m.group(0)
@@ -1734,16 +1817,16 @@ def simple_past_after_to(doc: Document, opts: Mapping[str, object]) -> Iterator[
         )
 
 
-# the regexes with required words run only near those words, found by the one scan (qa.scan)
-_STACKED_SCAN = RuleScanner(_STACKED_RE, "GRAM002")
-_MODAL_VERB_SCAN = RuleScanner(_MODAL_VERB_RE, "GRAM003")
-_HAVE_VERB_SCAN = RuleScanner(_HAVE_VERB_RE, "GRAM004")
-_MORE_COMP_SCAN = RuleScanner(_MORE_COMP_RE, "GRAM007")
-_THERE_IS_SCAN = RuleScanner(_THERE_IS_RE, "GRAM008")
-_THERE_ARE_SCAN = RuleScanner(_THERE_ARE_RE, "GRAM010")
-_PAIRED_CONJ_SCAN = RuleScanner(_PAIRED_CONJ_RE, "GRAM011")
-_NUMBER_OF_SCAN = RuleScanner(_NUMBER_OF_RE, "GRAM005")
-_MODAL_OF_SCAN = RuleScanner(_MODAL_OF_RE, "GRAM017")
+# the regexes are tried only where the one scan found the words they start with (qa.scan)
+_STACKED_SCAN = _StartScanner(_STACKED_RE, "GRAM002")
+_MODAL_VERB_SCAN = _StartScanner(_MODAL_VERB_RE, "GRAM003")
+_HAVE_VERB_SCAN = _StartScanner(_HAVE_VERB_RE, "GRAM004")
+_MORE_COMP_SCAN = _StartScanner(_MORE_COMP_RE, "GRAM007")
+_THERE_IS_SCAN = _StartScanner(_THERE_IS_RE, "GRAM008")
+_THERE_ARE_SCAN = _StartScanner(_THERE_ARE_RE, "GRAM010")
+_PAIRED_CONJ_SCAN = _StartScanner(_PAIRED_CONJ_RE, "GRAM011")
+_NUMBER_OF_SCAN = _StartScanner(_NUMBER_OF_RE, "GRAM005")
+_MODAL_OF_SCAN = _StartScanner(_MODAL_OF_RE, "GRAM017")
 
 
 @loader

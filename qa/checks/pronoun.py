@@ -19,6 +19,7 @@ from qa.document import Document
 from qa.fastpath import find_all, finditer_at
 from qa.model import Hit, bad, good
 from qa.registry import rule
+from qa.scan import Triggers
 
 #: he, him, his, she, her, He, Him, His, She, Her, HE, HIS, SHE, HER as whole words. Each branch
 #: starts with a letter and tests the word start after it, so the regex engine skips ahead to
@@ -26,6 +27,10 @@ from qa.registry import rule
 _PRONOUN_RE = re.compile(
     r"(h(?<!\wh)(?:e|im|is|er)|s(?<!\ws)he|H(?<!\wH)(?:e|im|is|er|E|IS|ER)|S(?<!\wS)(?:he|HE))\b"
 )
+#: the rule's trigger (``qa.scan``): one of those words between characters that are not ASCII
+#: letters, digits or ``_`` (a superset of ``_PRONOUN_RE``'s matches, without look-arounds, so
+#: that the one scan decides whether the rule runs)
+_PRONOUN_TRIGGERS = Triggers(patterns=((r"(?:^|[^A-Za-z0-9_])(?:[hH](?:e|im|is|er)|H(?:E|IS|ER)|[sS]he|SHE)(?:[^A-Za-z0-9_]|$)", 0),))
 _WORD_CHAR_RE = re.compile(r"\w")
 _TOKEN_RE = re.compile(r"[A-Za-z][A-Za-z0-9&]*(?:['’\-][A-Za-z0-9&]+)*")
 _OPEN_QUOTES = "“‘\"'«("
@@ -355,6 +360,7 @@ def _antecedent(mentions: list[Mention], sent_bounds: list[tuple[int, int]]) -> 
 
 @rule(
     code="PRN001",
+    triggers=_PRONOUN_TRIGGERS,  # every finding is a match of _PRONOUN_RE
     name="personal-pronoun-for-organisation",
     category="pronoun",
     summary="'he', 'his', 'she' or 'her' refers to a company, platform, ministry or other organisation",

@@ -9,16 +9,21 @@ from qa.document import Document
 from qa.fastpath import finditer_at
 from qa.model import Applicability, Edit, Fix, Hit, bad, good
 from qa.registry import rule
+from qa.scan import Triggers, literal_triggers
 
 # A sentence mark, white space, then a second stray mark that is followed by white space or the
 # end ("respectively. ."). A spaced ellipsis (". . .") is excluded by the lookarounds.
 #: (the look-behind comes after the first mark, not before it, so the regex engine can skip to the
 #: next punctuation mark instead of trying every position: five times faster, same matches)
 _DOUBLED_RE = re.compile(r"(?P<first>[.!?,;:])(?<=\w[.!?,;:])(?P<gap>[ \t\u00a0]+)(?P<second>[.,;:])(?=\s|$)(?!\s*\.\s)")
+#: the rule's triggers (``qa.scan``): every match holds its second mark right after a space, a
+#: tab or a no-break space
+_DOUBLED_TRIGGERS = literal_triggers((f"{gap}{mark}" for gap in " \t\u00a0" for mark in ".,;:"), gate=True)
 
 
 @rule(
     code="PUN001",
+    triggers=_DOUBLED_TRIGGERS,
     name="doubled-punctuation",
     category="punctuation",
     summary="A sentence mark followed by a second, stray mark after a space",
@@ -65,6 +70,8 @@ _GLUED_RE = re.compile(r"(?<![\w.@/\\:-])(?P<prev>(?>[A-Za-z]+)(?<=[a-z]{2})[)\"
 #: the seam every match holds: a lower-case letter, perhaps a closing quote, the mark, a capital.
 #: It starts with the mark (rare in text), so the regex engine skips ahead to the next one
 _SEAM_RE = re.compile(r"[.!?](?:(?<=[a-z][.!?])|(?<=[a-z][)\"”’][.!?]))[A-Z]")
+#: the rule's trigger: every seam is a lower-case letter, perhaps a closing mark, the mark and a capital
+_GLUED_TRIGGERS = Triggers(patterns=(("[a-z][)\"”’]?[.!?][A-Z]", 0),))
 _ASCII_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
@@ -90,6 +97,7 @@ _FILE_EXT = frozenset({"pdf", "doc", "docx", "txt", "html", "htm", "jpg", "jpeg"
 
 @rule(
     code="PUN002",
+    triggers=_GLUED_TRIGGERS,
     name="missing-space-after-sentence",
     category="punctuation",
     summary="A sentence ends and the next begins with no space between them",
@@ -151,6 +159,7 @@ _QUOTE_SPACE_RE = re.compile(r"(?P<punct>[,.!?;:…])(?P<ws>[ \t\u00a0]+)(?P<q>[
 
 @rule(
     code="PUN003",
+    triggers=literal_triggers(("”", "»"), gate=True),  # every match holds a closing quote
     name="misplaced-space-at-closing-quote",
     category="punctuation",
     summary="A space before a closing quotation mark and none after it",
@@ -198,6 +207,7 @@ _OPEN_Q, _CLOSE_Q = "“", "”"
 
 @rule(
     code="PUN004",
+    triggers=literal_triggers((_OPEN_Q,), gate=True),  # every finding is an opening quote
     name="unclosed-quotation",
     category="punctuation",
     summary="An opening quotation mark that is never closed in its paragraph",

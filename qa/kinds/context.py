@@ -32,7 +32,10 @@ All patterns are compiled once when the pack loads. A check is one ``finditer`` 
 When every fragment of ``word`` has a literal that all its matches contain (``qa.fastpath``),
 those literals are the rule's triggers (``qa.scan``): the engine skips a document without any
 of them, and in one with them the regex runs only near their occurrences, which the document's
-one scan found; most false friends never occur in a given document.
+one scan found; most false friends never occur in a given document. When every match also
+starts with one of a set of texts that each hold such a literal (``qa.fastpath.leading_literals``:
+``absolute exit`` for ``(?:absolute|big) exit``), those texts are the triggers and the regex is
+tried at their occurrences only.
 """
 
 from __future__ import annotations
@@ -42,7 +45,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Mapping
 
 from qa.document import Document, Span
-from qa.fastpath import literal_prefixes
+from qa.fastpath import finditer_at, leading_literals, literal_prefixes
 from qa.model import Applicability, Edit, Fix, Hit
 from qa.packs import PackContext, format_message, register_kind
 from qa.scan import candidates, literal_triggers
@@ -180,12 +183,18 @@ def build_context(spec: Mapping[str, object], ctx: PackContext):
     # each fragment may mark its own (?P<w>...) group: number them so the alternation compiles
     renamed = [str(w).replace("(?P<w>", f"(?P<w{i}>") for i, w in enumerate(words)]
     word = _alternation(ctx, "word", renamed, flags)
+    assert word is not None
     literals = literal_prefixes(renamed, flags)  # every match holds one of these (lower case)
+    # when every match also starts with one of a set of texts that each hold such a literal
+    # (so they are no commoner), those are the triggers and the regex is tried at their
+    # occurrences only; else it runs in windows around the literals' occurrences
+    leading = leading_literals(word) if literals else None
+    at_starts = bool(leading) and all(any(lit in t for lit in literals) for t in leading)  # type: ignore[union-attr]
+    if at_starts:
+        literals = leading
     triggers = literal_triggers(literals)  # the engine skips documents without them (qa.scan)
-    # ...and in a document that has one, run the regex only around its occurrences
     lit_re = (re.compile("|".join(re.escape(x) for x in sorted(literals, key=len, reverse=True)), re.IGNORECASE)
               if literals else None)
-    assert word is not None
     groups = sorted(g for g in word.groupindex if g[:1] == "w" and g[1:].isdigit())
     when = _alternation(ctx, "when_near", ctx.lexicon("when_near", spec["when_near"]), flags) \
         if spec.get("when_near") is not None else None
@@ -208,7 +217,9 @@ def build_context(spec: Mapping[str, object], ctx: PackContext):
             return
         text = doc.text
         cleared: dict[Span, bool] = {}
-        for m in _candidates(doc, word, lit_re, found):
+        matches = (word.finditer(text) if found is None else finditer_at(word, text, [a for a, _b in found])) \
+            if at_starts else _candidates(doc, word, lit_re, found)
+        for m in matches:
             a, b = m.span()
             for g in groups:
                 if m.start(g) >= 0:
@@ -247,4 +258,5 @@ def build_context(spec: Mapping[str, object], ctx: PackContext):
 
     check.fixable = bool(by_form or for_any)  # type: ignore[attr-defined]
     check.triggers = triggers  # type: ignore[attr-defined]
+    check.at_starts = at_starts  # type: ignore[attr-defined]  # (the tests read how it searches)
     return check
