@@ -31,6 +31,7 @@ T = TypeVar("T")
 #: the slots filled with ``Facts.once`` (name -> what it holds and which module fills it)
 SHARED = {
     "not_english": "bool: the document is clearly not in English (qa.scope)",
+    "language_ids": "LanguageIds: language ID of the document's texts, each identified once (qa.language)",
     "dup_collect": "dict[int, tuple[str, int | None, bytes]]: name, text hash and MinHash signature "
                    "per min_words option (qa.checks.duplicate)",
     "literal_starts": "dict[str, list[int]]: start offsets of case-sensitive literals (qa.checks.mt_fluency)",
@@ -144,9 +145,9 @@ class Facts:
         try:
             return self._language
         except AttributeError:
-            from qa.language import detect  # loads the language model only when a rule asks
+            from qa.language import ids_of  # loads the language model only when a rule asks
 
-            value = detect(self.doc.text)
+            value = ids_of(self.doc).detect(self.doc.text)
             object.__setattr__(self, "_language", value)
             return value
 

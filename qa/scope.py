@@ -15,6 +15,9 @@ LANG001 and the language-neutral rules only.
 
 from __future__ import annotations
 
+import re
+
+from qa import fastpath
 from qa.document import Document
 from qa.model import Rule
 from qa.words import TOKEN_RE, en_function_re
@@ -26,6 +29,7 @@ MIN_PROB = 0.8
 #: a document whose share of English function words is at least this is English enough: no
 #: language ID is run for it
 EN_SHARE = 0.15
+_EN_FUNCTION_LOWER_RE = re.compile(en_function_re().pattern)
 
 
 def english_only(rule: Rule) -> bool:
@@ -41,10 +45,15 @@ def _decide(doc: Document) -> bool:
     if doc.lang:
         return doc.lang.lower().split("-")[0].split("_")[0] != "en"
     sample = doc.text[:6000]
-    n_words = sum(1 for _ in TOKEN_RE.finditer(sample))
+    n_words = len(TOKEN_RE.findall(sample))
     if n_words < MIN_WORDS:
         return False
-    if sum(1 for _ in en_function_re().finditer(sample)) >= EN_SHARE * n_words:
+    # the function words of the sample, counted in the lower-cased text when it matches the same
+    # words (qa.fastpath.lowered): a case-sensitive pattern costs half a case-insensitive one
+    low = fastpath.lowered(doc)
+    n_function = len(_EN_FUNCTION_LOWER_RE.findall(low[:6000])) if low is not None \
+        else len(en_function_re().findall(sample))
+    if n_function >= EN_SHARE * n_words:
         return False
     lang, p = doc.facts.language
     return lang is not None and lang != "en" and p >= MIN_PROB

@@ -105,7 +105,7 @@ def unexpected_document_language(doc: Document, opts: Mapping[str, object]) -> I
     min_words = int(opts.get("min_words", 8))  # type: ignore[arg-type]
     if _fewer_words(body, min_words):
         return
-    probs = language.probabilities(body, backend, k=5)
+    probs = language.ids_of(doc).probabilities(body, backend, k=5)
     if not probs:
         return
     lang, p = probs[0]
@@ -173,7 +173,8 @@ def passage_in_other_language(doc: Document, opts: Mapping[str, object]) -> Iter
     if _fewer(_UNSPACED_RE, rest, 2 * min_words) and (_fewer_words(rest, min_words)
                                                       or _fewer(_LOWER_WORD_RE, rest, 3)):
         return  # too short for any passage to be identified (``foreign`` below): no model needed
-    doc_lang = language.probabilities(rest, backend, k=1)
+    ids = language.ids_of(doc)  # every text identified once per document
+    doc_lang = ids.probabilities(rest, backend, k=1)
     if doc_lang and doc_lang[0][0] != expected and doc_lang[0][1] >= min_prob:
         return  # the whole document is foreign: LANG001
 
@@ -186,7 +187,7 @@ def passage_in_other_language(doc: Document, opts: Mapping[str, object]) -> Iter
         if unspaced < 2 * min_words and (_fewer_words(chunk, min_words)
                                          or _fewer(_LOWER_WORD_RE, chunk, 3)):
             return None
-        probs = language.probabilities(chunk, backend, k=5)
+        probs = ids.probabilities(chunk, backend, k=5)
         if not probs:
             return None
         lang, p = probs[0]
