@@ -46,7 +46,7 @@ def _fewer_words(text: str, n: int) -> bool:
 
 def _fewer(pattern: re.Pattern[str], text: str, n: int) -> bool:
     """Whether ``pattern`` matches fewer than ``n`` times in ``text`` (stops at the n-th)."""
-    return sum(1 for _ in islice(pattern.finditer(text), n)) < n
+    return n > 0 and next(islice(pattern.finditer(text), n - 1, None), None) is None
 
 
 def lang_name(code: str) -> str:
