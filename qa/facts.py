@@ -32,6 +32,7 @@ T = TypeVar("T")
 SHARED = {
     "not_english": "bool: the document is clearly not in English (qa.scope)",
     "language_ids": "LanguageIds: language ID of the document's texts, each identified once (qa.language)",
+    "en_function_sample": "tuple[list[int], int]: English function words of the first characters (qa.scope)",
     "dup_collect": "dict[int, tuple[str, int | None, bytes]]: name, text hash and MinHash signature "
                    "per min_words option (qa.checks.duplicate)",
     "literal_starts": "dict[str, list[int]]: start offsets of case-sensitive literals (qa.checks.mt_fluency)",

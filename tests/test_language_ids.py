@@ -12,7 +12,7 @@ from qa import language
 from qa.api import check_text
 from qa.config import Settings
 from qa.readers import make_document
-from qa.scope import clearly_not_english
+from qa.scope import clearly_not_english, function_pattern, function_word_starts
 from qa.words import TOKEN_RE, en_function_re
 
 ENGLISH = (
@@ -200,3 +200,17 @@ def _old_decision(text: str) -> bool:
 def test_scope_decision_equals_the_old_one(text):
     assert clearly_not_english(make_document(text)) == _old_decision(text)
     assert re.search(r"\S", text)
+
+
+# ---------------------------------------------------------------- function words read once
+@pytest.mark.parametrize("word", ["the", "theory", "of", "offer", "THE", "about", "İstanbul", "x"])
+@pytest.mark.parametrize("at", [5990, 5997, 5998, 5999, 6000, 6001])
+def test_function_words_past_the_scope_sample_equal_one_scan_of_the_text(word, at):
+    text = ("a " * 3100)[:at - 1] + " " + word + " the council of the city and " + ENGLISH  # word at `at`
+    doc = make_document(text)
+    clearly_not_english(doc)  # the scope decision reads the first 6,000 characters first
+    pattern, scan = function_pattern(doc)
+    for start in (0, 17, at - 1, at, at + 2, 6000):
+        assert function_word_starts(doc, start) == [m.start() for m in pattern.finditer(scan, start)]
+    # the word cut by the sample's end counts as itself, not as the part the sample holds
+    assert (at in function_word_starts(doc)) == (word.lower() in {"the", "of", "about"})

@@ -7,11 +7,12 @@ from bisect import bisect_left
 from collections.abc import Iterator, Mapping
 from itertools import islice
 
-from qa import fastpath, language
+from qa import language
 from qa.document import Document
 from qa.model import Hit, bad, good
 from qa.registry import rule
-from qa.words import TOKEN_RE, en_function_re
+from qa.scope import function_word_starts
+from qa.words import TOKEN_RE
 
 _LOWER_WORD_RE = re.compile(r"\b[^\W\d_A-Z][^\W\d_]*\b")
 _WORD_RE = TOKEN_RE
@@ -24,9 +25,9 @@ _UNSPACED_RUN_RE = re.compile(
 #: ("in", "was", "he", "we", "by", "do", "over", "also" are left out: German, Dutch, Polish,
 #: Portuguese, Finnish or Spanish use them often). An English sentence of five words or more almost
 #: always holds some; a sentence holding few is worth identifying (see LANG002).
-#: (the list ``en_function`` of ``rules/data/stopwords.txt``; ``qa.words.en_function_re``)
-_EN_FUNCTION_RE = en_function_re()
-_EN_FUNCTION_LOWER_RE = re.compile(_EN_FUNCTION_RE.pattern)
+#: (the list ``en_function`` of ``rules/data/stopwords.txt``; ``qa.words.en_function_re``; found
+#: with ``qa.scope.function_word_starts``, which shares the words of the first characters with the
+#: English-only scope decision)
 #: A passage whose share of those words is at least this is not sent to language ID.
 _EN_GATE = 0.15
 _NAMES = {
@@ -198,10 +199,8 @@ def passage_in_other_language(doc: Document, opts: Mapping[str, object]) -> Iter
         return lang, p
 
     gated = expected == "en" and bool(opts.get("gate", True))
-    if gated:  # positions of all words and English function words, found once per document
-        low = fastpath.lowered(doc)
-        func_re, scan = (_EN_FUNCTION_LOWER_RE, low) if low is not None else (_EN_FUNCTION_RE, text)
-        func_pos = [m.start() for m in func_re.finditer(scan, body)]
+    if gated:  # positions of the English function words, found once per document
+        func_pos = function_word_starts(doc, body)
 
     def looks_english(a: int, b: int) -> bool:
         """Cheap gate: a passage with enough English function words and no CJK/Thai text cannot
