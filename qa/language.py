@@ -13,6 +13,11 @@ Two backends, chosen by name:
 ``detect(text)`` returns the best label and its probability; ``probabilities(text)`` the top
 labels. ``document_language(doc)`` fills the JSON ``language`` field. Short texts get ``None``:
 below ``_MIN_CHARS`` characters language ID is guesswork.
+
+A document's texts go through ``ids_of(doc)`` (a ``LanguageIds`` kept in ``doc.facts``), which
+identifies each text once for every reader: the result's ``language`` field, ``qa.scope``,
+LANG001 and LANG002. fastText is asked one text at a time: the ``fasttext-predict`` build's batch
+call (``multilinePredict``) returns the labels without their probabilities.
 """
 
 from __future__ import annotations
