@@ -36,7 +36,6 @@ _EN_FUNCTION_LOWER_RE = re.compile(en_function_re().pattern)
 #: every function word is letters only, so a match is a whole run of word characters: the
 #: matches before a non-word character do not depend on the text after it
 _WHOLE_WORDS = all(re.fullmatch("[a-z]+", w) for w in stopwords("en_function"))
-_LAST_NON_WORD_RE = re.compile(r"\W\w*\Z")
 
 
 def english_only(rule: Rule) -> bool:
@@ -78,14 +77,15 @@ def _sample_of(doc: Document) -> tuple[list[int], int]:
     starts = [m.start() for m in pattern.finditer(scan, 0, SAMPLE)]  # = in scan[:SAMPLE]
     if len(scan) <= SAMPLE:
         return starts, len(scan)
-    last = _LAST_NON_WORD_RE.search(scan, 0, SAMPLE) if _WHOLE_WORDS else None
-    return starts, (last.start() + 1 if last else 0)
+    # the words before a space or line break of the sample are the whole text's (-1 + 1: none)
+    cut = max(scan.rfind(" ", 0, SAMPLE), scan.rfind("\n", 0, SAMPLE)) + 1 if _WHOLE_WORDS else 0
+    return starts, cut
 
 
 def function_word_starts(doc: Document, start: int = 0) -> list[int]:
     """The start offsets of the English function words at or after ``start`` (those of
     ``function_pattern(doc)`` over the whole text). The first ``SAMPLE`` characters' words,
-    found for the scope decision, are read again only past their last non-word character."""
+    found for the scope decision, are read again only past their last space or line break."""
     pattern, scan = function_pattern(doc)
     starts, cut = _function_sample(doc)
     if start >= cut:
