@@ -36,6 +36,8 @@ SHARED = {
     "not_english": "bool: the document is clearly not in English (qa.scope)",
     "scan_hits": "dict[ScanPlan, ScanHits | None]: the document's one scan of every selected rule's triggers, "
                  "per scan plan that made one (qa.scan.hits_for; the rules read it through qa.scan.candidates)",
+    "language_ids": "LanguageIds: language ID of the document's texts, each identified once (qa.language)",
+    "en_function_sample": "tuple[list[int], int]: English function words of the first characters (qa.scope)",
     "dup_collect": "dict[int, tuple[str, int | None, bytes]]: name, text hash and MinHash signature "
                    "per min_words option (qa.checks.duplicate)",
     "literal_starts": "dict[str, list[int]]: start offsets of case-sensitive literals (qa.checks.mt_fluency)",
@@ -162,9 +164,9 @@ class Facts:
         try:
             return self._language
         except AttributeError:
-            from qa.language import detect  # loads the language model only when a rule asks
+            from qa.language import ids_of  # loads the language model only when a rule asks
 
-            value = detect(self.doc.text)
+            value = ids_of(self.doc).detect(self.doc.text)
             object.__setattr__(self, "_language", value)
             return value
 

@@ -13,6 +13,11 @@ Two backends, chosen by name:
 ``detect(text)`` returns the best label and its probability; ``probabilities(text)`` the top
 labels. ``document_language(doc)`` fills the JSON ``language`` field. Short texts get ``None``:
 below ``_MIN_CHARS`` characters language ID is guesswork.
+
+A document's texts go through ``ids_of(doc)`` (a ``LanguageIds`` kept in ``doc.facts``), which
+identifies each text once for every reader: the result's ``language`` field, ``qa.scope``,
+LANG001 and LANG002. fastText is asked one text at a time: the ``fasttext-predict`` build's batch
+call (``multilinePredict``) returns the labels without their probabilities.
 """
 
 from __future__ import annotations
@@ -98,16 +103,17 @@ def _langdetect_factory():
     return detector_factory._factory
 
 
-#: the last few answers by the text as given: a document's text is identified by LANG001,
-#: LANG002 and the result's ``language`` in turn, and the text's hash is cached on the string,
-#: so a repeat skips the whitespace normalisation as well as the model
+#: the last few answers by the text as given, for texts that belong to no document (a
+#: document's own texts are remembered by its ``LanguageIds``); the text's hash is cached on the
+#: string, so a repeat skips the whitespace normalisation as well as the model
 #: (at least the top 5 are kept: a shorter top-k list is the head of a longer one)
 _RECENT: dict[tuple[str, str], tuple[int, tuple[tuple[str, float], ...]]] = {}
 _RECENT_MAX = 4
 
 
 def probabilities(text: str, backend: str = DEFAULT_BACKEND, k: int = 3) -> list[tuple[str, float]]:
-    """The top ``k`` (language, probability) pairs for ``text``, best first; [] if undecidable."""
+    """The top ``k`` (language, probability) pairs for ``text``, best first; [] if undecidable.
+    (A document's texts: ``ids_of(doc).probabilities``, which identifies each text once.)"""
     key = (text, backend)
     got = _RECENT.get(key)
     if got is None or got[0] < k:
@@ -122,36 +128,49 @@ def probabilities(text: str, backend: str = DEFAULT_BACKEND, k: int = 3) -> list
     return list(got[1][:k])
 
 
-def _probabilities(text: str, backend: str, k: int) -> list[tuple[str, float]]:
+def _model_input(text: str, backend: str) -> str:
+    """``text`` as the model reads it: white space runs made one space, the first 5,000
+    characters, text UTF-8 can hold ('' when nothing is left)."""
     # only the first 5,000 characters are read: cut before normalising, not after (a long
     # document would otherwise pay for a whole-text substitution it throws away)
     text = " ".join(text[:6000].split())  # = _WS_RE.sub(" ", ...).strip(), without a regex
     if not text:
+        return ""
+    text = text[:5000]
+    if backend == "fasttext" and not text.isascii():  # the model takes only text UTF-8 can hold: no lone surrogates
+        text = text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    return text
+
+
+def _probabilities(text: str, backend: str, k: int) -> list[tuple[str, float]]:
+    return _identify(_model_input(text, backend), backend, k)
+
+
+def _identify(text: str, backend: str, k: int) -> list[tuple[str, float]]:
+    """The model's top ``k`` for ``text`` as ``_model_input`` made it."""
+    if not text:
         return []
     if backend == "fasttext":
-        text = text[:5000]
-        if not text.isascii():  # the model takes only text UTF-8 can hold: no lone surrogates
-            text = text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
         return _fasttext_top(text, k)
-    if backend == "langdetect":
-        from langdetect.lang_detect_exception import LangDetectException
+    if backend != "langdetect":
+        raise LanguageBackendError(f"unknown language backend {backend!r}; choose one of {BACKENDS}")
+    from langdetect.lang_detect_exception import LangDetectException
 
-        factory = _langdetect_factory()
-        with _LOCK:
-            det = factory.create()
-            det.seed = 0  # fixed seed: the same text always gets the same labels
-            det.append(text[:5000])
-            try:
-                langs = det.get_probabilities()
-            except LangDetectException:
-                return []
-        return [(str(x.lang).split("-")[0], float(x.prob)) for x in langs[:k]]
-    raise LanguageBackendError(f"unknown language backend {backend!r}; choose one of {BACKENDS}")
+    factory = _langdetect_factory()
+    with _LOCK:
+        det = factory.create()
+        det.seed = 0  # fixed seed: the same text always gets the same labels
+        det.append(text)
+        try:
+            langs = det.get_probabilities()
+        except LangDetectException:
+            return []
+    return [(str(x.lang).split("-")[0], float(x.prob)) for x in langs[:k]]
 
 
-#: fastText answers for recent texts: a document is identified by several rules (LANG001, LANG002,
-#: the result's ``language``) and a one-sentence paragraph twice (as paragraph and as sentence).
-#: The top-k list for a smaller k is exactly the head of a larger one, so k < 5 reads a k = 5 entry.
+#: fastText answers for recent texts as the model reads them, across documents: a line of
+#: boilerplate repeated on many pages is identified once. The top-k list for a smaller k is
+#: exactly the head of a larger one, so k < 5 reads a k = 5 entry.
 _FT_CACHE: dict[str, tuple[int, list[tuple[str, float]]]] = {}
 _FT_CACHE_MAX = 256
 
@@ -169,6 +188,49 @@ def _fasttext_top(text: str, k: int) -> list[tuple[str, float]]:
                 pass
         _FT_CACHE[text] = got
     return got[1][:k]
+
+
+class LanguageIds:
+    """The language ID of one document's texts, each text identified at most once
+    (``ids_of(doc)``, kept in ``doc.facts``): the whole text (the result's ``language`` field,
+    ``qa.scope``), the body (LANG001, LANG002) and the paragraphs and sentences LANG002 sends
+    to the model. A text is looked up as given, then as the model reads it (white space made
+    one space: a one-sentence paragraph and its sentence are one text), and only then is the
+    model asked. Answers are the same as ``probabilities`` / ``detect`` give."""
+
+    __slots__ = ("_given", "_read")
+
+    def __init__(self) -> None:
+        self._given: dict[tuple[str, str], tuple[int, tuple[tuple[str, float], ...]]] = {}
+        self._read: dict[tuple[str, str], tuple[int, tuple[tuple[str, float], ...]]] = {}
+
+    def probabilities(self, text: str, backend: str = DEFAULT_BACKEND, k: int = 3) -> list[tuple[str, float]]:
+        """``probabilities(text, backend, k)``, each text identified once per document."""
+        key = (text, backend)
+        got = self._given.get(key)
+        if got is None or got[0] < k:
+            kk = max(k, 5)
+            read = (_model_input(text, backend), backend)
+            got = self._read.get(read)
+            if got is None or got[0] < kk:
+                got = (kk, tuple(_identify(read[0], backend, kk)))
+                self._read[read] = got
+            self._given[key] = got
+        return list(got[1][:k])
+
+    def detect(self, text: str, backend: str = DEFAULT_BACKEND) -> tuple[str | None, float]:
+        """``detect(text, backend)``, through this document's answers."""
+        if len(text.strip()) < _MIN_CHARS:
+            return None, 0.0
+        probs = self.probabilities(text, backend, k=1)
+        if not probs:
+            return None, 0.0
+        return probs[0]
+
+
+def ids_of(doc: Document) -> LanguageIds:
+    """The language ID of ``doc``'s texts (made on first use, kept in ``doc.facts``)."""
+    return doc.facts.once("language_ids", LanguageIds)
 
 
 def detect(text: str, backend: str = DEFAULT_BACKEND) -> tuple[str | None, float]:
@@ -194,5 +256,5 @@ def document_language(doc: Document, backend: str = DEFAULT_BACKEND) -> str | No
     cached = doc.meta.get("_lang")
     if cached is not None:
         return str(cached) or None
-    lang, _ = detect(doc.text, backend)
+    lang, _ = ids_of(doc).detect(doc.text, backend)
     return lang

@@ -15,9 +15,13 @@ LANG001 and the language-neutral rules only.
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left
+
+from qa import fastpath
 from qa.document import Document
 from qa.model import Rule
-from qa.words import TOKEN_RE, en_function_re
+from qa.words import TOKEN_RE, en_function_re, stopwords
 
 ENGLISH_ONLY_FAMILIES = ("MT", "PRN", "FRAG", "GRAM")
 ENGLISH_ONLY_CODES = frozenset({f"BP1{i:02d}" for i in range(1, 13)} | {"META101", "META102", "META103"})
@@ -26,6 +30,12 @@ MIN_PROB = 0.8
 #: a document whose share of English function words is at least this is English enough: no
 #: language ID is run for it
 EN_SHARE = 0.15
+#: the characters read for the decision
+SAMPLE = 6000
+_EN_FUNCTION_LOWER_RE = re.compile(en_function_re().pattern)
+#: every function word is letters only, so a match is a whole run of word characters: the
+#: matches before a non-word character do not depend on the text after it
+_WHOLE_WORDS = all(re.fullmatch("[a-z]+", w) for w in stopwords("en_function"))
 
 
 def english_only(rule: Rule) -> bool:
@@ -40,14 +50,48 @@ def clearly_not_english(doc: Document) -> bool:
 def _decide(doc: Document) -> bool:
     if doc.lang:
         return doc.lang.lower().split("-")[0].split("_")[0] != "en"
-    sample = doc.text[:6000]
-    n_words = sum(1 for _ in TOKEN_RE.finditer(sample))
+    sample = doc.text[:SAMPLE]
+    n_words = TOKEN_RE.subn("", sample)[1]  # the number of words (no list of them made)
     if n_words < MIN_WORDS:
         return False
-    if sum(1 for _ in en_function_re().finditer(sample)) >= EN_SHARE * n_words:
+    if len(_function_sample(doc)[0]) >= EN_SHARE * n_words:
         return False
     lang, p = doc.facts.language
     return lang is not None and lang != "en" and p >= MIN_PROB
+
+
+def function_pattern(doc: Document) -> tuple[re.Pattern[str], str]:
+    """The English function-word pattern and the text to run it on: the lower-cased text with a
+    case-sensitive pattern (half the cost of a case-insensitive one) when the two match the same
+    words (``qa.fastpath.lowered``), else the text itself."""
+    low = fastpath.lowered(doc)
+    return (_EN_FUNCTION_LOWER_RE, low) if low is not None else (en_function_re(), doc.text)
+
+
+def _function_sample(doc: Document) -> tuple[list[int], int]:
+    return doc.facts.once("en_function_sample", lambda: _sample_of(doc))
+
+
+def _sample_of(doc: Document) -> tuple[list[int], int]:
+    pattern, scan = function_pattern(doc)
+    starts = [m.start() for m in pattern.finditer(scan, 0, SAMPLE)]  # = in scan[:SAMPLE]
+    if len(scan) <= SAMPLE:
+        return starts, len(scan)
+    # the words before a space or line break of the sample are the whole text's (-1 + 1: none)
+    cut = max(scan.rfind(" ", 0, SAMPLE), scan.rfind("\n", 0, SAMPLE)) + 1 if _WHOLE_WORDS else 0
+    return starts, cut
+
+
+def function_word_starts(doc: Document, start: int = 0) -> list[int]:
+    """The start offsets of the English function words at or after ``start`` (those of
+    ``function_pattern(doc)`` over the whole text). The first ``SAMPLE`` characters' words,
+    found for the scope decision, are read again only past their last space or line break."""
+    pattern, scan = function_pattern(doc)
+    starts, cut = _function_sample(doc)
+    if start >= cut:
+        return [m.start() for m in pattern.finditer(scan, start)]
+    head = starts[bisect_left(starts, start) : bisect_left(starts, cut)]
+    return head + [m.start() for m in pattern.finditer(scan, cut)]
 
 
 _SPLIT: dict[int, tuple[tuple[Rule, ...], tuple[Rule, ...]]] = {}

@@ -107,13 +107,13 @@ def test_lang002_gate_still_sends_a_foreign_sentence_to_language_id(foreign):
 
 def test_lang002_gate_skips_language_id_on_english_prose(monkeypatch):
     calls: list[str] = []
-    real = language.probabilities
+    real = language.LanguageIds.probabilities
 
-    def counting(text, backend=language.DEFAULT_BACKEND, k=3):
+    def counting(self, text, backend=language.DEFAULT_BACKEND, k=3):
         calls.append(text)
-        return real(text, backend, k)
+        return real(self, text, backend, k)
 
-    monkeypatch.setattr(language, "probabilities", counting)
+    monkeypatch.setattr(language.LanguageIds, "probabilities", counting)
     text = "\n\n".join([_LONG_ENGLISH] * 6)
     assert check_text(text, select=["LANG002"]).findings == []
     # only whole-document calls (this rule's and the result's language field): no paragraph or

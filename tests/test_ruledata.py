@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from qa import ruledata, words
+from qa import ruledata, scope, words
 from qa.checks import boilerplate_layout, grammar, headline, language, mt_fluency, mt_patterns, pronoun
 from qa.document import Document
 from qa.readers import make_document
@@ -57,7 +57,8 @@ def test_every_constant_is_read_by_the_code():
 def test_the_rules_hold_the_loaded_values():
     assert boilerplate_layout.STOPWORDS is words.stopwords("layout")
     assert headline._STOPWORDS is words.stopwords("headline")
-    assert language._EN_FUNCTION_RE is words.en_function_re()
+    assert language.function_word_starts is scope.function_word_starts  # LANG002's gate
+    assert scope.function_pattern(make_document("Any text."))[0].pattern == words.en_function_re().pattern
     assert mt_fluency._SURNAMES == ruledata.words("cjk_surnames")
     assert mt_fluency._SURNAMES[:3] == ("Li", "Lee", "Wang")  # file order (the regex alternation)
     assert "Lord" in mt_fluency._NAME_GLOSSES

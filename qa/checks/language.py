@@ -7,11 +7,12 @@ from bisect import bisect_left
 from collections.abc import Iterator, Mapping
 from itertools import islice
 
-from qa import fastpath, language
+from qa import language
 from qa.document import Document
 from qa.model import Hit, bad, good
 from qa.registry import rule
-from qa.words import TOKEN_RE, en_function_re
+from qa.scope import function_word_starts
+from qa.words import TOKEN_RE
 
 _LOWER_WORD_RE = re.compile(r"\b[^\W\d_A-Z][^\W\d_]*\b")
 _WORD_RE = TOKEN_RE
@@ -24,9 +25,9 @@ _UNSPACED_RUN_RE = re.compile(
 #: ("in", "was", "he", "we", "by", "do", "over", "also" are left out: German, Dutch, Polish,
 #: Portuguese, Finnish or Spanish use them often). An English sentence of five words or more almost
 #: always holds some; a sentence holding few is worth identifying (see LANG002).
-#: (the list ``en_function`` of ``rules/data/stopwords.txt``; ``qa.words.en_function_re``)
-_EN_FUNCTION_RE = en_function_re()
-_EN_FUNCTION_LOWER_RE = re.compile(_EN_FUNCTION_RE.pattern)
+#: (the list ``en_function`` of ``rules/data/stopwords.txt``; ``qa.words.en_function_re``; found
+#: with ``qa.scope.function_word_starts``, which shares the words of the first characters with the
+#: English-only scope decision)
 #: A passage whose share of those words is at least this is not sent to language ID.
 _EN_GATE = 0.15
 _NAMES = {
@@ -46,7 +47,7 @@ def _fewer_words(text: str, n: int) -> bool:
 
 def _fewer(pattern: re.Pattern[str], text: str, n: int) -> bool:
     """Whether ``pattern`` matches fewer than ``n`` times in ``text`` (stops at the n-th)."""
-    return sum(1 for _ in islice(pattern.finditer(text), n)) < n
+    return n > 0 and next(islice(pattern.finditer(text), n - 1, None), None) is None
 
 
 def lang_name(code: str) -> str:
@@ -105,7 +106,7 @@ def unexpected_document_language(doc: Document, opts: Mapping[str, object]) -> I
     min_words = int(opts.get("min_words", 8))  # type: ignore[arg-type]
     if _fewer_words(body, min_words):
         return
-    probs = language.probabilities(body, backend, k=5)
+    probs = language.ids_of(doc).probabilities(body, backend, k=5)
     if not probs:
         return
     lang, p = probs[0]
@@ -173,7 +174,8 @@ def passage_in_other_language(doc: Document, opts: Mapping[str, object]) -> Iter
     if _fewer(_UNSPACED_RE, rest, 2 * min_words) and (_fewer_words(rest, min_words)
                                                       or _fewer(_LOWER_WORD_RE, rest, 3)):
         return  # too short for any passage to be identified (``foreign`` below): no model needed
-    doc_lang = language.probabilities(rest, backend, k=1)
+    ids = language.ids_of(doc)  # every text identified once per document
+    doc_lang = ids.probabilities(rest, backend, k=1)
     if doc_lang and doc_lang[0][0] != expected and doc_lang[0][1] >= min_prob:
         return  # the whole document is foreign: LANG001
 
@@ -186,7 +188,7 @@ def passage_in_other_language(doc: Document, opts: Mapping[str, object]) -> Iter
         if unspaced < 2 * min_words and (_fewer_words(chunk, min_words)
                                          or _fewer(_LOWER_WORD_RE, chunk, 3)):
             return None
-        probs = language.probabilities(chunk, backend, k=5)
+        probs = ids.probabilities(chunk, backend, k=5)
         if not probs:
             return None
         lang, p = probs[0]
@@ -197,10 +199,8 @@ def passage_in_other_language(doc: Document, opts: Mapping[str, object]) -> Iter
         return lang, p
 
     gated = expected == "en" and bool(opts.get("gate", True))
-    if gated:  # positions of all words and English function words, found once per document
-        low = fastpath.lowered(doc)
-        func_re, scan = (_EN_FUNCTION_LOWER_RE, low) if low is not None else (_EN_FUNCTION_RE, text)
-        func_pos = [m.start() for m in func_re.finditer(scan, body)]
+    if gated:  # positions of the English function words, found once per document
+        func_pos = function_word_starts(doc, body)
 
     def looks_english(a: int, b: int) -> bool:
         """Cheap gate: a passage with enough English function words and no CJK/Thai text cannot
