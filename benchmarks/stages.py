@@ -13,9 +13,6 @@ way ``qa check --jobs 1`` does, and times each stage on its own:
   sentences, words) and the lower-cased text;
 * **scan**: the one scan of every selected rule's triggers (``qa.scan``, Hyperscan or its
   fallback; code-point offsets are made later, when a rule asks, and count as the rule's time);
-* **literal pass (old gates)**: the Aho-Corasick pass over the literals that modules outside the
-  scan plan still register (``qa.fastpath.present``: the page-layout lexicons, the furniture
-  rules without triggers, the kinship words of the MT rules);
 * **language ID**: the document's language (the result's ``language`` field, and whether the
   English-only rules run);
 * **rules, per family**: each rule's check, summed by the letters of its code (``GRAM``, ``MT``,
@@ -94,7 +91,7 @@ def profile(paths: list[str], max_bytes: int | None = None) -> dict:
     from qa.report.jsonl import dumps
     from qa.scope import clearly_not_english
 
-    for name in ("read", "facts", "scan", "literal pass (old gates)", "language ID", "findings", "output"):
+    for name in ("read", "facts", "scan", "language ID", "findings", "output"):
         stages[name] = 0.0
     n_docs = n_bytes = n_findings = 0
     results = []
@@ -120,10 +117,6 @@ def profile(paths: list[str], max_bytes: int | None = None) -> dict:
         t = clock()
         hits_for(doc, tplan.scan)  # the one scan of every rule's triggers (check_document reuses it)
         stages["scan"] += clock() - t
-
-        t = clock()
-        fastpath.present(doc)  # the literal pass the gates not yet moved to the scan plan still read
-        stages["literal pass (old gates)"] += clock() - t
 
         t = clock()
         clearly_not_english(doc)

@@ -41,8 +41,6 @@ SHARED = {
     "dup_collect": "dict[int, tuple[str, int | None, bytes]]: name, text hash and MinHash signature "
                    "per min_words option (qa.checks.duplicate)",
     "literal_starts": "dict[str, list[int]]: start offsets of case-sensitive literals (qa.checks.mt_fluency)",
-    "literal_index": "dict[int, tuple | None]: the registered literals found in the lower-cased text and "
-                     "where, by the number registered (qa.fastpath)",
     "layout": "Layout: the page layout of the lines (qa.checks.boilerplate_layout)",
     "layout_line_starts": "tuple[list[LineInfo], list[int]]: the layout's line starts, with the list of "
                           "lines they describe (qa.checks.boilerplate_layout)",
@@ -66,7 +64,6 @@ class Facts:
     scan_hits: dict[Any, Any]
     dup_collect: dict[int, tuple[str, int | None, bytes]]
     literal_starts: dict[str, list[int]]
-    literal_index: dict[int, Any]
     layout: Any
     layout_line_starts: tuple[list[Any], list[int]]
     src_numbers: dict[tuple[int, int], Any]

@@ -5,10 +5,8 @@ most documents never contain the word the rule looks for. ``literal_prefixes`` r
 fragment (with ``sre_parse``) and returns, per fragment, a literal text every match of it must
 contain (a required literal, not only a prefix; the longest one that is not a common word).
 Those literals are a rule's triggers (``qa.scan``): the document's one scan finds them for every
-rule at once. ``may_match`` and ``doc_literal_spans`` answer the same question for a caller
-outside the scan: from one Aho-Corasick pass over the lower-cased text (``doc.facts.lower``) for
-the literals such callers ``register``, kept in the document's facts (``literal_index``), else
-with ``str.find``. Nothing here writes to a document's ``__dict__``.
+rule at once; a ``Scanner`` used outside a scan plan finds them with ``str.find`` in the
+lower-cased text (``doc.facts.lower``). Nothing here writes to a document's ``__dict__``.
 
 The skip is exact: a fragment without a required literal of at least ``MIN_LITERAL`` ASCII
 characters disables it for the rule, and a document holding a character whose case mapping could
@@ -25,11 +23,6 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from qa import ruledata
-
-try:  # one C pass over the text finds every registered literal (pyahocorasick)
-    import ahocorasick as _ac
-except ImportError:  # pragma: no cover - without it each literal is found with str.find
-    _ac = None
 
 if TYPE_CHECKING:
     from qa.document import Document
@@ -162,111 +155,15 @@ def trie_alternation(words: Iterable[str]) -> str:
     return build(trie)
 
 
-# --------------------------------------------------------------------------- the literal index
-#: literals that modules outside the scan gate on, registered when they are built (``register``:
-#: the lexicon lines of the page layout, the furniture rules without triggers, the kinship words
-#: of the MT rules); one Aho-Corasick automaton over all of them finds, in a single pass over a
-#: document's lower-cased text, which of them occur and where (kept in the document's facts,
-#: ``literal_index``). A rule's own triggers are found by the one scan (``qa.scan``) instead.
-_REGISTERED: dict[str, None] = {}
-_AUTOMATON: list = []  # [automaton, number of literals it holds]
-
-
-#: tuples of literals registered whole, by identity (kept alive here, so an id is never reused):
-#: a caller asking with the tuple it registered skips checking each literal
-_REGISTERED_TUPLES: dict[int, tuple[str, ...]] = {}
-
-
-def register(literals: Iterable[str] | None) -> None:
-    """Add lower-cased ``literals`` to the literal index."""
-    for lit in literals or ():
-        if lit not in _REGISTERED:
-            _REGISTERED[lit] = None
-    if isinstance(literals, tuple):
-        _REGISTERED_TUPLES[id(literals)] = literals
-
-
-def _automaton():
-    if _ac is None or not _REGISTERED:
-        return None
-    if not _AUTOMATON or _AUTOMATON[1] != len(_REGISTERED):
-        auto = _ac.Automaton()
-        for lit in _REGISTERED:
-            auto.add_word(lit, lit)
-        auto.make_automaton()
-        _AUTOMATON[:] = [auto, len(_REGISTERED)]
-    return _AUTOMATON[0]
-
-
-def present(doc: Document) -> frozenset[str] | None:
-    """The registered literals that occur in the document's lower-cased text, from one
-    automaton pass kept in the document's facts; ``None`` when the index cannot answer (no
-    automaton, a case-special text, or ``QA_NO_FASTPATH=1``)."""
-    got = _index(doc)
-    return None if got is None else got[0]
-
-
-def _index(doc: Document) -> tuple[frozenset[str], dict[str, list[int]]] | None:
-    """(the registered literals present, where each occurs: the offset of its last character,
-    ascending, overlapping occurrences included), from one automaton pass over the lower-cased
-    text, kept in ``doc.facts.literal_index`` by the number of literals registered (a literal
-    registered later makes a new pass)."""
-    if not ENABLED:
-        return None
-    memo: dict = doc.facts.once("literal_index", dict)
-    n = len(_REGISTERED)
-    if n in memo:
-        return memo[n]
-    low = lowered(doc)
-    auto = _automaton() if low is not None else None
-    res = None
-    if auto is not None:
-        ends: dict[str, list[int]] = {}
-        for e, lit in auto.iter(low):
-            at = ends.get(lit)
-            if at is None:
-                ends[lit] = [e]
-            else:
-                at.append(e)
-        res = (frozenset(ends), ends)
-    memo.clear()
-    memo[n] = res
-    return res
-
-
-def _indexed(doc: Document, literals: tuple[str, ...]) -> frozenset[str] | None:
-    """The index, when it holds every one of ``literals``."""
-    if _ac is None or (id(literals) not in _REGISTERED_TUPLES and not all(lit in _REGISTERED for lit in literals)):
-        return None
-    return present(doc)
-
-
 def may_match(doc: Document, literals: tuple[str, ...] | None) -> bool:
     """False only when no match is possible: none of ``literals`` occurs in the lower-cased text
     (this holds for case-sensitive patterns too)."""
     if not literals or not ENABLED:
         return True
-    found = _indexed(doc, literals)
-    if found is not None:
-        return not found.isdisjoint(literals)
     low = lowered(doc)
     if low is None:
         return True
     return any(lit in low for lit in literals)
-
-
-def doc_literal_spans(doc: Document, literals: tuple[str, ...]) -> list[tuple[int, int]] | None:
-    """``literal_spans`` of the document's lower-cased text (from the index when it holds the
-    literals); ``None`` when the text is case-special (see ``lowered``)."""
-    low = lowered(doc)
-    if low is None:
-        return None
-    if _indexed(doc, literals) is not None:  # every occurrence is known from the automaton pass
-        ends = _index(doc)[1]  # type: ignore[index]
-        out = [(e - k, e + 1) for lit in literals if lit in ends for k in (len(lit) - 1,) for e in ends[lit]]
-        out.sort()
-        return out
-    return literal_spans(low, literals) if literals else []
 
 
 def find_all(text: str, literal: str) -> Iterator[int]:
@@ -561,7 +458,7 @@ class Scanner:
     same either way (``tests/test_fastpath.py`` compares them on real text).
     """
 
-    def __init__(self, pattern: re.Pattern[str], max_reach: int = 1000, register_literals: bool = True) -> None:
+    def __init__(self, pattern: re.Pattern[str], max_reach: int = 1000) -> None:
         self.pattern = pattern
         self.literals: tuple[str, ...] | None = None
         self.margin = 0
@@ -570,8 +467,6 @@ class Scanner:
         except Exception:  # noqa: BLE001 - an odd pattern only loses the fast path
             return
         self.literals = required_literals(pattern)
-        if register_literals:
-            register(self.literals)
         r = reach(list(parsed))
         # margin 0: the reach is unbounded, so the literals only decide whether to scan at all
         self.margin = int(r) + 1 if r <= max_reach else 0
@@ -582,7 +477,7 @@ class Scanner:
             return self.pattern.finditer(doc.text)
         if not self.margin:
             return self.pattern.finditer(doc.text) if may_match(doc, self.literals) else iter(())
-        return self.near(doc, doc_literal_spans(doc, self.literals))  # type: ignore[arg-type]
+        return self.near(doc, literal_spans(low, self.literals))
 
     def near(self, doc: Document, found: list[tuple[int, int]] | None) -> Iterator[re.Match[str]]:
         """The matches, given ``found``, the sorted spans of every occurrence of the literals in the

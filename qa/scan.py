@@ -124,7 +124,7 @@ def pattern_triggers(*patterns: re.Pattern[str]) -> Triggers | None:
     lits: set[str] = set()
     gate = True
     for p in patterns:
-        sc = Scanner(p, register_literals=False)
+        sc = Scanner(p)
         if not sc.literals:
             return None
         lits |= set(sc.literals)
@@ -616,7 +616,7 @@ class RuleScanner(Scanner):
 
     def __init__(self, pattern: re.Pattern[str], code: str, literals: tuple[str, ...] | None = None,
                  max_reach: int = 1000) -> None:
-        super().__init__(pattern, max_reach, register_literals=False)
+        super().__init__(pattern, max_reach)
         if literals is not None and self.literals is not None:  # literals known to be in every match
             self.literals = tuple(sorted({x.lower() for x in literals}))
         self.code = code

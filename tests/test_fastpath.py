@@ -220,74 +220,37 @@ def test_every_rule_scanner_matches_the_full_scan_on_real_text():
             assert [m.span() for m in sc.finditer(doc)] == want, name
 
 
-# --------------------------------------------------------------------------- the literal index
+# --------------------------------------------------------------------------- outside a scan plan
 def _texts():
     texts = [p.read_text(encoding="utf-8") for p in sorted(SAMPLES.glob("*.txt"))]
     texts.append(texts[0].upper() + "\n" + texts[1].lower())
     return texts
 
 
-def test_literal_index_tells_which_literals_occur():
-    lits = ("the ", "he", "phone", "whatsapp", "@", "\u00a9", "zzqx")
-    fastpath.register(lits)
-    assert fastpath._ac is not None  # a core dependency: the index is used
-    for text in _texts():
+def test_a_scanner_outside_a_scan_plan_finds_its_literals_with_find():
+    bounded = Scanner(re.compile(r"\b(?:phone|WhatsApp)\b.{0,20}", re.IGNORECASE))
+    unbounded = Scanner(re.compile(r"\bphone\b.*", re.IGNORECASE))
+    absent = Scanner(re.compile(r"\bzzqx\w+", re.IGNORECASE))
+    assert bounded.margin and not unbounded.margin
+    for text in _texts() + ["Hugs: XOXO phone PHONE@example.org, phone."]:
         doc = make_document(text)
-        found = fastpath.present(doc)
-        assert found is not None
-        low = text.lower()
-        assert fastpath.lowered(doc) == low == doc.facts.lower
-        assert {lit for lit in lits if lit in low} == found & set(lits)
-        assert "zzqx" not in found
-        # spans of every occurrence, overlapping and nested ones ("the " holds "he") included
-        spans = fastpath.doc_literal_spans(doc, ("he", "phone", "zzqx"))
-        assert spans == fastpath.literal_spans(low, ("he", "phone"))
-        assert len(spans) > 40 and spans == sorted(spans)
+        assert fastpath.lowered(doc) == text.lower() == doc.facts.lower
+        for sc in (bounded, unbounded, absent):
+            assert [m.span() for m in sc.finditer(doc)] == [m.span() for m in sc.pattern.finditer(text)]
+        assert not any(k.startswith("_qa") for k in vars(doc))
 
 
-def test_the_index_is_kept_in_the_documents_facts_not_its_dict():
-    fastpath.register(("crown",))
-    doc = make_document("A crown and a kingdom.")
-    assert fastpath.present(doc) >= {"crown"}
-    assert doc.facts.has("literal_index")
-    assert not any(k.startswith("_qa") for k in vars(doc))
-    fastpath.register(("kingdom",))  # registered later: a new pass answers for it
-    assert "kingdom" in fastpath.present(doc)
-
-
-def test_literal_spans_from_the_index_include_overlapping_occurrences_of_one_literal():
-    fastpath.register(("xoxo",))
-    doc = make_document("Hugs: XOXOXO and xoxo, then xoxoxoxo.")
-    low = doc.text.lower()
-    spans = fastpath.doc_literal_spans(doc, ("xoxo",))
-    assert spans == fastpath.literal_spans(low, ("xoxo",)) == \
-        [(6, 10), (8, 12), (17, 21), (28, 32), (30, 34), (32, 36)]
-
-
-def test_literals_outside_the_index_are_searched_directly():
-    doc = make_document("A crown and a kingdom.")
-    assert "ngdo" not in fastpath._REGISTERED
-    assert fastpath.doc_literal_spans(doc, ("ngdo",)) == [(16, 20)]
-    assert fastpath.may_match(doc, ("ngdo",)) and not fastpath.may_match(doc, ("ngdx",))
-
-
-def test_literal_index_is_not_used_for_case_special_text():
-    fastpath.register(("kiss",))
+def test_case_special_text_is_scanned_in_full():
     doc = make_document("a \u212aISS here")  # the Kelvin sign matches k case-insensitively
     assert fastpath.lowered(doc) is None
-    assert fastpath.present(doc) is None
-    assert fastpath.doc_literal_spans(doc, ("kiss",)) is None
-    assert fastpath.may_match(doc, ("kiss",))  # cannot rule the match out
+    sc = Scanner(re.compile(r"\bkiss\b", re.IGNORECASE))
+    assert sc.literals == ("kiss",)
+    assert [m.span() for m in sc.finditer(doc)] == [(2, 6)]
 
 
-def test_without_the_automaton_literals_are_searched_one_by_one(monkeypatch):
-    text = "Call the phone line or write to PHONE@example.org."
-    monkeypatch.setattr(fastpath, "_ac", None)  # pyahocorasick not installed
-    doc = make_document(text)
-    assert fastpath._indexed(doc, ("phone",)) is None and fastpath.present(doc) is None
-    assert fastpath.may_match(doc, ("phone",)) and not fastpath.may_match(doc, ("zzqx",))
-    assert fastpath.doc_literal_spans(doc, ("phone",)) == fastpath.literal_spans(text.lower(), ("phone",)) == \
-        [(9, 14), (32, 37)]
+def test_literal_spans_include_overlapping_occurrences_of_one_literal():
+    low = "Hugs: XOXOXO and xoxo, then xoxoxoxo.".lower()
+    assert fastpath.literal_spans(low, ("xoxo",)) == [(6, 10), (8, 12), (17, 21), (28, 32), (30, 34), (32, 36)]
 
 
 def test_common_words_are_the_last_choice_of_literal():

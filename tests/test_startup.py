@@ -263,7 +263,7 @@ def test_stage_profile_covers_every_stage_and_the_rule_families():
     spec.loader.exec_module(mod)
     p = mod.profile([str(ROOT / "samples")])
     assert p["documents"] >= 5
-    assert set(p["stages"]) == {"start-up", "load models", "read", "facts", "scan", "literal pass (old gates)",
+    assert set(p["stages"]) == {"start-up", "load models", "read", "facts", "scan",
                                 "language ID", "findings", "output"}
     assert {"WS", "PUN", "BP", "MT", "LANG"} <= set(p["families"])
     assert p["findings"] > 0
