@@ -357,6 +357,12 @@ class Prepared:
         self.local += 1
         return None
 
+    def finish(self) -> None:
+        """The writers are done: the runner runs to its end (its statistics complete)."""
+        for _ in self._it:
+            pass
+        self._next = None
+
     def close(self) -> None:
         close = getattr(self._it, "close", None)
         if close is not None:
@@ -534,8 +540,10 @@ def clean_paths(paths: Sequence[str], settings: Settings, out_dir: Path | None, 
         prepared = _prepare(files, plan, settings, unsafe, corpus, decisions, run, stats)
         try:
             summary = _clean_diff(files, settings, plan, unsafe, stdout if diff else None, corpus, decisions, prepared)
+            prepared.finish()
         finally:
-            prepared.close()
+            prepared.finish()
+        prepared.close()
         summary.cleaned_here = prepared.local
         return summary
 
@@ -597,6 +605,7 @@ def clean_paths(paths: Sequence[str], settings: Settings, out_dir: Path | None, 
             summary.log_path = str(Path(out_dir) / layout.log_rel)  # type: ignore[operator]
         else:
             summary.log_path = layout.log_external
+        prepared.finish()
         prepared.close()
         summary.cleaned_here = prepared.local
         _write_manifest(stage, paths, written, layout, summary)
