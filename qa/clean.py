@@ -68,6 +68,11 @@ class CleanError(ValueError):
     pass
 
 
+class CleanRunFailed(RuntimeError):
+    """Checking and fixing the documents stopped (a worker process or the Dask cluster failed):
+    the run stops, no copy is kept. Not a reason of one file (the writers catch those)."""
+
+
 @dataclass
 class CleanSummary:
     files: int = 0
@@ -322,14 +327,21 @@ class Prepared:
     def __init__(self, results, files: Sequence[str]) -> None:
         self._it = iter(results)
         self._next = None
+        self.failed: CleanRunFailed | None = None
         self.index: dict[str, int] = {}
         for k, f in enumerate(files):
             self.index.setdefault(display_name(f), k)
         self.local = 0
 
     def _peek(self):
+        if self.failed is not None:  # raised again, though a writer took it for its file's error
+            raise self.failed
         while self._next is None:
-            res = next(self._it, None)
+            try:
+                res = next(self._it, None)
+            except Exception as exc:  # noqa: BLE001 - not an error of the file being written
+                self.failed = CleanRunFailed(f"checking the documents failed: {type(exc).__name__}: {exc}")
+                raise self.failed from exc
             if res is None:
                 return None
             if isinstance(getattr(res, "cleaned", None), CleanedDocument):  # not an unreadable record
@@ -359,9 +371,8 @@ class Prepared:
 
     def finish(self) -> None:
         """The writers are done: the runner runs to its end (its statistics complete)."""
-        for _ in self._it:
-            pass
-        self._next = None
+        while self._peek() is not None:
+            self._next = None
 
     def close(self) -> None:
         close = getattr(self._it, "close", None)
@@ -542,8 +553,7 @@ def clean_paths(paths: Sequence[str], settings: Settings, out_dir: Path | None, 
             summary = _clean_diff(files, settings, plan, unsafe, stdout if diff else None, corpus, decisions, prepared)
             prepared.finish()
         finally:
-            prepared.finish()
-        prepared.close()
+            prepared.close()
         summary.cleaned_here = prepared.local
         return summary
 

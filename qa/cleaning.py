@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass, field
-
 from typing import TYPE_CHECKING
 
 from qa.engine import Plan, check_document

@@ -450,7 +450,7 @@ def clean(
     """
     from qa.baseline import BaselineError, load_baseline
     from qa.cache import cache_dir_for
-    from qa.clean import CleanError, clean_paths
+    from qa.clean import CleanError, CleanRunFailed, clean_paths
     from qa.dask_engine import DaskUnavailable
     from qa.fsutil import LinkInOutput
     from qa.runner.options import RunOptions, default_jobs
@@ -472,7 +472,7 @@ def clean(
                          cache_dir=cache_dir_for(no_cache, cache_dir, settings))
         summary = clean_paths(paths, settings, out_dir=out, diff=diff, unsafe=unsafe_fixes,
                               fix_log=fix_log, stdout=sys.stdout, dedupe=dedupe, decisions=decided, run=run)
-    except (ConfigError, PackError, CleanError, BaselineError, DaskUnavailable) as exc:
+    except (ConfigError, PackError, CleanError, BaselineError, DaskUnavailable, CleanRunFailed) as exc:
         raise _fail(str(exc)) from None
     except LinkInOutput as exc:
         raise _fail(exc.strerror or str(exc)) from None

@@ -63,7 +63,7 @@ def _checker(settings, cache_dir: str | None, profile: bool, lines_only: bool = 
     key = (settings.fingerprint(), tuple(settings.packs), cache_dir, profile, lines_only, cleaned,
            None if clean is None else clean.token)
     if key not in _CHECKERS:
-        if clean is not None:  # one qa clean run at a time per options: the last one's checker goes
+        if clean is not None:  # only the latest qa clean run's checker stays (its options hold corpus findings)
             for k in [k for k in _CHECKERS if k[-1] is not None]:
                 del _CHECKERS[k]
         _CHECKERS[key] = Checker(make_plan(settings), cache_dir, profile, lines_only=lines_only, cleaned=cleaned,

@@ -219,3 +219,69 @@ def test_a_record_the_runner_did_not_see_is_cleaned_by_the_writer(tmp_path):
     assert summary.cleaned_here == 1 == ref.cleaned_here
     assert tree(tmp_path / "out") == tree(tmp_path / "ref")
     assert tree(tmp_path / "out")["a.txt"] == b"It ended. She left .\n"
+
+
+def test_review_decisions_hold_in_the_workers_and_with_the_cache(tmp_path, monkeypatch):
+    from qa.api import check_paths
+    from qa.baseline import load_baseline, result_fingerprints
+    from qa.runner.pipeline import run as run_paths
+
+    monkeypatch.delenv("QA_NO_CACHE", raising=False)
+    src = tmp_path / "in"
+    src.mkdir()
+    for i in range(8):
+        (src / f"t{i}.txt").write_text("The notice was posted.Readers saw it.\n\nIt stayed up for for a day.\n", encoding="utf-8")
+    [r] = list(check_paths([str(src / "t0.txt")], Settings()))
+    pun = [(f, fp) for f, fp in zip(r.findings, result_fingerprints(r)) if f.rule == "PUN002"]
+    assert len(pun) == 1 and any(f.rule == "GRAM001" and f.fix is not None for f in r.findings)
+    first = pun[0][0]
+    assert r.doc.text[first.start:first.end].startswith("posted.Readers")
+    dec = tmp_path / "qa-decisions.json"
+    dec.write_text(json.dumps({"version": 2, "decisions": [{"fingerprint": pun[0][1], "decision": "dismiss"}]}))
+    decisions = load_baseline([dec])
+    ref = reference_clean([str(src)], tmp_path / "ref", decisions=decisions)
+    want = tree(tmp_path / "ref")
+    assert want["t3.txt"] == b"The notice was posted.Readers saw it.\n\nIt stayed up for a day.\n"  # the dismissed fix is not applied
+    assert ref.changed == 8
+    cache = str(tmp_path / "cache")
+    list(run_paths([str(src)], make_plan(Settings()), RunOptions(cache_dir=cache)))
+    for run in (RunOptions(jobs=2, min_parallel_docs=1), RunOptions(jobs=2, min_parallel_docs=1, cache_dir=cache)):
+        stats = RunStats()
+        summary = clean_paths([str(src)], Settings(), tmp_path / "out", decisions=decisions, run=run, stats=stats)
+        assert summary.cleaned_here == 0 and stats.workers == 2
+        assert stats.cache_hits == (8 if run.cache_dir else 0)
+        assert tree(tmp_path / "out") == want
+
+
+@pytest.mark.parametrize("kind", ["jsonl", "parquet"])
+def test_a_failing_runner_stops_the_run_and_keeps_no_copy(tmp_path, kind):
+    """A worker pool or a cluster that fails is the run's error, not a reason of the file being
+    written (the Parquet writer turns any exception into one): no copy, ``qa: error``, exit 2."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    src = tmp_path / "in"
+    src.mkdir()
+    rows = [{"id": f"r{i}", "text": f"Row {i} ended.It goes on."} for i in range(6)]
+    if kind == "jsonl":
+        (src / "r.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    else:
+        pq.write_table(pa.table({"id": [r["id"] for r in rows], "text": [r["text"] for r in rows]}), src / "r.parquet")
+    (src / "z.txt").write_text("Last.One.\n", encoding="utf-8")
+    real = clean_mod.run_files
+
+    def breaks(files, plan, opts, stats=None):
+        for i, res in enumerate(real(files, plan, opts, stats)):
+            if i == 2:
+                raise RuntimeError("a worker process ended")
+            yield res
+
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(clean_mod, "run_files", breaks)
+        with pytest.raises(clean_mod.CleanRunFailed, match="a worker process ended"):
+            clean_paths([str(src)], Settings(), tmp_path / "out")
+        res = invoke("clean", str(src), "--out", str(tmp_path / "out"), "--isolated", cwd=tmp_path)
+    assert res.exit_code == 2
+    assert "qa: error: checking the documents failed: RuntimeError: a worker process ended" in res.output
+    assert not (tmp_path / "out").exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out")] == []

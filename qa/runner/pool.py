@@ -61,7 +61,8 @@ def executor(plan: Plan, opts: RunOptions):
     methods = mp.get_all_start_methods()
     if "fork" in methods:  # workers inherit the loaded rules: nothing to pickle or re-import
         ctx, initargs = mp.get_context("fork"), (plan, None, opts.cache_dir, opts.profile_rules, None,
-                                                 opts.render_jsonl, opts.lines_only, os.getpid(), opts.cleaned, opts.clean)
+                                                 opts.render_jsonl, opts.lines_only, os.getpid(), opts.cleaned,
+                                                 opts.clean)
     else:  # pragma: no cover - spawn: workers rebuild the plan from the settings
         ctx = mp.get_context("spawn")
         initargs = (None, plan.settings, opts.cache_dir, opts.profile_rules, inputs.policy(), opts.render_jsonl,
