@@ -419,8 +419,11 @@ def _staging(parent: Path, name: str) -> list[Path]:
 
 
 def _stop_mid_run(proc, parent: Path, name: str) -> None:
-    """Freeze the process while its staging folder exists (so the run is surely unfinished)."""
-    assert _wait_for(lambda: bool(_staging(parent, name)) or proc.poll() is not None)
+    """Freeze the process while its staging folder exists (so the run is surely unfinished), once
+    the folder carries its mark: a process stopped between making the folder and marking it
+    leaves an unmarked folder, which no sweep may take for qa's (a load-dependent race)."""
+    assert _wait_for(lambda: any((p / ".qa-staging").exists() for p in _staging(parent, name))
+                     or proc.poll() is not None)
     proc.send_signal(signal.SIGSTOP)
     assert _staging(parent, name), "the run ended before it could be interrupted"
 
