@@ -444,8 +444,8 @@ def test_interrupted_clean_leaves_the_previous_output_whole_and_no_staging(tmp_p
     assert proc.returncode == 0, proc.stderr
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     assert set(before) == {"d000.txt", "qa-fixes.jsonl", ".qa-clean.json"}
-    for sig in (signal.SIGTERM, signal.SIGINT):  # one process: a signal stopped, sent and continued
-        # can reach a worker pool's helper thread and be handled late (see the closing note)
+    for sig in (signal.SIGTERM, signal.SIGINT):  # one process: with a worker pool, a signal sent to
+        # a stopped process and continued can reach one of the pool's threads and be handled late
         proc = _popen(["clean", str(root), "--out", str(out), "--isolated", "-j", "1"], tmp_path)
         _stop_mid_run(proc, tmp_path, "out")
         proc.send_signal(sig)
