@@ -35,7 +35,7 @@ import os
 import secrets
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO
 
@@ -45,13 +45,15 @@ from qa.config import Settings
 from qa.corpus_readers import STDIN, corpus_kind, expand_globs
 from qa.curation import TEMPLATE_RULE, CorpusFindings, drop_entry
 from qa.destinations import DestinationError, Inputs, check_output
-from qa.engine import Plan, check_document, make_plan
-from qa.cleaning import cleaned_result_of
+from qa.engine import Plan, make_plan
+from qa.cleaning import CleanedDocument, CleanOptions, checked_findings, clean_text_with, cleaned_result_of, text_digest
 from qa.fixes import CleanResult, clean_document_text
 from qa.fsutil import AtomicFile, current_umask, pid_alive, remove_tree, short_name, signals_deferred, stale_owner
 from qa.inputs import display_name
 from qa.readers import JSONL_SUFFIXES, InputError, iter_files, make_document, read_path
 from qa.report.jsonl import safe_line
+from qa.runner.options import RunOptions, RunStats
+from qa.runner.pipeline import run_files
 
 #: The manifest qa clean writes into every output folder it completes.
 MANIFEST = ".qa-clean.json"
@@ -64,6 +66,11 @@ MAX_LISTED_ERRORS = 1000
 
 class CleanError(ValueError):
     pass
+
+
+class CleanRunFailed(RuntimeError):
+    """Checking and fixing the documents stopped (a worker process or the Dask cluster failed):
+    the run stops, no copy is kept. Not a reason of one file (the writers catch those)."""
 
 
 @dataclass
@@ -80,6 +87,9 @@ class CleanSummary:
     #: records copied unchanged because they could not be checked: (path, id, reason), capped
     record_errors: list[tuple[str, str, str]] = field(default_factory=list)
     out_dir: str | None = None
+    #: documents the writers cleaned themselves, the runner having made none for them
+    #: (``Prepared``): standard input, or a record no reader of the runner saw
+    cleaned_here: int = 0
 
 
 def clean_text(text: str, settings: Settings | None = None, unsafe: bool = False,
@@ -88,22 +98,7 @@ def clean_text(text: str, settings: Settings | None = None, unsafe: bool = False
     (a ``qa.baseline.Baseline`` of review decisions): fixes of dismissed findings are skipped,
     unsafe fixes of accepted findings applied (``qa.baseline.decided_findings``)."""
     plan = plan or make_plan(settings or Settings())
-
-    def check(t: str):
-        return checked_findings(make_document(t, markdown=markdown), plan, decisions)
-
-    return clean_document_text(text, check, unsafe=unsafe)
-
-
-def checked_findings(doc, plan: Plan, decisions=None) -> list:
-    """The findings of ``doc`` whose fixes ``qa clean`` may apply (review decisions respected)."""
-    found = check_document(doc, plan)
-    if decisions is None:
-        return found
-    from qa.baseline import decided_findings
-    from qa.model import FileResult
-
-    return decided_findings(FileResult(doc.path, doc.id, doc, found), decisions)
+    return clean_text_with(text, plan, unsafe, markdown, decisions)
 
 
 def cleaned_texts(results, plan: Plan) -> dict[str, CleanResult]:
@@ -319,12 +314,80 @@ def _plan_outputs(paths: Sequence[str], files: Sequence[str], out_dir: Path, fix
     return _Layout(names, out, log_rel, log_external)
 
 
+class Prepared:
+    """The documents cleaned by the runner (``RunOptions.clean``: in worker processes, on Dask
+    workers, or here with one job), in input order, taken by the writers as they read the same
+    records again to write each copy in its own format.
+
+    A cleaned document is taken only for the record it was made from: the same input file, id,
+    text (``qa.cleaning.text_digest``) and Markdown reading. A record with none (a reader that saw
+    the file otherwise) is cleaned by the writer itself, so the copies never depend on where the
+    work was done; ``local`` counts those records."""
+
+    def __init__(self, results, files: Sequence[str]) -> None:
+        self._it = iter(results)
+        self._next = None
+        self.failed: CleanRunFailed | None = None
+        self.index: dict[str, int] = {}
+        for k, f in enumerate(files):
+            self.index.setdefault(display_name(f), k)
+        self.local = 0
+
+    def _peek(self):
+        if self.failed is not None:  # raised again, though a writer took it for its file's error
+            raise self.failed
+        while self._next is None:
+            try:
+                res = next(self._it, None)
+            except Exception as exc:  # noqa: BLE001 - not an error of the file being written
+                self.failed = CleanRunFailed(f"checking the documents failed: {type(exc).__name__}: {exc}")
+                raise self.failed from exc
+            if res is None:
+                return None
+            if isinstance(getattr(res, "cleaned", None), CleanedDocument):  # not an unreadable record
+                self._next = res
+        return self._next
+
+    def take(self, k: int, rec=None, markdown: bool = False) -> CleanedDocument | None:
+        """The cleaned document of ``rec`` (a record of input file ``k``; None: the bilingual
+        file ``k`` as a whole), or None when it was not made (the caller cleans it)."""
+        while True:
+            res = self._peek()
+            if res is None:
+                break
+            at = self.index.get(res.path, -1)
+            if at < k:  # made for a record no writer asked for: never used
+                self._next = None
+                continue
+            made: CleanedDocument = res.cleaned
+            if at == k and (made.bilingual is not None or made.unwritable is not None) == (rec is None) and (
+                    rec is None or (res.id == rec.id and made.markdown == markdown
+                                    and made.digest == text_digest(rec.text))):
+                self._next = None
+                return made
+            break
+        self.local += 1
+        return None
+
+    def finish(self) -> None:
+        """The writers are done: the runner runs to its end (its statistics complete)."""
+        while self._peek() is not None:
+            self._next = None
+
+    def close(self) -> None:
+        close = getattr(self._it, "close", None)
+        if close is not None:
+            close()
+
+
 class _FileCleaner:
     """Cleans the records of one input and collects their fix-log lines."""
 
     def __init__(self, path: str, plan: Plan, unsafe: bool, summary: CleanSummary, stdout: IO[str] | None,
-                 diff: bool, per_record: bool, corpus=None, decisions=None) -> None:
+                 diff: bool, per_record: bool, corpus=None, decisions=None, prepared: Prepared | None = None,
+                 index: int = 0) -> None:
         self.path, self.plan, self.unsafe, self.summary = path, plan, unsafe, summary
+        self.prepared, self.index = prepared, index  # the documents cleaned by the runner; this input's number
         self.decisions = decisions  # review decisions (qa.baseline.Baseline): dismissed fixes skipped
         self.stdout, self.diff, self.per_record = stdout, diff, per_record
         self.corpus = corpus  # qa.curation.CorpusFindings: duplicates to drop, template lines to remove
@@ -338,6 +401,7 @@ class _FileCleaner:
 
         corpus = self.corpus
         self.documents += 1
+        made = self.prepared.take(self.index, rec, self.markdown) if self.prepared is not None else None
         dup = corpus.duplicate(rec.path, rec.id) if corpus is not None and corpus.dedupe else None
         if dup is not None:
             self.dropped += 1
@@ -345,7 +409,8 @@ class _FileCleaner:
             return None
         text0, log0, reasons = corpus.template_lines(rec.path, rec.id, rec.text) if corpus is not None else (
             rec.text, [], [])
-        res = clean_text(text0, plan=self.plan, unsafe=self.unsafe, markdown=self.markdown, decisions=self.decisions)
+        res = made.result if made is not None and made.result is not None else clean_text_with(
+            text0, self.plan, self.unsafe, self.markdown, self.decisions)
         if res.text != rec.text:
             self.changed += 1
         self.edits += len(log0) + len(res.log)
@@ -365,10 +430,19 @@ class _FileCleaner:
     def bilingual(self, kind: str, id_field: str) -> bytes:
         """A bilingual file (``qa.bilingual.writers``): the bytes of its cleaned copy, in its own
         format. Raises ``Unwritable`` when there can be no copy."""
-        from qa.bilingual.writers import clean_copy, diff_text, log_entries
+        from qa.bilingual.writers import Unwritable, clean_copy, diff_text, log_entries
 
-        res, data, copy = clean_copy(self.path, kind, lambda d: checked_findings(d, self.plan, self.decisions),
-                                     self.unsafe, id_field)
+        made = self.prepared.take(self.index) if self.prepared is not None else None
+        if made is not None and made.unwritable is not None:
+            raise Unwritable(made.unwritable)
+        if made is not None:
+            from qa.inputs import read_bytes
+
+            res, copy = made.bilingual  # type: ignore[misc]
+            data = read_bytes(self.path) if self.diff else b""
+        else:
+            res, data, copy = clean_copy(self.path, kind, lambda d: checked_findings(d, self.plan, self.decisions),
+                                         self.unsafe, id_field)
         self.documents += 1
         self.changed += res.changed
         self.edits += len(res.log)
@@ -400,16 +474,14 @@ class _FileCleaner:
 
 
 def _clean_diff(files: Sequence[str], settings: Settings, plan: Plan, unsafe: bool, stdout: IO[str] | None,
-                corpus=None, decisions=None) -> CleanSummary:
-    from qa.bilingual.readers import bilingual_kind
-
+                corpus=None, decisions=None, prepared: Prepared | None = None) -> CleanSummary:
     summary = CleanSummary()
-    for path in files:
+    for k, path in enumerate(files):
         summary.files += 1
 
         cleaner = _FileCleaner(path, plan, unsafe, summary, stdout, diff=True,
                                per_record=Path(path).suffix.lower() in JSONL_SUFFIXES or corpus_kind(path) is not None,
-                               corpus=corpus, decisions=decisions)
+                               corpus=corpus, decisions=decisions, prepared=prepared, index=k)
         kind = bilingual_kind(path, settings.text_field)
         if kind:
             from qa.bilingual.writers import Unwritable
@@ -451,21 +523,45 @@ def _write_text_copy(path: str, target: Path, cleaner: _FileCleaner, settings: S
     return None
 
 
+def _prepare(files: Sequence[str], plan: Plan, settings: Settings, unsafe: bool, corpus: CorpusFindings,
+             decisions, run: RunOptions | None, stats: RunStats | None) -> Prepared:
+    """The runner over ``files`` with ``qa clean``'s check and fix (``RunOptions.clean``)."""
+    opts = replace(run) if run is not None else RunOptions()
+    opts.text_field, opts.id_field = settings.text_field, settings.id_field
+    opts.clean = CleanOptions(unsafe=unsafe, decisions=decisions, corpus=corpus if corpus.by_doc else None,
+                              text_field=settings.text_field, id_field=settings.id_field)
+    return Prepared(run_files(files, plan, opts, stats), files)
+
+
 def clean_paths(paths: Sequence[str], settings: Settings, out_dir: Path | None, diff: bool = False,
                 unsafe: bool = False, fix_log: Path | None = None, stdout: IO[str] | None = None,
-                dedupe: bool = False, decisions=None) -> CleanSummary:
+                dedupe: bool = False, decisions=None, run: RunOptions | None = None,
+                stats: RunStats | None = None) -> CleanSummary:
+    """Clean ``paths`` into ``out_dir`` (or print a diff). ``run``: how the documents are checked
+    and fixed (``--jobs``, ``--engine``, the result cache; default: here, one after the other,
+    no cache); the copies are the same bytes whatever it says."""
     plan = make_plan(settings)
 
     files = list(iter_files(paths))
     mono = [f for f in files if not bilingual_kind(f, settings.text_field)]  # corpus rules: monolingual files
     corpus = CorpusFindings(mono, settings, dedupe, unsafe and any(r.code == TEMPLATE_RULE for r in plan.rules))
     if diff or out_dir is None:
-        return _clean_diff(files, settings, plan, unsafe, stdout if diff else None, corpus, decisions)
+        if STDIN in files:  # standard input can be read once only: cleaned here as it is read
+            return _clean_diff(files, settings, plan, unsafe, stdout if diff else None, corpus, decisions)
+        prepared = _prepare(files, plan, settings, unsafe, corpus, decisions, run, stats)
+        try:
+            summary = _clean_diff(files, settings, plan, unsafe, stdout if diff else None, corpus, decisions, prepared)
+            prepared.finish()
+        finally:
+            prepared.close()
+        summary.cleaned_here = prepared.local
+        return summary
 
     layout = _plan_outputs(paths, files, out_dir, fix_log)
     summary = CleanSummary(out_dir=str(out_dir))
-    stage = external = None
+    stage = external = prepared = None
     try:
+        prepared = _prepare(files, plan, settings, unsafe, corpus, decisions, run, stats)
         with signals_deferred():  # a signal after the folder is made but before ``stage`` names it would leak it
             stage = Staging(layout.out)
         if layout.log_external is not None:
@@ -474,14 +570,14 @@ def clean_paths(paths: Sequence[str], settings: Settings, out_dir: Path | None, 
         else:
             log_fh = open(stage.path(layout.log_rel), "wb", buffering=1 << 20)  # type: ignore[arg-type]
         written: list[str] = []
-        for path in files:
+        for k, path in enumerate(files):
             summary.files += 1
             rel = layout.names[path]
             target = stage.path(rel)
             kind = bilingual_kind(path, settings.text_field)
             is_structured = structured(path) and not kind
             cleaner = _FileCleaner(path, plan, unsafe, summary, None, diff=False, per_record=is_structured,
-                                   corpus=corpus, decisions=decisions)
+                                   corpus=corpus, decisions=decisions, prepared=prepared, index=k)
             reason = None
             if kind:  # XLIFF, PO, TMX, source/target tables: written back in their own format
                 from qa.bilingual.writers import Unwritable
@@ -519,9 +615,14 @@ def clean_paths(paths: Sequence[str], settings: Settings, out_dir: Path | None, 
             summary.log_path = str(Path(out_dir) / layout.log_rel)  # type: ignore[operator]
         else:
             summary.log_path = layout.log_external
+        prepared.finish()
+        prepared.close()
+        summary.cleaned_here = prepared.local
         _write_manifest(stage, paths, written, layout, summary)
         stage.commit(also=external)
     except BaseException as exc:
+        if prepared is not None:
+            prepared.close()
         if external is not None:
             external.discard()
         if stage is not None:

@@ -438,14 +438,22 @@ def clean(
     source_lang: SourceLangOpt = None,
     target_lang: TargetLangOpt = None,
     glossary: GlossaryOpt = None,
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", help="Worker processes that check and fix the documents (default: all cores; 1: in this process). The copies are the same whatever it is.")] = None,
+    engine: Annotated[str, typer.Option("--engine", help="local (default) or dask (needs qa[dask]).")] = "local",
+    scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="With --engine dask: address of a running dask.distributed scheduler (default: a local cluster).")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read the result cache (qa clean reads what qa check wrote; it writes nothing).")] = False,
+    cache_dir: Annotated[Optional[Path], typer.Option("--cache-dir", help="Read the result cache from this folder (default: as qa check).")] = None,
 ) -> None:
     """Write cleaned copies of the inputs with the safe fixes applied (inputs are never touched).
 
     Example: qa clean samples/ --out cleaned/
     """
     from qa.baseline import BaselineError, load_baseline
-    from qa.clean import CleanError, clean_paths
+    from qa.cache import cache_dir_for
+    from qa.clean import CleanError, CleanRunFailed, clean_paths
+    from qa.dask_engine import DaskUnavailable
     from qa.fsutil import LinkInOutput
+    from qa.runner.options import RunOptions, default_jobs
 
     if out is None and not diff:
         raise _fail("give --out DIR for the cleaned copies, or --diff to print a diff")
@@ -457,9 +465,14 @@ def clean(
         _follow_links(follow_links, settings)
         _destinations(("--out", out, True), ("--fix-log", fix_log, False))
         decided = load_baseline(decisions) if decisions else None
+        check_jobs(jobs)
+        if engine.lower() not in ("local", "dask"):
+            raise CleanError(f"unknown engine {engine!r}; choose local or dask")
+        run = RunOptions(jobs=default_jobs() if jobs is None else jobs, engine=engine.lower(), scheduler=scheduler,
+                         cache_dir=cache_dir_for(no_cache, cache_dir, settings))
         summary = clean_paths(paths, settings, out_dir=out, diff=diff, unsafe=unsafe_fixes,
-                              fix_log=fix_log, stdout=sys.stdout, dedupe=dedupe, decisions=decided)
-    except (ConfigError, PackError, CleanError, BaselineError) as exc:
+                              fix_log=fix_log, stdout=sys.stdout, dedupe=dedupe, decisions=decided, run=run)
+    except (ConfigError, PackError, CleanError, BaselineError, DaskUnavailable, CleanRunFailed) as exc:
         raise _fail(str(exc)) from None
     except LinkInOutput as exc:
         raise _fail(exc.strerror or str(exc)) from None

@@ -18,6 +18,10 @@ The reading options of bilingual files (``--source-field``, ``--target-field``, 
 travels in the settings as the SRC013/SRC014 rule option, and each worker reads the file at that
 path (a shared file system, as for the inputs).
 
+The HTML report's Cleaned view (``RunOptions.cleaned``) and ``qa clean``'s check and fix
+(``RunOptions.clean``: its options, review decisions and corpus findings scattered to every worker
+once) are made on the workers, where each document is checked, as in the local engine.
+
 Rule time limits (``--rule-timeout``) are sent with each task and hold on the workers as in the
 local engine: a Dask worker runs tasks in threads, where ``SIGALRM`` cannot stop a rule, so each
 worker thread checks its partitions in a checker process of its own (started on first use, ended
@@ -52,18 +56,25 @@ class DaskUnavailable(RuntimeError):
     pass
 
 
-def _checker(settings, cache_dir: str | None, profile: bool, lines_only: bool = False):
+def _checker(settings, cache_dir: str | None, profile: bool, lines_only: bool = False, cleaned: bool = False,
+             clean=None):
     from qa.engine import make_plan
 
-    key = (settings.fingerprint(), tuple(settings.packs), cache_dir, profile, lines_only)
+    key = (settings.fingerprint(), tuple(settings.packs), cache_dir, profile, lines_only, cleaned,
+           None if clean is None else clean.token)
     if key not in _CHECKERS:
-        _CHECKERS[key] = Checker(make_plan(settings), cache_dir, profile, lines_only=lines_only)
+        if clean is not None:  # only the latest qa clean run's checker stays (its options hold corpus findings)
+            for k in [k for k in _CHECKERS if k[-1] is not None]:
+                del _CHECKERS[k]
+        _CHECKERS[key] = Checker(make_plan(settings), cache_dir, profile, lines_only=lines_only, cleaned=cleaned,
+                                 clean=clean)
     return _CHECKERS[key]
 
 
 def check_partition(part: Partition, settings, text_field: str, id_field: str, cache_dir: str | None,
                     profile: bool, shard: tuple[int, int] | None, policy, codes: tuple[str, ...],
-                    lines_only: bool = False, limits: tuple[float, float] | None = None, bilingual=None):
+                    lines_only: bool = False, limits: tuple[float, float] | None = None, bilingual=None,
+                    cleaned: bool = False, clean=None):
     """Runs on a worker: read one partition and check its documents.
 
     The time limits of rules (``qa.guard``) need the main thread of a process, and a Dask worker
@@ -77,7 +88,8 @@ def check_partition(part: Partition, settings, text_field: str, id_field: str, c
 
     if limits is not None and guard.limits() != limits:
         guard.set_limits(rule_seconds=limits[0], document_seconds=limits[1])
-    args = (part, settings, text_field, id_field, cache_dir, profile, shard, policy, codes, lines_only, bilingual)
+    args = (part, settings, text_field, id_field, cache_dir, profile, shard, policy, codes, lines_only, bilingual,
+            cleaned, clean)
     if any(guard.limits()) and threading.current_thread() is not threading.main_thread():
         return _child().run((args, guard.limits()))
     return _check_partition_here(*args)
@@ -85,7 +97,7 @@ def check_partition(part: Partition, settings, text_field: str, id_field: str, c
 
 def _check_partition_here(part: Partition, settings, text_field: str, id_field: str, cache_dir: str | None,
                           profile: bool, shard: tuple[int, int] | None, policy, codes: tuple[str, ...],
-                          lines_only: bool = False, bilingual=None):
+                          lines_only: bool = False, bilingual=None, cleaned: bool = False, clean=None):
     from qa import inputs
     from qa.bilingual import readers as bilingual_readers
 
@@ -93,7 +105,7 @@ def _check_partition_here(part: Partition, settings, text_field: str, id_field: 
         inputs.set_policy(encoding=policy.encoding, max_bytes=policy.max_bytes or 0)
     if bilingual is not None and bilingual_readers.options() != bilingual:
         bilingual_readers.use_options(bilingual)  # --source-field, --target-field, the languages
-    checker = _checker(settings, cache_dir, profile, lines_only)
+    checker = _checker(settings, cache_dir, profile, lines_only, cleaned, clean)
     have = tuple(r.code for r in checker.base_plan.rules)  # type: ignore[attr-defined]
     if have != codes:
         raise RuntimeError(f"this worker's qa has other rules than the client's ({len(have)} vs {len(codes)} "
@@ -230,8 +242,11 @@ def dask_stream(files: list[str], plan, opts, stats) -> Iterator[tuple[Document 
 
         from qa.bilingual.readers import options as bilingual_options
 
+        # qa clean's options (its review decisions, its corpus findings) go to every worker once
+        clean = None if opts.clean is None else client.scatter(opts.clean, broadcast=True, hash=False)
         args = (plan.settings, opts.text_field, opts.id_field, cache_dir, opts.profile_rules, opts.shard,
-                inputs.policy(), tuple(r.code for r in plan.rules), opts.lines_only, limits(), bilingual_options())
+                inputs.policy(), tuple(r.code for r in plan.rules), opts.lines_only, limits(), bilingual_options(),
+                opts.cleaned, clean)
         pending: deque = deque()
         it = iter(parts)
 

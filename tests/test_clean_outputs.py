@@ -419,8 +419,11 @@ def _staging(parent: Path, name: str) -> list[Path]:
 
 
 def _stop_mid_run(proc, parent: Path, name: str) -> None:
-    """Freeze the process while its staging folder exists (so the run is surely unfinished)."""
-    assert _wait_for(lambda: bool(_staging(parent, name)) or proc.poll() is not None)
+    """Freeze the process while its staging folder exists (so the run is surely unfinished), once
+    the folder carries its mark: a process stopped between making the folder and marking it
+    leaves an unmarked folder, which no sweep may take for qa's (a load-dependent race)."""
+    assert _wait_for(lambda: any((p / ".qa-staging").exists() for p in _staging(parent, name))
+                     or proc.poll() is not None)
     proc.send_signal(signal.SIGSTOP)
     assert _staging(parent, name), "the run ended before it could be interrupted"
 
@@ -441,8 +444,9 @@ def test_interrupted_clean_leaves_the_previous_output_whole_and_no_staging(tmp_p
     assert proc.returncode == 0, proc.stderr
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     assert set(before) == {"d000.txt", "qa-fixes.jsonl", ".qa-clean.json"}
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        proc = _popen(["clean", str(root), "--out", str(out), "--isolated"], tmp_path)
+    for sig in (signal.SIGTERM, signal.SIGINT):  # one process: with a worker pool, a signal sent to
+        # a stopped process and continued can reach one of the pool's threads and be handled late
+        proc = _popen(["clean", str(root), "--out", str(out), "--isolated", "-j", "1"], tmp_path)
         _stop_mid_run(proc, tmp_path, "out")
         proc.send_signal(sig)
         proc.send_signal(signal.SIGCONT)
@@ -458,7 +462,7 @@ def test_clean_after_kill9_removes_the_stale_staging_folder(tmp_path):
     root = tmp_path / "in"
     _corpus(root)
     out = tmp_path / "out"
-    proc = _popen(["clean", str(root), "--out", str(out), "--isolated"], tmp_path)
+    proc = _popen(["clean", str(root), "--out", str(out), "--isolated", "-j", "1"], tmp_path)
     _stop_mid_run(proc, tmp_path, "out")
     proc.kill()
     proc.communicate(timeout=60)

@@ -125,3 +125,41 @@ def test_jsonl_bytes_are_the_same_for_one_job_two_jobs_and_dask(cluster, corpus,
     assert out["jobs1"][0] == out["jobs2"][0] == out["dask"][0]
     lines = out["jobs1"][0].splitlines()
     assert len(lines) > 200 and b'"DUP' in out["jobs1"][0]  # corpus findings are part of what is compared
+
+
+def test_qa_clean_on_dask_gives_the_reference_tree(cluster, tmp_path, small_partitions):
+    """``qa clean --engine dask``: the documents are checked and fixed on the workers (template
+    lines and duplicates from the corpus phase, scattered to them), and the copies are the bytes
+    the writers make cleaning every document themselves."""
+    from _cleantree import make_clean_corpus, reference_clean, tree
+
+    from qa.clean import clean_paths
+
+    src = make_clean_corpus(tmp_path / "in")
+    for kw in ({}, {"dedupe": True, "unsafe": True}):
+        ref = reference_clean([str(src)], tmp_path / "ref", **kw)
+        assert ref.cleaned_here == ref.documents
+        summary = clean_paths([str(src)], Settings(), tmp_path / "out", **kw,
+                              run=RunOptions(engine="dask", scheduler=cluster.scheduler_address, jobs=2))
+        assert summary.cleaned_here == 0, kw  # every document was cleaned on a worker
+        assert (summary.documents, summary.changed, summary.edits, summary.dropped) == (
+            ref.documents, ref.changed, ref.edits, ref.dropped)
+        assert tree(tmp_path / "out") == tree(tmp_path / "ref"), kw
+    assert tree(src) == tree(tmp_path / "pristine")
+
+
+def test_dask_workers_make_the_cleaned_view(cluster, corpus, small_partitions):
+    """``qa check --html`` on Dask: each result comes with its cleaned text, made on the worker
+    that checked it, the same as the local workers make."""
+    from qa.clean import cleaned_texts
+
+    plan = make_plan(Settings())
+    local = [r for r in run([corpus], plan, RunOptions(jobs=1, cleaned=True)) if r.doc is not None]
+    got = [r for r in run([corpus], plan, RunOptions(engine="dask", scheduler=cluster.scheduler_address, jobs=2,
+                                                     cleaned=True)) if r.doc is not None]
+    assert got and all(r.cleaned is not None for r in got)
+    assert any(r.cleaned.log for r in got)
+    assert [(r.path, r.id, r.cleaned.text, r.cleaned.log) for r in got] == [
+        (r.path, r.id, r.cleaned.text, r.cleaned.log) for r in local]
+    made = cleaned_texts(got, plan)  # the report takes them as they came: nothing cleaned again
+    assert all(made[r.id] is r.cleaned for r in got if sum(x.id == r.id for x in got) == 1)

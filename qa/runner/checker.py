@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass, replace
 
 from qa.cache import ResultCache
-from qa.cleaning import cleaned_result_of
+from qa.cleaning import checks_as_fresh, clean_record, cleaned_result_of
 from qa.document import Document
 from qa.engine import Plan, check_document, result_for
 from qa.model import FileResult, Finding
@@ -86,9 +86,10 @@ class Checker:
 
     def __init__(self, plan: Plan, cache_dir: str | None = None, profile: bool = False,
                  strict: bool = False, render_jsonl: bool = False, lines_only: bool = False,
-                 cleaned: bool = False) -> None:
+                 cleaned: bool = False, clean=None) -> None:
         self.strict = strict
         self.cleaned = cleaned
+        self.clean = clean  # qa.cleaning.CleanOptions: qa clean (check and fix) instead of qa check
         self.render_jsonl = render_jsonl or lines_only
         self.lines_only = lines_only
         self.times: dict[str, float] = {}
@@ -104,6 +105,8 @@ class Checker:
             self.cache = ResultCache.open(cache_dir, plan)
 
     def check(self, doc: Document) -> Checked:
+        if self.clean is not None:
+            return self.clean_one(doc)
         key = None
         if self.cache is not None:
             key = self.cache.key(doc)
@@ -147,6 +150,27 @@ class Checker:
         if self.cache is not None and key is not None:
             self.cache.put(key, (res.findings, res.language, res.n_sentences, res.score, res.verdict, collected))
         return Checked(res, collected, rendered=rendered)
+
+    def clean_one(self, doc: Document) -> Checked:
+        """``qa clean``'s work on one document (``qa.cleaning.clean_record``). The result cache
+        is read where it is exact: a record that is checked as a fresh document of its text, with
+        no template line to remove, has the findings of its first round of cleaning cached by a
+        ``qa check`` of it (same key: the document as read, the settings, the rules). The cache
+        is not written here: an entry holds a whole check (language, score, corpus values)."""
+        opts = self.clean
+        first = None
+        if self.cache is not None and not hasattr(doc, "segments") and checks_as_fresh(doc):
+            corpus = opts.corpus
+            if corpus is None or not corpus.by_doc.get((doc.path, doc.id)):
+                got = self.cache.get(self.cache.key(doc))
+                if got is not None:
+                    self.hits += 1
+                    first = got[0]
+                else:
+                    self.misses += 1
+        res = FileResult(path=doc.path, id=doc.id, doc=None, findings=[])
+        res.cleaned = clean_record(doc, self.plan, opts, first)
+        return Checked(res, None)
 
     def check_to_send(self, doc: Document) -> Checked:
         """``check`` with the result pickled here (in a worker, in parallel): the parent keeps the

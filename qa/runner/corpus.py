@@ -77,13 +77,15 @@ class CorpusHits:
 
 def assemble(stream: Iterable[tuple[Document | InputError, Checked | None]], plan: Plan,
              strict: bool = False, lines_only: bool = False,
-             rebuild: "Callable[[list], Future[list[RenderedResult]]] | None" = None) -> Iterator[FileResult | RenderedResult]:
-    """Results in input order from (record, checked) pairs; runs corpus ``finalize`` steps.
+             rebuild: "Callable[[list], Future[list[RenderedResult]]] | None" = None,
+             corpus_phase: bool = True) -> Iterator[FileResult | RenderedResult]:
+    """Results in input order from (record, checked) pairs; runs corpus ``finalize`` steps
+    (not with ``corpus_phase`` False: ``qa clean``, which runs its own).
 
     Memory stays flat with corpus rules too: pending results and every collected value go to
     temporary files past a few megabytes, and each rule's hits are taken one document at a time.
     """
-    corpus = plan.corpus_rules
+    corpus = plan.corpus_rules if corpus_phase else ()
     if not corpus:
         for rec, checked in stream:
             if isinstance(rec, InputError):

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from qa.readers import InputError
 
 if TYPE_CHECKING:
+    from qa.cleaning import CleanOptions
     from qa.runner.meter import InputMeter
 
 #: documents per chunk sent to a worker, and the most text a chunk holds (characters)
@@ -49,6 +50,10 @@ class RunOptions:
     lines_only: bool = False
     #: also make each document's cleaned text where it is checked (the HTML report's Cleaned view)
     cleaned: bool = False
+    #: ``qa clean``: each document is checked and fixed where it is checked, and its result
+    #: carries only its ``CleanedDocument`` (``FileResult.cleaned``; no findings, language or
+    #: score); the corpus phase is not run (``qa clean`` runs its own first)
+    clean: CleanOptions | None = None
 
 
 @dataclass

@@ -4,7 +4,8 @@
 options)`` (documents already read: the library, ``check_text``) yield one ``FileResult`` per
 input record, in input order, with the same findings, scores and verdicts whatever ``--jobs`` or
 ``--engine`` is (the tests compare the JSON Lines byte for byte). ``qa check``, ``qa baseline``,
-``qa review``, ``qa eval``, the corpus phase of ``qa clean`` and ``qa.check_paths`` /
+``qa review``, ``qa eval``, ``qa clean`` (its corpus phase, then its check and fix:
+``RunOptions.clean``) and ``qa.check_paths`` /
 ``qa.check_text`` all run through it.
 
 * ``jobs == 1``: documents are checked in this process, one after the other.
@@ -90,11 +91,19 @@ def run(paths: Iterable[str], plan: Plan, opts: RunOptions | None = None, stats:
     return _run(files, meter, plan, opts, stats, strict)
 
 
+def run_files(files: Iterable[str], plan: Plan, opts: RunOptions | None = None, stats: RunStats | None = None,
+              strict: bool = False) -> Iterator[FileResult]:
+    """``run`` over input files already listed (``qa.readers.iter_files``), read in this order."""
+    opts = opts or RunOptions()
+    return _run(files, None, plan, opts, stats if stats is not None else RunStats(), strict)
+
+
 def _run(files, meter: InputMeter | None, plan: Plan, opts: RunOptions, stats: RunStats,
          strict: bool) -> Iterator[FileResult]:
     if opts.engine == "dask":
         stats.engine, stats.workers = opts.engine, max(1, opts.jobs)
-        yield from assemble(dask_stream(list(files), plan, opts, stats), plan, strict, opts.lines_only)
+        yield from assemble(dask_stream(list(files), plan, opts, stats), plan, strict, opts.lines_only,
+                            corpus_phase=opts.clean is None)
         return
     yield from run_records(read_records(files, opts.text_field, opts.id_field, meter), plan, opts, stats, strict)
 
@@ -116,11 +125,12 @@ def run_records(records: Iterable[Document | InputError], plan: Plan, opts: RunO
     if opts.jobs <= 1 or strict or len(head) < opts.min_parallel_docs:
         stats.workers = 1
         stream = _serial(records, Checker(plan, opts.cache_dir, opts.profile_rules, strict,
-                                          lines_only=opts.lines_only, cleaned=opts.cleaned), stats)
+                                          lines_only=opts.lines_only, cleaned=opts.cleaned, clean=opts.clean), stats)
     else:
         warm_up(plan.rules, eager=True)  # loaded once here: forked workers inherit the modules and models
         with executor(plan, opts) as ex:
             rebuild = (lambda jobs: ex.submit(rebuild_lines, jobs)) if opts.lines_only else None
-            yield from assemble(pool_stream(records, opts, stats, ex), plan, strict, opts.lines_only, rebuild)
+            yield from assemble(pool_stream(records, opts, stats, ex), plan, strict, opts.lines_only, rebuild,
+                                corpus_phase=opts.clean is None)
         return
-    yield from assemble(stream, plan, strict, opts.lines_only)
+    yield from assemble(stream, plan, strict, opts.lines_only, corpus_phase=opts.clean is None)

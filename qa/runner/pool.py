@@ -21,14 +21,15 @@ _WORKER: Checker | None = None
 
 def _init_worker(plan: Plan | None, settings, cache_dir: str | None, profile: bool, policy,
                  render_jsonl: bool = False, lines_only: bool = False, parent: int | None = None,
-                 cleaned: bool = False) -> None:
+                 cleaned: bool = False, clean=None) -> None:
     global _WORKER
     bind_to_parent(parent)  # a parent killed with kill -9 takes its workers with it
     if policy is not None:
         inputs.set_policy(encoding=policy.encoding, max_bytes=policy.max_bytes or 0)
     if plan is None:
         plan = make_plan(settings)
-    _WORKER = Checker(plan, cache_dir, profile, render_jsonl=render_jsonl, lines_only=lines_only, cleaned=cleaned)
+    _WORKER = Checker(plan, cache_dir, profile, render_jsonl=render_jsonl, lines_only=lines_only, cleaned=cleaned,
+                      clean=clean)
 
 
 def _work_chunk(docs: list[Document]) -> tuple[list[Checked], tuple[dict[str, float], int, int]]:
@@ -60,11 +61,12 @@ def executor(plan: Plan, opts: RunOptions):
     methods = mp.get_all_start_methods()
     if "fork" in methods:  # workers inherit the loaded rules: nothing to pickle or re-import
         ctx, initargs = mp.get_context("fork"), (plan, None, opts.cache_dir, opts.profile_rules, None,
-                                                 opts.render_jsonl, opts.lines_only, os.getpid(), opts.cleaned)
+                                                 opts.render_jsonl, opts.lines_only, os.getpid(), opts.cleaned,
+                                                 opts.clean)
     else:  # pragma: no cover - spawn: workers rebuild the plan from the settings
         ctx = mp.get_context("spawn")
         initargs = (None, plan.settings, opts.cache_dir, opts.profile_rules, inputs.policy(), opts.render_jsonl,
-                    opts.lines_only, os.getpid(), opts.cleaned)
+                    opts.lines_only, os.getpid(), opts.cleaned, opts.clean)
     return ProcessPoolExecutor(max_workers=opts.jobs, mp_context=ctx, initializer=_init_worker,
                                initargs=initargs)
 
