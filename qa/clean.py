@@ -48,7 +48,7 @@ from qa.destinations import DestinationError, Inputs, check_output
 from qa.engine import Plan, make_plan
 from qa.cleaning import CleanedDocument, CleanOptions, checked_findings, clean_text_with, cleaned_result_of, text_digest
 from qa.fixes import CleanResult, clean_document_text
-from qa.fsutil import AtomicFile, current_umask, pid_alive, remove_tree, short_name, signals_deferred, stale_owner
+from qa.fsutil import AtomicFile, current_umask, pid_alive, raise_if_interrupted, remove_tree, short_name, signals_deferred, stale_owner
 from qa.inputs import display_name
 from qa.readers import JSONL_SUFFIXES, InputError, iter_files, make_document, read_path
 from qa.report.jsonl import safe_line
@@ -245,7 +245,7 @@ class Staging:
     def commit(self, also=None) -> None:
         """Replace ``out`` by the staging folder (and commit ``also``, an ``AtomicFile``, with
         it); signals wait until both are in place."""
-
+        raise_if_interrupted()  # a signal the run received stops it before the swap
         os.unlink(os.path.join(self.dir, _STAGING_MARK))
         old = None
         with signals_deferred():

@@ -62,20 +62,42 @@ def short_name(name: str, limit: int = 60) -> str:
         return os.fsdecode(cut)
 
 
+#: the signal a run received (``run_interruptible``), kept until the run ends: a signal whose
+#: ``Interrupted`` was lost (raised inside a finaliser, whose exceptions Python only prints) or
+#: that arrived while signals were deferred still stops the run before its next commit
+_RECEIVED: list[int] = []
+#: depth of ``signals_deferred`` blocks in progress (in the main thread, where handlers run)
+_DEFERRING = [0]
+
+
 @contextmanager
 def signals_deferred() -> Iterator[None]:
     """Hold SIGINT and SIGTERM until the block ends (they are delivered then), so that a step
     such as "create a temporary file and register it" or "swap two folders" is never cut in
-    half. A no-op where signal masks are not available."""
+    half. The signals are blocked for this thread, and a signal another thread took (with
+    worker threads running, the kernel hands a process signal to any thread that does not block
+    it) is recorded by the handler and raised when the block ends."""
     try:
         old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
     except (AttributeError, ValueError, OSError):  # pragma: no cover - non-POSIX
         old = None
+    seen = bool(_RECEIVED)  # a signal from before the block was raised then: not again
+    _DEFERRING[0] += 1
     try:
         yield
     finally:
+        _DEFERRING[0] -= 1
         if old is not None:
             signal.pthread_sigmask(signal.SIG_SETMASK, old)
+    if not _DEFERRING[0] and not seen:
+        raise_if_interrupted()
+
+
+def raise_if_interrupted() -> None:
+    """Raise ``Interrupted`` when the run received SIGINT or SIGTERM (called before each commit
+    of an output, and when the run ends), so that no signal is lost."""
+    if _RECEIVED:
+        raise Interrupted(_RECEIVED[0])
 
 
 def pid_alive(pid: int) -> bool:
@@ -184,6 +206,7 @@ class AtomicFile:
         if self.done:
             return
         try:
+            raise_if_interrupted()
             self.fh.flush()
             if self.sync:
                 os.fsync(self.fh.fileno())
@@ -332,6 +355,10 @@ class Interrupted(BaseException):
 
 
 def _raise(signum: int, _frame: object) -> None:
+    if not _RECEIVED:
+        _RECEIVED.append(signum)
+    if _DEFERRING[0]:
+        return  # raised when the deferred block ends (signals_deferred)
     raise Interrupted(signum)
 
 
@@ -343,6 +370,7 @@ RESUME_HINT = ("qa: interrupted ({name}); no partial output file was left: every
 def run_interruptible(main: Callable[[], object]) -> None:
     """Run ``main`` with SIGINT/SIGTERM turned into a clean stop (see the module docstring)."""
     previous = {}
+    _RECEIVED.clear()
     for sig in (signal.SIGINT, signal.SIGTERM):
         try:
             previous[sig] = signal.signal(sig, _raise)
@@ -350,6 +378,7 @@ def run_interruptible(main: Callable[[], object]) -> None:
             pass
     try:
         main()
+        raise_if_interrupted()  # a signal whose Interrupted was lost on the way
     except Interrupted as exc:
         remove_live_temps()
         name = signal.Signals(exc.signum).name

@@ -15,6 +15,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 import pyarrow as pa
 import pyarrow.parquet as pq
 import zstandard
@@ -434,7 +435,8 @@ def _corpus(root: Path, n: int = 200) -> None:
         (root / f"d{i:03}.txt").write_text("It ended there.She left. " * 150, encoding="utf-8")
 
 
-def test_interrupted_clean_leaves_the_previous_output_whole_and_no_staging(tmp_path):
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_interrupted_clean_leaves_the_previous_output_whole_and_no_staging(tmp_path, jobs):
     root = tmp_path / "in"
     _corpus(root)
     (root / "d000.txt").write_text("First run.It was short.", encoding="utf-8")
@@ -444,9 +446,9 @@ def test_interrupted_clean_leaves_the_previous_output_whole_and_no_staging(tmp_p
     assert proc.returncode == 0, proc.stderr
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     assert set(before) == {"d000.txt", "qa-fixes.jsonl", ".qa-clean.json"}
-    for sig in (signal.SIGTERM, signal.SIGINT):  # one process: with a worker pool, a signal sent to
-        # a stopped process and continued can reach one of the pool's threads and be handled late
-        proc = _popen(["clean", str(root), "--out", str(out), "--isolated", "-j", "1"], tmp_path)
+    for sig in (signal.SIGTERM, signal.SIGINT):  # with a worker pool (-j 2) the signal may reach
+        # one of the pool's threads: the run still stops before it replaces the output
+        proc = _popen(["clean", str(root), "--out", str(out), "--isolated", "-j", jobs], tmp_path)
         _stop_mid_run(proc, tmp_path, "out")
         proc.send_signal(sig)
         proc.send_signal(signal.SIGCONT)
