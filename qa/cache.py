@@ -66,7 +66,9 @@ _RETRIES = 8
 _VERSION_CACHE: dict[tuple[str, ...], str] = {}
 
 
-def _hash_tree(h: "hashlib._Hash", root: Path, suffixes: tuple[str, ...] | None = None) -> None:
+def hash_tree(h: "hashlib._Hash", root: Path, suffixes: tuple[str, ...] | None = None) -> None:
+    """Feed ``h`` every file of ``root`` (a folder: relative names and bytes, in sorted order,
+    ``__pycache__`` left out; a file: its name and bytes)."""
     if root.is_file():
         h.update(root.name.encode())
         h.update(root.read_bytes())
@@ -122,7 +124,7 @@ def ruleset_version(plan) -> str:
         h.update(",".join(codes).encode())
         h.update(_dependency_versions().encode())
         package = Path(__file__).resolve().parent
-        _hash_tree(h, package)  # the package: code and shipped data
+        hash_tree(h, package)  # the package: code and shipped data
         for r in plan.rules:  # Python rules defined outside the package (plugins)
             code_obj = getattr(r.check, "__code__", None)
             src = Path(code_obj.co_filename) if code_obj is not None else None
@@ -131,9 +133,9 @@ def ruleset_version(plan) -> str:
         for d in dirs:
             p = Path(d)
             if p.exists():
-                _hash_tree(h, p)
+                hash_tree(h, p)
         for f in option_files:
-            _hash_tree(h, Path(f))
+            hash_tree(h, Path(f))
         _VERSION_CACHE[k] = h.hexdigest()
     return _VERSION_CACHE[k]
 
