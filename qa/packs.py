@@ -29,14 +29,14 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
-import yaml
-
 from qa.model import Applicability, CheckFn, Edit, Example, Fix, Hit, Rule, Severity, bad, good
 from qa.scan import Triggers
 
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import yaml
+
     from qa.document import Document
 
 
@@ -108,9 +108,18 @@ class PackContext:
         raise self.error(fld, "expected a list or {file: NAME}")
 
 
-#: libyaml's safe loader when PyYAML was built with it (the same documents, ten times faster),
-#: else the pure-Python one
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+def _yaml():
+    """PyYAML, imported when a pack is read from its YAML (a run whose packs come from the folder
+    cache does not import it)."""
+    import yaml
+
+    return yaml
+
+
+def _safe_loader(yaml):  # noqa: ANN001, ANN202
+    """libyaml's safe loader when PyYAML was built with it (the same documents, ten times faster),
+    else the pure-Python one."""
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 #: bounds for one pack file: its size, and the number of YAML nodes it stands for once every
@@ -123,6 +132,7 @@ def _expanded_nodes(root: yaml.Node, limit: int) -> int:
     """How many nodes ``root`` stands for with every alias expanded, counted without expanding
     (a shared node is counted once per reference, from a memo); stops past ``limit``. A node
     that contains itself is a ``ValueError``."""
+    yaml = _yaml()
     memo: dict[int, int] = {}
     active: set[int] = set()
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
@@ -163,7 +173,8 @@ def _load_yaml(path: Path) -> object:
         raise PackError(path, "-", "", f"cannot load pack: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     except OSError as exc:
         raise PackError(path, "-", "", f"cannot load pack: {exc}") from None
-    loader = _SAFE_LOADER(text)
+    yaml = _yaml()
+    loader = _safe_loader(yaml)(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -366,12 +377,24 @@ def _folder_key(d: Path) -> str:
     from qa.version import __version__
 
     h = hashlib.blake2b(digest_size=16)
-    h.update(f"qa packs {PACK_CACHE_FORMAT} qa {__version__} py {sys.version_info[:3]} yaml {yaml.__version__} "
+    h.update(f"qa packs {PACK_CACHE_FORMAT} qa {__version__} py {sys.version_info[:3]} yaml {_yaml_version()} "
              f"fastpath {ENABLED}\n".encode())
     hash_tree(h, Path(__file__).resolve().parent)
     h.update(b"\0" + str(d.resolve()).encode("utf-8", "surrogateescape") + b"\0")
     hash_tree(h, d)
     return h.hexdigest()
+
+
+def _yaml_version() -> str:
+    """PyYAML's version, read from its package without importing it (``__init__.py`` holds it)."""
+    import hashlib
+    import importlib.util
+
+    spec = importlib.util.find_spec("yaml")
+    if spec is None or not spec.origin:
+        return "-"
+    with open(spec.origin, "rb") as fh:
+        return hashlib.blake2b(fh.read(), digest_size=8).hexdigest()
 
 
 def _folder_cache_path(key: str) -> Path | None:
