@@ -85,6 +85,64 @@ def hash_tree(h: "hashlib._Hash", root: Path, suffixes: tuple[str, ...] | None =
 
 
 def _dependency_versions() -> str:
+    """``name=version,...`` of qa's dependencies (not its extras), read from the ``.dist-info``
+    folders on ``sys.path`` (``installed_versions``) without importing ``importlib.metadata``,
+    which costs a one-file run more than the lookup; through ``importlib.metadata`` when qa's
+    own metadata is not found that way."""
+    found = installed_versions()
+    qa_info = found.get("qa")
+    if qa_info is None:
+        return _dependency_versions_metadata()
+    try:
+        text = (Path(qa_info[0]) / "METADATA").read_text(encoding="utf-8")
+    except OSError:
+        return _dependency_versions_metadata()
+    reqs = [ln[len("Requires-Dist:"):].strip() for ln in text.splitlines() if ln.startswith("Requires-Dist:")]
+    out = []
+    for req in sorted(reqs):
+        if "extra ==" in req:
+            continue
+        name = _requirement_name(req)
+        got = found.get(_normalized(name))
+        if got is None:
+            return _dependency_versions_metadata()
+        out.append(f"{name}={got[1]}")
+    return ",".join(out)
+
+
+def _requirement_name(req: str) -> str:
+    name = req.split(";")[0].split("[")[0]
+    for ch in "<>=!~ (":
+        name = name.split(ch)[0]
+    return name
+
+
+def _normalized(name: str) -> str:
+    import re
+
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def installed_versions() -> dict[str, tuple[str, str]]:
+    """Every distribution on ``sys.path`` with a ``.dist-info`` folder: its normalised name ->
+    (folder, version), the version as the folder's name gives it (``NAME-VERSION.dist-info``);
+    the first one on the path wins, as imports find it."""
+    out: dict[str, tuple[str, str]] = {}
+    for entry in sys.path:
+        try:
+            with os.scandir(entry or ".") as it:
+                names = sorted(e.name for e in it if e.name.endswith(".dist-info"))
+        except OSError:
+            continue
+        for n in names:
+            stem = n[: -len(".dist-info")]
+            name, sep, ver = stem.partition("-")
+            if sep and ver:
+                out.setdefault(_normalized(name), (os.path.join(entry or ".", n), ver))
+    return out
+
+
+def _dependency_versions_metadata() -> str:
     try:
         from importlib.metadata import PackageNotFoundError, requires, version
     except ImportError:  # pragma: no cover
@@ -97,9 +155,7 @@ def _dependency_versions() -> str:
     for req in sorted(reqs):
         if "extra ==" in req:
             continue
-        name = req.split(";")[0].split("[")[0]
-        for ch in "<>=!~ ":
-            name = name.split(ch)[0]
+        name = _requirement_name(req)
         try:
             out.append(f"{name}={version(name)}")
         except PackageNotFoundError:
