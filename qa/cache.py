@@ -84,6 +84,24 @@ def hash_tree(h: "hashlib._Hash", root: Path, suffixes: tuple[str, ...] | None =
         h.update(b"\0")
 
 
+_TREE_DIGESTS: dict[str, bytes] = {}
+
+
+def tree_digest(root: Path, once: bool = False) -> bytes:
+    """A digest of every file of ``root`` (``hash_tree``); with ``once``, computed once per
+    process (the package's own files: the modules are imported already, an edit shows only in
+    the next process). The build caches of the rules (``qa.packs``, ``qa.registry``) key on it."""
+    k = str(root)
+    got = _TREE_DIGESTS.get(k) if once else None
+    if got is None:
+        h = hashlib.blake2b(digest_size=16)
+        hash_tree(h, root)
+        got = h.digest()
+        if once:
+            _TREE_DIGESTS[k] = got
+    return got
+
+
 def _dependency_versions() -> str:
     """``name=version,...`` of qa's dependencies (not its extras), read from the ``.dist-info``
     folders on ``sys.path`` (``installed_versions``) without importing ``importlib.metadata``,

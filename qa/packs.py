@@ -372,16 +372,16 @@ def _folder_key(d: Path) -> str:
     import hashlib
     import sys
 
-    from qa.cache import hash_tree
+    from qa.cache import tree_digest
     from qa.fastpath import ENABLED
     from qa.version import __version__
 
     h = hashlib.blake2b(digest_size=16)
     h.update(f"qa packs {PACK_CACHE_FORMAT} qa {__version__} py {sys.version_info[:3]} yaml {_yaml_version()} "
              f"fastpath {ENABLED}\n".encode())
-    hash_tree(h, Path(__file__).resolve().parent)
+    h.update(tree_digest(Path(__file__).resolve().parent, once=True))
     h.update(b"\0" + str(d.resolve()).encode("utf-8", "surrogateescape") + b"\0")
-    hash_tree(h, d)
+    h.update(tree_digest(d.resolve()))
     return h.hexdigest()
 
 
@@ -455,8 +455,8 @@ def _store_folder(d: Path, built: list[tuple[Path, list[tuple[Mapping[str, objec
         files.append({"path": f.relative_to(d).as_posix(), "rules": entries})
     payload = {"format": PACK_CACHE_FORMAT, "files": files}
     try:
-        blob = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        back = json.loads(blob)
+        blob = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
+        back = json.loads(blob.decode("utf-8", "surrogatepass"))
     except (TypeError, ValueError, RecursionError):
         return
     if back != payload or any(_decode_triggers(e["triggers"]) != getattr(r.check, "triggers", None)
@@ -486,7 +486,7 @@ def _cached_folder(d: Path) -> list[Rule] | None:
     if blob is None:
         return None
     try:
-        payload = json.loads(blob)
+        payload = json.loads(blob.decode("utf-8", "surrogatepass"))
         if not isinstance(payload, dict) or payload.get("format") != PACK_CACHE_FORMAT:
             return None
         rules: list[Rule] = []
