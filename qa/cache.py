@@ -68,19 +68,29 @@ _VERSION_CACHE: dict[tuple[str, ...], str] = {}
 
 def hash_tree(h: "hashlib._Hash", root: Path, suffixes: tuple[str, ...] | None = None) -> None:
     """Feed ``h`` every file of ``root`` (a folder: relative names and bytes, in sorted order,
-    ``__pycache__`` left out; a file: its name and bytes)."""
+    ``__pycache__`` left out, linked folders not entered, as ``Path.rglob`` walks; a file: its
+    name and bytes)."""
     if root.is_file():
         h.update(root.name.encode())
         h.update(root.read_bytes())
         return
-    for p in sorted(root.rglob("*")):
-        if not p.is_file() or "__pycache__" in p.parts:
-            continue
-        if suffixes is not None and p.suffix not in suffixes:
-            continue
-        h.update(str(p.relative_to(root)).encode("utf-8", "surrogateescape"))
+    base = os.fspath(root)
+    found: list[tuple[tuple[str, ...], str]] = []
+    for dirpath, dirnames, filenames in os.walk(base):
+        dirnames[:] = [d for d in dirnames if d != "__pycache__"]
+        rel = os.path.relpath(dirpath, base)
+        parts = () if rel == "." else tuple(rel.split(os.sep))
+        for name in filenames:
+            if suffixes is not None and os.path.splitext(name)[1] not in suffixes:
+                continue
+            full = os.path.join(dirpath, name)
+            if os.path.isfile(full):
+                found.append(((*parts, name), full))
+    for parts, full in sorted(found):
+        h.update("/".join(parts).encode("utf-8", "surrogateescape"))
         h.update(b"\0")
-        h.update(p.read_bytes())
+        with open(full, "rb") as fh:
+            h.update(fh.read())
         h.update(b"\0")
 
 
@@ -198,7 +208,7 @@ def ruleset_version(plan) -> str:
         h.update(",".join(codes).encode())
         h.update(_dependency_versions().encode())
         package = Path(__file__).resolve().parent
-        hash_tree(h, package)  # the package: code and shipped data
+        h.update(tree_digest(package, once=True))  # the package: code and shipped data
         for r in plan.rules:  # Python rules defined outside the package (plugins)
             code_obj = getattr(r.check, "__code__", None)
             src = Path(code_obj.co_filename) if code_obj is not None else None
