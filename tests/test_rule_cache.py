@@ -128,3 +128,24 @@ def test_a_run_from_the_caches_imports_a_rule_module_only_when_a_document_is_che
     assert second["rules"] == first["rules"] > 150
     assert second["found"] == first["found"]
     assert ["GRAM012", 10, 18] in second["found"]
+
+
+def test_a_run_answered_by_the_result_cache_builds_no_pack_rule_and_loads_no_model(tmp_path):
+    (tmp_path / "short.txt").write_text("The new bridge over the river opened to traffic on Monday morning.\n",
+                                        encoding="utf-8")
+    code = f"""
+        import json, sys
+        sys.argv = ["qa", "check", {str(tmp_path / "short.txt")!r}, "-q", "--isolated", "--format", "jsonl",
+                    "--cache-dir", {str(tmp_path / "results")!r}]
+        import runpy
+        try:
+            runpy.run_module("qa", run_name="__main__")
+        except SystemExit:
+            pass
+        heavy = [m for m in ("numpy", "yaml", "qa.kinds", "fasttext", "sentencepiece", "wordfreq") if m in sys.modules]
+        print(json.dumps({{"heavy": heavy}}))
+    """
+    first = _fresh(code, tmp_path / "xdg")  # checks the file: loads what its rules need
+    second = _fresh(code, tmp_path / "xdg")  # the result from the cache
+    assert "numpy" in first["heavy"] and "qa.kinds" in first["heavy"]
+    assert second["heavy"] == []
