@@ -24,7 +24,8 @@ run more than checking the file (the language model, wordfreq's tables, numpy). 
 * a built-in rule read from the rule cache (``qa.registry``) has not imported its module yet: a
   run that checks no document (every result from the result cache) never imports it. Its first
   call imports the module and runs the module's loaders inside ``qa.guard.untimed()``; with
-  ``eager``, ``warm_up`` imports it first;
+  ``eager``, ``warm_up`` imports it first, and builds the check of a pack rule read from the
+  pack folder cache (``qa.packs``), which is otherwise built on its first call;
 * as a second line of defence, ``qa.guard`` never stops a rule while an import is running: the
   stop waits until the import has finished.
 
@@ -111,6 +112,12 @@ def warm_up(rules: Iterable[Rule], eager: bool = False) -> None:
                 importer()
             except Exception:  # noqa: BLE001 - reported when the rule itself runs
                 continue
+        build = getattr(r.check, "built", None)
+        if eager and callable(build):  # a pack rule from the folder cache (qa.packs): built here,
+            try:  # so that forked workers inherit it built
+                build()
+            except Exception:  # noqa: BLE001 - reported when the rule itself runs
+                pass
         for fn in loaders(r):
             if fn in _CALLED or (not eager and is_lazy(fn)):
                 continue

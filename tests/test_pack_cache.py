@@ -163,3 +163,14 @@ def test_no_cache_environment_builds_every_time(cache_on, monkeypatch):
     load_packs(default_pack_dirs())
     assert _lazy(load_packs(default_pack_dirs())) == 0
     assert _cache_files() == []
+
+
+def test_an_eager_warm_up_builds_the_cached_pack_checks(cache_on):
+    from qa.warmup import warm_up
+
+    load_packs(default_pack_dirs())
+    cached = load_packs(default_pack_dirs())
+    warm_up(cached)
+    assert all(r.check._fn is None for r in cached)  # a run of one process builds on first call
+    warm_up(cached, eager=True)  # before forking workers, or profiling the rules
+    assert all(r.check._fn is not None for r in cached)
