@@ -523,6 +523,9 @@ class ResultCache:
             # a database from elsewhere may carry views and triggers: let its schema call no
             # function with side effects (SQLite 3.31+; older versions ignore the pragma)
             conn.execute("PRAGMA trusted_schema = OFF")
+            # a new database is made in rollback-journal mode and switched to WAL: no sync for
+            # that (a cache that a crash damages is detected and rebuilt), NORMAL from then on
+            conn.execute("PRAGMA synchronous = OFF")
             self._retry(lambda: conn.execute("PRAGMA journal_mode = WAL"))
             conn.execute("PRAGMA synchronous = NORMAL")
             self._retry(lambda: conn.execute(
