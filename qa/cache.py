@@ -66,23 +66,111 @@ _RETRIES = 8
 _VERSION_CACHE: dict[tuple[str, ...], str] = {}
 
 
-def _hash_tree(h: "hashlib._Hash", root: Path, suffixes: tuple[str, ...] | None = None) -> None:
+def hash_tree(h: "hashlib._Hash", root: Path, suffixes: tuple[str, ...] | None = None) -> None:
+    """Feed ``h`` every file of ``root`` (a folder: relative names and bytes, in sorted order,
+    ``__pycache__`` left out, linked folders not entered, as ``Path.rglob`` walks; a file: its
+    name and bytes)."""
     if root.is_file():
         h.update(root.name.encode())
         h.update(root.read_bytes())
         return
-    for p in sorted(root.rglob("*")):
-        if not p.is_file() or "__pycache__" in p.parts:
-            continue
-        if suffixes is not None and p.suffix not in suffixes:
-            continue
-        h.update(str(p.relative_to(root)).encode("utf-8", "surrogateescape"))
+    base = os.fspath(root)
+    found: list[tuple[tuple[str, ...], str]] = []
+    for dirpath, dirnames, filenames in os.walk(base):
+        dirnames[:] = [d for d in dirnames if d != "__pycache__"]
+        rel = os.path.relpath(dirpath, base)
+        parts = () if rel == "." else tuple(rel.split(os.sep))
+        for name in filenames:
+            if suffixes is not None and os.path.splitext(name)[1] not in suffixes:
+                continue
+            full = os.path.join(dirpath, name)
+            if os.path.isfile(full):
+                found.append(((*parts, name), full))
+    for parts, full in sorted(found):
+        h.update("/".join(parts).encode("utf-8", "surrogateescape"))
         h.update(b"\0")
-        h.update(p.read_bytes())
+        with open(full, "rb") as fh:
+            h.update(fh.read())
         h.update(b"\0")
+
+
+_TREE_DIGESTS: dict[str, bytes] = {}
+
+
+def tree_digest(root: Path, once: bool = False) -> bytes:
+    """A digest of every file of ``root`` (``hash_tree``); with ``once``, computed once per
+    process (the package's own files: the modules are imported already, an edit shows only in
+    the next process). The build caches of the rules (``qa.packs``, ``qa.registry``) key on it."""
+    k = str(root)
+    got = _TREE_DIGESTS.get(k) if once else None
+    if got is None:
+        h = hashlib.blake2b(digest_size=16)
+        hash_tree(h, root)
+        got = h.digest()
+        if once:
+            _TREE_DIGESTS[k] = got
+    return got
 
 
 def _dependency_versions() -> str:
+    """``name=version,...`` of qa's dependencies (not its extras), read from the ``.dist-info``
+    folders on ``sys.path`` (``installed_versions``) without importing ``importlib.metadata``,
+    which costs a one-file run more than the lookup; through ``importlib.metadata`` when qa's
+    own metadata is not found that way."""
+    found = installed_versions()
+    qa_info = found.get("qa")
+    if qa_info is None:
+        return _dependency_versions_metadata()
+    try:
+        text = (Path(qa_info[0]) / "METADATA").read_text(encoding="utf-8")
+    except OSError:
+        return _dependency_versions_metadata()
+    reqs = [ln[len("Requires-Dist:"):].strip() for ln in text.splitlines() if ln.startswith("Requires-Dist:")]
+    out = []
+    for req in sorted(reqs):
+        if "extra ==" in req:
+            continue
+        name = _requirement_name(req)
+        got = found.get(_normalized(name))
+        if got is None:
+            return _dependency_versions_metadata()
+        out.append(f"{name}={got[1]}")
+    return ",".join(out)
+
+
+def _requirement_name(req: str) -> str:
+    name = req.split(";")[0].split("[")[0]
+    for ch in "<>=!~ (":
+        name = name.split(ch)[0]
+    return name
+
+
+def _normalized(name: str) -> str:
+    import re
+
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def installed_versions() -> dict[str, tuple[str, str]]:
+    """Every distribution on ``sys.path`` with a ``.dist-info`` folder: its normalised name ->
+    (folder, version), the version as the folder's name gives it (``NAME-VERSION.dist-info``);
+    the first one on the path wins, as imports find it."""
+    out: dict[str, tuple[str, str]] = {}
+    for entry in sys.path:
+        try:
+            with os.scandir(entry or ".") as it:
+                names = sorted(e.name for e in it if e.name.endswith(".dist-info"))
+        except OSError:
+            continue
+        for n in names:
+            stem = n[: -len(".dist-info")]
+            name, sep, ver = stem.partition("-")
+            if sep and ver:
+                out.setdefault(_normalized(name), (os.path.join(entry or ".", n), ver))
+    return out
+
+
+def _dependency_versions_metadata() -> str:
     try:
         from importlib.metadata import PackageNotFoundError, requires, version
     except ImportError:  # pragma: no cover
@@ -95,9 +183,7 @@ def _dependency_versions() -> str:
     for req in sorted(reqs):
         if "extra ==" in req:
             continue
-        name = req.split(";")[0].split("[")[0]
-        for ch in "<>=!~ ":
-            name = name.split(ch)[0]
+        name = _requirement_name(req)
         try:
             out.append(f"{name}={version(name)}")
         except PackageNotFoundError:
@@ -122,7 +208,7 @@ def ruleset_version(plan) -> str:
         h.update(",".join(codes).encode())
         h.update(_dependency_versions().encode())
         package = Path(__file__).resolve().parent
-        _hash_tree(h, package)  # the package: code and shipped data
+        h.update(tree_digest(package, once=True))  # the package: code and shipped data
         for r in plan.rules:  # Python rules defined outside the package (plugins)
             code_obj = getattr(r.check, "__code__", None)
             src = Path(code_obj.co_filename) if code_obj is not None else None
@@ -131,9 +217,9 @@ def ruleset_version(plan) -> str:
         for d in dirs:
             p = Path(d)
             if p.exists():
-                _hash_tree(h, p)
+                hash_tree(h, p)
         for f in option_files:
-            _hash_tree(h, Path(f))
+            hash_tree(h, Path(f))
         _VERSION_CACHE[k] = h.hexdigest()
     return _VERSION_CACHE[k]
 
@@ -437,6 +523,9 @@ class ResultCache:
             # a database from elsewhere may carry views and triggers: let its schema call no
             # function with side effects (SQLite 3.31+; older versions ignore the pragma)
             conn.execute("PRAGMA trusted_schema = OFF")
+            # a new database is made in rollback-journal mode and switched to WAL: no sync for
+            # that (a cache that a crash damages is detected and rebuilt), NORMAL from then on
+            conn.execute("PRAGMA synchronous = OFF")
             self._retry(lambda: conn.execute("PRAGMA journal_mode = WAL"))
             conn.execute("PRAGMA synchronous = NORMAL")
             self._retry(lambda: conn.execute(

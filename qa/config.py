@@ -7,10 +7,8 @@ frozen ``Settings``; nothing else reads configuration. Unknown keys and unknown 
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
-import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -71,6 +69,8 @@ def find_config(start: Path | None = None) -> Path | None:
             return q
         p = d / "pyproject.toml"
         if p.is_file():
+            import tomllib
+
             try:
                 data = tomllib.loads(p.read_text(encoding="utf-8"))
             except (OSError, tomllib.TOMLDecodeError):
@@ -81,6 +81,8 @@ def find_config(start: Path | None = None) -> Path | None:
 
 
 def load_file(path: Path) -> dict[str, object]:
+    import tomllib
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
@@ -91,6 +93,8 @@ def load_file(path: Path) -> dict[str, object]:
 
 
 def _hint(word: str, options: Iterable[str]) -> str:
+    import difflib  # only for a message: not imported by a run without a mistake
+
     close = difflib.get_close_matches(word, list(options), n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""
 

@@ -212,10 +212,18 @@ def irregular_pasts() -> dict[str, tuple[str, str]]:
     return _IRREGULAR  # type: ignore[return-value]
 
 
+#: part of the key of the table's cache file: bump it when what the file holds changes
+IRREGULAR_CACHE_FORMAT = 1
+
+
 @loader
 def _build_irregular() -> None:
     global _IRREGULAR
     if _IRREGULAR is None:
+        cached = _cached_irregular()
+        if cached is not None:
+            _IRREGULAR = cached
+            return
         lex = load()
         seen: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
         for line in lex.raw.split("\n"):
@@ -236,6 +244,66 @@ def _build_irregular() -> None:
                 continue
             out[past] = (owners[0][0], owners[0][1][0])
         _IRREGULAR = out
+        _store_irregular(out)
+
+
+def _irregular_cache() -> tuple[str, object] | None:
+    """(key, path) of the irregular-verb table's cache file: the key hashes the inflection table
+    and this module, so another lemminflect or another rule here misses. ``None``: no cache
+    (``QA_NO_CACHE``, no table, no cache folder)."""
+    import hashlib
+    import sys
+
+    if os.environ.get("QA_NO_CACHE"):
+        return None
+    try:
+        from qa.cache import user_cache_root
+
+        h = hashlib.blake2b(digest_size=16)
+        h.update(f"qa irregular pasts {IRREGULAR_CACHE_FORMAT} py {sys.version_info[:3]}\n".encode())
+        with open(__file__, "rb") as fh:
+            h.update(fh.read())
+        with open(_data_path(), "rb") as fh:
+            h.update(fh.read())
+        key = h.hexdigest()
+        return key, user_cache_root() / "tables" / f"irregular-{key}.json"
+    except Exception:  # noqa: BLE001 - LexiconMissing, an unreadable file, no cache folder: build it
+        return None
+
+
+def _cached_irregular() -> dict[str, tuple[str, str]] | None:
+    """The table as last built, from its cache file when its MAC is this user's (the signed
+    format of the scan cache, ``qa.scan.read_cached``) and it decodes to the table's shape."""
+    import json
+
+    where = _irregular_cache()
+    if where is None:
+        return None
+    from qa.scan import read_cached
+
+    blob = read_cached(where[1], where[0])  # type: ignore[arg-type]
+    if blob is None:
+        return None
+    try:
+        raw = json.loads(blob)
+    except ValueError:
+        return None
+    if not isinstance(raw, dict) or not all(
+            isinstance(k, str) and isinstance(v, list) and len(v) == 2 and all(isinstance(x, str) for x in v)
+            for k, v in raw.items()):
+        return None
+    return {k: (v[0], v[1]) for k, v in raw.items()}
+
+
+def _store_irregular(table: dict[str, tuple[str, str]]) -> None:
+    import json
+
+    where = _irregular_cache()
+    if where is None:
+        return
+    from qa.scan import write_cached
+
+    write_cached(where[1], where[0], json.dumps(table, ensure_ascii=False, sort_keys=False).encode("utf-8"))  # type: ignore[arg-type]
 
 
 def participle(past: str) -> str | None:

@@ -25,16 +25,18 @@ compiled at load time, and every error names the file, the rule code and the fie
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
-import yaml
-
 from qa.model import Applicability, CheckFn, Edit, Example, Fix, Hit, Rule, Severity, bad, good
+from qa.scan import Triggers
 
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import yaml
+
     from qa.document import Document
 
 
@@ -106,9 +108,18 @@ class PackContext:
         raise self.error(fld, "expected a list or {file: NAME}")
 
 
-#: libyaml's safe loader when PyYAML was built with it (the same documents, ten times faster),
-#: else the pure-Python one
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+def _yaml():
+    """PyYAML, imported when a pack is read from its YAML (a run whose packs come from the folder
+    cache does not import it)."""
+    import yaml
+
+    return yaml
+
+
+def _safe_loader(yaml):  # noqa: ANN001, ANN202
+    """libyaml's safe loader when PyYAML was built with it (the same documents, ten times faster),
+    else the pure-Python one."""
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 #: bounds for one pack file: its size, and the number of YAML nodes it stands for once every
@@ -121,6 +132,7 @@ def _expanded_nodes(root: yaml.Node, limit: int) -> int:
     """How many nodes ``root`` stands for with every alias expanded, counted without expanding
     (a shared node is counted once per reference, from a memo); stops past ``limit``. A node
     that contains itself is a ``ValueError``."""
+    yaml = _yaml()
     memo: dict[int, int] = {}
     active: set[int] = set()
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
@@ -161,7 +173,8 @@ def _load_yaml(path: Path) -> object:
         raise PackError(path, "-", "", f"cannot load pack: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     except OSError as exc:
         raise PackError(path, "-", "", f"cannot load pack: {exc}") from None
-    loader = _SAFE_LOADER(text)
+    yaml = _yaml()
+    loader = _safe_loader(yaml)(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -185,21 +198,36 @@ def _load_kinds() -> None:
 
 
 def load_packs(dirs: Iterable[Path]) -> list[Rule]:
-    _load_kinds()
     rules: list[Rule] = []
     for d in dirs:
+        if d.is_dir():
+            got = _cached_folder(d)
+            if got is not None:  # the folder's packs as last built, their checks built on first call
+                rules.extend(got)
+                continue
+        _load_kinds()
         files = sorted(d.rglob("*.yaml")) + sorted(d.rglob("*.yml")) if d.is_dir() else [d]
         if not files:
             raise PackError(d, "-", "", "the pack folder holds no .yaml or .yml file")
+        built: list[tuple[Path, list[tuple[Mapping[str, object], Rule]]]] = []
         for f in files:
             if f.name == "evidence.yaml" and d.is_dir():  # measured rule evidence (qa.evidence), not a pack
                 continue
-            rules.extend(load_pack(f))
+            pairs = [(spec, _build_rule(f, spec)) for spec in _pack_specs(f)]
+            built.append((f, pairs))
+            rules.extend(r for _, r in pairs)
+        if d.is_dir():
+            _store_folder(d, built)
     return rules
 
 
 def load_pack(path: Path) -> list[Rule]:
     _load_kinds()
+    return [_build_rule(path, spec) for spec in _pack_specs(path)]
+
+
+def _pack_specs(path: Path) -> list[dict[str, object]]:
+    """The rules of a pack file as mappings, its defaults merged in (the file's shape checked)."""
     data = _load_yaml(path)
     if not isinstance(data, Mapping) or "rules" not in data:
         raise PackError(path, "-", "", "a pack is a mapping with a 'rules' list")
@@ -207,12 +235,11 @@ def load_pack(path: Path) -> list[Rule]:
     if unknown:
         raise PackError(path, "-", "", f"unknown top-level keys {sorted(unknown)}")
     defaults = dict(data.get("defaults") or {})
-    out: list[Rule] = []
+    out: list[dict[str, object]] = []
     for i, raw in enumerate(data["rules"] or []):
         if not isinstance(raw, Mapping):
             raise PackError(path, f"rules[{i}]", "", "each rule is a mapping")
-        spec = {**defaults, **raw}
-        out.append(_build_rule(path, spec))
+        out.append({**defaults, **raw})
     return out
 
 
@@ -241,10 +268,18 @@ def _build_rule(path: Path, spec: Mapping[str, object]) -> Rule:
         if not spec.get(req):
             raise ctx.error(req, "is required")
     try:
-        severity = Severity(str(spec.get("severity", "warning")))
+        Severity(str(spec.get("severity", "warning")))
     except ValueError:
         raise ctx.error("severity", "must be error, warning or info") from None
     check = builder(spec, ctx)
+    return _make_rule(ctx, spec, check, bool(getattr(check, "fixable", False)), getattr(check, "triggers", None))
+
+
+def _make_rule(ctx: PackContext, spec: Mapping[str, object], check: CheckFn, check_fixable: bool,
+               triggers: Triggers | None) -> Rule:
+    """The ``Rule`` of a checked spec and its check (built, or ``_LazyCheck``)."""
+    path, code = ctx.path, ctx.code
+    severity = Severity(str(spec.get("severity", "warning")))
     examples = _examples(ctx, spec.get("examples") or [])
     doc_parts = [str(spec.get("doc") or spec.get("why") or "").strip()]
     if spec.get("fix_safety"):
@@ -259,12 +294,12 @@ def _build_rule(path: Path, spec: Mapping[str, object]) -> Rule:
         summary=str(spec["summary"]),
         check=check,
         severity=severity,
-        fixable=bool(spec.get("fix")) or bool(getattr(check, "fixable", False)),
+        fixable=bool(spec.get("fix")) or check_fixable,
         doc="\n\n".join(p for p in doc_parts if p),
         examples=examples,
         options=dict(spec.get("options") or {}),  # type: ignore[arg-type]
         source=f"rules/{path.parent.name}/{path.name}#{code}",
-        triggers=getattr(check, "triggers", None),  # what can start a finding (qa.scan), set by the kind
+        triggers=triggers,  # what can start a finding (qa.scan), set by the kind
     )
     try:
         rule.validate()
@@ -290,6 +325,186 @@ def _examples(ctx: PackContext, raw: object) -> tuple[Example, ...]:
         except ValueError as exc:
             raise ctx.error(f"examples[{i}]", str(exc)) from None
     return tuple(out)
+
+
+# --------------------------------------------------------------------------- the folder cache
+#: part of the cache key: bump it when what a cache file holds or how it is read changes
+PACK_CACHE_FORMAT = 1
+
+
+class _LazyCheck:
+    """The check of a pack rule read from the folder cache: built by its kind on its first call
+    (inside ``qa.guard.untimed()``, as a model is loaded), so a run builds only the rules the scan
+    finds a candidate for. ``fixable`` and ``triggers`` are what the built check had when the
+    cache was written; ``__wrapped__`` is the built check (``inspect.unwrap``)."""
+
+    def __init__(self, path: Path, spec: Mapping[str, object], fixable: bool, triggers: Triggers | None) -> None:
+        self._path, self._spec = path, spec
+        self.fixable, self.triggers = fixable, triggers
+        self._fn: CheckFn | None = None
+        self._lock = threading.Lock()
+
+    def built(self) -> CheckFn:
+        fn = self._fn
+        if fn is None:
+            from qa.guard import untimed
+
+            with self._lock, untimed():
+                if self._fn is None:
+                    _load_kinds()
+                    code = str(self._spec.get("code", "?"))
+                    builder = _KINDS[str(self._spec.get("kind", ""))][0]
+                    self._fn = builder(self._spec, PackContext(self._path, code, check_fragments=False))
+                fn = self._fn
+        return fn
+
+    @property
+    def __wrapped__(self) -> CheckFn:
+        return self.built()
+
+    def __call__(self, doc: Document, opts: Mapping[str, object]) -> Iterable[Hit]:
+        return self.built()(doc, opts)
+
+
+def _folder_key(d: Path) -> str:
+    """What the packs of folder ``d`` are built from: every file of the folder and of the qa
+    package (the kinds, the literal and trigger code), qa's, Python's and PyYAML's versions."""
+    import hashlib
+    import sys
+
+    from qa.cache import tree_digest
+    from qa.fastpath import ENABLED
+    from qa.version import __version__
+
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"qa packs {PACK_CACHE_FORMAT} qa {__version__} py {sys.version_info[:3]} yaml {_yaml_version()} "
+             f"fastpath {ENABLED}\n".encode())
+    h.update(tree_digest(Path(__file__).resolve().parent, once=True))
+    h.update(b"\0" + str(d.resolve()).encode("utf-8", "surrogateescape") + b"\0")
+    h.update(tree_digest(d.resolve()))
+    return h.hexdigest()
+
+
+def _yaml_version() -> str:
+    """PyYAML's version, read from its package without importing it (``__init__.py`` holds it)."""
+    import hashlib
+    import importlib.util
+
+    spec = importlib.util.find_spec("yaml")
+    if spec is None or not spec.origin:
+        return "-"
+    with open(spec.origin, "rb") as fh:
+        return hashlib.blake2b(fh.read(), digest_size=8).hexdigest()
+
+
+def _folder_cache_path(key: str) -> Path | None:
+    import os
+
+    if os.environ.get("QA_NO_CACHE"):
+        return None
+    try:
+        from qa.cache import user_cache_root
+
+        return user_cache_root() / "packs" / f"{key}.json"
+    except Exception:  # noqa: BLE001 - no cache folder: build every time
+        return None
+
+
+def _encode_triggers(t: Triggers | None) -> object:
+    if t is None:
+        return None
+    return {"literals": list(t.literals), "patterns": [[p, f] for p, f in t.patterns], "gate": t.gate}
+
+
+def _decode_triggers(raw: object) -> Triggers | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or set(raw) != {"literals", "patterns", "gate"}:
+        raise ValueError("triggers")
+    lits, pats, gate = raw["literals"], raw["patterns"], raw["gate"]
+    if not isinstance(lits, list) or not all(isinstance(x, str) for x in lits) or not isinstance(gate, bool) \
+            or not isinstance(pats, list) or not all(isinstance(x, list) and len(x) == 2 and isinstance(x[0], str)
+                                                     and type(x[1]) is int for x in pats):
+        raise ValueError("triggers")
+    return Triggers(literals=tuple(lits), patterns=tuple((p, f) for p, f in pats), gate=gate)
+
+
+def _store_folder(d: Path, built: list[tuple[Path, list[tuple[Mapping[str, object], Rule]]]]) -> None:
+    """Best effort: write what rebuilding the packs of ``d`` without their kinds needs (each rule's
+    spec, and its check's ``fixable`` and ``triggers``), as JSON under the MAC of the scan cache
+    (``qa.scan.write_cached``). Not written when a value would not read back equal."""
+    import json
+
+    try:
+        key = _folder_key(d)
+    except OSError:
+        return
+    path = _folder_cache_path(key)
+    if path is None:
+        return
+    files = []
+    for f, pairs in built:
+        entries = []
+        for spec, rule in pairs:
+            check = rule.check
+            fixable = bool(getattr(check, "fixable", False))
+            trig = getattr(check, "triggers", None)
+            if trig is not None and type(trig) is not Triggers:
+                return
+            entries.append({"spec": spec, "fixable": fixable, "triggers": _encode_triggers(trig)})
+        files.append({"path": f.relative_to(d).as_posix(), "rules": entries})
+    payload = {"format": PACK_CACHE_FORMAT, "files": files}
+    try:
+        blob = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
+        back = json.loads(blob.decode("utf-8", "surrogatepass"))
+    except (TypeError, ValueError, RecursionError):
+        return
+    if back != payload or any(_decode_triggers(e["triggers"]) != getattr(r.check, "triggers", None)
+                              for (_, pairs), fe in zip(built, back["files"]) for (_, r), e in zip(pairs, fe["rules"])):
+        return  # a value JSON does not keep (a tuple, a date, a key that is not text): build every time
+    from qa.scan import write_cached
+
+    write_cached(path, key, blob)
+
+
+def _cached_folder(d: Path) -> list[Rule] | None:
+    """The rules of the packs of folder ``d`` from the cache (their checks ``_LazyCheck``), when
+    an entry for the folder's exact files is there, its MAC is this user's and it decodes; else
+    ``None`` (the folder is built, and the cache written again)."""
+    import json
+
+    try:
+        key = _folder_key(d)
+    except OSError:
+        return None
+    path = _folder_cache_path(key)
+    if path is None:
+        return None
+    from qa.scan import read_cached
+
+    blob = read_cached(path, key)
+    if blob is None:
+        return None
+    try:
+        payload = json.loads(blob.decode("utf-8", "surrogatepass"))
+        if not isinstance(payload, dict) or payload.get("format") != PACK_CACHE_FORMAT:
+            return None
+        rules: list[Rule] = []
+        for fe in payload["files"]:
+            rel = fe["path"]
+            if not isinstance(rel, str) or rel.startswith("/") or ".." in rel.split("/"):
+                return None
+            f = d / rel
+            for e in fe["rules"]:
+                spec, fixable = e["spec"], e["fixable"]
+                if not isinstance(spec, dict) or not isinstance(fixable, bool):
+                    return None
+                trig = _decode_triggers(e["triggers"])
+                ctx = PackContext(f, str(spec.get("code", "?")), check_fragments=False)
+                rules.append(_make_rule(ctx, spec, _LazyCheck(f, spec, fixable, trig), fixable, trig))
+        return rules
+    except (KeyError, TypeError, ValueError, AttributeError, PackError):
+        return None
 
 
 # --------------------------------------------------------------------------- helpers for kinds

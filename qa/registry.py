@@ -66,9 +66,214 @@ def rule(
 
 
 def python_rules() -> list[Rule]:
+    """The Python rules: the built-in ones (``qa.checks``) and any registered by other code.
+    The built-in ones come from the rule cache when it holds this package's (their modules are
+    imported when one of them is first called: ``_LazyPython``), else from importing
+    ``qa.checks``, which writes the cache."""
+    import sys
+
+    global _LAZY_PY
+    if _LAZY_PY is None and "qa.checks" not in sys.modules:
+        _LAZY_PY = _cached_python_rules() or ()
+    if _LAZY_PY:
+        codes = {r.code for r in _LAZY_PY}
+        return list(_LAZY_PY) + [r for r in _PY_RULES.values() if r.code not in codes]
     import qa.checks  # noqa: F401  (registers the built-in checks)
 
-    return list(_PY_RULES.values())
+    rules = list(_PY_RULES.values())
+    _store_python_rules([r for r in rules if _module_of(r.check).startswith("qa.checks.")])
+    return rules
+
+
+# --------------------------------------------------------------------------- the rule cache
+#: part of the cache key: bump it when what a cache file holds or how it is read changes
+PY_CACHE_FORMAT = 1
+
+#: the built-in rules read from the cache in this process (``()``: none, ``None``: not tried)
+_LAZY_PY: tuple[Rule, ...] | None = None
+
+
+def _module_of(fn: object) -> str:
+    return str(getattr(fn, "__module__", "") or "")
+
+
+class _LazyPython:
+    """A built-in rule's ``check`` (or ``collect``, ``finalize``) read from the rule cache: the
+    rule's module is imported on the first call (inside ``qa.guard.untimed()``, as a model is
+    loaded; ``qa.warmup`` imports it before a document's time limit starts), and the function
+    it registers under the rule's code is called. ``__wrapped__`` is that function."""
+
+    def __init__(self, module: str, code: str, attr: str) -> None:
+        self.__module__ = module
+        self._code, self._attr = code, attr
+        self._fn: object = None
+
+    def import_module(self) -> object:
+        """The rule's module, imported (``qa.checks`` and every module of checks with it)."""
+        import importlib
+        import sys
+
+        mod = sys.modules.get(self.__module__)
+        if mod is None:
+            from qa.guard import untimed
+
+            with untimed():
+                mod = importlib.import_module(self.__module__)
+        return mod
+
+    def resolve(self):  # noqa: ANN201 - the rule's function
+        fn = self._fn
+        if fn is None:
+            from qa.guard import untimed
+            from qa.warmup import warm_up
+
+            with untimed():
+                self.import_module()
+                r = _PY_RULES.get(self._code)
+                if r is not None:
+                    warm_up([r])  # the module's loaders that are not lazy, as warm_up runs them for a built rule
+            fn = getattr(r, self._attr, None) if r is not None else None
+            if fn is None:
+                raise RuntimeError(f"rule {self._code}: {self.__module__} defines no {self._attr} for it")
+            self._fn = fn
+        return fn
+
+    @property
+    def __wrapped__(self):  # noqa: ANN201
+        return self.resolve()
+
+    def __call__(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN204
+        return self.resolve()(*args, **kwargs)
+
+
+def _rules_key() -> str:
+    """What the built-in rules are made from: every file of the package and of the shipped pack
+    folder (their data: word lists, constants), the versions of qa and Python, and the switches
+    that change triggers."""
+    import hashlib
+    import sys
+
+    from qa.cache import tree_digest
+    from qa.fastpath import ENABLED
+    from qa.version import __version__
+
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"qa python rules {PY_CACHE_FORMAT} qa {__version__} py {sys.version_info[:3]} fastpath {ENABLED}\n".encode())
+    h.update(tree_digest(Path(__file__).resolve().parent, once=True))
+    for d in default_pack_dirs():
+        h.update(b"\0" + str(d).encode("utf-8", "surrogateescape") + b"\0")
+        h.update(tree_digest(d))
+    return h.hexdigest()
+
+
+def _rules_cache_path(key: str) -> Path | None:
+    import os
+
+    if os.environ.get("QA_NO_CACHE"):
+        return None
+    try:
+        from qa.cache import user_cache_root
+
+        return user_cache_root() / "rules" / f"python-{key}.json"
+    except Exception:  # noqa: BLE001 - no cache folder: import the rules every time
+        return None
+
+
+def _encode_rule(r: Rule) -> dict[str, object]:
+    t = r.triggers
+    return {
+        "code": r.code, "name": r.name, "category": r.category, "summary": r.summary,
+        "severity": r.severity.value, "fixable": r.fixable, "doc": r.doc,
+        "examples": [[e.kind, e.text, [list(sp) for sp in e.spans], e.fixed, e.note] for e in r.examples],
+        "options": dict(r.options), "source": r.source,
+        "triggers": None if t is None else {"literals": list(t.literals), "patterns": [[p, int(f)] for p, f in t.patterns],
+                                            "gate": t.gate},
+        "module": _module_of(r.check),
+        "collect": None if r.collect is None else _module_of(r.collect),
+        "finalize": None if r.finalize is None else _module_of(r.finalize),
+    }
+
+
+def _decode_rule(e: dict) -> Rule:
+    t = e["triggers"]
+    triggers = None if t is None else Triggers(literals=tuple(str(x) for x in t["literals"]),
+                                               patterns=tuple((str(p), int(f)) for p, f in t["patterns"]),
+                                               gate=bool(t["gate"]))
+    code = str(e["code"])
+    for k in ("module", "collect", "finalize"):
+        if e[k] is not None and not str(e[k]).startswith("qa.checks."):
+            raise ValueError("a rule module outside qa.checks")
+    return Rule(
+        code=code, name=str(e["name"]), category=str(e["category"]), summary=str(e["summary"]),
+        check=_LazyPython(str(e["module"]), code, "check"),  # type: ignore[arg-type]
+        severity=Severity(e["severity"]), fixable=bool(e["fixable"]), doc=str(e["doc"]),
+        examples=tuple(Example(str(k), str(txt), tuple((int(a), int(b)) for a, b in spans),
+                               None if fixed is None else str(fixed), str(note))
+                       for k, txt, spans, fixed, note in e["examples"]),
+        options=dict(e["options"]), source=str(e["source"]),
+        collect=None if e["collect"] is None else _LazyPython(str(e["collect"]), code, "collect"),  # type: ignore[arg-type]
+        finalize=None if e["finalize"] is None else _LazyPython(str(e["finalize"]), code, "finalize"),  # type: ignore[arg-type]
+        triggers=triggers,
+    )
+
+
+def _fields(r: Rule) -> str:
+    """Every field of a rule but its functions, as text (a tuple and a list, 4 and 4.0 differ)."""
+    return repr((r.code, r.name, r.category, r.summary, r.severity, r.fixable, r.doc, r.examples,
+                 sorted(r.options.items()), r.source, r.corpus, r.finalize is not None))
+
+
+def _store_python_rules(rules: list[Rule]) -> None:
+    """Best effort: write the built-in rules' fields (JSON, under the MAC of the scan cache,
+    ``qa.scan.write_cached``), when every one of them reads back the same."""
+    import json
+
+    path = None
+    try:
+        key = _rules_key()
+        path = _rules_cache_path(key)
+    except OSError:
+        return
+    if path is None or not rules:
+        return
+    try:
+        entries = [_encode_rule(r) for r in rules]
+        blob = json.dumps({"format": PY_CACHE_FORMAT, "rules": entries}, ensure_ascii=False,
+                          separators=(",", ":")).encode("utf-8", "surrogatepass")
+        back = [_decode_rule(e) for e in json.loads(blob.decode("utf-8", "surrogatepass"))["rules"]]
+    except (TypeError, ValueError, KeyError, RecursionError):
+        return  # a value JSON does not keep: import the rules every time
+    if any(_fields(a) != _fields(b) or a.triggers != b.triggers for a, b in zip(rules, back)):
+        return
+    from qa.scan import write_cached
+
+    write_cached(path, key, blob)
+
+
+def _cached_python_rules() -> tuple[Rule, ...] | None:
+    """The built-in rules from the rule cache (their functions ``_LazyPython``), when an entry
+    for this package is there, its MAC is this user's and it decodes; else ``None``."""
+    import json
+
+    try:
+        key = _rules_key()
+        path = _rules_cache_path(key)
+    except OSError:
+        return None
+    if path is None:
+        return None
+    from qa.scan import read_cached
+
+    blob = read_cached(path, key)
+    if blob is None:
+        return None
+    try:
+        payload = json.loads(blob.decode("utf-8", "surrogatepass"))
+        if not isinstance(payload, dict) or payload.get("format") != PY_CACHE_FORMAT:
+            return None
+        return tuple(_decode_rule(e) for e in payload["rules"])
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
 
 
 _BUNDLED_CACHE: dict[tuple[str, ...], list[Rule]] = {}

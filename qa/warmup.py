@@ -21,6 +21,11 @@ run more than checking the file (the language model, wordfreq's tables, numpy). 
   forked workers inherit the loaded modules and models instead of each loading them, and when
   rules are profiled (``--profile-rules``), so a rule's time does not include loading. A
   one-process run (one file, ``--jobs 1``, a small input) loads only what its documents need;
+* a built-in rule read from the rule cache (``qa.registry``) has not imported its module yet: a
+  run that checks no document (every result from the result cache) never imports it. Its first
+  call imports the module and runs the module's loaders inside ``qa.guard.untimed()``; with
+  ``eager``, ``warm_up`` imports it first, and builds the check of a pack rule read from the
+  pack folder cache (``qa.packs``), which is otherwise built on its first call;
 * as a second line of defence, ``qa.guard`` never stops a rule while an import is running: the
   stop waits until the import has finished.
 
@@ -97,6 +102,22 @@ def warm_up(rules: Iterable[Rule], eager: bool = False) -> None:
     """Call the loaders of ``rules`` that have not run in this process (no time limit); the lazy
     ones (``@loader``) only with ``eager`` (see the module docstring for when the runner asks)."""
     for r in cold(rules, eager):
+        importer = getattr(r.check, "import_module", None)
+        if callable(importer) and getattr(r.check, "__module__", None) not in sys.modules:
+            # a built-in rule from the rule cache (qa.registry): its module is not imported yet.
+            # Its first call imports it and runs these loaders, untimed; eager, they run here.
+            if not eager:
+                continue
+            try:
+                importer()
+            except Exception:  # noqa: BLE001 - reported when the rule itself runs
+                continue
+        build = getattr(r.check, "built", None)
+        if eager and callable(build):  # a pack rule from the folder cache (qa.packs): built here,
+            try:  # so that forked workers inherit it built
+                build()
+            except Exception:  # noqa: BLE001 - reported when the rule itself runs
+                pass
         for fn in loaders(r):
             if fn in _CALLED or (not eager and is_lazy(fn)):
                 continue

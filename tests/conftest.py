@@ -8,6 +8,10 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 
+# A test module that lists the rules when it is collected (parametrize over all_rules()) runs
+# before any fixture: no cache of the user's (build caches of the rules included) is read then.
+os.environ.setdefault("QA_NO_CACHE", "1")
+
 
 @pytest.fixture(autouse=True)
 def _isolated_cwd_config(monkeypatch, tmp_path_factory):
