@@ -23,6 +23,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from qa import ruledata
+from qa.textfind import find_all
 
 if TYPE_CHECKING:
     from qa.document import Document
@@ -44,7 +45,8 @@ ENABLED = not os.environ.get("QA_NO_FASTPATH")
 #: the Kelvin sign; ``tests/test_fastpath.py`` recomputes this over all of Unicode). A document
 #: holding one is always scanned in full.
 CASE_SPECIAL = "\u0130\u0131\u017f\u212a"
-_SPECIAL_RE = re.compile(f"[{CASE_SPECIAL}]")
+#: a character of ``CASE_SPECIAL``
+CASE_SPECIAL_RE = re.compile(f"[{CASE_SPECIAL}]")
 
 
 _REPEATS = tuple(getattr(_sre_c, n) for n in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") if hasattr(_sre_c, n))
@@ -124,7 +126,7 @@ def lowered(doc: Document) -> str | None:
     text holds a character for which ``str.lower`` and case-insensitive regex matching could
     disagree."""
     text = doc.text
-    if not text.isascii() and _SPECIAL_RE.search(text):
+    if not text.isascii() and CASE_SPECIAL_RE.search(text):
         return None
     return doc.facts.lower
 
@@ -166,14 +168,6 @@ def may_match(doc: Document, literals: tuple[str, ...] | None) -> bool:
     return any(lit in low for lit in literals)
 
 
-def find_all(text: str, literal: str) -> Iterator[int]:
-    """Start offsets, ascending, of every occurrence of ``literal`` in ``text`` (overlapping ones
-    included), found with ``str.find`` (a C search at memory speed, no regex)."""
-    find = text.find
-    i = find(literal)
-    while i >= 0:
-        yield i
-        i = find(literal, i + 1)
 
 
 def literal_spans(low: str, literals: Iterable[str]) -> list[tuple[int, int]]:
@@ -183,17 +177,6 @@ def literal_spans(low: str, literals: Iterable[str]) -> list[tuple[int, int]]:
     return out
 
 
-def finditer_at(pattern: re.Pattern[str], text: str, starts: Iterable[int]) -> Iterator[re.Match[str]]:
-    """``pattern.finditer(text)`` when every match of ``pattern`` (which never matches the empty
-    string) starts at one of ``starts``: the pattern is tried at those offsets only, in order,
-    skipping those inside the previous match, as ``finditer`` does."""
-    last = 0
-    for q in sorted(set(starts)):
-        if q >= last:
-            m = pattern.match(text, q)
-            if m is not None:
-                yield m
-                last = m.end()
 
 
 _INF = float("inf")

@@ -454,16 +454,16 @@ def _store_folder(d: Path, built: list[tuple[Path, list[tuple[Mapping[str, objec
             entries.append({"spec": spec, "fixable": fixable, "triggers": _encode_triggers(trig)})
         files.append({"path": f.relative_to(d).as_posix(), "rules": entries})
     payload = {"format": PACK_CACHE_FORMAT, "files": files}
+    from qa.scan import json_blob, write_cached
+
     try:
-        blob = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
+        blob = json_blob(payload)
         back = json.loads(blob.decode("utf-8", "surrogatepass"))
     except (TypeError, ValueError, RecursionError):
         return
     if back != payload or any(_decode_triggers(e["triggers"]) != getattr(r.check, "triggers", None)
                               for (_, pairs), fe in zip(built, back["files"]) for (_, r), e in zip(pairs, fe["rules"])):
         return  # a value JSON does not keep (a tuple, a date, a key that is not text): build every time
-    from qa.scan import write_cached
-
     write_cached(path, key, blob)
 
 
@@ -471,8 +471,6 @@ def _cached_folder(d: Path) -> list[Rule] | None:
     """The rules of the packs of folder ``d`` from the cache (their checks ``_LazyCheck``), when
     an entry for the folder's exact files is there, its MAC is this user's and it decodes; else
     ``None`` (the folder is built, and the cache written again)."""
-    import json
-
     try:
         key = _folder_key(d)
     except OSError:
@@ -480,15 +478,12 @@ def _cached_folder(d: Path) -> list[Rule] | None:
     path = _folder_cache_path(key)
     if path is None:
         return None
-    from qa.scan import read_cached
+    from qa.scan import read_cached_json
 
-    blob = read_cached(path, key)
-    if blob is None:
+    payload = read_cached_json(path, key, PACK_CACHE_FORMAT)
+    if payload is None:
         return None
     try:
-        payload = json.loads(blob.decode("utf-8", "surrogatepass"))
-        if not isinstance(payload, dict) or payload.get("format") != PACK_CACHE_FORMAT:
-            return None
         rules: list[Rule] = []
         for fe in payload["files"]:
             rel = fe["path"]

@@ -236,25 +236,21 @@ def _store_python_rules(rules: list[Rule]) -> None:
         return
     if path is None or not rules:
         return
+    from qa.scan import json_blob, write_cached
+
     try:
-        entries = [_encode_rule(r) for r in rules]
-        blob = json.dumps({"format": PY_CACHE_FORMAT, "rules": entries}, ensure_ascii=False,
-                          separators=(",", ":")).encode("utf-8", "surrogatepass")
+        blob = json_blob({"format": PY_CACHE_FORMAT, "rules": [_encode_rule(r) for r in rules]})
         back = [_decode_rule(e) for e in json.loads(blob.decode("utf-8", "surrogatepass"))["rules"]]
     except (TypeError, ValueError, KeyError, RecursionError):
         return  # a value JSON does not keep: import the rules every time
     if any(_fields(a) != _fields(b) or a.triggers != b.triggers for a, b in zip(rules, back)):
         return
-    from qa.scan import write_cached
-
     write_cached(path, key, blob)
 
 
 def _cached_python_rules() -> tuple[Rule, ...] | None:
     """The built-in rules from the rule cache (their functions ``_LazyPython``), when an entry
     for this package is there, its MAC is this user's and it decodes; else ``None``."""
-    import json
-
     try:
         key = _rules_key()
         path = _rules_cache_path(key)
@@ -262,15 +258,12 @@ def _cached_python_rules() -> tuple[Rule, ...] | None:
         return None
     if path is None:
         return None
-    from qa.scan import read_cached
+    from qa.scan import read_cached_json
 
-    blob = read_cached(path, key)
-    if blob is None:
+    payload = read_cached_json(path, key, PY_CACHE_FORMAT)
+    if payload is None:
         return None
     try:
-        payload = json.loads(blob.decode("utf-8", "surrogatepass"))
-        if not isinstance(payload, dict) or payload.get("format") != PY_CACHE_FORMAT:
-            return None
         return tuple(_decode_rule(e) for e in payload["rules"])
     except (KeyError, TypeError, ValueError, AttributeError):
         return None

@@ -49,7 +49,8 @@ from functools import cached_property
 from pathlib import Path
 
 from qa import fastpath
-from qa.fastpath import CASE_SPECIAL, Scanner, find_all
+from qa.fastpath import CASE_SPECIAL, Scanner
+from qa.textfind import find_all
 
 try:  # pragma: no cover - depends on the platform
     import hyperscan as _hs
@@ -559,6 +560,30 @@ def write_cached(path: Path, key: str, blob: bytes) -> None:
         atomic_write_bytes(path, MAGIC + bytes.fromhex(key) + len(blob).to_bytes(8, "big") + mac + blob)
     except OSError:
         pass
+
+
+def json_blob(payload: object) -> bytes:
+    """``payload`` as the compact UTF-8 JSON a cache file holds (lone surrogates kept)."""
+    import json
+
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
+
+
+def read_cached_json(path: Path, key: str, fmt: int) -> dict | None:
+    """The JSON object of a cache file written with ``json_blob`` (``read_cached``), when it
+    decodes and its ``format`` is ``fmt``; else ``None``."""
+    import json
+
+    blob = read_cached(path, key)
+    if blob is None:
+        return None
+    try:
+        payload = json.loads(blob.decode("utf-8", "surrogatepass"))
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(payload, dict) or payload.get("format") != fmt:
+        return None
+    return payload
 
 
 # --------------------------------------------------------------------------- a document's hits

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qa import fastpath
+from qa import fastpath, textfind
 from qa.fastpath import CASE_SPECIAL, literal_prefixes, may_match
 from qa.readers import make_document
 
@@ -190,8 +190,8 @@ def test_trying_a_pattern_at_its_leading_literals_equals_finditer(text, pattern,
     low = text.lower() if not any(c in text for c in CASE_SPECIAL) else None
     if low is None:
         return  # such a text is never gated (no answer from the scan)
-    starts = [i for lit in lits for i in fastpath.find_all(low, lit)]
-    assert [m.span() for m in fastpath.finditer_at(pat, text, starts)] == [m.span() for m in pat.finditer(text)]
+    starts = [i for lit in lits for i in textfind.find_all(low, lit)]
+    assert [m.span() for m in textfind.finditer_at(pat, text, starts)] == [m.span() for m in pat.finditer(text)]
 
 
 def _all_scanners():

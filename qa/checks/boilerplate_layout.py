@@ -34,14 +34,13 @@ from itertools import repeat
 
 from qa import ruledata
 from qa.document import Document
-from qa.fastpath import CASE_SPECIAL, fragment_literals, plain_literal, split_alternatives
+from qa.fastpath import CASE_SPECIAL_RE, fragment_literals, plain_literal, split_alternatives
 from qa.scan import Triggers, hits_for
 from qa.scan import enabled as scan_enabled
 from qa.warmup import loader
 from qa.words import LETTER_DIGIT_WORD_RE, stopwords
 
 _WORD_RE = LETTER_DIGIT_WORD_RE
-_SPECIAL_RE = re.compile(f"[{CASE_SPECIAL}]")
 _CAP_START_RE = re.compile(r"(?<![^\W_])[A-Z0-9À-ÖØ-ÞΑ-ΩА-Я]")
 _SENT_END_RE = re.compile(r"[.!?…][\"'”’)\]]*$")
 _INNER_SENT_RE = re.compile(r"[a-z0-9)”’\"][.!?]\s+[\"“‘(]?[A-Z]")
@@ -601,7 +600,7 @@ class LineLexicon:
     def matches(self, label: str) -> bool:
         if not self.split:
             return self.whole.match(label) is not None
-        if not label.isascii() and _SPECIAL_RE.search(label) is not None:
+        if not label.isascii() and CASE_SPECIAL_RE.search(label) is not None:
             return self.whole.match(label) is not None
         if label.lower() in self.exact:
             return True

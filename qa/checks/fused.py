@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator, Mapping
 
 from qa.document import Document
-from qa.fastpath import finditer_at
+from qa.textfind import finditer_at
 from qa.model import Hit, bad, good
 from qa.registry import rule
 from qa.scan import Triggers

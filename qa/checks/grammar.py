@@ -15,7 +15,8 @@ from functools import lru_cache
 
 from qa import fastpath, inflection, ruledata
 from qa.document import Document
-from qa.fastpath import finditer_at, leading_literals
+from qa.fastpath import leading_literals
+from qa.textfind import finditer_at
 from qa.scan import Triggers, candidates, literal_triggers
 from qa.lexicons import load as load_lexicon
 from qa.model import Applicability, Edit, Fix, Hit, bad, good
@@ -519,7 +520,6 @@ def number_of_mass_noun(doc: Document, opts: Mapping[str, object]) -> Iterator[H
     ## How to fix
     Use a plural count noun (`forwards`) or *amount of* for a mass noun. No automatic fix.
     """
-    text = doc.text
     for m in _NUMBER_OF_SCAN.finditer(doc):
         noun = m.group("noun")
         if noun.endswith("ing") and _ING_NOUNS_OK.search(noun):
@@ -909,7 +909,6 @@ def there_are_people_think(doc: Document, opts: Mapping[str, object]) -> Iterato
     Insert `who` (or `that`) before the verb, or drop `there are`. The fix inserts `who`; it is
     unsafe only because the sentence may read better rewritten.
     """
-    text = doc.text
     for m in _THERE_ARE_SCAN.finditer(doc):
         yield Hit(
             m.start(),
@@ -1453,7 +1452,6 @@ def plural_subject_singular_verb(doc: Document, opts: Mapping[str, object]) -> I
     Use the plural verb: `are`, `were`, `have`, `do`. Unsafe fix (the subject might be meant
     as a unit).
     """
-    text = doc.text
     for kind, m, head, verb, vstart, vend, repl in _subject_verb_hits(doc):
         if kind != "plural":
             continue

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from qa import lexicons, ruledata
 from qa.document import Document
-from qa.fastpath import find_all, finditer_at
+from qa.textfind import find_all, finditer_at
 from qa.model import Hit, bad, good
 from qa.registry import rule
 from qa.scan import Triggers

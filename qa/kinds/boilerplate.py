@@ -55,7 +55,7 @@ from qa.scan import enabled as scan_enabled
 
 _NORM_RE = re.compile(r"[\W_]+")
 #: characters whose case-insensitive match differs from ``str.lower`` ("ſ" matches "s")
-_SPECIAL_RE = re.compile(f"[{fastpath.CASE_SPECIAL}]")
+_SPECIAL_RE = fastpath.CASE_SPECIAL_RE
 
 
 class _LabelIndex:

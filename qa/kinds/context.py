@@ -45,7 +45,8 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Mapping
 
 from qa.document import Document, Span
-from qa.fastpath import finditer_at, leading_literals, literal_prefixes
+from qa.fastpath import leading_literals, literal_prefixes
+from qa.textfind import finditer_at
 from qa.model import Applicability, Edit, Fix, Hit
 from qa.packs import PackContext, format_message, register_kind
 from qa.scan import candidates, literal_triggers
