@@ -13,6 +13,11 @@ Segmentation:
 * **sentences** come from a compiled-regex splitter with an abbreviation list (``Mr.``, ``U.S.``,
   ``Rs.``, initials, decimals and quotes handled); they never cross a paragraph.
 * **words** are runs of word characters with inner apostrophes or hyphens.
+
+A text of at least ``VECTOR_MIN_CHARS`` characters gets its line starts, lines and words from
+numpy passes over its code points instead of a regex match per line or word;
+the spans are the same. Its words are then a ``SpanArray`` (two arrays of integers, no tuple per
+word), which reads like the list of tuples it stands for.
 """
 
 from __future__ import annotations
@@ -22,7 +27,8 @@ from array import array
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
+from itertools import islice
 
 from qa.facts import Facts
 from qa.words import WORD_RE
@@ -30,7 +36,12 @@ from qa.words import WORD_RE
 Span = tuple[int, int]
 
 _NEWLINE_RE = re.compile(r"\r\n|\r|\n")
+#: the line break of a text without carriage returns
+_LF_RE = re.compile("\n")
 _BLANK_SPLIT_RE = re.compile(r"(?:\r\n|\r|\n)[ \t\u00a0]*(?:\r\n|\r|\n)(?:[ \t\u00a0]*(?:\r\n|\r|\n))*")
+#: ``_BLANK_SPLIT_RE`` for a text without carriage returns (a literal first character: the regex
+#: engine skips from one line break to the next instead of trying every position)
+_BLANK_SPLIT_LF_RE = re.compile(r"\n[ \t\u00a0]*\n(?:[ \t\u00a0]*\n)*")
 
 # A candidate sentence end: terminal punctuation, optional closing quotes/brackets, whitespace,
 # then something that can start a sentence (optional opening quote/bracket, capital or digit).
@@ -97,8 +108,14 @@ class Document:
     def line_starts(self) -> list[int]:
         if _many_lines(self.text):  # compact: 8 bytes a line instead of about 36
             return array("q", _line_starts_iter(self.text))  # type: ignore[return-value]
+        text = self.text
+        if len(text) >= VECTOR_MIN_CHARS:
+            return _vector_line_starts(text)
         starts = [0]
-        starts.extend(m.end() for m in _NEWLINE_RE.finditer(self.text))
+        if "\r" in text:
+            starts.extend(m.end() for m in _NEWLINE_RE.finditer(text))
+        else:  # (one literal: the regex engine skips to each line break)
+            starts.extend(m.end() for m in _LF_RE.finditer(text))
         return starts
 
     def line_col(self, offset: int) -> tuple[int, int]:
@@ -111,6 +128,13 @@ class Document:
         """Each line's span without its line break."""
         if _many_lines(self.text):  # compact: 16 bytes a line instead of about 120
             return SpanArray.of(_line_spans_iter(self.text, len(self.text)))  # type: ignore[return-value]
+        text = self.text
+        if "\r" not in text:  # every break is one character: a line ends where the next starts, less one
+            starts = self.line_starts
+            out = list(zip(starts, [s - 1 for s in islice(starts, 1, None)]))
+            if starts[-1] < len(text) or not out:
+                out.append((starts[-1], len(text)))
+            return out
         out: list[Span] = []
         start = 0
         for m in _NEWLINE_RE.finditer(self.text):
@@ -126,7 +150,7 @@ class Document:
         out: list[Span] = []
         start = 0
         text = self.text
-        for m in _BLANK_SPLIT_RE.finditer(text):
+        for m in (_BLANK_SPLIT_RE if "\r" in text else _BLANK_SPLIT_LF_RE).finditer(text):
             out.append((start, m.start()))
             start = m.end()
         out.append((start, len(text)))
@@ -182,7 +206,12 @@ class Document:
     # ---------------------------------------------------------------- words
     @cached_property
     def words(self) -> list[Span]:
-        return list(map(_span, WORD_RE.finditer(self.text)))
+        """Each word's span (``qa.words.WORD_RE``), in text order: a list of tuples, or for a text
+        of at least ``VECTOR_MIN_CHARS`` characters the same spans as a ``SpanArray``."""
+        text = self.text
+        if len(text) >= VECTOR_MIN_CHARS and _VECTOR_WORDS:
+            return SpanArray(*_vector_word_bounds(text))  # type: ignore[return-value]
+        return list(map(_span, WORD_RE.finditer(text)))
 
     def span_text(self, span: Span) -> str:
         return self.text[span[0] : span[1]]
@@ -202,6 +231,88 @@ class Document:
 
 #: a document with more line breaks than this keeps its line spans and starts in compact arrays
 COMPACT_LINES = 1 << 18
+#: a text at least this long is segmented with numpy passes over its code points; a shorter one
+#: with the regexes (numpy's fixed cost per call would outweigh them)
+VECTOR_MIN_CHARS = 4096
+
+
+def _code_points(text: str):
+    """The text's code points as a numpy array (bytes for an ASCII text)."""
+    import numpy as np
+
+    if text.isascii():
+        return np.frombuffer(text.encode("ascii"), dtype=np.uint8)
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+def _vector_line_starts(text: str) -> list[int]:
+    """``Document.line_starts`` (the end of every ``\\r\\n``, ``\\r`` or ``\\n``) in one numpy
+    pass: a line starts after each LF, and after each CR that no LF follows."""
+    import numpy as np
+
+    cps = _code_points(text)
+    ends = cps == 10
+    if "\r" in text:
+        cr = cps == 13
+        cr[:-1] &= ~ends[1:]
+        ends |= cr
+    out = [0]
+    out.extend((np.flatnonzero(ends) + 1).tolist())
+    return out
+
+
+#: a word character (what ``\\w`` matches in ``WORD_RE``)
+_WORD_CHAR_RE = re.compile(r"\w")
+#: the characters ``WORD_RE`` lets inside a word, between two word characters
+_JOINERS = ("'", "\u2019", "-")
+#: ``_vector_word_bounds`` gives the matches of this pattern (of ``WORD_RE`` while it is this one)
+_VECTOR_WORD_PATTERN = r"\w+(?:['’\-]\w+)*"
+_VECTOR_WORDS = WORD_RE.pattern == _VECTOR_WORD_PATTERN and WORD_RE.flags == re.UNICODE
+
+
+@lru_cache(maxsize=1)
+def _ascii_word_table():
+    import numpy as np
+
+    return np.array([_WORD_CHAR_RE.match(chr(c)) is not None for c in range(128)])
+
+
+def _word_chars(cps):
+    """Per code point, whether ``\\w`` matches it: ASCII from a table, every other character that
+    occurs asked of the regex engine once."""
+    import numpy as np
+
+    table = _ascii_word_table()
+    if cps.dtype == np.uint8:
+        return table[cps]
+    hi = cps >= 128
+    w = table[np.minimum(cps, 127)]  # (127, DEL, is not a word character)
+    if hi.any():
+        chars, where = np.unique(cps[hi], return_inverse=True)
+        known = np.array([_WORD_CHAR_RE.match(chr(c)) is not None for c in chars.tolist()], dtype=bool)
+        w[hi] = known[where]
+    return w
+
+
+def _vector_word_bounds(text: str) -> tuple[array, array]:
+    """The starts and ends of the matches of ``WORD_RE`` (``\\w+(?:['’\\-]\\w+)*``), in numpy
+    passes: a word is a maximal run of word characters and of joiners that have a word character
+    on both sides (the pattern is greedy and nothing follows it, so its matches are exactly those
+    runs)."""
+    import numpy as np
+
+    cps = _code_points(text)
+    w = _word_chars(cps)
+    if len(w) > 2:
+        joiner = np.zeros(len(w) - 2, dtype=bool)
+        for ch in _JOINERS:
+            if ord(ch) < 128 or cps.dtype != np.uint8:
+                joiner |= cps[1:-1] == ord(ch)
+        w[1:-1] |= joiner & w[:-2] & w[2:]
+    edges = np.diff(w.view(np.int8), prepend=np.int8(0), append=np.int8(0))
+    starts = np.flatnonzero(edges == 1).astype(np.int64)
+    ends = np.flatnonzero(edges == -1).astype(np.int64)
+    return array("q", starts.tobytes()), array("q", ends.tobytes())
 
 
 def _many_lines(text: str) -> bool:

@@ -49,7 +49,7 @@ from functools import cached_property
 from pathlib import Path
 
 from qa import fastpath
-from qa.fastpath import CASE_SPECIAL, Scanner
+from qa.fastpath import Scanner
 from qa.textfind import find_all
 
 try:  # pragma: no cover - depends on the platform
@@ -133,8 +133,7 @@ def pattern_triggers(*patterns: re.Pattern[str]) -> Triggers | None:
     return literal_triggers(lits, gate)
 
 
-def _case_special(text: str) -> bool:
-    return not text.isascii() and any(c in text for c in CASE_SPECIAL)
+_case_special = fastpath.has_case_special
 
 
 # --------------------------------------------------------------------------- the plan
