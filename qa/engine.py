@@ -10,6 +10,7 @@ through ``qa.runner.pipeline``.
 
 from __future__ import annotations
 
+import sys
 import traceback
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -166,33 +167,37 @@ def capped_finding(rule: Rule, cap: int) -> Finding:
 
 def check_document(doc: Document, plan: Plan, strict: bool = False) -> list[Finding]:
     from qa.guard import DocumentBudget
-    from qa.warmup import warm_up
 
     from qa.scope import rules_for
 
-    warm_up(plan.rules)  # modules and models a rule needs are loaded before its time limit starts
+    _warm(plan.rules)  # modules and models a rule needs are loaded before its time limit starts
     findings: list[Finding] = []
     rules = rules_for(doc, plan.rules)  # English-only rules skip documents clearly in another language
     if plan.scan is not None:  # one scan for every rule's triggers: a rule with no candidate is skipped
         skip = skipped(hits_for(doc, plan.scan), plan.scan)
         if skip:
             rules = [r for r in rules if r.code not in skip]
+    severities, options = plan.severities, plan.options
+    cap = MAX_FINDINGS_PER_RULE
     budget = DocumentBudget()  # time limits per rule and per document (qa.guard)
+    in_rule = budget.rule
     try:
         for i, rule in enumerate(rules):
             if budget.exhausted:
                 findings.append(skipped_finding(rules[i:], budget.document_seconds))
                 break
-            sev = plan.severities[rule.code]
+            code = rule.code
+            sev = severities[code]
             mark = len(findings)  # a rule that crashes or runs out of time reports nothing but its QA000
             try:
-                with budget.rule():
-                    hits = list(islice(rule.check(doc, plan.options[rule.code]), MAX_FINDINGS_PER_RULE + 1))
+                with in_rule():
+                    hits = rule.check(doc, options[code])
+                    hits = hits[:cap + 1] if type(hits) is list else list(islice(hits, cap + 1))
                     if hits:
-                        capped = len(hits) > MAX_FINDINGS_PER_RULE
-                        findings += findings_for(rule, hits[:MAX_FINDINGS_PER_RULE] if capped else hits, sev, doc)
+                        capped = len(hits) > cap
+                        findings += findings_for(rule, hits[:cap] if capped else hits, sev, doc)
                         if capped:
-                            findings.append(capped_finding(rule, MAX_FINDINGS_PER_RULE))
+                            findings.append(capped_finding(rule, cap))
             except Exception as exc:  # noqa: BLE001 - a rule must never take the batch down
                 if strict:
                     raise
@@ -203,6 +208,22 @@ def check_document(doc: Document, plan: Plan, strict: bool = False) -> list[Find
     findings = confident(findings, plan.settings)
     findings.sort(key=FINDING_ORDER)
     return findings
+
+
+#: the rule set ``_warm`` last warmed up, and how many modules were loaded then
+_LAST_WARM_UP: list = [None, -1]
+
+
+def _warm(rules: tuple[Rule, ...]) -> None:
+    """``qa.warmup.warm_up(rules)``, skipped when it ran last for this same rule set and no module
+    was imported since (what it would load is then loaded: it would only look again, at a few
+    dozen microseconds a document)."""
+    if _LAST_WARM_UP[0] is rules and _LAST_WARM_UP[1] == len(sys.modules):
+        return
+    from qa.warmup import warm_up
+
+    warm_up(rules)
+    _LAST_WARM_UP[0], _LAST_WARM_UP[1] = rules, len(sys.modules)
 
 
 def detect_language(doc: Document, plan: Plan) -> str | None:

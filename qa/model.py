@@ -6,6 +6,7 @@ these objects. They are frozen dataclasses so a finding can never be changed aft
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -54,10 +55,44 @@ CATEGORIES: tuple[str, ...] = (
 #: the category of ``QA000`` findings (``qa.engine.crash_finding``)
 INTERNAL_CATEGORY = "internal"
 
+def fast_init(cls: type) -> type:
+    """Give the frozen slots dataclass ``cls`` an ``__init__`` that sets each field through its
+    slot's descriptor (one C call a field) instead of the generated ``object.__setattr__(self,
+    name, value)`` (a global and an attribute lookup, then a call, a field): the same parameters,
+    defaults and instance, made in about half the time. Rules make a hit, an edit and a fix per
+    finding, and the engine a finding per hit."""
+    fields = dataclasses.fields(cls)
+    env: dict[str, object] = {}
+    params, body = [], []
+    for f in fields:
+        if not f.init or f.default_factory is not dataclasses.MISSING:
+            raise TypeError(f"{cls.__name__}.{f.name}: fast_init takes plain fields with plain defaults")
+        env[f"_set_{f.name}"] = cls.__dict__[f.name].__set__
+        if f.default is dataclasses.MISSING:
+            params.append(f.name)
+        else:
+            env[f"_default_{f.name}"] = f.default
+            params.append(f"{f.name}=_default_{f.name}")
+        body.append(f"        _set_{f.name}(self, {f.name})")
+    if hasattr(cls, "__post_init__"):
+        raise TypeError(f"{cls.__name__}: fast_init does not call __post_init__")
+    src = (f"def make({', '.join(env)}):\n"
+           f"    def __init__(self, {', '.join(params)}):\n" + "\n".join(body) + "\n    return __init__\n")
+    ns: dict[str, object] = {}
+    exec(src, {}, ns)  # noqa: S102 - source made here from the field names only
+    init = ns["make"](**env)  # type: ignore[operator]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    init.__module__ = cls.__module__
+    init.__doc__ = cls.__init__.__doc__
+    cls.__init__ = init  # type: ignore[misc]
+    return cls
+
+
 CODE_RE = re.compile(r"^[A-Z]{2,4}\d{3}$")
 NAME_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Edit:
     start: int
@@ -71,6 +106,7 @@ class Edit:
         return (Edit, (self.start, self.end, self.replacement))
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Fix:
     edits: tuple[Edit, ...]
@@ -88,6 +124,7 @@ class Fix:
         return (Fix, (self.edits, self.applicability, self.title))
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Hit:
     """What a check yields. It knows nothing of codes or severities: the engine adds those."""
@@ -111,6 +148,7 @@ class Hit:
                       self.condition, self.data, self.source_span))
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Finding:
     rule: str

@@ -443,3 +443,46 @@ def test_finding_json_is_what_json_dumps_writes():
                 f = replace(f, fix=Fix(edits, Applicability.SAFE, "T\u00eftle \"x\""), segment="s\u00e9g",
                             source_start=None if conf is None else 2, source_end=5)
                 same(f, res.doc)
+
+
+def test_findings_json_equals_finding_json_one_by_one():
+    """``findings_json`` (one loop over a document's findings, as ``dumps`` writes them) gives the
+    texts ``finding_json`` gives for each: on every rule's findings of the samples and examples,
+    and on findings whose values change between two of the same rule (name, severity, fix kind),
+    spans over several lines, reversed and out of range, and unusual values."""
+    import math
+
+    from qa.api import check_text
+    from qa.model import Applicability, Edit, Finding, Fix, Severity
+    from qa.report.jsonl import finding_json, findings_json
+
+    def same(fs, doc):
+        assert findings_json(fs, doc) == [finding_json(f, doc) for f in fs]
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted((Path(__file__).resolve().parent.parent / "samples").glob("*.txt"))]
+    texts += [ex.text for r in all_rules() for ex in r.examples if ex.kind == "bad"]
+    n = 0
+    for text in texts:
+        res = check_text(text)
+        same(res.findings, res.doc)
+        same(res.findings, None)
+        n += len(res.findings)
+    assert n > 300
+    res = check_text("First line here.\nSecond line\r\nthird \u00e9 line\rlast line")
+    doc = res.doc
+    size = len(doc.text)
+    fixes = [None, Fix((Edit(0, 4, ""),)), Fix((Edit(0, 4, "\"\\\u00e9"),), Applicability.UNSAFE, "T\u00eftle"),
+             Fix((Edit(0, 0, ""), Edit(3, 4, "x")), Applicability.SAFE, "two"), Fix((), Applicability.SAFE, ""),
+             Fix((Edit(1.5, 2, ""),)), Fix((Edit(1, 2, 3),))]
+    fs = []
+    for i, (start, end) in enumerate([(0, 4), (5, 30), (17, 17), (20, 3), (size, size), (-2, 5), (3, size + 9),
+                                      (size - 1, size)]):
+        for name, sev in (("name", Severity.WARNING), ("other-name", Severity.WARNING), ("name", "error"),
+                          ("name", Severity.INFO)):
+            fix = fixes[i % len(fixes)]
+            conf = (1.0, None, 0.25, math.nan, 1, True)[i % 6]
+            fs.append(Finding("XY001", name, "cat", sev, start, end, f"msg {i}", None if i % 2 else "s\u00fcg",
+                              fix, conf))
+    fs.append(Finding("XY002", "n", "cat", Severity.ERROR, 1, 2, "seg", segment="s1", source_start=0, source_end=None))
+    same(fs, doc)
+    same(fs, None)

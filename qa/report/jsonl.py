@@ -135,12 +135,7 @@ def finding_json(f: Finding, doc: Document | None) -> str:
         key = (f.rule, f.name, f.category, sev if type(sev) is str else str(sev))
         head = _HEADS.get(key)
         if head is None:
-            head = (f'{{"rule": {json.dumps(f.rule, ensure_ascii=False)}, '
-                    f'"name": {json.dumps(f.name, ensure_ascii=False)}, '
-                    f'"category": {json.dumps(f.category, ensure_ascii=False)}, '
-                    f'"severity": {json.dumps(str(sev), ensure_ascii=False)}, "start": ')
-            if len(_HEADS) < 8192:
-                _HEADS[key] = head
+            head = _head_json(key)
         start, end = f.start, f.end
         if doc is not None:
             starts = doc.line_starts
@@ -165,6 +160,81 @@ def finding_json(f: Finding, doc: Document | None) -> str:
         return json.dumps(finding_dict(f, doc), ensure_ascii=False)
 
 
+def findings_json(findings: Iterable[Finding], doc: Document | None) -> list[str]:
+    """``[finding_json(f, doc) for f in findings]``: the same texts, made in one loop that keeps
+    what the findings of a document share at hand (its line starts and text, each rule's leading
+    keys) and writes the usual fix, one edit, without a list of its parts."""
+    if doc is None:
+        return [finding_json(f, None) for f in findings]
+    starts = doc.line_starts
+    n_lines = len(starts)
+    text = doc.text
+    enc, num, fix_json, br = _enc, _num, _fix_json, bisect_right
+    fix_heads = _FIX_HEADS
+    heads: dict[str, tuple[object, object, object, str]] = {}  # rule -> (name, category, severity, head)
+    out: list[str] = []
+    append = out.append
+    for f in findings:
+        try:
+            code = f.rule
+            got = heads.get(code)
+            if got is not None and got[0] is f.name and got[1] is f.category and got[2] is f.severity:
+                head = got[3]
+            else:
+                sev = f.severity
+                key = (code, f.name, f.category, sev if type(sev) is str else str(sev))
+                head = _HEADS.get(key)
+                if head is None:
+                    head = _head_json(key)
+                heads[code] = (f.name, f.category, sev, head)
+            start, end = f.start, f.end
+            i = br(starts, start) - 1
+            j = i if start <= end and (i + 1 == n_lines or end < starts[i + 1]) else br(starts, end) - 1
+            conf = f.confidence
+            if type(conf) is float and conf == conf and conf not in _INF:
+                conf_text = float.__repr__(conf)
+            else:
+                conf_text = "null" if conf is None else num(conf)
+            fix = f.fix
+            if fix is None:
+                fix_text = "null"
+            else:
+                edits = fix.edits
+                if len(edits) == 1 and type(edits) is tuple:
+                    fkey = (str(fix.applicability), fix.title)
+                    fhead = fix_heads.get(fkey)
+                    if fhead is None:
+                        fix_text = fix_json(fix)
+                    else:
+                        e = edits[0]
+                        a, b = e.start, e.end
+                        fix_text = (f'{fhead}{{"start": {a if type(a) is int else num(a)}, '
+                                    f'"end": {b if type(b) is int else num(b)}, "replacement": {enc(e.replacement)}}}]}}')
+                else:
+                    fix_text = fix_json(fix)
+            sug = f.suggestion
+            append(f'{head}{start if type(start) is int else num(start)}, "end": {end if type(end) is int else num(end)}, '
+                   f'"line": {i + 1}, "column": {start - starts[i] + 1}, "end_line": {j + 1}, '
+                   f'"end_column": {end - starts[j] + 1}, "text": {enc(text[start:end])}, "message": {enc(f.message)}, '
+                   f'"suggestion": {"null" if sug is None else enc(sug)}, "confidence": {conf_text}, '
+                   f'"fix": {fix_text}{"" if f.segment is None else _seg_json(f)}}}')
+        except (TypeError, AttributeError):  # an unusual value (not a str, an int or a float)
+            append(json.dumps(finding_dict(f, doc), ensure_ascii=False))
+    return out
+
+
+def _head_json(key: tuple[str, str, str, str]) -> str:
+    """The JSON text of a finding's leading keys (rule, name, category, severity), up to its start."""
+    rule, name, category, sev = key
+    head = (f'{{"rule": {json.dumps(rule, ensure_ascii=False)}, '
+            f'"name": {json.dumps(name, ensure_ascii=False)}, '
+            f'"category": {json.dumps(category, ensure_ascii=False)}, '
+            f'"severity": {json.dumps(sev, ensure_ascii=False)}, "start": ')
+    if len(_HEADS) < 8192:
+        _HEADS[key] = head
+    return head
+
+
 def dumps(r: FileResult) -> str:
     """The result as one JSON line. Findings rendered in a worker (``r.rendered``) are joined as
     they are; the text is the same as ``json.dumps(result_dict(r))`` either way."""
@@ -181,7 +251,7 @@ def dumps(r: FileResult) -> str:
         done = {id(f): t for f, t in zip(*r.rendered)}  # by identity: no hashing of findings
         parts = [done.get(id(f)) or finding_json(f, r.doc) for f in r.findings]
     else:
-        parts = [finding_json(f, r.doc) for f in r.findings]
+        parts = findings_json(r.findings, r.doc)
     return safe_line(text[:-3] + "[" + ", ".join(parts) + "]}")
 
 
