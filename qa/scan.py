@@ -46,6 +46,8 @@ import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import chain
+from operator import itemgetter
 from pathlib import Path
 
 from qa import fastpath
@@ -179,11 +181,7 @@ class ScanHits:
         # the bytes are made again when a rule first asks, not kept with the document's facts)
         self._plan, self._raw, self._text, self._bytes = plan, raw, text, data is not None
         self._by: dict[int, list[tuple[int, int]]] | None = None
-        codes: set[str] = set()
-        owners = plan.owners
-        for i in {h[0] for h in raw}:
-            codes.update(owners[i])
-        self._codes = frozenset(codes)
+        self._codes = frozenset().union(*map(plan.owners.__getitem__, set(map(_entry_of, raw))))
 
     def __contains__(self, code: object) -> bool:
         return code in self._codes
@@ -205,20 +203,7 @@ class ScanHits:
         plan = self._plan
         by = self._by
         if by is None:  # the hits by entry, in code points (made on the first question)
-            by = self._by = {}
-            raw = self._raw
-            shifts = plan.shifts
-            if self._bytes:
-                raw = self._code_points(raw)  # starts fixed there
-                shifts = (0,) * len(shifts)
-            for i, a, b in raw:
-                if shifts[i]:
-                    a = b - shifts[i]
-                got = by.get(i)
-                if got is None:
-                    by[i] = [(a, b)]
-                else:
-                    got.append((a, b))
+            by = self._by = self._grouped()
             self._raw = []  # (kept with the document's facts: only what is read)
         out: list[tuple[int, int]] = []
         entries = plan.entries_of[code]
@@ -246,25 +231,49 @@ class ScanHits:
     def as_dict(self) -> dict[str, list[tuple[int, int]]]:
         return {c: self[c] for c in self}
 
-    def _code_points(self, raw: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
-        """Hits in byte offsets of the UTF-8 text turned into code points (a start from the
-        end minus a byte length is fixed first): one numpy pass counts the bytes that start a
-        character, one index maps every offset."""
+    def _grouped(self) -> dict[int, list[tuple[int, int]]]:
+        """The hits by entry, each entry's in the order the scan reported them, in code points
+        (a start taken from the end minus a byte length is fixed first). A short list of hits in
+        a text whose offsets are code points already is grouped in one loop; any other in numpy:
+        one pass finds the bytes that continue a character (an offset less those before it is a
+        code point offset), a stable sort by entry groups the hits, and each entry's spans are
+        zipped from two lists."""
+        raw = self._raw
+        shifts = self._plan.shifts
         if not raw:
-            return raw
+            return {}
+        if not self._bytes and len(raw) <= _LOOP_HITS:
+            by: dict[int, list[tuple[int, int]]] = {}
+            for i, a, b in raw:
+                if shifts[i]:
+                    a = b - shifts[i]
+                got = by.get(i)
+                if got is None:
+                    by[i] = [(a, b)]
+                else:
+                    got.append((a, b))
+            return by
         import numpy as np
 
-        arr = np.frombuffer(self._text.encode("utf-8", "surrogatepass"), dtype=np.uint8)
-        cp = np.empty(len(arr) + 1, dtype=np.int32)
-        cp[0] = 0
-        np.cumsum((arr & 0xC0) != 0x80, out=cp[1:])
-        flat = np.array(raw, dtype=np.int32)
-        shifts = np.array(self._plan.shifts, dtype=np.int32)
-        ids, b = flat[:, 0], flat[:, 2]
-        sh = shifts[ids]
-        a = np.where(sh > 0, b - sh, flat[:, 1])
-        out = np.stack([ids, cp[a], cp[b]], axis=1).tolist()
-        return [(i, x, y) for i, x, y in out]
+        flat = np.fromiter(chain.from_iterable(raw), dtype=np.int64, count=3 * len(raw)).reshape(-1, 3)
+        ids, a, b = flat[:, 0], flat[:, 1], flat[:, 2]
+        sh = self._plan.shift_array[ids]
+        a = np.where(sh > 0, b - sh, a)
+        if self._bytes:  # a byte offset less the continuation bytes before it is a code point offset
+            arr = np.frombuffer(self._text.encode("utf-8", "surrogatepass"), dtype=np.uint8)
+            cont = np.flatnonzero((arr & 0xC0) == 0x80)
+            a = a - np.searchsorted(cont, a)
+            b = b - np.searchsorted(cont, b)
+        order = np.argsort(ids, kind="stable")
+        ids = ids[order]
+        starts, ends = a[order].tolist(), b[order].tolist()
+        bounds = [0, *(np.flatnonzero(ids[1:] != ids[:-1]) + 1).tolist(), len(starts)]
+        return {i: list(zip(starts[lo:hi], ends[lo:hi])) for i, lo, hi in zip(ids[bounds[:-1]].tolist(), bounds, bounds[1:])}
+
+
+#: a text's hits up to this many are grouped by entry in a loop (numpy's fixed cost would outweigh it)
+_LOOP_HITS = 64
+_entry_of = itemgetter(0)
 
 
 class ScanPlan:
@@ -390,6 +399,13 @@ class ScanPlan:
         return db
 
     # ------------------------------------------------------------ pickling: the database as bytes
+    @cached_property
+    def shift_array(self):
+        """``shifts`` as a numpy array."""
+        import numpy as np
+
+        return np.array(self.shifts, dtype=np.int64)
+
     @cached_property
     def entry_sets(self) -> dict[str, frozenset[int]]:
         """``entries_of`` as sets."""
