@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -97,7 +98,8 @@ def jsonl_line_record(raw: bytes, lineno: int, path: str, text_field: str, id_fi
         return InputError(shown, rec_id, f"line {lineno}: {input_reason(exc)}")
     if not isinstance(obj, dict) or not isinstance(obj.get(text_field), str):
         return InputError(shown, rec_id, f"line {lineno}: no string field {text_field!r}")
-    bad_at = unpaired_surrogate(json.dumps(obj, ensure_ascii=False)) if b"\\u" in raw else None
+    # (only a \uD800-\uDFFF escape makes a surrogate: a line without one needs no look)
+    bad_at = unpaired_surrogate(json.dumps(obj, ensure_ascii=False)) if _SURROGATE_ESCAPE_RE.search(raw) else None
     if bad_at is not None:
         return InputError(shown, rec_id, f"line {lineno}: a string holds an unpaired surrogate escape (not text)")
     if obj.get(id_field) is not None:
@@ -106,6 +108,10 @@ def jsonl_line_record(raw: bytes, lineno: int, path: str, text_field: str, id_fi
     lang = obj.get("lang") or obj.get("language")
     return make_document(obj[text_field], path=shown, doc_id=display_name(rec_id), meta=meta,
                          lang=str(lang) if isinstance(lang, str) else None)
+
+
+#: a JSON escape of a surrogate code point (U+D800-U+DFFF), or text that looks like one
+_SURROGATE_ESCAPE_RE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
 def path_id(path: str) -> str:

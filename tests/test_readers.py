@@ -57,3 +57,19 @@ def test_jsonl_records_fields_and_errors(tmp_path):
     assert isinstance(recs[2], InputError) and "'text'" in recs[2].error
     custom = list(read_path(str(p), text_field="content", id_field="key"))
     assert [r.id for r in custom if not isinstance(r, InputError)] == ["7"]
+
+
+def test_jsonl_surrogate_escapes_in_any_case_and_field_and_look_alikes():
+    """A lone surrogate escape is refused in any spelling and any field; a pair, an escaped
+    backslash before ``ud800`` (text, not an escape) and other escapes are read."""
+    from qa.records import jsonl_line_record
+
+    def rec(line: bytes):
+        return jsonl_line_record(line, 1, "x.jsonl", "text", "id")
+
+    for bad in (b'{"text": "a \\ud800 b"}', b'{"text": "a \\uDBFF b"}', b'{"text": "ok", "note": "\\uDfFf"}',
+                b'{"text": "pair then lone \\ud83d\\ude00 \\ud83d"}'):
+        assert "unpaired surrogate" in rec(bad).error
+    assert rec(b'{"text": "pair \\ud83d\\ude00 \\u2019"}').text == "pair \U0001F600 \u2019"
+    assert rec(b'{"text": "not an escape \\\\ud800"}').text == "not an escape \\ud800"
+    assert rec(b'{"text": "plain \\u00e9"}').text == "plain \u00e9"
