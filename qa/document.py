@@ -48,7 +48,7 @@ _BLANK_SPLIT_LF_RE = re.compile(r"\n[ \t\u00a0]*\n(?:[ \t\u00a0]*\n)*")
 # The run of punctuation is taken whole: the character before its first one is not terminal
 # punctuation (the look-behind, written after that first character so that the search skips
 # from one punctuation mark to the next instead of trying a match at every character).
-_BOUNDARY_RE = re.compile(
+_BOUNDARY_RE = re.compile(  # (split_sentences reads its groups by number: keep their order)
     r"(?P<end>[.!?…](?<![.!?…]{2})[.!?…]*+)(?P<close>[\"'”’»)\]]*+)(?P<ws>\s++)(?=[\"'“‘«(\[]?[A-Z0-9À-ÖØ-Þ])"
 )
 _LAST_TOKEN_RE = re.compile(r"(\S+)$")
@@ -424,6 +424,8 @@ def _line_spans(chunk: str) -> list[Span]:
 
 
 def _strip_span(text: str, a: int, b: int) -> Span:
+    if a < b and not text[a].isspace() and not text[b - 1].isspace():
+        return a, b  # (nothing to strip: no copy of the span)
     chunk = text[a:b]
     stripped = chunk.lstrip()
     a2 = a + (len(chunk) - len(stripped))
@@ -443,15 +445,15 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[S
     # starts and ends with a character that is not white space (the break's look-ahead and its
     # punctuation), so only the first and the last piece are stripped
     for m in _BOUNDARY_RE.finditer(text, start, end):
-        e = m.start("end")
-        if m.end("end") - e == 1 and text[e] == ".":
+        e, after = m.span(1)  # (the groups by number: "end", then "ws")
+        if after - e == 1 and text[e] == ".":
             token = _last_token(text, s, e)
             if token and _is_abbreviation(token):
                 continue
-        cut = m.start("ws")
+        cut, after = m.span(3)
         if cut > s:
             out.append((s, cut))
-        s = m.end("ws")
+        s = after
     if s < end:
         out.append((s, end))
     if out:

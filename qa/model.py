@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import types
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -67,7 +68,10 @@ def fast_init(cls: type) -> type:
     for f in fields:
         if not f.init or f.default_factory is not dataclasses.MISSING:
             raise TypeError(f"{cls.__name__}.{f.name}: fast_init takes plain fields with plain defaults")
-        env[f"_set_{f.name}"] = cls.__dict__[f.name].__set__
+        slot = getattr(cls, f.name, None)  # (on the class, a slot is its member descriptor)
+        if not isinstance(slot, types.MemberDescriptorType):
+            raise TypeError(f"{cls.__name__}.{f.name}: fast_init takes a slots dataclass")
+        env[f"_set_{f.name}"] = slot.__set__
         if f.default is dataclasses.MISSING:
             params.append(f.name)
         else:
