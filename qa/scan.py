@@ -46,8 +46,6 @@ import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from itertools import chain
-from operator import itemgetter
 from pathlib import Path
 
 from qa import fastpath
@@ -165,8 +163,10 @@ def _fixed_width(lit: str) -> bool:
     return all(c.isascii() or c.lower() == c == c.upper() for c in lit)
 
 
-def _on_match(i: int, a: int, b: int, _flags: int, out: list) -> None:
-    out.append((i, a, b))
+def _on_match(i: int, a: int, b: int, _flags: int, append) -> None:
+    append(i)  # (three ints on a flat list: no tuple per match for the collector to track)
+    append(a)
+    append(b)
 
 
 class ScanHits:
@@ -176,12 +176,13 @@ class ScanHits:
 
     __slots__ = ("_plan", "_raw", "_text", "_bytes", "_codes", "_by")
 
-    def __init__(self, plan: "ScanPlan", raw: list[tuple[int, int, int]], text: str, data: bytes | None) -> None:
+    def __init__(self, plan: "ScanPlan", raw: list[int], text: str, data: bytes | None) -> None:
         # (offsets in ``data``, the UTF-8 text the scan read, when it is not the text's code points:
         # the bytes are made again when a rule first asks, not kept with the document's facts)
         self._plan, self._raw, self._text, self._bytes = plan, raw, text, data is not None
         self._by: dict[int, list[tuple[int, int]]] | None = None
-        self._codes = frozenset().union(*map(plan.owners.__getitem__, set(map(_entry_of, raw))))
+        # (``raw``: entry, start, end of each hit, flat)
+        self._codes = frozenset().union(*map(plan.owners.__getitem__, set(raw[0::3])))
 
     def __contains__(self, code: object) -> bool:
         return code in self._codes
@@ -242,9 +243,10 @@ class ScanHits:
         shifts = self._plan.shifts
         if not raw:
             return {}
-        if not self._bytes and len(raw) <= _LOOP_HITS:
+        if not self._bytes and len(raw) <= 3 * _LOOP_HITS:
             by: dict[int, list[tuple[int, int]]] = {}
-            for i, a, b in raw:
+            it = iter(raw)
+            for i, a, b in zip(it, it, it):
                 if shifts[i]:
                     a = b - shifts[i]
                 got = by.get(i)
@@ -255,7 +257,7 @@ class ScanHits:
             return by
         import numpy as np
 
-        flat = np.fromiter(chain.from_iterable(raw), dtype=np.int64, count=3 * len(raw)).reshape(-1, 3)
+        flat = np.array(raw, dtype=np.int64).reshape(-1, 3)
         ids, a, b = flat[:, 0], flat[:, 1], flat[:, 2]
         sh = self._plan.shift_array[ids]
         a = np.where(sh > 0, b - sh, a)
@@ -273,7 +275,6 @@ class ScanHits:
 
 #: a text's hits up to this many are grouped by entry in a loop (numpy's fixed cost would outweigh it)
 _LOOP_HITS = 64
-_entry_of = itemgetter(0)
 
 
 class ScanPlan:
@@ -425,11 +426,11 @@ class ScanPlan:
         (case-special, or the scan is off): every rule runs in full."""
         if not enabled() or _case_special(text):
             return None
-        out: list[tuple[int, int, int]] = []
+        out: list[int] = []  # entry, start, end of each hit, flat
         data = None
         if self._db is not None:
             raw = text.encode("utf-8", "surrogatepass")
-            self._db.scan(raw, match_event_handler=_on_match, context=out, scratch=self._scratch())
+            self._db.scan(raw, match_event_handler=_on_match, context=out.append, scratch=self._scratch())
             if len(raw) != len(text):
                 data = raw
         elif self.entries:
@@ -442,17 +443,19 @@ class ScanPlan:
             s = self._local.scratch = _hs.Scratch(self._db)
         return s
 
-    def _scan_fallback(self, text: str, out: list[tuple[int, int, int]]) -> None:
+    def _scan_fallback(self, text: str, out: list[int]) -> None:
         if self._lit_ids:
             low = text.lower()
             if self._auto is not None:
-                out.extend((i, e - n + 1, e + 1) for e, (i, n) in self._auto.iter(low))
+                for e, (i, n) in self._auto.iter(low):
+                    out += (i, e - n + 1, e + 1)
             else:  # pragma: no cover - without pyahocorasick
                 for lit, i in self._lit_ids.items():
-                    out.extend((i, s, s + len(lit)) for s in find_all(low, lit))
+                    for s in find_all(low, lit):
+                        out += (i, s, s + len(lit))
         for i, rx in self._regexes:
             if rx.search(text) is not None:
-                out.append((i, 0, len(text)))
+                out += (i, 0, len(text))
 
 
 if _hs is not None:
