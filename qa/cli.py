@@ -21,10 +21,10 @@ from qa.config import ConfigError, Settings, resolve
 from qa.gates import exit_code, gate_reason  # noqa: F401 - the gates live in qa.gates
 from qa.packs import PackError
 from qa.schema import check_jobs
-from qa.usage import UsageGroup
+from qa.usage import UsageGroup, UsageTyper
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None, cls=UsageGroup,
-                  help="qa: find and fix machine-translation garble and scraper debris in text.")
+app = UsageTyper(add_completion=False, no_args_is_help=True, rich_markup_mode=None, cls=UsageGroup,
+                help="qa: find and fix machine-translation garble and scraper debris in text.")
 
 PathsArg = Annotated[list[str], typer.Argument(help="Files or folders (.txt, .md, .jsonl).")]
 SelectOpt = Annotated[Optional[list[str]], typer.Option("--select", "-s", help="Rule codes, prefixes or categories to run (comma-separated or repeated).")]
