@@ -744,7 +744,31 @@ def main(
     """qa: find and fix machine-translation garble and scraper debris in text."""
 
 
+def command_name(info: object) -> str:
+    """The name a registered command is called by (``train_garble`` -> ``train-garble``)."""
+    name = getattr(info, "name", None)
+    return name if name else getattr(info, "callback").__name__.lower().replace("_", "-")
+
+
+def app_for(args: list[str]) -> typer.Typer:
+    """``app``, or, for a command line that names one of its commands, a copy of ``app`` that
+    holds that command only: typer builds the click command of every registered command when it
+    starts (reading each parameter's annotation), and a run calls one. The command parses and
+    runs as it does in ``app``; anything else (``--help``, ``--version``, an unknown name, which
+    ``app`` answers with its list of commands) gets ``app`` itself."""
+    import copy
+
+    if not args or args[0].startswith("-"):
+        return app
+    infos = [ci for ci in app.registered_commands if command_name(ci) == args[0]]
+    if len(infos) != 1:
+        return app
+    one = copy.copy(app)
+    one.registered_commands = infos
+    return one
+
+
 def run() -> None:  # console-script entry point
     from qa.fsutil import run_interruptible
 
-    run_interruptible(app)  # SIGINT/SIGTERM: no partial files, a hint how to resume
+    run_interruptible(app_for(sys.argv[1:]))  # SIGINT/SIGTERM: no partial files, a hint how to resume

@@ -108,3 +108,25 @@ def test_a_one_file_check_and_a_usage_error_import_no_pydantic(tmp_path):
     got, err = run("check", str(short), "--jobs", "abc")  # typer's message, as without plain coercion
     assert got["code"] == 2
     assert err.startswith("qa: error: Invalid value for '--jobs'") and "valid integer" in err
+
+
+# --------------------------------------------------------------------------- one command built
+def test_a_command_line_naming_a_command_builds_that_command_only_and_reads_the_same():
+    """``app_for``: the app of ``qa check ...`` holds ``check`` only; every command's help and a
+    usage error read as in the full app, and anything that is not a command name gets the app."""
+    from typer.testing import CliRunner
+
+    from qa.cli import app_for, command_name
+
+    names = [command_name(ci) for ci in app.registered_commands]
+    assert {"check", "baseline", "clean", "rules", "rule", "eval", "train-garble"} <= set(names)
+    runner = CliRunner()
+    for name in names:
+        one = app_for([name, "x"])
+        assert [command_name(ci) for ci in one.registered_commands] == [name]
+        for args in ([name, "--help"], [name, "--no-such-option"]):
+            want, got = runner.invoke(app, args), runner.invoke(one, args)
+            assert (got.exit_code, got.output) == (want.exit_code, want.output), args
+            assert want.output
+    for args in ([], ["--help"], ["--version"], ["chek"], ["-q"]):
+        assert app_for(args) is app
