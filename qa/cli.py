@@ -196,7 +196,6 @@ def check(
     except (ConfigError, PackError) as exc:
         raise _fail(str(exc)) from None
     _follow_links(follow_links, settings)
-    from qa.baseline import BaselineError, load_baseline
     from qa.report.formats import FormatError, check_destinations, parse_formats
 
     from qa.destinations import DestinationError, check_report_outputs
@@ -205,9 +204,16 @@ def check(
         formats = parse_formats(fmt)
         check_destinations(formats, output, output_dir)
         check_report_outputs(paths, output, output_dir, formats, documents, html)  # never over an input
-        base = load_baseline(baseline) if baseline else None
-    except (FormatError, BaselineError, DestinationError) as exc:
+    except (FormatError, DestinationError) as exc:
         raise _fail(str(exc)) from None
+    base = None
+    if baseline:  # (qa.baseline imported only for a run that has one)
+        from qa.baseline import BaselineError, load_baseline
+
+        try:
+            base = load_baseline(baseline)
+        except BaselineError as exc:
+            raise _fail(str(exc)) from None
 
     started = time.perf_counter()
     from qa.runner.options import RunOptions, RunStats, default_jobs
