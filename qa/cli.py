@@ -21,10 +21,10 @@ from qa.config import ConfigError, Settings, resolve
 from qa.gates import exit_code, gate_reason  # noqa: F401 - the gates live in qa.gates
 from qa.packs import PackError
 from qa.schema import check_jobs
-from qa.usage import UsageGroup
+from qa.usage import UsageGroup, UsageTyper
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None, cls=UsageGroup,
-                  help="qa: find and fix machine-translation garble and scraper debris in text.")
+app = UsageTyper(add_completion=False, no_args_is_help=True, rich_markup_mode=None, cls=UsageGroup,
+                help="qa: find and fix machine-translation garble and scraper debris in text.")
 
 PathsArg = Annotated[list[str], typer.Argument(help="Files or folders (.txt, .md, .jsonl).")]
 SelectOpt = Annotated[Optional[list[str]], typer.Option("--select", "-s", help="Rule codes, prefixes or categories to run (comma-separated or repeated).")]
@@ -196,7 +196,6 @@ def check(
     except (ConfigError, PackError) as exc:
         raise _fail(str(exc)) from None
     _follow_links(follow_links, settings)
-    from qa.baseline import BaselineError, load_baseline
     from qa.report.formats import FormatError, check_destinations, parse_formats
 
     from qa.destinations import DestinationError, check_report_outputs
@@ -205,9 +204,16 @@ def check(
         formats = parse_formats(fmt)
         check_destinations(formats, output, output_dir)
         check_report_outputs(paths, output, output_dir, formats, documents, html)  # never over an input
-        base = load_baseline(baseline) if baseline else None
-    except (FormatError, BaselineError, DestinationError) as exc:
+    except (FormatError, DestinationError) as exc:
         raise _fail(str(exc)) from None
+    base = None
+    if baseline:  # (qa.baseline imported only for a run that has one)
+        from qa.baseline import BaselineError, load_baseline
+
+        try:
+            base = load_baseline(baseline)
+        except BaselineError as exc:
+            raise _fail(str(exc)) from None
 
     started = time.perf_counter()
     from qa.runner.options import RunOptions, RunStats, default_jobs
@@ -744,7 +750,31 @@ def main(
     """qa: find and fix machine-translation garble and scraper debris in text."""
 
 
+def command_name(info: object) -> str:
+    """The name a registered command is called by (``train_garble`` -> ``train-garble``)."""
+    name = getattr(info, "name", None)
+    return name if name else getattr(info, "callback").__name__.lower().replace("_", "-")
+
+
+def app_for(args: list[str]) -> typer.Typer:
+    """``app``, or, for a command line that names one of its commands, a copy of ``app`` that
+    holds that command only: typer builds the click command of every registered command when it
+    starts (reading each parameter's annotation), and a run calls one. The command parses and
+    runs as it does in ``app``; anything else (``--help``, ``--version``, an unknown name, which
+    ``app`` answers with its list of commands) gets ``app`` itself."""
+    import copy
+
+    if not args or args[0].startswith("-"):
+        return app
+    infos = [ci for ci in app.registered_commands if command_name(ci) == args[0]]
+    if len(infos) != 1:
+        return app
+    one = copy.copy(app)
+    one.registered_commands = infos
+    return one
+
+
 def run() -> None:  # console-script entry point
     from qa.fsutil import run_interruptible
 
-    run_interruptible(app)  # SIGINT/SIGTERM: no partial files, a hint how to resume
+    run_interruptible(app_for(sys.argv[1:]))  # SIGINT/SIGTERM: no partial files, a hint how to resume

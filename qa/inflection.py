@@ -3,10 +3,12 @@
 The data is the inflection table that the ``lemminflect`` package ships (``infl_lu.csv.gz``,
 about 40,000 lemmas of the SPECIALIST Lexicon: nouns with their plurals, verbs with past, past
 participle, -ing and third-person forms, adjectives with comparative and superlative). The file
-is read directly, without importing the package (whose import pulls in numpy), and inverted once
-per process into a table from every form to its readings; that takes well under 0.2 s
-(``benchmarks/grammar.py`` measures it). The auxiliaries *be*, *have*, *do* and the modals are a
-closed class and are listed here, not read from the file.
+is read directly, without importing the package (whose import pulls in numpy), and inverted into
+one set of forms per reading; that takes well under 0.2 s (``benchmarks/grammar.py`` measures
+it), so the sets are kept in a signed cache file (the format of the scan cache, ``qa.scan``) and
+a later process reads them from there; the table's text itself is read only when a rule asks a
+lemma's forms. The auxiliaries *be*, *have*, *do* and the modals are a closed class and are
+listed here, not read from the file.
 
 Readings are Penn Treebank tags: ``NN`` (singular or mass noun), ``NNS`` (plural noun), ``VB``
 (base verb), ``VBD`` (simple past), ``VBN`` (past participle), ``VBG`` (-ing), ``VBZ`` (third
@@ -82,46 +84,33 @@ _ROW_RE = {
 class _Lexicon:
     """``sets``: reading -> the set of forms that have it; ``row``: the raw columns of one
     lemma's table row, found in the text on demand (``forms``); ``owners``: form -> the
-    (lemma, pos) rows it occurs in, built on first use (only fixes and messages need it)."""
+    (lemma, pos) rows it occurs in, built on first use (only fixes and messages need it).
+    ``sets`` given (read from the cache), the table's text is read on first use too."""
 
-    __slots__ = ("sets", "raw", "_owners")
+    __slots__ = ("sets", "_path", "_raw", "_owners")
 
-    def __init__(self, path: str) -> None:
-        with gzip.open(path, "rb") as fh:
-            raw = "\n" + fh.read().decode("utf-8")
-        # one set of forms per reading, filled by C-level finds and splits (no loop per form)
-        sets: dict[str, set[str]] = {}
-
-        def forms_of(cols: list[str]) -> set[str]:
-            return set("/".join(cols).split("/")) - {""}
-
-        rows = _ROW_RE["noun"].findall(raw)
-        sets["NN"] = {r[0] for r in rows}
-        sets["NNS"] = forms_of([r[1] for r in rows])
-        rows = _ROW_RE["verb"].findall(raw)
-        sets["VB"] = {r[0] for r in rows}
-        sets["VBD"] = forms_of([r[1] for r in rows])
-        # an empty participle column means the participle is the past
-        sets["VBN"] = forms_of([r[2] or r[1] for r in rows])
-        sets["VBG"] = forms_of([r[3] for r in rows])
-        sets["VBZ"] = forms_of([r[4] for r in rows])
-        rows = _ROW_RE["adj"].findall(raw)
-        sets["JJ"] = {r[0] for r in rows}
-        sets["JJR"] = forms_of([r[1] for r in rows])
-        sets["JJS"] = forms_of([r[2] for r in rows])
-        sets["RB"] = set(_ROW_RE["adv"].findall(raw))
-        self.sets = sets
-        self.raw = raw
+    def __init__(self, path: str, sets: dict[str, set[str]] | None = None) -> None:
+        self._path = path
+        self._raw: str | None = None
         self._owners: dict[str, list[tuple[str, str]]] | None = None
+        self.sets = sets if sets is not None else _reading_sets(self.raw)
+
+    @property
+    def raw(self) -> str:
+        """The table's text, a newline before its first row."""
+        if self._raw is None:
+            self._raw = _read_table(self._path)
+        return self._raw
 
     def row(self, lemma: str, pos: str) -> list[str] | None:
-        at = self.raw.find(f"\n{lemma},{pos},")
+        raw = self.raw
+        at = raw.find(f"\n{lemma},{pos},")
         if at < 0:
-            at = self.raw.find(f"\n{lemma},{pos}\n")
+            at = raw.find(f"\n{lemma},{pos}\n")
             if at < 0:
                 return None
-        end = self.raw.find("\n", at + 1)
-        return self.raw[at + 1:end if end >= 0 else None].split(",")
+        end = raw.find("\n", at + 1)
+        return raw[at + 1:end if end >= 0 else None].split(",")
 
     def owners(self) -> dict[str, list[tuple[str, str]]]:
         if self._owners is None:
@@ -135,6 +124,41 @@ class _Lexicon:
                     own.setdefault(form, []).append(key)
             self._owners = own
         return self._owners
+
+
+@loader
+def _read_table(path: str) -> str:
+    with gzip.open(path, "rb") as fh:
+        return "\n" + fh.read().decode("utf-8")
+
+
+#: the readings ``_reading_sets`` gives a set of forms, in its order
+READINGS = ("NN", "NNS", "VB", "VBD", "VBN", "VBG", "VBZ", "JJ", "JJR", "JJS", "RB")
+
+
+def _reading_sets(raw: str) -> dict[str, set[str]]:
+    """One set of forms per reading, filled by C-level finds and splits (no loop per form)."""
+    sets: dict[str, set[str]] = {}
+
+    def forms_of(cols: list[str]) -> set[str]:
+        return set("/".join(cols).split("/")) - {""}
+
+    rows = _ROW_RE["noun"].findall(raw)
+    sets["NN"] = {r[0] for r in rows}
+    sets["NNS"] = forms_of([r[1] for r in rows])
+    rows = _ROW_RE["verb"].findall(raw)
+    sets["VB"] = {r[0] for r in rows}
+    sets["VBD"] = forms_of([r[1] for r in rows])
+    # an empty participle column means the participle is the past
+    sets["VBN"] = forms_of([r[2] or r[1] for r in rows])
+    sets["VBG"] = forms_of([r[3] for r in rows])
+    sets["VBZ"] = forms_of([r[4] for r in rows])
+    rows = _ROW_RE["adj"].findall(raw)
+    sets["JJ"] = {r[0] for r in rows}
+    sets["JJR"] = forms_of([r[1] for r in rows])
+    sets["JJS"] = forms_of([r[2] for r in rows])
+    sets["RB"] = set(_ROW_RE["adv"].findall(raw))
+    return sets
 
 
 _LOCK = threading.Lock()
@@ -154,7 +178,12 @@ def _load() -> None:
     if _LEX is None:
         with _LOCK:
             if _LEX is None:
-                _LEX = _Lexicon(_data_path())
+                path = _data_path()
+                sets = _cached_readings()
+                lex = _Lexicon(path, sets)
+                if sets is None:
+                    _store_readings(lex.sets)
+                _LEX = lex
     return _LEX
 
 
@@ -247,10 +276,23 @@ def _build_irregular() -> None:
         _store_irregular(out)
 
 
-def _irregular_cache() -> tuple[str, object] | None:
-    """(key, path) of the irregular-verb table's cache file: the key hashes the inflection table
-    and this module, so another lemminflect or another rule here misses. ``None``: no cache
-    (``QA_NO_CACHE``, no table, no cache folder)."""
+@lru_cache(maxsize=1)
+def _inputs_digest() -> bytes:
+    """What the tables are made from: this module and the inflection table (read once)."""
+    import hashlib
+
+    h = hashlib.blake2b(digest_size=16)
+    with open(__file__, "rb") as fh:
+        h.update(fh.read())
+    with open(_data_path(), "rb") as fh:
+        h.update(fh.read())
+    return h.digest()
+
+
+def _table_cache(name: str, fmt: int, stem: str) -> tuple[str, object] | None:
+    """(key, path) of the cache file of one table built from the inflection table: the key
+    hashes the table and this module, so another lemminflect or another rule here misses.
+    ``None``: no cache (``QA_NO_CACHE``, no table, no cache folder)."""
     import hashlib
     import sys
 
@@ -260,15 +302,51 @@ def _irregular_cache() -> tuple[str, object] | None:
         from qa.cache import user_cache_root
 
         h = hashlib.blake2b(digest_size=16)
-        h.update(f"qa irregular pasts {IRREGULAR_CACHE_FORMAT} py {sys.version_info[:3]}\n".encode())
-        with open(__file__, "rb") as fh:
-            h.update(fh.read())
-        with open(_data_path(), "rb") as fh:
-            h.update(fh.read())
+        h.update(f"qa {name} {fmt} py {sys.version_info[:3]}\n".encode())
+        h.update(_inputs_digest())
         key = h.hexdigest()
-        return key, user_cache_root() / "tables" / f"irregular-{key}.json"
+        return key, user_cache_root() / "tables" / f"{stem}-{key}.json"
     except Exception:  # noqa: BLE001 - LexiconMissing, an unreadable file, no cache folder: build it
         return None
+
+
+def _irregular_cache() -> tuple[str, object] | None:
+    """(key, path) of the irregular-verb table's cache file (``_table_cache``)."""
+    return _table_cache("irregular pasts", IRREGULAR_CACHE_FORMAT, "irregular")
+
+
+#: part of the key of the reading sets' cache file: bump it when what the file holds changes
+READINGS_CACHE_FORMAT = 1
+
+
+def _readings_cache() -> tuple[str, object] | None:
+    """(key, path) of the reading sets' cache file (``_table_cache``)."""
+    return _table_cache("reading sets", READINGS_CACHE_FORMAT, "readings")
+
+
+def _cached_readings() -> dict[str, set[str]] | None:
+    """The sets of forms per reading as last built, from their cache file when its MAC is this
+    user's and it holds one text of forms (a line each) per reading of ``READINGS``."""
+    where = _readings_cache()
+    if where is None:
+        return None
+    from qa.scan import read_cached_json
+
+    payload = read_cached_json(where[1], where[0], READINGS_CACHE_FORMAT)  # type: ignore[arg-type]
+    sets = payload.get("sets") if payload is not None else None
+    if not isinstance(sets, dict) or list(sets) != list(READINGS) or not all(isinstance(v, str) for v in sets.values()):
+        return None
+    return {k: set(v.split("\n")) if v else set() for k, v in sets.items()}
+
+
+def _store_readings(sets: dict[str, set[str]]) -> None:
+    where = _readings_cache()
+    if where is None or list(sets) != list(READINGS) or any("" in v or any("\n" in f for f in v) for v in sets.values()):
+        return  # (a form is never empty nor holds a line break: each is one line of the file)
+    from qa.scan import json_blob, write_cached
+
+    blob = json_blob({"format": READINGS_CACHE_FORMAT, "sets": {k: "\n".join(sorted(v)) for k, v in sets.items()}})
+    write_cached(where[1], where[0], blob)  # type: ignore[arg-type]
 
 
 def _cached_irregular() -> dict[str, tuple[str, str]] | None:

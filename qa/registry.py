@@ -68,8 +68,8 @@ def rule(
 def python_rules() -> list[Rule]:
     """The Python rules: the built-in ones (``qa.checks``) and any registered by other code.
     The built-in ones come from the rule cache when it holds this package's (their modules are
-    imported when one of them is first called: ``_LazyPython``), else from importing
-    ``qa.checks``, which writes the cache."""
+    imported when one of them is first called: ``_LazyPython``), else from importing every
+    module of ``qa.checks`` (``qa.checks.import_all``), which writes the cache."""
     import sys
 
     global _LAZY_PY
@@ -78,8 +78,9 @@ def python_rules() -> list[Rule]:
     if _LAZY_PY:
         codes = {r.code for r in _LAZY_PY}
         return list(_LAZY_PY) + [r for r in _PY_RULES.values() if r.code not in codes]
-    import qa.checks  # noqa: F401  (registers the built-in checks)
+    from qa.checks import import_all
 
+    import_all()  # registers the built-in checks
     rules = list(_PY_RULES.values())
     _store_python_rules([r for r in rules if _module_of(r.check).startswith("qa.checks.")])
     return rules
@@ -109,7 +110,7 @@ class _LazyPython:
         self._fn: object = None
 
     def import_module(self) -> object:
-        """The rule's module, imported (``qa.checks`` and every module of checks with it)."""
+        """The rule's module, imported (with the modules it imports, not every module of checks)."""
         import importlib
         import sys
 

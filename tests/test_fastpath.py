@@ -195,7 +195,9 @@ def test_trying_a_pattern_at_its_leading_literals_equals_finditer(text, pattern,
 
 
 def _all_scanners():
-    import qa.checks  # noqa: F401 - imports every rule module
+    from qa.checks import import_all
+
+    import_all()  # imports every rule module
     from qa.registry import python_rules
 
     python_rules()

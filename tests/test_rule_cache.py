@@ -33,7 +33,9 @@ def cache_on(monkeypatch, tmp_path):
 
 
 def _builtin():
-    import qa.checks  # noqa: F401 - registers the built-in rules
+    from qa.checks import import_all
+
+    import_all()  # registers the built-in rules
 
     return [r for r in registry._PY_RULES.values() if r.check.__module__.startswith("qa.checks.")]
 

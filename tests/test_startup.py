@@ -301,3 +301,38 @@ def test_benchmark_report_has_the_one_file_run_the_profile_and_the_plot(tmp_path
     assert "| rules MT |" in md and "| language ID |" in md
     assert "| qa full rule set | 1 | 10 MB | 20.0 | 0.50 | 0.50 | - | 0.53 |" in md
     assert (tmp_path / "benchmark.png").stat().st_size > 10_000
+
+
+# --------------------------------------------------------------------------- what a one-file run imports
+def test_a_one_file_run_imports_only_the_check_modules_of_the_rules_that_ran(tmp_path):
+    """``qa check`` on a one-sentence file, the built-in rules read from the rule cache: the scan
+    finds no trigger of the pronoun, punctuation and duplicate rules, so their modules are never
+    imported (nor the bilingual extractor: the document is not bilingual); the modules of the
+    rules that ran are, and the findings are those of a run that imports every module."""
+    short = tmp_path / "short.txt"
+    short.write_text("The new bridge over the river opened to traffic on Monday morning.\n", encoding="utf-8")
+    code = f"""
+        import json, runpy, sys
+        sys.argv = ["qa", "check", {str(short)!r}, "-q", "--isolated", "--no-cache", "--format", "jsonl",
+                    "-o", sys.argv[1], "--fail-on", "never"]
+        try:
+            runpy.run_module("qa", run_name="__main__")
+        except SystemExit as exc:
+            assert not exc.code, exc.code
+        print(json.dumps(sorted(m for m in sys.modules if m.startswith("qa."))))
+    """
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "XDG_CACHE_HOME": str(tmp_path / "xdg")}
+    env.pop("QA_NO_CACHE", None)
+    runs = []
+    for i in range(2):  # the first run writes the rule cache, the second reads it
+        out = tmp_path / f"out{i}.jsonl"
+        proc = subprocess.run([sys.executable, "-c", textwrap.dedent(code), str(out)], capture_output=True,
+                              text=True, env=env, cwd=tmp_path, timeout=300)
+        assert proc.returncode == 0, proc.stderr
+        runs.append((set(json.loads(proc.stdout.strip().splitlines()[-1])), out.read_bytes()))
+    (first, first_out), (second, second_out) = runs
+    assert {"qa.checks.pronoun", "qa.checks.punctuation", "qa.checks.duplicate"} <= first  # import_all
+    assert not {"qa.checks.pronoun", "qa.checks.punctuation", "qa.checks.duplicate", "qa.bilingual.extract"} & second
+    assert {"qa.checks.whitespace", "qa.checks.grammar", "qa.checks.encoding", "qa.checks.bilingual"} <= second
+    assert second_out == first_out
+    assert b'"path"' in second_out

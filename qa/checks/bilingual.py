@@ -17,7 +17,8 @@ from functools import lru_cache
 from decimal import Decimal
 from collections.abc import Iterator, Mapping
 
-from qa.bilingual import extract
+# qa.bilingual.extract (its ~40 pattern tables) is imported by the rules that compare segments,
+# when they first have one: a monolingual document never loads it
 from qa.bilingual.glossary import GlossaryError, load_rows  # GlossaryError: imported from here by the CLI
 from qa.bilingual.model import BilingualDocument, Segment
 from qa.document import Document
@@ -64,6 +65,8 @@ def _number_diff(doc: Document, seg: Segment):
 
 
 def _number_diff_of(doc: Document, seg: Segment):
+    from qa.bilingual import extract
+
     src_demand = extract.numbers(seg.source, _slang(doc), strict=True)
     src_all = extract.numbers(seg.source, _slang(doc), strict=False)
     tgt_demand = extract.numbers(seg.target, _tlang(doc), strict=True)
@@ -203,6 +206,10 @@ def link_mismatch(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
     ## How to fix
     Copy links, addresses and handles unchanged from the source.
     """
+    if not _segments(doc):
+        return
+    from qa.bilingual import extract
+
     for seg in _checked(doc):
         src = extract.links(seg.source)
         tgt = extract.links(seg.target)
@@ -254,6 +261,10 @@ def placeholder_mismatch(doc: Document, opts: Mapping[str, object]) -> Iterator[
     ## How to fix
     Keep every placeholder and tag of the source, unchanged, where the target's grammar puts it.
     """
+    if not _segments(doc):
+        return
+    from qa.bilingual import extract
+
     for seg in _checked(doc):
         src = extract.placeholders(seg.source)
         tgt = extract.placeholders(seg.target)
@@ -309,6 +320,10 @@ def target_equals_source(doc: Document, opts: Mapping[str, object]) -> Iterator[
     Translate the segment; if it must stay as it is, mark it so in the file (XLIFF
     `translate="no"`).
     """
+    if not _segments(doc):
+        return
+    from qa.bilingual import extract
+
     for seg in _checked(doc):
         s = seg.source.strip()
         if s != seg.target.strip() or _letters(s) < 2:
@@ -345,6 +360,10 @@ def source_script_in_target(doc: Document, opts: Mapping[str, object]) -> Iterat
     ## How to fix
     Translate or transliterate the words (`长沙` -> `Changsha`).
     """
+    if not _segments(doc):
+        return
+    from qa.bilingual import extract
+
     for seg in _checked(doc):
         sscript = extract.dominant_script(seg.source)
         if sscript in (None, "Latin"):
@@ -587,6 +606,10 @@ def latin_token_missing(doc: Document, opts: Mapping[str, object]) -> Iterator[H
     ## How to fix
     Keep the token as it is written in the source.
     """
+    if not _segments(doc):
+        return
+    from qa.bilingual import extract
+
     for seg in _checked(doc):
         if extract.dominant_script(seg.source) in (None, "Latin"):
             continue
@@ -774,6 +797,8 @@ def load_calibration(path: str) -> dict:
 
 def length_log_ratio(source: str, target: str) -> float:
     """log((target units + 1) / (source units + 1)) in ``extract.length_units``."""
+    from qa.bilingual import extract
+
     return math.log((extract.length_units(target) + 1) / (extract.length_units(source) + 1))
 
 
@@ -823,6 +848,8 @@ def length_ratio_outlier(doc: Document, opts: Mapping[str, object]) -> Iterator[
     params = (load_calibration(path).get("pairs") or {}).get(pair)
     if not params:
         return
+    from qa.bilingual import extract
+
     low, high, minimum = float(params["low"]), float(params["high"]), int(params["min_source_units"])
     for seg in _checked(doc):
         su = extract.length_units(seg.source)
@@ -899,6 +926,8 @@ _MIN_JUDGE_LETTERS = 30
 def _judge_text(seg: Segment) -> str | None:
     """The target with links, placeholders and numbers removed, when it is long enough for language
     ID: at least 30 letters in four words, or 15 Han or Kana characters."""
+    from qa.bilingual import extract
+
     t = seg.target
     if "://" in t or "www." in t or "@" in t:
         t = extract.URL_RE.sub(" ", extract.EMAIL_RE.sub(" ", t))
@@ -956,6 +985,8 @@ def target_in_source_language(doc: Document, opts: Mapping[str, object]) -> Iter
     tlang = base_lang(_tlang(doc))
     if not tlang or not _segments(doc):
         return
+    from qa.bilingual import extract
+
     slang = base_lang(_slang(doc))
     if not slang:
         slang, p = language.detect(doc.source_text)
@@ -1067,6 +1098,10 @@ def pinyin_name_mismatch(doc: Document, opts: Mapping[str, object]) -> Iterator[
     ## How to fix
     Write the given name in the pinyin of the source's characters.
     """
+    if not _segments(doc):
+        return
+    from qa.bilingual import extract
+
     for seg in _checked(doc):
         if extract.dominant_script(seg.source) != "Han" or not _PINYIN_NAME_RE.search(seg.target):
             continue
