@@ -614,6 +614,20 @@ def _mostly_capitals(ln: LineInfo) -> bool:
     return upper >= 6 and upper >= 4 * lower
 
 
+def _capital_lines(lines: list[LineInfo]) -> list[bool]:
+    """``_mostly_capitals`` of every line, in one loop."""
+    out = []
+    append = out.append
+    for ln in lines:
+        w = ln.words
+        if ln.prose and w > 20 or w < 2:
+            append(False)
+            continue
+        upper, lower = ln._cases or case_counts(ln)  # UPPER_RE and LOWER_RE
+        append(upper >= 6 and upper >= 4 * lower)
+    return out
+
+
 @rule(
     code="BP006",
     name="capitalised-line-run",
@@ -644,7 +658,7 @@ def capitalised_line_run(doc: Document, opts: Mapping[str, object]) -> Iterator[
     """
     lay = layout(doc)
     lines = lay.lines
-    caps = [_mostly_capitals(ln) for ln in lines]
+    caps = _capital_lines(lines)
     end = lay.body[1]
     for i, ln in enumerate(lines):
         if not caps[i]:

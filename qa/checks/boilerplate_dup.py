@@ -36,10 +36,11 @@ def normalise_line(text: str) -> str:
     return _PUNCT_RE.sub(" ", _DIGIT_RE.sub("0", text.lower())).strip()
 
 
-def normalised_lines(text: str) -> list[str]:
+def normalised_lines(text: str, lower: str | None = None) -> list[str]:
     """``normalise_line`` of every line of ``text`` (split at ``\\r\\n``, ``\\r``, ``\\n``, as
-    ``Document.lines``), with two regex passes over the whole text instead of two per line."""
-    norm = _PUNCT_IN_LINES_RE.sub(" ", _DIGIT_RE.sub("0", text.lower()).replace("_", " "))
+    ``Document.lines``), with two regex passes over the whole text instead of two per line
+    (``lower``: ``text.lower()``, when the caller has it)."""
+    norm = _PUNCT_IN_LINES_RE.sub(" ", _DIGIT_RE.sub("0", text.lower() if lower is None else lower).replace("_", " "))
     return [x.strip() for x in _NEWLINE_RE.split(norm)]
 
 
@@ -68,7 +69,7 @@ def collect_lines(doc: Document, opts: Mapping[str, object]) -> tuple[str, list[
     out: list[tuple[int, int, int]] = []
     append = out.append
     blake2b, from_bytes = hashlib.blake2b, int.from_bytes  # (line_hash, inlined: one call a line)
-    for (a, b), norm in zip(doc.lines, normalised_lines(text)):
+    for (a, b), norm in zip(doc.lines, normalised_lines(text, doc.facts.lower)):  # (the lower case made once)
         if len(norm) < min_chars:
             continue
         raw = text[a:b]

@@ -331,6 +331,35 @@ def _score(ln: LineInfo, s=_S) -> float:
     return s["other"]
 
 
+def _set_scores(infos: list[LineInfo], s=_S) -> None:
+    """``ln.score = _score(ln)`` for every line, in one loop (the same tests in the same order)."""
+    ts_match = _TIMESTAMP_RE.match
+    item_search = _LISTITEM_RE.search
+    timestamp, legal, prose_base = s["timestamp"], s["legal"], s["prose_base"]
+    cap_words, per_point = s["prose_cap_words"], s["prose_words_per_point"]
+    short_words, short_stop, short = s["short_sentence_words"], s["short_sentence_stop_share"], s["short_sentence"]
+    linkish, item_cap, item = s["linkish"], s["list_item_max_cap_share"], s["list_item"]
+    few_max, few, other = s["few_words_max"], s["few_words"], s["other"]
+    for ln in infos:
+        text = ln.text
+        if len(text) <= 40 and ts_match(text):
+            ln.score = timestamp
+        elif ln._legal if ln._legal is not None else _is_legal(ln):
+            ln.score = legal
+        elif ln.prose:
+            ln.score = prose_base + min(ln.words, cap_words) / per_point
+        elif ln.words >= short_words and ln.sentence_end and ln.stop_ratio >= short_stop:
+            ln.score = short
+        elif ln.linkish:
+            ln.score = linkish
+        elif ln.cap_ratio < item_cap and item_search(text):
+            ln.score = item
+        elif ln.words <= few_max:
+            ln.score = few
+        else:
+            ln.score = other
+
+
 MIN_SEGMENT_MASS = _LAYOUT["min_segment_mass"]
 SEGMENT_SHARE = _LAYOUT["segment_share"]
 
@@ -516,8 +545,7 @@ def compute_layout(doc: Document) -> Layout:
         for ln in infos:
             if ln.index not in maybe_prompt:
                 ln._prompt = False
-    for ln in infos:
-        ln.score = _score(ln)
+    _set_scores(infos)
     n_prose = sum(1 for ln in infos if ln.prose)
     scores = [ln.score for ln in infos]
     segs = _segments(scores, 0, len(scores))

@@ -7,6 +7,7 @@ pipeline can move them into fields. Their fixes are unsafe (only with ``--unsafe
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterator, Mapping
 
 from qa.checks.boilerplate_layout import layout
@@ -74,6 +75,27 @@ def _may_be_credit(text: str) -> bool:
     return not text.isascii() or _CREDIT_WORDS_RE.search(text.lower()) is not None
 
 
+def _credit_lines(doc: Document, lines: list) -> list:
+    """The lines of ``lines`` that ``_may_be_credit``: the non-ASCII ones, and the ASCII ones
+    holding a match of ``_CREDIT_WORDS_RE`` in the document's lower case, searched once (a
+    match holds no white space, so it lies inside one line; the lower case keeps the offsets
+    when it is as long as the text)."""
+    lower = doc.facts.lower
+    if len(lower) != len(doc.text):
+        return [ln for ln in lines if _may_be_credit(ln.text)]
+    hits = [m.start() for m in _CREDIT_WORDS_RE.finditer(lower)]
+    n = len(hits)
+    out = []
+    for ln in lines:
+        if not ln.text.isascii():
+            out.append(ln)
+            continue
+        k = bisect_left(hits, ln.start)
+        if k < n and hits[k] < ln.end:
+            out.append(ln)
+    return out
+
+
 def _meta_hits(doc: Document, pattern: "re.Pattern[str] | Callable[[str], bool]", what: str, max_words: int,
                any_prose: bool = False, skip_fields: bool = False,
                gate: "Callable[[str], object] | None" = None) -> Iterator[Hit]:
@@ -86,7 +108,9 @@ def _meta_hits(doc: Document, pattern: "re.Pattern[str] | Callable[[str], bool]"
         lines = [ln for ln in lay.lines if ln.words <= max_words]
     else:
         lines = [ln for ln in lay.lines if ln.words <= max_words and not (ln.prose and ln.words > 14)]
-    if gate is not None:
+    if gate is _may_be_credit:
+        lines = _credit_lines(doc, lines)
+    elif gate is not None:
         lines = [ln for ln in lines if gate(ln.text)]
     for ln in lines:
         if fields and any(a <= ln.start <= b for a, b in fields):

@@ -46,7 +46,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from rapidfuzz import fuzz, process
 
 from qa import fastpath
-from qa.checks.boilerplate_layout import Layout, inside_article, layout, line_starts
+from qa.checks.boilerplate_layout import Layout, LineColumns, columns, inside_article, layout, line_starts
 from qa.document import Document
 from qa.model import Applicability, Edit, Fix, Hit
 from qa.packs import PackContext, fix_from_spec, format_message, register_kind
@@ -54,44 +54,13 @@ from qa.scan import Triggers, candidates, literal_triggers
 from qa.scan import enabled as scan_enabled
 
 _NORM_RE = re.compile(r"[\W_]+")
+#: ``_NORM_RE`` within the lines of a text (a run stops at a line break)
+_NORM_IN_LINES_RE = re.compile(r"(?:[^\w\n]|_)+")
 #: characters whose case-insensitive match differs from ``str.lower`` ("ſ" matches "s")
 _SPECIAL_RE = fastpath.CASE_SPECIAL_RE
 
 
-class _LabelIndex:
-    """The labels of a document's lines, made once for every ``match: line`` rule: ``labels``
-    and ``bares`` (``LineInfo.label`` / ``.bare``), their lower case (``lows``; ``bare_lows``:
-    ``None`` where the bare line is the label), and the lines whose label or bare line holds a
-    non-ASCII character (``non_ascii``) or a case-special one (``special``)."""
-
-    __slots__ = ("labels", "bares", "lows", "bare_lows", "special", "non_ascii")
-
-    def __init__(self, lay: Layout, text: str) -> None:
-        lines = lay.lines
-        self.labels = labels = [ln.label for ln in lines]
-        self.bares = bares = [ln.bare for ln in lines]
-        self.lows = [lab.lower() for lab in labels]
-        self.bare_lows = [None if bare == lab else bare.lower() for lab, bare in zip(labels, bares)]
-        if text.isascii():
-            self.special: set[int] = set()
-            self.non_ascii: set[int] = set()
-        else:
-            self.non_ascii = {i for i, (lab, bare) in enumerate(zip(labels, bares))
-                              if not lab.isascii() or not bare.isascii()}
-            self.special = {i for i in self.non_ascii
-                            if _SPECIAL_RE.search(labels[i]) or _SPECIAL_RE.search(bares[i])} \
-                if _SPECIAL_RE.search(text) else set()
-
-
-def _label_index(lay: Layout, text: str) -> _LabelIndex:
-    """The ``_LabelIndex`` of a document's layout ``lay`` (``text``: the document's), made once."""
-    ix = lay.extra.get("_label_index")
-    if ix is None:
-        ix = lay.extra["_label_index"] = _LabelIndex(lay, text)
-    return ix  # type: ignore[return-value]
-
-
-def _matching(rx: re.Pattern[str], ix: _LabelIndex, tried: Iterable[int] | None) -> list[int]:
+def _matching(rx: re.Pattern[str], ix: LineColumns, tried: Iterable[int] | None) -> list[int]:
     """The lines of ``tried`` (``None``: all) whose label, or bare line where it differs, ``rx``
     matches."""
     labels, bares = ix.labels, ix.bares
@@ -205,6 +174,9 @@ def build_furniture(spec: Mapping[str, object], ctx: PackContext):
     else:
         triggers = Triggers(literals=tuple(sorted({x.lower() for x in rest_literals})), patterns=((".", re.DOTALL),))
     rest_set = frozenset(rest_literals)
+    #: the longest rest literal: a longer hit (the whole text, for the ``.`` trigger) is none of
+    #: them (``str.lower`` never shortens a text), and is not lower-cased to find that out
+    rest_max = max(map(len, rest_set), default=0)
 
     def whole_line(label: str, cand_rest: set[int] | None, index: int) -> str | None:
         """The label when the whole of it is a phrase (same answer as ``pattern``)."""
@@ -221,7 +193,7 @@ def build_furniture(spec: Mapping[str, object], ctx: PackContext):
                 return m.group(0)
         return None
 
-    def phrase_lines(ix: _LabelIndex, cand_rest: set[int] | None) -> dict[int, str]:
+    def phrase_lines(ix: LineColumns, cand_rest: set[int] | None) -> dict[int, str]:
         """``whole_line`` of the label, then of the bare line, for every line of the document
         with a label: only the lines it can answer for at all are tried (a label or bare line in
         ``exact``, one with a case-special character, one where ``rest_pattern`` is tried and
@@ -248,14 +220,17 @@ def build_furniture(spec: Mapping[str, object], ctx: PackContext):
                 out[i] = got
         return out
 
-    def fuzzy_lines(ix: _LabelIndex, skip: Mapping[int, str]) -> list[int]:
+    def fuzzy_lines(ix: LineColumns, skip: Mapping[int, str]) -> list[int]:
         """The lines outside ``skip`` whose label, at most ``fuzzy_max`` characters, is one of
         the fuzzy phrases (``fuzz.ratio`` of the normalised label at least ``threshold``); the
         unique keys are scored in one ``cdist`` call (the same scores as ``extractOne``)."""
         labels = ix.labels
         todo = [i for i, lab in enumerate(labels) if lab and len(lab) <= fuzzy_max and i not in skip]
         lows = ix.lows
-        keys = [_NORM_RE.sub(" ", lows[i]).strip() for i in todo]
+        # ``_NORM_RE.sub(" ", low).strip()`` of each label, in one pass over them joined by line
+        # breaks (a label holds none, and the runs replaced stop at them)
+        keys = [k.strip() for k in _NORM_IN_LINES_RE.sub(" ", "\n".join([lows[i] for i in todo])).split("\n")] \
+            if todo else []
         pairs = [(i, k) for i, k in zip(todo, keys) if len(k) >= 4]
         uniq = sorted({k for _, k in pairs})
         if not uniq:
@@ -283,20 +258,27 @@ def build_furniture(spec: Mapping[str, object], ctx: PackContext):
                     cand = {bisect_right(starts, a) - 1 for a, _ in found}
                 if split and rest_literals:
                     text = doc.text
-                    cand_rest = {bisect_right(starts, a) - 1 for a, b in found if text[a:b].lower() in rest_set}
+                    cand_rest = {bisect_right(starts, a) - 1 for a, b in found
+                                 if b - a <= rest_max and text[a:b].lower() in rest_set}
         if split and not rest_literals:
             cand_rest = set()
-        if where == "outside_body":  # not the body, nor the first line (the page title)
-            idx: Iterable[int] = _outside_body(lay)
+        n = len(lines)
+        if cand is not None and not fuzzy_norm:  # the candidate lines, in order, where the rule looks
+            if where == "outside_body":  # not the body, nor the first line (the page title)
+                a, b = lay.body
+                b = max(b, 1)
+                idx: Iterable[int] = sorted(i for i in cand if 1 <= i < a or b <= i < n)
+            else:
+                idx = sorted(i for i in cand if 0 <= i < n)
+        elif where == "outside_body":
+            idx = _outside_body(lay)
         else:
-            idx = range(len(lines))
+            idx = range(n)
         if match != "line":
             idx = _short_lines(lay, idx, max_words, allow_prose)
-        if cand is not None and not fuzzy_norm:
-            idx = [i for i in idx if i in cand]
         matched: dict[int, str] | None = None
         if split and cand is None:  # every line: the label index, made once per document
-            ix = _label_index(lay, doc.text)
+            ix = columns(lay)  # (shared with the layout's markers)
             matched = phrase_lines(ix, cand_rest)
             if fuzzy_norm:
                 for i in fuzzy_lines(ix, matched):
