@@ -464,7 +464,7 @@ def share_count_line(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]
     """
     lay = layout(doc)
     for ln in lay.lines:
-        if ln.words > 3 or not _COUNT_LINE_RE.match(ln.text):
+        if ln.words > 3 or not ln.has_digit or not _COUNT_LINE_RE.match(ln.text):  # (every count has a digit)
             continue
         bare = ln.text.replace(",", "").replace(".", "").isdigit()
         if bare and lay.in_body(ln.index):

@@ -48,6 +48,7 @@ _LINKISH_RE = re.compile(r"(?:\s[|•·»›>/]\s|\s[|•·»›]\s*$|^\s*[|•�
 # "a digit and one of , ; (" (in either order), anchored so a long line is scanned once
 _LISTITEM_RE = re.compile(r"^(?=[^\d\n]*+\d)(?=[^,;(\n]*+[,;(])|^\d+[.)]\s+\w+\s+\w+")
 _BULLET_RE = re.compile(r"^[\s•·*\-–—>|#]+")
+_DIGIT_RE = re.compile(r"\d")
 
 #: English function words (the measure of "reads like a sentence", as in jusText): the list
 #: ``layout`` of ``rules/data/stopwords.txt``.
@@ -74,6 +75,7 @@ class LineInfo:
     ext: tuple[int, int] = (0, 0)  # the whole line with its line break
     _label: str | None = None
     _bare: str | None = None
+    _digit: bool | None = None  # see ``has_digit``
     _marker: bool | None = None
     _section_end: bool | None = None
     _legal: bool | None = None
@@ -96,6 +98,13 @@ class LineInfo:
         if self._bare is None:
             self._bare = self.text.strip(_EDGE_CHARS)
         return self._bare
+
+    @property
+    def has_digit(self) -> bool:
+        """The line holds a decimal digit (``\\d``), computed once."""
+        if self._digit is None:
+            self._digit = _DIGIT_RE.search(self.text) is not None
+        return self._digit
 
     @property
     def label(self) -> str:
@@ -510,15 +519,17 @@ def _reference_infos_of(text: str, spans: list[tuple[int, int]], after: int, inf
 def _infos_of(text: str, feats, infos: list[LineInfo], offset: int = 0) -> list[LineInfo]:
     """``LineInfo`` objects from ``_line_features`` (offsets relative to ``offset``), appended:
     each field computed for all lines at once, as ``line_info`` defines it."""
-    S, E, XA, XE, W, stop, cap, SE, IN, LK, prose = feats
+    S, E, XA, XE, W, stop, cap, SE, IN, LK, prose, digit = feats
     if offset:
         S, E, XA, XE = ([x + offset for x in v] for v in (S, E, XA, XE))
     base = len(infos)
     texts = list(map(text.__getitem__, map(slice, S, E)))
     bares = [t.strip(_EDGE_CHARS) for t in texts]  # ``LineInfo.bare`` and ``.label``, made here for all lines
-    labels = [_label_of_bare(b) if b[-1:] in _COUNT_TAIL or b[-1:].isdigit() else b for b in bares]
+    # (a trailing count holds a digit: a line without one is its own label)
+    labels = [_label_of_bare(b) if d and (b[-1:] in _COUNT_TAIL or b[-1:].isdigit()) else b
+              for b, d in zip(bares, digit)]
     infos.extend(map(LineInfo, range(base, base + len(S)), S, E, texts, W, stop, cap,
-                     SE, IN, LK, prose, repeat(0.0), zip(XA, XE), labels, bares))
+                     SE, IN, LK, prose, repeat(0.0), zip(XA, XE), labels, bares, digit))
     return infos
 
 
@@ -792,7 +803,7 @@ class LineColumns:
     character) and ``special`` (those of them with a case-special character,
     ``qa.fastpath.CASE_SPECIAL``: their lexicon tests take the whole regex)."""
 
-    __slots__ = ("labels", "bares", "lows", "bare_lows", "special", "non_ascii")
+    __slots__ = ("labels", "bares", "lows", "bare_lows", "special", "non_ascii", "texts")
 
     def __init__(self, lines: list[LineInfo]) -> None:
         labels = [ln._label for ln in lines]
@@ -802,9 +813,12 @@ class LineColumns:
         if None in bares:
             bares = [ln.bare for ln in lines]
         self.labels, self.bares = labels, bares
-        self.lows = [lab.lower() for lab in labels]
+        # the labels lower-cased in one call: ``str.lower`` of each, since a line break between
+        # them is neither cased nor case-ignorable (the final-sigma rule sees a label's end) and
+        # no lower case holds one
+        self.lows = "\n".join(labels).lower().split("\n") if labels else []
         self.bare_lows = [None if bare == lab else bare.lower() for lab, bare in zip(labels, bares)]
-        texts = [ln.text for ln in lines]
+        self.texts = texts = [ln.text for ln in lines]
         wide = [i for i, t in enumerate(texts) if not t.isascii()]  # (a label and a bare line are parts of the text)
         self.non_ascii = {i for i in wide if not labels[i].isascii() or not bares[i].isascii()}
         self.special = {i for i in self.non_ascii if CASE_SPECIAL_RE.search(labels[i]) or CASE_SPECIAL_RE.search(bares[i])}
@@ -863,11 +877,13 @@ def markers(lay: Layout) -> list[bool]:
         todo = mark(_lexicon_matches(ui, col.bares, bare_lows, [i for i in todo if bare_lows[i] is not None],
                                      col.special))
         todo = mark(_lexicon_matches(line_lexicon("section_ends"), labels, col.lows, todo, col.special))
-        todo = mark([i for i in todo if is_timestamp(lines[i].text)])
+        texts = col.texts
+        ts_match = _TIMESTAMP_RE.match  # (is_timestamp)
+        todo = mark([i for i in todo if len(texts[i]) <= 40 and ts_match(texts[i])])
         consent, prompts = lexicon_re("consent", "contains").search, lexicon_re("prompts", "contains").search
         todo = mark([i for i in todo if lines[i].words <= 25 and lines[i]._prompt is not False
-                     and (consent(lines[i].text) or prompts(lines[i].text))])
-        mark([i for i in todo if lines[i].linkish and is_link_list(lines[i].text)])
+                     and (consent(texts[i]) or prompts(texts[i]))])
+        mark([i for i in todo if lines[i].linkish and is_link_list(texts[i])])
     for ln, m in zip(lines, out):
         ln._marker = m
     lay.extra["_markers"] = out
@@ -919,6 +935,7 @@ _F_SEP2 = 1 << 11  # | • · » ›
 _F_CLOSER = 1 << 12  # " ' ” ’ ) ]
 _F_SENDCH = 1 << 13  # . ! ? …
 _F_BREAK = 1 << 14  # \n \r
+_F_DIGIT = 1 << 15  # ``\\d`` (``str.isdecimal``)
 
 _CLASS_CHARS = (
     (_F_SENTMARK, ".!?"),
@@ -950,6 +967,8 @@ def _char_flags(c: str) -> tuple[int, int]:
             f |= _F_JOIN_LOW
     if c.isspace():
         f |= _F_WS
+    if c.isdecimal():
+        f |= _F_DIGIT
     o = ord(c)
     if any(a <= o <= b for a, b in _CAP_RANGES):
         f |= _F_CAP
@@ -991,6 +1010,7 @@ def _build_tables() -> None:
         put(one & np.fromiter(map(str.isalnum, low1), dtype=bool, count=0x10000), _F_ALNUM_LOW)
         put(one & np.isin(low_cp, [ord(c) for c in "'’-"]), _F_JOIN_LOW)
         put(np.fromiter(map(str.isspace, chars), dtype=bool, count=0x10000), _F_WS)
+        put(np.fromiter(map(str.isdecimal, chars), dtype=bool, count=0x10000), _F_DIGIT)
         for lo, hi in _CAP_RANGES:
             flags[lo : hi + 1] |= _F_CAP
         for flag, cls in _CLASS_CHARS:
@@ -1076,7 +1096,7 @@ def _stop_codes(np, lt, st, ln, masks):
 
 def _line_features(text: str, spans: list[tuple[int, int]]):
     """Per non-blank line: (start, end, ext_start, ext_end, words, stop-word share, capital share,
-    sentence end, inner sentences, link-like, prose), all as lists; ``None`` when the reference
+    sentence end, inner sentences, link-like, prose, holds a digit), all as lists; ``None`` when the reference
     path must run."""
     np, table, letter_table, stop_codes, byte_masks = _tables()
     n = len(text)
@@ -1194,6 +1214,8 @@ def _line_features(text: str, spans: list[tuple[int, int]]):
     link |= sep2[E - 1] & ws[e2] & (E - 2 >= S)
     s1 = np.minimum(S + 1, n - 1)
     link |= sep2[S] & ws[s1] & (S + 1 < E)
+    # decimal digits: ``LineInfo.has_digit``
+    digit = count_in(np.flatnonzero(has(_F_DIGIT)), S, E) > 0
     # shares of stop words and capitals (``n / w`` of ``line_info``: the same IEEE division), prose
     wf = words.astype(np.float64)
     has_w = words > 0
@@ -1202,7 +1224,7 @@ def _line_features(text: str, spans: list[tuple[int, int]]):
     prose = (((words >= _PROSE_MIN_WORDS) & (send | (inner != 0)) & (stop >= _PROSE_MIN_STOP) & (cap < _PROSE_MAX_CAP))
              | ((words >= _LONG_MIN_WORDS) & (stop >= _LONG_MIN_STOP) & (cap < _LONG_MAX_CAP)))
     return (S.tolist(), E.tolist(), XA.tolist(), XE.tolist(), words.tolist(), stop.tolist(), cap.tolist(),
-            send.tolist(), inner.tolist(), link.tolist(), prose.tolist())
+            send.tolist(), inner.tolist(), link.tolist(), prose.tolist(), digit.tolist())
 
 
 @loader

@@ -63,12 +63,13 @@ _SPECIAL_RE = fastpath.CASE_SPECIAL_RE
 def _matching(rx: re.Pattern[str], ix: LineColumns, tried: Iterable[int] | None) -> list[int]:
     """The lines of ``tried`` (``None``: all) whose label, or bare line where it differs, ``rx``
     matches."""
-    labels, bares = ix.labels, ix.bares
+    labels, bares, bare_lows = ix.labels, ix.bares, ix.bare_lows  # (bare_lows[i] is None: the bare line is the label)
+    search = rx.search
     if tried is None:
-        hit = [i for i, m in enumerate(map(rx.search, labels)) if m is not None]
-        hit += [i for i, m in enumerate(map(rx.search, bares)) if m is not None and bares[i] != labels[i]]
+        hit = [i for i, m in enumerate(map(search, labels)) if m is not None]
+        hit += [i for i, b in enumerate(bare_lows) if b is not None and search(bares[i]) is not None]
         return hit
-    return [i for i in tried if rx.search(labels[i]) or (bares[i] != labels[i] and rx.search(bares[i]))]
+    return [i for i in tried if search(labels[i]) or (bare_lows[i] is not None and search(bares[i]))]
 
 
 def _outside_body(lay: Layout) -> list[int]:
@@ -122,6 +123,13 @@ def build_furniture(spec: Mapping[str, object], ctx: PackContext):
     fuzzy_norm = sorted({_NORM_RE.sub(" ", f.lower()).strip() for f in fuzzy})
     threshold = float(spec.get("fuzzy_threshold", 90))  # type: ignore[arg-type]
     fuzzy_max = int(spec.get("fuzzy_max_chars", 40))  # type: ignore[arg-type]
+    # the key lengths that can score ``threshold`` against a phrase: ``fuzz.ratio`` of texts of
+    # lengths a and b is at most 200 * min(a, b) / (a + b) (their Indel distance is at least
+    # |a - b|); the other lengths are left out, with a margin for rounding
+    # (beyond ``200 / threshold`` times the longest phrase no key can score it)
+    fuzzy_lengths = frozenset(
+        n for n in range(int(max(map(len, fuzzy_norm), default=0) * 200 / max(threshold, 1.0)) + 2)
+        if any(200 * min(n, m) / (n + m) >= threshold - 1e-6 for m in map(len, fuzzy_norm) if n + m))
     max_words = int(spec.get("max_words", 12))  # type: ignore[arg-type]
     template = str(spec.get("message") or "Page furniture '{match}'")
     suggestion = spec.get("suggestion")
@@ -231,8 +239,9 @@ def build_furniture(spec: Mapping[str, object], ctx: PackContext):
         # breaks (a label holds none, and the runs replaced stop at them)
         keys = [k.strip() for k in _NORM_IN_LINES_RE.sub(" ", "\n".join([lows[i] for i in todo])).split("\n")] \
             if todo else []
-        pairs = [(i, k) for i, k in zip(todo, keys) if len(k) >= 4]
-        uniq = sorted({k for _, k in pairs})
+        # (a key whose length no phrase's allows cannot score ``threshold``: not scored)
+        keep = [j for j, k in enumerate(keys) if len(k) >= 4 and (len(k) in fuzzy_lengths or threshold <= 1.0)]
+        uniq = sorted({keys[j] for j in keep})
         if not uniq:
             return []
         import numpy as np  # (loaded by the layout already)
@@ -240,7 +249,7 @@ def build_furniture(spec: Mapping[str, object], ctx: PackContext):
         scores = process.cdist(uniq, fuzzy_norm, scorer=fuzz.ratio, score_cutoff=threshold, dtype=np.float64,
                                workers=1)
         good = {k for k, best in zip(uniq, scores.max(axis=1).tolist()) if best >= threshold}
-        return [i for i, k in pairs if k in good]
+        return [todo[j] for j in keep if keys[j] in good]
 
     def check(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
         lay = layout(doc)
