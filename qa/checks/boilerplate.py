@@ -17,6 +17,7 @@ from qa.checks.boilerplate_layout import (
     inside_article,
     is_legal_line,
     is_link_list,
+    is_marker,
     is_navlike,
     is_section_end,
     layout,
@@ -102,8 +103,7 @@ _RECIPE = (
 
 
 def _delete_line(doc: Document, ln: LineInfo, app: Applicability = Applicability.SAFE) -> Fix:
-    a, b = ln.ext
-    return Fix((Edit(a, b, ""),), app, "Delete the line")
+    return Fix((Edit(ln.ext_start, ln.ext_end, ""),), app, "Delete the line")
 
 
 def _field_lines(doc: Document) -> set[int]:
@@ -120,7 +120,7 @@ def _field_lines(doc: Document) -> set[int]:
 def _line_start(doc: Document, ln: LineInfo) -> int:
     """Where the line starts, before its indent: right after the line break before it (the
     stripped text holds no line break, so that is the start of its span in ``doc.lines``)."""
-    return ln.ext[0]
+    return ln.ext_start
 
 
 def head_furniture(doc: Document, lay: Layout) -> list[int]:
@@ -207,11 +207,10 @@ def tail_furniture(doc: Document, lay: Layout) -> list[int]:
     para = _paragraph_lines(lay, lo, n + 1)  # (the line before the tail and one past the end)
     last_running = max((i for i in range(end, n)
                         if para[i - lo] and ((i > lo and para[i - lo - 1]) or para[i - lo + 1])), default=-1)
-    marks = markers(lay)
     first = None
     for i in range(end, n):
         ln = lay.lines[i]
-        if marks[i] and (i > last_running or is_section_end(ln) or is_legal_line(ln)):
+        if is_marker(ln) and (i > last_running or is_section_end(ln) or is_legal_line(ln)):
             first = i
             break
     if first is None:

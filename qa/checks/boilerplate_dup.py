@@ -129,9 +129,12 @@ def repeated_in_document(doc: Document, opts: Mapping[str, object]) -> Iterator[
     min_words = int(opts.get("min_words_in_document", 15))  # type: ignore[arg-type]
     lay = layout(doc)
     groups: dict[str, list[int]] = {}
-    for ln in lay.lines:
-        if ln.prose and ln.words >= 8:  # (the text is stripped: split and join fold its spaces as \s+ would)
-            groups.setdefault(" ".join(ln.text.lower().split()), []).append(ln.index)
+    lines = [ln for ln in lay.lines if ln.prose and ln.words >= 8]
+    # the lines lower-cased in one call (a line holds no line break, and one between lines is
+    # neither cased nor case-ignorable: each line's lower case is its own)
+    lows = "\n".join([ln.text for ln in lines]).lower().split("\n") if lines else []
+    for ln, low in zip(lines, lows):  # (the text is stripped: split and join fold its spaces as \s+ would)
+        groups.setdefault(" ".join(low.split()), []).append(ln.index)
     flagged: list[int] = []
     for idx in groups.values():
         if len(idx) < 2:
@@ -143,7 +146,7 @@ def repeated_in_document(doc: Document, opts: Mapping[str, object]) -> Iterator[
             flagged.extend(idx[1:])
     for i in sorted(flagged):
         ln = lay.lines[i]
-        a, b = ln.ext
+        a, b = ln.ext_start, ln.ext_end
         yield Hit(ln.start, ln.end, "Line printed twice in this document (a teaser or caption copy)",
                   fix=Fix((Edit(a, b, ""),), Applicability.SAFE, "Delete the copy"), confidence=0.8)
 

@@ -72,7 +72,8 @@ class LineInfo:
     linkish: bool
     prose: bool
     score: float = 0.0
-    ext: tuple[int, int] = (0, 0)  # the whole line with its line break
+    ext_start: int = 0  # the whole line with its line break: ``ext``
+    ext_end: int = 0
     _label: str | None = None
     _bare: str | None = None
     _digit: bool | None = None  # see ``has_digit``
@@ -98,6 +99,16 @@ class LineInfo:
         if self._bare is None:
             self._bare = self.text.strip(_EDGE_CHARS)
         return self._bare
+
+    @property
+    def ext(self) -> tuple[int, int]:
+        """(start, end) of the whole line with its line break (two numbers on the line, not a
+        tuple: one object fewer per line for the garbage collector)."""
+        return self.ext_start, self.ext_end
+
+    @ext.setter
+    def ext(self, span: tuple[int, int]) -> None:
+        self.ext_start, self.ext_end = span
 
     @property
     def has_digit(self) -> bool:
@@ -529,7 +540,7 @@ def _infos_of(text: str, feats, infos: list[LineInfo], offset: int = 0) -> list[
     labels = [_label_of_bare(b) if d and (b[-1:] in _COUNT_TAIL or b[-1:].isdigit()) else b
               for b, d in zip(bares, digit)]
     infos.extend(map(LineInfo, range(base, base + len(S)), S, E, texts, W, stop, cap,
-                     SE, IN, LK, prose, repeat(0.0), zip(XA, XE), labels, bares, digit))
+                     SE, IN, LK, prose, repeat(0.0), XA, XE, labels, bares, digit))
     return infos
 
 
@@ -852,13 +863,15 @@ def _lexicon_matches(lex: LineLexicon, texts: list[str], lows: list[str | None],
 
 
 def markers(lay: Layout) -> list[bool]:
-    """``is_marker`` of every line of the layout, computed for all lines at once: the tests of
+    """``is_marker`` of the lines before the page's tail (index below ``lay.body[1]``: the head
+    and the body, where the rules read every line's), computed at once: the tests of
     ``_is_marker`` (an "or" of them) one after the other, each on the lines that no earlier one
-    marked; the lines' own caches are filled too. Made once per layout."""
+    marked; the lines' own caches are filled too. Made once per layout. (The tail is read line
+    by line up to its first marker: ``is_marker``.)"""
     got = lay.extra.get("_markers")
     if got is not None:
         return got  # type: ignore[return-value]
-    lines = lay.lines
+    lines = lay.lines[:lay.body[1]]
     out = [ln._legal if ln._legal is not None else _is_legal(ln) for ln in lines]
     todo = [i for i, ln in enumerate(lines) if not out[i] and not ln.prose]  # (a prose line: legal or not)
     if todo:
@@ -1030,7 +1043,7 @@ def _build_tables() -> None:
 #: the stop words as two ``_hash_table``: those of at most 8 letters by ``_short_code``, the
 #: longer ones by ``_word_code`` (made with ``_TABLES``)
 _STOP8: list = []
-_HASH_BITS = 11
+_HASH_BITS = 13
 _NO_CODE = (1 << 64) - 1  # an empty slot: no code is all ones (a letter number is at most 26)
 
 

@@ -90,7 +90,7 @@ def _meta_hits(doc: Document, pattern: "re.Pattern[str] | Callable[[str], bool]"
             continue  # a metadata field of the document head: where metadata belongs
         if not test(ln.text):
             continue
-        a, b = ln.ext
+        a, b = ln.ext_start, ln.ext_end
         yield Hit(ln.start, ln.end, f"{what}: '{ln.text[:60]}'",
                   fix=Fix((Edit(a, b, ""),), Applicability.UNSAFE, "Delete the line (move it to metadata)"),
                   confidence=0.85)

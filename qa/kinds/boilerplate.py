@@ -322,7 +322,7 @@ def build_furniture(spec: Mapping[str, object], ctx: PackContext):
                     continue
             if keep_shapes and ln.shape in keep_shapes and inside_article(lay, i):
                 continue  # a credit (or price) between paragraphs of the article is content
-            ls, le = ln.ext
+            ls, le = ln.ext_start, ln.ext_end
             if fix_default:
                 fix = Fix((Edit(ls, le, ""),), Applicability.SAFE, "Delete the line")
             else:
