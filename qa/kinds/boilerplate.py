@@ -113,13 +113,20 @@ def build_furniture(spec: Mapping[str, object], ctx: PackContext):
     if fuzzy and match != "line":
         raise ctx.error("fuzzy", "fuzzy phrases need match: line")
     alt = _alternation(ctx, "phrases", phrases) if phrases else None
-    if alt is not None:
+    if alt is not None:  # the phrases as ``match`` reads them: compiled on first use (a ``match: line``
+        # rule with plain phrases needs it only for a label with a case-special character)
         if match == "line":
-            pattern = re.compile(rf"^(?:{alt.pattern})$", re.IGNORECASE)
+            anchored = rf"^(?:{alt.pattern})$"
         elif match == "start":
-            pattern = re.compile(rf"^(?:{alt.pattern})(?!\w)", re.IGNORECASE)
+            anchored = rf"^(?:{alt.pattern})(?!\w)"
         else:
-            pattern = re.compile(rf"(?<!\w)(?:{alt.pattern})(?!\w)", re.IGNORECASE)
+            anchored = rf"(?<!\w)(?:{alt.pattern})(?!\w)"
+        compiled: list[re.Pattern[str]] = []
+
+        def pattern_of() -> re.Pattern[str]:
+            if not compiled:
+                compiled.append(re.compile(anchored, re.IGNORECASE))
+            return compiled[0]
     fuzzy_norm = sorted({_NORM_RE.sub(" ", f.lower()).strip() for f in fuzzy})
     threshold = float(spec.get("fuzzy_threshold", 90))  # type: ignore[arg-type]
     fuzzy_max = int(spec.get("fuzzy_max_chars", 40))  # type: ignore[arg-type]
@@ -190,7 +197,7 @@ def build_furniture(spec: Mapping[str, object], ctx: PackContext):
         """The label when the whole of it is a phrase (same answer as ``pattern``)."""
         ascii_ = label.isascii()
         if not ascii_ and _SPECIAL_RE.search(label) is not None:  # "ſhare" is "share"
-            m = pattern.search(label)
+            m = pattern_of().search(label)
             return m.group(0) if m else None
         if label.lower() in exact:
             return label
@@ -307,6 +314,7 @@ def build_furniture(spec: Mapping[str, object], ctx: PackContext):
                     if found is None and ln.bare != label:
                         found = whole_line(ln.bare, cand_rest, i)
                 elif alt is not None:
+                    pattern = pattern_of()
                     m = pattern.search(label)
                     if m is None and match == "line" and ln.bare != label:
                         m = pattern.search(ln.bare)  # "Image 1 of 9": the number belongs to the label
