@@ -19,10 +19,10 @@ from qa.checks.boilerplate_layout import (
     is_link_list,
     is_marker,
     is_navlike,
-    is_running_prose,
     is_section_end,
     layout,
     layout_triggers,
+    markers,
 )
 from qa.document import Document
 from qa.model import Applicability, Edit, Fix, Hit, bad, good
@@ -103,8 +103,7 @@ _RECIPE = (
 
 
 def _delete_line(doc: Document, ln: LineInfo, app: Applicability = Applicability.SAFE) -> Fix:
-    a, b = ln.ext
-    return Fix((Edit(a, b, ""),), app, "Delete the line")
+    return Fix((Edit(ln.ext_start, ln.ext_end, ""),), app, "Delete the line")
 
 
 def _field_lines(doc: Document) -> set[int]:
@@ -121,7 +120,7 @@ def _field_lines(doc: Document) -> set[int]:
 def _line_start(doc: Document, ln: LineInfo) -> int:
     """Where the line starts, before its indent: right after the line break before it (the
     stripped text holds no line break, so that is the start of its span in ``doc.lines``)."""
-    return ln.ext[0]
+    return ln.ext_start
 
 
 def head_furniture(doc: Document, lay: Layout) -> list[int]:
@@ -132,30 +131,40 @@ def head_furniture(doc: Document, lay: Layout) -> list[int]:
     # running prose in the head: the article may have begun there (its body cut short by a
     # table or a list), so after it only a certain marker (a UI label, a breadcrumb, a link
     # list) extends the furniture; short title-case lines (table headers, section labels) do not
-    limit = next((i for i in range(start) if is_running_prose(lay, i)), start)
     lines = lay.lines
+    para = _paragraph_lines(lay, 0, start + 1)
+    limit = next((i for i in range(start) if para[i] and ((i > 0 and para[i - 1]) or para[i + 1])), start)
+    marks = markers(lay)
     last = -1
-    markers = navlike = 0
+    n_markers = navlike = 0
     for i in range(start):
-        ln = lines[i]
-        if is_marker(ln):
+        if marks[i]:
             last = i
-            markers += 1
-        elif i < limit and is_navlike(ln) and not _in_table(lines, i):
+            n_markers += 1
+        elif i < limit and is_navlike(lines[i]) and not _in_table(lines, i):
             last = i
             navlike += 1
-    if last < 0 or (not markers and navlike < 2):
+    if last < 0 or (not n_markers and navlike < 2):
         return []  # one short title-case line (a dateline, a section label) is not a menu
     fields = _field_lines(doc)
     out = []
     for i in range(last + 1):
-        ln = lay.lines[i]
+        ln = lines[i]
         if _line_start(doc, ln) in fields or (start - i <= 4 and is_meta_line(ln.text)):
             continue  # the article's own title fields, byline and date (reported as metadata)
-        if i == 0 and not is_marker(ln):
+        if i == 0 and not marks[i]:
             continue  # the first line is the page title
         out.append(i)
     return out
+
+
+def _paragraph_lines(lay: Layout, lo: int, hi: int) -> list[bool]:
+    """For the lines ``lo`` to ``hi - 1`` (``False`` beyond the last line): a line of running
+    prose, as ``is_running_prose`` tests each line and its neighbours."""
+    lines = lay.lines
+    out = [ln.prose and ln.sentence_end and ln.words >= 20 and ln.stop_ratio >= 0.25 and not is_legal_line(ln)
+           for ln in lines[lo:hi]]
+    return out + [False] * (hi - lo - len(out))
 
 
 _NUMBER_RE = re.compile(r"\d+")
@@ -194,7 +203,10 @@ def tail_furniture(doc: Document, lay: Layout) -> list[int]:
     # the last line of running prose: after a marker that is neither a section-end header nor a
     # copyright footer (a UI label, a "Read more" link inside the article), running prose means
     # that the article goes on
-    last_running = max((i for i in range(end, n) if is_running_prose(lay, i)), default=-1)
+    lo = max(end - 1, 0)
+    para = _paragraph_lines(lay, lo, n + 1)  # (the line before the tail and one past the end)
+    last_running = max((i for i in range(end, n)
+                        if para[i - lo] and ((i > lo and para[i - lo - 1]) or para[i - lo + 1])), default=-1)
     first = None
     for i in range(end, n):
         ln = lay.lines[i]
@@ -254,10 +266,12 @@ def page_head_furniture(doc: Document, opts: Mapping[str, object]) -> Iterator[H
     Delete the lines. Safe: each is furniture by position and shape; the fix log lists them.
     """
     lay = layout(doc)
-    for i in head_furniture(doc, lay):
+    heads = head_furniture(doc, lay)
+    marks = markers(lay) if heads else ()
+    for i in heads:
         ln = lay.lines[i]
         yield Hit(ln.start, ln.end, f"Page furniture before the article: '{ln.text[:60]}'",
-                  fix=_delete_line(doc, ln), confidence=0.85 if is_marker(ln) or is_navlike(ln) else 0.7)
+                  fix=_delete_line(doc, ln), confidence=0.85 if marks[i] or is_navlike(ln) else 0.7)
 
 
 @rule(
@@ -311,27 +325,29 @@ def body_furniture_blocks(doc: Document, lay: Layout) -> list[int]:
     """
     out: set[int] = set()
     a, b = lay.body
+    lines = lay.lines
+    marks = markers(lay)
     i = a
     while i < b:
-        if lay.lines[i].prose:
+        if lines[i].prose:
             i += 1
             continue
         j = i
-        while j < b and not lay.lines[j].prose:
+        while j < b and not lines[j].prose:
             j += 1
         for k in range(i, j):
-            ln = lay.lines[k]
+            ln = lines[k]
             if is_section_end(ln):
                 out.update(range(k, j))
                 break
         for k in range(i, j):
-            if k in out or not is_marker(lay.lines[k]):
+            if k in out or not marks[k]:
                 continue
             lo = k
-            while lo - 1 >= i and (is_marker(lay.lines[lo - 1]) or is_navlike(lay.lines[lo - 1])):
+            while lo - 1 >= i and (marks[lo - 1] or is_navlike(lines[lo - 1])):
                 lo -= 1
             hi = k + 1
-            while hi < j and (is_marker(lay.lines[hi]) or is_navlike(lay.lines[hi])):
+            while hi < j and (marks[hi] or is_navlike(lines[hi])):
                 hi += 1
             if hi - lo >= 2:
                 out.update(range(lo, hi))
@@ -447,7 +463,7 @@ def share_count_line(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]
     """
     lay = layout(doc)
     for ln in lay.lines:
-        if ln.words > 3 or not _COUNT_LINE_RE.match(ln.text):
+        if ln.words > 3 or not ln.has_digit or not _COUNT_LINE_RE.match(ln.text):  # (every count has a digit)
             continue
         bare = ln.text.replace(",", "").replace(".", "").isdigit()
         if bare and lay.in_body(ln.index):
@@ -597,6 +613,20 @@ def _mostly_capitals(ln: LineInfo) -> bool:
     return upper >= 6 and upper >= 4 * lower
 
 
+def _capital_lines(lines: list[LineInfo]) -> list[bool]:
+    """``_mostly_capitals`` of every line, in one loop."""
+    out = []
+    append = out.append
+    for ln in lines:
+        w = ln.words
+        if ln.prose and w > 20 or w < 2:
+            append(False)
+            continue
+        upper, lower = ln._cases or case_counts(ln)  # UPPER_RE and LOWER_RE
+        append(upper >= 6 and upper >= 4 * lower)
+    return out
+
+
 @rule(
     code="BP006",
     name="capitalised-line-run",
@@ -627,7 +657,7 @@ def capitalised_line_run(doc: Document, opts: Mapping[str, object]) -> Iterator[
     """
     lay = layout(doc)
     lines = lay.lines
-    caps = [_mostly_capitals(ln) for ln in lines]
+    caps = _capital_lines(lines)
     end = lay.body[1]
     for i, ln in enumerate(lines):
         if not caps[i]:

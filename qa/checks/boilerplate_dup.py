@@ -36,10 +36,11 @@ def normalise_line(text: str) -> str:
     return _PUNCT_RE.sub(" ", _DIGIT_RE.sub("0", text.lower())).strip()
 
 
-def normalised_lines(text: str) -> list[str]:
+def normalised_lines(text: str, lower: str | None = None) -> list[str]:
     """``normalise_line`` of every line of ``text`` (split at ``\\r\\n``, ``\\r``, ``\\n``, as
-    ``Document.lines``), with two regex passes over the whole text instead of two per line."""
-    norm = _PUNCT_IN_LINES_RE.sub(" ", _DIGIT_RE.sub("0", text.lower()).replace("_", " "))
+    ``Document.lines``), with two regex passes over the whole text instead of two per line
+    (``lower``: ``text.lower()``, when the caller has it)."""
+    norm = _PUNCT_IN_LINES_RE.sub(" ", _DIGIT_RE.sub("0", text.lower() if lower is None else lower).replace("_", " "))
     return [x.strip() for x in _NEWLINE_RE.split(norm)]
 
 
@@ -68,7 +69,7 @@ def collect_lines(doc: Document, opts: Mapping[str, object]) -> tuple[str, list[
     out: list[tuple[int, int, int]] = []
     append = out.append
     blake2b, from_bytes = hashlib.blake2b, int.from_bytes  # (line_hash, inlined: one call a line)
-    for (a, b), norm in zip(doc.lines, normalised_lines(text)):
+    for (a, b), norm in zip(doc.lines, normalised_lines(text, doc.facts.lower)):  # (the lower case made once)
         if len(norm) < min_chars:
             continue
         raw = text[a:b]
@@ -128,9 +129,12 @@ def repeated_in_document(doc: Document, opts: Mapping[str, object]) -> Iterator[
     min_words = int(opts.get("min_words_in_document", 15))  # type: ignore[arg-type]
     lay = layout(doc)
     groups: dict[str, list[int]] = {}
-    for ln in lay.lines:
-        if ln.prose and ln.words >= 8:  # (the text is stripped: split and join fold its spaces as \s+ would)
-            groups.setdefault(" ".join(ln.text.lower().split()), []).append(ln.index)
+    lines = [ln for ln in lay.lines if ln.prose and ln.words >= 8]
+    # the lines lower-cased in one call (a line holds no line break, and one between lines is
+    # neither cased nor case-ignorable: each line's lower case is its own)
+    lows = "\n".join([ln.text for ln in lines]).lower().split("\n") if lines else []
+    for ln, low in zip(lines, lows):  # (the text is stripped: split and join fold its spaces as \s+ would)
+        groups.setdefault(" ".join(low.split()), []).append(ln.index)
     flagged: list[int] = []
     for idx in groups.values():
         if len(idx) < 2:
@@ -142,7 +146,7 @@ def repeated_in_document(doc: Document, opts: Mapping[str, object]) -> Iterator[
             flagged.extend(idx[1:])
     for i in sorted(flagged):
         ln = lay.lines[i]
-        a, b = ln.ext
+        a, b = ln.ext_start, ln.ext_end
         yield Hit(ln.start, ln.end, "Line printed twice in this document (a teaser or caption copy)",
                   fix=Fix((Edit(a, b, ""),), Applicability.SAFE, "Delete the copy"), confidence=0.8)
 

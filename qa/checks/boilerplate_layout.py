@@ -48,6 +48,7 @@ _LINKISH_RE = re.compile(r"(?:\s[|•·»›>/]\s|\s[|•·»›]\s*$|^\s*[|•�
 # "a digit and one of , ; (" (in either order), anchored so a long line is scanned once
 _LISTITEM_RE = re.compile(r"^(?=[^\d\n]*+\d)(?=[^,;(\n]*+[,;(])|^\d+[.)]\s+\w+\s+\w+")
 _BULLET_RE = re.compile(r"^[\s•·*\-–—>|#]+")
+_DIGIT_RE = re.compile(r"\d")
 
 #: English function words (the measure of "reads like a sentence", as in jusText): the list
 #: ``layout`` of ``rules/data/stopwords.txt``.
@@ -71,9 +72,11 @@ class LineInfo:
     linkish: bool
     prose: bool
     score: float = 0.0
-    ext: tuple[int, int] = (0, 0)  # the whole line with its line break
+    ext_start: int = 0  # the whole line with its line break: ``ext``
+    ext_end: int = 0
     _label: str | None = None
     _bare: str | None = None
+    _digit: bool | None = None  # see ``has_digit``
     _marker: bool | None = None
     _section_end: bool | None = None
     _legal: bool | None = None
@@ -96,6 +99,23 @@ class LineInfo:
         if self._bare is None:
             self._bare = self.text.strip(_EDGE_CHARS)
         return self._bare
+
+    @property
+    def ext(self) -> tuple[int, int]:
+        """(start, end) of the whole line with its line break (two numbers on the line, not a
+        tuple: one object fewer per line for the garbage collector)."""
+        return self.ext_start, self.ext_end
+
+    @ext.setter
+    def ext(self, span: tuple[int, int]) -> None:
+        self.ext_start, self.ext_end = span
+
+    @property
+    def has_digit(self) -> bool:
+        """The line holds a decimal digit (``\\d``), computed once."""
+        if self._digit is None:
+            self._digit = _DIGIT_RE.search(self.text) is not None
+        return self._digit
 
     @property
     def label(self) -> str:
@@ -331,6 +351,35 @@ def _score(ln: LineInfo, s=_S) -> float:
     return s["other"]
 
 
+def _set_scores(infos: list[LineInfo], s=_S) -> None:
+    """``ln.score = _score(ln)`` for every line, in one loop (the same tests in the same order)."""
+    ts_match = _TIMESTAMP_RE.match
+    item_search = _LISTITEM_RE.search
+    timestamp, legal, prose_base = s["timestamp"], s["legal"], s["prose_base"]
+    cap_words, per_point = s["prose_cap_words"], s["prose_words_per_point"]
+    short_words, short_stop, short = s["short_sentence_words"], s["short_sentence_stop_share"], s["short_sentence"]
+    linkish, item_cap, item = s["linkish"], s["list_item_max_cap_share"], s["list_item"]
+    few_max, few, other = s["few_words_max"], s["few_words"], s["other"]
+    for ln in infos:
+        text = ln.text
+        if len(text) <= 40 and ts_match(text):
+            ln.score = timestamp
+        elif ln._legal if ln._legal is not None else _is_legal(ln):
+            ln.score = legal
+        elif ln.prose:
+            ln.score = prose_base + min(ln.words, cap_words) / per_point
+        elif ln.words >= short_words and ln.sentence_end and ln.stop_ratio >= short_stop:
+            ln.score = short
+        elif ln.linkish:
+            ln.score = linkish
+        elif ln.cap_ratio < item_cap and item_search(text):
+            ln.score = item
+        elif ln.words <= few_max:
+            ln.score = few
+        else:
+            ln.score = other
+
+
 MIN_SEGMENT_MASS = _LAYOUT["min_segment_mass"]
 SEGMENT_SHARE = _LAYOUT["segment_share"]
 
@@ -481,15 +530,17 @@ def _reference_infos_of(text: str, spans: list[tuple[int, int]], after: int, inf
 def _infos_of(text: str, feats, infos: list[LineInfo], offset: int = 0) -> list[LineInfo]:
     """``LineInfo`` objects from ``_line_features`` (offsets relative to ``offset``), appended:
     each field computed for all lines at once, as ``line_info`` defines it."""
-    S, E, XA, XE, W, ST, CP, SE, IN, LK = feats
+    S, E, XA, XE, W, stop, cap, SE, IN, LK, prose, digit = feats
     if offset:
         S, E, XA, XE = ([x + offset for x in v] for v in (S, E, XA, XE))
-    stop = [n / w if w else 0.0 for n, w in zip(ST, W)]
-    cap = [n / w if w else 0.0 for n, w in zip(CP, W)]
-    prose = list(map(_is_prose, W, SE, IN, stop, cap))
     base = len(infos)
-    infos.extend(map(LineInfo, range(base, base + len(S)), S, E, [text[s:e] for s, e in zip(S, E)], W, stop, cap,
-                     SE, IN, LK, prose, repeat(0.0), zip(XA, XE)))
+    texts = list(map(text.__getitem__, map(slice, S, E)))
+    bares = [t.strip(_EDGE_CHARS) for t in texts]  # ``LineInfo.bare`` and ``.label``, made here for all lines
+    # (a trailing count holds a digit: a line without one is its own label)
+    labels = [_label_of_bare(b) if d and (b[-1:] in _COUNT_TAIL or b[-1:].isdigit()) else b
+              for b, d in zip(bares, digit)]
+    infos.extend(map(LineInfo, range(base, base + len(S)), S, E, texts, W, stop, cap,
+                     SE, IN, LK, prose, repeat(0.0), XA, XE, labels, bares, digit))
     return infos
 
 
@@ -516,8 +567,7 @@ def compute_layout(doc: Document) -> Layout:
         for ln in infos:
             if ln.index not in maybe_prompt:
                 ln._prompt = False
-    for ln in infos:
-        ln.score = _score(ln)
+    _set_scores(infos)
     n_prose = sum(1 for ln in infos if ln.prose)
     scores = [ln.score for ln in infos]
     segs = _segments(scores, 0, len(scores))
@@ -705,10 +755,18 @@ _EDGE_CHARS = " \t\u00a0•·*-–—>|#:;,.!?()[]{}«»›‹→←↑↓▶►
 _TRAILING_COUNT_RE = re.compile(r"(?<!\s)\s*[(\[]?\d[\d,.]*[kKmM]?[)\]]?\s*$")  # (?<!\s): linear on blank runs
 
 
+#: the last characters (with digits) after which a label may end in a count
+_COUNT_TAIL = ")]kKmM"
+
+
 def label_of(text: str) -> str:
     """A line reduced to its label: no bullets, arrows, edge punctuation or trailing count."""
-    s = text.strip(_EDGE_CHARS)
-    if s[-1:].isdigit() or s[-1:] in ")]kKmM":
+    return _label_of_bare(text.strip(_EDGE_CHARS))
+
+
+def _label_of_bare(s: str) -> str:
+    """``label_of`` of a text already stripped of ``_EDGE_CHARS``."""
+    if s[-1:].isdigit() or s[-1:] in _COUNT_TAIL:
         s2 = _TRAILING_COUNT_RE.sub("", s).strip(_EDGE_CHARS)
         return s2 or s
     return s
@@ -746,6 +804,103 @@ def _is_marker(ln: LineInfo) -> bool:
                                                        or lexicon_re("prompts", "contains").search(ln.text)):
         return True
     return ln.linkish and is_link_list(ln.text)
+
+
+class LineColumns:
+    """Values of every line of a layout, as lists indexed by line (made once per layout, see
+    ``columns``): ``labels`` and ``bares`` (``LineInfo.label`` / ``.bare``), ``lows`` (the
+    labels in lower case), ``bare_lows`` (the bare lines in lower case, ``None`` where the bare
+    line is the label), ``non_ascii`` (the lines whose label or bare line holds a non-ASCII
+    character) and ``special`` (those of them with a case-special character,
+    ``qa.fastpath.CASE_SPECIAL``: their lexicon tests take the whole regex)."""
+
+    __slots__ = ("labels", "bares", "lows", "bare_lows", "special", "non_ascii", "texts")
+
+    def __init__(self, lines: list[LineInfo]) -> None:
+        labels = [ln._label for ln in lines]
+        if None in labels:  # (lines of the reference path)
+            labels = [ln.label for ln in lines]
+        bares = [ln._bare for ln in lines]
+        if None in bares:
+            bares = [ln.bare for ln in lines]
+        self.labels, self.bares = labels, bares
+        # the labels lower-cased in one call: ``str.lower`` of each, since a line break between
+        # them is neither cased nor case-ignorable (the final-sigma rule sees a label's end) and
+        # no lower case holds one
+        self.lows = "\n".join(labels).lower().split("\n") if labels else []
+        self.bare_lows = [None if bare == lab else bare.lower() for lab, bare in zip(labels, bares)]
+        self.texts = texts = [ln.text for ln in lines]
+        wide = [i for i, t in enumerate(texts) if not t.isascii()]  # (a label and a bare line are parts of the text)
+        self.non_ascii = {i for i in wide if not labels[i].isascii() or not bares[i].isascii()}
+        self.special = {i for i in self.non_ascii if CASE_SPECIAL_RE.search(labels[i]) or CASE_SPECIAL_RE.search(bares[i])}
+
+
+def columns(lay: Layout) -> LineColumns:
+    """The ``LineColumns`` of ``lay``, made once."""
+    got = lay.extra.get("_columns")
+    if got is None:
+        got = lay.extra["_columns"] = LineColumns(lay.lines)
+    return got  # type: ignore[return-value]
+
+
+def _lexicon_matches(lex: LineLexicon, texts: list[str], lows: list[str | None], idx: list[int],
+                     special: set[int]) -> list[int]:
+    """The lines of ``idx`` whose text (``texts[i]``, in lower case ``lows[i]``) the line lexicon
+    ``lex`` matches: ``lex.matches(texts[i])``, with the lower case made once."""
+    if not lex.split:
+        whole = lex.whole.match
+        return [i for i in idx if whole(texts[i]) is not None]
+    exact, rest = lex.exact, lex.rest
+    plain = [i for i in idx if i not in special] if special else idx
+    out = [i for i in plain if lows[i] in exact]
+    if rest is not None:
+        done = set(out)
+        rest_m = rest.match
+        out += [i for i in plain if i not in done and rest_m(texts[i]) is not None]
+    if special:  # (the whole regex for them: ``LineLexicon.matches``)
+        out += [i for i in idx if i in special and lex.matches(texts[i])]
+    return out
+
+
+def markers(lay: Layout) -> list[bool]:
+    """``is_marker`` of the lines before the page's tail (index below ``lay.body[1]``: the head
+    and the body, where the rules read every line's), computed at once: the tests of
+    ``_is_marker`` (an "or" of them) one after the other, each on the lines that no earlier one
+    marked; the lines' own caches are filled too. Made once per layout. (The tail is read line
+    by line up to its first marker: ``is_marker``.)"""
+    got = lay.extra.get("_markers")
+    if got is not None:
+        return got  # type: ignore[return-value]
+    lines = lay.lines[:lay.body[1]]
+    out = [ln._legal if ln._legal is not None else _is_legal(ln) for ln in lines]
+    todo = [i for i, ln in enumerate(lines) if not out[i] and not ln.prose]  # (a prose line: legal or not)
+    if todo:
+        col = columns(lay)
+        labels = col.labels
+
+        def mark(hit: list[int]) -> list[int]:
+            for i in hit:
+                out[i] = True
+            return [i for i in todo if not out[i]] if hit else todo
+
+        todo = mark([i for i in todo if not labels[i]])  # only symbols
+        ui = line_lexicon("ui_labels")
+        todo = mark(_lexicon_matches(ui, labels, col.lows, todo, col.special))
+        bare_lows = col.bare_lows
+        todo = mark(_lexicon_matches(ui, col.bares, bare_lows, [i for i in todo if bare_lows[i] is not None],
+                                     col.special))
+        todo = mark(_lexicon_matches(line_lexicon("section_ends"), labels, col.lows, todo, col.special))
+        texts = col.texts
+        ts_match = _TIMESTAMP_RE.match  # (is_timestamp)
+        todo = mark([i for i in todo if len(texts[i]) <= 40 and ts_match(texts[i])])
+        consent, prompts = lexicon_re("consent", "contains").search, lexicon_re("prompts", "contains").search
+        todo = mark([i for i in todo if lines[i].words <= 25 and lines[i]._prompt is not False
+                     and (consent(texts[i]) or prompts(texts[i]))])
+        mark([i for i in todo if lines[i].linkish and is_link_list(texts[i])])
+    for ln, m in zip(lines, out):
+        ln._marker = m
+    lay.extra["_markers"] = out
+    return out
 
 
 _SEPARATOR_RE = re.compile(r"\s(?:[|•·»›]|>|/)\s")
@@ -793,6 +948,7 @@ _F_SEP2 = 1 << 11  # | • · » ›
 _F_CLOSER = 1 << 12  # " ' ” ’ ) ]
 _F_SENDCH = 1 << 13  # . ! ? …
 _F_BREAK = 1 << 14  # \n \r
+_F_DIGIT = 1 << 15  # ``\\d`` (``str.isdecimal``)
 
 _CLASS_CHARS = (
     (_F_SENTMARK, ".!?"),
@@ -824,6 +980,8 @@ def _char_flags(c: str) -> tuple[int, int]:
             f |= _F_JOIN_LOW
     if c.isspace():
         f |= _F_WS
+    if c.isdecimal():
+        f |= _F_DIGIT
     o = ord(c)
     if any(a <= o <= b for a, b in _CAP_RANGES):
         f |= _F_CAP
@@ -865,6 +1023,7 @@ def _build_tables() -> None:
         put(one & np.fromiter(map(str.isalnum, low1), dtype=bool, count=0x10000), _F_ALNUM_LOW)
         put(one & np.isin(low_cp, [ord(c) for c in "'’-"]), _F_JOIN_LOW)
         put(np.fromiter(map(str.isspace, chars), dtype=bool, count=0x10000), _F_WS)
+        put(np.fromiter(map(str.isdecimal, chars), dtype=bool, count=0x10000), _F_DIGIT)
         for lo, hi in _CAP_RANGES:
             flags[lo : hi + 1] |= _F_CAP
         for flag, cls in _CLASS_CHARS:
@@ -876,7 +1035,49 @@ def _build_tables() -> None:
                 raise ValueError(f"stop word {w!r} is not lower-case ASCII")
             codes.append(_word_code([ord(ch) - 96 for ch in w]))
         byte_masks = np.array([(1 << (8 * k)) - 1 for k in range(9)], dtype=np.uint64)
+        _STOP8.append(_hash_table(np, [_short_code([ord(ch) - 96 for ch in w]) for w in STOPWORDS if len(w) <= 8]))
+        _STOP8.append(_hash_table(np, [c for w, c in zip(STOPWORDS, codes) if len(w) > 8]))
         _TABLES.extend([np, flags, letters, np.array(sorted(codes), dtype=np.int64), byte_masks])
+
+
+#: the stop words as two ``_hash_table``: those of at most 8 letters by ``_short_code``, the
+#: longer ones by ``_word_code`` (made with ``_TABLES``)
+_STOP8: list = []
+_HASH_BITS = 13
+_NO_CODE = (1 << 64) - 1  # an empty slot: no code is all ones (a letter number is at most 26)
+
+
+def _hash_table(np, codes: list[int]):
+    """``codes`` (distinct 64-bit numbers) as a table of ``2 ** _HASH_BITS`` slots, each code in
+    slot ``(code * mult mod 2 ** 64) >> (64 - _HASH_BITS)`` and no two in one slot (``mult``: the
+    first odd multiplier of a fixed sequence that separates them), the other slots ``_NO_CODE``:
+    a number is a code if and only if its slot holds it (``_is_listed``)."""
+    keys = np.array(sorted(codes), dtype=np.uint64)
+    shift = np.uint64(64 - _HASH_BITS)
+    mult = 0x9E3779B97F4A7C15
+    for _ in range(10_000):
+        slots = (keys * np.uint64(mult)) >> shift
+        if len(np.unique(slots)) == len(keys):
+            table = np.full(1 << _HASH_BITS, _NO_CODE, dtype=np.uint64)
+            table[slots] = keys
+            return np.uint64(mult), shift, table
+        mult = ((mult * 6364136223846793005 + 1442695040888963407) % (1 << 64)) | 1
+    raise ValueError("no multiplier separates the stop-word codes")  # pragma: no cover
+
+
+def _is_listed(tab, codes):
+    """Which of ``codes`` (uint64) the ``_hash_table`` ``tab`` holds."""
+    mult, shift, table = tab
+    return table[(codes * mult) >> shift] == codes
+
+
+def _short_code(letters: list[int]) -> int:
+    """A word of 1 to 8 letter numbers (1-26) as one 64-bit number: letter ``j`` in byte ``j``,
+    the length less one in the top 3 bits (above the 5 bits of the last letter)."""
+    code = (len(letters) - 1) << 61
+    for j, v in enumerate(letters):
+        code |= v << (8 * j)
+    return code
 
 
 def _word_code(letters: list[int]) -> int:
@@ -907,8 +1108,9 @@ def _stop_codes(np, lt, st, ln, masks):
 
 
 def _line_features(text: str, spans: list[tuple[int, int]]):
-    """Per non-blank line: (start, end, ext_start, ext_end, words, stop words, capitals, sentence
-    end, inner sentences, link-like), all as lists; ``None`` when the reference path must run."""
+    """Per non-blank line: (start, end, ext_start, ext_end, words, stop-word share, capital share,
+    sentence end, inner sentences, link-like, prose, holds a digit), all as lists; ``None`` when the reference
+    path must run."""
     np, table, letter_table, stop_codes, byte_masks = _tables()
     n = len(text)
     if n == 0 or not spans:
@@ -969,13 +1171,20 @@ def _line_features(text: str, spans: list[tuple[int, int]]):
     starts = np.flatnonzero(in_tok & ~shifted(in_tok, 1))
     ends = np.flatnonzero(in_tok & ~shifted(in_tok, -1)) + 1
     words = count_in(starts, S, E)
-    # stop words: the token's letters packed 5 bits each, with its length
+    # stop words: a token of up to 8 letters read as one 64-bit word (``_short_codes``); a longer
+    # one (up to ``_STOP_MAXLEN``) with its letters packed 5 bits each, with its length
     length = ends - starts
-    short = length <= _STOP_MAXLEN
+    short = length <= 8
     st, ln = starts[short], length[short]
-    code = _stop_codes(np, lt, st, ln, byte_masks)
-    at = np.minimum(np.searchsorted(stop_codes, code), len(stop_codes) - 1)
-    stops = count_in(st[stop_codes[at] == code], S, E)
+    buf = np.concatenate((lt, np.zeros(8, dtype=np.uint8)))
+    words8 = np.ndarray(shape=(len(buf) - 7,), dtype="<u8", buffer=buf, strides=(1,))
+    code8 = (words8[st] & byte_masks[ln]) | ((ln - 1).astype(np.uint64) << np.uint64(61))
+    stops = count_in(st[_is_listed(_STOP8[0], code8)], S, E)
+    longer = (length > 8) & (length <= _STOP_MAXLEN)
+    if longer.any():
+        st, ln = starts[longer], length[longer]
+        code = _stop_codes(np, lt, st, ln, byte_masks).astype(np.uint64)
+        stops += count_in(st[_is_listed(_STOP8[1], code)], S, E)
     # capitals: _CAP_START_RE
     caps = count_in(np.flatnonzero(has(_F_CAP) & ~shifted(has(_F_ALNUM), 1)), S, E)
     # sentence end: _SENT_END_RE (the last character that is not a closer)
@@ -1018,8 +1227,17 @@ def _line_features(text: str, spans: list[tuple[int, int]]):
     link |= sep2[E - 1] & ws[e2] & (E - 2 >= S)
     s1 = np.minimum(S + 1, n - 1)
     link |= sep2[S] & ws[s1] & (S + 1 < E)
-    return (S.tolist(), E.tolist(), XA.tolist(), XE.tolist(), words.tolist(), stops.tolist(), caps.tolist(),
-            send.tolist(), inner.tolist(), link.tolist())
+    # decimal digits: ``LineInfo.has_digit``
+    digit = count_in(np.flatnonzero(has(_F_DIGIT)), S, E) > 0
+    # shares of stop words and capitals (``n / w`` of ``line_info``: the same IEEE division), prose
+    wf = words.astype(np.float64)
+    has_w = words > 0
+    stop = np.divide(stops, wf, out=np.zeros(len(wf)), where=has_w)
+    cap = np.divide(caps, wf, out=np.zeros(len(wf)), where=has_w)
+    prose = (((words >= _PROSE_MIN_WORDS) & (send | (inner != 0)) & (stop >= _PROSE_MIN_STOP) & (cap < _PROSE_MAX_CAP))
+             | ((words >= _LONG_MIN_WORDS) & (stop >= _LONG_MIN_STOP) & (cap < _LONG_MAX_CAP)))
+    return (S.tolist(), E.tolist(), XA.tolist(), XE.tolist(), words.tolist(), stop.tolist(), cap.tolist(),
+            send.tolist(), inner.tolist(), link.tolist(), prose.tolist(), digit.tolist())
 
 
 @loader

@@ -25,12 +25,6 @@ _DAY = r"(?i:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?"
 _TIME = r"(?:\s*(?:at\s+|,\s*|[-–|]\s*)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s+[A-Z]{2,4}|\s*(?:UTC|GMT)[+-]?\d*)?)"
 _DATE = (rf"(?:{_DAY}\s*)?(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}"
          rf"|\d{{4}}-\d{{2}}-\d{{2}}(?:T[\d:.]+(?:Z|[+-]\d{{2}}:?\d{{2}})?)?|\d{{1,2}}/\d{{1,2}}/\d{{2,4}}|{_MONTH}\s+\d{{4}})")
-_DATELINE_RE = re.compile(
-    rf"^(?:(?:published|updated|posted|last updated|modified|date|first published)(?:\s+on|\s+at)?\s*:?\s*)?"
-    rf"{_DATE}{_TIME}?(?:\s*(?:[|/,;]|and)?\s*(?:(?:updated|last updated|modified)(?:\s+on|\s+at)?\s*:?\s*)?{_DATE}?{_TIME}?)?"
-    rf"\s*(?:\(?(?:IST|EST|EDT|PST|PDT|CET|CEST|BST|GMT|UTC|ET|PT)\)?)?\.?$",
-    re.IGNORECASE,
-)
 _CREDITS_RE = re.compile(
     r"^\(?(?:additional\s+)?(?:reporting|writing|editing|research|compiled|contributing|edited)\s*(?:by|:)\s+[A-Z]"
     r"[^()]{0,300}\)?\.?$",
@@ -43,6 +37,7 @@ _DATE_TOKEN_RE = re.compile(
     re.IGNORECASE,
 )
 _DIGIT_RE = re.compile(r"\d")
+_HAS_DIGIT = _DIGIT_RE.search  # a gate: the line holds a digit (``LineInfo.has_digit``)
 _HAS_DATE_RE = re.compile(rf"\b{_MONTH}\s*\d|\d\s*{_MONTH}|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}/\d{{1,2}}/\d{{2,4}}", re.IGNORECASE)
 
 
@@ -86,14 +81,16 @@ def _meta_hits(doc: Document, pattern: "re.Pattern[str] | Callable[[str], bool]"
         lines = [ln for ln in lay.lines if ln.words <= max_words]
     else:
         lines = [ln for ln in lay.lines if ln.words <= max_words and not (ln.prose and ln.words > 14)]
-    if gate is not None:
+    if gate is _HAS_DIGIT:  # (the layout knows which lines hold a digit)
+        lines = [ln for ln in lines if ln.has_digit]
+    elif gate is not None:
         lines = [ln for ln in lines if gate(ln.text)]
     for ln in lines:
         if fields and any(a <= ln.start <= b for a, b in fields):
             continue  # a metadata field of the document head: where metadata belongs
         if not test(ln.text):
             continue
-        a, b = ln.ext
+        a, b = ln.ext_start, ln.ext_end
         yield Hit(ln.start, ln.end, f"{what}: '{ln.text[:60]}'",
                   fix=Fix((Edit(a, b, ""),), Applicability.UNSAFE, "Delete the line (move it to metadata)"),
                   confidence=0.85)
@@ -127,7 +124,7 @@ def byline_in_text(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
     bylines in the text).
     """
     yield from _meta_hits(doc, _BYLINE_RE, "Byline in the text", 16)
-    yield from _meta_hits(doc, _NAME_DATE_RE, "Byline and date in the text", 14, gate=_DIGIT_RE.search)  # (a date has a digit)
+    yield from _meta_hits(doc, _NAME_DATE_RE, "Byline and date in the text", 14, gate=_HAS_DIGIT)  # (a date has a digit)
     yield from _meta_hits(doc, _CREDITS_RE, "Reporting credits in the text", 60, any_prose=True)
 
 
@@ -157,7 +154,7 @@ def dateline_in_text(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]
     ## How to fix
     Move it into the metadata and delete the line (unsafe fix).
     """
-    yield from _meta_hits(doc, is_dateline, "Date line in the text", 16, skip_fields=True, gate=_DIGIT_RE.search)
+    yield from _meta_hits(doc, is_dateline, "Date line in the text", 16, skip_fields=True, gate=_HAS_DIGIT)
 
 
 @rule(

@@ -46,7 +46,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from rapidfuzz import fuzz, process
 
 from qa import fastpath
-from qa.checks.boilerplate_layout import Layout, inside_article, layout, line_starts
+from qa.checks.boilerplate_layout import Layout, LineColumns, columns, inside_article, layout, line_starts
 from qa.document import Document
 from qa.model import Applicability, Edit, Fix, Hit
 from qa.packs import PackContext, fix_from_spec, format_message, register_kind
@@ -54,52 +54,22 @@ from qa.scan import Triggers, candidates, literal_triggers
 from qa.scan import enabled as scan_enabled
 
 _NORM_RE = re.compile(r"[\W_]+")
+#: ``_NORM_RE`` within the lines of a text (a run stops at a line break)
+_NORM_IN_LINES_RE = re.compile(r"(?:[^\w\n]|_)+")
 #: characters whose case-insensitive match differs from ``str.lower`` ("ſ" matches "s")
 _SPECIAL_RE = fastpath.CASE_SPECIAL_RE
 
 
-class _LabelIndex:
-    """The labels of a document's lines, made once for every ``match: line`` rule: ``labels``
-    and ``bares`` (``LineInfo.label`` / ``.bare``), their lower case (``lows``; ``bare_lows``:
-    ``None`` where the bare line is the label), and the lines whose label or bare line holds a
-    non-ASCII character (``non_ascii``) or a case-special one (``special``)."""
-
-    __slots__ = ("labels", "bares", "lows", "bare_lows", "special", "non_ascii")
-
-    def __init__(self, lay: Layout, text: str) -> None:
-        lines = lay.lines
-        self.labels = labels = [ln.label for ln in lines]
-        self.bares = bares = [ln.bare for ln in lines]
-        self.lows = [lab.lower() for lab in labels]
-        self.bare_lows = [None if bare == lab else bare.lower() for lab, bare in zip(labels, bares)]
-        if text.isascii():
-            self.special: set[int] = set()
-            self.non_ascii: set[int] = set()
-        else:
-            self.non_ascii = {i for i, (lab, bare) in enumerate(zip(labels, bares))
-                              if not lab.isascii() or not bare.isascii()}
-            self.special = {i for i in self.non_ascii
-                            if _SPECIAL_RE.search(labels[i]) or _SPECIAL_RE.search(bares[i])} \
-                if _SPECIAL_RE.search(text) else set()
-
-
-def _label_index(lay: Layout, text: str) -> _LabelIndex:
-    """The ``_LabelIndex`` of a document's layout ``lay`` (``text``: the document's), made once."""
-    ix = lay.extra.get("_label_index")
-    if ix is None:
-        ix = lay.extra["_label_index"] = _LabelIndex(lay, text)
-    return ix  # type: ignore[return-value]
-
-
-def _matching(rx: re.Pattern[str], ix: _LabelIndex, tried: Iterable[int] | None) -> list[int]:
+def _matching(rx: re.Pattern[str], ix: LineColumns, tried: Iterable[int] | None) -> list[int]:
     """The lines of ``tried`` (``None``: all) whose label, or bare line where it differs, ``rx``
     matches."""
-    labels, bares = ix.labels, ix.bares
+    labels, bares, bare_lows = ix.labels, ix.bares, ix.bare_lows  # (bare_lows[i] is None: the bare line is the label)
+    search = rx.search
     if tried is None:
-        hit = [i for i, m in enumerate(map(rx.search, labels)) if m is not None]
-        hit += [i for i, m in enumerate(map(rx.search, bares)) if m is not None and bares[i] != labels[i]]
+        hit = [i for i, m in enumerate(map(search, labels)) if m is not None]
+        hit += [i for i, b in enumerate(bare_lows) if b is not None and search(bares[i]) is not None]
         return hit
-    return [i for i in tried if rx.search(labels[i]) or (bares[i] != labels[i] and rx.search(bares[i]))]
+    return [i for i in tried if search(labels[i]) or (bare_lows[i] is not None and search(bares[i]))]
 
 
 def _outside_body(lay: Layout) -> list[int]:
@@ -143,16 +113,30 @@ def build_furniture(spec: Mapping[str, object], ctx: PackContext):
     if fuzzy and match != "line":
         raise ctx.error("fuzzy", "fuzzy phrases need match: line")
     alt = _alternation(ctx, "phrases", phrases) if phrases else None
-    if alt is not None:
+    if alt is not None:  # the phrases as ``match`` reads them: compiled on first use (a ``match: line``
+        # rule with plain phrases needs it only for a label with a case-special character)
         if match == "line":
-            pattern = re.compile(rf"^(?:{alt.pattern})$", re.IGNORECASE)
+            anchored = rf"^(?:{alt.pattern})$"
         elif match == "start":
-            pattern = re.compile(rf"^(?:{alt.pattern})(?!\w)", re.IGNORECASE)
+            anchored = rf"^(?:{alt.pattern})(?!\w)"
         else:
-            pattern = re.compile(rf"(?<!\w)(?:{alt.pattern})(?!\w)", re.IGNORECASE)
+            anchored = rf"(?<!\w)(?:{alt.pattern})(?!\w)"
+        compiled: list[re.Pattern[str]] = []
+
+        def pattern_of() -> re.Pattern[str]:
+            if not compiled:
+                compiled.append(re.compile(anchored, re.IGNORECASE))
+            return compiled[0]
     fuzzy_norm = sorted({_NORM_RE.sub(" ", f.lower()).strip() for f in fuzzy})
     threshold = float(spec.get("fuzzy_threshold", 90))  # type: ignore[arg-type]
     fuzzy_max = int(spec.get("fuzzy_max_chars", 40))  # type: ignore[arg-type]
+    # the key lengths that can score ``threshold`` against a phrase: ``fuzz.ratio`` of texts of
+    # lengths a and b is at most 200 * min(a, b) / (a + b) (their Indel distance is at least
+    # |a - b|); the other lengths are left out, with a margin for rounding
+    # (beyond ``200 / threshold`` times the longest phrase no key can score it)
+    fuzzy_lengths = frozenset(
+        n for n in range(int(max(map(len, fuzzy_norm), default=0) * 200 / max(threshold, 1.0)) + 2)
+        if any(200 * min(n, m) / (n + m) >= threshold - 1e-6 for m in map(len, fuzzy_norm) if n + m))
     max_words = int(spec.get("max_words", 12))  # type: ignore[arg-type]
     template = str(spec.get("message") or "Page furniture '{match}'")
     suggestion = spec.get("suggestion")
@@ -205,12 +189,15 @@ def build_furniture(spec: Mapping[str, object], ctx: PackContext):
     else:
         triggers = Triggers(literals=tuple(sorted({x.lower() for x in rest_literals})), patterns=((".", re.DOTALL),))
     rest_set = frozenset(rest_literals)
+    #: the longest rest literal: a longer hit (the whole text, for the ``.`` trigger) is none of
+    #: them (``str.lower`` never shortens a text), and is not lower-cased to find that out
+    rest_max = max(map(len, rest_set), default=0)
 
     def whole_line(label: str, cand_rest: set[int] | None, index: int) -> str | None:
         """The label when the whole of it is a phrase (same answer as ``pattern``)."""
         ascii_ = label.isascii()
         if not ascii_ and _SPECIAL_RE.search(label) is not None:  # "ſhare" is "share"
-            m = pattern.search(label)
+            m = pattern_of().search(label)
             return m.group(0) if m else None
         if label.lower() in exact:
             return label
@@ -221,7 +208,7 @@ def build_furniture(spec: Mapping[str, object], ctx: PackContext):
                 return m.group(0)
         return None
 
-    def phrase_lines(ix: _LabelIndex, cand_rest: set[int] | None) -> dict[int, str]:
+    def phrase_lines(ix: LineColumns, cand_rest: set[int] | None) -> dict[int, str]:
         """``whole_line`` of the label, then of the bare line, for every line of the document
         with a label: only the lines it can answer for at all are tried (a label or bare line in
         ``exact``, one with a case-special character, one where ``rest_pattern`` is tried and
@@ -248,16 +235,20 @@ def build_furniture(spec: Mapping[str, object], ctx: PackContext):
                 out[i] = got
         return out
 
-    def fuzzy_lines(ix: _LabelIndex, skip: Mapping[int, str]) -> list[int]:
+    def fuzzy_lines(ix: LineColumns, skip: Mapping[int, str]) -> list[int]:
         """The lines outside ``skip`` whose label, at most ``fuzzy_max`` characters, is one of
         the fuzzy phrases (``fuzz.ratio`` of the normalised label at least ``threshold``); the
         unique keys are scored in one ``cdist`` call (the same scores as ``extractOne``)."""
         labels = ix.labels
         todo = [i for i, lab in enumerate(labels) if lab and len(lab) <= fuzzy_max and i not in skip]
         lows = ix.lows
-        keys = [_NORM_RE.sub(" ", lows[i]).strip() for i in todo]
-        pairs = [(i, k) for i, k in zip(todo, keys) if len(k) >= 4]
-        uniq = sorted({k for _, k in pairs})
+        # ``_NORM_RE.sub(" ", low).strip()`` of each label, in one pass over them joined by line
+        # breaks (a label holds none, and the runs replaced stop at them)
+        keys = [k.strip() for k in _NORM_IN_LINES_RE.sub(" ", "\n".join([lows[i] for i in todo])).split("\n")] \
+            if todo else []
+        # (a key whose length no phrase's allows cannot score ``threshold``: not scored)
+        keep = [j for j, k in enumerate(keys) if len(k) >= 4 and (len(k) in fuzzy_lengths or threshold <= 1.0)]
+        uniq = sorted({keys[j] for j in keep})
         if not uniq:
             return []
         import numpy as np  # (loaded by the layout already)
@@ -265,7 +256,7 @@ def build_furniture(spec: Mapping[str, object], ctx: PackContext):
         scores = process.cdist(uniq, fuzzy_norm, scorer=fuzz.ratio, score_cutoff=threshold, dtype=np.float64,
                                workers=1)
         good = {k for k, best in zip(uniq, scores.max(axis=1).tolist()) if best >= threshold}
-        return [i for i, k in pairs if k in good]
+        return [todo[j] for j in keep if keys[j] in good]
 
     def check(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
         lay = layout(doc)
@@ -283,20 +274,27 @@ def build_furniture(spec: Mapping[str, object], ctx: PackContext):
                     cand = {bisect_right(starts, a) - 1 for a, _ in found}
                 if split and rest_literals:
                     text = doc.text
-                    cand_rest = {bisect_right(starts, a) - 1 for a, b in found if text[a:b].lower() in rest_set}
+                    cand_rest = {bisect_right(starts, a) - 1 for a, b in found
+                                 if b - a <= rest_max and text[a:b].lower() in rest_set}
         if split and not rest_literals:
             cand_rest = set()
-        if where == "outside_body":  # not the body, nor the first line (the page title)
-            idx: Iterable[int] = _outside_body(lay)
+        n = len(lines)
+        if cand is not None and not fuzzy_norm:  # the candidate lines, in order, where the rule looks
+            if where == "outside_body":  # not the body, nor the first line (the page title)
+                a, b = lay.body
+                b = max(b, 1)
+                idx: Iterable[int] = sorted(i for i in cand if 1 <= i < a or b <= i < n)
+            else:
+                idx = sorted(i for i in cand if 0 <= i < n)
+        elif where == "outside_body":
+            idx = _outside_body(lay)
         else:
-            idx = range(len(lines))
+            idx = range(n)
         if match != "line":
             idx = _short_lines(lay, idx, max_words, allow_prose)
-        if cand is not None and not fuzzy_norm:
-            idx = [i for i in idx if i in cand]
         matched: dict[int, str] | None = None
         if split and cand is None:  # every line: the label index, made once per document
-            ix = _label_index(lay, doc.text)
+            ix = columns(lay)  # (shared with the layout's markers)
             matched = phrase_lines(ix, cand_rest)
             if fuzzy_norm:
                 for i in fuzzy_lines(ix, matched):
@@ -316,6 +314,7 @@ def build_furniture(spec: Mapping[str, object], ctx: PackContext):
                     if found is None and ln.bare != label:
                         found = whole_line(ln.bare, cand_rest, i)
                 elif alt is not None:
+                    pattern = pattern_of()
                     m = pattern.search(label)
                     if m is None and match == "line" and ln.bare != label:
                         m = pattern.search(ln.bare)  # "Image 1 of 9": the number belongs to the label
@@ -331,7 +330,7 @@ def build_furniture(spec: Mapping[str, object], ctx: PackContext):
                     continue
             if keep_shapes and ln.shape in keep_shapes and inside_article(lay, i):
                 continue  # a credit (or price) between paragraphs of the article is content
-            ls, le = ln.ext
+            ls, le = ln.ext_start, ln.ext_end
             if fix_default:
                 fix = Fix((Edit(ls, le, ""),), Applicability.SAFE, "Delete the line")
             else:
