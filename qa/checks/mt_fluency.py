@@ -614,13 +614,15 @@ def _back_to_back(text: str) -> Iterator[re.Match[str]]:
     cands = _b2b_cands(toks)  # (index of the first copy's second word, words a copy), sorted
     if not cands:
         return
-    starts = list(accumulate((len(t) + 1 for t in toks), initial=0))  # offset of each token
+    # token j starts at the length of the tokens before it plus one space each: chars[j] + j
+    chars = list(accumulate(map(len, toks), initial=0))
     n = len(text)
     windows: list[list[int]] = []
     for i, k in cands:
         if i + 2 * k - 2 >= len(toks):
             continue  # the text ends inside the second copy
-        a, b = starts[i - 1], min(n, starts[i + 2 * k - 1])  # b: just after the last token's space
+        j = i + 2 * k - 1
+        a, b = chars[i - 1] + i - 1, min(n, chars[j] + j)  # b: just after the last token's space
         if windows and a <= windows[-1][1]:
             windows[-1][1] = max(windows[-1][1], b)
         else:
