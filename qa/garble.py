@@ -306,15 +306,19 @@ class _Scorer:
         sum over its scored words is not negative (up to rounding, see ``line_may_reach``).
         (A token not known reads ``_UNKNOWN`` from the table.)"""
         exc = self._excess_table(threshold)
+        toks = list(toks)
         new = set(toks).difference(exc)
         if new:
-            self._learn(exc, new, threshold)
+            self._learn(exc, new, threshold, toks)
         return exc
 
-    def _learn(self, exc: _Excess, new: set[str], threshold: float) -> None:
-        """Add the excess of each token of ``new`` (none of them in ``exc``) to ``exc``."""
+    def _learn(self, exc: _Excess, new: set[str], threshold: float, toks: list[str]) -> None:
+        """Add the excess of each token of ``new`` (those of ``toks`` not in ``exc``) to
+        ``exc``; when the table is full, it is emptied and every token of ``toks`` worked out
+        again, so that ``exc`` holds all of ``toks`` afterwards."""
         if len(exc) + len(new) > _MAX_CACHE:
             exc.clear()
+            new = set(toks)
         skipped, kept, _words, norms = self._words_of(new)
         exc.update(dict.fromkeys(skipped, float("nan")))
         cs = [c for c, _n in map(self.costs.__getitem__, norms)]
@@ -341,7 +345,7 @@ class _Scorer:
             exc = self._excess_table(threshold)
         vals = list(map(exc.__getitem__, toks))
         if _UNKNOWN in vals:  # new tokens (or an excess of -inf, worked out again: the same)
-            self._learn(exc, {t for t, v in zip(toks, vals) if v == _UNKNOWN}, threshold)
+            self._learn(exc, {t for t, v in zip(toks, vals) if v == _UNKNOWN}, threshold, toks)
             vals = list(map(exc.__getitem__, toks))
         scored = [e for e in vals if e == e]  # NaN: not a scored word
         n = len(scored)
@@ -368,7 +372,7 @@ class _Scorer:
         miss = np.flatnonzero(e == _UNKNOWN)  # a document's tokens are seldom all known
         if len(miss):
             at = miss.tolist()
-            self._learn(exc, set(map(toks.__getitem__, at)), threshold)
+            self._learn(exc, set(map(toks.__getitem__, at)), threshold, toks)
             e[miss] = list(map(exc.__getitem__, map(toks.__getitem__, at)))
         e = e[e == e]  # NaN: not a scored word
         k = max(1, min_words)
