@@ -173,22 +173,6 @@ def _direct_encoder(sp):
         return public
 
 
-#: what an excess table (``_Scorer.excess``) gives for a token it does not hold yet: an excess
-#: is a finite number, NaN, or -inf only for a threshold of +inf (such a token is worked out
-#: again each time, with the same result)
-_UNKNOWN = float("-inf")
-
-
-class _Excess(dict):
-    """token -> excess; a token not held reads ``_UNKNOWN`` (one lookup per token, no set of
-    the tokens to find the new ones)."""
-
-    __slots__ = ()
-
-    def __missing__(self, key: str) -> float:
-        return _UNKNOWN
-
-
 class _Scorer:
     """One model with its caches: word costs, and what each white-space token contributes.
 
@@ -203,7 +187,7 @@ class _Scorer:
         # token -> (word, cost, normalised length, 1 if >= 4 pieces) or None when not scored
         self.info: dict[str, tuple[str, float, int, int] | None] = {}
         #: threshold -> token -> its excess and whether it is scored (``excess_of``)
-        self.excess: dict[float, _Excess] = {}
+        self.excess: dict[float, dict[str, float]] = {}
         #: threshold -> the largest (|cost| + |threshold|) * length of a word seen for it
         self._excess_max: dict[float, float] = {}
 
@@ -292,30 +276,18 @@ class _Scorer:
             long_ += lg
         return _score_costs(costs, total, chars, long_)
 
-    def _excess_table(self, threshold: float) -> _Excess:
-        exc = self.excess.get(threshold)
-        if exc is None:
-            exc = self.excess[threshold] = _Excess()
-            self._excess_max[threshold] = 0.0
-        return exc
-
     def excess_of(self, toks: Iterable[str], threshold: float) -> dict[str, float]:
         """What each token of ``toks`` adds to a line's distance from ``threshold``, worked out
         for those not known yet: ``(cost - threshold) * length`` for a scored word, NaN for a
         token that is not scored. A line of tokens scores ``threshold`` or more exactly when the
-        sum over its scored words is not negative (up to rounding, see ``line_may_reach``).
-        (A token not known reads ``_UNKNOWN`` from the table.)"""
-        exc = self._excess_table(threshold)
-        toks = list(toks)
+        sum over its scored words is not negative (up to rounding, see ``line_may_reach``)."""
+        exc = self.excess.get(threshold)
+        if exc is None:
+            exc = self.excess[threshold] = {}
+            self._excess_max[threshold] = 0.0
         new = set(toks).difference(exc)
-        if new:
-            self._learn(exc, new, threshold, toks)
-        return exc
-
-    def _learn(self, exc: _Excess, new: set[str], threshold: float, toks: list[str]) -> None:
-        """Add the excess of each token of ``new`` (those of ``toks`` not in ``exc``) to
-        ``exc``; when the table is full, it is emptied and every token of ``toks`` worked out
-        again, so that ``exc`` holds all of ``toks`` afterwards."""
+        if not new:
+            return exc
         if len(exc) + len(new) > _MAX_CACHE:
             exc.clear()
             new = set(toks)
@@ -329,6 +301,7 @@ class _Scorer:
         top = max([(abs(c) + t_abs) * n for c, n in zip(cs, lens)], default=0.0)
         if top > self._excess_max[threshold]:
             self._excess_max[threshold] = top
+        return exc
 
     def line_may_reach(self, toks: list[str], threshold: float, min_words: int) -> bool:
         """False only when ``score_tokens(toks)`` is ``None``, holds fewer than ``min_words``
@@ -341,11 +314,12 @@ class _Scorer:
         word known: an error below ``n * n * M * 2**-52``, under ``1e-9 * n * M`` for ``n`` up to
         ``_MAX_LINE_WORDS``), so the test never rules out a line that ``score_tokens`` would keep."""
         exc = self.excess.get(threshold)
-        if exc is None:
-            exc = self._excess_table(threshold)
-        vals = list(map(exc.__getitem__, toks))
-        if _UNKNOWN in vals:  # new tokens (or an excess of -inf, worked out again: the same)
-            self._learn(exc, {t for t, v in zip(toks, vals) if v == _UNKNOWN}, threshold, toks)
+        try:
+            if exc is None:
+                raise KeyError(threshold)
+            vals = list(map(exc.__getitem__, toks))
+        except KeyError:  # a new threshold or new tokens
+            exc = self.excess_of(toks, threshold)
             vals = list(map(exc.__getitem__, toks))
         scored = [e for e in vals if e == e]  # NaN: not a scored word
         n = len(scored)
@@ -367,13 +341,8 @@ class _Scorer:
 
         if not toks:
             return False
-        exc = self._excess_table(threshold)
+        exc = self.excess_of(toks, threshold)  # a document's tokens are seldom all known
         e = np.fromiter(map(exc.__getitem__, toks), np.float64, len(toks))
-        miss = np.flatnonzero(e == _UNKNOWN)  # a document's tokens are seldom all known
-        if len(miss):
-            at = miss.tolist()
-            self._learn(exc, set(map(toks.__getitem__, at)), threshold, toks)
-            e[miss] = list(map(exc.__getitem__, map(toks.__getitem__, at)))
         e = e[e == e]  # NaN: not a scored word
         k = max(1, min_words)
         m = len(e)

@@ -6,7 +6,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
-from itertools import chain, islice
+from itertools import islice
 
 from qa import language
 from qa.document import Document
@@ -28,7 +28,6 @@ def _unspaced_run_re() -> re.Pattern[str]:
         r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]"
         r"[\u0e00-\u0e7f\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef\s\d]{8,}[\u3002\uff01\uff1f]?"
     )
-
 
 #: English function words that other languages written in Latin script rarely use as words
 #: ("in", "was", "he", "we", "by", "do", "over", "also" are left out: German, Dutch, Polish,
@@ -220,27 +219,17 @@ def passage_in_other_language(doc: Document, opts: Mapping[str, object]) -> Iter
 
     sents = doc.sentences
     starts = [x[0] for x in sents]
-    paras = [(max(pa, body), pb) for pa, pb in doc.paragraphs if pb > body]
-    if gated and not any_unspaced:
-        # the gate of every paragraph and sentence at once (``looks_english`` without CJK/Thai)
-        para_en = _english_looking(text, paras, func_pos)
-        sent_en = _english_looking(text, sents, func_pos)
-    else:
-        para_en = [False] * len(paras) if not gated else [looks_english(a, b) for a, b in paras]
-        sent_en = None
-    for (pa, pb), pen in zip(paras, para_en):
-        f = None if pen else foreign(pa, pb)
+    for pa, pb in doc.paragraphs:
+        if pb <= body:
+            continue
+        pa = max(pa, body)
+        f = None if looks_english(pa, pb) else foreign(pa, pb)
         if f:
             yield _hit(pa, pb, f, expected, "paragraph")
             continue
-        lo, hi = bisect_left(starts, pa), bisect_left(starts, pb)
-        if sent_en is not None and all(sent_en[lo:hi]):
-            continue  # every sentence looks English: none is identified, nothing is flagged
         run: list[tuple[int, int, tuple[str, float]]] = []
-        for i in range(lo, hi):
-            a, b = sents[i]
-            en = sent_en[i] if sent_en is not None else looks_english(a, b)
-            f = None if en else foreign(a, b)
+        for a, b in sents[bisect_left(starts, pa) : bisect_left(starts, pb)]:
+            f = None if looks_english(a, b) else foreign(a, b)
             if f is None and any_unspaced and _UNSPACED_RE.search(text, a, b):
                 # the sentence splitter does not cut at '。' or before CJK text: look at the runs
                 for r in _unspaced_run_re().finditer(text, a, b):
@@ -256,26 +245,6 @@ def passage_in_other_language(doc: Document, opts: Mapping[str, object]) -> Iter
             run = [(a, b, f)] if f else []
         if run:
             yield _run_hit(run, expected)
-
-
-def _english_looking(text: str, spans: list[tuple[int, int]], func_pos: list[int]) -> list[bool]:
-    """For each span (a, b) of ``text``: whether at least ``_EN_GATE`` of its words (about: its
-    spaces and line breaks, plus one) start at one of ``func_pos`` (ascending), the gate of
-    ``passage_in_other_language`` for text without CJK or Thai, for every span in a few array
-    operations."""
-    import numpy as np
-
-    if not spans:
-        return []
-    cp = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    breaks = np.zeros(len(cp) + 1, dtype=np.int64)  # breaks[i]: spaces and line breaks before i
-    np.cumsum((cp == 32) | (cp == 10), out=breaks[1:])
-    ab = np.fromiter(chain.from_iterable(spans), np.int64, 2 * len(spans))
-    a, b = ab[0::2], ab[1::2]
-    n = breaks[b] - breaks[a] + 1  # = text.count(" ", a, b) + text.count("\n", a, b) + 1
-    fp = np.array(func_pos, dtype=np.int64)
-    k = np.searchsorted(fp, b) - np.searchsorted(fp, a)  # = bisect_left(.., b) - bisect_left(.., a)
-    return (k >= _EN_GATE * n).tolist()
 
 
 def _run_hit(run: list[tuple[int, int, tuple[str, float]]], expected: str) -> Hit:
