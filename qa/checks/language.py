@@ -29,6 +29,7 @@ def _unspaced_run_re() -> re.Pattern[str]:
         r"[\u0e00-\u0e7f\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef\s\d]{8,}[\u3002\uff01\uff1f]?"
     )
 
+
 #: English function words that other languages written in Latin script rarely use as words
 #: ("in", "was", "he", "we", "by", "do", "over", "also" are left out: German, Dutch, Polish,
 #: Portuguese, Finnish or Spanish use them often). An English sentence of five words or more almost
