@@ -223,3 +223,22 @@ def test_word_by_word_encoding_gives_the_batch_pieces():
     assert want == sp.encode(words, out_type=int, num_threads=1)
     assert scorer._encode_one.__name__ == "direct"  # the fast path is the one in use here
     assert scorer._encode(words) == want
+
+
+def test_bounds_are_the_same_when_the_token_tables_overflow(monkeypatch):
+    """With tables so small that they are emptied on almost every call, the run gate and the
+    line bound answer as with tables that keep everything (a token not held is worked out
+    again, never read as an excess)."""
+    lines = _varied_lines(11, 300)
+    runs = [(lines[k] + "\n" + lines[k + 1]).split() for k in range(0, len(lines) - 1, 2)]
+
+    def answers(scorer):
+        return ([scorer.may_reach(toks, t, w) for toks in runs for t in (2.0, 4.0) for w in (1, 6)],
+                [scorer.line_may_reach(line.split(), t, w) for line in lines for t in (2.0, 4.0) for w in (1, 6)])
+
+    want = answers(garble._Scorer(None))
+    monkeypatch.setattr(garble, "_MAX_CACHE", 8)
+    small = garble._Scorer(None)
+    assert answers(small) == want
+    assert len(small.excess[4.0]) <= 8 + max(map(len, runs))
+    assert any(want[0]) and not all(want[0]) and any(want[1]) and not all(want[1])

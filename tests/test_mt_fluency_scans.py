@@ -66,15 +66,15 @@ def test_mt_scans_match_finditer() -> None:
         doc = make_document(text, doc_id="x")
         t = doc.text
         checks = {
-            "name": (M._finditer_lines(M._LITERAL_NAME_RE, t, [m.start() for m in M._GLOSS_RE.finditer(t)]),
-                     M._LITERAL_NAME_RE),
-            "self": (M._self_relations(doc), M._SELF_RELATION_RE),
-            "twice": (M._back_to_back(t), M._BACK_TO_BACK_RE),
-            "kin": (M.finditer_at(M._KIN_FLIP_RE, t, M._GENDER_LITERALS.needle_starts(doc, M._KIN_FLIP_NEEDLES)), M._KIN_FLIP_RE),
-            "female": (M.finditer_at(M._FEMALE_INTRO_RE, t, M._GENDER_LITERALS.needle_starts(doc, M._FEMALE_NEEDLES)),
-                       M._FEMALE_INTRO_RE),
-            "male": (M.finditer_at(M._MALE_INTRO_RE, t, M._GENDER_LITERALS.needle_starts(doc, M._MALE_NEEDLES)), M._MALE_INTRO_RE),
-            "spouse": (M._spouses(doc), M._SPOUSE_OF_RE),
+            "name": (M._finditer_lines(M._literal_name_re(), t, [m.start() for m in M._GLOSS_RE.finditer(t)]),
+                     M._literal_name_re()),
+            "self": (M._self_relations(doc), M._self_relation_re()),
+            "twice": (M._back_to_back(t), M._back_to_back_re()),
+            "kin": (M.finditer_at(M._kin_flip_re(), t, M._GENDER_LITERALS.needle_starts(doc, M._KIN_FLIP_NEEDLES)), M._kin_flip_re()),
+            "female": (M.finditer_at(M._female_intro_re(), t, M._GENDER_LITERALS.needle_starts(doc, M._FEMALE_NEEDLES)),
+                       M._female_intro_re()),
+            "male": (M.finditer_at(M._male_intro_re(), t, M._GENDER_LITERALS.needle_starts(doc, M._MALE_NEEDLES)), M._male_intro_re()),
+            "spouse": (M._spouses(doc), M._spouse_of_re()),
             "calque": (M._CALQUE_SCAN.finditer(doc), M._CALQUE_RE),
         }
         for key, (fast, pattern) in checks.items():

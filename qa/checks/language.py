@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Iterator, Mapping
+from functools import lru_cache
 from itertools import islice
 
 from qa import language
@@ -17,10 +18,18 @@ from qa.words import TOKEN_RE
 _LOWER_WORD_RE = re.compile(r"\b[^\W\d_A-Z][^\W\d_]*\b")
 _WORD_RE = TOKEN_RE
 _UNSPACED_RE = re.compile(r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
-_UNSPACED_RUN_RE = re.compile(
-    r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]"
-    r"[\u0e00-\u0e7f\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef\s\d]{8,}[\u3002\uff01\uff1f]?"
-)
+
+
+@lru_cache(maxsize=1)
+def _unspaced_run_re() -> re.Pattern[str]:
+    """A run of Chinese, Japanese or Thai text (compiled on first use: only documents holding
+    such text need it)."""
+    return re.compile(
+        r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]"
+        r"[\u0e00-\u0e7f\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef\s\d]{8,}[\u3002\uff01\uff1f]?"
+    )
+
+
 #: English function words that other languages written in Latin script rarely use as words
 #: ("in", "was", "he", "we", "by", "do", "over", "also" are left out: German, Dutch, Polish,
 #: Portuguese, Finnish or Spanish use them often). An English sentence of five words or more almost
@@ -171,15 +180,14 @@ def passage_in_other_language(doc: Document, opts: Mapping[str, object]) -> Iter
     text = doc.text
     body = doc.body_start
     rest = text[body:]
-    if _fewer(_UNSPACED_RE, rest, 2 * min_words) and (_fewer_words(rest, min_words)
-                                                      or _fewer(_LOWER_WORD_RE, rest, 3)):
+    any_unspaced = _UNSPACED_RE.search(text, body) is not None  # once, not per passage
+    few_unspaced = 2 * min_words > 0 if not any_unspaced else _fewer(_UNSPACED_RE, rest, 2 * min_words)
+    if few_unspaced and (_fewer_words(rest, min_words) or _fewer(_LOWER_WORD_RE, rest, 3)):
         return  # too short for any passage to be identified (``foreign`` below): no model needed
     ids = language.ids_of(doc)  # every text identified once per document
     doc_lang = ids.probabilities(rest, backend, k=1)
     if doc_lang and doc_lang[0][0] != expected and doc_lang[0][1] >= min_prob:
         return  # the whole document is foreign: LANG001
-
-    any_unspaced = _UNSPACED_RE.search(text, body) is not None  # once, not per passage
 
     def foreign(a: int, b: int) -> tuple[str, float] | None:
         chunk = text[a:b]
@@ -225,7 +233,7 @@ def passage_in_other_language(doc: Document, opts: Mapping[str, object]) -> Iter
             f = None if looks_english(a, b) else foreign(a, b)
             if f is None and any_unspaced and _UNSPACED_RE.search(text, a, b):
                 # the sentence splitter does not cut at '。' or before CJK text: look at the runs
-                for r in _UNSPACED_RUN_RE.finditer(text, a, b):
+                for r in _unspaced_run_re().finditer(text, a, b):
                     ra, rb = r.start(), r.start() + len(r.group(0).rstrip())
                     fr = foreign(ra, rb)
                     if fr:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from functools import lru_cache
 from itertools import accumulate, compress
 from operator import eq
@@ -93,6 +93,13 @@ def _finditer_lines(pattern: re.Pattern[str], text: str, positions: list[int]) -
         end = text.find("\n", p)
         end = n if end < 0 else end + 1
         yield from pattern.finditer(text, a, end)
+
+
+def _on_first_use(pattern: str, flags: int = 0) -> Callable[[], re.Pattern[str]]:
+    """A function giving ``re.compile(pattern, flags)``, compiled on its first call: a pattern
+    that only some documents reach (a rule's confirming regex, run where its cheap scan found
+    candidates) costs nothing at start-up."""
+    return lru_cache(maxsize=1)(lambda: re.compile(pattern, flags))
 
 
 # --------------------------------------------------------------------------- MT300 name spelling
@@ -411,7 +418,7 @@ _SURNAMES = ruledata.words("cjk_surnames")
 #: English words that a literal translation makes of the characters of a given name
 #: (``rules/data/name_glosses.txt``)
 _NAME_GLOSSES = ruledata.words("name_glosses")
-_LITERAL_NAME_RE = re.compile(
+_literal_name_re = _on_first_use(
     rf"(?<![\w-])(?:{'|'.join(_SURNAMES)})(?: [A-Z][a-z]+(?:-[a-z]+)?)? (?:{'|'.join(_NAME_GLOSSES)})(?![\w-])"
 )
 
@@ -468,14 +475,14 @@ def given_name_translated_literally(doc: Document, opts: Mapping[str, object]) -
     glosses = [m.start() for m in _GLOSS_RE.finditer(text)]
     if not glosses:
         return
-    for m in _finditer_lines(_LITERAL_NAME_RE, text, glosses):
+    for m in _finditer_lines(_literal_name_re(), text, glosses):
         yield Hit(m.start(), m.end(),
                   f"'{m.group(0)}' looks like a personal name whose given name was translated word for word",
                   suggestion="use the romanised name", confidence=0.7)
 
 
 # --------------------------------------------------------------------------- MT302 self relation
-_SELF_RELATION_RE = re.compile(
+_self_relation_re = _on_first_use(
     r"(?<![\w-])(?:(?P<a>[A-Z][a-z]{2,})-(?P=a)|(?P<b>[A-Z][a-z]{2,}) and (?P=b)(?! [A-Z])"
     r"|between (?:the )?(?P<c>[A-Za-z]{3,}) and (?:the )?(?P=c)"
     r"|(?P<d>[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,2})['’]s (?:daughter|son|wife|husband|father|mother|brother|sister)"
@@ -483,7 +490,7 @@ _SELF_RELATION_RE = re.compile(
 )
 
 
-#: every match of ``_SELF_RELATION_RE`` holds "X-X" (a hyphen before a capital), "X and X" (" and "
+#: every match of ``_self_relation_re()`` holds "X-X" (a hyphen before a capital), "X and X" (" and "
 #: before a capital), "between " or "'s <relative>"; the positions of the last two are read
 _SELF_RELATION_LITERALS = _Literals("MT302", ("between ", "'s ", "’s "),
                                     patterns=((r"-[A-Z]| and [A-Z]", 0),))
@@ -565,7 +572,7 @@ def _between_same(text: str, at: int) -> bool:
 
 
 def _self_relations(doc: Document) -> Iterator[re.Match[str]]:
-    """``_SELF_RELATION_RE.finditer(doc.text)``. Every match lies on one line and holds "X-X",
+    """``_self_relation_re().finditer(doc.text)``. Every match lies on one line and holds "X-X",
     "X and X", "between " or "'s <relative>": only the lines holding one of these are scanned
     (for the first two, only where the word after the hyphen or the "and" starts like the word
     before it)."""
@@ -576,8 +583,8 @@ def _self_relations(doc: Document) -> Iterator[re.Match[str]]:
     where += [p for p in lits.starts(doc, "between ") if _between_same(text, p + 8)]
     # a relative right after "'s " or "’s "
     where += [q + 3 for s in ("'s ", "’s ") for q in lits.starts(doc, s)
-              if any(text.startswith(kin, q + 3) for kin in _KIN_WORDS)]
-    return _finditer_lines(_SELF_RELATION_RE, text, where)
+              if text.startswith(_KIN_WORDS, q + 3)]  # (a tuple: any of them)
+    return _finditer_lines(_self_relation_re(), text, where) if where else iter(())
 
 
 #: real names made of a repeated word joined by a hyphen
@@ -590,13 +597,13 @@ _SPEAKER_WORDS = frozenset("i we you me us my our your i'm we're you're".split()
 #: three or four words, then the same words again; the word-start test sits after the first
 #: letter so that the regex engine can skip ahead to letters, and words are matched
 #: possessively (a word never gives back letters: the next character must be a space or comma)
-_BACK_TO_BACK_RE = re.compile(
+_back_to_back_re = _on_first_use(
     r"(?P<p>[A-Za-z](?<![\w'’-][A-Za-z])[\w'’-]*+(?: [A-Za-z][\w'’-]*+){2,3}),? (?P=p)(?![\w'’-])"
 )
 
 
 def _back_to_back(text: str) -> Iterator[re.Match[str]]:
-    """``_BACK_TO_BACK_RE.finditer(text)``, with the regex run only around repeated words.
+    """``_back_to_back_re().finditer(text)``, with the regex run only around repeated words.
 
     Split at single spaces, a match "A B C, A B C" (or "A B C D A B C D") gives the tokens
     ``..xA, B, C|C,, A, B, Cy..``: the token of each inner word of the first copy equals the
@@ -614,20 +621,22 @@ def _back_to_back(text: str) -> Iterator[re.Match[str]]:
     cands = _b2b_cands(toks)  # (index of the first copy's second word, words a copy), sorted
     if not cands:
         return
-    starts = list(accumulate((len(t) + 1 for t in toks), initial=0))  # offset of each token
+    # token j starts at the length of the tokens before it plus one space each: chars[j] + j
+    chars = list(accumulate(map(len, toks), initial=0))
     n = len(text)
     windows: list[list[int]] = []
     for i, k in cands:
         if i + 2 * k - 2 >= len(toks):
             continue  # the text ends inside the second copy
-        a, b = starts[i - 1], min(n, starts[i + 2 * k - 1])  # b: just after the last token's space
+        j = i + 2 * k - 1
+        a, b = chars[i - 1] + i - 1, min(n, chars[j] + j)  # b: just after the last token's space
         if windows and a <= windows[-1][1]:
             windows[-1][1] = max(windows[-1][1], b)
         else:
             windows.append([a, b])
     last = 0
     for a, b in windows:
-        for m in _BACK_TO_BACK_RE.finditer(text, max(a, last), b):
+        for m in _back_to_back_re().finditer(text, max(a, last), b):
             yield m
             last = m.end()
 
@@ -688,7 +697,7 @@ def _back_to_back_pieces(text: str) -> Iterator[re.Match[str]]:
                 window[1] = max(window[1], wb)
                 continue
             if window is not None:
-                for mm in _BACK_TO_BACK_RE.finditer(text, max(window[0], last), window[1]):
+                for mm in _back_to_back_re().finditer(text, max(window[0], last), window[1]):
                     yield mm
                     last = mm.end()
             window = [wa, wb]
@@ -701,7 +710,7 @@ def _back_to_back_pieces(text: str) -> Iterator[re.Match[str]]:
         tail = toks[m - keep:]
         a = b + 1
     if window is not None:
-        for mm in _BACK_TO_BACK_RE.finditer(text, max(window[0], last), window[1]):
+        for mm in _back_to_back_re().finditer(text, max(window[0], last), window[1]):
             yield mm
             last = mm.end()
 
@@ -756,16 +765,16 @@ def phrase_repeated_back_to_back(doc: Document, opts: Mapping[str, object]) -> I
 
 # --------------------------------------------------------------------------- MT304 pronoun gender
 _PERSON_NAME = r"[A-Z][\w'’-]*[a-z](?: [A-Z][\w'’-]*[a-z]){0,2}"
-_FEMALE_INTRO_RE = re.compile(
+_female_intro_re = _on_first_use(
     rf"(?<![\w-])(?:daughter|wife|mother|sister|girlfriend|[Ff]irst [Ll]ady|Ms\.|Mrs\.|Madam|actress|"
     rf"queen|princess|granddaughter|niece|widow),? (?P<n>{_PERSON_NAME})"
 )
-_MALE_INTRO_RE = re.compile(
+_male_intro_re = _on_first_use(
     rf"(?<![\w-])(?:son|husband|father|brother|boyfriend|Mr\.|king|prince|grandson|nephew|widower),? "
     rf"(?P<n>{_PERSON_NAME})"
 )
 #: a name that owns a wife / husband ("X's wife", "X and his wife")
-_SPOUSE_OF_RE = re.compile(
+_spouse_of_re = _on_first_use(
     rf"(?<![\w'’-])(?P<n>{_PERSON_NAME})(?:['’]s| and (?:his|her)) (?P<s>wife|husband|widow|widower|girlfriend|boyfriend)(?![\w-])"  # starts at a word start: linear
 )
 _POSSESSIVE_RE = re.compile(r"(?<![\w'’-])(?:his|her|himself|herself)(?![\w'’-])")
@@ -796,7 +805,7 @@ _SENTENCE_STOP_RE = re.compile(r"[.!?;\n]")
 _OBJECT_BEFORE_RE = re.compile(r"(?:with|and|to|of|by|for|from|at|beside|behind|next to|than)\s+$", re.IGNORECASE)
 _SWAP_GENDER = {"his": "her", "himself": "herself", "her": "his", "herself": "himself"}
 #: one relative called "her father" and "his father" within a sentence
-_KIN_FLIP_RE = re.compile(
+_kin_flip_re = _on_first_use(
     r"(?<![\w'’-])(?P<a>[Hh]er|[Hh]is) (?P<k>father|mother|parents|husband|wife)(?![\w-])[^.!?;\n]{0,200}?"
     r"(?<![\w'’-])(?P<b>(?!(?P=a)\b)(?:her|his)) (?P=k)(?![\w-])"
 )
@@ -808,11 +817,11 @@ _GENDER_LITERALS = _Literals("MT304", tuple(sorted({
 
 
 def _spouses(doc: Document) -> Iterator[re.Match[str]]:
-    """``_SPOUSE_OF_RE.finditer(doc.text)``: a match lies on one line, and the two characters
+    """``_spouse_of_re().finditer(doc.text)``: a match lies on one line, and the two characters
     before its relative ("X's wife", "X and his wife", "X and her husband") are "s " or "r "."""
     text = doc.text
     where = [q for q in _GENDER_LITERALS.needle_starts(doc, _SPOUSE_NEEDLES) if text[q - 2:q] in ("s ", "r ")]
-    return _finditer_lines(_SPOUSE_OF_RE, text, where)
+    return _finditer_lines(_spouse_of_re(), text, where) if where else iter(())
 
 
 @rule(
@@ -859,15 +868,18 @@ def pronoun_contradicts_gender(doc: Document, opts: Mapping[str, object]) -> Ite
     """
     text = doc.text
     seen: set[int] = set()
-    for m in finditer_at(_KIN_FLIP_RE, text, _GENDER_LITERALS.needle_starts(doc, _KIN_FLIP_NEEDLES)):
+    kin_at = _GENDER_LITERALS.needle_starts(doc, _KIN_FLIP_NEEDLES)
+    for m in finditer_at(_kin_flip_re(), text, kin_at) if kin_at else ():
         if m.group("a").lower() == m.group("b"):
             continue
         seen.add(m.start("b"))
         yield Hit(m.start("b"), m.end("b"),
                   f"'{m.group('b')} {m.group('k')}' after '{m.group('a')} {m.group('k')}' in the same sentence: "
                   "one person's relative gets both genders", suggestion=m.group("a").lower(), confidence=0.7)
-    female = {m.group("n") for m in finditer_at(_FEMALE_INTRO_RE, text, _GENDER_LITERALS.needle_starts(doc, _FEMALE_NEEDLES))}
-    male = {m.group("n") for m in finditer_at(_MALE_INTRO_RE, text, _GENDER_LITERALS.needle_starts(doc, _MALE_NEEDLES))}
+    female_at = _GENDER_LITERALS.needle_starts(doc, _FEMALE_NEEDLES)
+    male_at = _GENDER_LITERALS.needle_starts(doc, _MALE_NEEDLES)
+    female = {m.group("n") for m in finditer_at(_female_intro_re(), text, female_at)} if female_at else set()
+    male = {m.group("n") for m in finditer_at(_male_intro_re(), text, male_at)} if male_at else set()
     for m in _spouses(doc):
         (male if m.group("s") in ("wife", "widow", "girlfriend") else female).add(m.group("n"))
     people = [(n, "female") for n in sorted(female - male)] + [(n, "male") for n in sorted(male - female)]

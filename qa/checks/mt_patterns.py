@@ -61,11 +61,20 @@ _WEAPONS = {
 _WEAPON_RE = re.compile(
     r"(?P<name>Mars|East Wind|Red Flag|Giant Wave|Long Sword|North Star|Polar Star)[- ]?\d{1,2}[A-Z]?(?![\w-])"
 )
-_MILITARY_RE = re.compile(
-    r"(?i)\b(?:missiles?|rockets?|ICBMs?|ballistic|launch\w*|test-?fir\w*|fired|warheads?|weapons?|"
-    r"air[- ]defen[cs]e|military|army|parade|nuclear)\b"
-)
-_SPACE_RE = re.compile(r"(?i)\b(?:probes?|landers?|orbiters?|rovers?|spacecraft|planet|martian|NASA|Soviet)\b")
+
+
+# the sentence tests below run only around a weapon name, and are compiled on first use
+@lru_cache(maxsize=1)
+def _military_re() -> re.Pattern[str]:
+    return re.compile(
+        r"(?i)\b(?:missiles?|rockets?|ICBMs?|ballistic|launch\w*|test-?fir\w*|fired|warheads?|weapons?|"
+        r"air[- ]defen[cs]e|military|army|parade|nuclear)\b"
+    )
+
+
+@lru_cache(maxsize=1)
+def _space_re() -> re.Pattern[str]:
+    return re.compile(r"(?i)\b(?:probes?|landers?|orbiters?|rovers?|spacecraft|planet|martian|NASA|Soviet)\b")
 
 
 @rule(
@@ -101,7 +110,7 @@ def weapon_name_translated(doc: Document, opts: Mapping[str, object]) -> Iterato
     """
     for m in _WEAPON_RE.finditer(doc.text):
         sent = _sentence_text(doc, m.start())
-        if not _MILITARY_RE.search(sent) or _SPACE_RE.search(sent):
+        if not _military_re().search(sent) or _space_re().search(sent):
             continue
         yield Hit(m.start(), m.end(), f"'{m.group(0)}' translates a weapon name word for word",
                   suggestion=_WEAPONS[m.group("name")], confidence=0.8)
@@ -110,11 +119,17 @@ def weapon_name_translated(doc: Document, opts: Mapping[str, object]) -> Iterato
 # --------------------------------------------------------------------------- MT307 country abbreviations
 _MACAU_RE = re.compile(r"Maca[uo](?![\w-])")
 _AUSTRALIA_RE = re.compile(r"Australian?s?(?![\w-])")
-#: places and words that show a text really speaks of Australia
-_REAL_AUSTRALIA_RE = re.compile(
-    r"\b(?:Sydney|Melbourne|Canberra|Brisbane|Adelaide|Queensland|New South Wales|Tasmania|Hobart|"
-    r"Albanese|Aussies?|Australian dollars?|Oceania|Down Under)\b"
-)
+
+
+@lru_cache(maxsize=1)
+def _real_australia_re() -> re.Pattern[str]:
+    """Places and words that show a text really speaks of Australia (compiled on first use)."""
+    return re.compile(
+        r"\b(?:Sydney|Melbourne|Canberra|Brisbane|Adelaide|Queensland|New South Wales|Tasmania|Hobart|"
+        r"Albanese|Aussies?|Australian dollars?|Oceania|Down Under)\b"
+    )
+
+
 _BAY_AREA_RE = re.compile(r"Guangdong[-, ]+Hong Kong[-, ]+(?:and )?Australia(?![\w-])")
 _LAW_UNION_RE = re.compile(r"aw (?:trade )?unions?(?![\w-])")
 _COMMON_LAW_RE = re.compile(r"(?:common|civil) $", re.IGNORECASE)
@@ -123,8 +138,16 @@ _LANGS = (
     "Portuguese|Vietnamese|Thai|Malay|Hindi|Dutch|Indonesian"
 )
 _MORAL_LITERALS = ("oral education", "oral Education", "orality", "irtue")
-_LANGS_BEFORE_RE = re.compile(rf"(?:(?:{_LANGS}),? ){{1,8}}$")
-_LANGS_AFTER_RE = re.compile(rf"(?:,? (?:and |or )?(?:{_LANGS})){{1,8}}(?![\w-])")
+
+
+@lru_cache(maxsize=1)
+def _langs_before_re() -> re.Pattern[str]:
+    return re.compile(rf"(?:(?:{_LANGS}),? ){{1,8}}$")
+
+
+@lru_cache(maxsize=1)
+def _langs_after_re() -> re.Pattern[str]:
+    return re.compile(rf"(?:,? (?:and |or )?(?:{_LANGS})){{1,8}}(?![\w-])")
 
 
 @rule(
@@ -176,7 +199,7 @@ def country_abbreviation_misread(doc: Document, opts: Mapping[str, object]) -> I
         seen.add(a)
         yield Hit(a, m.end(), "'Guangdong, Hong Kong and Australia': 粤港澳 is Guangdong, Hong Kong and Macau",
                   suggestion="Macau", confidence=0.85)
-    if macau and not _REAL_AUSTRALIA_RE.search(text):
+    if macau and not _real_australia_re().search(text):
         for m in _AUSTRALIA_RE.finditer(text):
             if m.start() in seen:
                 continue
@@ -196,7 +219,7 @@ def country_abbreviation_misread(doc: Document, opts: Mapping[str, object]) -> I
             a, end = i - 1, i + len(lit)
             if a < 0 or text[a] not in ("Vv" if lit == "irtue" else "Mm") or not _word_start(text, a):
                 continue
-            if not (_LANGS_BEFORE_RE.search(text, max(0, a - 120), a) and _LANGS_AFTER_RE.match(text, end)):
+            if not (_langs_before_re().search(text, max(0, a - 120), a) and _langs_after_re().match(text, end)):
                 continue
             odd = text[a:end]
             yield Hit(a, end, f"'{odd}' in a list of languages: 德 (De) abbreviates German as well as 'virtue'",
@@ -206,10 +229,20 @@ def country_abbreviation_misread(doc: Document, opts: Mapping[str, object]) -> I
 # --------------------------------------------------------------------------- MT308 kinship pair calque
 _KIN_PAIR_RE = re.compile(r"(?:father|mother)(?:-| and )(?:daughter|son)(?![\w-])|husband and wife(?![\w-])")
 _KIN_LITERALS = ("father", "mother", "husband and wife")
-_NAME_BEFORE_RE = re.compile(
-    r"(?:^|(?<=[\s\"“(]))(?P<name>[A-Z][\w-]{0,24}(?:['’][A-Z][\w-]{0,24})?(?: [A-Z][\w-]{0,24}(?:['’][A-Z][\w-]{0,24})?){0,2})(?P<poss>['’]s)? $"
-)
-_DET_BEFORE_RE = re.compile(r"(?i)\b(?:the|a|an|this|that|these|their|his|her|its|our|famous|proud)\s+$")
+
+
+@lru_cache(maxsize=1)
+def _name_before_re() -> re.Pattern[str]:
+    return re.compile(
+        r"(?:^|(?<=[\s\"“(]))(?P<name>[A-Z][\w-]{0,24}(?:['’][A-Z][\w-]{0,24})?(?: [A-Z][\w-]{0,24}(?:['’][A-Z][\w-]{0,24})?){0,2})(?P<poss>['’]s)? $"
+    )
+
+
+@lru_cache(maxsize=1)
+def _det_before_re() -> re.Pattern[str]:
+    return re.compile(r"(?i)\b(?:the|a|an|this|that|these|their|his|her|its|our|famous|proud)\s+$")
+
+
 _NOT_NAMES = frozenset(
     "The A An This That These Those Their His Her Its Our My Your Both Each Every One Two Proud Happy "
     "Famous Young Old First Last New Sunday Monday Tuesday Wednesday Thursday Friday Saturday".split()
@@ -254,7 +287,7 @@ def kinship_pair_calque(doc: Document, opts: Mapping[str, object]) -> Iterator[H
         if not m:
             continue
         head = text[max(0, m.start() - 60): m.start()]
-        nm = _NAME_BEFORE_RE.search(head)
+        nm = _name_before_re().search(head)
         if not nm:
             continue
         name = nm.group("name")
@@ -266,7 +299,7 @@ def kinship_pair_calque(doc: Document, opts: Mapping[str, object]) -> Iterator[H
         pair = m.group(0)
         if not nm.group("poss") and "-" not in pair:
             continue  # "Kim father and daughter": too rare to judge; the hyphenated pair is the calque
-        if not nm.group("poss") and _DET_BEFORE_RE.search(head, 0, len(head) - len(nm.group(0))):
+        if not nm.group("poss") and _det_before_re().search(head, 0, len(head) - len(nm.group(0))):
             continue  # "the Bush father-son presidencies": an ordinary modifier
         a = m.start() - len(head) + nm.start("name")
         yield Hit(a, m.end(), f"'{text[a:m.end()]}' renders a Chinese kinship pair word for word",
@@ -328,7 +361,14 @@ def stray_word_sentence(doc: Document, opts: Mapping[str, object]) -> Iterator[H
 #: sharing the first two parts of their name in one article are unlikely
 _TITLE_LITERALS = ("Prime Minister", "President", "Premier", "First Lady", "first lady", "First lady",
                    "Secretary of State", "Foreign Minister", "Chancellor", "Secretary-General")
-_THREE_NAME_RE = re.compile(r",? (?P<a>[A-Z][a-z]+) (?P<b>[A-Z][a-z]+) (?P<c>[A-Z][a-z]{2,})(?![\w'’-])")
+
+
+@lru_cache(maxsize=1)
+def _three_name_re() -> re.Pattern[str]:
+    """The three-part name after a title (compiled on first use: most texts hold no title)."""
+    return re.compile(r",? (?P<a>[A-Z][a-z]+) (?P<b>[A-Z][a-z]+) (?P<c>[A-Z][a-z]{2,})(?![\w'’-])")
+
+
 _CALENDAR = frozenset(
     "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June "
     "July August September October November December".split()
@@ -373,7 +413,7 @@ def one_title_two_names(doc: Document, opts: Mapping[str, object]) -> Iterator[H
         for i in find_all(text, title):
             if not _word_start(text, i):
                 continue
-            m = _THREE_NAME_RE.match(text, i + len(title))
+            m = _three_name_re().match(text, i + len(title))
             if not m:
                 continue
             c = m.group("c")
@@ -398,8 +438,15 @@ def one_title_two_names(doc: Document, opts: Mapping[str, object]) -> Iterator[H
 
 
 # --------------------------------------------------------------------------- MT311 dateline formula
-_COMP_PAREN_RE = re.compile(r"Comprehensive(?:,[^()\n]{1,30})?\)")
-_COMP_REPORTS_RE = re.compile(r"Comprehensive [^,.\n]{3,60}? (?:and other|etc\.?) reports?(?![\w-])")
+# (both run only where "Comprehensive" is written, and are compiled on first use)
+@lru_cache(maxsize=1)
+def _comp_paren_re() -> re.Pattern[str]:
+    return re.compile(r"Comprehensive(?:,[^()\n]{1,30})?\)")
+
+
+@lru_cache(maxsize=1)
+def _comp_reports_re() -> re.Pattern[str]:
+    return re.compile(r"Comprehensive [^,.\n]{3,60}? (?:and other|etc\.?) reports?(?![\w-])")
 
 
 @rule(
@@ -434,10 +481,10 @@ def comprehensive_report_calque(doc: Document, opts: Mapping[str, object]) -> It
     text = doc.text
     for i in find_all(text, "Comprehensive"):
         if i > 0 and text[i - 1] == "(":
-            m = _COMP_PAREN_RE.match(text, i)
+            m = _comp_paren_re().match(text, i)
             a = i - 1
         else:
-            m = _COMP_REPORTS_RE.match(text, i) if _word_start(text, i) else None
+            m = _comp_reports_re().match(text, i) if _word_start(text, i) else None
             a = i
         if not m:
             continue
