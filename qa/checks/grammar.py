@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from qa import fastpath, inflection, ruledata
 from qa.document import Document
-from qa.fastpath import leading_literals
+from qa.fastpath import CASE_SPECIAL, leading_literals
 from qa.textfind import finditer_at
 from qa.scan import Triggers, candidates, literal_triggers
 from qa.lexicons import load as load_lexicon
@@ -30,6 +30,33 @@ def _at_starts(pattern: re.Pattern[str], text: str, starts: list[int] | None) ->
     if starts is None:
         return pattern.finditer(text)
     return finditer_at(pattern, text, starts)
+
+
+def _lowered(doc: Document) -> str | None:
+    """``qa.fastpath.lowered(doc)`` (``None`` too when the fast paths are off), with the test for
+    case-special characters made as four C searches for one character (``qa.scan`` does the
+    same) instead of a search for a class: in a long text that is not ASCII the class search
+    costs more than the regex it saves."""
+    if not fastpath.ENABLED:
+        return None
+    text = doc.text
+    if not text.isascii() and any(c in text for c in CASE_SPECIAL):
+        return None
+    return doc.facts.lower
+
+
+def _lower_starts(doc: Document, low_pattern: re.Pattern[str]) -> list[int] | None:
+    """Where a case-sensitive pattern can match: the starts of ``low_pattern``'s matches in the
+    lower-cased text, for a ``low_pattern`` that matches there wherever the pattern matches
+    the text (the same tests with letters in lower case; ``str.lower`` keeps every character's
+    length and whether it is ``[\\w'’.(-]`` where the text has no case-special character) and
+    whose matches never cover the start of another (each consumes only a literal the pattern
+    begins with and looks ahead at the rest). ``None`` (the whole text) where there is no
+    lower-cased text to read or the fast paths are off."""
+    low = _lowered(doc)
+    if low is None:
+        return None
+    return [m.start() for m in low_pattern.finditer(low)]
 
 
 class _StartScanner:
@@ -73,6 +100,33 @@ _PREV_WORD_RE = re.compile(r"(?<![A-Za-z])([A-Za-z]+)[ \t,]+$")
 #: (possessive: ``first`` is a whole word anyway, and backtracking into it or into the gap can
 #: never match, so it is cut off; a quarter faster)
 _DOUBLED_RE = re.compile(r"(?<![\w'’-])(?P<first>[A-Za-z]++)[ \t]++(?P<second>(?P=first))(?![\w'’-])", re.IGNORECASE)
+#: ``_DOUBLED_RE`` on the lower-cased text (the same matches where the text has no
+#: case-special character: there ``[A-Za-z]`` in any case is ``[a-z]`` after ``str.lower``, which
+#: keeps every character's length and whether it is ``[\w'’-]``), with the character before the
+#: first word consumed instead of looked behind at: the search then skips ahead in C to
+#: the characters that can stand there, instead of trying the pattern at every position
+_DOUBLED_LOW_RE = re.compile(r"[^\w'’-](?P<first>[a-z]++)[ \t]++(?P=first)(?![\w'’-])")
+_DOUBLED_LOW_AT0_RE = re.compile(r"(?P<first>[a-z]++)[ \t]++(?P=first)(?![\w'’-])")  # a match at offset 0
+
+
+def _doubled_spans(doc: Document) -> list[tuple[int, int, int, int]]:
+    """(start, end) of the first word and of the second for each match of ``_DOUBLED_RE``."""
+    low = _lowered(doc)
+    if low is None:
+        return [(m.start("first"), m.end("first"), m.start("second"), m.end("second"))
+                for m in _DOUBLED_RE.finditer(doc.text)]
+    out = []
+    pos = 0
+    m = _DOUBLED_LOW_AT0_RE.match(low)
+    if m is not None:
+        n = m.end("first")
+        out.append((0, n, m.end() - n, m.end()))
+        pos = m.end()
+    for m in _DOUBLED_LOW_RE.finditer(low, pos):
+        a, e1, b = m.start("first"), m.end("first"), m.end()
+        out.append((a, e1, b - (e1 - a), b))
+    return out
+
 
 #: Words whose doubling is grammatical ("had had", "that that", "what it is is") or a set phrase.
 _DOUBLED_OK = frozenset(
@@ -123,13 +177,12 @@ def doubled_word(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
     Delete the second copy. Safe: the text keeps exactly one copy of the word.
     """
     text = doc.text
-    for m in _DOUBLED_RE.finditer(text):
-        first, second = m.group("first"), m.group("second")
+    for a, e1, s2, b in _doubled_spans(doc):
+        first, second = text[a:e1], text[s2:b]
         if second[:1].isupper() or first.lower() in _DOUBLED_OK:
             continue
         if first[:1].isupper() and first in load_lexicon("first_names"):
             continue  # "Will will come": a first name, then the word
-        a, b = m.start("first"), m.end("second")
         third = _NEXT_WORD_RE.match(text, b)
         before = _PREV_WORD_RE.search(text, max(0, a - 40), a)
         if (third and third.group(1).lower() == first.lower()) or (before and before.group(1).lower() == first.lower()):
@@ -139,7 +192,7 @@ def doubled_word(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
             b,
             f"Doubled word '{first} {second}'",
             suggestion=first,
-            fix=Fix((Edit(m.end("first"), b, ""),), Applicability.SAFE, "Delete the repeated word"),
+            fix=Fix((Edit(e1, b, ""),), Applicability.SAFE, "Delete the repeated word"),
         )
 
 
@@ -788,6 +841,10 @@ _A_VOWEL_RE = re.compile(
     r"(?P<art>[Aa])(?<![\w'’-][Aa]) (?P<word>(?!one|once|eu|ewe|ouija|oui\b|otr|ell|est|esa|ese|eso|aqu|alg|amb)[aeio][a-z]{2,})(?![\w'’-])"
 )
 _AN_CONS_RE = re.compile(r"(?P<art>[Aa](?<![\w'’-][Aa])n) (?P<word>[bcdgjkpqtvwyz][a-z]{2,})(?![\w'’-])")
+#: where each can match: the same tests on the lower-cased text (``_lower_starts``), the
+#: article and its space first (a literal the search skips ahead to in C), the word looked ahead at
+_A_VOWEL_LOW_RE = re.compile(r"a (?<![\w'’-]a )(?=[aeio][a-z]{2,}(?![\w'’-]))")
+_AN_CONS_LOW_RE = re.compile(r"an (?<![\w'’-]an )(?=[bcdgjkpqtvwyz][a-z]{2,}(?![\w'’-]))")
 
 
 @rule(
@@ -829,8 +886,8 @@ def a_an_mismatch(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
     Swap the article. Marked unsafe: a word read in an unusual way can fool the pattern.
     """
     text = doc.text
-    for rx, new in ((_A_VOWEL_RE, "an"), (_AN_CONS_RE, "a")):
-        for m in rx.finditer(text):
+    for rx, low_rx, new in ((_A_VOWEL_RE, _A_VOWEL_LOW_RE, "an"), (_AN_CONS_RE, _AN_CONS_LOW_RE, "a")):
+        for m in _at_starts(rx, text, _lower_starts(doc, low_rx)):
             art = m.group("art")
             if _is_letter_label(text, m.start("art"), art):
                 continue
@@ -1011,6 +1068,8 @@ _DET_A_RE = re.compile(
     r"[Aa](?<![\w'’.(-][Aa])n? (?:(?P<w1>[a-z]{1,30}) )?"
     r"(?P<w2>[a-z]{1,30}s)(?![\w'’-])"
 )
+#: where it can match (``_lower_starts``)
+_DET_A_LOW_RE = re.compile(r"a(?<![\w'’.(-]a)n? (?=(?:[a-z]{1,30} )?[a-z]{1,30}s(?![\w'’-]))")
 #: count nouns with a zero plural that the mass-noun test cannot tell apart ("many aircraft")
 _ZERO_PLURAL = frozenset({"aircraft", "spacecraft", "hovercraft", "watercraft", "deer", "yen", "offspring", "fish",
                           "sheep", "moose", "swine", "police", "personnel", "cattle", "livestock", "clergy"})
@@ -1079,7 +1138,7 @@ def _det_hits(doc: Document, kinds: frozenset[str]) -> Iterator[tuple[str, re.Ma
     the kinds asked for: 'this' (this/these/those), 'a' (a/an/each/every/another), 'much'."""
     text = doc.text
     if "a" in kinds:
-        for m in _DET_A_RE.finditer(text):
+        for m in _at_starts(_DET_A_RE, text, _lower_starts(doc, _DET_A_LOW_RE)):
             if "NNS" not in _tags(m.group("w2")) and not (m.group("w1") and "NNS" in _tags(m.group("w1"))):
                 continue
             art = text[m.start():m.start("w1") if m.group("w1") else m.start("w2")].strip()
