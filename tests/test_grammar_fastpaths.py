@@ -1,6 +1,6 @@
 """Grammar rules that search the lower-cased text instead of running their regex over every
 position of the text (``qa.checks.grammar``: GRAM001's doubled words, where GRAM009's and
-GRAM014's articles can match): the matches are exactly those of the rule's own regex over the
+GRAM014's articles can match, where GRAM016's and GRAM018's subjects can start): the matches are exactly those of the rule's own regex over the
 text, and so are the findings with the fast paths off."""
 
 from __future__ import annotations
@@ -27,6 +27,9 @@ TEXTS = [
     "",
     "a apple",
     "an book an book an book",
+    "The results of the survey is clear. the prices of oil and gas has risen; These costs in the first year was high.",
+    "The quality of the products are poor; THE price of the tickets were high; the the results of the survey shows that.",
+    "Their costs in The Moon is a Harsh Mistress were odd; -the results of it is; 'the results of it is; them results of it is.",
 ]
 
 
@@ -38,7 +41,7 @@ def test_lower_cased_searches_find_the_regex_matches(text):
             for m in grammar._DOUBLED_RE.finditer(text)]
     assert grammar._doubled_spans(doc) == full
     for rx, low in ((grammar._A_VOWEL_RE, grammar._A_VOWEL_LOW_RE), (grammar._AN_CONS_RE, grammar._AN_CONS_LOW_RE),
-                    (grammar._DET_A_RE, grammar._DET_A_LOW_RE)):
+                    (grammar._DET_A_RE, grammar._DET_A_LOW_RE), (grammar._SUBJ_VERB_RE, grammar._SUBJ_VERB_LOW_RE)):
         starts = grammar._lower_starts(doc, low)
         assert starts is not None
         assert [m.span() for m in grammar._at_starts(rx, text, starts)] == [m.span() for m in rx.finditer(text)]
@@ -66,7 +69,7 @@ def _findings(code, text):
     return [(h.start, h.end, h.message, h.suggestion) for h in rule.check(make_document(text), {})]
 
 
-@pytest.mark.parametrize("code", ["GRAM001", "GRAM009", "GRAM014"])
+@pytest.mark.parametrize("code", ["GRAM001", "GRAM009", "GRAM014", "GRAM016", "GRAM018"])
 def test_findings_are_those_of_the_full_scan(code, monkeypatch):
     text = " ".join(TEXTS)
     fast = _findings(code, text)

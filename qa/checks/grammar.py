@@ -1126,11 +1126,18 @@ def _singular_count(word: str, verb_ok: bool = False) -> bool:
     its noun reading is singular only and it has a plural of its own."""
     if inflection.tags(word) not in ({frozenset({"NN"}), frozenset({"NN", "VB"})} if verb_ok else {frozenset({"NN"})}):
         return False
-    plurals = inflection.forms(word, "noun").get("NNS", ())
+    plurals = _noun_plurals(word)
     return bool(plurals) and word not in plurals
 
 
 _tags = inflection.tags
+
+
+@lru_cache(maxsize=8192)
+def _noun_plurals(word: str) -> tuple[str, ...]:
+    """The plurals the lexicon lists for the noun ``word`` (one look-up per word for the three
+    tests that read them: the lexicon finds a row by searching its whole text)."""
+    return inflection.forms(word, "noun").get("NNS", ())
 
 
 def _det_hits(doc: Document, kinds: frozenset[str]) -> Iterator[tuple[str, re.Match, int, str]]:
@@ -1244,7 +1251,7 @@ def _count_singular(word: str, verb_ok: bool) -> bool:
     t = inflection.tags(word)
     if "NN" not in t or not t <= ({"NN", "NNS", "VB"} if verb_ok else {"NN", "NNS"}) or word in _ZERO_PLURAL:
         return False
-    plurals = inflection.forms(word, "noun").get("NNS", ())
+    plurals = _noun_plurals(word)
     others = [p for p in plurals if p != word]
     if not others:
         return False
@@ -1534,7 +1541,7 @@ def _singular_head(word: str) -> bool:
         return False
     if word in _COLLECTIVE or word in _ZERO_PLURAL:
         return False
-    return any(p != word for p in inflection.forms(word, "noun").get("NNS", ()))
+    return any(p != word for p in _noun_plurals(word))
 
 
 _PLURAL_OF = {"is": "are", "was": "were", "has": "have", "does": "do", "isn't": "aren't", "isn’t": "aren’t",
@@ -1550,10 +1557,17 @@ def _subject_verb_hits(doc: Document) -> list[tuple]:
     return doc.facts.once("subject_verb_hits", lambda: _find_subject_verb(doc))
 
 
+#: where ``_SUBJ_VERB_RE`` can match (``_lower_starts``): its determiner, head and preposition
+_SUBJ_VERB_LOW_RE = re.compile(
+    r"th(?<![\w'’-]th)(?=(?:e|ese|ose|eir) [a-z]{2,30} "
+    r"(?:of|in|on|for|from|with|at|about|between|among|across|under|over|near|behind) )"
+)
+
+
 def _find_subject_verb(doc: Document) -> list[tuple]:
     hits: list[tuple] = []
     text = doc.text
-    for m in _SUBJ_VERB_RE.finditer(text):
+    for m in _at_starts(_SUBJ_VERB_RE, text, _lower_starts(doc, _SUBJ_VERB_LOW_RE)):
         head = m.group("head")
         pverb = m.group("pverb")
         if pverb is None:
