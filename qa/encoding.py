@@ -21,12 +21,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from qa.document import Document
+from qa.warmup import loader
 
 @lru_cache(maxsize=1)
-def _ftfy():
+@loader
+def load_ftfy():
     """ftfy and its configuration, imported when a document first holds a damaged-looking line
-    (start-up: most runs never need it). Only its encoding repairs: entities (META111), C1
-    controls, widths, ligatures and quotes are other rules' business."""
+    (start-up: most runs never need it; a lazy loader, ``qa.warmup``: ENC001 declares it, so it
+    is imported outside the time limits, and up front where loaders run eagerly). Only its
+    encoding repairs: entities (META111), C1 controls, widths, ligatures and quotes are other
+    rules' business."""
     import ftfy
     import ftfy.bad_codecs  # noqa: F401  (registers sloppy-windows-1252)
 
@@ -269,7 +273,7 @@ def _find_regions(doc: Document) -> list[Region]:
         k = bisect_right(starts, m.start()) - 1
         if not picked or picked[-1] != k:
             picked.append(k)
-    ftfy, config = _ftfy()
+    ftfy, config = load_ftfy()
     for k in picked:
         if k >= len(lines):
             continue

@@ -188,3 +188,34 @@ def test_diff_ops_is_difflibs_answer():
         else:
             b = "".join(rnd.choice(alpha) for _ in range(rnd.randint(0, len(a) + 5)))
         assert diff_ops(a, b) == _difflib_ops(a, b), (a, b)
+
+
+_GATED_TEXTS = [
+    "Broken \ud83d here and caf\u00c3\u00a9 with \x07 bell and \ufb01nal and \x85 and ＡＢＣ１２３ text.",
+    "\ud800\udc00 pair, it\u00e2\u0080\u0099s late, \x1b[31m red \x00 nul, \x7f del",
+    "Plain text, and a café in Ångström; 東京都のＡＢＣ社.",
+    "\ufffd repl don\ufffdt",
+]
+
+
+@pytest.mark.parametrize("backend", ["hyperscan", "fallback"])
+def test_encoding_rules_gated_by_the_scan_find_what_a_full_run_finds(backend, monkeypatch):
+    """ENC001, ENC003 and ENC005 run only where the one scan finds their characters (lone
+    surrogates in the text too); their findings are those of every rule run in full."""
+    from qa import fastpath
+    from qa.scan import hyperscan_available
+
+    if backend == "hyperscan" and not hyperscan_available():
+        pytest.skip("no hyperscan")
+    monkeypatch.setenv("QA_SCAN", backend)
+    plan = make_plan(Settings(select=("encoding",)))
+    assert {"ENC001", "ENC003", "ENC005"} <= plan.scan.codes
+
+    def found(p):
+        return [[(f.rule, f.start, f.end, f.message) for f in check_document(make_document(t), p, strict=True)]
+                for t in _GATED_TEXTS]
+
+    gated = found(plan)
+    assert {f[0] for fs in gated for f in fs} >= {"ENC001", "ENC002", "ENC003", "ENC004", "ENC005"}
+    monkeypatch.setattr(fastpath, "ENABLED", False)
+    assert found(make_plan(Settings(select=("encoding",)))) == gated

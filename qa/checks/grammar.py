@@ -74,9 +74,11 @@ class _StartScanner:
         return _at_starts(self.pattern, doc.text, None if found is None else [a for a, _b in found])
 
 
+@lru_cache(maxsize=None)
 def _start_triggers(pattern: re.Pattern[str]) -> Triggers:
     """The triggers of a rule whose every finding is a match of ``pattern``: the texts every
-    match starts with (it must have them)."""
+    match starts with (it must have them). (Cached: the rule and its ``_StartScanner`` ask for
+    the same pattern's, and reading a pattern's literals parses it again.)"""
     lits = leading_literals(pattern)
     assert lits is not None, pattern.pattern
     return literal_triggers(lits)  # type: ignore[return-value]
