@@ -11,7 +11,7 @@ from collections.abc import Iterator, Mapping
 from qa.document import Document
 from qa.model import Applicability, Edit, Fix, Hit, bad, good
 from qa.registry import rule
-from qa.scan import candidates, literal_triggers
+from qa.scan import Triggers, candidates, literal_triggers
 
 _TAG_RE = re.compile(
     r"</?(?:a|abbr|b|br|div|span|p|i|em|strong|img|ul|ol|li|table|tr|td|th|tbody|thead|h[1-6]|"
@@ -212,6 +212,10 @@ _MD_MARKER_RE = re.compile(r"\A[ \t]*(?:#{1,6}|>|[-*+])[ \t]*$", re.MULTILINE)
 _MD_MARKER_AFTER_BREAK_RE = re.compile(r"\n([ \t]*(?:#{1,6}|>|[-*+])[ \t]*)$", re.MULTILINE)
 
 
+#: the rule's triggers (``qa.scan``): what every inline match holds, and a marker alone on a line
+_MD_TRIGGERS = Triggers(literals=("****", "](", "____"), patterns=((r"^[ \t]*(?:#{1,6}|>|[-*+])[ \t]*$", re.MULTILINE),))
+
+
 def _md_spans(text: str) -> list[tuple[int, int]]:
     """The spans of ``_MD_RE.finditer(text)``, in order."""
     # every inline match holds "](" (an embed, a link) or four "*" or "_": without them, no search
@@ -229,6 +233,7 @@ def _md_spans(text: str) -> list[tuple[int, int]]:
 
 @rule(
     code="META113",
+    triggers=_MD_TRIGGERS,  # every finding holds one
     name="markdown-artefact",
     category="metadata",
     summary="Markdown debris: image embeds, links without text, empty emphasis or markers",
