@@ -1181,28 +1181,38 @@ def _det_hits(doc: Document, kinds: frozenset[str]) -> Iterator[tuple[str, re.Ma
         # after a preposition the determiner starts a noun phrase, so a verb reading of the
         # next word is impossible ("in this days", "of these problem"); elsewhere "this
         # results in", "these reason that" may be a pronoun and a verb
-        prep = det in ("this", "these", "those", "each", "much", "another") and _after_preposition(text, m.start())
+        # (each test with a verb reading allowed accepts whatever the test without does, so the
+        # word before is looked at only when that test passes)
         if det == "this":
-            end = _plural_at(text, m, "w1", "w2", verb_ok=prep)
+            end = _plural_at(text, m, "w1", "w2", verb_ok=True)
+            if end is not None and not _after_preposition(text, m.start()):
+                end = _plural_at(text, m, "w1", "w2", verb_ok=False)
             if end is not None:
                 yield kind, m, end, "a plural noun after the singular 'this'"
         elif det in ("these", "those"):
-            if (_singular_count(w1, verb_ok=prep) and _ends_phrase(text, m.end("w1"))
-                    and not text.startswith((" and ", " or "), m.end("w1"))):  # "these mom and pop shops"
+            if (_singular_count(w1, verb_ok=True) and _ends_phrase(text, m.end("w1"))
+                    and not text.startswith((" and ", " or "), m.end("w1"))  # "these mom and pop shops"
+                    and (_singular_count(w1, verb_ok=False) or _after_preposition(text, m.start()))):
                 yield kind, m, m.end("w1"), f"a singular noun after the plural '{det}'"
         elif det == "every":
             end = _plural_at(text, m, "w1", "w2", verb_ok=True)
             if end is not None:
                 yield kind, m, end, f"a plural noun after '{det}', which takes a singular"
         elif det in ("each", "another"):
-            end = _plural_at(text, m, "w1", "w2", verb_ok=prep)
+            end = _plural_at(text, m, "w1", "w2", verb_ok=True)
+            if end is not None and not _after_preposition(text, m.start()):
+                end = _plural_at(text, m, "w1", "w2", verb_ok=False)
             if end is not None:
                 yield kind, m, end, f"a plural noun after '{det}', which takes a singular"
         elif det == "much":
+            end = _plural_at(text, m, "w1", "w2", verb_ok=True)
+            if end is None:
+                continue
             before = _PREV_WORD_RE.search(text, max(0, m.start() - 20), m.start())
             if before is not None and before.group(1).lower() in ("how", "so", "too", "very", "as", "that", "this"):
                 continue  # "how much students have improved": an adverb
-            end = _plural_at(text, m, "w1", "w2", verb_ok=prep)
+            if not _after_preposition(text, m.start()):
+                end = _plural_at(text, m, "w1", "w2", verb_ok=False)
             if end is not None:
                 yield kind, m, end, "a plural count noun after 'much' ('many' counts)"
         elif det == "many":
@@ -1800,11 +1810,7 @@ def pronoun_verb_agreement(doc: Document, opts: Mapping[str, object]) -> Iterato
     for m in _at_starts(_PRONOUN_VERB_RE, text, starts):
         pron = m.group("pron").lower()
         verb = m.group("verb")
-        prev = _PREV_WORD_RE.search(text, max(0, m.start() - 30), m.start())
-        pw = prev.group(1).lower() if prev is not None and not text[prev.end(1):m.start("pron")].strip(" \t") else None
-        if pw is not None:
-            if pw in _PRON_BEFORE_OK or text[prev.end(1):prev.end(1) + 3] in ("n't", "n’t"):
-                continue
+        # (the verb first: it rules out most matches with set look-ups, the word before needs a search)
         if pron in _SINGULAR_PRON:
             if verb in ("are", "have", "don't", "don’t", "aren't", "aren’t", "haven't", "haven’t"):
                 what = "a plural verb"
@@ -1826,6 +1832,11 @@ def pronoun_verb_agreement(doc: Document, opts: Mapping[str, object]) -> Iterato
                     continue
                 what = "a third-person verb"
             else:
+                continue
+        prev = _PREV_WORD_RE.search(text, max(0, m.start() - 30), m.start())
+        pw = prev.group(1).lower() if prev is not None and not text[prev.end(1):m.start("pron")].strip(" \t") else None
+        if pw is not None:
+            if pw in _PRON_BEFORE_OK or text[prev.end(1):prev.end(1) + 3] in ("n't", "n’t"):
                 continue
         key = ("he" if pron in _SINGULAR_PRON else "they", verb)
         repl = _PRON_FIX.get(key)
