@@ -1121,22 +1121,23 @@ _ZERO_PLURAL = frozenset({"aircraft", "spacecraft", "hovercraft", "watercraft", 
                           "sheep", "moose", "swine", "police", "personnel", "cattle", "livestock", "clergy"})
 
 
-#: the triggers of GRAM013 (this/these/those), GRAM015 (much/many) and GRAM021 (many, the
-#: quantifiers with the character before them, or one at the start of the text); GRAM014 reads
-#: ``_EACH_LITERALS`` and "a/an" (``_DET_A_RE``, no literal), so it always runs
+#: the triggers of GRAM013 (this/these/those), GRAM015 (much/many), GRAM021 (many, the
+#: quantifiers with the character before them, or one at the start of the text) and GRAM014
+#: (``_EACH_LITERALS``, and "a/an" before a space as a regex: a gate, in nearly every text)
 _THIS_TRIGGERS = literal_triggers(("this ", "these ", "those "))
 _MUCH_TRIGGERS = literal_triggers(("much ", "many "))
 _PLURAL_TRIGGERS = Triggers(literals=tuple(sorted(set(_QUANT_LITERALS) | {"many "})),
                             patterns=(_text_starts_with(_PLURAL_QUANT + _ONE_OF),))
 _EACH_LITERALS = ("another ", "each ", "every ")
+_EACH_TRIGGERS = Triggers(literals=_EACH_LITERALS, patterns=(("[Aa]n? ", 0),))
 _DET_TRIGGERS = (("GRAM013", _THIS_TRIGGERS), ("GRAM015", _MUCH_TRIGGERS), ("GRAM021", _PLURAL_TRIGGERS))
 
 
 def _det_starts(doc: Document) -> tuple[list[int] | None, list[int] | None]:
     """Where ``_DET_RE`` and ``_QUANT_RE`` can match: the candidates of the three rules' triggers
     (every occurrence of every determiner and quantifier literal, from the document's one scan,
-    or searched here for a rule the scan does not answer for), and the occurrences of
-    ``_EACH_LITERALS`` in the lower-cased text. A hit starting with one of
+    or searched here for a rule the scan does not answer for), GRAM014's among them. A hit
+    starting with one of
     ``_QUANT_BEFORE`` is a quantifier after its character; the start of the text is tried too.
     ``None``: no answer, the whole text is scanned."""
     text = doc.text
@@ -1145,9 +1146,11 @@ def _det_starts(doc: Document) -> tuple[list[int] | None, list[int] | None]:
     got = [candidates(doc, code, trig) for code, trig in _DET_TRIGGERS]
     if any(found is None for found in got):
         return None, None
-    # (an answer for the triggers means the text is not case-special: its lower-cased text
-    # holds every occurrence of GRAM014's words, which have no trigger)
-    got.append(fastpath.literal_spans(doc.facts.lower, _EACH_LITERALS))
+    each = candidates(doc, "GRAM014", _EACH_TRIGGERS)
+    if each is None:
+        return None, None
+    # (GRAM014's words, less the one hit covering the text of its "a/an" gate)
+    got.append([(a, b) for a, b in each if (a, b) != (0, len(text)) or text.lower() in _EACH_LITERALS])
     for found in got:
         for a, _b in found:  # type: ignore[union-attr]
             if text[a] in _QUANT_BEFORE:
@@ -1382,6 +1385,7 @@ def this_these_number_mismatch(doc: Document, opts: Mapping[str, object]) -> Ite
 
 @rule(
     code="GRAM014",
+    triggers=_EACH_TRIGGERS,  # every finding starts with one
     name="singular-determiner-with-plural",
     category="grammar",
     summary="\"a/an\", \"each\", \"every\" or \"another\" before a plural noun (\"a problems\", \"each members\")",
