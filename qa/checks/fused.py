@@ -4,7 +4,6 @@ translation moved, lost or invented."""
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from collections.abc import Iterator, Mapping
 
 from qa.document import Document
@@ -145,26 +144,6 @@ _ING_NOUNS = frozenset(
     """morning evening spring building meeting thing nothing anything something everything king
     ring wing string ceiling wedding beginning ending feeling""".split()
 )
-#: what every fragment starts with: the search skips ahead in C to the capitals they begin with
-_PREP_AT_RE = re.compile(f"(?:{_PREPS})")
-
-
-def _sentences_opening_with_a_preposition(text: str, sents) -> list[int]:
-    """The indices, ascending, of the sentences that start where ``_PREP_AT_RE`` matches: the
-    only ones ``_FRAGMENT_RE`` can match in full. (A match never covers the start of another
-    preposition: after its capital a preposition has only lower-case letters.)"""
-    if not sents:
-        return []
-    starts = [a for a, _b in sents]
-    out = []
-    n = len(starts)
-    for m in _PREP_AT_RE.finditer(text, starts[0]):
-        i = bisect_left(starts, m.start())
-        if i < n and starts[i] == m.start():
-            out.append(i)
-    return out
-
-
 _LIST_RE = re.compile(r"^\s*(?:[-*•‣◦]|\d+[.)]|[a-z][.)])\s")
 
 
@@ -208,8 +187,7 @@ def prepositional_fragment(doc: Document, opts: Mapping[str, object]) -> Iterato
     text = doc.text
     body = doc.body_start
     sents = doc.sentences
-    for i in _sentences_opening_with_a_preposition(text, sents):
-        a, b = sents[i]
+    for i, (a, b) in enumerate(sents):
         if a < body or i == 0:
             continue
         m = _FRAGMENT_RE.fullmatch(text, a, b)
