@@ -76,25 +76,3 @@ def test_findings_are_those_of_the_full_scan(code, monkeypatch):
     monkeypatch.setattr(fastpath, "ENABLED", False)
     assert _findings(code, text) == fast
     assert fast  # the texts hold findings of each rule
-
-
-def test_doubled_words_of_a_long_text_are_those_of_the_regex():
-    """A long text's doubled words are looked for only before the runs of letters that the next
-    run repeats in shape (``_same_shape_pairs``, numpy): the same matches as the regex's."""
-    import random
-
-    rnd = random.Random(5)
-    words = ["the", "The", "a", "A", "that", "is", "no", "layers", "café", "don't", "t", "x-ray", "ab", "ba", "aa"]
-    seps = [" ", "  ", "\t", ", ", ". ", "\n", " (", "' ", "-", "’", " \t "]
-    for n in range(40):
-        text = "".join(rnd.choice(words) + rnd.choice(seps) for _ in range(rnd.randint(900, 1400)))
-        if n % 3 == 0:
-            text = "the the " + text
-        doc = make_document(text)
-        assert len(text) >= grammar._NUMPY_MIN_CHARS
-        full = [(m.start("first"), m.end("first"), m.start("second"), m.end("second"))
-                for m in grammar._DOUBLED_RE.finditer(text)]
-        assert full and grammar._doubled_spans(doc) == full
-    long_text = " ".join(TEXTS) * 20
-    assert grammar._doubled_spans(make_document(long_text)) == [
-        (m.start("first"), m.end("first"), m.start("second"), m.end("second")) for m in grammar._DOUBLED_RE.finditer(long_text)]

@@ -119,59 +119,15 @@ def _doubled_spans(doc: Document) -> list[tuple[int, int, int, int]]:
                 for m in _DOUBLED_RE.finditer(doc.text)]
     out = []
     pos = 0
-    pairs = _same_shape_pairs(low) if len(low) >= _NUMPY_MIN_CHARS else None  # ``None``: the regex alone
-    if pairs is None or (pairs and pairs[0] == 0):
-        m = _DOUBLED_LOW_AT0_RE.match(low)
-        if m is not None:
-            n = m.end("first")
-            out.append((0, n, m.end() - n, m.end()))
-            pos = m.end()
-    if pairs is None:
-        found = _DOUBLED_LOW_RE.finditer(low, pos)
-    else:
-        found = finditer_at(_DOUBLED_LOW_RE, low, [a - 1 for a in pairs if a - 1 >= pos])
-    for m in found:
+    m = _DOUBLED_LOW_AT0_RE.match(low)
+    if m is not None:
+        n = m.end("first")
+        out.append((0, n, m.end() - n, m.end()))
+        pos = m.end()
+    for m in _DOUBLED_LOW_RE.finditer(low, pos):
         a, e1, b = m.start("first"), m.end("first"), m.end()
         out.append((a, e1, b - (e1 - a), b))
     return out
-
-
-@lru_cache(maxsize=1)
-@loader
-def _numpy():
-    """numpy, imported when a long text first needs it (a lazy loader, ``qa.warmup``)."""
-    import numpy
-
-    return numpy
-
-
-#: texts shorter than this are searched with the regex alone (numpy's calls cost more there, and
-#: a short run need not import it)
-_NUMPY_MIN_CHARS = 4000
-
-
-def _same_shape_pairs(low: str) -> list[int]:
-    """The starts of the ``[a-z]`` runs of ``low`` that the next run repeats in shape (the same
-    length, first and last letter), ascending: every doubled word's first word is one (its two
-    words are whole runs), so ``_DOUBLED_LOW_RE`` needs trying only before them. Found with a
-    few numpy passes over the text's bytes (one byte a character: ``latin-1`` with
-    ``replace``, which keeps ``a-z`` and makes every other character no letter)."""
-    np = _numpy()
-    a = np.frombuffer(low.encode("latin-1", "replace"), dtype=np.uint8)
-    n = len(a)
-    letter = (a >= 97) & (a <= 122)
-    edges = np.flatnonzero(np.diff(letter.view(np.int8)))  # a run starts or ends after each
-    after = letter[edges + 1]
-    starts, ends = edges[after] + 1, edges[~after] + 1
-    if n and letter[0]:
-        starts = np.concatenate(([0], starts))
-    if n and letter[-1]:
-        ends = np.concatenate((ends, [n]))
-    if len(starts) < 2:
-        return []
-    s1, e1, s2, e2 = starts[:-1], ends[:-1], starts[1:], ends[1:]
-    same = ((e1 - s1) == (e2 - s2)) & (a[s1] == a[s2]) & (a[e1 - 1] == a[e2 - 1])
-    return s1[same].tolist()
 
 
 #: Words whose doubling is grammatical ("had had", "that that", "what it is is") or a set phrase.
@@ -1972,4 +1928,4 @@ def _warm_grammar() -> None:
     load_frequencies()
 
 
-WARM_UP = (_warm_grammar, _numpy)
+WARM_UP = (_warm_grammar,)
