@@ -14,19 +14,23 @@ other ENC rules skip characters inside them).
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
 from qa.document import Document
+from qa.warmup import loader
 
 @lru_cache(maxsize=1)
-def _ftfy():
+@loader
+def load_ftfy():
     """ftfy and its configuration, imported when a document first holds a damaged-looking line
-    (start-up: most runs never need it). Only its encoding repairs: entities (META111), C1
-    controls, widths, ligatures and quotes are other rules' business."""
+    (start-up: most runs never need it; a lazy loader, ``qa.warmup``: ENC001 declares it, so it
+    is imported outside the time limits, and up front where loaders run eagerly). Only its
+    encoding repairs: entities (META111), C1 controls, widths, ligatures and quotes are other
+    rules' business."""
     import ftfy
     import ftfy.bad_codecs  # noqa: F401  (registers sloppy-windows-1252)
 
@@ -108,8 +112,109 @@ def _remake(fixed: str) -> dict[str, str]:
     return out
 
 
+def _common_right(a: str, i: int, b: str, j: int, lo: int, hi: int) -> int:
+    """The largest ``r`` in ``[lo, hi]`` with ``a[i:i+r] == b[j:j+r]``, given that ``lo`` holds
+    (a binary search over slice comparisons, no per-character loop)."""
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if a[i + lo:i + mid] == b[j + lo:j + mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _common_left(a: str, i: int, b: str, j: int, hi: int) -> int:
+    """The largest ``l`` in ``[0, hi]`` with ``a[i-l:i] == b[j-l:j]``."""
+    lo = 0
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if a[i - mid:i - lo] == b[j - mid:j - lo]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _longest_match(a: str, alo: int, ahi: int, b: str, blo: int, bhi: int) -> tuple[int, int, int]:
+    """``difflib.SequenceMatcher(None, a, b, autojunk=False).find_longest_match(alo, ahi, blo,
+    bhi)``, the same answer (the longest common block; of those, the first in ``a``, then in
+    ``b``), found without comparing every pair of positions. A block of ``2s - 1`` characters or
+    more holds a piece ``a[p:p+s]`` for a ``p`` on a grid of step ``s``: each grid piece is looked
+    up in ``b`` (``str.find``) and grown both ways, so every block that long is found, and when
+    the longest found is that long no shorter one can win. Otherwise the step halves; below 4,
+    difflib decides on the two windows (a short block: a few characters of damage)."""
+    n, m = ahi - alo, bhi - blo
+    if n <= 0 or m <= 0:
+        return alo, blo, 0
+    find = b.find
+    s = min(n, m) // 2
+    while s >= 4:
+        best = (0, alo, blo)  # (-size, i, j): the smallest is the answer
+        for p in range(alo, ahi - s + 1, s):
+            piece = a[p:p + s]
+            q = find(piece, blo, bhi)
+            while q >= 0:
+                left = _common_left(a, p, b, q, min(p - alo, q - blo))
+                size = left + _common_right(a, p, b, q, s, min(ahi - p, bhi - q))
+                cand = (-size, p - left, q - left)
+                if cand < best:
+                    best = cand
+                q = find(piece, q + 1, bhi)
+        if -best[0] >= 2 * s - 1:
+            return best[1], best[2], -best[0]
+        s //= 2
+    import difflib
+
+    i, j, k = difflib.SequenceMatcher(None, a[alo:ahi], b[blo:bhi], autojunk=False).find_longest_match(0, n, 0, m)
+    return alo + i, blo + j, k
+
+
+def diff_ops(a: str, b: str) -> list[tuple[str, int, int, int, int]]:
+    """The opcodes other than ``equal`` of ``difflib.SequenceMatcher(None, a, b,
+    autojunk=False).get_opcodes()``, the same list: difflib's recursion over the longest common
+    blocks, with each block found by ``_longest_match`` (a damaged line and its fix share long
+    blocks, which difflib's search finds in time quadratic in the line)."""
+    la, lb = len(a), len(b)
+    queue = [(0, la, 0, lb)]
+    blocks = []
+    while queue:
+        alo, ahi, blo, bhi = queue.pop()
+        i, j, k = found = _longest_match(a, alo, ahi, b, blo, bhi)
+        if k:
+            blocks.append(found)
+            if alo < i and blo < j:
+                queue.append((alo, i, blo, j))
+            if i + k < ahi and j + k < bhi:
+                queue.append((i + k, ahi, j + k, bhi))
+    blocks.sort()
+    merged = []
+    i1 = j1 = k1 = 0
+    for i2, j2, k2 in blocks:  # adjacent blocks are one
+        if i1 + k1 == i2 and j1 + k1 == j2:
+            k1 += k2
+        else:
+            if k1:
+                merged.append((i1, j1, k1))
+            i1, j1, k1 = i2, j2, k2
+    if k1:
+        merged.append((i1, j1, k1))
+    merged.append((la, lb, 0))
+    ops = []
+    i = j = 0
+    for ai, bj, size in merged:
+        if i < ai and j < bj:
+            ops.append(("replace", i, ai, j, bj))
+        elif i < ai:
+            ops.append(("delete", i, ai, j, bj))
+        elif j < bj:
+            ops.append(("insert", i, ai, j, bj))
+        i, j = ai + size, bj + size
+    return ops
+
+
 def _regions(line: str, fixed: str, offset: int, steps) -> list[Region]:
-    ops = [op for op in difflib.SequenceMatcher(None, line, fixed, autojunk=False).get_opcodes() if op[0] != "equal"]
+    ops = diff_ops(line, fixed)
     merged: list[list[int]] = []
     for _tag, i1, i2, j1, j2 in ops:
         # pieces of one damaged word (no space between them) are one region
@@ -154,28 +259,44 @@ def mojibake_regions(doc: Document) -> list[Region]:
 def _find_regions(doc: Document) -> list[Region]:
     text = doc.text
     out: list[Region] = []
-    if not text.isascii() and GATE_RE.search(text):
-        ftfy, config = _ftfy()
-        for a, b in doc.lines:
-            line = text[a:b]
-            if not GATE_RE.search(line):
+    if text.isascii():
+        return out
+    first = GATE_RE.search(text)
+    if first is None:
+        return out
+    # the lines holding a gate match: those where the matches in the whole text start (a match
+    # never overlaps another, its two characters being of disjoint sets, so every match inside
+    # a line is one of them; each such line is still tested on its own)
+    lines, starts = doc.lines, doc.line_starts
+    picked: list[int] = []
+    for m in GATE_RE.finditer(text, first.start()):
+        k = bisect_right(starts, m.start()) - 1
+        if not picked or picked[-1] != k:
+            picked.append(k)
+    ftfy, config = load_ftfy()
+    for k in picked:
+        if k >= len(lines):
+            continue
+        a, b = lines[k]
+        line = text[a:b]
+        if not GATE_RE.search(line):
+            continue
+        res = ftfy.fix_encoding_and_explain(line, config=config)
+        found = _regions(line, res.text, a, res.explanation) if res.text != line else []
+        for m in _3BYTE_RE.finditer(line):
+            s, e = a + m.start(), a + m.end()
+            if any(r.start < e and s < r.end for r in found):
                 continue
-            res = ftfy.fix_encoding_and_explain(line, config=config)
-            found = _regions(line, res.text, a, res.explanation) if res.text != line else []
-            for m in _3BYTE_RE.finditer(line):
-                s, e = a + m.start(), a + m.end()
-                if any(r.start < e and s < r.end for r in found):
+            for codec in _WRONG:
+                try:
+                    ch = m.group(0).encode(codec).decode("utf-8")
+                except UnicodeError:
                     continue
-                for codec in _WRONG:
-                    try:
-                        ch = m.group(0).encode(codec).decode("utf-8")
-                    except UnicodeError:
-                        continue
-                    if len(ch) == 1 and unicodedata.category(ch)[0] in "LMNPS":
-                        found.append(Region(s, e, ch, True, f"its UTF-8 bytes were decoded as {_CODEC_WORDS[codec]}"))
-                        break
-            found.sort(key=lambda r: r.start)
-            out.extend(found)
+                if len(ch) == 1 and unicodedata.category(ch)[0] in "LMNPS":
+                    found.append(Region(s, e, ch, True, f"its UTF-8 bytes were decoded as {_CODEC_WORDS[codec]}"))
+                    break
+        found.sort(key=lambda r: r.start)
+        out.extend(found)
     return out
 
 

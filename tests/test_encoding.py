@@ -147,3 +147,75 @@ def test_select_encoding_and_rate_gate(tmp_path):
 def test_library_check_text_reports_mojibake_in_full_rule_set():
     res = check_text("The ownerâ€™s café opened.")
     assert [f.rule for f in res.findings if f.category == "encoding"] == ["ENC001"]
+
+
+def _difflib_ops(a: str, b: str):
+    import difflib
+
+    return [op for op in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes() if op[0] != "equal"]
+
+
+def test_diff_ops_is_difflibs_answer():
+    """The regions of a damaged line come from ``qa.encoding.diff_ops``, which must give
+    difflib's opcodes exactly: on real mojibake lines and their fixes, and on random near-copies
+    over small alphabets, where ties between equally long blocks are everywhere."""
+    import random
+
+    from qa.encoding import diff_ops
+
+    line = ("The owner" + cp1252("’") + "s caf" + cp1252("é") + " in M" + cp1252(cp1252("ü")) + "nchen sold "
+            + cp1252("€") + "3 coffee, and the owner" + cp1252("’") + "s dog barked at the caf" + cp1252("é") + ". ") * 4
+    fixed = ftfy.fix_encoding(line)
+    assert fixed != line
+    assert diff_ops(line, fixed) == _difflib_ops(line, fixed)
+    assert diff_ops(fixed, line) == _difflib_ops(fixed, line)
+    rnd = random.Random(7)
+    for _ in range(3000):
+        alpha = rnd.choice(["ab", "abc", "ab ", "abcdefgh", "the a of é’ "])
+        a = "".join(rnd.choice(alpha) for _ in range(rnd.randint(0, rnd.choice((8, 40, 200)))))
+        if rnd.random() < 0.6:  # a near-copy: a few characters deleted, inserted or replaced
+            b = list(a)
+            for _ in range(rnd.randint(0, 6)):
+                p = rnd.randint(0, len(b))
+                op = rnd.random()
+                if op < 0.33 and p < len(b):
+                    del b[p]
+                elif op < 0.66:
+                    b.insert(p, rnd.choice(alpha + "Ã"))
+                elif p < len(b):
+                    b[p] = rnd.choice(alpha + "Ã")
+            b = "".join(b)
+        else:
+            b = "".join(rnd.choice(alpha) for _ in range(rnd.randint(0, len(a) + 5)))
+        assert diff_ops(a, b) == _difflib_ops(a, b), (a, b)
+
+
+_GATED_TEXTS = [
+    "Broken \ud83d here and caf\u00c3\u00a9 with \x07 bell and \ufb01nal and \x85 and ＡＢＣ１２３ text.",
+    "\ud800\udc00 pair, it\u00e2\u0080\u0099s late, \x1b[31m red \x00 nul, \x7f del",
+    "Plain text, and a café in Ångström; 東京都のＡＢＣ社.",
+    "\ufffd repl don\ufffdt",
+]
+
+
+@pytest.mark.parametrize("backend", ["hyperscan", "fallback"])
+def test_encoding_rules_gated_by_the_scan_find_what_a_full_run_finds(backend, monkeypatch):
+    """ENC001, ENC003 and ENC005 run only where the one scan finds their characters (lone
+    surrogates in the text too); their findings are those of every rule run in full."""
+    from qa import fastpath
+    from qa.scan import hyperscan_available
+
+    if backend == "hyperscan" and not hyperscan_available():
+        pytest.skip("no hyperscan")
+    monkeypatch.setenv("QA_SCAN", backend)
+    plan = make_plan(Settings(select=("encoding",)))
+    assert {"ENC001", "ENC003", "ENC005"} <= plan.scan.codes
+
+    def found(p):
+        return [[(f.rule, f.start, f.end, f.message) for f in check_document(make_document(t), p, strict=True)]
+                for t in _GATED_TEXTS]
+
+    gated = found(plan)
+    assert {f[0] for fs in gated for f in fs} >= {"ENC001", "ENC002", "ENC003", "ENC004", "ENC005"}
+    monkeypatch.setattr(fastpath, "ENABLED", False)
+    assert found(make_plan(Settings(select=("encoding",)))) == gated

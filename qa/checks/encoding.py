@@ -10,15 +10,23 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator, Mapping
+from functools import lru_cache
 
 from qa.document import Document
-from qa.encoding import inside, mojibake_regions
+from qa.encoding import GATE_RE, inside, load_ftfy, mojibake_regions
 from qa.model import Applicability, Edit, Fix, Hit, bad, good
 from qa.registry import rule
+from qa.scan import Triggers
+
+
+#: the one scan's triggers (``qa.scan``; regexes, each a class of the characters a finding holds)
+#: of ENC001 (a line ftfy may repair holds a match of ``qa.encoding.GATE_RE``), ENC003 and ENC005
+_MOJIBAKE_TRIGGERS = Triggers(patterns=((GATE_RE.pattern, 0),))
 
 
 @rule(
     code="ENC001",
+    triggers=_MOJIBAKE_TRIGGERS,  # no finding outside a line that holds a match
     name="mojibake",
     category="encoding",
     summary="Mojibake: UTF-8 text decoded as Windows-1252 or Latin-1 (once or twice), e.g. 'cafÃ©'",
@@ -124,6 +132,8 @@ _CONTROL_RE = re.compile("(\x1b\\[[0-9;?]*[ -/]*[@-~])|[\x00-\x08\x0b\x0e-\x1f\x
 #: the character every match of ``_CONTROL_RE`` starts with (ESC is one of them): one class, so
 #: the search skips ahead in C instead of trying the alternation at every character
 _CONTROL_START_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+#: (the C0 controls written as escapes: a scan pattern is a C string, which a NUL would end)
+_CONTROL_TRIGGERS = Triggers(patterns=(("[\\x00-\\x08\\x0b\\x0e-\\x1f\x7f-\x9f]", 0),))
 #: Windows-1252 bytes 0x80-0x9F that are printable characters there
 _CP1252_C1 = {chr(b): bytes([b]).decode("cp1252") for b in range(0x80, 0xA0)
               if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)}
@@ -131,6 +141,7 @@ _CP1252_C1 = {chr(b): bytes([b]).decode("cp1252") for b in range(0x80, 0xA0)
 
 @rule(
     code="ENC003",
+    triggers=_CONTROL_TRIGGERS,  # every finding starts with one
     name="control-character",
     category="encoding",
     summary="C0/C1 control characters or terminal escape sequences in the text",
@@ -240,11 +251,19 @@ _LIGATURE_RE = re.compile("[\ufb00-\ufb06]")
 _FULLWIDTH_RE = re.compile("[\uff01-\uff5e]+")
 #: every character ENC005 reports is one of these
 _COMPAT_RE = re.compile("[\ufb00-\ufb06\uff01-\uff5e]")
-_CJK_RE = re.compile("[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uff66-\uff9f]")
+_COMPAT_TRIGGERS = Triggers(patterns=((_COMPAT_RE.pattern, 0),))
+
+
+@lru_cache(maxsize=1)
+def _cjk_re() -> re.Pattern[str]:
+    """Chinese, Japanese or Korean text (compiled when a text first holds a full-width form: its
+    ranges take longer to compile than every other pattern of the module together)."""
+    return re.compile("[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uff66-\uff9f]")
 
 
 @rule(
     code="ENC005",
+    triggers=_COMPAT_TRIGGERS,  # every finding holds one
     name="compatibility-character",
     category="encoding",
     summary="Latin ligatures (ﬁ, ﬂ) or full-width Latin letters and digits in non-CJK text",
@@ -280,9 +299,10 @@ def compatibility_character(doc: Document, opts: Mapping[str, object]) -> Iterat
                         suggestion=repl,
                         fix=Fix((Edit(m.start(), m.end(), repl),), Applicability.SAFE, "Spell out the ligature")))
     if _FULLWIDTH_RE.search(text):
+        cjk = _cjk_re()
         for a, b in doc.lines:
             line = text[a:b]
-            if _CJK_RE.search(line):
+            if cjk.search(line):
                 continue
             for m in _FULLWIDTH_RE.finditer(line):
                 run = m.group(0)
@@ -296,3 +316,5 @@ def compatibility_character(doc: Document, opts: Mapping[str, object]) -> Iterat
     hits.sort(key=lambda h: (h.start, h.end))
     yield from hits
 
+
+WARM_UP = (load_ftfy,)  # ftfy, imported by the first document that holds a damaged-looking line

@@ -23,8 +23,9 @@ _DETS = "The|This|These|Those|Their|Its|Our|His|Her|He|She|They|We"
 #: makes the Hyperscan database ten times slower to build)
 _FUSED_TRIGGERS = Triggers(patterns=((f"(?:{_DETS})[ \u00a0][a-z]", 0),))
 #: where a match's determiner can be: a capital is rare in text, so the regex engine skips ahead
-#: to the next one instead of trying ``_FUSED_RE`` at every position
-_DET_AT_RE = re.compile(f"(?:{_DETS})(?=[ \u00a0][a-z])")
+#: to the next one instead of trying ``_FUSED_RE`` at every position; each determiner looks behind
+#: for the lower-case letter and the space a match has before it (most determiners open a sentence)
+_DET_AT_RE = re.compile("(?:" + "|".join(f"{d}(?<=[a-z][ \u00a0]{d})" for d in _DETS.split("|")) + ")(?=[ \u00a0][a-z])")
 _LOWER = frozenset("abcdefghijklmnopqrstuvwxyz")
 _PREV_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz'’-")
 

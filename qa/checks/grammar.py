@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from qa import fastpath, inflection, ruledata
 from qa.document import Document
-from qa.fastpath import leading_literals
+from qa.fastpath import CASE_SPECIAL, leading_literals
 from qa.textfind import finditer_at
 from qa.scan import Triggers, candidates, literal_triggers
 from qa.lexicons import load as load_lexicon
@@ -30,6 +30,33 @@ def _at_starts(pattern: re.Pattern[str], text: str, starts: list[int] | None) ->
     if starts is None:
         return pattern.finditer(text)
     return finditer_at(pattern, text, starts)
+
+
+def _lowered(doc: Document) -> str | None:
+    """``qa.fastpath.lowered(doc)`` (``None`` too when the fast paths are off), with the test for
+    case-special characters made as four C searches for one character (``qa.scan`` does the
+    same) instead of a search for a class: in a long text that is not ASCII the class search
+    costs more than the regex it saves."""
+    if not fastpath.ENABLED:
+        return None
+    text = doc.text
+    if not text.isascii() and any(c in text for c in CASE_SPECIAL):
+        return None
+    return doc.facts.lower
+
+
+def _lower_starts(doc: Document, low_pattern: re.Pattern[str]) -> list[int] | None:
+    """Where a case-sensitive pattern can match: the starts of ``low_pattern``'s matches in the
+    lower-cased text, for a ``low_pattern`` that matches there wherever the pattern matches
+    the text (the same tests with letters in lower case; ``str.lower`` keeps every character's
+    length and whether it is ``[\\w'’.(-]`` where the text has no case-special character) and
+    whose matches never cover the start of another (each consumes only a literal the pattern
+    begins with and looks ahead at the rest). ``None`` (the whole text) where there is no
+    lower-cased text to read or the fast paths are off."""
+    low = _lowered(doc)
+    if low is None:
+        return None
+    return [m.start() for m in low_pattern.finditer(low)]
 
 
 class _StartScanner:
@@ -47,9 +74,11 @@ class _StartScanner:
         return _at_starts(self.pattern, doc.text, None if found is None else [a for a, _b in found])
 
 
+@lru_cache(maxsize=None)
 def _start_triggers(pattern: re.Pattern[str]) -> Triggers:
     """The triggers of a rule whose every finding is a match of ``pattern``: the texts every
-    match starts with (it must have them)."""
+    match starts with (it must have them). (Cached: the rule and its ``_StartScanner`` ask for
+    the same pattern's, and reading a pattern's literals parses it again.)"""
     lits = leading_literals(pattern)
     assert lits is not None, pattern.pattern
     return literal_triggers(lits)  # type: ignore[return-value]
@@ -73,6 +102,33 @@ _PREV_WORD_RE = re.compile(r"(?<![A-Za-z])([A-Za-z]+)[ \t,]+$")
 #: (possessive: ``first`` is a whole word anyway, and backtracking into it or into the gap can
 #: never match, so it is cut off; a quarter faster)
 _DOUBLED_RE = re.compile(r"(?<![\w'’-])(?P<first>[A-Za-z]++)[ \t]++(?P<second>(?P=first))(?![\w'’-])", re.IGNORECASE)
+#: ``_DOUBLED_RE`` on the lower-cased text (the same matches where the text has no
+#: case-special character: there ``[A-Za-z]`` in any case is ``[a-z]`` after ``str.lower``, which
+#: keeps every character's length and whether it is ``[\w'’-]``), with the character before the
+#: first word consumed instead of looked behind at: the search then skips ahead in C to
+#: the characters that can stand there, instead of trying the pattern at every position
+_DOUBLED_LOW_RE = re.compile(r"[^\w'’-](?P<first>[a-z]++)[ \t]++(?P=first)(?![\w'’-])")
+_DOUBLED_LOW_AT0_RE = re.compile(r"(?P<first>[a-z]++)[ \t]++(?P=first)(?![\w'’-])")  # a match at offset 0
+
+
+def _doubled_spans(doc: Document) -> list[tuple[int, int, int, int]]:
+    """(start, end) of the first word and of the second for each match of ``_DOUBLED_RE``."""
+    low = _lowered(doc)
+    if low is None:
+        return [(m.start("first"), m.end("first"), m.start("second"), m.end("second"))
+                for m in _DOUBLED_RE.finditer(doc.text)]
+    out = []
+    pos = 0
+    m = _DOUBLED_LOW_AT0_RE.match(low)
+    if m is not None:
+        n = m.end("first")
+        out.append((0, n, m.end() - n, m.end()))
+        pos = m.end()
+    for m in _DOUBLED_LOW_RE.finditer(low, pos):
+        a, e1, b = m.start("first"), m.end("first"), m.end()
+        out.append((a, e1, b - (e1 - a), b))
+    return out
+
 
 #: Words whose doubling is grammatical ("had had", "that that", "what it is is") or a set phrase.
 _DOUBLED_OK = frozenset(
@@ -123,13 +179,12 @@ def doubled_word(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
     Delete the second copy. Safe: the text keeps exactly one copy of the word.
     """
     text = doc.text
-    for m in _DOUBLED_RE.finditer(text):
-        first, second = m.group("first"), m.group("second")
+    for a, e1, s2, b in _doubled_spans(doc):
+        first, second = text[a:e1], text[s2:b]
         if second[:1].isupper() or first.lower() in _DOUBLED_OK:
             continue
         if first[:1].isupper() and first in load_lexicon("first_names"):
             continue  # "Will will come": a first name, then the word
-        a, b = m.start("first"), m.end("second")
         third = _NEXT_WORD_RE.match(text, b)
         before = _PREV_WORD_RE.search(text, max(0, a - 40), a)
         if (third and third.group(1).lower() == first.lower()) or (before and before.group(1).lower() == first.lower()):
@@ -139,7 +194,7 @@ def doubled_word(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
             b,
             f"Doubled word '{first} {second}'",
             suggestion=first,
-            fix=Fix((Edit(m.end("first"), b, ""),), Applicability.SAFE, "Delete the repeated word"),
+            fix=Fix((Edit(e1, b, ""),), Applicability.SAFE, "Delete the repeated word"),
         )
 
 
@@ -788,6 +843,10 @@ _A_VOWEL_RE = re.compile(
     r"(?P<art>[Aa])(?<![\w'’-][Aa]) (?P<word>(?!one|once|eu|ewe|ouija|oui\b|otr|ell|est|esa|ese|eso|aqu|alg|amb)[aeio][a-z]{2,})(?![\w'’-])"
 )
 _AN_CONS_RE = re.compile(r"(?P<art>[Aa](?<![\w'’-][Aa])n) (?P<word>[bcdgjkpqtvwyz][a-z]{2,})(?![\w'’-])")
+#: where each can match: the same tests on the lower-cased text (``_lower_starts``), the
+#: article and its space first (a literal the search skips ahead to in C), the word looked ahead at
+_A_VOWEL_LOW_RE = re.compile(r"a (?<![\w'’-]a )(?=[aeio][a-z]{2,}(?![\w'’-]))")
+_AN_CONS_LOW_RE = re.compile(r"an (?<![\w'’-]an )(?=[bcdgjkpqtvwyz][a-z]{2,}(?![\w'’-]))")
 
 
 @rule(
@@ -829,8 +888,8 @@ def a_an_mismatch(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
     Swap the article. Marked unsafe: a word read in an unusual way can fool the pattern.
     """
     text = doc.text
-    for rx, new in ((_A_VOWEL_RE, "an"), (_AN_CONS_RE, "a")):
-        for m in rx.finditer(text):
+    for rx, low_rx, new in ((_A_VOWEL_RE, _A_VOWEL_LOW_RE, "an"), (_AN_CONS_RE, _AN_CONS_LOW_RE, "a")):
+        for m in _at_starts(rx, text, _lower_starts(doc, low_rx)):
             art = m.group("art")
             if _is_letter_label(text, m.start("art"), art):
                 continue
@@ -1011,27 +1070,30 @@ _DET_A_RE = re.compile(
     r"[Aa](?<![\w'’.(-][Aa])n? (?:(?P<w1>[a-z]{1,30}) )?"
     r"(?P<w2>[a-z]{1,30}s)(?![\w'’-])"
 )
+#: where it can match (``_lower_starts``)
+_DET_A_LOW_RE = re.compile(r"a(?<![\w'’.(-]a)n? (?=(?:[a-z]{1,30} )?[a-z]{1,30}s(?![\w'’-]))")
 #: count nouns with a zero plural that the mass-noun test cannot tell apart ("many aircraft")
 _ZERO_PLURAL = frozenset({"aircraft", "spacecraft", "hovercraft", "watercraft", "deer", "yen", "offspring", "fish",
                           "sheep", "moose", "swine", "police", "personnel", "cattle", "livestock", "clergy"})
 
 
-#: the triggers of GRAM013 (this/these/those), GRAM015 (much/many) and GRAM021 (many, the
-#: quantifiers with the character before them, or one at the start of the text); GRAM014 reads
-#: ``_EACH_LITERALS`` and "a/an" (``_DET_A_RE``, no literal), so it always runs
+#: the triggers of GRAM013 (this/these/those), GRAM015 (much/many), GRAM021 (many, the
+#: quantifiers with the character before them, or one at the start of the text) and GRAM014
+#: (``_EACH_LITERALS``, and "a/an" before a space as a regex: a gate, in nearly every text)
 _THIS_TRIGGERS = literal_triggers(("this ", "these ", "those "))
 _MUCH_TRIGGERS = literal_triggers(("much ", "many "))
 _PLURAL_TRIGGERS = Triggers(literals=tuple(sorted(set(_QUANT_LITERALS) | {"many "})),
                             patterns=(_text_starts_with(_PLURAL_QUANT + _ONE_OF),))
 _EACH_LITERALS = ("another ", "each ", "every ")
+_EACH_TRIGGERS = Triggers(literals=_EACH_LITERALS, patterns=(("[Aa]n? ", 0),))
 _DET_TRIGGERS = (("GRAM013", _THIS_TRIGGERS), ("GRAM015", _MUCH_TRIGGERS), ("GRAM021", _PLURAL_TRIGGERS))
 
 
 def _det_starts(doc: Document) -> tuple[list[int] | None, list[int] | None]:
     """Where ``_DET_RE`` and ``_QUANT_RE`` can match: the candidates of the three rules' triggers
     (every occurrence of every determiner and quantifier literal, from the document's one scan,
-    or searched here for a rule the scan does not answer for), and the occurrences of
-    ``_EACH_LITERALS`` in the lower-cased text. A hit starting with one of
+    or searched here for a rule the scan does not answer for), GRAM014's among them. A hit
+    starting with one of
     ``_QUANT_BEFORE`` is a quantifier after its character; the start of the text is tried too.
     ``None``: no answer, the whole text is scanned."""
     text = doc.text
@@ -1040,9 +1102,11 @@ def _det_starts(doc: Document) -> tuple[list[int] | None, list[int] | None]:
     got = [candidates(doc, code, trig) for code, trig in _DET_TRIGGERS]
     if any(found is None for found in got):
         return None, None
-    # (an answer for the triggers means the text is not case-special: its lower-cased text
-    # holds every occurrence of GRAM014's words, which have no trigger)
-    got.append(fastpath.literal_spans(doc.facts.lower, _EACH_LITERALS))
+    each = candidates(doc, "GRAM014", _EACH_TRIGGERS)
+    if each is None:
+        return None, None
+    # (GRAM014's words, less the one hit covering the text of its "a/an" gate)
+    got.append([(a, b) for a, b in each if (a, b) != (0, len(text)) or text.lower() in _EACH_LITERALS])
     for found in got:
         for a, _b in found:  # type: ignore[union-attr]
             if text[a] in _QUANT_BEFORE:
@@ -1067,11 +1131,18 @@ def _singular_count(word: str, verb_ok: bool = False) -> bool:
     its noun reading is singular only and it has a plural of its own."""
     if inflection.tags(word) not in ({frozenset({"NN"}), frozenset({"NN", "VB"})} if verb_ok else {frozenset({"NN"})}):
         return False
-    plurals = inflection.forms(word, "noun").get("NNS", ())
+    plurals = _noun_plurals(word)
     return bool(plurals) and word not in plurals
 
 
 _tags = inflection.tags
+
+
+@lru_cache(maxsize=8192)
+def _noun_plurals(word: str) -> tuple[str, ...]:
+    """The plurals the lexicon lists for the noun ``word`` (one look-up per word for the three
+    tests that read them: the lexicon finds a row by searching its whole text)."""
+    return inflection.forms(word, "noun").get("NNS", ())
 
 
 def _det_hits(doc: Document, kinds: frozenset[str]) -> Iterator[tuple[str, re.Match, int, str]]:
@@ -1079,7 +1150,7 @@ def _det_hits(doc: Document, kinds: frozenset[str]) -> Iterator[tuple[str, re.Ma
     the kinds asked for: 'this' (this/these/those), 'a' (a/an/each/every/another), 'much'."""
     text = doc.text
     if "a" in kinds:
-        for m in _DET_A_RE.finditer(text):
+        for m in _at_starts(_DET_A_RE, text, _lower_starts(doc, _DET_A_LOW_RE)):
             if "NNS" not in _tags(m.group("w2")) and not (m.group("w1") and "NNS" in _tags(m.group("w1"))):
                 continue
             art = text[m.start():m.start("w1") if m.group("w1") else m.start("w2")].strip()
@@ -1113,28 +1184,38 @@ def _det_hits(doc: Document, kinds: frozenset[str]) -> Iterator[tuple[str, re.Ma
         # after a preposition the determiner starts a noun phrase, so a verb reading of the
         # next word is impossible ("in this days", "of these problem"); elsewhere "this
         # results in", "these reason that" may be a pronoun and a verb
-        prep = det in ("this", "these", "those", "each", "much", "another") and _after_preposition(text, m.start())
+        # (each test with a verb reading allowed accepts whatever the test without does, so the
+        # word before is looked at only when that test passes)
         if det == "this":
-            end = _plural_at(text, m, "w1", "w2", verb_ok=prep)
+            end = _plural_at(text, m, "w1", "w2", verb_ok=True)
+            if end is not None and not _after_preposition(text, m.start()):
+                end = _plural_at(text, m, "w1", "w2", verb_ok=False)
             if end is not None:
                 yield kind, m, end, "a plural noun after the singular 'this'"
         elif det in ("these", "those"):
-            if (_singular_count(w1, verb_ok=prep) and _ends_phrase(text, m.end("w1"))
-                    and not text.startswith((" and ", " or "), m.end("w1"))):  # "these mom and pop shops"
+            if (_singular_count(w1, verb_ok=True) and _ends_phrase(text, m.end("w1"))
+                    and not text.startswith((" and ", " or "), m.end("w1"))  # "these mom and pop shops"
+                    and (_singular_count(w1, verb_ok=False) or _after_preposition(text, m.start()))):
                 yield kind, m, m.end("w1"), f"a singular noun after the plural '{det}'"
         elif det == "every":
             end = _plural_at(text, m, "w1", "w2", verb_ok=True)
             if end is not None:
                 yield kind, m, end, f"a plural noun after '{det}', which takes a singular"
         elif det in ("each", "another"):
-            end = _plural_at(text, m, "w1", "w2", verb_ok=prep)
+            end = _plural_at(text, m, "w1", "w2", verb_ok=True)
+            if end is not None and not _after_preposition(text, m.start()):
+                end = _plural_at(text, m, "w1", "w2", verb_ok=False)
             if end is not None:
                 yield kind, m, end, f"a plural noun after '{det}', which takes a singular"
         elif det == "much":
+            end = _plural_at(text, m, "w1", "w2", verb_ok=True)
+            if end is None:
+                continue
             before = _PREV_WORD_RE.search(text, max(0, m.start() - 20), m.start())
             if before is not None and before.group(1).lower() in ("how", "so", "too", "very", "as", "that", "this"):
                 continue  # "how much students have improved": an adverb
-            end = _plural_at(text, m, "w1", "w2", verb_ok=prep)
+            if not _after_preposition(text, m.start()):
+                end = _plural_at(text, m, "w1", "w2", verb_ok=False)
             if end is not None:
                 yield kind, m, end, "a plural count noun after 'much' ('many' counts)"
         elif det == "many":
@@ -1185,7 +1266,7 @@ def _count_singular(word: str, verb_ok: bool) -> bool:
     t = inflection.tags(word)
     if "NN" not in t or not t <= ({"NN", "NNS", "VB"} if verb_ok else {"NN", "NNS"}) or word in _ZERO_PLURAL:
         return False
-    plurals = inflection.forms(word, "noun").get("NNS", ())
+    plurals = _noun_plurals(word)
     others = [p for p in plurals if p != word]
     if not others:
         return False
@@ -1260,6 +1341,7 @@ def this_these_number_mismatch(doc: Document, opts: Mapping[str, object]) -> Ite
 
 @rule(
     code="GRAM014",
+    triggers=_EACH_TRIGGERS,  # every finding starts with one
     name="singular-determiner-with-plural",
     category="grammar",
     summary="\"a/an\", \"each\", \"every\" or \"another\" before a plural noun (\"a problems\", \"each members\")",
@@ -1475,7 +1557,7 @@ def _singular_head(word: str) -> bool:
         return False
     if word in _COLLECTIVE or word in _ZERO_PLURAL:
         return False
-    return any(p != word for p in inflection.forms(word, "noun").get("NNS", ()))
+    return any(p != word for p in _noun_plurals(word))
 
 
 _PLURAL_OF = {"is": "are", "was": "were", "has": "have", "does": "do", "isn't": "aren't", "isn’t": "aren’t",
@@ -1491,10 +1573,17 @@ def _subject_verb_hits(doc: Document) -> list[tuple]:
     return doc.facts.once("subject_verb_hits", lambda: _find_subject_verb(doc))
 
 
+#: where ``_SUBJ_VERB_RE`` can match (``_lower_starts``): its determiner, head and preposition
+_SUBJ_VERB_LOW_RE = re.compile(
+    r"th(?<![\w'’-]th)(?=(?:e|ese|ose|eir) [a-z]{2,30} "
+    r"(?:of|in|on|for|from|with|at|about|between|among|across|under|over|near|behind) )"
+)
+
+
 def _find_subject_verb(doc: Document) -> list[tuple]:
     hits: list[tuple] = []
     text = doc.text
-    for m in _SUBJ_VERB_RE.finditer(text):
+    for m in _at_starts(_SUBJ_VERB_RE, text, _lower_starts(doc, _SUBJ_VERB_LOW_RE)):
         head = m.group("head")
         pverb = m.group("pverb")
         if pverb is None:
@@ -1725,11 +1814,7 @@ def pronoun_verb_agreement(doc: Document, opts: Mapping[str, object]) -> Iterato
     for m in _at_starts(_PRONOUN_VERB_RE, text, starts):
         pron = m.group("pron").lower()
         verb = m.group("verb")
-        prev = _PREV_WORD_RE.search(text, max(0, m.start() - 30), m.start())
-        pw = prev.group(1).lower() if prev is not None and not text[prev.end(1):m.start("pron")].strip(" \t") else None
-        if pw is not None:
-            if pw in _PRON_BEFORE_OK or text[prev.end(1):prev.end(1) + 3] in ("n't", "n’t"):
-                continue
+        # (the verb first: it rules out most matches with set look-ups, the word before needs a search)
         if pron in _SINGULAR_PRON:
             if verb in ("are", "have", "don't", "don’t", "aren't", "aren’t", "haven't", "haven’t"):
                 what = "a plural verb"
@@ -1751,6 +1836,11 @@ def pronoun_verb_agreement(doc: Document, opts: Mapping[str, object]) -> Iterato
                     continue
                 what = "a third-person verb"
             else:
+                continue
+        prev = _PREV_WORD_RE.search(text, max(0, m.start() - 30), m.start())
+        pw = prev.group(1).lower() if prev is not None and not text[prev.end(1):m.start("pron")].strip(" \t") else None
+        if pw is not None:
+            if pw in _PRON_BEFORE_OK or text[prev.end(1):prev.end(1) + 3] in ("n't", "n’t"):
                 continue
         key = ("he" if pron in _SINGULAR_PRON else "they", verb)
         repl = _PRON_FIX.get(key)

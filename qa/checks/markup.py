@@ -11,6 +11,7 @@ from collections.abc import Iterator, Mapping
 from qa.document import Document
 from qa.model import Applicability, Edit, Fix, Hit, bad, good
 from qa.registry import rule
+from qa.scan import Triggers, candidates, literal_triggers
 
 _TAG_RE = re.compile(
     r"</?(?:a|abbr|b|br|div|span|p|i|em|strong|img|ul|ol|li|table|tr|td|th|tbody|thead|h[1-6]|"
@@ -107,9 +108,35 @@ _PLACEHOLDER_GATE_RE = re.compile(r"null|undefined|NaN|None|\[object|\{\{|%[A-Z_
 _PLACEHOLDER_GATES = tuple(re.compile(p) for p in (
     r"null", r"undefined", r"NaN", r"None", r"\[object", r"\{\{", r"%[A-Z_]{3,}%", r"\$\{", r"[lL](?i:orem ipsum)"))
 
+#: the rule's triggers (``qa.scan``, any case): the gates' literals, "%" for ``%[A-Z_]{3,}%``
+_PLACEHOLDER_TRIGGERS = literal_triggers(("null", "undefined", "nan", "none", "[object", "{{", "${", "lorem ipsum", "%"))
+#: the gates that are plain literals, in their case
+_PLACEHOLDER_LITERALS = frozenset(("null", "undefined", "NaN", "None", "[object", "{{", "${"))
+_PERCENT_GATE_RE = _PLACEHOLDER_GATES[6]
+
+
+def _placeholder_gate(doc: Document) -> list[int]:
+    """Offsets in ``doc.text`` where a match of ``_PLACEHOLDER_GATE_RE`` starts, on every line
+    that holds one (``template_placeholder`` reads only the lines): the candidates of the
+    document's one scan that are a gate in its case, or, without a scan's answer, every match
+    of every gate."""
+    text = doc.text
+    found = candidates(doc, "META112", _PLACEHOLDER_TRIGGERS)
+    if found is None:
+        return [g.start() for rx in _PLACEHOLDER_GATES for g in rx.finditer(text)]
+    out = []
+    for a, b in found:
+        piece = text[a:b]
+        # (a scan answers only for texts where "lorem ipsum" in any case is what str.lower finds)
+        if (piece in _PLACEHOLDER_LITERALS or (piece == "%" and _PERCENT_GATE_RE.match(text, a))
+                or (b - a == 11 and piece.lower() == "lorem ipsum")):
+            out.append(a)
+    return out
+
 
 @rule(
     code="META112",
+    triggers=_PLACEHOLDER_TRIGGERS,  # every match holds one
     name="template-placeholder",
     category="metadata",
     summary="A template placeholder (null, undefined, NaN, {{name}}, Lorem ipsum) in the text",
@@ -139,7 +166,7 @@ def template_placeholder(doc: Document, opts: Mapping[str, object]) -> Iterator[
     sentence).
     """
     text = doc.text
-    gate = [g.start() for rx in _PLACEHOLDER_GATES for g in rx.finditer(text)]
+    gate = _placeholder_gate(doc)
     if not gate:
         return
     lines = doc.lines
@@ -185,9 +212,17 @@ _MD_MARKER_RE = re.compile(r"\A[ \t]*(?:#{1,6}|>|[-*+])[ \t]*$", re.MULTILINE)
 _MD_MARKER_AFTER_BREAK_RE = re.compile(r"\n([ \t]*(?:#{1,6}|>|[-*+])[ \t]*)$", re.MULTILINE)
 
 
+#: the rule's triggers (``qa.scan``): what every inline match holds, and a marker alone on a line
+_MD_TRIGGERS = Triggers(literals=("****", "](", "____"), patterns=((r"^[ \t]*(?:#{1,6}|>|[-*+])[ \t]*$", re.MULTILINE),))
+
+
 def _md_spans(text: str) -> list[tuple[int, int]]:
     """The spans of ``_MD_RE.finditer(text)``, in order."""
-    spans = [m.span() for m in _MD_INLINE_RE.finditer(text)]
+    # every inline match holds "](" (an embed, a link) or four "*" or "_": without them, no search
+    if "](" in text or "****" in text or "____" in text:
+        spans = [m.span() for m in _MD_INLINE_RE.finditer(text)]
+    else:
+        spans = []
     m0 = _MD_MARKER_RE.match(text)
     marks = [m0.span()] if m0 else []
     marks += [m.span(1) for m in _MD_MARKER_AFTER_BREAK_RE.finditer(text)]
@@ -198,6 +233,7 @@ def _md_spans(text: str) -> list[tuple[int, int]]:
 
 @rule(
     code="META113",
+    triggers=_MD_TRIGGERS,  # every finding holds one
     name="markdown-artefact",
     category="metadata",
     summary="Markdown debris: image embeds, links without text, empty emphasis or markers",
