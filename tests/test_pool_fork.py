@@ -1,5 +1,6 @@
 """The worker pool's fork: workers inherit the parent's objects frozen out of the garbage
-collector (``gc.freeze``), and the parent gets its objects back."""
+collector (``gc.freeze``) and collect their young objects less often; the parent gets its
+objects back and keeps its collector settings."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from qa.readers import make_document
 from qa.report.jsonl import dumps
 from qa.runner.options import RunOptions, RunStats
 from qa.runner.pipeline import run_records
-from qa.runner.pool import executor, pool_stream
+from qa.runner.pool import WORKER_GC_THRESHOLD, executor, pool_stream
 
 TEXTS = [
     "The harbour bridge reopened on Monday after six months of repairs.Drivers welcomed the news.",
@@ -38,7 +39,9 @@ def test_forked_workers_inherit_frozen_objects_and_the_parent_unfreezes():
         got = list(pool_stream(_docs(40), opts, stats, ex))
         # the objects alive at the fork (the plan, its rules, the loaded modules) are frozen there
         assert ex.submit(gc.get_freeze_count).result() > 1000
+        assert ex.submit(gc.get_threshold).result()[0] == WORKER_GC_THRESHOLD
     assert gc.get_freeze_count() == 0  # and given back here at once
+    assert gc.get_threshold()[0] != WORKER_GC_THRESHOLD  # the parent's collector is left as it was
     assert stats.documents == 40 and len(got) == 40
     assert [rec.id for rec, _ in got] == [f"r{i}" for i in range(40)]
 
