@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -18,12 +19,19 @@ from qa.runner.options import CHUNK_CHARS, CHUNK_DOCS, INFLIGHT_PER_WORKER, RunO
 # worker-process state (one Checker per process, built by the initializer)
 _WORKER: Checker | None = None
 
+#: a worker's threshold for the garbage collector's youngest generation (Python's default is
+#: 700): a worker allocates a document's segmentation, facts and findings at a time, and ten
+#: times fewer young collections halve its collection time (about 0.45 s -> 0.23 s per worker on
+#: an 11.7 MB corpus)
+WORKER_GC_THRESHOLD = 7000
+
 
 def _init_worker(plan: Plan | None, settings, cache_dir: str | None, profile: bool, policy,
                  render_jsonl: bool = False, lines_only: bool = False, parent: int | None = None,
                  cleaned: bool = False, clean=None) -> None:
     global _WORKER
     bind_to_parent(parent)  # a parent killed with kill -9 takes its workers with it
+    gc.set_threshold(WORKER_GC_THRESHOLD, *gc.get_threshold()[1:])
     if policy is not None:
         inputs.set_policy(encoding=policy.encoding, max_bytes=policy.max_bytes or 0)
     if plan is None:
@@ -71,9 +79,23 @@ def executor(plan: Plan, opts: RunOptions):
                                initargs=initargs)
 
 
+def forking_submit(ex, fn, *args):
+    """``ex.submit(fn, *args)`` with every object alive here moved out of the garbage collector's
+    reach (``gc.freeze``) while the call runs: the first task of a pool that forks its workers
+    starts them, and a worker then never walks the rules, tables and models it inherited in its
+    full collections (half its collection time on a large corpus), nor copies the memory pages that
+    hold them by writing their collector headers. This process takes the objects back at once."""
+    gc.freeze()
+    try:
+        return ex.submit(fn, *args)
+    finally:
+        gc.unfreeze()
+
+
 def pool_stream(records: Iterable[Document | InputError], opts: RunOptions, stats: RunStats, ex):
     window = max(2, opts.jobs * INFLIGHT_PER_WORKER)
     inflight: deque = deque()
+    first = True
 
     def drain_one():
         chunk, fut = inflight.popleft()
@@ -89,7 +111,10 @@ def pool_stream(records: Iterable[Document | InputError], opts: RunOptions, stat
 
     for chunk in _chunks(records):
         docs = [r for r in chunk if isinstance(r, Document)]
-        inflight.append((chunk, ex.submit(_work_chunk, docs)))
+        # the pool forks its workers at its first task
+        fut = forking_submit(ex, _work_chunk, docs) if first else ex.submit(_work_chunk, docs)
+        first = False
+        inflight.append((chunk, fut))
         while len(inflight) >= window:
             yield from drain_one()
     while inflight:
