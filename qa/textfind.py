@@ -5,7 +5,8 @@ Both give exactly what a full scan gives; neither keeps any state."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache
 
 
 def find_all(text: str, literal: str) -> Iterator[int]:
@@ -31,4 +32,11 @@ def finditer_at(pattern: re.Pattern[str], text: str, starts: Iterable[int]) -> I
                 last = m.end()
 
 
-__all__ = ["find_all", "finditer_at"]
+def compile_on_first_use(pattern: str, flags: int = 0) -> Callable[[], re.Pattern[str]]:
+    """A function giving ``re.compile(pattern, flags)``, compiled on its first call: a pattern
+    that only some documents reach (a rule's confirming regex, run where its cheap scan found
+    candidates) costs nothing at start-up."""
+    return lru_cache(maxsize=1)(lambda: re.compile(pattern, flags))
+
+
+__all__ = ["compile_on_first_use", "find_all", "finditer_at"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from itertools import accumulate, compress
 from operator import eq
@@ -21,7 +21,7 @@ from rapidfuzz.distance import Levenshtein
 
 from qa.document import Document
 from qa.scan import RuleScanner, Triggers, candidates, literal_triggers, pattern_triggers
-from qa.textfind import find_all, finditer_at
+from qa.textfind import compile_on_first_use, find_all, finditer_at
 from qa import lexicons, ruledata
 from qa.lexicons import zipf_en
 from qa.model import Hit, bad, good
@@ -93,13 +93,6 @@ def _finditer_lines(pattern: re.Pattern[str], text: str, positions: list[int]) -
         end = text.find("\n", p)
         end = n if end < 0 else end + 1
         yield from pattern.finditer(text, a, end)
-
-
-def _on_first_use(pattern: str, flags: int = 0) -> Callable[[], re.Pattern[str]]:
-    """A function giving ``re.compile(pattern, flags)``, compiled on its first call: a pattern
-    that only some documents reach (a rule's confirming regex, run where its cheap scan found
-    candidates) costs nothing at start-up."""
-    return lru_cache(maxsize=1)(lambda: re.compile(pattern, flags))
 
 
 # --------------------------------------------------------------------------- MT300 name spelling
@@ -418,7 +411,7 @@ _SURNAMES = ruledata.words("cjk_surnames")
 #: English words that a literal translation makes of the characters of a given name
 #: (``rules/data/name_glosses.txt``)
 _NAME_GLOSSES = ruledata.words("name_glosses")
-_literal_name_re = _on_first_use(
+_literal_name_re = compile_on_first_use(
     rf"(?<![\w-])(?:{'|'.join(_SURNAMES)})(?: [A-Z][a-z]+(?:-[a-z]+)?)? (?:{'|'.join(_NAME_GLOSSES)})(?![\w-])"
 )
 
@@ -482,7 +475,7 @@ def given_name_translated_literally(doc: Document, opts: Mapping[str, object]) -
 
 
 # --------------------------------------------------------------------------- MT302 self relation
-_self_relation_re = _on_first_use(
+_self_relation_re = compile_on_first_use(
     r"(?<![\w-])(?:(?P<a>[A-Z][a-z]{2,})-(?P=a)|(?P<b>[A-Z][a-z]{2,}) and (?P=b)(?! [A-Z])"
     r"|between (?:the )?(?P<c>[A-Za-z]{3,}) and (?:the )?(?P=c)"
     r"|(?P<d>[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,2})['’]s (?:daughter|son|wife|husband|father|mother|brother|sister)"
@@ -597,7 +590,7 @@ _SPEAKER_WORDS = frozenset("i we you me us my our your i'm we're you're".split()
 #: three or four words, then the same words again; the word-start test sits after the first
 #: letter so that the regex engine can skip ahead to letters, and words are matched
 #: possessively (a word never gives back letters: the next character must be a space or comma)
-_back_to_back_re = _on_first_use(
+_back_to_back_re = compile_on_first_use(
     r"(?P<p>[A-Za-z](?<![\w'’-][A-Za-z])[\w'’-]*+(?: [A-Za-z][\w'’-]*+){2,3}),? (?P=p)(?![\w'’-])"
 )
 
@@ -765,16 +758,16 @@ def phrase_repeated_back_to_back(doc: Document, opts: Mapping[str, object]) -> I
 
 # --------------------------------------------------------------------------- MT304 pronoun gender
 _PERSON_NAME = r"[A-Z][\w'’-]*[a-z](?: [A-Z][\w'’-]*[a-z]){0,2}"
-_female_intro_re = _on_first_use(
+_female_intro_re = compile_on_first_use(
     rf"(?<![\w-])(?:daughter|wife|mother|sister|girlfriend|[Ff]irst [Ll]ady|Ms\.|Mrs\.|Madam|actress|"
     rf"queen|princess|granddaughter|niece|widow),? (?P<n>{_PERSON_NAME})"
 )
-_male_intro_re = _on_first_use(
+_male_intro_re = compile_on_first_use(
     rf"(?<![\w-])(?:son|husband|father|brother|boyfriend|Mr\.|king|prince|grandson|nephew|widower),? "
     rf"(?P<n>{_PERSON_NAME})"
 )
 #: a name that owns a wife / husband ("X's wife", "X and his wife")
-_spouse_of_re = _on_first_use(
+_spouse_of_re = compile_on_first_use(
     rf"(?<![\w'’-])(?P<n>{_PERSON_NAME})(?:['’]s| and (?:his|her)) (?P<s>wife|husband|widow|widower|girlfriend|boyfriend)(?![\w-])"  # starts at a word start: linear
 )
 _POSSESSIVE_RE = re.compile(r"(?<![\w'’-])(?:his|her|himself|herself)(?![\w'’-])")
@@ -805,7 +798,7 @@ _SENTENCE_STOP_RE = re.compile(r"[.!?;\n]")
 _OBJECT_BEFORE_RE = re.compile(r"(?:with|and|to|of|by|for|from|at|beside|behind|next to|than)\s+$", re.IGNORECASE)
 _SWAP_GENDER = {"his": "her", "himself": "herself", "her": "his", "herself": "himself"}
 #: one relative called "her father" and "his father" within a sentence
-_kin_flip_re = _on_first_use(
+_kin_flip_re = compile_on_first_use(
     r"(?<![\w'’-])(?P<a>[Hh]er|[Hh]is) (?P<k>father|mother|parents|husband|wife)(?![\w-])[^.!?;\n]{0,200}?"
     r"(?<![\w'’-])(?P<b>(?!(?P=a)\b)(?:her|his)) (?P=k)(?![\w-])"
 )

@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from qa import ruledata
 from qa.document import Document
-from qa.textfind import find_all
+from qa.textfind import compile_on_first_use, find_all
 from qa.lexicons import zipf_en
 from qa.model import Applicability, Edit, Fix, Hit, bad, good
 from qa.registry import rule
@@ -64,17 +64,13 @@ _WEAPON_RE = re.compile(
 
 
 # the sentence tests below run only around a weapon name, and are compiled on first use
-@lru_cache(maxsize=1)
-def _military_re() -> re.Pattern[str]:
-    return re.compile(
+_military_re = compile_on_first_use(
         r"(?i)\b(?:missiles?|rockets?|ICBMs?|ballistic|launch\w*|test-?fir\w*|fired|warheads?|weapons?|"
         r"air[- ]defen[cs]e|military|army|parade|nuclear)\b"
     )
 
 
-@lru_cache(maxsize=1)
-def _space_re() -> re.Pattern[str]:
-    return re.compile(r"(?i)\b(?:probes?|landers?|orbiters?|rovers?|spacecraft|planet|martian|NASA|Soviet)\b")
+_space_re = compile_on_first_use(r"(?i)\b(?:probes?|landers?|orbiters?|rovers?|spacecraft|planet|martian|NASA|Soviet)\b")
 
 
 @rule(
@@ -121,10 +117,8 @@ _MACAU_RE = re.compile(r"Maca[uo](?![\w-])")
 _AUSTRALIA_RE = re.compile(r"Australian?s?(?![\w-])")
 
 
-@lru_cache(maxsize=1)
-def _real_australia_re() -> re.Pattern[str]:
-    """Places and words that show a text really speaks of Australia (compiled on first use)."""
-    return re.compile(
+#: Places and words that show a text really speaks of Australia (compiled on first use).
+_real_australia_re = compile_on_first_use(
         r"\b(?:Sydney|Melbourne|Canberra|Brisbane|Adelaide|Queensland|New South Wales|Tasmania|Hobart|"
         r"Albanese|Aussies?|Australian dollars?|Oceania|Down Under)\b"
     )
@@ -140,14 +134,10 @@ _LANGS = (
 _MORAL_LITERALS = ("oral education", "oral Education", "orality", "irtue")
 
 
-@lru_cache(maxsize=1)
-def _langs_before_re() -> re.Pattern[str]:
-    return re.compile(rf"(?:(?:{_LANGS}),? ){{1,8}}$")
+_langs_before_re = compile_on_first_use(rf"(?:(?:{_LANGS}),? ){{1,8}}$")
 
 
-@lru_cache(maxsize=1)
-def _langs_after_re() -> re.Pattern[str]:
-    return re.compile(rf"(?:,? (?:and |or )?(?:{_LANGS})){{1,8}}(?![\w-])")
+_langs_after_re = compile_on_first_use(rf"(?:,? (?:and |or )?(?:{_LANGS})){{1,8}}(?![\w-])")
 
 
 @rule(
@@ -231,16 +221,12 @@ _KIN_PAIR_RE = re.compile(r"(?:father|mother)(?:-| and )(?:daughter|son)(?![\w-]
 _KIN_LITERALS = ("father", "mother", "husband and wife")
 
 
-@lru_cache(maxsize=1)
-def _name_before_re() -> re.Pattern[str]:
-    return re.compile(
+_name_before_re = compile_on_first_use(
         r"(?:^|(?<=[\s\"“(]))(?P<name>[A-Z][\w-]{0,24}(?:['’][A-Z][\w-]{0,24})?(?: [A-Z][\w-]{0,24}(?:['’][A-Z][\w-]{0,24})?){0,2})(?P<poss>['’]s)? $"
     )
 
 
-@lru_cache(maxsize=1)
-def _det_before_re() -> re.Pattern[str]:
-    return re.compile(r"(?i)\b(?:the|a|an|this|that|these|their|his|her|its|our|famous|proud)\s+$")
+_det_before_re = compile_on_first_use(r"(?i)\b(?:the|a|an|this|that|these|their|his|her|its|our|famous|proud)\s+$")
 
 
 _NOT_NAMES = frozenset(
@@ -363,10 +349,8 @@ _TITLE_LITERALS = ("Prime Minister", "President", "Premier", "First Lady", "firs
                    "Secretary of State", "Foreign Minister", "Chancellor", "Secretary-General")
 
 
-@lru_cache(maxsize=1)
-def _three_name_re() -> re.Pattern[str]:
-    """The three-part name after a title (compiled on first use: most texts hold no title)."""
-    return re.compile(r",? (?P<a>[A-Z][a-z]+) (?P<b>[A-Z][a-z]+) (?P<c>[A-Z][a-z]{2,})(?![\w'’-])")
+#: The three-part name after a title (compiled on first use: most texts hold no title).
+_three_name_re = compile_on_first_use(r",? (?P<a>[A-Z][a-z]+) (?P<b>[A-Z][a-z]+) (?P<c>[A-Z][a-z]{2,})(?![\w'’-])")
 
 
 _CALENDAR = frozenset(
@@ -439,14 +423,10 @@ def one_title_two_names(doc: Document, opts: Mapping[str, object]) -> Iterator[H
 
 # --------------------------------------------------------------------------- MT311 dateline formula
 # (both run only where "Comprehensive" is written, and are compiled on first use)
-@lru_cache(maxsize=1)
-def _comp_paren_re() -> re.Pattern[str]:
-    return re.compile(r"Comprehensive(?:,[^()\n]{1,30})?\)")
+_comp_paren_re = compile_on_first_use(r"Comprehensive(?:,[^()\n]{1,30})?\)")
 
 
-@lru_cache(maxsize=1)
-def _comp_reports_re() -> re.Pattern[str]:
-    return re.compile(r"Comprehensive [^,.\n]{3,60}? (?:and other|etc\.?) reports?(?![\w-])")
+_comp_reports_re = compile_on_first_use(r"Comprehensive [^,.\n]{3,60}? (?:and other|etc\.?) reports?(?![\w-])")
 
 
 @rule(
