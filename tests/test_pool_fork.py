@@ -6,6 +6,10 @@ from __future__ import annotations
 
 import gc
 import multiprocessing as mp
+import signal
+import subprocess
+import sys
+import textwrap
 
 import pytest
 
@@ -40,6 +44,11 @@ def test_forked_workers_inherit_frozen_objects_and_the_parent_unfreezes():
         # the objects alive at the fork (the plan, its rules, the loaded modules) are frozen there
         assert ex.submit(gc.get_freeze_count).result() > 1000
         assert ex.submit(gc.get_threshold).result()[0] == WORKER_GC_THRESHOLD
+        # the stop signals were blocked around the fork only: the workers unblocked them
+        blocked_in_worker = ex.submit(signal.pthread_sigmask, signal.SIG_BLOCK, set()).result()
+        assert signal.SIGTERM not in blocked_in_worker and signal.SIGINT not in blocked_in_worker
+    blocked_here = signal.pthread_sigmask(signal.SIG_BLOCK, set())
+    assert signal.SIGTERM not in blocked_here and signal.SIGINT not in blocked_here
     assert gc.get_freeze_count() == 0  # and given back here at once
     assert gc.get_threshold()[0] != WORKER_GC_THRESHOLD  # the parent's collector is left as it was
     assert stats.documents == 40 and len(got) == 40
@@ -53,3 +62,38 @@ def test_two_workers_give_the_serial_lines():
     pooled = [dumps(r) for r in run_records(docs, plan, RunOptions(jobs=2))]
     assert pooled == serial
     assert any('"GRAM001"' in line or '"PUN' in line for line in serial)
+
+
+FORK_UNDER_SIGTERM = textwrap.dedent("""
+    import os, signal, sys
+    from qa.config import Settings
+    from qa.engine import make_plan
+    from qa.fsutil import Interrupted, run_interruptible
+    from qa.readers import make_document
+    from qa.runner.options import RunOptions, RunStats
+    from qa.runner.pool import executor, pool_stream
+
+    plan = make_plan(Settings(select=("PUN",)))
+    opts = RunOptions(jobs=2)
+    # the signal arrives while the workers are being forked: in the parent's before-fork hooks
+    os.register_at_fork(before=lambda: os.kill(os.getpid(), signal.SIGTERM))
+
+    def main():
+        docs = [make_document("It ended there.She left.", path="a.txt", doc_id="a")]
+        with executor(plan, opts) as ex:
+            list(pool_stream(docs, opts, RunStats(), ex))
+        print("not interrupted")
+
+    run_interruptible(main)
+""")
+
+
+@pytest.mark.skipif("fork" not in mp.get_all_start_methods(), reason="workers are forked only where fork exists")
+def test_a_sigterm_during_the_fork_stops_the_run_cleanly():
+    """Without the mask, the handler runs inside the interpreter's at-fork callbacks, where the
+    exception that stops the run is printed as "Exception ignored" and lost."""
+    proc = subprocess.run([sys.executable, "-c", FORK_UNDER_SIGTERM], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 128 + signal.SIGTERM, proc.stderr
+    assert "interrupted (SIGTERM)" in proc.stderr
+    assert "Exception ignored" not in proc.stderr and "Traceback" not in proc.stderr
+    assert "not interrupted" not in proc.stdout

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
 from collections import deque
 from collections.abc import Iterable, Iterator
 
@@ -30,6 +31,7 @@ def _init_worker(plan: Plan | None, settings, cache_dir: str | None, profile: bo
                  render_jsonl: bool = False, lines_only: bool = False, parent: int | None = None,
                  cleaned: bool = False, clean=None) -> None:
     global _WORKER
+    _unblock_stop_signals()  # blocked by the parent around the fork (forking_submit)
     bind_to_parent(parent)  # a parent killed with kill -9 takes its workers with it
     gc.set_threshold(WORKER_GC_THRESHOLD, *gc.get_threshold()[1:])
     if policy is not None:
@@ -84,12 +86,38 @@ def forking_submit(ex, fn, *args):
     reach (``gc.freeze``) while the call runs: the first task of a pool that forks its workers
     starts them, and a worker then never walks the rules, tables and models it inherited in its
     full collections (half its collection time on a large corpus), nor copies the memory pages that
-    hold them by writing their collector headers. This process takes the objects back at once."""
+    hold them by writing their collector headers. This process takes the objects back at once.
+
+    SIGINT and SIGTERM are blocked in this thread while the workers are forked: a signal handled
+    in the middle of a fork runs the handler inside the interpreter's at-fork callbacks (logging's
+    lock release), where the exception it raises to stop the run is printed and lost. A signal
+    that arrives meanwhile is delivered when the mask is restored, here, in plain code; the
+    workers, which inherit the mask, unblock the signals first thing."""
+    old = _block_stop_signals()
     gc.freeze()
     try:
         return ex.submit(fn, *args)
     finally:
         gc.unfreeze()
+        if old is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+_STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
+def _block_stop_signals():
+    try:
+        return signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+    except (AttributeError, ValueError, OSError):  # pragma: no cover - non-POSIX
+        return None
+
+
+def _unblock_stop_signals() -> None:
+    try:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
+    except (AttributeError, ValueError, OSError):  # pragma: no cover - non-POSIX
+        pass
 
 
 def pool_stream(records: Iterable[Document | InputError], opts: RunOptions, stats: RunStats, ex):
