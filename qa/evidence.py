@@ -45,10 +45,74 @@ def load() -> Mapping[str, object]:
     return data if isinstance(data, Mapping) else {}
 
 
+#: part of the key of the confidence table in the cache: bump it when the table's shape changes
+CONFIDENCE_CACHE_FORMAT = 1
+
+
 @lru_cache(maxsize=1)
 @loader
 def _confidences() -> dict[tuple[str, str | None], float | None]:
-    rules = load().get("rules") or {}
+    """Every rule's (and condition's) confidence. Kept in the start-up cache (JSON, signed like
+    the scan cache, keyed by the evidence file's bytes): a run with a finding then reads a small
+    table instead of importing yaml and parsing the whole evidence file (about 40 ms)."""
+    p = evidence_path()
+    cached = _cache_entry(p)
+    if cached is not None:
+        from qa.scan import read_cached_json
+
+        payload = read_cached_json(cached[1], cached[0], CONFIDENCE_CACHE_FORMAT)
+        table = _decode_table(payload)
+        if table is not None:
+            return table
+    out = _confidences_of(load())
+    if cached is not None:
+        from qa.scan import json_blob, write_cached
+
+        rows = [[code, cond, c] for (code, cond), c in out.items()]
+        blob = json_blob({"format": CONFIDENCE_CACHE_FORMAT, "rows": rows})
+        if _decode_table({"rows": rows}) == out:  # written only when it reads back the same
+            write_cached(cached[1], cached[0], blob)
+    return out
+
+
+def _cache_entry(p: Path | None) -> tuple[str, Path] | None:
+    """The cache key and file of the confidence table of evidence file ``p`` (``None``: no file,
+    no cache folder, or ``QA_NO_CACHE``)."""
+    import hashlib
+    import os
+
+    if p is None or os.environ.get("QA_NO_CACHE"):
+        return None
+    try:
+        from qa.cache import user_cache_root
+
+        data = p.read_bytes()
+        root = user_cache_root()
+    except Exception:  # noqa: BLE001 - no cache: parse the file
+        return None
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"qa evidence confidences {CONFIDENCE_CACHE_FORMAT}\n".encode())
+    h.update(data)
+    key = h.hexdigest()
+    return key, root / "rules" / f"evidence-{key}.json"
+
+
+def _decode_table(payload: object) -> dict[tuple[str, str | None], float | None] | None:
+    rows = payload.get("rows") if isinstance(payload, Mapping) else None
+    if not isinstance(rows, list):
+        return None
+    out: dict[tuple[str, str | None], float | None] = {}
+    for row in rows:
+        if not (isinstance(row, list) and len(row) == 3 and isinstance(row[0], str)
+                and (row[1] is None or isinstance(row[1], str))
+                and (row[2] is None or type(row[2]) in (int, float))):
+            return None
+        out[(row[0], row[1])] = None if row[2] is None else float(row[2])
+    return out
+
+
+def _confidences_of(data: Mapping[str, object]) -> dict[tuple[str, str | None], float | None]:
+    rules = data.get("rules") or {}
     out: dict[tuple[str, str | None], float | None] = {}
     for code, e in rules.items():  # type: ignore[union-attr]
         if not isinstance(e, Mapping):

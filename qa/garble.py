@@ -336,12 +336,37 @@ class _Scorer:
         A run scores at least the threshold when the sum of (cost - threshold) * length over its
         words is not negative: prefix sums and their suffix maximum answer that for every run at
         once. The margin absorbs floating-point rounding, so the test never rules out a line that
-        ``score_tokens`` would flag."""
-        import numpy as np
+        ``score_tokens`` would flag.
 
+        A short document (up to ``_SHORT_RUN`` tokens) is answered in plain Python, without
+        importing numpy for it: the same prefix sums (both add in order) and suffix maxima, and a
+        margin a relative 1e-12 wider than numpy's pairwise sum of the same terms could make it
+        (that sum's rounding is below 1e-13 at this size), so it answers True whenever the numpy
+        test would: it too never rules out a line, and the findings are the same."""
         if not toks:
             return False
         exc = self.excess_of(toks, threshold)  # a document's tokens are seldom all known
+        if len(toks) <= _SHORT_RUN:
+            vals = [x for x in map(exc.__getitem__, toks) if x == x]  # NaN: not a scored word
+            k = max(1, min_words)
+            m = len(vals)
+            if m < k:
+                return False
+            prefix = [0.0] * (m + 1)
+            acc = 0.0
+            for i, x in enumerate(vals, 1):
+                acc += x
+                prefix[i] = acc
+            margin = 1e-3 + 1e-9 * (sum(map(abs, vals)) * (1 + 1e-12))
+            best = prefix[m]
+            for i in range(m, k - 1, -1):  # best = max(prefix[i:]), compared with the run's start
+                if prefix[i] > best:
+                    best = prefix[i]
+                if best >= prefix[i - k] - margin:
+                    return True
+            return False
+        import numpy as np
+
         e = np.fromiter(map(exc.__getitem__, toks), np.float64, len(toks))
         e = e[e == e]  # NaN: not a scored word
         k = max(1, min_words)
@@ -353,6 +378,10 @@ class _Scorer:
         best_end = np.maximum.accumulate(prefix[::-1])[::-1]  # best_end[i] = max(prefix[i:])
         margin = 1e-3 + 1e-9 * float(np.abs(e).sum())
         return bool((best_end[k:] >= prefix[: m - k + 1] - margin).any())
+
+
+#: up to this many tokens, ``may_reach`` is answered without numpy
+_SHORT_RUN = 200
 
 
 @lru_cache(maxsize=4)

@@ -322,6 +322,10 @@ class ScanPlan:
                   cache_dir: str | os.PathLike | None = None) -> "ScanPlan":
         """The plan for the triggers of ``rules`` (``Rule.triggers``; rules without are left out)."""
         backend = backend or default_backend()
+        rules = list(rules)
+        if backend == "hyperscan":
+            _know_hs_modes({(p, f) for r in rules if getattr(r, "triggers", None) is not None
+                            and not getattr(r, "corpus", False) for p, f in r.triggers.patterns}, cache_dir)
         index: dict[tuple[str, str, int], list[tuple[str, bool]]] = {}
         for r in rules:
             trig = getattr(r, "triggers", None)
@@ -492,6 +496,35 @@ def _hs_mode(pattern: str, flags: int) -> int | None:
             _HS_MODE[k] = f
             break
     return _HS_MODE[k]
+
+
+MODES_FORMAT = 1
+
+
+def _know_hs_modes(patterns: set[tuple[str, int]], cache_dir: str | os.PathLike | None) -> None:
+    """Fill ``_HS_MODE`` for ``patterns``: from the scan cache when an entry for exactly these
+    patterns and this Hyperscan is there (signed like a database, ``read_cached``), else by
+    test-compiling each one (``_hs_mode``, 15-20 ms for the default rules' regex triggers on
+    every start) and writing the entry."""
+    todo = sorted(k for k in patterns if k not in _HS_MODE)
+    if not todo:
+        return
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"qa-scan-modes {MODES_FORMAT} {FORMAT} {getattr(_hs, '__version__', '')}\n".encode())
+    for p, f in todo:
+        h.update(repr((p, f)).encode("utf-8", "surrogatepass") + b"\0")
+    key = h.hexdigest()
+    path = cache_path(key, cache_dir)
+    if path is not None:
+        path = path.with_suffix(".modes")
+        payload = read_cached_json(path, key, MODES_FORMAT)
+        modes = payload.get("modes") if payload is not None else None
+        if isinstance(modes, list) and len(modes) == len(todo) and all(m is None or type(m) is int for m in modes):
+            _HS_MODE.update(zip(todo, modes))
+            return
+    modes = [_hs_mode(p, f) for p, f in todo]
+    if path is not None:
+        write_cached(path, key, json_blob({"format": MODES_FORMAT, "modes": modes}))
 
 
 def _hs_ok(pattern: str, flags: int) -> bool:

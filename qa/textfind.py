@@ -36,7 +36,9 @@ def compile_on_first_use(pattern: str, flags: int = 0) -> Callable[[], re.Patter
     """A function giving ``re.compile(pattern, flags)``, compiled on its first call: a pattern
     that only some documents reach (a rule's confirming regex, run where its cheap scan found
     candidates) costs nothing at start-up."""
-    return lru_cache(maxsize=1)(lambda: re.compile(pattern, flags))
+    get = lru_cache(maxsize=1)(lambda: re.compile(pattern, flags))
+    get.first_use = True  # type: ignore[attr-defined] # (tests/test_regex_safety.py compiles and checks these too)
+    return get
 
 
 __all__ = ["compile_on_first_use", "find_all", "finditer_at"]

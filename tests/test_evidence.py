@@ -239,3 +239,34 @@ def test_rule_and_condition_confidence(monkeypatch):
         "conditions": {"start": {"tp": 5, "fp": 0, "precision": 1.0, "support": 3, "confidence": 1.0}}}}})
     md = "\n".join(evidence.evidence_markdown("ZZ901"))
     assert "- Condition `start`: precision 1.000 (5 / 0), support 3, confidence 1.000" in md
+
+
+def test_confidence_table_is_kept_signed_in_the_cache_and_a_planted_table_is_refused(tmp_path, monkeypatch):
+    """A run with a finding reads its rules' confidences from the start-up cache instead of
+    parsing the evidence file; a table written without this user's secret is not believed."""
+    monkeypatch.delenv("QA_NO_CACHE")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    evidence._confidences.cache_clear()
+    parsed = evidence._confidences_of(evidence.load())
+    try:
+        first = evidence._confidences()
+        assert first == parsed and len(first) > 100
+        (entry,) = (tmp_path / "qa" / "rules").glob("evidence-*.json")
+
+        def no_parsing():
+            raise AssertionError("parsed the evidence file again")
+
+        evidence._confidences.cache_clear()
+        monkeypatch.setattr(evidence, "load", no_parsing)
+        assert evidence._confidences() == parsed  # from the cache entry alone
+        # a planted entry (every rule 1.0 sure) under a header of the right shape: refused
+        data = entry.read_bytes()
+        code = next(k for (k, cond), v in parsed.items() if cond is None and v is not None and v < 0.99)
+        planted = data.replace(f'["{code}",null,{parsed[(code, None)]!r}]'.encode(), f'["{code}",null,1.0]'.encode())
+        assert planted != data
+        entry.write_bytes(planted)
+        evidence._confidences.cache_clear()
+        with pytest.raises(AssertionError, match="parsed the evidence file again"):
+            evidence._confidences()
+    finally:
+        evidence._confidences.cache_clear()

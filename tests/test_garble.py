@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from qa import garble
@@ -103,10 +104,15 @@ def test_run_gate_keeps_every_line_that_can_reach_the_threshold():
     assert not scorer.may_reach(_MIXED[0].split(), sc.score + 0.01, sc.n_words)
 
 
-def test_repetition_loop_search_matches_the_plain_scan():
+@pytest.mark.parametrize("fields", ["compared", "hashed in numpy"])
+def test_repetition_loop_search_matches_the_plain_scan(fields, monkeypatch):
     import random
 
+    import qa.checks.garble
     from qa.checks.garble import _LOOP_RE, _loops
+
+    if fields != "compared":
+        monkeypatch.setattr(qa.checks.garble, "_FEW_FIELDS", 0)
 
     rnd = random.Random(7)
     words = ["bern", "the", "deal", "is", "off", "ab", "x", "12", "zürich", "ベルン", "σας", "and"]
@@ -242,3 +248,26 @@ def test_bounds_are_the_same_when_the_token_tables_overflow(monkeypatch):
     assert answers(small) == want
     assert len(small.excess[4.0]) <= 8 + max(map(len, runs))
     assert any(want[0]) and not all(want[0]) and any(want[1]) and not all(want[1])
+
+
+def test_short_run_gate_without_numpy_answers_as_the_numpy_gate(monkeypatch):
+    """Up to ``_SHORT_RUN`` tokens the run gate is plain Python: on varied runs and thresholds
+    (a run's own score among them, where the gate sits on its margin) it says yes whenever the
+    numpy gate does, and the two agree everywhere off that margin."""
+    scorer = garble.scorer()
+    lines = _varied_lines(17, 1200)
+    runs = [(lines[k] + "\n" + lines[k + 1] + "\n" + lines[k + 2]).split() for k in range(0, len(lines) - 2, 3)]
+    runs += [line.split() for line in lines[:300]]
+    cases = []
+    for toks in runs:
+        sc = scorer.score_tokens(toks)
+        for t in [2.0, 3.0, 4.0] + ([sc.score, sc.score - 1e-12, sc.score + 1e-9] if sc is not None else []):
+            for w in (1, 6, 12):
+                cases.append((toks, t, w))
+    assert max(len(toks) for toks, _, _ in cases) <= garble._SHORT_RUN
+    plain = [scorer.may_reach(*c) for c in cases]
+    monkeypatch.setattr(garble, "_SHORT_RUN", -1)
+    with_numpy = [scorer.may_reach(*c) for c in cases]
+    assert all(p or not n for p, n in zip(plain, with_numpy))  # never rules out more
+    assert plain == with_numpy
+    assert 0.1 < sum(plain) / len(plain) < 0.9

@@ -1,7 +1,8 @@
 """No compiled regular expression in qa (modules, Python rules, YAML packs) takes super-linear
 time on adversarial input: long runs of blanks, tabs, newlines, punctuation, digits, letters.
 
-Every pattern is found by walking the ``qa`` modules' globals and the rules' check closures,
+Every pattern is found by walking the ``qa`` modules' globals and the rules' check closures
+(patterns compiled on first use, ``qa.textfind.compile_on_first_use``, are compiled for it),
 then searched in strings of 2,000 and 8,000 characters built from one probe each. A pattern whose
 time grows by more than 8x (linear would be 4x) and exceeds 50 ms is reported with its probe.
 """
@@ -14,6 +15,7 @@ import sys
 import time
 import types
 
+from qa.checks import import_all
 from qa.config import Settings
 from qa.engine import make_plan
 
@@ -24,12 +26,15 @@ PROBES = (". , ; : ! ? … a A 1 \n \t “ ” \" ' ( ) [ * # | - / < > & = @ _ 
 
 
 def _patterns() -> dict[str, tuple[re.Pattern[str], str]]:
+    import_all()  # every rule module, whether or not the rules came from the rule cache
     plan = make_plan(Settings())
     found: dict[str, tuple[re.Pattern[str], str]] = {}
 
     def scan(o: object, where: str, depth: int = 0) -> None:
         if isinstance(o, re.Pattern) and isinstance(o.pattern, str):
             found.setdefault(o.pattern, (o, where))
+        elif callable(o) and getattr(o, "first_use", None) is True:  # qa.textfind.compile_on_first_use
+            scan(o(), where, depth)
         elif isinstance(o, (list, tuple, set, frozenset)) and depth < 2:
             for x in o:
                 scan(x, where, depth + 1)

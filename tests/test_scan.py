@@ -262,6 +262,44 @@ def test_database_is_cached_on_disk_and_reused(tmp_path, monkeypatch):
 
 
 @needs_hs
+def test_which_triggers_hyperscan_compiles_is_cached_and_a_planted_answer_is_refused(tmp_path, monkeypatch):
+    """Whether each regex trigger compiles exactly, in prefilter mode or not at all is learnt
+    once and kept, signed, in the scan cache: the next start reads it instead of test-compiling
+    every pattern."""
+    import qa.scan
+
+    rules = all_rules()
+    monkeypatch.setattr(qa.scan, "_COMPILED", {})
+    monkeypatch.setattr(qa.scan, "_HS_MODE", {})
+    first = ScanPlan.for_rules(rules, backend="hyperscan", cache_dir=tmp_path)
+    learnt = dict(qa.scan._HS_MODE)
+    assert len(learnt) >= 10 and all(v is not None for v in learnt.values())
+    (modes,) = tmp_path.glob("*.modes")
+
+    real = qa.scan._hs_mode
+
+    def no_compiling(pattern, flags):
+        if (pattern, flags) not in qa.scan._HS_MODE:
+            raise AssertionError(f"test-compiled {pattern!r} again")
+        return real(pattern, flags)
+
+    monkeypatch.setattr(qa.scan, "_HS_MODE", {})
+    monkeypatch.setattr(qa.scan, "_hs_mode", no_compiling)
+    qa.scan._COMPILED.clear()
+    second = ScanPlan.for_rules(rules, backend="hyperscan", cache_dir=tmp_path)
+    assert qa.scan._HS_MODE == learnt and second.key == first.key and second.codes == first.codes
+
+    # an entry without this user's MAC (every pattern "does not compile": its rules would always
+    # run) is refused, and the patterns are tested again
+    data = modes.read_bytes()
+    assert b'"modes":[' in data
+    modes.write_bytes(data.replace(b'"modes":[', b'"modes":[null,', 1))
+    monkeypatch.setattr(qa.scan, "_HS_MODE", {})
+    with pytest.raises(AssertionError, match="test-compiled"):
+        ScanPlan.for_rules(rules, backend="hyperscan", cache_dir=tmp_path)
+
+
+@needs_hs
 @pytest.mark.parametrize("damage", ["truncate", "flip-payload", "flip-header", "garbage-with-good-header",
                                     "planted", "empty"])
 def test_a_damaged_cache_file_is_ignored_and_replaced(tmp_path, damage, monkeypatch):

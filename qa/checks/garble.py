@@ -185,6 +185,8 @@ def _loop_words_in(fields: list[str]) -> set[str]:
     n = len(fields)
     if n < 4:
         return set()
+    if n <= _FEW_FIELDS:
+        return _loop_words_plain(fields)
     np = _import_numpy()
     h = np.fromiter(map(hash, fields), np.int64, n)
     out: set[str] = set()
@@ -201,6 +203,27 @@ def _loop_words_in(fields: list[str]) -> set[str]:
             for j in at[c : c + (1 << 16)].tolist():
                 if fields[j] not in out and _loop_at(fields, j, d):  # a word found once is enough
                     out.add(fields[j])
+    return out
+
+
+#: up to this many fields, ``_loop_words_in`` compares the fields themselves (no numpy import
+#: for a short document)
+_FEW_FIELDS = 1000
+
+
+def _loop_words_plain(fields: list[str]) -> set[str]:
+    """``_loop_words_in`` by comparing fields instead of their hashes: the same pairs pass (the
+    hashes only stand in for equality), so the same words come out."""
+    n = len(fields)
+    out: set[str] = set()
+    for d in (1, 2, 3, 4):
+        if n < 4 * d:
+            break
+        for j in range(d, n - 3 * d + 1):
+            w = fields[j]
+            if (w == fields[j + d] and (d == 1 or w == fields[j + 2 * d]) and w not in out
+                    and _loop_at(fields, j, d)):
+                out.add(w)
     return out
 
 

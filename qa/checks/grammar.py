@@ -108,7 +108,7 @@ _DOUBLED_RE = re.compile(r"(?<![\w'’-])(?P<first>[A-Za-z]++)[ \t]++(?P<second>
 #: first word consumed instead of looked behind at: the search then skips ahead in C to
 #: the characters that can stand there, instead of trying the pattern at every position
 _DOUBLED_LOW_RE = re.compile(r"[^\w'’-](?P<first>[a-z]++)[ \t]++(?P=first)(?![\w'’-])")
-_DOUBLED_LOW_AT0_RE = re.compile(r"(?P<first>[a-z]++)[ \t]++(?P=first)(?![\w'’-])")  # a match at offset 0
+_DOUBLED_LOW_AT0_RE = re.compile(r"\A(?P<first>[a-z]++)[ \t]++(?P=first)(?![\w'’-])")  # a match at offset 0
 
 
 def _doubled_spans(doc: Document) -> list[tuple[int, int, int, int]]:

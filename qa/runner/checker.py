@@ -143,6 +143,10 @@ class Checker:
 
             res.rendered = (res.findings, [finding_json(f, doc) for f in res.findings])
         rendered = self._rendered(res, doc)
+        if rendered is not None:
+            # the line holds the findings' JSON already: a result sent with both would carry it
+            # twice (a result a corpus finding joins is written again, from its findings)
+            res.rendered = None
         if self.profile:
             self._add(STEP_RESULT, t)
         res.doc = None
