@@ -130,6 +130,12 @@ def build_corpus(texts: list[str], size: int, sources: list[str]) -> dict:
 
 
 # --------------------------------------------------------------------------- measuring
+def median_run(runs: list[dict]) -> dict:
+    """The run of median wall time (the lower middle one of an even number): a real run, so its
+    seconds, CPU seconds and peak memory belong together."""
+    return dict(sorted(runs, key=lambda m: m["seconds"])[(len(runs) - 1) // 2])
+
+
 def measure(cmd: list[str], text_bytes: int, extra_pids=None, env=None) -> dict:
     """Run ``cmd``; wall time and peak RSS of the process and of its largest child (a worker)."""
     import resource
@@ -313,7 +319,10 @@ def write_report(res: dict) -> None:
         f"Corpus: JSON Lines built by repeating {res['texts']} real news and web texts "
         f"({human(res['throughput_corpus']['text_bytes'])} of text, "
         f"{res['throughput_corpus']['documents']:,} documents for the throughput runs). Every run is a fresh "
-        "`qa check` process (start-up included) with `--no-cache`. The fast profile adds "
+        "`qa check` process (start-up included) with `--no-cache`"
+        + (f"; each throughput row is the median of {res['repeat']} runs, taken in turn with the other rows "
+           "(min-max of the seconds in brackets)" if res.get("repeat", 1) > 1 else "")
+        + ". The fast profile adds "
         f"`--ignore {res.get('fast_profile_ignores') or '-'}` (language ID and garble score).",
         "",
     ]
@@ -326,7 +335,10 @@ def write_report(res: dict) -> None:
         x = f"{per_core / dt_rate:.1f}x" if dt_rate else "-"
         cpu = (f" {row['text_bytes'] / row['cpu_seconds'] / 1e6:.2f} |" if row.get("cpu_seconds") else " - |") \
             if has_cpu else ""
-        lines.append(f"| {row['label']} | {row['workers']} | {human(row['text_bytes'])} | {row['seconds']:.1f} | "
+        secs = f"{row['seconds']:.1f}"
+        if row.get("seconds_all"):
+            secs += f" ({min(row['seconds_all']):.1f}-{max(row['seconds_all']):.1f})"
+        lines.append(f"| {row['label']} | {row['workers']} | {human(row['text_bytes'])} | {secs} | "
                      f"{row['mb_per_s']:.2f} | {per_core:.2f} | {x} |{cpu} {row['rss_parent_mb']} MB | "
                      f"{row['rss_worker_mb'] or '-'}{' MB' if row['rss_worker_mb'] else ''} |")
     if dt:
@@ -510,6 +522,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--profile-size", default=None, help="text profiled stage by stage (full: 5MB)")
     ap.add_argument("--skip", default="", help="comma-separated parts to skip: startup,profile,dask,datatrove,rss")
     ap.add_argument("--quick", action="store_true", help="the same as --mode quick")
+    ap.add_argument("--repeat", type=int, default=None,
+                    help="runs of each throughput measurement, interleaved; the table gives the median "
+                         "(default 3; 1 with --quick)")
     ap.add_argument("--update-readme", action="store_true",
                     help="copy the table between the benchmark markers of README.md")
     a = ap.parse_args(argv)
@@ -518,6 +533,9 @@ def main(argv: list[str] | None = None) -> int:
     a.size, a.rss_sizes = a.size or size, a.rss_sizes or rss_sizes
     a.datatrove_size, a.profile_size = a.datatrove_size or dt_size, a.profile_size or prof_size
     skip = {s.strip() for s in a.skip.split(",") if s.strip()}
+    a.repeat = a.repeat if a.repeat is not None else (1 if mode == "quick" else 3)
+    if a.repeat < 1:
+        raise SystemExit("--repeat must be at least 1")
     if not QA.exists():
         raise SystemExit(f"qa not found next to {sys.executable}; run with the project's .venv/bin/python")
     texts = load_texts(a.source)
@@ -527,15 +545,39 @@ def main(argv: list[str] | None = None) -> int:
                  "command": "python benchmarks/run.py " + " ".join(_shown(sys.argv[1:] if argv is None else argv))}
     fast = fast_profile_ignores()
     res["fast_profile_ignores"] = fast[1] if fast else ""
+    res["repeat"] = a.repeat
 
-    def record(key: str, label: str, workers: int, corpus: dict, cmd: list[str], extra_pids=None) -> None:
-        print(f"- {label} on {human(corpus['text_bytes'])} ...", end=" ", flush=True)
-        m = measure(cmd, corpus["text_bytes"], extra_pids)
-        m.pop("stderr")
-        res["runs"][key] = {"label": label, "workers": workers, "text_bytes": corpus["text_bytes"], **m}
-        print(f"{m['seconds']:.1f}s, {m['mb_per_s']:.2f} MB/s, RSS parent {m['rss_parent_mb']} MB, "
+    def record(key: str, label: str, workers: int, corpus: dict, cmd: list[str], extra_pids=None,
+               runs: list[dict] | None = None) -> None:
+        """One row: ``cmd`` measured once, or the median (by wall time) of ``runs`` already made."""
+        if runs is None:
+            print(f"- {label} on {human(corpus['text_bytes'])} ...", end=" ", flush=True)
+            runs = [measure(cmd, corpus["text_bytes"], extra_pids)]
+        for m in runs:
+            m.pop("stderr", None)
+        m = median_run(runs)
+        row = {"label": label, "workers": workers, "text_bytes": corpus["text_bytes"], **m}
+        if len(runs) > 1:
+            row["seconds_all"] = [x["seconds"] for x in runs]
+            row["cpu_seconds_all"] = [x["cpu_seconds"] for x in runs]
+        res["runs"][key] = row
+        more = f" (median of {len(runs)}: {', '.join(f'{x:.1f}' for x in row['seconds_all'])})" if len(runs) > 1 else ""
+        print(f"{m['seconds']:.1f}s{more}, {m['mb_per_s']:.2f} MB/s, RSS parent {m['rss_parent_mb']} MB, "
               f"worker {m['rss_worker_mb']} MB", flush=True)
         write_report(res)
+
+    def record_interleaved(rows: list[tuple[str, str, int, list[str]]], corpus: dict, extra_pids=None) -> None:
+        """Each row's command ``a.repeat`` times, the rows taken in turn (a busy moment of the
+        machine hits them alike), then one row each: the median run."""
+        got: dict[str, list[dict]] = {key: [] for key, *_ in rows}
+        for i in range(a.repeat):
+            for key, label, _workers, cmd in rows:
+                print(f"- {label} on {human(corpus['text_bytes'])}, run {i + 1}/{a.repeat} ...", end=" ", flush=True)
+                m = measure(cmd, corpus["text_bytes"], extra_pids)
+                print(f"{m['seconds']:.1f}s", flush=True)
+                got[key].append(m)
+        for key, label, workers, cmd in rows:
+            record(key, label, workers, corpus, cmd, extra_pids, runs=got[key])
 
     c = tp["path"]
     if "startup" not in skip:
@@ -549,9 +591,9 @@ def main(argv: list[str] | None = None) -> int:
         res["profile"] = stage_profile(c, parse_size(a.profile_size))
         print(f"{sum(res['profile']['stages'].values()):.1f}s", flush=True)
         write_report(res)
-    record("full_1", "qa full rule set", 1, tp, qa_cmd(c, "--jobs", "1"))
-    record("fast_1", "qa fast profile", 1, tp, qa_cmd(c, "--jobs", "1", *fast))
-    record("full_2", "qa full, 2 workers", 2, tp, qa_cmd(c, "--jobs", "2"))
+    record_interleaved([("full_1", "qa full rule set", 1, qa_cmd(c, "--jobs", "1")),
+                        ("fast_1", "qa fast profile", 1, qa_cmd(c, "--jobs", "1", *fast)),
+                        ("full_2", "qa full, 2 workers", 2, qa_cmd(c, "--jobs", "2"))], tp)
     if "dask" not in skip:
         import logging
 
@@ -562,8 +604,9 @@ def main(argv: list[str] | None = None) -> int:
             import psutil
 
             pids = [p.pid for p in psutil.Process().children(recursive=True)]
-            record("dask_2", "qa full, Dask 2 workers", 2, tp,
-                   qa_cmd(c, "--engine", "dask", "--scheduler", cluster.scheduler_address), extra_pids=pids)
+            record_interleaved([("dask_2", "qa full, Dask 2 workers", 2,
+                                 qa_cmd(c, "--engine", "dask", "--scheduler", cluster.scheduler_address))],
+                               tp, extra_pids=pids)
     if "rss" not in skip:
         prof = fast if a.rss_profile == "fast" else []
         for size in [parse_size(s) for s in a.rss_sizes.split(",")]:

@@ -149,7 +149,13 @@ class DocumentBudget:
         if self._armed:
             self._armed = False
             signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, self._previous)  # type: ignore[arg-type]
+            previous = self._previous
+            if previous in (signal.SIG_DFL, None):
+                # a tick the kernel sent before the timer was disarmed can still be on its way to
+                # another thread (one asleep in a native library's pool); delivered under the
+                # default action, it would end the process ("Alarm clock"). Ignored instead.
+                previous = _late_tick
+            signal.signal(signal.SIGALRM, previous)  # type: ignore[arg-type]
 
     def __del__(self) -> None:  # a budget that was not closed must not leave its timer running
         try:
@@ -157,6 +163,11 @@ class DocumentBudget:
                 self.close()
         except Exception:  # noqa: BLE001 - interpreter shutdown
             pass
+
+
+def _late_tick(_signum: int, _frame: object) -> None:
+    """The ``SIGALRM`` handler left after a document's timer is disarmed where there was none
+    before (see ``DocumentBudget.close``): a late tick of a finished document does nothing."""
 
 
 def _importing(frame) -> bool:

@@ -97,3 +97,33 @@ def test_a_sigterm_during_the_fork_stops_the_run_cleanly():
     assert "interrupted (SIGTERM)" in proc.stderr
     assert "Exception ignored" not in proc.stderr and "Traceback" not in proc.stderr
     assert "not interrupted" not in proc.stdout
+
+
+def test_a_serial_run_checks_with_the_collector_tuned_and_gives_it_back():
+    """``--jobs 1``: while documents are checked, the objects alive at the start (the rules and
+    models) are frozen and young collections are spaced out; when the run ends, both are undone,
+    and the results are those of an untuned run."""
+    from qa.runner.collector import CHECKING_GC_THRESHOLD, checking
+
+    plan = make_plan(Settings(select=("PUN", "GRAM001")))
+    docs = _docs(12)
+    before = gc.get_threshold()
+    assert gc.get_freeze_count() == 0
+    stream = run_records(docs, plan)
+    first = next(stream)  # the run is inside its document loop now
+    assert gc.get_threshold()[0] == CHECKING_GC_THRESHOLD and gc.get_freeze_count() > 1000
+    rest = list(stream)
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+    tuned = [dumps(r) for r in [first, *rest]]
+    # nested blocks (a run inside a run, as the library allows) restore the outer settings once
+    with checking():
+        with checking():
+            assert gc.get_threshold()[0] == CHECKING_GC_THRESHOLD
+        assert gc.get_threshold()[0] == CHECKING_GC_THRESHOLD
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+    gc.disable()
+    try:
+        untuned = [dumps(r) for r in run_records(docs, plan)]
+    finally:
+        gc.enable()
+    assert tuned == untuned and any('"PUN' in line or '"GRAM001"' in line for line in tuned)

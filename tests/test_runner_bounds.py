@@ -512,3 +512,28 @@ def test_a_time_limit_never_fires_inside_a_finaliser():
     del obj
     assert Finalised.inside is True
     assert _importing(_sys._getframe()) is False
+
+
+def test_a_late_tick_after_a_document_is_done_does_not_end_the_process():
+    """The per-document timer is disarmed when the document is done, but a tick the kernel sent
+    just before can reach another thread afterwards: it must not end the process the way the
+    default action of ``SIGALRM`` does."""
+    import subprocess
+    import sys
+    import textwrap
+
+    code = textwrap.dedent("""
+        import os, signal, time
+        from qa import guard
+        assert signal.getsignal(signal.SIGALRM) == signal.SIG_DFL
+        b = guard.DocumentBudget()
+        assert b._armed and signal.getsignal(signal.SIGALRM) == b._alarm
+        b.close()
+        assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+        os.kill(os.getpid(), signal.SIGALRM)  # the late tick
+        time.sleep(0.05)
+        print("still here")
+    """)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, (proc.returncode, proc.stderr)
+    assert proc.stdout.strip() == "still here"

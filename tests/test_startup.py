@@ -288,7 +288,16 @@ def test_benchmark_report_has_the_one_file_run_the_profile_and_the_plot(tmp_path
                        "qa": "qa 0", "date": "2026-01-01 00:00 UTC"},
            "mode": "standard", "texts": 3, "throughput_corpus": {"text_bytes": 10_000_000, "documents": 100},
            "runs": {"full_1": {"label": "qa full rule set", "workers": 1, "text_bytes": 10_000_000, "seconds": 20.0,
-                               "mb_per_s": 0.5, "cpu_seconds": 19.0, "rss_parent_mb": 150, "rss_worker_mb": 0}},
+                               "mb_per_s": 0.5, "cpu_seconds": 19.0, "rss_parent_mb": 150, "rss_worker_mb": 0},
+                    "full_2": {"label": "qa full, 2 workers", "workers": 2, "text_bytes": 10_000_000,
+                               **run.median_run([{"seconds": 11.0, "mb_per_s": 0.91, "cpu_seconds": 20.0,
+                                                  "rss_parent_mb": 140, "rss_worker_mb": 130},
+                                                 {"seconds": 10.0, "mb_per_s": 1.0, "cpu_seconds": 19.5,
+                                                  "rss_parent_mb": 141, "rss_worker_mb": 131},
+                                                 {"seconds": 14.0, "mb_per_s": 0.71, "cpu_seconds": 22.0,
+                                                  "rss_parent_mb": 142, "rss_worker_mb": 132}]),
+                               "seconds_all": [11.0, 10.0, 14.0]}},
+           "repeat": 3,
            "startup": {"command": "qa check short.txt -q --isolated", "runs": 5, "python_alone": 0.02,
                        "no_cache": one, "cold_cache": one, "warm_cache": {**one, "median": 0.3, "min": 0.28}, "load_average": 1.0},
            "profile": prof, "command": "python benchmarks/run.py --source DATA/x --mode standard"}
@@ -300,6 +309,10 @@ def test_benchmark_report_has_the_one_file_run_the_profile_and_the_plot(tmp_path
     assert "| one-file run < 0.5 s (median of 5, cache off, cold and warm) | 0.40 s (slowest of the three) | yes |" in md
     assert "| rules MT |" in md and "| language ID |" in md
     assert "| qa full rule set | 1 | 10 MB | 20.0 | 0.50 | 0.50 | - | 0.53 |" in md
+    # a repeated row is its median run (seconds, CPU and memory of the same run), with the spread
+    assert "| qa full, 2 workers | 2 | 10 MB | 11.0 (10.0-14.0) | 0.91 | 0.46 | - | 0.50 | 140 MB | 130 MB |" in md
+    assert "the median of 3 runs" in md
+    assert "| 2 workers >= 1.8x one | 1.82x | yes |" in md
     assert (tmp_path / "benchmark.png").stat().st_size > 10_000
 
 

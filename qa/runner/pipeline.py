@@ -43,6 +43,7 @@ from qa.engine import Plan
 from qa.model import FileResult
 from qa.readers import InputError, iter_files, read_path
 from qa.runner.checker import Checker
+from qa.runner.collector import checking, settled
 from qa.runner.corpus import assemble
 from qa.runner.meter import InputMeter
 from qa.runner.options import RunOptions, RunStats
@@ -65,10 +66,15 @@ def read_records(files: Iterable[str], text_field: str, id_field: str,
 
 
 def _serial(records: Iterable[Document | InputError], checker: Checker, stats: RunStats):
-    for rec in records:
-        checked = None if isinstance(rec, InputError) else checker.check(rec)
-        stats.count(rec)
-        yield rec, checked
+    with checking():  # the rules and models loaded so far out of the collector's way
+        first = True
+        for rec in records:
+            checked = None if isinstance(rec, InputError) else checker.check(rec)
+            if first and checked is not None:
+                settled()  # and those the first document loaded
+                first = False
+            stats.count(rec)
+            yield rec, checked
     checker.flush()
     times, hits, misses = checker.take_counters()
     stats.add_times(times)

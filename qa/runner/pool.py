@@ -15,16 +15,14 @@ from qa.lifeline import bind_to_parent
 from qa.model import FileResult, Finding
 from qa.readers import InputError
 from qa.runner.checker import Checked, Checker, RenderedResult, merge
+from qa.runner.collector import CHECKING_GC_THRESHOLD, tune_for_worker
 from qa.runner.options import CHUNK_CHARS, CHUNK_DOCS, INFLIGHT_PER_WORKER, RunOptions, RunStats
 
 # worker-process state (one Checker per process, built by the initializer)
 _WORKER: Checker | None = None
 
-#: a worker's threshold for the garbage collector's youngest generation (Python's default is
-#: 700): a worker allocates a document's segmentation, facts and findings at a time, and ten
-#: times fewer young collections halve its collection time (about 0.45 s -> 0.23 s per worker on
-#: an 11.7 MB corpus)
-WORKER_GC_THRESHOLD = 7000
+#: a worker's threshold for the collector's youngest generation (``qa.runner.collector``)
+WORKER_GC_THRESHOLD = CHECKING_GC_THRESHOLD
 
 
 def _init_worker(plan: Plan | None, settings, cache_dir: str | None, profile: bool, policy,
@@ -33,7 +31,7 @@ def _init_worker(plan: Plan | None, settings, cache_dir: str | None, profile: bo
     global _WORKER
     _unblock_stop_signals()  # blocked by the parent around the fork (forking_submit)
     bind_to_parent(parent)  # a parent killed with kill -9 takes its workers with it
-    gc.set_threshold(WORKER_GC_THRESHOLD, *gc.get_threshold()[1:])
+    tune_for_worker()
     if policy is not None:
         inputs.set_policy(encoding=policy.encoding, max_bytes=policy.max_bytes or 0)
     if plan is None:
