@@ -32,6 +32,7 @@ Dask is optional: ``pip install 'qa[dask]'``.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 from collections import deque
@@ -42,6 +43,7 @@ from qa.partitions import Partition, partition_bytes, partitions, read_partition
 from qa.document import Document
 from qa.readers import InputError
 from qa.runner.checker import Checker
+from qa.runner.collector import tune_for_worker
 from qa.runner.shard import shard_of
 
 #: worker-process state: settings fingerprint -> Checker
@@ -200,6 +202,8 @@ def child_main(parent: int) -> None:
     from qa.lifeline import bind_to_parent
 
     bind_to_parent(parent)
+    tune_for_worker()  # the collector as in a worker of the local pool (qa.runner.collector)
+    frozen = False
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # anything printed goes to standard error, not into the answers
     inp = sys.stdin.buffer
@@ -213,6 +217,9 @@ def child_main(parent: int) -> None:
             answer = ("ok", pickle.dumps(_check_partition_here(*args), protocol=pickle.HIGHEST_PROTOCOL))
         except Exception:  # noqa: BLE001 - sent back to the task, which raises it
             answer = ("error", traceback.format_exc())
+        if not frozen:  # the modules, rules and models the first partition loaded: frozen for good
+            gc.freeze()
+            frozen = True
         _send(out, pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
 
 
