@@ -248,6 +248,18 @@ def user_cache_root() -> Path:
     return Path(user_cache_dir("qa", appauthor=False))
 
 
+def start_up_folder(name: str) -> Path | None:
+    """The folder of one start-up cache (the rule, pack, table and evidence caches, their files
+    signed with ``qa.scan.write_cached``) in the user's cache folder. ``None`` with
+    ``QA_NO_CACHE`` or where there is no cache folder: the caller builds what it needs."""
+    if os.environ.get("QA_NO_CACHE"):
+        return None
+    try:
+        return user_cache_root() / name
+    except Exception:  # noqa: BLE001 - no cache folder
+        return None
+
+
 def default_cache_dir(cwd: str | os.PathLike | None = None) -> Path:
     """Where the cache of a run started in ``cwd`` lives by default: in the user's cache folder,
     one database per working folder (never in the working folder itself)."""

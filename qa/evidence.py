@@ -79,22 +79,21 @@ def _cache_entry(p: Path | None) -> tuple[str, Path] | None:
     """The cache key and file of the confidence table of evidence file ``p`` (``None``: no file,
     no cache folder, or ``QA_NO_CACHE``)."""
     import hashlib
-    import os
 
-    if p is None or os.environ.get("QA_NO_CACHE"):
+    from qa.cache import start_up_folder
+
+    folder = start_up_folder("rules") if p is not None else None
+    if folder is None:
         return None
     try:
-        from qa.cache import user_cache_root
-
-        data = p.read_bytes()
-        root = user_cache_root()
-    except Exception:  # noqa: BLE001 - no cache: parse the file
+        data = p.read_bytes()  # type: ignore[union-attr]
+    except OSError:  # parse the file (and report what is wrong with it there)
         return None
     h = hashlib.blake2b(digest_size=16)
     h.update(f"qa evidence confidences {CONFIDENCE_CACHE_FORMAT}\n".encode())
     h.update(data)
     key = h.hexdigest()
-    return key, root / "rules" / f"evidence-{key}.json"
+    return key, folder / f"evidence-{key}.json"
 
 
 def _decode_table(payload: object) -> dict[tuple[str, str | None], float | None] | None:

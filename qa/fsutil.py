@@ -70,6 +70,27 @@ _RECEIVED: list[int] = []
 _DEFERRING = [0]
 
 
+#: the signals that stop a run (``run_interruptible``)
+STOP_SIGNALS = frozenset({signal.SIGINT, signal.SIGTERM})
+
+
+def block_stop_signals() -> object:
+    """Block SIGINT and SIGTERM in this thread; the previous mask (for ``signal.pthread_sigmask(
+    signal.SIG_SETMASK, ...)``), or ``None`` where signals cannot be masked."""
+    try:
+        return signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    except (AttributeError, ValueError, OSError):  # pragma: no cover - non-POSIX
+        return None
+
+
+def unblock_stop_signals() -> None:
+    """Unblock SIGINT and SIGTERM in this thread (a process forked while they were blocked)."""
+    try:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+    except (AttributeError, ValueError, OSError):  # pragma: no cover - non-POSIX
+        pass
+
+
 @contextmanager
 def signals_deferred() -> Iterator[None]:
     """Hold SIGINT and SIGTERM until the block ends (they are delivered then), so that a step
@@ -77,10 +98,7 @@ def signals_deferred() -> Iterator[None]:
     half. The signals are blocked for this thread, and a signal another thread took (with
     worker threads running, the kernel hands a process signal to any thread that does not block
     it) is recorded by the handler and raised when the block ends."""
-    try:
-        old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
-    except (AttributeError, ValueError, OSError):  # pragma: no cover - non-POSIX
-        old = None
+    old = block_stop_signals()
     seen = bool(_RECEIVED)  # a signal from before the block was raised then: not again
     _DEFERRING[0] += 1
     try:

@@ -296,17 +296,18 @@ def _table_cache(name: str, fmt: int, stem: str) -> tuple[str, object] | None:
     import hashlib
     import sys
 
-    if os.environ.get("QA_NO_CACHE"):
+    from qa.cache import start_up_folder
+
+    folder = start_up_folder("tables")
+    if folder is None:
         return None
     try:
-        from qa.cache import user_cache_root
-
         h = hashlib.blake2b(digest_size=16)
         h.update(f"qa {name} {fmt} py {sys.version_info[:3]}\n".encode())
         h.update(_inputs_digest())
         key = h.hexdigest()
-        return key, user_cache_root() / "tables" / f"{stem}-{key}.json"
-    except Exception:  # noqa: BLE001 - LexiconMissing, an unreadable file, no cache folder: build it
+        return key, folder / f"{stem}-{key}.json"
+    except Exception:  # noqa: BLE001 - LexiconMissing, an unreadable file: build it
         return None
 
 

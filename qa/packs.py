@@ -398,16 +398,10 @@ def _yaml_version() -> str:
 
 
 def _folder_cache_path(key: str) -> Path | None:
-    import os
+    from qa.cache import start_up_folder
 
-    if os.environ.get("QA_NO_CACHE"):
-        return None
-    try:
-        from qa.cache import user_cache_root
-
-        return user_cache_root() / "packs" / f"{key}.json"
-    except Exception:  # noqa: BLE001 - no cache folder: build every time
-        return None
+    folder = start_up_folder("packs")
+    return None if folder is None else folder / f"{key}.json"  # None: build every time
 
 
 def _encode_triggers(t: Triggers | None) -> object:

@@ -168,16 +168,10 @@ def _rules_key() -> str:
 
 
 def _rules_cache_path(key: str) -> Path | None:
-    import os
+    from qa.cache import start_up_folder
 
-    if os.environ.get("QA_NO_CACHE"):
-        return None
-    try:
-        from qa.cache import user_cache_root
-
-        return user_cache_root() / "rules" / f"python-{key}.json"
-    except Exception:  # noqa: BLE001 - no cache folder: import the rules every time
-        return None
+    folder = start_up_folder("rules")
+    return None if folder is None else folder / f"python-{key}.json"  # None: import the rules every time
 
 
 def _encode_rule(r: Rule) -> dict[str, object]:

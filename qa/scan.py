@@ -322,15 +322,12 @@ class ScanPlan:
                   cache_dir: str | os.PathLike | None = None) -> "ScanPlan":
         """The plan for the triggers of ``rules`` (``Rule.triggers``; rules without are left out)."""
         backend = backend or default_backend()
-        rules = list(rules)
+        rules = [r for r in rules if getattr(r, "triggers", None) is not None and not getattr(r, "corpus", False)]
         if backend == "hyperscan":
-            _know_hs_modes({(p, f) for r in rules if getattr(r, "triggers", None) is not None
-                            and not getattr(r, "corpus", False) for p, f in r.triggers.patterns}, cache_dir)
+            _know_hs_modes({pf for r in rules for pf in r.triggers.patterns}, cache_dir)
         index: dict[tuple[str, str, int], list[tuple[str, bool]]] = {}
         for r in rules:
-            trig = getattr(r, "triggers", None)
-            if trig is None or getattr(r, "corpus", False):
-                continue
+            trig = r.triggers
             mine = [("lit", lit, 0) for lit in trig.literals] + [("re", p, f) for p, f in trig.patterns]
             if not mine or (backend == "hyperscan" and not all(_hs_ok(p, f) for k, p, f in mine if k == "re")):
                 continue  # a trigger this backend cannot compile: the rule always runs

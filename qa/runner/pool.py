@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from qa import inputs
 from qa.document import Document
 from qa.engine import Plan, make_plan
+from qa.fsutil import block_stop_signals, unblock_stop_signals
 from qa.lifeline import bind_to_parent
 from qa.model import FileResult, Finding
 from qa.readers import InputError
@@ -29,7 +30,7 @@ def _init_worker(plan: Plan | None, settings, cache_dir: str | None, profile: bo
                  render_jsonl: bool = False, lines_only: bool = False, parent: int | None = None,
                  cleaned: bool = False, clean=None) -> None:
     global _WORKER
-    _unblock_stop_signals()  # blocked by the parent around the fork (forking_submit)
+    unblock_stop_signals()  # blocked by the parent around the fork (forking_submit)
     bind_to_parent(parent)  # a parent killed with kill -9 takes its workers with it
     tune_for_worker()
     if policy is not None:
@@ -91,7 +92,7 @@ def forking_submit(ex, fn, *args):
     lock release), where the exception it raises to stop the run is printed and lost. A signal
     that arrives meanwhile is delivered when the mask is restored, here, in plain code; the
     workers, which inherit the mask, unblock the signals first thing."""
-    old = _block_stop_signals()
+    old = block_stop_signals()
     gc.freeze()
     try:
         return ex.submit(fn, *args)
@@ -99,23 +100,6 @@ def forking_submit(ex, fn, *args):
         gc.unfreeze()
         if old is not None:
             signal.pthread_sigmask(signal.SIG_SETMASK, old)
-
-
-_STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
-
-
-def _block_stop_signals():
-    try:
-        return signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
-    except (AttributeError, ValueError, OSError):  # pragma: no cover - non-POSIX
-        return None
-
-
-def _unblock_stop_signals() -> None:
-    try:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
-    except (AttributeError, ValueError, OSError):  # pragma: no cover - non-POSIX
-        pass
 
 
 def pool_stream(records: Iterable[Document | InputError], opts: RunOptions, stats: RunStats, ex):
