@@ -12,7 +12,7 @@ from qa.cleaning import checks_as_fresh, clean_record, cleaned_result_of
 from qa.document import Document
 from qa.engine import Plan, check_document, result_for
 from qa.model import FileResult, Finding
-from qa.report.jsonl import dumps, encode_line, finding_json
+from qa.report.jsonl import dumps, encode_line, findings_json
 from qa.scoring import score_result
 from qa.warmup import warm_up
 
@@ -139,14 +139,12 @@ class Checker:
         res = result_for(doc, findings, plan)
         if self.cleaned:  # the HTML report's Cleaned view, made here (in a worker, in parallel)
             res.cleaned = cleaned_result_of(doc, res.findings, self.base_plan)
-        if self.render_jsonl:  # the JSON of each finding, made here (in a worker, in parallel)
-
-            res.rendered = (res.findings, [finding_json(f, doc) for f in res.findings])
-        rendered = self._rendered(res, doc)
-        if rendered is not None:
-            # the line holds the findings' JSON already: a result sent with both would carry it
-            # twice (a result a corpus finding joins is written again, from its findings)
-            res.rendered = None
+        rendered = self._rendered(res, doc)  # the line, findings' JSON included (lines_only)
+        if rendered is None and self.render_jsonl:
+            # the JSON of each finding, made here (in a worker, in parallel) for the parent to
+            # join; not beside a rendered line, which holds it already (a result a corpus finding
+            # joins is written again, from its findings)
+            res.rendered = (res.findings, findings_json(res.findings, doc))
         if self.profile:
             self._add(STEP_RESULT, t)
         res.doc = None
