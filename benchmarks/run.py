@@ -16,7 +16,7 @@ It then measures, each run a fresh ``qa check`` process with ``--no-cache``:
 * a profile per stage (start-up, model loading, read, facts, scan, language ID, each rule family,
   findings, output) over the first ``--profile-size`` of the corpus, in one process
   (``benchmarks/stages.py``);
-* the full default rule set and the fast profile (no language-ID and no garble-score rules),
+* the full default rule set and the fast profile (no language ID and no garble-score rules),
   one worker each, so the rate is per core;
 * 1 vs 2 workers (``--jobs``) with the full rule set;
 * the Dask engine (``--engine dask`` on a 2-worker ``LocalCluster`` started beforehand, so the
@@ -176,13 +176,14 @@ def qa_cmd(corpus: str, *extra: str) -> list[str]:
             "--fail-on", "never", "--no-cache", "--isolated", *extra]
 
 
-def fast_profile_ignores() -> list[str]:
-    """Rules dropped by the fast profile: language identification and the garble score."""
+def fast_profile_flags() -> list[str]:
+    """The fast profile's flags: no language identification (``--no-language-id``, which also
+    drops the rules that identify languages) and no garble-score rules."""
     out = subprocess.run([str(QA), "rules", "--format", "json", "--isolated"], capture_output=True, text=True,
                          check=True).stdout
     codes = [r["code"] for r in json.loads(out)
-             if r["category"] == "language" or "garble" in r["name"] or "garble" in r["summary"].lower()]
-    return ["--ignore", ",".join(codes)] if codes else []
+             if r["category"] != "language" and ("garble" in r["name"] or "garble" in r["summary"].lower())]
+    return ["--no-language-id", *(["--ignore", ",".join(codes)] if codes else [])]
 
 
 def datatrove(corpus: str, max_bytes: int) -> dict:
@@ -323,7 +324,8 @@ def write_report(res: dict) -> None:
         + (f"; each throughput row is the median of {res['repeat']} runs, taken in turn with the other rows "
            "(min-max of the seconds in brackets)" if res.get("repeat", 1) > 1 else "")
         + ". The fast profile adds "
-        f"`--ignore {res.get('fast_profile_ignores') or '-'}` (language ID and garble score).",
+        + (f"`{res['fast_profile']}` (no language ID, no garble score)." if "fast_profile" in res else
+           f"`--ignore {res.get('fast_profile_ignores') or '-'}` (language ID and garble score)."),
         "",
     ]
     has_cpu = any(row.get("cpu_seconds") for row in r.values())
@@ -543,8 +545,8 @@ def main(argv: list[str] | None = None) -> int:
     tp = build_corpus(texts, parse_size(a.size), a.source)
     res: dict = {"machine": machine(), "mode": mode, "texts": len(texts), "throughput_corpus": tp, "runs": {},
                  "command": "python benchmarks/run.py " + " ".join(_shown(sys.argv[1:] if argv is None else argv))}
-    fast = fast_profile_ignores()
-    res["fast_profile_ignores"] = fast[1] if fast else ""
+    fast = fast_profile_flags()
+    res["fast_profile"] = " ".join(fast)
     res["repeat"] = a.repeat
 
     def record(key: str, label: str, workers: int, corpus: dict, cmd: list[str], extra_pids=None,

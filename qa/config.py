@@ -43,6 +43,10 @@ class Settings:
     config_path: str | None = None
     cache_dir: str | None = None  # the result cache folder (default: in the user's cache folder)
     follow_links: bool = False  # follow symbolic links that lead out of an input folder
+    #: identify documents' languages (the ``language`` field, the English-only scope, the
+    #: ``language`` category's rules); off, a document whose record names no language is taken
+    #: to be in ``lang``
+    language_id: bool = True
 
     def fingerprint(self) -> str:
         """A stable hash of everything that changes findings (for caches and reports)."""
@@ -187,8 +191,19 @@ def select_rules(rules: Sequence[Rule], settings: Settings) -> list[Rule]:
         if best_sel == 0 and r.category in OPT_IN_CATEGORIES:
             continue  # selected only by name: its category, a code prefix or its code
         if best_sel >= 0 and best_sel > best_ign:
+            if not settings.language_id and r.category == LANGUAGE_CATEGORY:
+                # the rules that identify languages do not run without language ID; naming
+                # one is a contradiction, not a selection to drop silently
+                if any(sel.strip().upper() == r.code for sel in (*settings.select, *settings.extend_select)):
+                    raise ConfigError(f"{r.code} identifies languages: it cannot run with "
+                                      "language-id = false (--no-language-id)")
+                continue
             out.append(r)
     return out
+
+
+#: the category of the rules that identify languages (not run with ``language_id`` off)
+LANGUAGE_CATEGORY = "language"
 
 
 def effective_severity(rule: Rule, settings: Settings) -> Severity:

@@ -172,7 +172,8 @@ def check_document(doc: Document, plan: Plan, strict: bool = False) -> list[Find
 
     _warm(plan.rules)  # modules and models a rule needs are loaded before its time limit starts
     findings: list[Finding] = []
-    rules = rules_for(doc, plan.rules)  # English-only rules skip documents clearly in another language
+    # English-only rules skip documents clearly in another language
+    rules = rules_for(doc, plan.rules, None if plan.settings.language_id else plan.settings.lang)
     if plan.scan is not None:  # one scan for every rule's triggers: a rule with no candidate is skipped
         skip = skipped(hits_for(doc, plan.scan), plan.scan)
         if skip:
@@ -227,6 +228,10 @@ def _warm(rules: tuple[Rule, ...]) -> None:
 
 
 def detect_language(doc: Document, plan: Plan) -> str | None:
+    """The result's ``language``: the record's, else language ID's (without language ID, the
+    record's or none)."""
+    if not plan.settings.language_id:
+        return doc.lang or None
     from qa.language import document_language
 
     return document_language(doc)

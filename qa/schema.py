@@ -235,6 +235,7 @@ KEYS: dict[str, Key | None] = {
     "rules": Key("rules", rules_table),
     "cache-dir": Key("cache_dir", folder_path),
     "follow-links": Key("follow_links", boolean),
+    "language-id": Key("language_id", boolean),
     "scoring": None,  # a table of SCORING keys
 }
 SCORING: dict[str, Key] = {

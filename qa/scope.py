@@ -43,13 +43,22 @@ def english_only(rule: Rule) -> bool:
     return code in ENGLISH_ONLY_CODES or code.rstrip("0123456789") in ENGLISH_ONLY_FAMILIES
 
 
-def clearly_not_english(doc: Document) -> bool:
+def clearly_not_english(doc: Document, assume: str | None = None) -> bool:
+    """Whether ``doc`` is clearly not in English: its record says so, or language ID does. With
+    ``assume`` (a language code: ``language-id = false``) no language is identified: a document
+    whose record names no language is taken to be in ``assume``."""
+    if assume is not None:
+        return _named_not_english(doc.lang or assume)
     return doc.facts.once("not_english", lambda: _decide(doc))
+
+
+def _named_not_english(lang: str) -> bool:
+    return lang.lower().split("-")[0].split("_")[0] != "en"
 
 
 def _decide(doc: Document) -> bool:
     if doc.lang:
-        return doc.lang.lower().split("-")[0].split("_")[0] != "en"
+        return _named_not_english(doc.lang)
     sample = doc.text[:SAMPLE]
     n_words = TOKEN_RE.subn("", sample)[1]  # the number of words (no list of them made)
     if n_words < MIN_WORDS:
@@ -97,8 +106,10 @@ def function_word_starts(doc: Document, start: int = 0) -> list[int]:
 _SPLIT: dict[int, tuple[tuple[Rule, ...], tuple[Rule, ...]]] = {}
 
 
-def rules_for(doc: Document, rules: tuple[Rule, ...]) -> tuple[Rule, ...]:
-    """``rules`` without the English-only ones when ``doc`` is clearly not in English."""
+def rules_for(doc: Document, rules: tuple[Rule, ...], assume: str | None = None) -> tuple[Rule, ...]:
+    """``rules`` without the English-only ones when ``doc`` is clearly not in English
+    (``clearly_not_english``; ``assume``: the language of a document whose record names none,
+    with no language ID)."""
     key = id(rules)
     split = _SPLIT.get(key)
     if split is None or split[0] is not rules:
@@ -108,4 +119,4 @@ def rules_for(doc: Document, rules: tuple[Rule, ...]) -> tuple[Rule, ...]:
         _SPLIT[key] = split
     if len(split[1]) == len(rules):
         return rules
-    return split[1] if clearly_not_english(doc) else rules
+    return split[1] if clearly_not_english(doc, assume) else rules

@@ -58,6 +58,7 @@ BAD_CONFIG = [
     ('lang = 5', "lang"),
     ('cache-dir = 5', "cache-dir"),
     ('follow-links = "yes"', "follow-links"),
+    ('language-id = "no"', "language-id"),
     ('lang = "xx"', "lang"),
     ("text-field = 5", "text-field"),
     ('id-field = ""', "id-field"),
