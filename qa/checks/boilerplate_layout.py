@@ -30,11 +30,11 @@ import re
 from dataclasses import dataclass, field
 
 from bisect import bisect_right
-from itertools import repeat
+from itertools import chain, repeat
 
 from qa import ruledata
 from qa.document import Document
-from qa.fastpath import CASE_SPECIAL_RE, fragment_literals, plain_literal, split_alternatives
+from qa.fastpath import fragment_literals, has_case_special, plain_literal, split_alternatives
 from qa.scan import Triggers, hits_for
 from qa.scan import enabled as scan_enabled
 from qa.warmup import loader
@@ -650,7 +650,7 @@ class LineLexicon:
     def matches(self, label: str) -> bool:
         if not self.split:
             return self.whole.match(label) is not None
-        if not label.isascii() and CASE_SPECIAL_RE.search(label) is not None:
+        if has_case_special(label):
             return self.whole.match(label) is not None
         if label.lower() in self.exact:
             return True
@@ -824,15 +824,14 @@ class LineColumns:
         if None in bares:
             bares = [ln.bare for ln in lines]
         self.labels, self.bares = labels, bares
-        # the labels lower-cased in one call: ``str.lower`` of each, since a line break between
-        # them is neither cased nor case-ignorable (the final-sigma rule sees a label's end) and
-        # no lower case holds one
-        self.lows = "\n".join(labels).lower().split("\n") if labels else []
+        # (one ``str.lower`` a label: an ASCII label takes its fast path, where the labels
+        # lower-cased as one text would take the slow one for all once any is not ASCII)
+        self.lows = list(map(str.lower, labels))
         self.bare_lows = [None if bare == lab else bare.lower() for lab, bare in zip(labels, bares)]
         self.texts = texts = [ln.text for ln in lines]
         wide = [i for i, t in enumerate(texts) if not t.isascii()]  # (a label and a bare line are parts of the text)
         self.non_ascii = {i for i in wide if not labels[i].isascii() or not bares[i].isascii()}
-        self.special = {i for i in self.non_ascii if CASE_SPECIAL_RE.search(labels[i]) or CASE_SPECIAL_RE.search(bares[i])}
+        self.special = {i for i in self.non_ascii if has_case_special(labels[i]) or has_case_special(bares[i])}
 
 
 def columns(lay: Layout) -> LineColumns:
@@ -1038,6 +1037,13 @@ def _build_tables() -> None:
         _STOP8.append(_hash_table(np, [_short_code([ord(ch) - 96 for ch in w]) for w in STOPWORDS if len(w) <= 8]))
         _STOP8.append(_hash_table(np, [c for w, c in zip(STOPWORDS, codes) if len(w) > 8]))
         _TABLES.extend([np, flags, letters, np.array(sorted(codes), dtype=np.int64), byte_masks])
+        _FLAGS_LETTERS.append(flags.astype(np.uint32) | (letters.astype(np.uint32) << _LETTER_SHIFT))
+
+
+#: the flags and the letter number of each BMP character in one table (the letter number above
+#: the flags, from bit ``_LETTER_SHIFT``): one look-up a character reads both (made with ``_TABLES``)
+_FLAGS_LETTERS: list = []
+_LETTER_SHIFT = 16
 
 
 #: the stop words as two ``_hash_table``: those of at most 8 letters by ``_short_code``, the
@@ -1111,49 +1117,60 @@ def _line_features(text: str, spans: list[tuple[int, int]]):
     """Per non-blank line: (start, end, ext_start, ext_end, words, stop-word share, capital share,
     sentence end, inner sentences, link-like, prose, holds a digit), all as lists; ``None`` when the reference
     path must run."""
-    np, table, letter_table, stop_codes, byte_masks = _tables()
+    np, _flags, _letters, _codes, byte_masks = _tables()
     n = len(text)
     if n == 0 or not spans:
         return None
     cp = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    big = cp > 0xFFFF
-    bmp = np.minimum(cp, 0xFFFF)
-    fl = table[bmp]
-    lt = letter_table[bmp]
-    if big.any():
-        fl = fl.copy()
-        lt = lt.copy()
-        for c in np.unique(cp[big]).tolist():
+    astral = cp.max() > 0xFFFF
+    fl = _FLAGS_LETTERS[0][np.minimum(cp, 0xFFFF) if astral else cp]  # (the flags: its low bits)
+    if astral:
+        for c in np.unique(cp[cp > 0xFFFF]).tolist():
             f, letter = _char_flags(chr(c))
-            where = cp == c
-            fl[where] = f
-            lt[where] = letter
+            fl[cp == c] = f | (letter << _LETTER_SHIFT)
+    lt = (fl >> _LETTER_SHIFT).astype(np.uint8)
     if (fl & _F_BADLOW).any():
         return None
 
     def has(flag):
         return (fl & flag) != 0
 
-    def shifted(arr, k):
-        """arr[i - k] (False outside the text)."""
-        out = np.zeros_like(arr)
-        if k > 0:
-            out[k:] = arr[:-k]
-        else:
-            out[:k] = arr[-k:]
-        return out
+    def at(pos, flag):
+        """``has(flag)`` at the positions ``pos`` only (a flag read at a few places)."""
+        return (fl[pos] & flag) != 0
 
-    ws = has(_F_WS)
-    nonws = np.flatnonzero(~ws)
-    if not len(nonws):
+    def after_flag(pos, flag):
+        """The positions of ``pos`` (> 0) where the character before holds ``flag``."""
+        return pos[(pos > 0) & at(pos - 1, flag)]
+
+    # runs of whitespace: the edges of the flags with a character outside the text at either
+    # end alternate a run's start (``ws_on``) and its end (``ws_off``, exclusive)
+    padded = np.zeros(n + 2, dtype=bool)
+    ws = padded[1:-1]
+    np.not_equal(fl & _F_WS, 0, out=ws)
+    if ws.all():
         return None
-    a = np.fromiter((s for s, _ in spans), dtype=np.int64, count=len(spans))
-    b = np.fromiter((e for _, e in spans), dtype=np.int64, count=len(spans))
-    k0 = np.searchsorted(nonws, a)
-    first = nonws[np.minimum(k0, len(nonws) - 1)]
-    keep = (k0 < len(nonws)) & (first < b)
-    k1 = np.searchsorted(nonws, b) - 1
-    last = nonws[np.maximum(k1, 0)]
+    ws_edges = np.flatnonzero(padded[1:] != padded[:-1])
+    ws_on, ws_off = ws_edges[0::2], ws_edges[1::2]
+
+    def run_of(pos):
+        """The whitespace run of each position of ``pos`` (each a whitespace character)."""
+        return np.searchsorted(ws_on, pos, side="right") - 1
+
+    ab = np.fromiter(chain.from_iterable(spans), dtype=np.int64, count=2 * len(spans))
+    a, b = ab[0::2], ab[1::2]
+    # the stripped span: a line's first and last characters, moved over a run of whitespace
+    # where the line starts or ends with one (a blank line's first character is at its end or
+    # beyond)
+    filled = b > a
+    first, last = a.copy(), b - 1
+    lead = np.flatnonzero(filled & ws[np.minimum(a, n - 1)])
+    if len(lead):
+        first[lead] = ws_off[run_of(a[lead])]
+    trail = np.flatnonzero(filled & ws[np.maximum(b - 1, 0)])
+    if len(trail):
+        last[trail] = ws_on[run_of(b[trail] - 1)] - 1
+    keep = filled & (first < b)
     ext_end = np.empty_like(a)
     ext_end[:-1] = a[1:]
     ext_end[-1] = n
@@ -1165,11 +1182,17 @@ def _line_features(text: str, spans: list[tuple[int, int]]):
     def count_in(pos, lo, hi):
         return np.searchsorted(pos, hi) - np.searchsorted(pos, lo)
 
-    # words: _WORD_RE over the lower-cased text
-    al = has(_F_ALNUM_LOW)
-    in_tok = al | (has(_F_JOIN_LOW) & shifted(al, 1) & shifted(al, -1))
-    starts = np.flatnonzero(in_tok & ~shifted(in_tok, 1))
-    ends = np.flatnonzero(in_tok & ~shifted(in_tok, -1)) + 1
+    # words: _WORD_RE over the lower-cased text: runs of characters in a token (a letter or a
+    # digit, or a joiner between two), whose edges alternate start, end in ``edges`` (the token
+    # flags with a character outside the text at either end)
+    tok_padded = np.zeros(n + 2, dtype=bool)
+    in_tok = tok_padded[1:-1]
+    np.not_equal(fl & _F_ALNUM_LOW, 0, out=in_tok)
+    join = np.flatnonzero(has(_F_JOIN_LOW))
+    join = join[(join > 0) & (join < n - 1)]
+    in_tok[join[in_tok[join - 1] & in_tok[np.minimum(join + 1, n - 1)]]] = True  # (a joiner is no letter)
+    edges = np.flatnonzero(tok_padded[1:] != tok_padded[:-1])
+    starts, ends = edges[0::2], edges[1::2]
     words = count_in(starts, S, E)
     # stop words: a token of up to 8 letters read as one 64-bit word (``_short_codes``); a longer
     # one (up to ``_STOP_MAXLEN``) with its letters packed 5 bits each, with its length
@@ -1186,7 +1209,8 @@ def _line_features(text: str, spans: list[tuple[int, int]]):
         code = _stop_codes(np, lt, st, ln, byte_masks).astype(np.uint64)
         stops += count_in(st[_is_listed(_STOP8[1], code)], S, E)
     # capitals: _CAP_START_RE
-    caps = count_in(np.flatnonzero(has(_F_CAP) & ~shifted(has(_F_ALNUM), 1)), S, E)
+    cap_pos = np.flatnonzero(has(_F_CAP))
+    caps = count_in(cap_pos[(cap_pos == 0) | ~at(cap_pos - 1, _F_ALNUM)], S, E)
     # sentence end: _SENT_END_RE (the last character that is not a closer)
     # (closers are rare: the runs of them give, for a line ending in one, the character before)
     closer = has(_F_CLOSER)
@@ -1200,18 +1224,19 @@ def _line_features(text: str, spans: list[tuple[int, int]]):
         k = np.searchsorted(cl, p[ends_in])
         p = p.copy()
         p[ends_in] = run_first[k] - 1
-    send = (p >= S) & has(_F_SENDCH)[np.maximum(p, 0)]
+    send = (p >= S) & at(np.maximum(p, 0), _F_SENDCH)
     # inner sentence ends: _INNER_SENT_RE (matches cannot overlap, so count their marks)
-    cand = np.flatnonzero(has(_F_SENTMARK) & shifted(has(_F_SET1), 1))
+    cand = after_flag(np.flatnonzero(has(_F_SENTMARK)), _F_SET1)
     inner_pos = cand[:0]
     if len(cand):
-        nxt_k = np.searchsorted(nonws, cand + 1)
-        ok = nxt_k < len(nonws)
-        j = nonws[np.minimum(nxt_k, len(nonws) - 1)]
-        ok &= j > cand + 1
-        up = has(_F_UPPER)
+        # (``\s+``: whitespace after the mark, and the first character after that run)
+        nxt = np.minimum(cand + 1, n - 1)
+        ok = (cand + 1 < n) & ws[nxt]
+        j = ws_off[run_of(nxt)]
+        ok &= j < n
+        j = np.minimum(j, n - 1)
         jq = np.minimum(j + 1, n - 1)
-        u = np.where(up[j], j, np.where(has(_F_QUOTE)[j] & up[jq] & (j + 1 < n), j + 1, -1))
+        u = np.where(at(j, _F_UPPER), j, np.where(at(j, _F_QUOTE) & at(jq, _F_UPPER) & (j + 1 < n), j + 1, -1))
         ok &= u >= 0
         li = np.searchsorted(S, cand, side="right") - 1
         ok &= li >= 0
@@ -1220,13 +1245,14 @@ def _line_features(text: str, spans: list[tuple[int, int]]):
         inner_pos = cand[ok]
     inner = count_in(inner_pos, S, E)
     # link-like: _LINKISH_RE
-    sep2 = has(_F_SEP2)
-    mid = np.flatnonzero(has(_F_SEP1) & shifted(ws, 1) & shifted(ws, -1))
+    sep = np.flatnonzero(has(_F_SEP1))
+    mid = sep[(sep > 0) & (sep < n - 1)]
+    mid = mid[ws[mid - 1] & ws[np.minimum(mid + 1, n - 1)]]
     link = count_in(mid, S + 1, E - 1) > 0
     e2 = np.maximum(E - 2, 0)
-    link |= sep2[E - 1] & ws[e2] & (E - 2 >= S)
+    link |= at(E - 1, _F_SEP2) & ws[e2] & (E - 2 >= S)
     s1 = np.minimum(S + 1, n - 1)
-    link |= sep2[S] & ws[s1] & (S + 1 < E)
+    link |= at(S, _F_SEP2) & ws[s1] & (S + 1 < E)
     # decimal digits: ``LineInfo.has_digit``
     digit = count_in(np.flatnonzero(has(_F_DIGIT)), S, E) > 0
     # shares of stop words and capitals (``n / w`` of ``line_info``: the same IEEE division), prose
