@@ -88,9 +88,14 @@ class LineInfo:
 
     @property
     def shape(self) -> str | None:
-        """``content_shape(self.text)``, computed once for every rule."""
+        """``content_shape(self.text)``, computed once for every rule (a price and an amount
+        hold a decimal digit or a vulgar fraction: a line with neither can only be a credit)."""
         if self._shape == "?":
-            self._shape = content_shape(self.text)
+            text = self.text
+            if self.has_digit or not text.isascii() and _FRACTION_RE.search(text):
+                self._shape = content_shape(text)
+            else:
+                self._shape = "credit" if len(text) <= 120 and is_credit(text) else None
         return self._shape
 
     @property
@@ -227,6 +232,20 @@ def is_timestamp(text: str) -> bool:
     return len(text) <= 40 and bool(_TIMESTAMP_RE.match(text))
 
 
+#: the characters besides a digit (``\d``) that a text ``_TIMESTAMP_RE`` matches can end in:
+#: "ago", "now", "yesterday", "photos" or "videos" in either case (and ``ſ``, an ``s`` to a
+#: case-insensitive regex: ``qa.fastpath.CASE_SPECIAL``)
+_TIMESTAMP_LAST = frozenset("oOwWyYsS\u017f")
+
+
+def timestamp_lines(lines: list[LineInfo]) -> set[int]:
+    """The indices of the lines that are time stamps (``is_timestamp``): the regex is only tried
+    on a line that can end a match."""
+    match, last = _TIMESTAMP_RE.match, _TIMESTAMP_LAST
+    return {ln.index for ln in lines
+            if len(ln.text) <= 40 and (ln.text[-1] in last or ln.text[-1].isdecimal()) and match(ln.text)}
+
+
 def _is_legal(ln: LineInfo) -> bool:
     """A copyright line (``legal`` lexicon) that is not a photo credit (``is_credit``);
     ``compute_layout`` presets ``False`` on lines that hold none of the lexicon's required
@@ -279,8 +298,11 @@ def is_credit(text: str) -> bool:
 _PRICE_RE = re.compile(
     r"(?:[$€£¥₹]\s?\d|(?<![\d.,])[.,]*\d[\d.,]*+(?<=\d)\s?(?:€|£|\$|usd|eur|gbp|chf|dollars?|euros?|pounds)\b)",
     re.IGNORECASE)
+#: the vulgar fractions an amount may start with instead of a digit
+_FRACTIONS = "½¼¾⅓⅔⅛"
+_FRACTION_RE = re.compile(f"[{_FRACTIONS}]")
 _QUANTITY_RE = re.compile(
-    r"^(?:[-•*]\s*)?(?:\d+(?:[./,]\d+)?|[½¼¾⅓⅔⅛]|\d+\s?[½¼¾⅓⅔])\s*(?:-\s*\d+\s*)?"
+    rf"^(?:[-•*]\s*)?(?:\d+(?:[./,]\d+)?|[{_FRACTIONS}]|\d+\s?[½¼¾⅓⅔])\s*(?:-\s*\d+\s*)?"
     r"(?:g|kg|mg|ml|l|cl|dl|oz|lb|lbs|cups?|tbsp|tsp|tablespoons?|teaspoons?|pinch(?:es)?|cloves?|slices?|"
     r"cans?|packs?|sticks?|bunch(?:es)?|handfuls?|large|medium|small|whole|grams?|litres?|liters?|ounces?|"
     r"pounds?|pieces?|eggs?|sprigs?|drops?|dash(?:es)?)\b",
@@ -351,9 +373,9 @@ def _score(ln: LineInfo, s=_S) -> float:
     return s["other"]
 
 
-def _set_scores(infos: list[LineInfo], s=_S) -> None:
-    """``ln.score = _score(ln)`` for every line, in one loop (the same tests in the same order)."""
-    ts_match = _TIMESTAMP_RE.match
+def _set_scores(infos: list[LineInfo], stamps: set[int], s=_S) -> None:
+    """``ln.score = _score(ln)`` for every line, in one loop (the same tests in the same order;
+    ``stamps``: the ``timestamp_lines``)."""
     item_search = _LISTITEM_RE.search
     timestamp, legal, prose_base = s["timestamp"], s["legal"], s["prose_base"]
     cap_words, per_point = s["prose_cap_words"], s["prose_words_per_point"]
@@ -361,8 +383,7 @@ def _set_scores(infos: list[LineInfo], s=_S) -> None:
     linkish, item_cap, item = s["linkish"], s["list_item_max_cap_share"], s["list_item"]
     few_max, few, other = s["few_words_max"], s["few_words"], s["other"]
     for ln in infos:
-        text = ln.text
-        if len(text) <= 40 and ts_match(text):
+        if ln.index in stamps:
             ln.score = timestamp
         elif ln._legal if ln._legal is not None else _is_legal(ln):
             ln.score = legal
@@ -372,7 +393,7 @@ def _set_scores(infos: list[LineInfo], s=_S) -> None:
             ln.score = short
         elif ln.linkish:
             ln.score = linkish
-        elif ln.cap_ratio < item_cap and item_search(text):
+        elif ln.cap_ratio < item_cap and item_search(ln.text):
             ln.score = item
         elif ln.words <= few_max:
             ln.score = few
@@ -567,7 +588,8 @@ def compute_layout(doc: Document) -> Layout:
         for ln in infos:
             if ln.index not in maybe_prompt:
                 ln._prompt = False
-    _set_scores(infos)
+    stamps = timestamp_lines(infos)
+    _set_scores(infos, stamps)
     n_prose = sum(1 for ln in infos if ln.prose)
     scores = [ln.score for ln in infos]
     segs = _segments(scores, 0, len(scores))
@@ -582,7 +604,7 @@ def compute_layout(doc: Document) -> Layout:
         body = _cut_at_section_end(infos, body)
     else:
         body = (0, len(infos)) if not n_prose else (0, 0)
-    return Layout(infos, body, n_prose, extra={"_starts": line_starts(doc, infos)})
+    return Layout(infos, body, n_prose, extra={"_starts": line_starts(doc, infos), "_timestamps": stamps})
 
 
 #: the most lines a document's layout describes: each line's description costs about 500 bytes,
@@ -728,9 +750,14 @@ def _lexicon_lines(doc: Document, infos: list[LineInfo]) -> tuple[set[int] | Non
     starts = line_starts(doc, infos)
     legal_set = frozenset(legal or ())
     prompt_set = frozenset(prompt or ())
+    # a longer hit (the whole text, of the rules' ``.`` trigger) is none of the literals
+    # (``str.lower`` never shortens a text), and is not lower-cased to find that out
+    longest = max(map(len, legal_set | prompt_set))
     in_legal: set[int] = set()
     in_prompt: set[int] = set()
     for a, b in found:
+        if b - a > longest:
+            continue
         lit = text[a:b].lower()
         if lit in legal_set:
             in_legal.add(bisect_right(starts, a) - 1)
@@ -890,8 +917,10 @@ def markers(lay: Layout) -> list[bool]:
                                      col.special))
         todo = mark(_lexicon_matches(line_lexicon("section_ends"), labels, col.lows, todo, col.special))
         texts = col.texts
-        ts_match = _TIMESTAMP_RE.match  # (is_timestamp)
-        todo = mark([i for i in todo if len(texts[i]) <= 40 and ts_match(texts[i])])
+        stamps = lay.extra.get("_timestamps")
+        if stamps is None:
+            stamps = timestamp_lines(lines)
+        todo = mark([i for i in todo if i in stamps])
         consent, prompts = lexicon_re("consent", "contains").search, lexicon_re("prompts", "contains").search
         todo = mark([i for i in todo if lines[i].words <= 25 and lines[i]._prompt is not False
                      and (consent(texts[i]) or prompts(texts[i]))])
