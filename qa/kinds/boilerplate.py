@@ -381,14 +381,17 @@ def build_glued_tail(spec: Mapping[str, object], ctx: PackContext):
             if ln.words < 8:
                 continue  # a glued tail needs a sentence of prose before it
             chunk = ln.text
-            # cuts: (where the next piece starts, where the previous one ends, kind)
-            cuts: list[tuple[int, int, str]] = []
-            for m in _SEAM_RE.finditer(chunk):
-                cuts.append((m.end(), m.end("mark"), "glued" if m.group("ws") == "" else "sentence"))
-            if not cuts:
+            seams = list(_SEAM_RE.finditer(chunk))
+            if not seams:
                 continue
-            if last_hit is not None and last_hit[ln.index] < ln.start + cuts[-1][0]:
+            last_piece = seams[-1].end()
+            if last_hit is not None and last_hit[ln.index] < ln.start + last_piece:
                 continue  # the last piece holds no occurrence, so no phrase: the walk back stops there
+            if pattern.search(chunk, last_piece) is None:
+                continue  # no phrase starts in the last piece (a search from its start would find
+                # one that the scan of the whole line finds there): the walk back stops there too
+            # cuts: (where the next piece starts, where the previous one ends, kind)
+            cuts = [(m.end(), m.end("mark"), "glued" if m.group("ws") == "" else "sentence") for m in seams]
             hit_pos = [h.start() for h in pattern.finditer(chunk)]
             if len(hit_pos) < min_hits:
                 continue
