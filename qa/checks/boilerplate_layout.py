@@ -1152,12 +1152,13 @@ def _line_features(text: str, spans: list[tuple[int, int]]):
         return None
     cp = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     astral = cp.max() > 0xFFFF
-    fl = _FLAGS_LETTERS[0][np.minimum(cp, 0xFFFF) if astral else cp]  # (the flags: its low bits)
+    both = _FLAGS_LETTERS[0][np.minimum(cp, 0xFFFF) if astral else cp]
     if astral:
         for c in np.unique(cp[cp > 0xFFFF]).tolist():
             f, letter = _char_flags(chr(c))
-            fl[cp == c] = f | (letter << _LETTER_SHIFT)
-    lt = (fl >> _LETTER_SHIFT).astype(np.uint8)
+            both[cp == c] = f | (letter << _LETTER_SHIFT)
+    fl = both.astype(np.uint16)  # the flags: the low 16 bits (half the bytes for every test of a flag)
+    lt = (both >> _LETTER_SHIFT).astype(np.uint8)
     if (fl & _F_BADLOW).any():
         return None
 

@@ -158,7 +158,7 @@ def build_furniture(spec: Mapping[str, object], ctx: PackContext):
     # others go through the regex, only on the lines holding one of their literals (or, for a
     # plain non-ASCII phrase such as "δ", on labels with a non-ASCII character)
     exact: frozenset[str] = frozenset()
-    rest_pattern = None
+    rest_pattern = wide_pattern = None
     rest_literals: tuple[str, ...] = ()
     rest_always = rest_non_ascii = False
     if match == "line" and alt is not None:
@@ -169,15 +169,19 @@ def build_furniture(spec: Mapping[str, object], ctx: PackContext):
         if rest:
             rest_pattern = re.compile(rf"^(?:{'|'.join(f'(?:{a})' for a in rest)})$", re.IGNORECASE)
         gated: list[str] = []
+        wide: list[str] = []
         for a in rest:
             t = plain[a]
             if t and not any(c.isascii() or c in fastpath.CASE_SPECIAL for c in t):
                 rest_non_ascii = True  # only a label with a non-ASCII character can match
+                wide.append(a)
             elif fastpath.fragment_literals([a]):
                 gated.append(a)
             else:
                 rest_always = True  # no gate: tried on every line
         rest_literals = fastpath.fragment_literals(gated) or () if gated else ()
+        if wide:  # (those phrases alone: what a non-ASCII line without a rest literal can match)
+            wide_pattern = re.compile(rf"^(?:{'|'.join(f'(?:{a})' for a in wide)})$", re.IGNORECASE)
     # the rule's triggers (qa.scan). Without fuzzy phrases and with ``literals``, no line can
     # match without one of them: the lines holding one are the candidates (in the page head and
     # tail too). ``rest_literals`` join them, so that the lines where ``rest_pattern`` is tried
@@ -222,7 +226,9 @@ def build_furniture(spec: Mapping[str, object], ctx: PackContext):
             if rest_always or cand_rest is None:
                 maybe.update(_matching(rest_pattern, ix, None))
             else:
-                maybe.update(_matching(rest_pattern, ix, cand_rest | ix.non_ascii if rest_non_ascii else cand_rest))
+                maybe.update(_matching(rest_pattern, ix, cand_rest))
+                if wide_pattern is not None:  # (a line with a case-special character is in ``maybe`` already)
+                    maybe.update(_matching(wide_pattern, ix, ix.non_ascii - cand_rest))
         labels, bares = ix.labels, ix.bares
         out: dict[int, str] = {}
         for i in sorted(maybe):
