@@ -277,3 +277,30 @@ def test_whole_text_line_normalisation_on_random_text():
         assert normalised_lines(text)[: len(per_line)] == per_line
 
     prop()
+
+
+def test_glued_tail_search_from_the_last_piece_misses_no_phrase(samples_dir):
+    """The glued-tail kind skips a line when a search from the start of its last piece finds no
+    phrase: then the scan of the whole line finds none starting there either (it would be found
+    by the search, which tries every position from there with the same look-behind context)."""
+    import re
+
+    from qa.kinds.boilerplate import _SEAM_RE
+    from qa.ruledata import default_pack_dirs
+
+    phrases = [ln.strip() for ln in (default_pack_dirs()[0] / "boilerplate" / "promotions.txt").read_text(
+        encoding="utf-8").splitlines() if ln.strip() and not ln.startswith("#")]
+    alt = "|".join(f"(?:{p})" for p in sorted(phrases, key=len, reverse=True))
+    pattern = re.compile(rf"(?<!\w)(?:{alt})(?!\w)", re.IGNORECASE)
+    lines = [ln for p in sorted(samples_dir.glob("*.txt")) for ln in p.read_text(encoding="utf-8").splitlines()]
+    lines += ["She represents the town in Parliament.Special offer ends today with a 20% discount. Last chance "
+              "to use coupon code SAVE20", "Prices rise.Get 50% off today only. Use code SPRING for a free trial.",
+              "It rained. Coupon code: ABCD. Buy premium now", "Done.Save $5/month."]
+    tried = 0
+    for chunk in lines:
+        starts = [m.start() for m in pattern.finditer(chunk)]
+        for seam in _SEAM_RE.finditer(chunk):
+            tried += 1
+            if pattern.search(chunk, seam.end()) is None:
+                assert not any(p >= seam.end() for p in starts), chunk
+    assert tried > 20

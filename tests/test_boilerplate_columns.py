@@ -1,7 +1,8 @@
 """The layout's whole-document shortcuts give the answers of their per-line definitions: the
-markers of every line at once (``markers``), the line scores set in one loop, the label columns
-(one ``str.lower`` for all labels), the labels and digit flags made with the vectorised line
-features, the stop words looked up in a hash table, and the fuzzy labels' length bound."""
+markers of every line at once (``markers``), the line scores set in one loop, the label columns,
+the labels and digit flags made with the vectorised line features, the time stamps and content
+shapes tried only on lines that can match, the stop words looked up in a hash table, and the fuzzy
+labels' length bound."""
 
 from __future__ import annotations
 
@@ -72,6 +73,32 @@ def test_label_columns_equal_the_line_properties(text, monkeypatch):
     assert col.bares == [ln.text.strip(bl._EDGE_CHARS) for ln in lay.lines]
     assert col.lows == [lab.lower() for lab in col.labels]
     assert [ln.has_digit for ln in lay.lines] == [any(c.isdecimal() for c in ln.text) for ln in lay.lines]
+
+
+# time stamps in either case and with "ſ" (an "s" to a case-insensitive regex), amounts that
+# start with a fraction, prices, credits, and lines that look like neither
+SHAPES = ("2 hours ago\nJUST NOW\nyesterday\nUpdated 16M ago 5 photoſ\nNov 18\nDec 3, 2024\nMar ٣\n"
+          "½ cup sugar\n¼ Tsp Salt\n2 Cups Peas\nPrice: $18\n€5\n© 2014 Jane Doe / Example Images\n"
+          "© 2019 Example Media\nHome\nAgo\nSo\n" + _BODY)
+
+
+@pytest.mark.parametrize("text", TEXTS + [SHAPES])
+def test_time_stamps_and_shapes_equal_their_definitions(text):
+    lay = _layout(text)
+    stamps = bl.timestamp_lines(lay.lines)
+    assert stamps == {ln.index for ln in lay.lines if bl.is_timestamp(ln.text)}
+    assert [ln.shape for ln in lay.lines] == [bl.content_shape(ln.text) for ln in lay.lines]
+
+
+def test_time_stamps_and_shapes_are_found():
+    lines = _layout(SHAPES).lines
+    stamps = {lines[i].text for i in bl.timestamp_lines(lines)}
+    assert stamps == {"2 hours ago", "JUST NOW", "yesterday", "Updated 16M ago 5 photoſ", "Nov 18", "Dec 3, 2024",
+                      "Mar ٣"}
+    shapes = {ln.text: ln.shape for ln in lines}
+    assert shapes["½ cup sugar"] == shapes["¼ Tsp Salt"] == shapes["2 Cups Peas"] == "quantity"
+    assert shapes["Price: $18"] == "price" and shapes["© 2014 Jane Doe / Example Images"] == "credit"
+    assert shapes["Home"] is shapes["© 2019 Example Media"] is None
 
 
 def test_labels_keep_their_trailing_counts_rule():

@@ -176,7 +176,7 @@ def _table_row(ln: LineInfo) -> bool:
     row = ln._row
     if row is None:
         row = ln._row = not (ln.prose or ln.words > 8) and (
-            len(_NUMBER_RE.findall(ln.text)) >= 2 or ln.shape in ("price", "quantity"))
+            (ln.has_digit and len(_NUMBER_RE.findall(ln.text)) >= 2) or ln.shape in ("price", "quantity"))
     return row
 
 

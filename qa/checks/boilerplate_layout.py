@@ -30,11 +30,11 @@ import re
 from dataclasses import dataclass, field
 
 from bisect import bisect_right
-from itertools import repeat
+from itertools import chain, repeat
 
 from qa import ruledata
 from qa.document import Document
-from qa.fastpath import CASE_SPECIAL_RE, fragment_literals, plain_literal, split_alternatives
+from qa.fastpath import fragment_literals, has_case_special, plain_literal, split_alternatives
 from qa.scan import Triggers, hits_for
 from qa.scan import enabled as scan_enabled
 from qa.warmup import loader
@@ -88,9 +88,14 @@ class LineInfo:
 
     @property
     def shape(self) -> str | None:
-        """``content_shape(self.text)``, computed once for every rule."""
+        """``content_shape(self.text)``, computed once for every rule (a price and an amount
+        hold a decimal digit or a vulgar fraction: a line with neither can only be a credit)."""
         if self._shape == "?":
-            self._shape = content_shape(self.text)
+            text = self.text
+            if self.has_digit or not text.isascii() and _FRACTION_RE.search(text):
+                self._shape = content_shape(text)
+            else:
+                self._shape = "credit" if len(text) <= 120 and is_credit(text) else None
         return self._shape
 
     @property
@@ -227,6 +232,20 @@ def is_timestamp(text: str) -> bool:
     return len(text) <= 40 and bool(_TIMESTAMP_RE.match(text))
 
 
+#: the characters besides a digit (``\d``) that a text ``_TIMESTAMP_RE`` matches can end in:
+#: "ago", "now", "yesterday", "photos" or "videos" in either case (and ``ſ``, an ``s`` to a
+#: case-insensitive regex: ``qa.fastpath.CASE_SPECIAL``)
+_TIMESTAMP_LAST = frozenset("oOwWyYsS\u017f")
+
+
+def timestamp_lines(lines: list[LineInfo]) -> set[int]:
+    """The indices of the lines that are time stamps (``is_timestamp``): the regex is only tried
+    on a line that can end a match."""
+    match, last = _TIMESTAMP_RE.match, _TIMESTAMP_LAST
+    return {ln.index for ln in lines
+            if len(ln.text) <= 40 and (ln.text[-1] in last or ln.text[-1].isdecimal()) and match(ln.text)}
+
+
 def _is_legal(ln: LineInfo) -> bool:
     """A copyright line (``legal`` lexicon) that is not a photo credit (``is_credit``);
     ``compute_layout`` presets ``False`` on lines that hold none of the lexicon's required
@@ -279,8 +298,11 @@ def is_credit(text: str) -> bool:
 _PRICE_RE = re.compile(
     r"(?:[$€£¥₹]\s?\d|(?<![\d.,])[.,]*\d[\d.,]*+(?<=\d)\s?(?:€|£|\$|usd|eur|gbp|chf|dollars?|euros?|pounds)\b)",
     re.IGNORECASE)
+#: the vulgar fractions an amount may start with instead of a digit
+_FRACTIONS = "½¼¾⅓⅔⅛"
+_FRACTION_RE = re.compile(f"[{_FRACTIONS}]")
 _QUANTITY_RE = re.compile(
-    r"^(?:[-•*]\s*)?(?:\d+(?:[./,]\d+)?|[½¼¾⅓⅔⅛]|\d+\s?[½¼¾⅓⅔])\s*(?:-\s*\d+\s*)?"
+    rf"^(?:[-•*]\s*)?(?:\d+(?:[./,]\d+)?|[{_FRACTIONS}]|\d+\s?[½¼¾⅓⅔])\s*(?:-\s*\d+\s*)?"
     r"(?:g|kg|mg|ml|l|cl|dl|oz|lb|lbs|cups?|tbsp|tsp|tablespoons?|teaspoons?|pinch(?:es)?|cloves?|slices?|"
     r"cans?|packs?|sticks?|bunch(?:es)?|handfuls?|large|medium|small|whole|grams?|litres?|liters?|ounces?|"
     r"pounds?|pieces?|eggs?|sprigs?|drops?|dash(?:es)?)\b",
@@ -351,9 +373,9 @@ def _score(ln: LineInfo, s=_S) -> float:
     return s["other"]
 
 
-def _set_scores(infos: list[LineInfo], s=_S) -> None:
-    """``ln.score = _score(ln)`` for every line, in one loop (the same tests in the same order)."""
-    ts_match = _TIMESTAMP_RE.match
+def _set_scores(infos: list[LineInfo], stamps: set[int], s=_S) -> None:
+    """``ln.score = _score(ln)`` for every line, in one loop (the same tests in the same order;
+    ``stamps``: the ``timestamp_lines``)."""
     item_search = _LISTITEM_RE.search
     timestamp, legal, prose_base = s["timestamp"], s["legal"], s["prose_base"]
     cap_words, per_point = s["prose_cap_words"], s["prose_words_per_point"]
@@ -361,8 +383,7 @@ def _set_scores(infos: list[LineInfo], s=_S) -> None:
     linkish, item_cap, item = s["linkish"], s["list_item_max_cap_share"], s["list_item"]
     few_max, few, other = s["few_words_max"], s["few_words"], s["other"]
     for ln in infos:
-        text = ln.text
-        if len(text) <= 40 and ts_match(text):
+        if ln.index in stamps:
             ln.score = timestamp
         elif ln._legal if ln._legal is not None else _is_legal(ln):
             ln.score = legal
@@ -372,7 +393,7 @@ def _set_scores(infos: list[LineInfo], s=_S) -> None:
             ln.score = short
         elif ln.linkish:
             ln.score = linkish
-        elif ln.cap_ratio < item_cap and item_search(text):
+        elif ln.cap_ratio < item_cap and item_search(ln.text):
             ln.score = item
         elif ln.words <= few_max:
             ln.score = few
@@ -567,7 +588,8 @@ def compute_layout(doc: Document) -> Layout:
         for ln in infos:
             if ln.index not in maybe_prompt:
                 ln._prompt = False
-    _set_scores(infos)
+    stamps = timestamp_lines(infos)
+    _set_scores(infos, stamps)
     n_prose = sum(1 for ln in infos if ln.prose)
     scores = [ln.score for ln in infos]
     segs = _segments(scores, 0, len(scores))
@@ -582,7 +604,7 @@ def compute_layout(doc: Document) -> Layout:
         body = _cut_at_section_end(infos, body)
     else:
         body = (0, len(infos)) if not n_prose else (0, 0)
-    return Layout(infos, body, n_prose, extra={"_starts": line_starts(doc, infos)})
+    return Layout(infos, body, n_prose, extra={"_starts": line_starts(doc, infos), "_timestamps": stamps})
 
 
 #: the most lines a document's layout describes: each line's description costs about 500 bytes,
@@ -650,7 +672,7 @@ class LineLexicon:
     def matches(self, label: str) -> bool:
         if not self.split:
             return self.whole.match(label) is not None
-        if not label.isascii() and CASE_SPECIAL_RE.search(label) is not None:
+        if has_case_special(label):
             return self.whole.match(label) is not None
         if label.lower() in self.exact:
             return True
@@ -728,9 +750,14 @@ def _lexicon_lines(doc: Document, infos: list[LineInfo]) -> tuple[set[int] | Non
     starts = line_starts(doc, infos)
     legal_set = frozenset(legal or ())
     prompt_set = frozenset(prompt or ())
+    # a longer hit (the whole text, of the rules' ``.`` trigger) is none of the literals
+    # (``str.lower`` never shortens a text), and is not lower-cased to find that out
+    longest = max(map(len, legal_set | prompt_set))
     in_legal: set[int] = set()
     in_prompt: set[int] = set()
     for a, b in found:
+        if b - a > longest:
+            continue
         lit = text[a:b].lower()
         if lit in legal_set:
             in_legal.add(bisect_right(starts, a) - 1)
@@ -824,15 +851,14 @@ class LineColumns:
         if None in bares:
             bares = [ln.bare for ln in lines]
         self.labels, self.bares = labels, bares
-        # the labels lower-cased in one call: ``str.lower`` of each, since a line break between
-        # them is neither cased nor case-ignorable (the final-sigma rule sees a label's end) and
-        # no lower case holds one
-        self.lows = "\n".join(labels).lower().split("\n") if labels else []
+        # (one ``str.lower`` a label: an ASCII label takes its fast path, where the labels
+        # lower-cased as one text would take the slow one for all once any is not ASCII)
+        self.lows = list(map(str.lower, labels))
         self.bare_lows = [None if bare == lab else bare.lower() for lab, bare in zip(labels, bares)]
         self.texts = texts = [ln.text for ln in lines]
         wide = [i for i, t in enumerate(texts) if not t.isascii()]  # (a label and a bare line are parts of the text)
         self.non_ascii = {i for i in wide if not labels[i].isascii() or not bares[i].isascii()}
-        self.special = {i for i in self.non_ascii if CASE_SPECIAL_RE.search(labels[i]) or CASE_SPECIAL_RE.search(bares[i])}
+        self.special = {i for i in self.non_ascii if has_case_special(labels[i]) or has_case_special(bares[i])}
 
 
 def columns(lay: Layout) -> LineColumns:
@@ -891,8 +917,10 @@ def markers(lay: Layout) -> list[bool]:
                                      col.special))
         todo = mark(_lexicon_matches(line_lexicon("section_ends"), labels, col.lows, todo, col.special))
         texts = col.texts
-        ts_match = _TIMESTAMP_RE.match  # (is_timestamp)
-        todo = mark([i for i in todo if len(texts[i]) <= 40 and ts_match(texts[i])])
+        stamps = lay.extra.get("_timestamps")
+        if stamps is None:
+            stamps = timestamp_lines(lines)
+        todo = mark([i for i in todo if i in stamps])
         consent, prompts = lexicon_re("consent", "contains").search, lexicon_re("prompts", "contains").search
         todo = mark([i for i in todo if lines[i].words <= 25 and lines[i]._prompt is not False
                      and (consent(texts[i]) or prompts(texts[i]))])
@@ -1038,6 +1066,13 @@ def _build_tables() -> None:
         _STOP8.append(_hash_table(np, [_short_code([ord(ch) - 96 for ch in w]) for w in STOPWORDS if len(w) <= 8]))
         _STOP8.append(_hash_table(np, [c for w, c in zip(STOPWORDS, codes) if len(w) > 8]))
         _TABLES.extend([np, flags, letters, np.array(sorted(codes), dtype=np.int64), byte_masks])
+        _FLAGS_LETTERS.append(flags.astype(np.uint32) | (letters.astype(np.uint32) << _LETTER_SHIFT))
+
+
+#: the flags and the letter number of each BMP character in one table (the letter number above
+#: the flags, from bit ``_LETTER_SHIFT``): one look-up a character reads both (made with ``_TABLES``)
+_FLAGS_LETTERS: list = []
+_LETTER_SHIFT = 16
 
 
 #: the stop words as two ``_hash_table``: those of at most 8 letters by ``_short_code``, the
@@ -1111,49 +1146,61 @@ def _line_features(text: str, spans: list[tuple[int, int]]):
     """Per non-blank line: (start, end, ext_start, ext_end, words, stop-word share, capital share,
     sentence end, inner sentences, link-like, prose, holds a digit), all as lists; ``None`` when the reference
     path must run."""
-    np, table, letter_table, stop_codes, byte_masks = _tables()
+    np, _flags, _letters, _codes, byte_masks = _tables()
     n = len(text)
     if n == 0 or not spans:
         return None
     cp = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    big = cp > 0xFFFF
-    bmp = np.minimum(cp, 0xFFFF)
-    fl = table[bmp]
-    lt = letter_table[bmp]
-    if big.any():
-        fl = fl.copy()
-        lt = lt.copy()
-        for c in np.unique(cp[big]).tolist():
+    astral = cp.max() > 0xFFFF
+    both = _FLAGS_LETTERS[0][np.minimum(cp, 0xFFFF) if astral else cp]
+    if astral:
+        for c in np.unique(cp[cp > 0xFFFF]).tolist():
             f, letter = _char_flags(chr(c))
-            where = cp == c
-            fl[where] = f
-            lt[where] = letter
+            both[cp == c] = f | (letter << _LETTER_SHIFT)
+    fl = both.astype(np.uint16)  # the flags: the low 16 bits (half the bytes for every test of a flag)
+    lt = (both >> _LETTER_SHIFT).astype(np.uint8)
     if (fl & _F_BADLOW).any():
         return None
 
     def has(flag):
         return (fl & flag) != 0
 
-    def shifted(arr, k):
-        """arr[i - k] (False outside the text)."""
-        out = np.zeros_like(arr)
-        if k > 0:
-            out[k:] = arr[:-k]
-        else:
-            out[:k] = arr[-k:]
-        return out
+    def at(pos, flag):
+        """``has(flag)`` at the positions ``pos`` only (a flag read at a few places)."""
+        return (fl[pos] & flag) != 0
 
-    ws = has(_F_WS)
-    nonws = np.flatnonzero(~ws)
-    if not len(nonws):
+    def after_flag(pos, flag):
+        """The positions of ``pos`` (> 0) where the character before holds ``flag``."""
+        return pos[(pos > 0) & at(pos - 1, flag)]
+
+    # runs of whitespace: the edges of the flags with a character outside the text at either
+    # end alternate a run's start (``ws_on``) and its end (``ws_off``, exclusive)
+    padded = np.zeros(n + 2, dtype=bool)
+    ws = padded[1:-1]
+    np.not_equal(fl & _F_WS, 0, out=ws)
+    if ws.all():
         return None
-    a = np.fromiter((s for s, _ in spans), dtype=np.int64, count=len(spans))
-    b = np.fromiter((e for _, e in spans), dtype=np.int64, count=len(spans))
-    k0 = np.searchsorted(nonws, a)
-    first = nonws[np.minimum(k0, len(nonws) - 1)]
-    keep = (k0 < len(nonws)) & (first < b)
-    k1 = np.searchsorted(nonws, b) - 1
-    last = nonws[np.maximum(k1, 0)]
+    ws_edges = np.flatnonzero(padded[1:] != padded[:-1])
+    ws_on, ws_off = ws_edges[0::2], ws_edges[1::2]
+
+    def run_of(pos):
+        """The whitespace run of each position of ``pos`` (each a whitespace character)."""
+        return np.searchsorted(ws_on, pos, side="right") - 1
+
+    ab = np.fromiter(chain.from_iterable(spans), dtype=np.int64, count=2 * len(spans))
+    a, b = ab[0::2], ab[1::2]
+    # the stripped span: a line's first and last characters, moved over a run of whitespace
+    # where the line starts or ends with one (a blank line's first character is at its end or
+    # beyond)
+    filled = b > a
+    first, last = a.copy(), b - 1
+    lead = np.flatnonzero(filled & ws[np.minimum(a, n - 1)])
+    if len(lead):
+        first[lead] = ws_off[run_of(a[lead])]
+    trail = np.flatnonzero(filled & ws[np.maximum(b - 1, 0)])
+    if len(trail):
+        last[trail] = ws_on[run_of(b[trail] - 1)] - 1
+    keep = filled & (first < b)
     ext_end = np.empty_like(a)
     ext_end[:-1] = a[1:]
     ext_end[-1] = n
@@ -1165,11 +1212,17 @@ def _line_features(text: str, spans: list[tuple[int, int]]):
     def count_in(pos, lo, hi):
         return np.searchsorted(pos, hi) - np.searchsorted(pos, lo)
 
-    # words: _WORD_RE over the lower-cased text
-    al = has(_F_ALNUM_LOW)
-    in_tok = al | (has(_F_JOIN_LOW) & shifted(al, 1) & shifted(al, -1))
-    starts = np.flatnonzero(in_tok & ~shifted(in_tok, 1))
-    ends = np.flatnonzero(in_tok & ~shifted(in_tok, -1)) + 1
+    # words: _WORD_RE over the lower-cased text: runs of characters in a token (a letter or a
+    # digit, or a joiner between two), whose edges alternate start, end in ``edges`` (the token
+    # flags with a character outside the text at either end)
+    tok_padded = np.zeros(n + 2, dtype=bool)
+    in_tok = tok_padded[1:-1]
+    np.not_equal(fl & _F_ALNUM_LOW, 0, out=in_tok)
+    join = np.flatnonzero(has(_F_JOIN_LOW))
+    join = join[(join > 0) & (join < n - 1)]
+    in_tok[join[in_tok[join - 1] & in_tok[np.minimum(join + 1, n - 1)]]] = True  # (a joiner is no letter)
+    edges = np.flatnonzero(tok_padded[1:] != tok_padded[:-1])
+    starts, ends = edges[0::2], edges[1::2]
     words = count_in(starts, S, E)
     # stop words: a token of up to 8 letters read as one 64-bit word (``_short_codes``); a longer
     # one (up to ``_STOP_MAXLEN``) with its letters packed 5 bits each, with its length
@@ -1186,7 +1239,8 @@ def _line_features(text: str, spans: list[tuple[int, int]]):
         code = _stop_codes(np, lt, st, ln, byte_masks).astype(np.uint64)
         stops += count_in(st[_is_listed(_STOP8[1], code)], S, E)
     # capitals: _CAP_START_RE
-    caps = count_in(np.flatnonzero(has(_F_CAP) & ~shifted(has(_F_ALNUM), 1)), S, E)
+    cap_pos = np.flatnonzero(has(_F_CAP))
+    caps = count_in(cap_pos[(cap_pos == 0) | ~at(cap_pos - 1, _F_ALNUM)], S, E)
     # sentence end: _SENT_END_RE (the last character that is not a closer)
     # (closers are rare: the runs of them give, for a line ending in one, the character before)
     closer = has(_F_CLOSER)
@@ -1200,18 +1254,19 @@ def _line_features(text: str, spans: list[tuple[int, int]]):
         k = np.searchsorted(cl, p[ends_in])
         p = p.copy()
         p[ends_in] = run_first[k] - 1
-    send = (p >= S) & has(_F_SENDCH)[np.maximum(p, 0)]
+    send = (p >= S) & at(np.maximum(p, 0), _F_SENDCH)
     # inner sentence ends: _INNER_SENT_RE (matches cannot overlap, so count their marks)
-    cand = np.flatnonzero(has(_F_SENTMARK) & shifted(has(_F_SET1), 1))
+    cand = after_flag(np.flatnonzero(has(_F_SENTMARK)), _F_SET1)
     inner_pos = cand[:0]
     if len(cand):
-        nxt_k = np.searchsorted(nonws, cand + 1)
-        ok = nxt_k < len(nonws)
-        j = nonws[np.minimum(nxt_k, len(nonws) - 1)]
-        ok &= j > cand + 1
-        up = has(_F_UPPER)
+        # (``\s+``: whitespace after the mark, and the first character after that run)
+        nxt = np.minimum(cand + 1, n - 1)
+        ok = (cand + 1 < n) & ws[nxt]
+        j = ws_off[run_of(nxt)]
+        ok &= j < n
+        j = np.minimum(j, n - 1)
         jq = np.minimum(j + 1, n - 1)
-        u = np.where(up[j], j, np.where(has(_F_QUOTE)[j] & up[jq] & (j + 1 < n), j + 1, -1))
+        u = np.where(at(j, _F_UPPER), j, np.where(at(j, _F_QUOTE) & at(jq, _F_UPPER) & (j + 1 < n), j + 1, -1))
         ok &= u >= 0
         li = np.searchsorted(S, cand, side="right") - 1
         ok &= li >= 0
@@ -1220,13 +1275,14 @@ def _line_features(text: str, spans: list[tuple[int, int]]):
         inner_pos = cand[ok]
     inner = count_in(inner_pos, S, E)
     # link-like: _LINKISH_RE
-    sep2 = has(_F_SEP2)
-    mid = np.flatnonzero(has(_F_SEP1) & shifted(ws, 1) & shifted(ws, -1))
+    sep = np.flatnonzero(has(_F_SEP1))
+    mid = sep[(sep > 0) & (sep < n - 1)]
+    mid = mid[ws[mid - 1] & ws[np.minimum(mid + 1, n - 1)]]
     link = count_in(mid, S + 1, E - 1) > 0
     e2 = np.maximum(E - 2, 0)
-    link |= sep2[E - 1] & ws[e2] & (E - 2 >= S)
+    link |= at(E - 1, _F_SEP2) & ws[e2] & (E - 2 >= S)
     s1 = np.minimum(S + 1, n - 1)
-    link |= sep2[S] & ws[s1] & (S + 1 < E)
+    link |= at(S, _F_SEP2) & ws[s1] & (S + 1 < E)
     # decimal digits: ``LineInfo.has_digit``
     digit = count_in(np.flatnonzero(has(_F_DIGIT)), S, E) > 0
     # shares of stop words and capitals (``n / w`` of ``line_info``: the same IEEE division), prose

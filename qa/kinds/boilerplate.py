@@ -54,8 +54,9 @@ from qa.scan import Triggers, candidates, literal_triggers
 from qa.scan import enabled as scan_enabled
 
 _NORM_RE = re.compile(r"[\W_]+")
-#: ``_NORM_RE`` within the lines of a text (a run stops at a line break)
-_NORM_IN_LINES_RE = re.compile(r"(?:[^\w\n]|_)+")
+#: ``_NORM_RE`` within the lines of a text whose underscores were made spaces (a run stops at a
+#: line break; one class, which the regex engine scans much faster than ``[^\w\n]|_``)
+_NORM_IN_LINES_RE = re.compile(r"[^\w\n]+")
 #: characters whose case-insensitive match differs from ``str.lower`` ("ſ" matches "s")
 _SPECIAL_RE = fastpath.CASE_SPECIAL_RE
 
@@ -157,7 +158,7 @@ def build_furniture(spec: Mapping[str, object], ctx: PackContext):
     # others go through the regex, only on the lines holding one of their literals (or, for a
     # plain non-ASCII phrase such as "δ", on labels with a non-ASCII character)
     exact: frozenset[str] = frozenset()
-    rest_pattern = None
+    rest_pattern = wide_pattern = None
     rest_literals: tuple[str, ...] = ()
     rest_always = rest_non_ascii = False
     if match == "line" and alt is not None:
@@ -168,15 +169,19 @@ def build_furniture(spec: Mapping[str, object], ctx: PackContext):
         if rest:
             rest_pattern = re.compile(rf"^(?:{'|'.join(f'(?:{a})' for a in rest)})$", re.IGNORECASE)
         gated: list[str] = []
+        wide: list[str] = []
         for a in rest:
             t = plain[a]
             if t and not any(c.isascii() or c in fastpath.CASE_SPECIAL for c in t):
                 rest_non_ascii = True  # only a label with a non-ASCII character can match
+                wide.append(a)
             elif fastpath.fragment_literals([a]):
                 gated.append(a)
             else:
                 rest_always = True  # no gate: tried on every line
         rest_literals = fastpath.fragment_literals(gated) or () if gated else ()
+        if wide:  # (those phrases alone: what a non-ASCII line without a rest literal can match)
+            wide_pattern = re.compile(rf"^(?:{'|'.join(f'(?:{a})' for a in wide)})$", re.IGNORECASE)
     # the rule's triggers (qa.scan). Without fuzzy phrases and with ``literals``, no line can
     # match without one of them: the lines holding one are the candidates (in the page head and
     # tail too). ``rest_literals`` join them, so that the lines where ``rest_pattern`` is tried
@@ -221,7 +226,9 @@ def build_furniture(spec: Mapping[str, object], ctx: PackContext):
             if rest_always or cand_rest is None:
                 maybe.update(_matching(rest_pattern, ix, None))
             else:
-                maybe.update(_matching(rest_pattern, ix, cand_rest | ix.non_ascii if rest_non_ascii else cand_rest))
+                maybe.update(_matching(rest_pattern, ix, cand_rest))
+                if wide_pattern is not None:  # (a line with a case-special character is in ``maybe`` already)
+                    maybe.update(_matching(wide_pattern, ix, ix.non_ascii - cand_rest))
         labels, bares = ix.labels, ix.bares
         out: dict[int, str] = {}
         for i in sorted(maybe):
@@ -244,8 +251,8 @@ def build_furniture(spec: Mapping[str, object], ctx: PackContext):
         lows = ix.lows
         # ``_NORM_RE.sub(" ", low).strip()`` of each label, in one pass over them joined by line
         # breaks (a label holds none, and the runs replaced stop at them)
-        keys = [k.strip() for k in _NORM_IN_LINES_RE.sub(" ", "\n".join([lows[i] for i in todo])).split("\n")] \
-            if todo else []
+        joined = "\n".join([lows[i] for i in todo]).replace("_", " ")
+        keys = [k.strip() for k in _NORM_IN_LINES_RE.sub(" ", joined).split("\n")] if todo else []
         # (a key whose length no phrase's allows cannot score ``threshold``: not scored)
         keep = [j for j, k in enumerate(keys) if len(k) >= 4 and (len(k) in fuzzy_lengths or threshold <= 1.0)]
         uniq = sorted({keys[j] for j in keep})
@@ -380,14 +387,17 @@ def build_glued_tail(spec: Mapping[str, object], ctx: PackContext):
             if ln.words < 8:
                 continue  # a glued tail needs a sentence of prose before it
             chunk = ln.text
-            # cuts: (where the next piece starts, where the previous one ends, kind)
-            cuts: list[tuple[int, int, str]] = []
-            for m in _SEAM_RE.finditer(chunk):
-                cuts.append((m.end(), m.end("mark"), "glued" if m.group("ws") == "" else "sentence"))
-            if not cuts:
+            seams = list(_SEAM_RE.finditer(chunk))
+            if not seams:
                 continue
-            if last_hit is not None and last_hit[ln.index] < ln.start + cuts[-1][0]:
+            last_piece = seams[-1].end()
+            if last_hit is not None and last_hit[ln.index] < ln.start + last_piece:
                 continue  # the last piece holds no occurrence, so no phrase: the walk back stops there
+            if pattern.search(chunk, last_piece) is None:
+                continue  # no phrase starts in the last piece (a search from its start would find
+                # one that the scan of the whole line finds there): the walk back stops there too
+            # cuts: (where the next piece starts, where the previous one ends, kind)
+            cuts = [(m.end(), m.end("mark"), "glued" if m.group("ws") == "" else "sentence") for m in seams]
             hit_pos = [h.start() for h in pattern.finditer(chunk)]
             if len(hit_pos) < min_hits:
                 continue
