@@ -236,8 +236,9 @@ COMPACT_LINES = 1 << 18
 VECTOR_MIN_CHARS = 4096
 
 
-def _code_points(text: str):
-    """The text's code points as a numpy array (bytes for an ASCII text)."""
+def code_points(text: str):
+    """The text's code points as a numpy array (bytes for an ASCII text; read-only: it is a view
+    of the encoded text)."""
     import numpy as np
 
     if text.isascii():
@@ -250,7 +251,7 @@ def _vector_line_starts(text: str) -> list[int]:
     pass: a line starts after each LF, and after each CR that no LF follows."""
     import numpy as np
 
-    cps = _code_points(text)
+    cps = code_points(text)
     ends = cps == 10
     if "\r" in text:
         cr = cps == 13
@@ -301,7 +302,7 @@ def _vector_word_bounds(text: str) -> tuple[array, array]:
     runs)."""
     import numpy as np
 
-    cps = _code_points(text)
+    cps = code_points(text)
     w = _word_chars(cps)
     if len(w) > 2:
         joiner = np.zeros(len(w) - 2, dtype=bool)

@@ -160,6 +160,38 @@ def test_collected_lines_are_the_stripped_spans_of_the_normalised_lines():
     assert len(norms) == len(got) == len({h for h, _a, _b in got})
 
 
+def test_normalised_lines_from_numpy_are_the_regex_passes():
+    """A long text's lines are normalised with numpy passes over its code points: the same lines
+    as the two regex substitutions (digits, punctuation runs) and a split at each line break, on
+    the samples and on text holding what could part them (``_``, non-ASCII digits and letters,
+    runs that start with a space, every line break ``str.splitlines`` knows, a lone surrogate,
+    a character whose lower case is longer)."""
+    from pathlib import Path
+
+    from qa.checks import boilerplate_dup
+    from qa.document import VECTOR_MIN_CHARS
+
+    def by_regexes(text):
+        low = text.lower()
+        norm = boilerplate_dup._PUNCT_IN_LINES_RE.sub(" ", boilerplate_dup._DIGIT_RE.sub("0", low).replace("_", " "))
+        return norm, [x.strip() for x in re.split(r"\r\n|\r|\n", norm)]
+
+    crafted = "x_y  __ a\u0663\u0664 ,; \r\n\r\u2028 q\x0b\x0c\x1c\x85_\ud800 \u0130  \t\n.,  - A_1 \u00e9t\u00e9\n"
+    texts = [p.read_text(encoding="utf-8") for p in sorted((Path(__file__).resolve().parent.parent / "samples").glob("*.txt"))]
+    texts.append("\n\n".join(texts))  # (the samples are short: one long text of them all)
+    texts.append(crafted * (VECTOR_MIN_CHARS // len(crafted) + 1))
+    texts.append(" " + crafted * (VECTOR_MIN_CHARS // len(crafted) + 1) + "\r")
+    assert sum(len(t) >= VECTOR_MIN_CHARS for t in texts) >= 3
+    for text in texts:
+        norm, lines = by_regexes(text)
+        if len(text.lower()) >= VECTOR_MIN_CHARS:
+            assert boilerplate_dup._vector_normalised(text.lower()) == norm
+        got = normalised_lines(text)
+        assert len(got) == len(make_document(text).lines)
+        assert got == lines[: len(got)]
+    assert normalised_lines("") == [""] and normalised_lines("a\n") == ["a"]
+
+
 def test_repeated_prose_line_copies_fold_case_and_spaces():
     from qa.checks.boilerplate_dup import repeated_in_document
 

@@ -22,3 +22,24 @@ def test_foreign_passages_are_still_found_past_the_gate():
     assert ("Die Regierung hat gestern neue Maßnahmen gegen die Inflation angekündigt. Die Verhandlungen "
             "dauerten die ganze Nacht.", "German ") in found
     assert any(t.startswith("Il governo ha annunciato") for t, _ in found)
+
+
+def test_unspaced_text_found_with_numpy_as_with_the_regex():
+    """A long text is searched for Chinese, Japanese or Thai characters with numpy passes over its
+    code points: the same answer as the regex search, from any start (ASCII text, text with only
+    other non-ASCII characters, each range's first and last character, a lone surrogate)."""
+    from pathlib import Path
+
+    from qa.checks.language import _UNSPACED_RANGES, _UNSPACED_RE, _holds_unspaced
+    from qa.document import VECTOR_MIN_CHARS
+
+    samples = [p.read_text(encoding="utf-8")
+               for p in sorted((Path(__file__).resolve().parent.parent / "samples").glob("*.txt"))]
+    long = "\n\n".join(samples) * (VECTOR_MIN_CHARS // len("\n\n".join(samples)) + 1)
+    texts = [long, long.encode("ascii", "ignore").decode(), "“é” \ud800 " * VECTOR_MIN_CHARS]
+    for a, b in _UNSPACED_RANGES:
+        texts += [long + chr(c) for c in (a - 1, a, b, b + 1)]
+    texts.append(chr(_UNSPACED_RANGES[-1][1]) + long)
+    for text in texts:
+        for start in (0, 1, len(text) - VECTOR_MIN_CHARS):
+            assert _holds_unspaced(text, start) == (_UNSPACED_RE.search(text, start) is not None)

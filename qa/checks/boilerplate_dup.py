@@ -16,9 +16,10 @@ import re
 from collections import Counter
 from operator import itemgetter
 from collections.abc import Iterable, Iterator, Mapping
+from functools import lru_cache
 from urllib.parse import urlsplit
 
-from qa.document import Document
+from qa.document import VECTOR_MIN_CHARS, Document, code_points
 from qa.model import Applicability, Edit, Fix, Hit, bad, good
 from qa.registry import rule
 
@@ -28,7 +29,8 @@ _PUNCT_RE = re.compile(r"[\W_]+")
 #: so the normalised text splits into the same lines as the text); a run that is one space
 #: already reads as its replacement and is left alone (a third faster than replacing it)
 _PUNCT_IN_LINES_RE = re.compile(r"[^\w\r\n ][^\w\r\n]*| [^\w\r\n]+")
-_NEWLINE_RE = re.compile(r"\r\n|\r|\n")
+#: a word character (``\w``; ``_`` is one, but ``normalise_line`` makes it a space)
+_WORD_CHAR_RE = re.compile(r"\w")
 
 
 def normalise_line(text: str) -> str:
@@ -38,10 +40,61 @@ def normalise_line(text: str) -> str:
 
 def normalised_lines(text: str, lower: str | None = None) -> list[str]:
     """``normalise_line`` of every line of ``text`` (split at ``\\r\\n``, ``\\r``, ``\\n``, as
-    ``Document.lines``), with two regex passes over the whole text instead of two per line
-    (``lower``: ``text.lower()``, when the caller has it)."""
-    norm = _PUNCT_IN_LINES_RE.sub(" ", _DIGIT_RE.sub("0", text.lower() if lower is None else lower).replace("_", " "))
-    return [x.strip() for x in _NEWLINE_RE.split(norm)]
+    ``Document.lines``: one string per line), with passes over the whole text instead of two
+    regex substitutions per line (``lower``: ``text.lower()``, when the caller has it). A text of
+    at least ``VECTOR_MIN_CHARS`` characters is normalised with numpy (``_vector_normalised``),
+    a shorter one with the two regexes."""
+    low = text.lower() if lower is None else lower
+    if len(low) >= VECTOR_MIN_CHARS:
+        norm = _vector_normalised(low)
+    else:
+        norm = _PUNCT_IN_LINES_RE.sub(" ", _DIGIT_RE.sub("0", low).replace("_", " "))
+    # the normalised text's only line breaks are \r and \n (every other character
+    # ``str.splitlines`` breaks at is punctuation here, made a space): its lines are the text's
+    # lines; an empty text is one empty line, as in ``Document.lines``
+    return list(map(str.strip, norm.splitlines())) or [""]
+
+
+@lru_cache(maxsize=1)
+def _ascii_classes():
+    """Per ASCII code point: whether it is a word character (``\\w``) and whether a digit (``\\d``)."""
+    import numpy as np
+
+    chars = [chr(c) for c in range(128)]
+    return (np.array([_WORD_CHAR_RE.match(c) is not None for c in chars]),
+            np.array([_DIGIT_RE.match(c) is not None for c in chars]))
+
+
+def _vector_normalised(low: str) -> str:
+    """What the regex passes of ``normalised_lines`` make of the lower-cased text ``low``, from
+    numpy passes over its code points: each digit (``\\d``) becomes ``0``, and each maximal run
+    of characters that are neither word characters (``\\w`` less ``_``) nor line breaks becomes
+    one space (what ``_PUNCT_IN_LINES_RE`` replaces: a run starting with a space that is that
+    space alone is left as it is, which is the same). ASCII characters are classified from a
+    table, every other one that occurs asked of the regex engine once."""
+    import numpy as np
+
+    cps = code_points(low)
+    word_table, digit_table = _ascii_classes()
+    ascii_cps = np.minimum(cps, 127)  # (127, DEL, is neither)
+    word, digit = word_table[ascii_cps], digit_table[ascii_cps]
+    hi = cps >= 128
+    if hi.any():
+        chars, where = np.unique(cps[hi], return_inverse=True)
+        found = [chr(c) for c in chars.tolist()]
+        word[hi] = np.array([_WORD_CHAR_RE.match(c) is not None for c in found])[where]
+        digit[hi] = np.array([_DIGIT_RE.match(c) is not None for c in found])[where]
+    other = ~(word | (cps == 10) | (cps == 13))
+    other |= cps == 95  # "_" counts as punctuation (``normalise_line``'s ``[\\W_]``)
+    out = cps.copy()
+    out[digit] = 48
+    out[other] = 32
+    keep = np.ones(len(out), dtype=bool)  # a run of ``other`` keeps its first character
+    keep[1:] = ~(other[1:] & other[:-1])
+    out = out[keep]
+    if out.dtype == np.uint8:
+        return out.tobytes().decode("ascii")
+    return out.tobytes().decode("utf-32-le", "surrogatepass")
 
 
 def line_hash(norm: str) -> int:
