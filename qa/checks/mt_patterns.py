@@ -21,7 +21,7 @@ from functools import lru_cache
 from qa import ruledata
 from qa.document import Document
 from qa.fastpath import leading_literals
-from qa.scan import literal_triggers
+from qa.scan import Triggers, literal_triggers
 from qa.textfind import compile_on_first_use, find_all
 from qa.lexicons import zipf_en
 from qa.model import Applicability, Edit, Fix, Hit, bad, good
@@ -303,11 +303,14 @@ def kinship_pair_calque(doc: Document, opts: Mapping[str, object]) -> Iterator[H
 
 # --------------------------------------------------------------------------- MT309 stray word sentence
 _STRAY_RE = re.compile(r"(?m)[.!?] (?P<w>[a-z]{2,})[.!?](?=[ \t]+[A-Z\"“]|[ \t]*$)")
+#: every match is one of these, less its look-ahead (a regex gate: few documents hold one)
+_STRAY_TRIGGERS = Triggers(patterns=((r"[.!?] [a-z]{2,}[.!?]", 0),))
 _ABBREV_WORDS = frozenset("etc al cf ie eg vs approx ibid viz pp ed eds ca op cit seq ff ps".split())
 
 
 @rule(
     code="MT309",
+    triggers=_STRAY_TRIGGERS,
     name="stray-word-sentence",
     category="fragment",
     summary="A single lower-case word standing as a sentence after a full stop (\"... quite high. of.\")",
