@@ -172,3 +172,64 @@ def test_rules_reading_their_trigger_positions_find_what_a_full_scan_finds() -> 
                     by_rule[f[0]] = by_rule.get(f[0], 0) + 1
             assert got == want, (name, text)
     assert all(by_rule.get(c, 0) >= 3 for c in ("MT301", "MT302", "MT304")), by_rule
+
+
+_GATED_WORDS = (
+    "Although although Even even though Though Because because just Just the rent is low flat small "
+    "but so, but, so Mars-17 missile fired East Wind-41 parade Soviet probe Macau Macao Australia "
+    "Sydney Guangdong Hong Kong Law law unions union trade common English French moral education "
+    "Japanese Prime Minister President Dao Van Tri Duong Comprehensive, 9th) Yonhap and other reports "
+    "Kim father-daughter father and son mother-son husband and wife Zhang Wenhua's more and more high "
+    "More cheap than big"
+).split(" ")
+
+
+def _gated_texts(seed: int, n: int) -> list[str]:
+    rnd = random.Random(seed)
+    seps = (" ", " ", " ", ", ", "\n", ". ", "-", "(", ")", '"', "  ", ".", "!", "? ")
+    return ["".join(rnd.choice(_GATED_WORDS) + rnd.choice(seps) for _ in range(rnd.randint(3, 40)))
+            for _ in range(n)]
+
+
+def test_correlative_scan_matches_finditer() -> None:
+    """GRAM200 tries its regex only where an opener starts: the same matches as ``finditer``."""
+    n = 0
+    for text in _gated_texts(11, 6000) + ["Although the rent is low, but the flat is small.",
+                                          "Because the road was closed, so we walked."]:
+        doc = make_document(text, doc_id="x")
+        slow = list(M._CORRELATIVE_RE.finditer(doc.text))
+        n += len(slow)
+        _same(M._correlatives(doc), slow)
+    assert n >= 10
+
+
+def test_rules_gated_by_their_literals_find_what_a_full_scan_finds() -> None:
+    """GRAM200, GRAM201 and MT306-MT311 are skipped where none of their triggers occurs (MT309's
+    is a regex), GRAM200 reads where its openers start: the same findings with either scan backend
+    as with none (every rule run on the whole text)."""
+    from dataclasses import replace
+
+    from qa.config import Settings
+    from qa.engine import check_document, make_plan
+    from qa.scan import ScanPlan, hyperscan_available
+
+    codes = ("GRAM200", "GRAM201", "MT306", "MT307", "MT308", "MT309", "MT310", "MT311")
+    base = make_plan(Settings(select=codes))
+    plans = {"none": replace(base, scan=None),
+             "fallback": replace(base, scan=ScanPlan.for_rules(base.rules, backend="fallback"))}
+    if hyperscan_available():
+        plans["hyperscan"] = replace(base, scan=ScanPlan.for_rules(base.rules, backend="hyperscan"))
+    assert set(codes) <= plans["fallback"].scan.codes
+    texts = _gated_texts(12, 1500)
+    texts += [t.upper() for t in texts[:100]] + [ex.text for r in base.rules for ex in r.examples]
+    by_rule: dict[str, int] = {}
+    for text in texts:
+        want = None
+        for name, plan in plans.items():
+            got = [(f.rule, f.start, f.end, f.message) for f in check_document(make_document(text, doc_id="x"), plan)]
+            if want is None:
+                want = got
+                for f in got:
+                    by_rule[f[0]] = by_rule.get(f[0], 0) + 1
+            assert got == want, (name, text)
+    assert all(by_rule.get(c, 0) >= 1 for c in codes), by_rule

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
+from itertools import compress
+from operator import eq
 
 from qa import garble
 from qa.document import Document
@@ -213,16 +215,19 @@ _FEW_FIELDS = 1000
 
 def _loop_words_plain(fields: list[str]) -> set[str]:
     """``_loop_words_in`` by comparing fields instead of their hashes: the same pairs pass (the
-    hashes only stand in for equality), so the same words come out."""
+    hashes only stand in for equality), so the same words come out. The fields ``j`` with
+    ``fields[j] == fields[j + d]`` are picked by comparisons made in C (``compress``), in order;
+    only those few are looked at in Python."""
     n = len(fields)
     out: set[str] = set()
     for d in (1, 2, 3, 4):
         if n < 4 * d:
             break
-        for j in range(d, n - 3 * d + 1):
+        # j from d to n - 3d: fields[d : n - 3d + 1] against fields[2d : n - 2d + 1]
+        same = map(eq, fields[d : n - 3 * d + 1], fields[2 * d : n - 2 * d + 1])
+        for j in compress(range(d, n - 3 * d + 1), same):
             w = fields[j]
-            if (w == fields[j + d] and (d == 1 or w == fields[j + 2 * d]) and w not in out
-                    and _loop_at(fields, j, d)):
+            if (d == 1 or w == fields[j + 2 * d]) and w not in out and _loop_at(fields, j, d):
                 out.add(w)
     return out
 

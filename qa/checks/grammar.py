@@ -1085,6 +1085,7 @@ _MUCH_TRIGGERS = literal_triggers(("much ", "many "))
 _PLURAL_TRIGGERS = Triggers(literals=tuple(sorted(set(_QUANT_LITERALS) | {"many "})),
                             patterns=(_text_starts_with(_PLURAL_QUANT + _ONE_OF),))
 _EACH_LITERALS = ("another ", "each ", "every ")
+_EACH_LONGEST = max(map(len, _EACH_LITERALS))
 _EACH_TRIGGERS = Triggers(literals=_EACH_LITERALS, patterns=(("[Aa]n? ", 0),))
 _DET_TRIGGERS = (("GRAM013", _THIS_TRIGGERS), ("GRAM015", _MUCH_TRIGGERS), ("GRAM021", _PLURAL_TRIGGERS))
 
@@ -1105,8 +1106,12 @@ def _det_starts(doc: Document) -> tuple[list[int] | None, list[int] | None]:
     each = candidates(doc, "GRAM014", _EACH_TRIGGERS)
     if each is None:
         return None, None
-    # (GRAM014's words, less the one hit covering the text of its "a/an" gate)
-    got.append([(a, b) for a, b in each if (a, b) != (0, len(text)) or text.lower() in _EACH_LITERALS])
+    # (GRAM014's words, less the one hit covering the text of its "a/an" gate, unless the text is
+    # one of the words: ``str.lower`` never shortens a text, so a longer one is lower-cased for
+    # nothing, and a document's whole text is not lower-cased again here)
+    n = len(text)
+    whole = n <= _EACH_LONGEST and text.lower() in _EACH_LITERALS
+    got.append([(a, b) for a, b in each if (a, b) != (0, n) or whole])
     for found in got:
         for a, _b in found:  # type: ignore[union-attr]
             if text[a] in _QUANT_BEFORE:

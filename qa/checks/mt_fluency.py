@@ -20,7 +20,8 @@ from operator import eq
 from rapidfuzz.distance import Levenshtein
 
 from qa.document import Document
-from qa.scan import RuleScanner, Triggers, candidates, literal_triggers, pattern_triggers
+from qa.fastpath import leading_literals
+from qa.scan import RuleScanner, Triggers, candidates, literal_triggers
 from qa.textfind import compile_on_first_use, find_all, finditer_at
 from qa import lexicons, ruledata
 from qa.lexicons import zipf_en
@@ -965,11 +966,24 @@ _CORRELATIVE_RE = re.compile(
     re.MULTILINE,
 )
 _PAIRS = {"although": "but", "even though": "but", "though": "but", "because": "so"}
+#: every match starts with one of the openers (its look-behinds aside), found by the document's
+#: one scan; the regex is tried only there (``_correlatives``)
+_CORRELATIVE_TRIGGERS = literal_triggers(leading_literals(_CORRELATIVE_RE))
+
+
+def _correlatives(doc: Document) -> Iterator[re.Match[str]]:
+    """``_CORRELATIVE_RE.finditer(doc.text)``, the regex tried only where an opener starts (each
+    attempt reads at most one clause) instead of in windows of the clause's reach around every
+    opener and conjunction."""
+    found = candidates(doc, "GRAM200", _CORRELATIVE_TRIGGERS)
+    if found is None:
+        return _CORRELATIVE_RE.finditer(doc.text)
+    return finditer_at(_CORRELATIVE_RE, doc.text, [a for a, _b in found])
 
 
 @rule(
     code="GRAM200",
-    triggers=pattern_triggers(_CORRELATIVE_RE),  # every finding is a match of it
+    triggers=_CORRELATIVE_TRIGGERS,  # every finding is a match of it, starting with one
     name="doubled-correlative-conjunction",
     category="grammar",
     summary="Two conjunctions for one link: \"Although ..., but\", \"Because ..., so\"",
@@ -1000,7 +1014,7 @@ def doubled_correlative_conjunction(doc: Document, opts: Mapping[str, object]) -
     ## How to fix
     Drop one of the two conjunctions: `Although X, Y` or `X, but Y`.
     """
-    for m in _CORRELATIVE_SCAN.finditer(doc):
+    for m in _correlatives(doc):
         opener = m.group("first") or m.group("first2")
         second = m.group("second")
         if _PAIRS[opener.lower()] != second:
@@ -1008,9 +1022,6 @@ def doubled_correlative_conjunction(doc: Document, opts: Mapping[str, object]) -
         yield Hit(m.start(), m.end(), f"'{opener} ..., {second}': two conjunctions for one link",
                   suggestion=f"drop '{second}'", confidence=0.8)
 
-
-# regexes with required words run only where the one scan found those words (qa.scan)
-_CORRELATIVE_SCAN = RuleScanner(_CORRELATIVE_RE, "GRAM200")
 
 #: loaded before any time limit starts (qa.warmup)
 from qa.lexicons import load_frequencies as _load_frequencies  # noqa: E402

@@ -20,6 +20,8 @@ from functools import lru_cache
 
 from qa import ruledata
 from qa.document import Document
+from qa.fastpath import leading_literals
+from qa.scan import Triggers, literal_triggers
 from qa.textfind import compile_on_first_use, find_all
 from qa.lexicons import zipf_en
 from qa.model import Applicability, Edit, Fix, Hit, bad, good
@@ -75,6 +77,7 @@ _space_re = compile_on_first_use(r"(?i)\b(?:probes?|landers?|orbiters?|rovers?|s
 
 @rule(
     code="MT306",
+    triggers=literal_triggers(leading_literals(_WEAPON_RE), gate=True),  # every match starts with one
     name="weapon-name-translated",
     category="mistranslation",
     summary="A Chinese or North Korean weapon designation translated word for word (\"Mars-17 missile\")",
@@ -134,6 +137,10 @@ _LANGS = (
 _MORAL_LITERALS = ("oral education", "oral Education", "orality", "irtue")
 
 
+#: every finding holds one of these (an "Australia", a "law union", a "moral education"...)
+_COUNTRY_TRIGGERS = literal_triggers(("Australia", "aw union", "aw trade union") + _MORAL_LITERALS, gate=True)
+
+
 _langs_before_re = compile_on_first_use(rf"(?:(?:{_LANGS}),? ){{1,8}}$")
 
 
@@ -142,6 +149,7 @@ _langs_after_re = compile_on_first_use(rf"(?:,? (?:and |or )?(?:{_LANGS})){{1,8}
 
 @rule(
     code="MT307",
+    triggers=_COUNTRY_TRIGGERS,
     name="country-abbreviation-misread",
     category="mistranslation",
     summary="A one-character Chinese country name read as another word (Macau as \"Australia\", France as \"law\")",
@@ -237,6 +245,7 @@ _NOT_NAMES = frozenset(
 
 @rule(
     code="MT308",
+    triggers=literal_triggers(_KIN_LITERALS, gate=True),  # every match starts with one
     name="kinship-pair-calque",
     category="mistranslation",
     summary="A Chinese kinship pair calqued onto a name (\"Kim Jong Un father-daughter\", \"X's father and daughter\")",
@@ -294,11 +303,14 @@ def kinship_pair_calque(doc: Document, opts: Mapping[str, object]) -> Iterator[H
 
 # --------------------------------------------------------------------------- MT309 stray word sentence
 _STRAY_RE = re.compile(r"(?m)[.!?] (?P<w>[a-z]{2,})[.!?](?=[ \t]+[A-Z\"“]|[ \t]*$)")
+#: every match is one of these, less its look-ahead (a regex gate: few documents hold one)
+_STRAY_TRIGGERS = Triggers(patterns=((r"[.!?] [a-z]{2,}[.!?]", 0),))
 _ABBREV_WORDS = frozenset("etc al cf ie eg vs approx ibid viz pp ed eds ca op cit seq ff ps".split())
 
 
 @rule(
     code="MT309",
+    triggers=_STRAY_TRIGGERS,
     name="stray-word-sentence",
     category="fragment",
     summary="A single lower-case word standing as a sentence after a full stop (\"... quite high. of.\")",
@@ -361,6 +373,7 @@ _CALENDAR = frozenset(
 
 @rule(
     code="MT310",
+    triggers=literal_triggers(_TITLE_LITERALS, gate=True),  # every finding follows one
     name="one-title-two-names",
     category="mistranslation",
     summary="One title introduces names that share their first two parts but end differently",
@@ -431,6 +444,7 @@ _comp_reports_re = compile_on_first_use(r"Comprehensive [^,.\n]{3,60}? (?:and ot
 
 @rule(
     code="MT311",
+    triggers=literal_triggers(("Comprehensive",), gate=True),  # every finding starts with it
     name="comprehensive-report-calque",
     category="mistranslation",
     summary="The Chinese dateline formula 综合报道 rendered as \"(Comprehensive, 11th)\" or \"Comprehensive X and other reports\"",
@@ -493,6 +507,7 @@ def _comparative(adj: str) -> str:
 
 @rule(
     code="GRAM201",
+    triggers=literal_triggers(leading_literals(_MORE_PLAIN_RE), gate=True),  # every match starts with one
     name="more-with-short-adjective",
     category="grammar",
     summary="\"more\" or \"more and more\" before a short adjective that takes -er (\"more and more high\")",
