@@ -148,29 +148,8 @@ def test_rules_reading_their_trigger_positions_find_what_a_full_scan_finds() -> 
     """MT301, MT302 and MT304 declare their literals as scan triggers and read where they occur
     from the document's one scan: the same findings with either scan backend as with none (every
     rule run on the whole text, each literal found with ``str.find``)."""
-    from dataclasses import replace
-
-    from qa.config import Settings
-    from qa.engine import check_document, make_plan
-    from qa.scan import ScanPlan, hyperscan_available
-
-    base = make_plan(Settings(select=("MT301", "MT302", "MT304")))
-    plans = {"none": replace(base, scan=None),
-             "fallback": replace(base, scan=ScanPlan.for_rules(base.rules, backend="fallback"))}
-    if hyperscan_available():
-        plans["hyperscan"] = replace(base, scan=ScanPlan.for_rules(base.rules, backend="hyperscan"))
-    assert {"MT301", "MT302", "MT304"} <= plans["fallback"].scan.codes
     texts = TEXTS + [t.upper() for t in TEXTS[:200]] + ["Ana Lima’s daughter Ana Lima. Wang Spring. Ms. Mia Tanaka lifted his cup."]
-    by_rule: dict[str, int] = {}
-    for text in texts:
-        want = None
-        for name, plan in plans.items():
-            got = [(f.rule, f.start, f.end, f.message) for f in check_document(make_document(text, doc_id="x"), plan)]
-            if want is None:
-                want = got
-                for f in got:
-                    by_rule[f[0]] = by_rule.get(f[0], 0) + 1
-            assert got == want, (name, text)
+    by_rule = _same_findings_by_scan(("MT301", "MT302", "MT304"), texts)
     assert all(by_rule.get(c, 0) >= 3 for c in ("MT301", "MT302", "MT304")), by_rule
 
 
@@ -207,21 +186,31 @@ def test_rules_gated_by_their_literals_find_what_a_full_scan_finds() -> None:
     """GRAM200, GRAM201 and MT306-MT311 are skipped where none of their triggers occurs (MT309's
     is a regex), GRAM200 reads where its openers start: the same findings with either scan backend
     as with none (every rule run on the whole text)."""
+    codes = ("GRAM200", "GRAM201", "MT306", "MT307", "MT308", "MT309", "MT310", "MT311")
+    texts = _gated_texts(12, 1500)
+    texts += [t.upper() for t in texts[:100]]
+    by_rule = _same_findings_by_scan(codes, texts, with_examples=True)
+    assert all(by_rule.get(c, 0) >= 1 for c in codes), by_rule
+
+
+def _same_findings_by_scan(codes: tuple[str, ...], texts: list[str], with_examples: bool = False) -> dict[str, int]:
+    """Check ``texts`` (and, ``with_examples``, the rules' examples) with the rules ``codes``
+    scanned by each backend and by none (every rule on the whole text); assert the findings are
+    the same and return how many each rule made."""
     from dataclasses import replace
 
     from qa.config import Settings
     from qa.engine import check_document, make_plan
     from qa.scan import ScanPlan, hyperscan_available
 
-    codes = ("GRAM200", "GRAM201", "MT306", "MT307", "MT308", "MT309", "MT310", "MT311")
     base = make_plan(Settings(select=codes))
     plans = {"none": replace(base, scan=None),
              "fallback": replace(base, scan=ScanPlan.for_rules(base.rules, backend="fallback"))}
     if hyperscan_available():
         plans["hyperscan"] = replace(base, scan=ScanPlan.for_rules(base.rules, backend="hyperscan"))
     assert set(codes) <= plans["fallback"].scan.codes
-    texts = _gated_texts(12, 1500)
-    texts += [t.upper() for t in texts[:100]] + [ex.text for r in base.rules for ex in r.examples]
+    if with_examples:
+        texts = texts + [ex.text for r in base.rules for ex in r.examples]
     by_rule: dict[str, int] = {}
     for text in texts:
         want = None
@@ -232,4 +221,4 @@ def test_rules_gated_by_their_literals_find_what_a_full_scan_finds() -> None:
                 for f in got:
                     by_rule[f[0]] = by_rule.get(f[0], 0) + 1
             assert got == want, (name, text)
-    assert all(by_rule.get(c, 0) >= 1 for c in codes), by_rule
+    return by_rule
