@@ -250,7 +250,7 @@ def user_cache_root() -> Path:
 
 def start_up_folder(name: str) -> Path | None:
     """The folder of one start-up cache (the rule, pack, table and evidence caches, their files
-    signed with ``qa.scan.write_cached``) in the user's cache folder. ``None`` with
+    signed with ``qa.signed.write_cached``) in the user's cache folder. ``None`` with
     ``QA_NO_CACHE`` or where there is no cache folder: the caller builds what it needs."""
     if os.environ.get("QA_NO_CACHE"):
         return None

@@ -58,7 +58,7 @@ def _confidences() -> dict[tuple[str, str | None], float | None]:
     p = evidence_path()
     cached = _cache_entry(p)
     if cached is not None:
-        from qa.scan import read_cached_json
+        from qa.signed import read_cached_json
 
         payload = read_cached_json(cached[1], cached[0], CONFIDENCE_CACHE_FORMAT)
         table = _decode_table(payload)
@@ -66,7 +66,7 @@ def _confidences() -> dict[tuple[str, str | None], float | None]:
             return table
     out = _confidences_of(load())
     if cached is not None:
-        from qa.scan import json_blob, write_cached
+        from qa.signed import json_blob, write_cached
 
         rows = [[code, cond, c] for (code, cond), c in out.items()]
         blob = json_blob({"format": CONFIDENCE_CACHE_FORMAT, "rows": rows})

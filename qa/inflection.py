@@ -5,7 +5,7 @@ about 40,000 lemmas of the SPECIALIST Lexicon: nouns with their plurals, verbs w
 participle, -ing and third-person forms, adjectives with comparative and superlative). The file
 is read directly, without importing the package (whose import pulls in numpy), and inverted into
 one set of forms per reading; that takes well under 0.2 s (``benchmarks/grammar.py`` measures
-it), so the sets are kept in a signed cache file (the format of the scan cache, ``qa.scan``) and
+it), so the sets are kept in a signed cache file (``qa.signed``) and
 a later process reads them from there; the table's text itself is read only when a rule asks a
 lemma's forms. The auxiliaries *be*, *have*, *do* and the modals are a closed class and are
 listed here, not read from the file.
@@ -331,7 +331,7 @@ def _cached_readings() -> dict[str, set[str]] | None:
     where = _readings_cache()
     if where is None:
         return None
-    from qa.scan import read_cached_json
+    from qa.signed import read_cached_json
 
     payload = read_cached_json(where[1], where[0], READINGS_CACHE_FORMAT)  # type: ignore[arg-type]
     sets = payload.get("sets") if payload is not None else None
@@ -344,7 +344,7 @@ def _store_readings(sets: dict[str, set[str]]) -> None:
     where = _readings_cache()
     if where is None or list(sets) != list(READINGS) or any("" in v or any("\n" in f for f in v) for v in sets.values()):
         return  # (a form is never empty nor holds a line break: each is one line of the file)
-    from qa.scan import json_blob, write_cached
+    from qa.signed import json_blob, write_cached
 
     blob = json_blob({"format": READINGS_CACHE_FORMAT, "sets": {k: "\n".join(sorted(v)) for k, v in sets.items()}})
     write_cached(where[1], where[0], blob)  # type: ignore[arg-type]
@@ -352,13 +352,13 @@ def _store_readings(sets: dict[str, set[str]]) -> None:
 
 def _cached_irregular() -> dict[str, tuple[str, str]] | None:
     """The table as last built, from its cache file when its MAC is this user's (the signed
-    format of the scan cache, ``qa.scan.read_cached``) and it decodes to the table's shape."""
+    format of the scan cache, ``qa.signed.read_cached``) and it decodes to the table's shape."""
     import json
 
     where = _irregular_cache()
     if where is None:
         return None
-    from qa.scan import read_cached
+    from qa.signed import read_cached
 
     blob = read_cached(where[1], where[0])  # type: ignore[arg-type]
     if blob is None:
@@ -380,7 +380,7 @@ def _store_irregular(table: dict[str, tuple[str, str]]) -> None:
     where = _irregular_cache()
     if where is None:
         return
-    from qa.scan import write_cached
+    from qa.signed import write_cached
 
     write_cached(where[1], where[0], json.dumps(table, ensure_ascii=False, sort_keys=False).encode("utf-8"))  # type: ignore[arg-type]
 

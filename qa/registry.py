@@ -220,7 +220,7 @@ def _fields(r: Rule) -> str:
 
 def _store_python_rules(rules: list[Rule]) -> None:
     """Best effort: write the built-in rules' fields (JSON, under the MAC of the scan cache,
-    ``qa.scan.write_cached``), when every one of them reads back the same."""
+    ``qa.signed.write_cached``), when every one of them reads back the same."""
     import json
 
     path = None
@@ -231,7 +231,7 @@ def _store_python_rules(rules: list[Rule]) -> None:
         return
     if path is None or not rules:
         return
-    from qa.scan import json_blob, write_cached
+    from qa.signed import json_blob, write_cached
 
     try:
         blob = json_blob({"format": PY_CACHE_FORMAT, "rules": [_encode_rule(r) for r in rules]})
@@ -253,7 +253,7 @@ def _cached_python_rules() -> tuple[Rule, ...] | None:
         return None
     if path is None:
         return None
-    from qa.scan import read_cached_json
+    from qa.signed import read_cached_json
 
     payload = read_cached_json(path, key, PY_CACHE_FORMAT)
     if payload is None:

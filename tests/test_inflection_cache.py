@@ -10,7 +10,7 @@ import pytest
 
 import qa.cache
 from qa import inflection
-from qa.scan import MAGIC
+from qa.signed import MAGIC
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 
 import qa.cache
 from qa import inflection
-from qa.scan import MAGIC
+from qa.signed import MAGIC
 
 
 def _reset(monkeypatch):
@@ -81,7 +81,7 @@ def test_a_planted_or_damaged_file_is_ignored_and_rebuilt(fresh, monkeypatch, da
         path.write_bytes(data[:head + 10])
     else:  # signed, but a reading is missing: refused when read
         del payload["sets"]["RB"]
-        from qa.scan import json_blob, write_cached
+        from qa.signed import json_blob, write_cached
 
         write_cached(path, key, json_blob(payload))
     _reset(monkeypatch)

@@ -18,7 +18,7 @@ from qa.engine import check_document, make_plan
 from qa.packs import load_packs
 from qa.readers import make_document
 from qa.ruledata import default_pack_dirs
-from qa.scan import MAGIC
+from qa.signed import MAGIC
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from qa import registry
 from qa.config import Settings
 from qa.engine import check_document, make_plan
 from qa.readers import make_document
-from qa.scan import MAGIC
+from qa.signed import MAGIC
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -93,7 +93,7 @@ def test_a_planted_or_damaged_rule_cache_is_ignored(cache_on, damage):
         payload = json.loads(data[head:])
         payload["rules"][0]["module"] = "os"
         blob = json.dumps(payload).encode()
-        from qa.scan import write_cached
+        from qa.signed import write_cached
 
         write_cached(path, key, blob)
     assert registry._cached_python_rules() is None

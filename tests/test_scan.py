@@ -18,7 +18,9 @@ from qa.engine import check_document, make_plan
 from qa.model import Hit, Rule, bad, good
 from qa.readers import make_document
 from qa.registry import all_rules
-from qa.scan import (MAGIC, RuleScanner, ScanPlan, Triggers, cache_path, default_backend, hyperscan_available,
+import qa.signed
+from qa.signed import MAGIC
+from qa.scan import (RuleScanner, ScanPlan, Triggers, cache_path, default_backend, hyperscan_available,
                      literal_triggers, pattern_triggers)
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -323,7 +325,7 @@ def test_a_damaged_cache_file_is_ignored_and_replaced(tmp_path, damage, monkeypa
     elif damage == "garbage-with-good-header":  # a well-formed file (this user's MAC) holding no database
         blob = b"not a hyperscan database" * 10
         data = bytearray(MAGIC + bytes.fromhex(good_plan.key) + len(blob).to_bytes(8, "big")
-                         + qa.scan._mac(good_plan.key, blob) + blob)
+                         + qa.signed._mac(good_plan.key, blob) + blob)
     elif damage == "planted":  # a real database of other triggers, without this user's secret
         other = ScanPlan.for_rules([r for r in rules if r.triggers][:3], backend="hyperscan")
         blob = hyperscan.dumpb(other._db)
