@@ -29,6 +29,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
+from qa.lazyre import LazyPattern, lazy_compile
 from qa.model import Applicability, CheckFn, Edit, Example, Fix, Hit, Rule, Severity, bad, good
 from qa.scan import Triggers
 
@@ -75,14 +76,19 @@ CHECK_BUNDLED_FRAGMENTS = False
 class PackContext:
     """What a kind builder may need: the pack file (for errors and relative lexicon paths)."""
 
-    def __init__(self, path: Path, code: str, check_fragments: bool = True) -> None:
+    def __init__(self, path: Path, code: str, check_fragments: bool = True, lazy: bool = False) -> None:
         self.path, self.code = path, code
         self.check_fragments = check_fragments
+        #: patterns compile on first use (``qa.lazyre``): the check of a rule read from the folder
+        #: cache, whose patterns all compiled when the cache was written
+        self.lazy = lazy
 
     def error(self, fld: str, message: str) -> PackError:
         return PackError(self.path, self.code, fld, message)
 
-    def compile(self, fld: str, pattern: str, flags: int = 0) -> re.Pattern[str]:
+    def compile(self, fld: str, pattern: str, flags: int = 0) -> "re.Pattern[str] | LazyPattern":
+        if self.lazy:
+            return lazy_compile(pattern, flags)
         try:
             return re.compile(pattern, flags)
         except re.error as exc:
@@ -354,7 +360,7 @@ class _LazyCheck:
                     _load_kinds()
                     code = str(self._spec.get("code", "?"))
                     builder = _KINDS[str(self._spec.get("kind", ""))][0]
-                    self._fn = builder(self._spec, PackContext(self._path, code, check_fragments=False))
+                    self._fn = builder(self._spec, PackContext(self._path, code, check_fragments=False, lazy=True))
                 fn = self._fn
         return fn
 
@@ -426,7 +432,7 @@ def _decode_triggers(raw: object) -> Triggers | None:
 def _store_folder(d: Path, built: list[tuple[Path, list[tuple[Mapping[str, object], Rule]]]]) -> None:
     """Best effort: write what rebuilding the packs of ``d`` without their kinds needs (each rule's
     spec, and its check's ``fixable`` and ``triggers``), as JSON under the MAC of the scan cache
-    (``qa.scan.write_cached``). Not written when a value would not read back equal."""
+    (``qa.signed.write_cached``). Not written when a value would not read back equal."""
     import json
 
     try:
@@ -448,7 +454,7 @@ def _store_folder(d: Path, built: list[tuple[Path, list[tuple[Mapping[str, objec
             entries.append({"spec": spec, "fixable": fixable, "triggers": _encode_triggers(trig)})
         files.append({"path": f.relative_to(d).as_posix(), "rules": entries})
     payload = {"format": PACK_CACHE_FORMAT, "files": files}
-    from qa.scan import json_blob, write_cached
+    from qa.signed import json_blob, write_cached
 
     try:
         blob = json_blob(payload)
@@ -472,7 +478,7 @@ def _cached_folder(d: Path) -> list[Rule] | None:
     path = _folder_cache_path(key)
     if path is None:
         return None
-    from qa.scan import read_cached_json
+    from qa.signed import read_cached_json
 
     payload = read_cached_json(path, key, PACK_CACHE_FORMAT)
     if payload is None:

@@ -155,3 +155,38 @@ def test_no_private_name_imported_from_another_qa_module():
     bad = [f"{module}:{line} imports {name} from {target}" for module, target, name, line in _imports()
            if name and name.startswith("_") and not name.startswith("__") and target != module]
     assert bad == []
+
+
+def _module_level_compiles(path: Path) -> list[int]:
+    """Lines of ``re.compile(...)`` calls run at import of the module at ``path`` (in its body,
+    outside functions and classes)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    out: list[int] = []
+
+    def visit(node: ast.AST) -> None:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            return
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "compile"
+                and isinstance(node.func.value, ast.Name) and node.func.value.id == "re"):
+            out.append(node.lineno)
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    for stmt in tree.body:
+        visit(stmt)
+    return out
+
+
+def test_the_module_finder_sees_a_module_level_compile_and_not_one_in_a_function(tmp_path):
+    p = tmp_path / "m.py"
+    p.write_text("import re\nA = re.compile('a')\nB = {'x': re.compile('b')}\n"
+                 "def f():\n    return re.compile('c')\nC = lambda: re.compile('d')\n")
+    assert _module_level_compiles(p) == [2, 3]
+
+
+def test_rule_modules_compile_their_patterns_on_first_use():
+    """A one-file run imports every rule module whose rules run and compiles only the patterns its
+    rules use: a module-level pattern of ``qa/checks`` or ``qa/kinds`` is ``qa.lazyre.lazy_compile``."""
+    found = {str(p.relative_to(QA.parent)): lines for p in sorted((QA / "checks").glob("*.py")) + sorted((QA / "kinds").glob("*.py"))
+             if (lines := _module_level_compiles(p))}
+    assert found == {}

@@ -19,6 +19,7 @@ from collections.abc import Iterator, Mapping
 
 # qa.bilingual.extract (its ~40 pattern tables) is imported by the rules that compare segments,
 # when they first have one: a monolingual document never loads it
+from qa.lazyre import lazy_compile
 from qa.bilingual.glossary import GlossaryError, load_rows  # GlossaryError: imported from here by the CLI
 from qa.bilingual.model import BilingualDocument, Segment
 from qa.document import Document
@@ -84,10 +85,10 @@ def _number_diff_of(doc: Document, seg: Segment):
     return extra, missing
 
 
-_HAS_MONTH_RE = re.compile(r"月|\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b")
+_HAS_MONTH_RE = lazy_compile(r"月|\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b")
 
 
-_YEAR_RE = re.compile(r"(?:19|20)\d\d")
+_YEAR_RE = lazy_compile(r"(?:19|20)\d\d")
 
 
 def _fmt(vals) -> str:
@@ -463,7 +464,7 @@ def final_punctuation_mismatch(doc: Document, opts: Mapping[str, object]) -> Ite
                                                                       len(seg.source.rstrip(_CLOSERS))))
 
 
-_ZH_QUESTION_RE = re.compile("能否|是否|可否|吗|呢|为什么|为何|怎么|怎样|如何|什么|谁|哪|多少|难道")
+_ZH_QUESTION_RE = lazy_compile("能否|是否|可否|吗|呢|为什么|为何|怎么|怎样|如何|什么|谁|哪|多少|难道")
 
 
 @rule(
@@ -511,7 +512,7 @@ _PAIRS = (("(", ")"), ("[", "]"), ("{", "}"), ("‘", "’"), ("«", "»"), ("�
           ("《", "》"), ("【", "】"))
 #: double quotation marks of every style: paired by count, whatever their direction (a text that
 #: opens with " and closes with ” or writes “...“ has its quotes in the wrong shape, not unpaired)
-_DOUBLE_QUOTE_RE = re.compile('["“”„‟〝〞＂]')
+_DOUBLE_QUOTE_RE = lazy_compile('["“”„‟〝〞＂]')
 
 
 def _balance(s: str) -> list[tuple[int, str]]:
@@ -866,7 +867,7 @@ def length_ratio_outlier(doc: Document, opts: Mapping[str, object]) -> Iterator[
 
 
 # --------------------------------------------------------------------------- one target, several sources
-_PUNCT_RE = re.compile(r"[\W_]+")
+_PUNCT_RE = lazy_compile(r"[\W_]+")
 
 
 def _source_key(s: str) -> str:
@@ -918,8 +919,8 @@ def one_target_several_sources(doc: Document, opts: Mapping[str, object]) -> Ite
 #: is often split between zh and its regional varieties)
 _LANG_KIN = {"zh": ("zh", "yue", "wuu"), "yue": ("zh", "yue", "wuu"), "wuu": ("zh", "yue", "wuu"),
              "no": ("no", "nb", "nn"), "nb": ("no", "nb", "nn"), "nn": ("no", "nb", "nn")}
-_KANA_RE = re.compile("[\u3040-\u30ff]")
-_JUDGE_STRIP_RE = re.compile(r"\d+(?:[.,:]\d+)*")
+_KANA_RE = lazy_compile("[\u3040-\u30ff]")
+_JUDGE_STRIP_RE = lazy_compile(r"\d+(?:[.,:]\d+)*")
 _MIN_JUDGE_LETTERS = 30
 
 
@@ -1020,7 +1021,7 @@ ZH_SURNAMES = frozenset(
     "邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝"
     "路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂"
     "全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝")
-_PINYIN_NAME_RE = re.compile(r"\b([A-Z][a-z]{0,5})[ -]([A-Z][a-z]{1,11})\b")
+_PINYIN_NAME_RE = lazy_compile(r"\b([A-Z][a-z]{0,5})[ -]([A-Z][a-z]{1,11})\b")
 
 
 @lru_cache(maxsize=20000)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 
+from qa.lazyre import lazy_compile
 from qa.checks.boilerplate_layout import (
     Layout,
     LineInfo,
@@ -167,7 +168,7 @@ def _paragraph_lines(lay: Layout, lo: int, hi: int) -> list[bool]:
     return out + [False] * (hi - lo - len(out))
 
 
-_NUMBER_RE = re.compile(r"\d+")
+_NUMBER_RE = lazy_compile(r"\d+")
 
 
 def _table_row(ln: LineInfo) -> bool:
@@ -430,7 +431,7 @@ def link_list_line(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
                   confidence=0.85)
 
 
-_COUNT_LINE_RE = re.compile(
+_COUNT_LINE_RE = lazy_compile(
     r"^(?:\d[\d,.]*\s*[kKmM]?\s*(?:shares?|comments?|views?|likes?|reads?|reactions?|responses?)?|"
     r"(?:shares?|comments?|views?|likes?)\s*[:(]?\s*\d[\d,.]*[kKmM]?\)?)$",
     re.IGNORECASE,
@@ -472,7 +473,7 @@ def share_count_line(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]
                   confidence=0.8 if bare else 0.9)
 
 
-_CAPTION_RE = re.compile(
+_CAPTION_RE = lazy_compile(
     r"^(?:above|below|top|pictured|left|right|inset|main|file photo|file picture|in pictures|"
     r"gallery|slideshow|watch|video)\s*(?:\(\w+\))?\s*:\s+\S",
     re.IGNORECASE,
@@ -511,7 +512,7 @@ def image_caption_line(doc: Document, opts: Mapping[str, object]) -> Iterator[Hi
                   fix=_delete_line(doc, ln, Applicability.UNSAFE), confidence=0.8)
 
 
-_CONTACT_RE = re.compile(
+_CONTACT_RE = lazy_compile(
     r"^(?:(?:phone|tel|telephone|fax|e-?mail|email|contact|twitter|instagram|facebook)\s*[:.]?\s*)?"
     r"(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:https?://|www\.)\S+|(?:[\w-]+\.)+(?:com|org|net|co|io|uk|in|de)(?:/\S*)?|@\w{2,30}|"
     r"(?!\d{4}-\d{1,2}-\d{1,2}$|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}$)\+?[\d()][\d\s().-]{6,20}\d)$",  # a date is not a phone number
@@ -563,7 +564,7 @@ def contact_or_address_line(doc: Document, opts: Mapping[str, object]) -> Iterat
         yield Hit(ln.start, ln.end, f"Contact line: '{ln.text[:60]}'", fix=_delete_line(doc, ln), confidence=0.8)
 
 
-_BIO_RE = re.compile(
+_BIO_RE = lazy_compile(
     r"^[A-Z][\w.'’\-]+(?:\s+[A-Z][\w.'’\-]+){0,3}(?:\s+\(@\w+\))?\s+(?:is|was|has been|writes|covers)\s+"
     r"(?:(?:a|an|the|our)\s+)?(?:[\w\-]+\s+){0,5}"
     r"(?:writer|journalist|editor|reporter|correspondent|contributor|columnist|author|producer|photographer|"

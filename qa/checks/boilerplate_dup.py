@@ -12,25 +12,25 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 from collections import Counter
 from operator import itemgetter
 from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from urllib.parse import urlsplit
 
+from qa.lazyre import lazy_compile
 from qa.document import VECTOR_MIN_CHARS, Document, code_points
 from qa.model import Applicability, Edit, Fix, Hit, bad, good
 from qa.registry import rule
 
-_DIGIT_RE = re.compile(r"\d")
-_PUNCT_RE = re.compile(r"[\W_]+")
+_DIGIT_RE = lazy_compile(r"\d")
+_PUNCT_RE = lazy_compile(r"[\W_]+")
 #: the same runs within each line of a whole text, once ``_`` is a space (line breaks are kept,
 #: so the normalised text splits into the same lines as the text); a run that is one space
 #: already reads as its replacement and is left alone (a third faster than replacing it)
-_PUNCT_IN_LINES_RE = re.compile(r"[^\w\r\n ][^\w\r\n]*| [^\w\r\n]+")
+_PUNCT_IN_LINES_RE = lazy_compile(r"[^\w\r\n ][^\w\r\n]*| [^\w\r\n]+")
 #: a word character (``\w``; ``_`` is one, but ``normalise_line`` makes it a space)
-_WORD_CHAR_RE = re.compile(r"\w")
+_WORD_CHAR_RE = lazy_compile(r"\w")
 
 
 def normalise_line(text: str) -> str:

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from bisect import bisect_right
 from itertools import chain, repeat
 
+from qa.lazyre import lazy_compile
 from qa import ruledata
 from qa.document import Document
 from qa.fastpath import fragment_literals, has_case_special, plain_literal, split_alternatives
@@ -41,14 +42,14 @@ from qa.warmup import loader
 from qa.words import LETTER_DIGIT_WORD_RE, stopwords
 
 _WORD_RE = LETTER_DIGIT_WORD_RE
-_CAP_START_RE = re.compile(r"(?<![^\W_])[A-Z0-9À-ÖØ-ÞΑ-ΩА-Я]")
-_SENT_END_RE = re.compile(r"[.!?…][\"'”’)\]]*$")
-_INNER_SENT_RE = re.compile(r"[a-z0-9)”’\"][.!?]\s+[\"“‘(]?[A-Z]")
-_LINKISH_RE = re.compile(r"(?:\s[|•·»›>/]\s|\s[|•·»›]\s*$|^\s*[|•·»›]\s)")
+_CAP_START_RE = lazy_compile(r"(?<![^\W_])[A-Z0-9À-ÖØ-ÞΑ-ΩА-Я]")
+_SENT_END_RE = lazy_compile(r"[.!?…][\"'”’)\]]*$")
+_INNER_SENT_RE = lazy_compile(r"[a-z0-9)”’\"][.!?]\s+[\"“‘(]?[A-Z]")
+_LINKISH_RE = lazy_compile(r"(?:\s[|•·»›>/]\s|\s[|•·»›]\s*$|^\s*[|•·»›]\s)")
 # "a digit and one of , ; (" (in either order), anchored so a long line is scanned once
-_LISTITEM_RE = re.compile(r"^(?=[^\d\n]*+\d)(?=[^,;(\n]*+[,;(])|^\d+[.)]\s+\w+\s+\w+")
-_BULLET_RE = re.compile(r"^[\s•·*\-–—>|#]+")
-_DIGIT_RE = re.compile(r"\d")
+_LISTITEM_RE = lazy_compile(r"^(?=[^\d\n]*+\d)(?=[^,;(\n]*+[,;(])|^\d+[.)]\s+\w+\s+\w+")
+_BULLET_RE = lazy_compile(r"^[\s•·*\-–—>|#]+")
+_DIGIT_RE = lazy_compile(r"\d")
 
 #: English function words (the measure of "reads like a sentence", as in jusText): the list
 #: ``layout`` of ``rules/data/stopwords.txt``.
@@ -201,7 +202,7 @@ def line_info(i: int, start: int, end: int, text: str) -> LineInfo:
 
 
 #: a listing's time stamp ("32M ago", "updated 16M ago", "2 days ago", "Nov 18")
-_TIMESTAMP_RE = re.compile(
+_TIMESTAMP_RE = lazy_compile(
     r"^(?:updated\s+)?(?:\d+\s*(?:[smhdw]|mins?|minutes?|hrs?|hours?|days?|weeks?|months?)\s+ago|just now|yesterday)"
     r"(?:\s+\d+\s+(?:photos|videos))?$"
     r"|^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:,\s+\d{4})?$",
@@ -210,8 +211,8 @@ _TIMESTAMP_RE = re.compile(
 
 
 #: the capitals and small letters of the Latin-1 range that ``case_counts`` counts
-UPPER_RE = re.compile(r"[A-ZÀ-ÖØ-Þ]")
-LOWER_RE = re.compile(r"[a-zß-öø-ÿ]")
+UPPER_RE = lazy_compile(r"[A-ZÀ-ÖØ-Þ]")
+LOWER_RE = lazy_compile(r"[a-zß-öø-ÿ]")
 _UPPER_BYTES = bytes(c for c in range(256) if UPPER_RE.match(chr(c)))
 _LOWER_BYTES = bytes(c for c in range(256) if LOWER_RE.match(chr(c)))
 
@@ -267,18 +268,18 @@ def is_legal_line(ln: LineInfo) -> bool:
 # (a furniture lexicon phrase, a run of furniture around them) says otherwise.
 
 #: a site's copyright footer, not a credit: legal words, a company or site
-_NOT_CREDIT_RE = re.compile(
+_NOT_CREDIT_RE = lazy_compile(
     r"rights reserved|may not be|reproduc|republish|redistribut|\bterms\b|privacy|cookies?\b|"
     r"\b(?:inc|ltd|llc|gmbh|plc|corp|co)\b\.?|\b(?:media|group|network|publishing|website|site|newspapers?)\b",
     re.IGNORECASE,
 )
 #: agencies and credit words, or "Name / Agency"
-_CREDIT_RE = re.compile(
+_CREDIT_RE = lazy_compile(
     r"\s/\s|\b(?:getty|shutterstock|istock|reuters|afp|ap photo|associated press|unsplash|alamy|epa|pexels|"
     r"pixabay|courtesy|photo(?:graph)?s?|images?|pictures?|illustrations?)\b",
     re.IGNORECASE,
 )
-_CAPTION_RE = re.compile(r"[^\W\d_]{2}")
+_CAPTION_RE = lazy_compile(r"[^\W\d_]{2}")
 
 
 def is_credit(text: str) -> bool:
@@ -295,13 +296,13 @@ def is_credit(text: str) -> bool:
 
 # An amount followed by a currency: tried only where a run of digits, points and commas starts
 # (the look-behind), and the run read once (possessive), so a long run of "1.1.1..." costs linear time.
-_PRICE_RE = re.compile(
+_PRICE_RE = lazy_compile(
     r"(?:[$€£¥₹]\s?\d|(?<![\d.,])[.,]*\d[\d.,]*+(?<=\d)\s?(?:€|£|\$|usd|eur|gbp|chf|dollars?|euros?|pounds)\b)",
     re.IGNORECASE)
 #: the vulgar fractions an amount may start with instead of a digit
 _FRACTIONS = "½¼¾⅓⅔⅛"
-_FRACTION_RE = re.compile(f"[{_FRACTIONS}]")
-_QUANTITY_RE = re.compile(
+_FRACTION_RE = lazy_compile(f"[{_FRACTIONS}]")
+_QUANTITY_RE = lazy_compile(
     rf"^(?:[-•*]\s*)?(?:\d+(?:[./,]\d+)?|[{_FRACTIONS}]|\d+\s?[½¼¾⅓⅔])\s*(?:-\s*\d+\s*)?"
     r"(?:g|kg|mg|ml|l|cl|dl|oz|lb|lbs|cups?|tbsp|tsp|tablespoons?|teaspoons?|pinch(?:es)?|cloves?|slices?|"
     r"cans?|packs?|sticks?|bunch(?:es)?|handfuls?|large|medium|small|whole|grams?|litres?|liters?|ounces?|"
@@ -779,7 +780,7 @@ def _lexicon_phrases(name: str) -> list[str]:
 
 
 _EDGE_CHARS = " \t\u00a0•·*-–—>|#:;,.!?()[]{}«»›‹→←↑↓▶►▸▾▼✕×❯❮"
-_TRAILING_COUNT_RE = re.compile(r"(?<!\s)\s*[(\[]?\d[\d,.]*[kKmM]?[)\]]?\s*$")  # (?<!\s): linear on blank runs
+_TRAILING_COUNT_RE = lazy_compile(r"(?<!\s)\s*[(\[]?\d[\d,.]*[kKmM]?[)\]]?\s*$")  # (?<!\s): linear on blank runs
 
 
 #: the last characters (with digits) after which a label may end in a count
@@ -931,7 +932,7 @@ def markers(lay: Layout) -> list[bool]:
     return out
 
 
-_SEPARATOR_RE = re.compile(r"\s(?:[|•·»›]|>|/)\s")
+_SEPARATOR_RE = lazy_compile(r"\s(?:[|•·»›]|>|/)\s")
 
 
 def is_link_list(text: str) -> bool:

@@ -9,13 +9,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Mapping
 
+from qa.lazyre import LazyPattern, lazy_compile
 from qa.checks.boilerplate_layout import layout
 from qa.document import Document
 from qa.model import Applicability, Edit, Fix, Hit, bad, good
 from qa.registry import rule
 
 _NAME = r"[A-Z][\w.'’\-]*(?:\s+(?:[A-Z][\w.'’\-]*|de|van|von|der|da|al|bin|la|le))*"
-_BYLINE_RE = re.compile(
+_BYLINE_RE = lazy_compile(
     rf"^(?i:by|written by|posted by|words by|story by|reporting by|report by)\s*:?\s+{_NAME}"
     rf"(?:\s*(?:,|and|&)\s*{_NAME})*(?:\s*[,|\-–—]\s*.{{0,60}})?$",
 )
@@ -25,20 +26,20 @@ _DAY = r"(?i:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?"
 _TIME = r"(?:\s*(?:at\s+|,\s*|[-–|]\s*)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s+[A-Z]{2,4}|\s*(?:UTC|GMT)[+-]?\d*)?)"
 _DATE = (rf"(?:{_DAY}\s*)?(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}"
          rf"|\d{{4}}-\d{{2}}-\d{{2}}(?:T[\d:.]+(?:Z|[+-]\d{{2}}:?\d{{2}})?)?|\d{{1,2}}/\d{{1,2}}/\d{{2,4}}|{_MONTH}\s+\d{{4}})")
-_CREDITS_RE = re.compile(
+_CREDITS_RE = lazy_compile(
     r"^\(?(?:additional\s+)?(?:reporting|writing|editing|research|compiled|contributing|edited)\s*(?:by|:)\s+[A-Z]"
     r"[^()]{0,300}\)?\.?$",
     re.IGNORECASE,
 )
 # what a date line may hold: dates, times, zones, and the words that introduce them
-_DATE_TOKEN_RE = re.compile(
+_DATE_TOKEN_RE = lazy_compile(
     rf"{_MONTH}|{_DAY}|\b(?:updated|posted|published|first|last|modified|edited|date|on|at|am|pm|a\.m|p\.m|"
     r"ist|est|edt|pst|pdt|cet|cest|bst|gmt|utc|et|pt|cst|cdt|mst|mdt|z)\b|\d+(?:st|nd|rd|th)?|[\s,.;:/|\-–—+()T]",
     re.IGNORECASE,
 )
-_DIGIT_RE = re.compile(r"\d")
+_DIGIT_RE = lazy_compile(r"\d")
 _HAS_DIGIT = _DIGIT_RE.search  # a gate: the line holds a digit (``LineInfo.has_digit``)
-_HAS_DATE_RE = re.compile(rf"\b{_MONTH}\s*\d|\d\s*{_MONTH}|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}/\d{{1,2}}/\d{{2,4}}", re.IGNORECASE)
+_HAS_DATE_RE = lazy_compile(rf"\b{_MONTH}\s*\d|\d\s*{_MONTH}|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}/\d{{1,2}}/\d{{2,4}}", re.IGNORECASE)
 
 
 def is_dateline(text: str) -> bool:
@@ -48,8 +49,8 @@ def is_dateline(text: str) -> bool:
     return _DATE_TOKEN_RE.sub("", text) == ""
 
 
-_NAME_DATE_RE = re.compile(rf"^{_NAME}\s*[-–—|,]\s*{_DATE}{_TIME}?.{{0,12}}$")
-_CREDIT_RE = re.compile(
+_NAME_DATE_RE = lazy_compile(rf"^{_NAME}\s*[-–—|,]\s*{_DATE}{_TIME}?.{{0,12}}$")
+_CREDIT_RE = lazy_compile(
     r"^\(?(?:(?:photo|image|picture|video|graphic|illustration|main image|featured image|top image|header image)s?"
     r"(?:\s+credits?|\s+by|\s+courtesy(?:\s+of)?|\s+source)?\s*[:\-–—]\s*\S.{0,80}"
     r"|(?:photo|image|picture)s?\s+(?:credit|courtesy|by)\b.{0,80}"
@@ -61,7 +62,7 @@ _CREDIT_RE = re.compile(
 
 #: what every match of ``_CREDIT_RE`` holds, in lower case: a line of ASCII without one of them
 #: is not tried (in ASCII, the pattern's case-insensitive matching is lower-casing)
-_CREDIT_WORDS_RE = re.compile("photo|image|picture|video|graphic|illustration|credit|source|getty|shutterstock|"
+_CREDIT_WORDS_RE = lazy_compile("photo|image|picture|video|graphic|illustration|credit|source|getty|shutterstock|"
                               "istock|afp|reuters/")
 
 
@@ -69,13 +70,13 @@ def _may_be_credit(text: str) -> bool:
     return not text.isascii() or _CREDIT_WORDS_RE.search(text.lower()) is not None
 
 
-def _meta_hits(doc: Document, pattern: "re.Pattern[str] | Callable[[str], bool]", what: str, max_words: int,
+def _meta_hits(doc: Document, pattern: "re.Pattern[str] | LazyPattern | Callable[[str], bool]", what: str, max_words: int,
                any_prose: bool = False, skip_fields: bool = False,
                gate: "Callable[[str], object] | None" = None) -> Iterator[Hit]:
     """Hits on the short lines of the layout that ``pattern`` matches (``gate``: a quicker test
     that every line the pattern matches passes)."""
     lay = layout(doc)
-    test = pattern.match if isinstance(pattern, re.Pattern) else pattern
+    test = pattern.match if isinstance(pattern, (re.Pattern, LazyPattern)) else pattern
     fields = [(ks[0], vs[1]) for ks, vs in doc.fields.values()] if skip_fields else []
     if any_prose:
         lines = [ln for ln in lay.lines if ln.words <= max_words]

@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
 
+from qa.lazyre import lazy_compile
 from qa.document import Document
 from qa.encoding import GATE_RE, inside, load_ftfy, mojibake_regions
 from qa.model import Applicability, Edit, Fix, Hit, bad, good
@@ -75,9 +76,9 @@ def mojibake(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
                   confidence=1.0 if r.exact else 0.8)
 
 
-_FFFD_RE = re.compile("\ufffd+")
+_FFFD_RE = lazy_compile("\ufffd+")
 #: a replacement character standing for an apostrophe in an English contraction (don�t, it�s)
-_FFFD_APOS_RE = re.compile(r"(?<=[A-Za-z])\ufffd(?=(?:s|t|ll|re|ve|d|m)\b)")
+_FFFD_APOS_RE = lazy_compile(r"(?<=[A-Za-z])\ufffd(?=(?:s|t|ll|re|ve|d|m)\b)")
 
 
 @rule(
@@ -128,10 +129,10 @@ def replacement_character(doc: Document, opts: Mapping[str, object]) -> Iterator
 
 
 #: C0 controls other than tab, line feed, form feed and carriage return; DEL; C1 controls
-_CONTROL_RE = re.compile("(\x1b\\[[0-9;?]*[ -/]*[@-~])|[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]+")
+_CONTROL_RE = lazy_compile("(\x1b\\[[0-9;?]*[ -/]*[@-~])|[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]+")
 #: the character every match of ``_CONTROL_RE`` starts with (ESC is one of them): one class, so
 #: the search skips ahead in C instead of trying the alternation at every character
-_CONTROL_START_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+_CONTROL_START_RE = lazy_compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 #: (the C0 controls written as escapes: a scan pattern is a C string, which a NUL would end)
 _CONTROL_TRIGGERS = Triggers(patterns=(("[\\x00-\\x08\\x0b\\x0e-\\x1f\x7f-\x9f]", 0),))
 #: Windows-1252 bytes 0x80-0x9F that are printable characters there
@@ -199,8 +200,8 @@ def control_character(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit
                   fix=Fix((Edit(m.start(), m.end(), ""),), Applicability.SAFE, "Delete the control character(s)"))
 
 
-_SURROGATE_RE = re.compile("[\ud800-\udbff][\udc00-\udfff]|[\ud800-\udfff]")
-_SURROGATE_START_RE = re.compile("[\ud800-\udfff]")  # what every match starts with (one class: a fast search)
+_SURROGATE_RE = lazy_compile("[\ud800-\udbff][\udc00-\udfff]|[\ud800-\udfff]")
+_SURROGATE_START_RE = lazy_compile("[\ud800-\udfff]")  # what every match starts with (one class: a fast search)
 
 
 @rule(
@@ -247,10 +248,10 @@ def surrogate_code_point(doc: Document, opts: Mapping[str, object]) -> Iterator[
                       fix=Fix((Edit(m.start(), m.end(), ""),), Applicability.UNSAFE, "Delete the lone surrogate"))
 
 
-_LIGATURE_RE = re.compile("[\ufb00-\ufb06]")
-_FULLWIDTH_RE = re.compile("[\uff01-\uff5e]+")
+_LIGATURE_RE = lazy_compile("[\ufb00-\ufb06]")
+_FULLWIDTH_RE = lazy_compile("[\uff01-\uff5e]+")
 #: every character ENC005 reports is one of these
-_COMPAT_RE = re.compile("[\ufb00-\ufb06\uff01-\uff5e]")
+_COMPAT_RE = lazy_compile("[\ufb00-\ufb06\uff01-\uff5e]")
 _COMPAT_TRIGGERS = Triggers(patterns=((_COMPAT_RE.pattern, 0),))
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 
+from qa.lazyre import lazy_compile
 from qa.document import Document
 from qa.textfind import finditer_at
 from qa.model import Hit, bad, good
@@ -13,7 +14,7 @@ from qa.registry import rule
 from qa.scan import Triggers
 
 # a lower-case word, one plain space, a capitalised determiner or pronoun, a lower-case word
-_FUSED_RE = re.compile(
+_FUSED_RE = lazy_compile(
     r"(?<![\w'’\-])(?P<prev>[a-z][a-z'’\-]*[a-z])[ \u00a0](?P<det>The|This|These|Those|Their|Its|Our|His|Her|He|She|They|We)"
     r"[ \u00a0](?P<next>[a-z][a-z\-]+)\b"
 )
@@ -25,7 +26,7 @@ _FUSED_TRIGGERS = Triggers(patterns=((f"(?:{_DETS})[ \u00a0][a-z]", 0),))
 #: where a match's determiner can be: a capital is rare in text, so the regex engine skips ahead
 #: to the next one instead of trying ``_FUSED_RE`` at every position; each determiner looks behind
 #: for the lower-case letter and the space a match has before it (most determiners open a sentence)
-_DET_AT_RE = re.compile("(?:" + "|".join(f"{d}(?<=[a-z][ \u00a0]{d})" for d in _DETS.split("|")) + ")(?=[ \u00a0][a-z])")
+_DET_AT_RE = lazy_compile("(?:" + "|".join(f"{d}(?<=[a-z][ \u00a0]{d})" for d in _DETS.split("|")) + ")(?=[ \u00a0][a-z])")
 _LOWER = frozenset("abcdefghijklmnopqrstuvwxyz")
 _PREV_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz'’-")
 
@@ -53,7 +54,7 @@ _TITLE_INTRO = frozenset(
     magazine journal column play opera poem episode slogan motto word words term phrase hashtag
     headline label brand titled versus vs""".split()
 )
-_DIVINE_RE = re.compile(r"\b(?:God|Lord|Jesus|Christ|Allah|Almighty|Father|Holy|Spirit)\b")
+_DIVINE_RE = lazy_compile(r"\b(?:God|Lord|Jesus|Christ|Allah|Almighty|Father|Holy|Spirit)\b")
 _QUOTE_CHARS = "\"“”«»"
 
 
@@ -134,8 +135,8 @@ _PREPS = (
     "Within|Towards?|Into|Under|Over|Between|Among|Around|Near|Via|Per|Of|Amid|Despite"
 )
 # the phrase ends in a name, a date or a number: "In May.", "On Monday.", "In 2019.", "In New Delhi."
-_FRAGMENT_RE = re.compile(rf"(?:{_PREPS})(?:\s+[\w'’\-]+){{0,3}}\s+(?:[A-Z][\w'’\-]*|\d[\d,]*)\.")
-_VERBISH_RE = re.compile(
+_FRAGMENT_RE = lazy_compile(rf"(?:{_PREPS})(?:\s+[\w'’\-]+){{0,3}}\s+(?:[A-Z][\w'’\-]*|\d[\d,]*)\.")
+_VERBISH_RE = lazy_compile(
     r"\b(?:is|are|was|were|be|been|being|am|has|have|had|do|does|did|can|could|will|would|shall|"
     r"should|may|might|must|said|says|say|get|got|go|went|came|come|made|make|took|take|see|saw|"
     r"let|put|set|\w+ed|\w+ing)\b"
@@ -144,7 +145,7 @@ _ING_NOUNS = frozenset(
     """morning evening spring building meeting thing nothing anything something everything king
     ring wing string ceiling wedding beginning ending feeling""".split()
 )
-_LIST_RE = re.compile(r"^\s*(?:[-*•‣◦]|\d+[.)]|[a-z][.)])\s")
+_LIST_RE = lazy_compile(r"^\s*(?:[-*•‣◦]|\d+[.)]|[a-z][.)])\s")
 
 
 @rule(

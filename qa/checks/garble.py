@@ -8,6 +8,7 @@ from functools import lru_cache
 from itertools import compress
 from operator import eq
 
+from qa.lazyre import lazy_compile
 from qa import garble
 from qa.document import Document
 from qa.textfind import find_all, finditer_at
@@ -15,7 +16,7 @@ from qa.model import Hit, bad, good
 from qa.registry import rule
 from qa.warmup import loader
 
-_LINE_RE = re.compile(r"[^\r\n]+")
+_LINE_RE = lazy_compile(r"[^\r\n]+")
 
 
 @rule(
@@ -88,7 +89,7 @@ def garbled_sentence(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]
 
 
 # a word or a phrase of up to four words, then at least three more copies of it on the same line
-_LOOP_RE = re.compile(r"\b(?P<unit>\w\w+(?:[ \t]+\w+){0,3}?)(?:[ \t,;、]+(?P=unit)\b){3,}", re.I)
+_LOOP_RE = lazy_compile(r"\b(?P<unit>\w\w+(?:[ \t]+\w+){0,3}?)(?:[ \t,;、]+(?P=unit)\b){3,}", re.I)
 
 
 @rule(

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
 
+from qa.lazyre import lazy_compile
 from qa import fastpath, inflection, ruledata
 from qa.document import Document
 from qa.fastpath import CASE_SPECIAL, leading_literals
@@ -97,18 +98,18 @@ def _text_starts_with(words: tuple[str, ...]) -> tuple[str, int]:
 
 
 # --------------------------------------------------------------------------- GRAM001 doubled word
-_NEXT_WORD_RE = re.compile(r"[ \t,]+([A-Za-z]+)")
-_PREV_WORD_RE = re.compile(r"(?<![A-Za-z])([A-Za-z]+)[ \t,]+$")
+_NEXT_WORD_RE = lazy_compile(r"[ \t,]+([A-Za-z]+)")
+_PREV_WORD_RE = lazy_compile(r"(?<![A-Za-z])([A-Za-z]+)[ \t,]+$")
 #: (possessive: ``first`` is a whole word anyway, and backtracking into it or into the gap can
 #: never match, so it is cut off; a quarter faster)
-_DOUBLED_RE = re.compile(r"(?<![\w'’-])(?P<first>[A-Za-z]++)[ \t]++(?P<second>(?P=first))(?![\w'’-])", re.IGNORECASE)
+_DOUBLED_RE = lazy_compile(r"(?<![\w'’-])(?P<first>[A-Za-z]++)[ \t]++(?P<second>(?P=first))(?![\w'’-])", re.IGNORECASE)
 #: ``_DOUBLED_RE`` on the lower-cased text (the same matches where the text has no
 #: case-special character: there ``[A-Za-z]`` in any case is ``[a-z]`` after ``str.lower``, which
 #: keeps every character's length and whether it is ``[\w'’-]``), with the character before the
 #: first word consumed instead of looked behind at: the search then skips ahead in C to
 #: the characters that can stand there, instead of trying the pattern at every position
-_DOUBLED_LOW_RE = re.compile(r"[^\w'’-](?P<first>[a-z]++)[ \t]++(?P=first)(?![\w'’-])")
-_DOUBLED_LOW_AT0_RE = re.compile(r"\A(?P<first>[a-z]++)[ \t]++(?P=first)(?![\w'’-])")  # a match at offset 0
+_DOUBLED_LOW_RE = lazy_compile(r"[^\w'’-](?P<first>[a-z]++)[ \t]++(?P=first)(?![\w'’-])")
+_DOUBLED_LOW_AT0_RE = lazy_compile(r"\A(?P<first>[a-z]++)[ \t]++(?P=first)(?![\w'’-])")  # a match at offset 0
 
 
 def _doubled_spans(doc: Document) -> list[tuple[int, int, int, int]]:
@@ -201,13 +202,13 @@ def doubled_word(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
 # --------------------------------------------------------------------------- GRAM002 stacked modals
 _MODALS = "will|would|can|could|shall|should|may|might|must"
 # modal + (not) + modal; modal + be + have/has/modal ("will be have to"); to + modal ("to must")
-_STACKED_RE = re.compile(
+_STACKED_RE = lazy_compile(
     rf"(?<![\w'’-])(?:(?P<m1>{_MODALS})(?: not)? (?P<m2>will|would|can|could|shall|should|may|must)"
     rf"|(?P<m3>{_MODALS}) be (?P<m4>have|has|can|could|must|will|should|shall)"
     rf"|to (?P<m5>must|should|could|might|shall|can be able|would))(?![\w'’-])"
 )
 #: a noun reading of will/can/must/may before the pair ("the will can", "free will would")
-_NOUN_BEFORE = re.compile(
+_NOUN_BEFORE = lazy_compile(
     r"(?:\b(?:the|a|an|his|her|their|its|my|your|our|this|that|free|good|ill|political|popular|general|"
     r"last|whose|one's|people's|public|soda|tin|beer|trash|garbage|spray|watering|oil|living)\s+|['’]s\s+)$",
     re.IGNORECASE,
@@ -268,7 +269,7 @@ def stacked_modal_verbs(doc: Document, opts: Mapping[str, object]) -> Iterator[H
 _MODAL_SET = frozenset(_MODALS.split("|"))
 _NOT_VERB_AFTER_AUX = frozenset({"JJ", "JJR", "JJS", "RB", "VB", "VBP", "MD"})
 _PRONOUNS = frozenset("i you he she it we they".split())
-_WH_BEFORE = re.compile(r"\b(?:what|whatever|all|everything|which|who|whoever|how)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+_WH_BEFORE = lazy_compile(r"\b(?:what|whatever|all|everything|which|who|whoever|how)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 #: finite forms of be/have/do that cannot follow a modal or do-support ("will has", "does not has")
 #: (not "were", "was", "had": "as they would were no one to die" is an inversion after an ellipsis)
 _FINITE_AUX = frozenset({"has", "is", "are", "am", "does"})
@@ -279,13 +280,13 @@ def _aux_alt(words: str) -> str:
     return "|".join(f"{w} " for w in words.split())
 
 
-_MODAL_VERB_RE = re.compile(
+_MODAL_VERB_RE = lazy_compile(
     r"(?<![\w'’-])(?P<aux>" + _aux_alt("will would can could shall should may might must cannot can['’]t won['’]t "
                                         "wouldn['’]t shouldn['’]t couldn['’]t mustn['’]t did didn['’]t does "
                                         "doesn['’]t do don['’]t")
     + r")(?:(?P<neg>not) )?(?P<verb>[a-z]{1,30})(?![\w'’-])(?! (?:ed|d|ing|es|s)\b)"
 )
-_HAVE_VERB_RE = re.compile(
+_HAVE_VERB_RE = lazy_compile(
     r"(?<![\w'’-])(?P<aux>" + _aux_alt("has have had having hasn['’]t haven['’]t hadn['’]t Has Have Had")
     + r")(?:(?P<neg>not) )?(?P<verb>[a-z]{1,30})(?![\w'’-])"
     r"(?! (?:ed|d|ing|es|s)\b)"  # a word split in two ("expand ed") is not a verb form
@@ -449,7 +450,7 @@ def simple_past_after_have(doc: Document, opts: Mapping[str, object]) -> Iterato
         )
 
 
-_BE_BEFORE_RE = re.compile(
+_BE_BEFORE_RE = lazy_compile(
     r"(?<![\w'’-])(?P<aux>am|is|are|was|were|be|been|being|isn['’]t|aren['’]t|wasn['’]t|weren['’]t)(?P<neg> not)? $"
 )
 #: the irregular simple pasts GRAM012 and GRAM020 look for (``rules/data/irregular_pasts.txt``,
@@ -459,7 +460,7 @@ _PAST_WORDS = ruledata.words("irregular_pasts")
 #: a finding of either rule has before its past ("was took", "was \ntook", "to went"), so that
 #: "ate" inside "state" is no candidate
 _PAST_TRIGGERS = literal_triggers(_prefixed(_PAST_WORDS, " \n", after=""))
-_PAST_RE = re.compile(r"(?<![\w'’-])(?:" + "|".join(sorted(_PAST_WORDS, key=lambda w: (-len(w), w))) + r")(?![\w'’-])")
+_PAST_RE = lazy_compile(r"(?<![\w'’-])(?:" + "|".join(sorted(_PAST_WORDS, key=lambda w: (-len(w), w))) + r")(?![\w'’-])")
 
 
 def _irregular_pasts_in(doc: Document, code: str = "GRAM012") -> Iterator[re.Match[str]]:
@@ -534,11 +535,11 @@ _MASS = (
     "knowledge|homework|feedback|traffic|pollution|garbage|rubbish|electricity|unemployment|violence|"
     "damage|funding|machinery|merchandise|news|weather|health|safety|housing|infrastructure|legislation"
 )
-_NUMBER_OF_RE = re.compile(
+_NUMBER_OF_RE = lazy_compile(
     rf"(?<![\w-])(?P<head>[Nn]umber) of (?P<noun>{_MASS}|[a-z]{{3,60}}ing)"
     r"(?=[.,;:!?)]| (?:to|in|on|at|per|from|by|for|was|is|has|had|have|will|would|and|or|that|which|as|has|were|are|with)\b)"
 )
-_ING_NOUNS_OK = re.compile(r"(?:thing|ring|king|wing|spring|string|sibling|offspring|duckling|seedling|ceiling|"
+_ING_NOUNS_OK = lazy_compile(r"(?:thing|ring|king|wing|spring|string|sibling|offspring|duckling|seedling|ceiling|"
                            r"evening|morning|building|beijing|viking|sling|sting|swing|darling|earring|pudding|"
                            r"herring|shilling|farthing|lemming|dumpling|gosling|inning|nothing)$")
 
@@ -589,7 +590,7 @@ def number_of_mass_noun(doc: Document, opts: Mapping[str, object]) -> Iterator[H
 
 
 # --------------------------------------------------------------------------- GRAM006 two articles
-_TWO_ARTICLES_RE = re.compile(
+_TWO_ARTICLES_RE = lazy_compile(
     r"(?<![\w'’-])(?P<a1>[Tt]he|[Aa]n?) (?P<a2>the|an?)(?![\w'’-])(?! (?:priori|posteriori|fortiori|cappella|capella|la)\b)"
 )
 #: the rule's triggers: every match starts with two articles and a space between them (any case)
@@ -643,7 +644,7 @@ def two_articles(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
 # --------------------------------------------------------------------------- GRAM007 more + comparative
 #: comparatives used after "more" in good English ("more later", "no more further")
 _MORE_OK = frozenset({"later", "further", "farther", "lesser", "elder", "latter", "former", "sooner"})
-_MORE_COMP_RE = re.compile(
+_MORE_COMP_RE = lazy_compile(
     r"(?<![\w-])(?P<more>more|most|More|Most) (?P<adj>[a-z]{1,25}(?:er|st|se))(?![\w'’-])"
     r"(?P<after> than\b|[.,;:!?)]| (?:and|or|but|to|for|in|when|if|because|now|today|still|ever|yet)\b|[ \t]{0,3}$"
     r"| (?=[a-z]))?"
@@ -717,7 +718,7 @@ _NP_END = frozenset(
     not also still now today too either anyway again already
     the a an this these those their his her its our my your some any no every each all""".split()
 )
-_NEXT_TOKEN_RE = re.compile(r"[ \t]*(?:(?P<word>[A-Za-z]+)(?![\w'’-])|(?P<punct>[.,;:!?)\"”]|\n|$))")
+_NEXT_TOKEN_RE = lazy_compile(r"[ \t]*(?:(?P<word>[A-Za-z]+)(?![\w'’-])|(?P<punct>[.,;:!?)\"”]|\n|$))")
 
 
 def _ends_phrase(text: str, pos: int) -> bool:
@@ -764,7 +765,7 @@ def _plural_at(text: str, m: re.Match, g1: str, g2: str, verb_ok: bool = True) -
     return None
 
 
-_THERE_IS_RE = re.compile(
+_THERE_IS_RE = lazy_compile(
     r"(?<![\w'’-])(?P<there>[Tt]here)(?P<verb> is| was|['’]s) (?:(?:also|still|only|now|already|always|often|usually|"
     r"sometimes|currently) )?(?:(?P<q>many|several|numerous|various)(?! a\b)(?= [a-z])"
     r"|(?P<w1>[a-z]{1,30})(?![\w'’-])(?: (?P<w2>[a-z]{1,30})(?![\w'’-]))?)"
@@ -839,14 +840,14 @@ def there_is_with_plural(doc: Document, opts: Mapping[str, object]) -> Iterator[
 # three or more letters: capitals and short tokens are often letters or abbreviations ("an MP",
 # "a B-movie"). Words whose first sound differs from their first letter are excluded.
 # (the word-start test follows the article's letter, so the regex engine can skip ahead to 'a's)
-_A_VOWEL_RE = re.compile(
+_A_VOWEL_RE = lazy_compile(
     r"(?P<art>[Aa])(?<![\w'’-][Aa]) (?P<word>(?!one|once|eu|ewe|ouija|oui\b|otr|ell|est|esa|ese|eso|aqu|alg|amb)[aeio][a-z]{2,})(?![\w'’-])"
 )
-_AN_CONS_RE = re.compile(r"(?P<art>[Aa](?<![\w'’-][Aa])n) (?P<word>[bcdgjkpqtvwyz][a-z]{2,})(?![\w'’-])")
+_AN_CONS_RE = lazy_compile(r"(?P<art>[Aa](?<![\w'’-][Aa])n) (?P<word>[bcdgjkpqtvwyz][a-z]{2,})(?![\w'’-])")
 #: where each can match: the same tests on the lower-cased text (``_lower_starts``), the
 #: article and its space first (a literal the search skips ahead to in C), the word looked ahead at
-_A_VOWEL_LOW_RE = re.compile(r"a (?<![\w'’-]a )(?=[aeio][a-z]{2,}(?![\w'’-]))")
-_AN_CONS_LOW_RE = re.compile(r"an (?<![\w'’-]an )(?=[bcdgjkpqtvwyz][a-z]{2,}(?![\w'’-]))")
+_A_VOWEL_LOW_RE = lazy_compile(r"a (?<![\w'’-]a )(?=[aeio][a-z]{2,}(?![\w'’-]))")
+_AN_CONS_LOW_RE = lazy_compile(r"an (?<![\w'’-]an )(?=[bcdgjkpqtvwyz][a-z]{2,}(?![\w'’-]))")
 
 
 @rule(
@@ -904,13 +905,13 @@ def a_an_mismatch(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
             )
 
 
-_LABEL_NOUNS = re.compile(
+_LABEL_NOUNS = lazy_compile(
     r"(?:option|step|item|part|section|group|groups|type|class|grade|plan|appendix|annex|figure|table|column|row|"
     r"point|exhibit|schedule|list|vitamin|hepatitis|category|level|phase|stage|model|version|block|zone|"
     r"building|gate|wing|division|series|size|letter|and|or)[ \t]+$",
     re.IGNORECASE,
 )
-_SENTENCE_START = re.compile(r"(?:^|[.!?:;][\"”’)\]]*\s+|\n\s*|[\"“(]\s*)$")
+_SENTENCE_START = lazy_compile(r"(?:^|[.!?:;][\"”’)\]]*\s+|\n\s*|[\"“(]\s*)$")
 
 
 def _is_letter_label(text: str, at: int, art: str) -> bool:
@@ -931,7 +932,7 @@ _PEOPLE = (
     "students|parents|consumers|officials|members|observers|commentators|critics|companies|countries|"
     "voices|customers|fans|players|workers|families|voters|economists|insiders"
 )
-_THERE_ARE_RE = re.compile(
+_THERE_ARE_RE = lazy_compile(
     rf"(?<![\w'’-])(?P<head>[Tt]here (?:are|were|is|was) (?:also )?(?:many |some |a lot of |few |more |other |still )?"
     rf"(?:(?:home|young|local|foreign|ordinary|older|elderly|private|individual|industry|retail|potential|prospective) )?"
     rf"(?:{_PEOPLE})) (?P<verb>believe|think|say|said|believed|thought|argue|argued|feel|felt|worry|"
@@ -979,7 +980,7 @@ def there_are_people_think(doc: Document, opts: Mapping[str, object]) -> Iterato
 
 
 # --------------------------------------------------------------------------- GRAM011 although ..., but
-_PAIRED_CONJ_RE = re.compile(
+_PAIRED_CONJ_RE = lazy_compile(
     r"(?:^|(?<=[.!?]\s)|(?<=[.!?][\"”’]\s)|(?<=\n))(?P<first>Although|Though|Even though|Because|Since)\b"
     r"[^.!?\n,;]{3,200}(?P<second>, (?:but|yet|so|therefore))\b"
 )
@@ -1051,7 +1052,7 @@ _ONE_OF = ("one of the", "one of my", "one of his", "one of her", "one of our", 
            "one of its")
 _QUANT_BEFORE = " \n\"“("
 _QUANT_LITERALS = _prefixed(_PLURAL_QUANT + _ONE_OF, _QUANT_BEFORE)
-_QUANT_RE = re.compile(
+_QUANT_RE = lazy_compile(
     r"(?<![\w'’.(\u2010-\u2015-])(?P<q>" + "|".join(w + "|" + w.capitalize() for w in _PLURAL_QUANT)
     + "|" + "|".join(w + "|" + w.capitalize() for w in _ONE_OF) + ") "
     r"(?P<w1>[a-z]{1,30})(?![\w'’-])(?: (?P<w2>[a-z]{1,30})(?![\w'’-]))?(?: (?P<w3>[a-z]{1,30})(?![\w'’-]))?"
@@ -1060,18 +1061,18 @@ _QUANT_RE = re.compile(
 _UNIT_SINGULAR = frozenset("hundred thousand million billion trillion dozen score percent head foot pound stone "
                            "times fold noon midnight".split())
 _DET_LITERALS = tuple(f"{w} " for w in _DET_WORDS)
-_DET_RE = re.compile(  # tried only where the one scan found one of the words (_det_starts)
+_DET_RE = lazy_compile(  # tried only where the one scan found one of the words (_det_starts)
     r"(?<![\w'’.(-])(?:" + "|".join(w + "|" + w.capitalize() for w in _DET_WORDS) + ") "
     r"(?P<w1>[a-z]{1,30})(?![\w'’-])(?: (?P<w2>[a-z]{1,30})(?![\w'’-]))?"
 )
 #: "a/an" + (adjective) + a word in -s that may be a plural: no literal to gate on, so the
 #: article's letter comes first (the regex engine skips ahead to it)
-_DET_A_RE = re.compile(
+_DET_A_RE = lazy_compile(
     r"[Aa](?<![\w'’.(-][Aa])n? (?:(?P<w1>[a-z]{1,30}) )?"
     r"(?P<w2>[a-z]{1,30}s)(?![\w'’-])"
 )
 #: where it can match (``_lower_starts``)
-_DET_A_LOW_RE = re.compile(r"a(?<![\w'’.(-]a)n? (?=(?:[a-z]{1,30} )?[a-z]{1,30}s(?![\w'’-]))")
+_DET_A_LOW_RE = lazy_compile(r"a(?<![\w'’.(-]a)n? (?=(?:[a-z]{1,30} )?[a-z]{1,30}s(?![\w'’-]))")
 #: count nouns with a zero plural that the mass-noun test cannot tell apart ("many aircraft")
 _ZERO_PLURAL = frozenset({"aircraft", "spacecraft", "hovercraft", "watercraft", "deer", "yen", "offspring", "fish",
                           "sheep", "moose", "swine", "police", "personnel", "cattle", "livestock", "clergy"})
@@ -1465,7 +1466,7 @@ def plural_quantifier_with_singular(doc: Document, opts: Mapping[str, object]) -
 
 
 # --------------------------------------------------------------------------- GRAM016 subject-verb agreement
-_SUBJ_VERB_RE = re.compile(
+_SUBJ_VERB_RE = lazy_compile(
     r"(?P<det>[Tt](?<![\w'’-][Tt])h(?:e|ese|ose|eir)) "
     r"(?P<head>[a-z]{2,30}) (?P<prep>of|in|on|for|from|with|at|about|between|among|across|under|over|near|behind) "
     r"(?P<np>(?:[A-Za-z0-9][\w'’-]{0,30} ){0,4}?[A-Za-z0-9][\w'’-]{0,30}) "
@@ -1579,7 +1580,7 @@ def _subject_verb_hits(doc: Document) -> list[tuple]:
 
 
 #: where ``_SUBJ_VERB_RE`` can match (``_lower_starts``): its determiner, head and preposition
-_SUBJ_VERB_LOW_RE = re.compile(
+_SUBJ_VERB_LOW_RE = lazy_compile(
     r"th(?<![\w'’-]th)(?=(?:e|ese|ose|eir) [a-z]{2,30} "
     r"(?:of|in|on|for|from|with|at|about|between|among|across|under|over|near|behind) )"
 )
@@ -1688,7 +1689,7 @@ def singular_subject_plural_verb(doc: Document, opts: Mapping[str, object]) -> I
 
 
 # --------------------------------------------------------------------------- GRAM017 should of
-_MODAL_OF_RE = re.compile(
+_MODAL_OF_RE = lazy_compile(
     r"(?<![\w'’-])(?P<modal>should|could|would|must|might|may|Should|Could|Would|Must|Might)(?P<neg>n['’]t| not)? "
     r"(?P<of>of) (?P<next>[a-z]{1,30})(?![\w'’-])"
 )
@@ -1745,7 +1746,7 @@ _SUBJECT_PRONOUNS = ("he", "she", "they", "we")
 _PRONOUN_LITERALS = _prefixed(_SUBJECT_PRONOUNS, " \n\"“")
 #: a match starts after one of the literals' first characters, or at the start of the text
 _PRONOUN_TRIGGERS = Triggers(literals=tuple(sorted(_PRONOUN_LITERALS)), patterns=(_text_starts_with(_SUBJECT_PRONOUNS),))
-_PRONOUN_VERB_RE = re.compile(
+_PRONOUN_VERB_RE = lazy_compile(
     r"(?<![^ \n\"“])(?P<pron>[Hh]e|[Ss]he|[Tt]hey|[Ww]e) (?P<verb>[a-z]{1,30}(?:n['’]t)?)(?![\w'’-])(?! of\b)"
 )
 #: words before a pronoun after which a bare or plural verb form is right ("does he go", "that he

@@ -13,21 +13,22 @@ import re
 from collections.abc import Iterator, Mapping
 from itertools import islice
 
+from qa.lazyre import lazy_compile
 from qa import lexicons
 from qa.words import ASCII_WORD_RE, WORD_RE, stopwords
 from qa.document import Document
 from qa.model import Hit, Severity, bad, good
 from qa.registry import rule
 
-_LINE_RE = re.compile(r"\A[ \t]*+(?P<t>[^\r\n]{3,200}?)[ \t]*+(?:\r\n|\r|\n)")  # possessive: linear on blank runs
+_LINE_RE = lazy_compile(r"\A[ \t]*+(?P<t>[^\r\n]{3,200}?)[ \t]*+(?:\r\n|\r|\n)")  # possessive: linear on blank runs
 _WORD_RE = ASCII_WORD_RE
 _BODY_WORD_RE = WORD_RE
-_WORD_CHAR_RE = re.compile(r"\w")
+_WORD_CHAR_RE = lazy_compile(r"\w")
 # two marks of different kinds glued together: "?:", "!;", ":.", ".,", "?," (but not "?!", "...")
-_PILEUP_RE = re.compile(r"[?!][:;,.]|[:;,][?!.:;,]|\.[,:;]")
+_PILEUP_RE = lazy_compile(r"[?!][:;,.]|[:;,][?!.:;,]|\.[,:;]")
 _STOPWORDS = stopwords("headline")
 _SUFFIXES = ("'s", "’s", "ings", "ing", "ied", "ies", "ed", "es", "s", "ly", "ers", "er", "ions", "ion")
-_TAIL_RE = re.compile(r":\s*(?P<tail>[A-Z][\w’'&.-]*(?:\s+[A-Z][\w’'&.-]*){1,2})\s*$")
+_TAIL_RE = lazy_compile(r":\s*(?P<tail>[A-Z][\w’'&.-]*(?:\s+[A-Z][\w’'&.-]*){1,2})\s*$")
 
 
 def title_span(doc: Document) -> tuple[int, int] | None:

@@ -8,6 +8,7 @@ from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from itertools import islice
 
+from qa.lazyre import lazy_compile
 from qa import language
 from qa.document import VECTOR_MIN_CHARS, Document, code_points
 from qa.model import Hit, bad, good
@@ -15,11 +16,11 @@ from qa.registry import rule
 from qa.scope import function_word_starts
 from qa.words import TOKEN_RE
 
-_LOWER_WORD_RE = re.compile(r"\b[^\W\d_A-Z][^\W\d_]*\b")
+_LOWER_WORD_RE = lazy_compile(r"\b[^\W\d_A-Z][^\W\d_]*\b")
 _WORD_RE = TOKEN_RE
 #: Thai, kana, CJK ideographs (extension A and the main block): scripts written without spaces
 _UNSPACED_RANGES = ((0x0E00, 0x0E7F), (0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF))
-_UNSPACED_RE = re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in _UNSPACED_RANGES) + "]")
+_UNSPACED_RE = lazy_compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in _UNSPACED_RANGES) + "]")
 
 
 @lru_cache(maxsize=1)

@@ -8,12 +8,13 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterator, Mapping
 
+from qa.lazyre import lazy_compile
 from qa.document import Document
 from qa.model import Applicability, Edit, Fix, Hit, bad, good
 from qa.registry import rule
 from qa.scan import Triggers, candidates, literal_triggers
 
-_TAG_RE = re.compile(
+_TAG_RE = lazy_compile(
     r"</?(?:a|abbr|b|br|div|span|p|i|em|strong|img|ul|ol|li|table|tr|td|th|tbody|thead|h[1-6]|"
     r"script|style|iframe|figure|figcaption|section|article|header|footer|nav|aside|small|sup|sub|"
     r"u|blockquote|pre|code|font|center|noscript|meta|link|source|video|picture|svg|path|button|"
@@ -58,7 +59,7 @@ def leftover_html_tag(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit
                   fix=Fix((Edit(a, b, repl),), Applicability.SAFE, "Delete the tag"), confidence=0.9)
 
 
-_ENTITY_RE = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});")
+_ENTITY_RE = lazy_compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});")
 
 
 @rule(
@@ -94,18 +95,18 @@ def html_entity(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
                   fix=Fix((Edit(m.start(), m.end(), dec),), Applicability.SAFE, "Decode the entity"))
 
 
-_PLACEHOLDER_RE = re.compile(
+_PLACEHOLDER_RE = lazy_compile(
     r"(?:^|(?<=[\s:(\[]))(?:null|undefined|NaN|None|\[object Object\]|\{\{\s*[\w.]+\s*\}\}|%[A-Z_]{3,}%|"
     r"\${[\w.]+}|(?i:lorem ipsum)(?: dolor sit amet)?[\w ,.]*)(?=$|[\s.,;)\]])",
 )
 
 
 #: every match of ``_PLACEHOLDER_RE`` holds one of these: only lines holding one are searched
-_PLACEHOLDER_GATE_RE = re.compile(r"null|undefined|NaN|None|\[object|\{\{|%[A-Z_]{3,}%|\$\{|(?i:lorem ipsum)")
+_PLACEHOLDER_GATE_RE = lazy_compile(r"null|undefined|NaN|None|\[object|\{\{|%[A-Z_]{3,}%|\$\{|(?i:lorem ipsum)")
 #: ``_PLACEHOLDER_GATE_RE``'s alternatives one by one, each starting with a literal or one class
 #: (``(?i:l)`` is ``[lL]``), so that each search skips ahead in C: none crosses a line break, so
 #: the lines holding a match of one of them are the lines holding a match of the gate
-_PLACEHOLDER_GATES = tuple(re.compile(p) for p in (
+_PLACEHOLDER_GATES = tuple(lazy_compile(p) for p in (
     r"null", r"undefined", r"NaN", r"None", r"\[object", r"\{\{", r"%[A-Z_]{3,}%", r"\$\{", r"[lL](?i:orem ipsum)"))
 
 #: the rule's triggers (``qa.scan``, any case): the gates' literals, "%" for ``%[A-Z_]{3,}%``
@@ -192,7 +193,7 @@ def template_placeholder(doc: Document, opts: Mapping[str, object]) -> Iterator[
             yield Hit(a + m.start(), a + m.end(), f"Template placeholder '{tok[:40]}' in the text")
 
 
-_MD_RE = re.compile(
+_MD_RE = lazy_compile(
     r"!\[[^\]\n]*\]\([^)\n]*\)"  # image embed
     r"|\[\s*\]\([^)\n]*\)"  # link without text
     r"|(?<![*\w])\*{4,}(?![*\w])|(?<![_\w])_{4,}(?![_\w])"  # empty emphasis
@@ -203,13 +204,13 @@ _MD_RE = re.compile(
 # character (so the scan skips to "!", "[", "*" or "_"), and its last branch (a marker alone on a
 # line) searched from each line break. Their matches never overlap, so together they are exactly
 # _MD_RE's matches.
-_MD_INLINE_RE = re.compile(
+_MD_INLINE_RE = lazy_compile(
     r"!\[[^\]\n]*\]\([^)\n]*\)"
     r"|\[\s*\]\([^)\n]*\)"
     r"|\*(?<![*\w]\*)\*{3,}(?![*\w])|_(?<![_\w]_)_{3,}(?![_\w])"
 )
-_MD_MARKER_RE = re.compile(r"\A[ \t]*(?:#{1,6}|>|[-*+])[ \t]*$", re.MULTILINE)
-_MD_MARKER_AFTER_BREAK_RE = re.compile(r"\n([ \t]*(?:#{1,6}|>|[-*+])[ \t]*)$", re.MULTILINE)
+_MD_MARKER_RE = lazy_compile(r"\A[ \t]*(?:#{1,6}|>|[-*+])[ \t]*$", re.MULTILINE)
+_MD_MARKER_AFTER_BREAK_RE = lazy_compile(r"\n([ \t]*(?:#{1,6}|>|[-*+])[ \t]*)$", re.MULTILINE)
 
 
 #: the rule's triggers (``qa.scan``): what every inline match holds, and a marker alone on a line
@@ -267,10 +268,10 @@ def markdown_artefact(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit
                   fix=Fix((Edit(a, b, ""),), Applicability.SAFE, "Delete the Markdown debris"), confidence=0.85)
 
 
-_INDENT_LINE_RE = re.compile(r"^[ \t\u00a0]{2,}(?=\r?\n|\r|$)", re.MULTILINE)
+_INDENT_LINE_RE = lazy_compile(r"^[ \t\u00a0]{2,}(?=\r?\n|\r|$)", re.MULTILINE)
 #: the same lines after the first: ``^`` (multi-line) matches after a line feed, so the search
 #: looks for the line feed (a literal: it skips ahead in C) and the run is group 1
-_INDENT_AFTER_BREAK_RE = re.compile(r"\n([ \t\u00a0]{2,})(?=\r?\n|\r|$)", re.MULTILINE)
+_INDENT_AFTER_BREAK_RE = lazy_compile(r"\n([ \t\u00a0]{2,})(?=\r?\n|\r|$)", re.MULTILINE)
 
 
 def _indent_lines(text: str) -> list[tuple[int, int]]:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 
+from qa.lazyre import lazy_compile
 from qa.document import Document
 from qa.model import Applicability, Edit, Fix, Hit, bad, good
 from qa.packs import line_extent
 from qa.registry import rule
 
 # A value that carries no information: empty, only Markdown emphasis, or a placeholder word.
-_EMPTY_VALUE_RE = re.compile(
+_EMPTY_VALUE_RE = lazy_compile(
     r"^(?:[*_`~\s]*|(?:[*_`]*\s*(?:null|none|undefined|nan|n/?a|tbd|unknown|-+|\?+|lorem ipsum.*)\s*[*_`]*))$",
     re.IGNORECASE,
 )

@@ -19,6 +19,7 @@ from operator import eq
 
 from rapidfuzz.distance import Levenshtein
 
+from qa.lazyre import lazy_compile
 from qa.document import Document
 from qa.fastpath import leading_literals
 from qa.scan import RuleScanner, Triggers, candidates, literal_triggers
@@ -101,7 +102,7 @@ def _finditer_lines(pattern: re.Pattern[str], text: str, positions: list[int]) -
 _ZIPF = ruledata.constants("zipf.mt_fluency")
 _COMPOUND_PART = _ZIPF["compound_part"]
 #: (the word-start test follows the capital, so the regex engine can skip ahead to capitals)
-_CAP_TOKEN_RE = re.compile(r"([A-Z](?<![\w'’.-][A-Z])[a-z]{2,}(?:-[a-z]{2,})?)(?![\w-])")
+_CAP_TOKEN_RE = lazy_compile(r"([A-Z](?<![\w'’.-][A-Z])[a-z]{2,}(?:-[a-z]{2,})?)(?![\w-])")
 #: endings that make an adjective or plural of a name, not a different spelling of it
 _DERIV_SUFFIXES = frozenset("s es n an ian ean ese i ic ish ns ans ians ite ites ist ists".split())
 
@@ -117,10 +118,10 @@ def _rare_prefix(low: str) -> bool:
     return zipf_en(low) < _ZIPF["name_part_rare"]
 
 
-_THREE_PART_RE = re.compile(r"(?=(?<![\w'’.-])([A-Z][a-z]+) ([A-Z][a-z]+) ([A-Z][a-z]{2,})(?![\w-]))")
+_THREE_PART_RE = lazy_compile(r"(?=(?<![\w'’.-])([A-Z][a-z]+) ([A-Z][a-z]+) ([A-Z][a-z]{2,})(?![\w-]))")
 #: ``_THREE_PART_RE``'s "A B " read backwards from where C starts: " b B a A" then no word
 #: character (the look-behind of the forward pattern)
-_TWO_PARTS_BEFORE_REV = re.compile(r" ([a-z]++[A-Z]) ([a-z]++[A-Z])(?![\w'’.-])")
+_TWO_PARTS_BEFORE_REV = lazy_compile(r" ([a-z]++[A-Z]) ([a-z]++[A-Z])(?![\w'’.-])")
 
 
 @lru_cache(maxsize=65536)
@@ -166,9 +167,9 @@ def _english_compound(low: str) -> bool:
     )
 
 
-_PROSE_LINE_RE = re.compile(r"[^\n]+")
-_LOWER_TOKEN_RE = re.compile(r"(?<![\w'’-])[a-z]{3,}(?![\w-])")
-_LINE_WORD_RE = re.compile(r"([A-Za-z])[\w'’-]*")
+_PROSE_LINE_RE = lazy_compile(r"[^\n]+")
+_LOWER_TOKEN_RE = lazy_compile(r"(?<![\w'’-])[a-z]{3,}(?![\w-])")
+_LINE_WORD_RE = lazy_compile(r"([A-Za-z])[\w'’-]*")
 
 
 def _is_prose(line: str) -> bool:
@@ -284,7 +285,7 @@ def _variant_groups(doc: Document, min_similarity: float, min_len: int) -> dict[
 #: both spellings at least this frequent in English text (wordfreq Zipf): two established
 #: names ("Jiangsu"/"Jiangxi", "Shaanxi"/"Shanxi", "Viera"/"Viegas"), not one name spelt twice
 _ATTESTED_ZIPF = _ZIPF["attested_pair"]
-_GIVEN_BEFORE_RE = re.compile(r"(?<![\w'’.-])([A-Z][a-z]+) $")
+_GIVEN_BEFORE_RE = lazy_compile(r"(?<![\w'’.-])([A-Z][a-z]+) $")
 
 
 @lru_cache(maxsize=1)
@@ -427,7 +428,7 @@ def _by_first_letter(words: list[str]) -> str:
 
 
 #: a capitalised gloss after a space (the literal space first lets the engine search fast)
-_GLOSS_RE = re.compile(rf" (?:{_by_first_letter(_NAME_GLOSSES)})(?![\w-])")
+_GLOSS_RE = lazy_compile(rf" (?:{_by_first_letter(_NAME_GLOSSES)})(?![\w-])")
 
 
 @rule(
@@ -534,8 +535,8 @@ def name_paired_with_itself(doc: Document, opts: Mapping[str, object]) -> Iterat
 
 
 _KIN_WORDS = ("daughter", "son", "wife", "husband", "father", "mother", "brother", "sister")
-_HYPHEN_CAP_RE = re.compile(r"-(?=[A-Z])")
-_AND_CAP_RE = re.compile(r" and (?=[A-Z])")
+_HYPHEN_CAP_RE = lazy_compile(r"-(?=[A-Z])")
+_AND_CAP_RE = lazy_compile(r" and (?=[A-Z])")
 
 
 def _may_repeat(text: str, end: int, copy_at: int) -> bool:
@@ -771,9 +772,9 @@ _male_intro_re = compile_on_first_use(
 _spouse_of_re = compile_on_first_use(
     rf"(?<![\w'’-])(?P<n>{_PERSON_NAME})(?:['’]s| and (?:his|her)) (?P<s>wife|husband|widow|widower|girlfriend|boyfriend)(?![\w-])"  # starts at a word start: linear
 )
-_POSSESSIVE_RE = re.compile(r"(?<![\w'’-])(?:his|her|himself|herself)(?![\w'’-])")
+_POSSESSIVE_RE = lazy_compile(r"(?<![\w'’-])(?:his|her|himself|herself)(?![\w'’-])")
 #: anything between the name and the pronoun that could be the pronoun's antecedent or start a report
-_INTERVENING_RE = re.compile(
+_INTERVENING_RE = lazy_compile(
     r"(?<![\w-])(?:[A-Z][a-z]+|father|mother|husband|wife|son|daughter|brother|sister|man|woman|boy|girl|"
     r"leader|president|minister|mayor|official|officer|chairman|coach|teacher|doctor|friend|partner|"
     r"parents?|family|king|queen|and|with|said|says|told|tells|added|asked|according)(?![\w-])"
@@ -794,9 +795,9 @@ _MALE_NEEDLES = (
 _SPOUSE_NEEDLES = (("wife", (0,)), ("husband", (0,)), ("widow", (0,)), ("friend", (-4, -3)))
 #: "her father": the pronoun starts 4 characters before the relative
 _KIN_FLIP_NEEDLES = tuple((k, (-4,)) for k in ("father", "mother", "parents", "husband", "wife"))
-_SENTENCE_STOP_RE = re.compile(r"[.!?;\n]")
+_SENTENCE_STOP_RE = lazy_compile(r"[.!?;\n]")
 #: a name right after one of these is an object, and a later pronoun more likely points to the subject
-_OBJECT_BEFORE_RE = re.compile(r"(?:with|and|to|of|by|for|from|at|beside|behind|next to|than)\s+$", re.IGNORECASE)
+_OBJECT_BEFORE_RE = lazy_compile(r"(?:with|and|to|of|by|for|from|at|beside|behind|next to|than)\s+$", re.IGNORECASE)
 _SWAP_GENDER = {"his": "her", "himself": "herself", "her": "his", "herself": "himself"}
 #: one relative called "her father" and "his father" within a sentence
 _kin_flip_re = compile_on_first_use(
@@ -901,7 +902,7 @@ def pronoun_contradicts_gender(doc: Document, opts: Mapping[str, object]) -> Ite
 #: rendering of a Chinese expression that English does not use in that sense
 #: (``rules/data/zh_calques.txt``).
 _CALQUES: tuple[tuple[str, ...], ...] = ruledata.table("zh_calques", 3)
-_CALQUE_RE = re.compile(
+_CALQUE_RE = lazy_compile(
     "|".join(f"(?P<c{i}>(?<![\\w-])(?:{pat})(?![\\w-]))" for i, (pat, _src, _en) in enumerate(_CALQUES)),
     re.IGNORECASE,
 )
@@ -960,7 +961,7 @@ def chinese_literal_calque(doc: Document, opts: Mapping[str, object]) -> Iterato
 
 # --------------------------------------------------------------------------- GRAM200 correlative pairs
 _CLAUSE_STOP = r"[^.!?;:,\"“”\n]"  # the subordinate clause ends at its first comma
-_CORRELATIVE_RE = re.compile(
+_CORRELATIVE_RE = lazy_compile(
     rf"(?:(?<![\w-])(?P<first>[Aa]lthough|[Ee]ven though|[Tt]hough)|(?:^|(?<=[.!?\n] )|(?<=\n)|(?<=[\"“(]))"
     rf"(?P<first2>Because))(?![\w-]){_CLAUSE_STOP}{{3,200}}?, (?P<second>but|so)(?![\w-])",
     re.MULTILINE,

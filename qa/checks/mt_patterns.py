@@ -18,6 +18,7 @@ from collections.abc import Iterator, Mapping
 from functools import lru_cache
 
 
+from qa.lazyre import lazy_compile
 from qa import ruledata
 from qa.document import Document
 from qa.fastpath import leading_literals
@@ -60,7 +61,7 @@ _WEAPONS = {
     "North Star": "Pukguksong (North Korea's 北极星)",
     "Polar Star": "Pukguksong (North Korea's 北极星)",
 }
-_WEAPON_RE = re.compile(
+_WEAPON_RE = lazy_compile(
     r"(?P<name>Mars|East Wind|Red Flag|Giant Wave|Long Sword|North Star|Polar Star)[- ]?\d{1,2}[A-Z]?(?![\w-])"
 )
 
@@ -116,8 +117,8 @@ def weapon_name_translated(doc: Document, opts: Mapping[str, object]) -> Iterato
 
 
 # --------------------------------------------------------------------------- MT307 country abbreviations
-_MACAU_RE = re.compile(r"Maca[uo](?![\w-])")
-_AUSTRALIA_RE = re.compile(r"Australian?s?(?![\w-])")
+_MACAU_RE = lazy_compile(r"Maca[uo](?![\w-])")
+_AUSTRALIA_RE = lazy_compile(r"Australian?s?(?![\w-])")
 
 
 #: Places and words that show a text really speaks of Australia (compiled on first use).
@@ -127,9 +128,9 @@ _real_australia_re = compile_on_first_use(
     )
 
 
-_BAY_AREA_RE = re.compile(r"Guangdong[-, ]+Hong Kong[-, ]+(?:and )?Australia(?![\w-])")
-_LAW_UNION_RE = re.compile(r"aw (?:trade )?unions?(?![\w-])")
-_COMMON_LAW_RE = re.compile(r"(?:common|civil) $", re.IGNORECASE)
+_BAY_AREA_RE = lazy_compile(r"Guangdong[-, ]+Hong Kong[-, ]+(?:and )?Australia(?![\w-])")
+_LAW_UNION_RE = lazy_compile(r"aw (?:trade )?unions?(?![\w-])")
+_COMMON_LAW_RE = lazy_compile(r"(?:common|civil) $", re.IGNORECASE)
 _LANGS = (
     "English|French|German|Spanish|Japanese|Korean|Russian|Chinese|Mandarin|Cantonese|Arabic|Italian|"
     "Portuguese|Vietnamese|Thai|Malay|Hindi|Dutch|Indonesian"
@@ -225,7 +226,7 @@ def country_abbreviation_misread(doc: Document, opts: Mapping[str, object]) -> I
 
 
 # --------------------------------------------------------------------------- MT308 kinship pair calque
-_KIN_PAIR_RE = re.compile(r"(?:father|mother)(?:-| and )(?:daughter|son)(?![\w-])|husband and wife(?![\w-])")
+_KIN_PAIR_RE = lazy_compile(r"(?:father|mother)(?:-| and )(?:daughter|son)(?![\w-])|husband and wife(?![\w-])")
 _KIN_LITERALS = ("father", "mother", "husband and wife")
 
 
@@ -302,7 +303,7 @@ def kinship_pair_calque(doc: Document, opts: Mapping[str, object]) -> Iterator[H
 
 
 # --------------------------------------------------------------------------- MT309 stray word sentence
-_STRAY_RE = re.compile(r"(?m)[.!?] (?P<w>[a-z]{2,})[.!?](?=[ \t]+[A-Z\"“]|[ \t]*$)")
+_STRAY_RE = lazy_compile(r"(?m)[.!?] (?P<w>[a-z]{2,})[.!?](?=[ \t]+[A-Z\"“]|[ \t]*$)")
 #: every match is one of these, less its look-ahead (a regex gate: few documents hold one)
 _STRAY_TRIGGERS = Triggers(patterns=((r"[.!?] [a-z]{2,}[.!?]", 0),))
 _ABBREV_WORDS = frozenset("etc al cf ie eg vs approx ibid viz pp ed eds ca op cit seq ff ps".split())
@@ -492,7 +493,7 @@ _SHORT_ADJ = (
     "wide|hard|hot|cold|great|tight|busy|heavy|near|late|early|quick|loud|bright|dark|thick|thin|"
     "warm|cool|soft|few"
 )
-_MORE_PLAIN_RE = re.compile(
+_MORE_PLAIN_RE = lazy_compile(
     rf"(?P<more>[Mm]ore and more|[Mm]ore) (?P<adj>{_SHORT_ADJ})"
     r"(?=[.,;:!?]| (?:than|for|in|at|to|as|now|every|each|with|from|because|since)\b)"
 )

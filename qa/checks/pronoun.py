@@ -14,6 +14,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
+from qa.lazyre import lazy_compile
 from qa import lexicons, ruledata
 from qa.document import Document
 from qa.textfind import find_all, finditer_at
@@ -24,15 +25,15 @@ from qa.scan import Triggers
 #: he, him, his, she, her, He, Him, His, She, Her, HE, HIS, SHE, HER as whole words. Each branch
 #: starts with a letter and tests the word start after it, so the regex engine skips ahead to
 #: an h, s, H or S instead of trying every position (same matches as ``\b(he|him|...)\b``).
-_PRONOUN_RE = re.compile(
+_PRONOUN_RE = lazy_compile(
     r"(h(?<!\wh)(?:e|im|is|er)|s(?<!\ws)he|H(?<!\wH)(?:e|im|is|er|E|IS|ER)|S(?<!\wS)(?:he|HE))\b"
 )
 #: the rule's trigger (``qa.scan``): one of those words between characters that are not ASCII
 #: letters, digits or ``_`` (a superset of ``_PRONOUN_RE``'s matches, without look-arounds, so
 #: that the one scan decides whether the rule runs)
 _PRONOUN_TRIGGERS = Triggers(patterns=((r"(?:^|[^A-Za-z0-9_])(?:[hH](?:e|im|is|er)|H(?:E|IS|ER)|[sS]he|SHE)(?:[^A-Za-z0-9_]|$)", 0),))
-_WORD_CHAR_RE = re.compile(r"\w")
-_TOKEN_RE = re.compile(r"[A-Za-z][A-Za-z0-9&]*(?:['’\-][A-Za-z0-9&]+)*")
+_WORD_CHAR_RE = lazy_compile(r"\w")
+_TOKEN_RE = lazy_compile(r"[A-Za-z][A-Za-z0-9&]*(?:['’\-][A-Za-z0-9&]+)*")
 _OPEN_QUOTES = "“‘\"'«("
 _CONNECTORS = frozenset({"of", "for", "de", "du", "del"})
 # agent nouns: "politician", "congressman", "chairwoman" (-ist words are listed: "resist" is a verb)
@@ -45,17 +46,17 @@ _AFTER_OBJECT = frozenset(
     while because until after before since over under again too also not""".split()
 )
 # "owned by Facebook", "a unit of Alphabet": the noun before is an organisation
-_OWNED_RE = re.compile(r"\b(?:owned|run|operated|controlled|acquired|bought|backed)\s+by\b|\b(?:subsidiary|unit|arm|division)\s+of\b")
+_OWNED_RE = lazy_compile(r"\b(?:owned|run|operated|controlled|acquired|bought|backed)\s+by\b|\b(?:subsidiary|unit|arm|division)\s+of\b")
 
 # (the patterns below test the word start after their first capital, as ``_PRONOUN_RE`` does:
 # ``[A-Z](?<!\w[A-Z])`` is ``\b[A-Z]``)
-_FULL_NAME_RE = re.compile(r"([A-Z](?<!\w[A-Z])[a-z]+)\s+([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b")
-_LOWER_WORD_RE = re.compile(r"\b[a-z]+\b")
+_FULL_NAME_RE = lazy_compile(r"([A-Z](?<!\w[A-Z])[a-z]+)\s+([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b")
+_LOWER_WORD_RE = lazy_compile(r"\b[a-z]+\b")
 _MAX_LOOKBACK = 2000
 #: word-frequency thresholds (``[zipf.pronoun]`` of ``rules/data/constants.toml``)
 _ZIPF = ruledata.constants("zipf.pronoun")
-_SAID_AFTER_RE = re.compile(r"\s+(?:said|says|added|told|asked|wrote|explained|argued|noted)\b")
-_QUOTE_BEFORE_RE = re.compile(r"[”\"’'],?\s*$")
+_SAID_AFTER_RE = lazy_compile(r"\s+(?:said|says|added|told|asked|wrote|explained|argued|noted)\b")
+_QUOTE_BEFORE_RE = lazy_compile(r"[”\"’'],?\s*$")
 
 PERSON, ORG, UNKNOWN, IT, PLACE = "person", "org", "unknown", "it", "place"
 
@@ -216,17 +217,17 @@ def _classify(group: list[str], caps: list[str], initial: bool, names: tuple[fro
     return UNKNOWN
 
 
-_ITS_EVIDENCE_RE = re.compile(r"([A-Z](?<!\w[A-Z])[A-Za-z0-9&]+)(?:\s+(?!and\b|or\b|with\b)[a-z]+){1,3}\s+its\b")
+_ITS_EVIDENCE_RE = lazy_compile(r"([A-Z](?<!\w[A-Z])[A-Za-z0-9&]+)(?:\s+(?!and\b|or\b|with\b)[a-z]+){1,3}\s+its\b")
 _SPEAKER_VERBS = "said|says|told|added|argued|explained|noted|recalled|wrote|insisted|claimed|stated|announced|declared|believed|thought|wanted|resigned"
-_SPEAKER_RE = re.compile(
+_SPEAKER_RE = lazy_compile(
     rf"\b([A-Z][A-Za-z\-]+)\s+(?:{_SPEAKER_VERBS})\b"
     r"|\b(?:said|says|told|added|according to)\s+([A-Z][A-Za-z\-]+)\b(?!\s+[a-z]+(?:\s+[a-z]+)?\s+its\b)"
 )
 #: where the first branch of ``_SPEAKER_RE`` matches (it consumes only the capital, so ``finditer``
 #: reports every such position); the second branch starts at one of ``_SPEAKER_AFTER``
-_SPEAKER_NAME_AT_RE = re.compile(rf"[A-Z](?<!\w[A-Z])(?=[A-Za-z\-]+\s+(?:{_SPEAKER_VERBS})\b)")
+_SPEAKER_NAME_AT_RE = lazy_compile(rf"[A-Z](?<!\w[A-Z])(?=[A-Za-z\-]+\s+(?:{_SPEAKER_VERBS})\b)")
 _SPEAKER_AFTER = ("said", "says", "told", "added", "according to")
-_OWNED_NAME_RE = re.compile(
+_OWNED_NAME_RE = lazy_compile(
     r"([A-Z](?<!\w[A-Z])[A-Za-z0-9&]+),?\s+(?:which is\s+|that is\s+)?(?:owned|run|operated|controlled|backed)\s+by\b"
 )
 
@@ -235,8 +236,8 @@ _OWNED_NAME_RE = re.compile(
 #: of non-space characters a match of ``_ITS_EVIDENCE_RE`` holds before "its" (the name and one
 #: to three words), or the verb and up to three runs (the name, "which is") before "by"; runs
 #: are taken whole, from the start of a space run (linear even when searched)
-_FOUR_RUNS_BEFORE_REV = re.compile(r"(?<!\s)(?:\s++\S++){1,4}")
-_OWNED_BEFORE_REV = re.compile(r"(?<!\s)\s++(?:denwo|nur|detarepo|dellortnoc|dekcab)(?:\s++\S++){1,3}")
+_FOUR_RUNS_BEFORE_REV = lazy_compile(r"(?<!\s)(?:\s++\S++){1,4}")
+_OWNED_BEFORE_REV = lazy_compile(r"(?<!\s)\s++(?:denwo|nur|detarepo|dellortnoc|dekcab)(?:\s++\S++){1,3}")
 
 
 def _finditer_ending(pattern: re.Pattern[str], text: str, rev: str, word: str,
@@ -324,7 +325,7 @@ class _LowerWords:
         return got
 
 
-_AZ_RE = re.compile(r"[a-z]+")
+_AZ_RE = lazy_compile(r"[a-z]+")
 
 
 def _speaker_matches(text: str) -> Iterator[re.Match[str]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 
+from qa.lazyre import lazy_compile
 from qa.document import Document
 from qa.textfind import finditer_at
 from qa.model import Applicability, Edit, Fix, Hit, bad, good
@@ -15,7 +16,7 @@ from qa.scan import Triggers, literal_triggers
 # end ("respectively. ."). A spaced ellipsis (". . .") is excluded by the lookarounds.
 #: (the look-behind comes after the first mark, not before it, so the regex engine can skip to the
 #: next punctuation mark instead of trying every position: five times faster, same matches)
-_DOUBLED_RE = re.compile(r"(?P<first>[.!?,;:])(?<=\w[.!?,;:])(?P<gap>[ \t\u00a0]+)(?P<second>[.,;:])(?=\s|$)(?!\s*\.\s)")
+_DOUBLED_RE = lazy_compile(r"(?P<first>[.!?,;:])(?<=\w[.!?,;:])(?P<gap>[ \t\u00a0]+)(?P<second>[.,;:])(?=\s|$)(?!\s*\.\s)")
 #: the rule's triggers (``qa.scan``): every match holds its second mark right after a space, a
 #: tab or a no-break space
 _DOUBLED_TRIGGERS = literal_triggers((f"{gap}{mark}" for gap in " \t\u00a0" for mark in ".,;:"), gate=True)
@@ -66,10 +67,10 @@ def doubled_punctuation(doc: Document, opts: Mapping[str, object]) -> Iterator[H
 # A lower-case word of 2+ letters, a sentence end, then a capitalised word with no space between:
 # "breach.A member", "Parliament.Special". Upper-case before the dot (U.S.A, ASP.NET) and a
 # lower-case letter right after a single capital (".Net") are not matched by construction.
-_GLUED_RE = re.compile(r"(?<![\w.@/\\:-])(?P<prev>(?>[A-Za-z]+)(?<=[a-z]{2})[)\"”’]?)(?P<mark>[.!?])(?P<next>[A-Z](?:[a-z]+|(?=[\s,]))\w*)")
+_GLUED_RE = lazy_compile(r"(?<![\w.@/\\:-])(?P<prev>(?>[A-Za-z]+)(?<=[a-z]{2})[)\"”’]?)(?P<mark>[.!?])(?P<next>[A-Z](?:[a-z]+|(?=[\s,]))\w*)")
 #: the seam every match holds: a lower-case letter, perhaps a closing quote, the mark, a capital.
 #: It starts with the mark (rare in text), so the regex engine skips ahead to the next one
-_SEAM_RE = re.compile(r"[.!?](?:(?<=[a-z][.!?])|(?<=[a-z][)\"”’][.!?]))[A-Z]")
+_SEAM_RE = lazy_compile(r"[.!?](?:(?<=[a-z][.!?])|(?<=[a-z][)\"”’][.!?]))[A-Z]")
 #: the rule's trigger: every seam is a lower-case letter, perhaps a closing mark, the mark and a capital
 _GLUED_TRIGGERS = Triggers(patterns=(("[a-z][)\"”’]?[.!?][A-Z]", 0),))
 _ASCII_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
@@ -90,7 +91,7 @@ def glued_matches(text: str) -> Iterator[re.Match[str]]:
     return finditer_at(_GLUED_RE, text, starts)
 
 
-_URLISH_RE = re.compile(r"(?:https?://|www\.|\S@\S)")
+_URLISH_RE = lazy_compile(r"(?:https?://|www\.|\S@\S)")
 _FILE_EXT = frozenset({"pdf", "doc", "docx", "txt", "html", "htm", "jpg", "jpeg", "png", "gif",
                        "csv", "xls", "xlsx", "zip", "py", "js", "com", "org", "net", "io", "in"})
 
@@ -154,7 +155,7 @@ def missing_space_after_sentence(doc: Document, opts: Mapping[str, object]) -> I
 
 
 # punctuation, white space, a closing curly quote, then a letter: `, ”said`
-_QUOTE_SPACE_RE = re.compile(r"(?P<punct>[,.!?;:…])(?P<ws>[ \t\u00a0]+)(?P<q>[”»])(?P<next>\w)")
+_QUOTE_SPACE_RE = lazy_compile(r"(?P<punct>[,.!?;:…])(?P<ws>[ \t\u00a0]+)(?P<q>[”»])(?P<next>\w)")
 
 
 @rule(

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 
+from qa.lazyre import lazy_compile
 from qa.document import Document
 from qa.model import Applicability, Edit, Fix, Hit, bad, good
 from qa.registry import rule
@@ -31,7 +31,7 @@ ODD_SPACES: dict[str, tuple[str, str]] = {
     "\ufeff": ("zero-width no-break space (BOM)", ""),
     "\u00ad": ("soft hyphen", ""),
 }
-_ODD_RE = re.compile("[" + "".join(ODD_SPACES) + "]+")
+_ODD_RE = lazy_compile("[" + "".join(ODD_SPACES) + "]+")
 
 
 @rule(

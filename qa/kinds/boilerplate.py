@@ -45,6 +45,7 @@ from collections.abc import Iterable, Iterator, Mapping
 
 from rapidfuzz import fuzz, process
 
+from qa.lazyre import lazy_compile
 from qa import fastpath
 from qa.checks.boilerplate_layout import Layout, LineColumns, columns, inside_article, layout, line_starts
 from qa.document import Document
@@ -53,10 +54,10 @@ from qa.packs import PackContext, fix_from_spec, format_message, register_kind
 from qa.scan import Triggers, candidates, literal_triggers
 from qa.scan import enabled as scan_enabled
 
-_NORM_RE = re.compile(r"[\W_]+")
+_NORM_RE = lazy_compile(r"[\W_]+")
 #: ``_NORM_RE`` within the lines of a text whose underscores were made spaces (a run stops at a
 #: line break; one class, which the regex engine scans much faster than ``[^\w\n]|_``)
-_NORM_IN_LINES_RE = re.compile(r"[^\w\n]+")
+_NORM_IN_LINES_RE = lazy_compile(r"[^\w\n]+")
 #: characters whose case-insensitive match differs from ``str.lower`` ("ſ" matches "s")
 _SPECIAL_RE = fastpath.CASE_SPECIAL_RE
 
@@ -167,7 +168,7 @@ def build_furniture(spec: Mapping[str, object], ctx: PackContext):
         exact = frozenset(t.lower() for t in plain.values() if t and t.isascii())
         rest = [a for a in pieces if not (plain[a] and plain[a].isascii())]
         if rest:
-            rest_pattern = re.compile(rf"^(?:{'|'.join(f'(?:{a})' for a in rest)})$", re.IGNORECASE)
+            rest_pattern = lazy_compile(rf"^(?:{'|'.join(f'(?:{a})' for a in rest)})$", re.IGNORECASE)
         gated: list[str] = []
         wide: list[str] = []
         for a in rest:
@@ -181,7 +182,7 @@ def build_furniture(spec: Mapping[str, object], ctx: PackContext):
                 rest_always = True  # no gate: tried on every line
         rest_literals = fastpath.fragment_literals(gated) or () if gated else ()
         if wide:  # (those phrases alone: what a non-ASCII line without a rest literal can match)
-            wide_pattern = re.compile(rf"^(?:{'|'.join(f'(?:{a})' for a in wide)})$", re.IGNORECASE)
+            wide_pattern = lazy_compile(rf"^(?:{'|'.join(f'(?:{a})' for a in wide)})$", re.IGNORECASE)
     # the rule's triggers (qa.scan). Without fuzzy phrases and with ``literals``, no line can
     # match without one of them: the lines holding one are the candidates (in the page head and
     # tail too). ``rest_literals`` join them, so that the lines where ``rest_pattern`` is tried
@@ -351,7 +352,7 @@ def build_furniture(spec: Mapping[str, object], ctx: PackContext):
 
 
 # a seam inside a line: a sentence end, with or without a space after it
-_SEAM_RE = re.compile(r"(?<=[a-z0-9)”’\"])(?P<mark>[.!?])(?P<ws>\s*)(?=[\"“‘(]?[A-Z])")
+_SEAM_RE = lazy_compile(r"(?<=[a-z0-9)”’\"])(?P<mark>[.!?])(?P<ws>\s*)(?=[\"“‘(]?[A-Z])")
 
 
 @register_kind("glued_tail", {"phrases", "min_hits"})
@@ -360,7 +361,7 @@ def build_glued_tail(spec: Mapping[str, object], ctx: PackContext):
     if not phrases:
         raise ctx.error("phrases", "needs at least one phrase")
     alt = _alternation(ctx, "phrases", phrases)
-    pattern = re.compile(rf"(?<!\w)(?:{alt.pattern})(?!\w)", re.IGNORECASE)
+    pattern = lazy_compile(rf"(?<!\w)(?:{alt.pattern})(?!\w)", re.IGNORECASE)
     min_hits = int(spec.get("min_hits", 2))  # type: ignore[arg-type]
     template = str(spec.get("message") or "Debris glued onto the sentence: '{match}'")
     confidence = float(spec.get("confidence", 0.9))  # type: ignore[arg-type]

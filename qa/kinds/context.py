@@ -44,6 +44,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Mapping
 
+from qa.lazyre import lazy_compile
 from qa.document import Document, Span
 from qa.fastpath import leading_literals, literal_prefixes
 from qa.textfind import finditer_at
@@ -194,7 +195,7 @@ def build_context(spec: Mapping[str, object], ctx: PackContext):
     if at_starts:
         literals = leading
     triggers = literal_triggers(literals)  # the engine skips documents without them (qa.scan)
-    lit_re = (re.compile("|".join(re.escape(x) for x in sorted(literals, key=len, reverse=True)), re.IGNORECASE)
+    lit_re = (lazy_compile("|".join(re.escape(x) for x in sorted(literals, key=len, reverse=True)), re.IGNORECASE)
               if literals else None)
     groups = sorted(g for g in word.groupindex if g[:1] == "w" and g[1:].isdigit())
     when = _alternation(ctx, "when_near", ctx.lexicon("when_near", spec["when_near"]), flags) \
