@@ -16,13 +16,16 @@ capital I, dotless i) is always scanned in full.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
-from collections.abc import Iterable, Iterator
+import threading
+from collections.abc import Callable, Iterable, Iterator
 
 from typing import TYPE_CHECKING
 
 from qa import ruledata
+from qa.lazyre import LazyPattern
 from qa.textfind import find_all
 
 if TYPE_CHECKING:
@@ -39,6 +42,145 @@ except ImportError:  # pragma: no cover
 MIN_LITERAL = 3
 #: ``QA_NO_FASTPATH=1`` turns the skips off (to compare outputs; the tests do).
 ENABLED = not os.environ.get("QA_NO_FASTPATH")
+
+
+# --------------------------------------------------------------------------- the memo
+# What the functions below derive from a pattern depends only on the pattern, its flags, this
+# module and the ``common`` word list: a process works it out once per pattern, and the results
+# are kept in a signed file of the start-up cache (``qa.cache.start_up_folder``, the format of
+# ``qa.signed.write_cached``) that later processes read instead of parsing every rule's patterns
+# again. JSON only: a file that does not decode to what a function returns is ignored.
+
+#: part of the memo file's key: bump it when what the file holds or how it is read changes
+MEMO_FORMAT = 1
+#: at most this many results are kept in the file (a run with many user packs stops adding)
+MEMO_LIMIT = 20_000
+
+_MEMO: dict[tuple, object] | None = None
+_MEMO_NEW = 0
+_MEMO_LOCK = threading.Lock()
+
+
+def _memo_where() -> tuple[str, object] | None:
+    """(key, path) of the memo file, or ``None`` (``QA_NO_CACHE``, no cache folder)."""
+    import hashlib
+    import sys
+
+    from qa.cache import start_up_folder
+
+    folder = start_up_folder("tables")
+    if folder is None:
+        return None
+    try:
+        h = hashlib.blake2b(digest_size=16)
+        h.update(f"qa fastpath memo {MEMO_FORMAT} py {sys.version_info[:3]}\n".encode())
+        with open(__file__, "rb") as fh:
+            h.update(fh.read())
+        with open(ruledata.data_dir() / "stopwords.txt", "rb") as fh:
+            h.update(fh.read())
+    except Exception:  # noqa: BLE001 - no word list: nothing is kept
+        return None
+    key = h.hexdigest()
+    return key, folder / f"fastpath-{key}.json"
+
+
+def _frozen(x: object) -> object:
+    """A JSON value with its lists as tuples (hashable, and what the functions return)."""
+    return tuple(_frozen(v) for v in x) if isinstance(x, list) else x
+
+
+def _memo() -> dict[tuple, object]:
+    global _MEMO
+    if _MEMO is None:
+        with _MEMO_LOCK:
+            if _MEMO is None:
+                memo: dict[tuple, object] = {}
+                where = _memo_where()
+                if where is not None:
+                    from qa.signed import read_cached_json
+
+                    payload = read_cached_json(where[1], where[0], MEMO_FORMAT)  # type: ignore[arg-type]
+                    rows = payload.get("rows") if payload is not None else None
+                    if isinstance(rows, list):
+                        for row in rows:
+                            if isinstance(row, list) and len(row) == 2 and isinstance(row[0], list):
+                                memo[_frozen(row[0])] = _frozen(row[1])  # type: ignore[index]
+                    import atexit
+
+                    atexit.register(_save_memo, os.getpid())
+                _MEMO = memo
+    return _MEMO
+
+
+def _save_memo(pid: int) -> None:
+    """Write the memo file when this process (not a forked child) added results to it."""
+    if _MEMO_NEW == 0 or os.getpid() != pid or _MEMO is None:
+        return
+    where = _memo_where()
+    if where is None:
+        return
+    from qa.signed import json_blob, write_cached
+
+    rows = sorted(([list(k), v] for k, v in _MEMO.items()), key=repr)[:MEMO_LIMIT]
+    try:
+        write_cached(where[1], where[0], json_blob({"format": MEMO_FORMAT, "rows": rows}))  # type: ignore[arg-type]
+    except Exception:  # noqa: BLE001 - best effort: a later process works the results out again
+        pass
+
+
+def _source(pattern: "re.Pattern[str] | LazyPattern") -> tuple[str, int]:
+    """(text, flags) to parse a compiled or lazy pattern with (``re.UNICODE`` aside, which the
+    parser adds itself to a text pattern); a lazy pattern is not compiled for it."""
+    if isinstance(pattern, LazyPattern):
+        return pattern.pattern, pattern.given_flags & ~re.UNICODE
+    return pattern.pattern, pattern.flags & ~re.UNICODE
+
+
+def _arg(x: object) -> object:
+    """A hashable, JSON-able form of an argument: a compiled pattern as its text and flags."""
+    if isinstance(x, LazyPattern):
+        return ("lazy", x.pattern, x.given_flags)
+    if isinstance(x, re.Pattern):
+        if not isinstance(x.pattern, str):
+            raise TypeError
+        return ("re", x.pattern, x.flags)
+    if isinstance(x, (list, tuple)):
+        return tuple(_arg(v) for v in x)
+    if x is None or isinstance(x, (str, int, float)):
+        return x
+    raise TypeError
+
+
+def _returns(x: object) -> bool:
+    """Whether ``x`` is a value a memoized function returns (None, str, int, float, tuples)."""
+    if isinstance(x, tuple):
+        return all(_returns(v) for v in x)
+    return x is None or (isinstance(x, (str, int, float)) and not isinstance(x, bool))
+
+
+def memoized(fn: Callable) -> Callable:
+    """Keep ``fn``'s results (a pure function of patterns, texts and numbers returning ``None``,
+    texts, numbers or tuples of them) in the memo, by its name and arguments."""
+    name = fn.__name__
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        global _MEMO_NEW
+        try:
+            key = (name, *map(_arg, args), *((k, _arg(v)) for k, v in sorted(kwargs.items())))
+        except TypeError:  # an argument the memo does not keep (bytes patterns): work it out
+            return fn(*args, **kwargs)
+        memo = _memo()
+        got = memo.get(key, memo)
+        if got is not memo:
+            return got
+        got = fn(*args, **kwargs)
+        if _returns(got) and len(memo) < MEMO_LIMIT:
+            memo[key] = got
+            _MEMO_NEW += 1
+        return got
+
+    return wrapper
 
 
 #: The only non-ASCII characters a case-insensitive regex matches to an ASCII letter (İ ı ſ and
@@ -102,6 +244,7 @@ def _required_literal(items) -> str:
         max(pieces, key=len, default="")
 
 
+@memoized
 def literal_prefixes(fragments: Iterable[str], flags: int = re.IGNORECASE) -> tuple[str, ...] | None:
     """Lower-cased literals, one per fragment, that every match must contain; ``None`` when some
     fragment has no usable literal (then the rule must always run)."""
@@ -283,6 +426,7 @@ def split_alternatives(fragment: str) -> list[str]:
     return out
 
 
+@memoized
 def plain_literal(fragment: str, flags: int = re.IGNORECASE) -> str | None:
     """The text ``fragment`` matches when it is plain literal text (``loading\\.\\.\\.``,
     ``x \\(formerly twitter\\)``), else ``None``."""
@@ -293,6 +437,7 @@ def plain_literal(fragment: str, flags: int = re.IGNORECASE) -> str | None:
     return _literal_text(items) if items else None
 
 
+@memoized
 def fragment_literals(fragments: list[str], flags: int = re.IGNORECASE) -> tuple[str, ...] | None:
     """Lower-cased literals of which every match of some fragment holds one: per fragment, the
     most selective set of ``_literal_sets`` whose members all have a usable piece (a run of
@@ -367,11 +512,12 @@ def _best_set(sets: list[set[str]], piece=_strict_piece) -> set[str] | None:
     return max(ok, key=lambda x: (min(map(_rank, x)), -len(x)))
 
 
+@memoized
 def required_literals(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
     """Lower-cased literals of which every match of ``pattern`` contains at least one, or
     ``None`` when the pattern has no such set."""
     try:
-        parsed = _sre_parse.parse(pattern.pattern, pattern.flags & ~re.UNICODE)
+        parsed = _sre_parse.parse(*_source(pattern))
     except Exception:  # noqa: BLE001
         return None
     best = _best_set(_literal_sets(list(parsed)))
@@ -408,6 +554,7 @@ def _leading(items, limit: int) -> tuple[set[str], bool] | None:
     return out, True
 
 
+@memoized
 def leading_literals(pattern: re.Pattern[str], limit: int = 256) -> tuple[str, ...] | None:
     """Lower-cased texts of which every match of ``pattern`` *starts* with one (its look-behinds
     and other zero-width parts aside): ``(?<!\\w)(?:will|can['’]t) (?P<v>\\w+)`` gives
@@ -417,7 +564,7 @@ def leading_literals(pattern: re.Pattern[str], limit: int = 256) -> tuple[str, .
     an occurrence of one of them, so trying the pattern at those offsets only
     (``finditer_at``) finds every match."""
     try:
-        parsed = _sre_parse.parse(pattern.pattern, pattern.flags & ~re.UNICODE)
+        parsed = _sre_parse.parse(*_source(pattern))
     except Exception:  # noqa: BLE001 - an odd pattern only loses the fast path
         return None
     got = _leading(list(parsed), limit)
@@ -430,6 +577,19 @@ def leading_literals(pattern: re.Pattern[str], limit: int = 256) -> tuple[str, .
         return None  # a letter with case outside ASCII: case-insensitive matching may differ from str.lower
     # a text that starts with another is implied by it: only the shortest are kept
     return tuple(t for t in sorted(lits) if not any(t != u and t.startswith(u) for u in lits))
+
+
+@memoized
+def _scanner_facts(pattern: re.Pattern[str], max_reach: int) -> tuple[tuple[str, ...] | None, int]:
+    """(``required_literals(pattern)``, the margin of a ``Scanner``: one more than the most
+    characters a match reads, 0 past ``max_reach`` or unbounded); (None, 0) for an odd pattern."""
+    try:
+        parsed = _sre_parse.parse(*_source(pattern))
+    except Exception:  # noqa: BLE001 - an odd pattern only loses the fast path
+        return None, 0
+    r = reach(list(parsed))
+    # margin 0: the reach is unbounded, so the literals only decide whether to scan at all
+    return required_literals(pattern), int(r) + 1 if r <= max_reach else 0
 
 
 class Scanner:
@@ -448,16 +608,7 @@ class Scanner:
 
     def __init__(self, pattern: re.Pattern[str], max_reach: int = 1000) -> None:
         self.pattern = pattern
-        self.literals: tuple[str, ...] | None = None
-        self.margin = 0
-        try:
-            parsed = _sre_parse.parse(pattern.pattern, pattern.flags & ~re.UNICODE)
-        except Exception:  # noqa: BLE001 - an odd pattern only loses the fast path
-            return
-        self.literals = required_literals(pattern)
-        r = reach(list(parsed))
-        # margin 0: the reach is unbounded, so the literals only decide whether to scan at all
-        self.margin = int(r) + 1 if r <= max_reach else 0
+        self.literals, self.margin = _scanner_facts(pattern, max_reach)
 
     def finditer(self, doc: Document) -> Iterator[re.Match[str]]:
         low = lowered(doc) if self.literals and ENABLED else None
