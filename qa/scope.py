@@ -1,4 +1,5 @@
-"""Which rules run on which documents: English-only rules skip documents clearly in another language.
+"""Which rules run on which documents: English-only rules skip documents clearly in another
+language, and the source-target rules (SRC) documents without a source.
 
 A rule is English-only when what it looks for is English: the machine-translation patterns
 (MT), pronouns (PRN), fragments (FRAG), grammar (GRAM), the boilerplate phrase lists (BP101-BP112)
@@ -11,6 +12,10 @@ A document is *clearly in another language* when its record names a language oth
 language ID gives another language with probability ``MIN_PROB`` or more (the same identification
 as the result's ``language`` and LANG001, so it is made once per document). Such a document gets
 LANG001 and the language-neutral rules only.
+
+The SRC rules compare each segment's target with its source: they run on bilingual documents
+(``qa.bilingual.model.BilingualDocument``: XLIFF, PO, TMX, source-target records) only, and a
+monolingual document does not import their module.
 """
 
 from __future__ import annotations
@@ -19,11 +24,14 @@ import re
 from bisect import bisect_left
 
 from qa import fastpath
+from qa.bilingual.model import BilingualDocument
 from qa.document import Document
 from qa.model import Rule
 from qa.words import TOKEN_RE, en_function_re, stopwords
 
 ENGLISH_ONLY_FAMILIES = ("MT", "PRN", "FRAG", "GRAM")
+#: the families of rules that read a source beside the target (bilingual documents only)
+SOURCE_FAMILIES = ("SRC",)
 ENGLISH_ONLY_CODES = frozenset({f"BP1{i:02d}" for i in range(1, 13)} | {"META101", "META102", "META103"})
 MIN_WORDS = 8
 MIN_PROB = 0.8
@@ -41,6 +49,12 @@ _WHOLE_WORDS = all(re.fullmatch("[a-z]+", w) for w in stopwords("en_function"))
 def english_only(rule: Rule) -> bool:
     code = rule.code
     return code in ENGLISH_ONLY_CODES or code.rstrip("0123456789") in ENGLISH_ONLY_FAMILIES
+
+
+def needs_source(rule: Rule) -> bool:
+    """Whether ``rule`` compares a target with its source (an SRC rule): it finds nothing in a
+    document without one."""
+    return rule.code.rstrip("0123456789") in SOURCE_FAMILIES
 
 
 def clearly_not_english(doc: Document, assume: str | None = None) -> bool:
@@ -103,20 +117,23 @@ def function_word_starts(doc: Document, start: int = 0) -> list[int]:
     return head + [m.start() for m in pattern.finditer(scan, cut)]
 
 
-_SPLIT: dict[int, tuple[tuple[Rule, ...], tuple[Rule, ...]]] = {}
+_SPLIT: dict[int, tuple[tuple[Rule, ...], ...]] = {}
 
 
 def rules_for(doc: Document, rules: tuple[Rule, ...], assume: str | None = None) -> tuple[Rule, ...]:
     """``rules`` without the English-only ones when ``doc`` is clearly not in English
     (``clearly_not_english``; ``assume``: the language of a document whose record names none,
-    with no language ID)."""
+    with no language ID), and without the SRC rules when it has no source."""
     key = id(rules)
     split = _SPLIT.get(key)
     if split is None or split[0] is not rules:
-        split = (rules, tuple(r for r in rules if not english_only(r)))
+        neutral = tuple(r for r in rules if not english_only(r))
+        split = (rules, neutral, tuple(r for r in rules if not needs_source(r)),
+                 tuple(r for r in neutral if not needs_source(r)))
         if len(_SPLIT) > 64:
             _SPLIT.clear()
         _SPLIT[key] = split
+    mono = 0 if isinstance(doc, BilingualDocument) else 2
     if len(split[1]) == len(rules):
-        return rules
-    return split[1] if clearly_not_english(doc, assume) else rules
+        return split[mono]
+    return split[mono + 1] if clearly_not_english(doc, assume) else split[mono]

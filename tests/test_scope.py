@@ -51,3 +51,20 @@ def test_record_language_field_decides():
     fr = make_document(text)
     fr.lang = "fr"
     assert check_document(fr, plan) == []
+
+
+def test_source_rules_run_on_bilingual_documents_only():
+    """The SRC rules compare a target with its source: a monolingual document (which has no
+    source) is not given them, a bilingual one is, and finds what they find."""
+    from qa.bilingual.model import example_document
+    from qa.scope import needs_source, rules_for
+
+    plan = make_plan(Settings(select=("SRC001", "WS001")))
+    mono = make_document("The price rose by 15\u00a0percent in 2024.")
+    assert [r.code for r in rules_for(mono, plan.rules)] == ["WS001"]
+    bi = example_document("El precio subió un 15 por ciento en 2023. ||| The price rose by 15 percent in 2024.")
+    assert sorted(r.code for r in rules_for(bi, plan.rules)) == ["SRC001", "WS001"]
+    assert [f.rule for f in check_document(bi, plan)] == ["SRC001"]
+    assert [f.rule for f in check_document(mono, plan)] == ["WS001"]
+    assert needs_source(next(r for r in all_rules() if r.code == "SRC018"))
+    assert not any(needs_source(r) for r in all_rules() if not r.code.startswith("SRC"))
