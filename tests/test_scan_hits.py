@@ -65,3 +65,24 @@ def test_hits_are_every_occurrence_of_each_literal_in_code_points(rules, backend
             checked += len(got)
         assert hits.get("NOPE999") is None and "NOPE999" not in hits
     assert checked > 1500
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_markup_rules_run_only_where_their_first_character_occurs(rules, backend):
+    """META110 (tags) and META111 (entities) are gated on "<" and "&": a text without them skips
+    both rules; with them, the rules run and find the tag and the entity."""
+    import dataclasses
+
+    from qa.engine import check_document
+    from qa.readers import make_document
+    from qa.scan import hits_for, skipped
+
+    plan = make_plan(Settings(select=("META110", "META111")))
+    plan = dataclasses.replace(plan, scan=ScanPlan.for_rules(plan.rules, backend=backend))
+    clean = make_document("The council met on Monday and voted for the plan, 5 to 2.")
+    assert skipped(hits_for(clean, plan.scan), plan.scan) == {"META110", "META111"}
+    assert check_document(clean, plan) == []
+    dirty = make_document("The council met on Monday.<br>It voted for the plan &amp; the budget.")
+    assert skipped(hits_for(dirty, plan.scan), plan.scan) == frozenset()
+    got = [(f.rule, dirty.text[f.start:f.end]) for f in check_document(dirty, plan)]
+    assert got == [("META110", "<br>"), ("META111", "&amp;")]

@@ -30,6 +30,7 @@ _TAG_RE = lazy_compile(
     summary="An HTML tag left in the extracted text",
     severity="warning",
     fixable=True,
+    triggers=literal_triggers(("<",), gate=True),  # every tag starts with one
     examples=(
         bad("The vote passed.[[<br/>]]The council met.", fixed="The vote passed. The council met."),
         bad("It was [[<strong>]]very[[</strong>]] close.", fixed="It was very close."),
@@ -69,6 +70,7 @@ _ENTITY_RE = lazy_compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-
     summary="An HTML entity such as &amp; or &nbsp; left undecoded",
     severity="warning",
     fixable=True,
+    triggers=literal_triggers(("&",), gate=True),  # every reference starts with one
     examples=(
         bad("Johnson [[&amp;]] Johnson rose[[&nbsp;]]3%.", fixed="Johnson & Johnson rose 3%."),
         bad("He said [[&#8220;]]no[[&#8221;]].", fixed="He said “no”."),
