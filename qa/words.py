@@ -29,6 +29,7 @@ from functools import lru_cache
 
 from qa import ruledata
 from qa.fastpath import trie_alternation
+from qa.lazyre import lazy_compile
 
 WORD_RE = re.compile(r"\w+(?:['’\-]\w+)*")
 LETTER_DIGIT_WORD_RE = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
@@ -38,7 +39,8 @@ LETTER_WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 PLAIN_WORD_RE = re.compile(r"[^\W\d_]+(?:['’\-.][^\W\d_]+)*['’]?")
 #: scripts written without spaces between words (kana, CJK ideographs, Hangul)
 CJK_CHARS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
-SHINGLE_WORD_RE = re.compile(f"[{CJK_CHARS}]|[^\\W_{CJK_CHARS}]+")
+#: (compiled on first use: its character ranges take milliseconds, and only the duplicate rules read it)
+SHINGLE_WORD_RE = lazy_compile(f"[{CJK_CHARS}]|[^\\W_{CJK_CHARS}]+")
 
 
 def stopwords(name: str) -> frozenset[str]:

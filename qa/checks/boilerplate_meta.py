@@ -76,7 +76,6 @@ def _meta_hits(doc: Document, pattern: "re.Pattern[str] | LazyPattern | Callable
     """Hits on the short lines of the layout that ``pattern`` matches (``gate``: a quicker test
     that every line the pattern matches passes)."""
     lay = layout(doc)
-    test = pattern.match if isinstance(pattern, (re.Pattern, LazyPattern)) else pattern
     fields = [(ks[0], vs[1]) for ks, vs in doc.fields.values()] if skip_fields else []
     if any_prose:
         lines = [ln for ln in lay.lines if ln.words <= max_words]
@@ -86,6 +85,9 @@ def _meta_hits(doc: Document, pattern: "re.Pattern[str] | LazyPattern | Callable
         lines = [ln for ln in lines if ln.has_digit]
     elif gate is not None:
         lines = [ln for ln in lines if gate(ln.text)]
+    if not lines:
+        return  # (before ``pattern.match`` is read: a lazy pattern no line reaches is never compiled)
+    test = pattern.match if isinstance(pattern, (re.Pattern, LazyPattern)) else pattern
     for ln in lines:
         if fields and any(a <= ln.start <= b for a, b in fields):
             continue  # a metadata field of the document head: where metadata belongs

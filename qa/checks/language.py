@@ -67,6 +67,8 @@ def _holds_unspaced(text: str, start: int) -> bool:
     ``VECTOR_MIN_CHARS`` characters is read with numpy passes over its code points (a third of
     the regex search's cost), a shorter one with the regex."""
     if len(text) - start < VECTOR_MIN_CHARS:
+        if text.isascii():  # (then the pattern, whose ranges take milliseconds to compile, is not needed)
+            return False
         return _UNSPACED_RE.search(text, start) is not None
     cps = code_points(text)[start:]
     if cps.itemsize == 1:  # an ASCII text
