@@ -47,6 +47,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import subprocess
 import sys
 import time
@@ -136,9 +137,49 @@ def median_run(runs: list[dict]) -> dict:
     return dict(sorted(runs, key=lambda m: m["seconds"])[(len(runs) - 1) // 2])
 
 
+#: the machine's speed, probed before every measured run: (what was measured next, seconds)
+PROBES: list[tuple[str, float]] = []
+#: probes further apart than this ratio mean the machine's speed changed during the benchmark
+PROBE_SPREAD_WARN = 1.2
+
+
+def speed_probe(what: str = "") -> float:
+    """Wall seconds of one fixed single-core workload (Python bytecode, a regex scan, string
+    building: what a check spends its time on), the best of three: on a virtual machine whose
+    host is shared the same work can take twice as long from one minute to the next, and rows
+    measured at different times then compare no better than their probes agree. Kept in
+    ``PROBES`` with what is measured next."""
+    text = ("The council met on Monday, and the minister said the budget would pass. " * 400)
+    rx = re.compile(r"\b(?:the|and|would)\b|[A-Z][a-z]+")
+    best = float("inf")
+    for _ in range(3):
+        t0 = time.perf_counter()
+        n = 0
+        for _ in range(40):
+            n += sum(1 for _ in rx.finditer(text))
+            n += sum(len(w) for w in text.split() if w.islower())
+            n += len({w.lower(): i for i, w in enumerate(text.split())})
+        best = min(best, time.perf_counter() - t0)
+    PROBES.append((what, round(best, 4)))
+    return best
+
+
+def probe_summary() -> dict | None:
+    """The probes' count, fastest, median and slowest seconds and their spread (slowest over fastest)."""
+    if not PROBES:
+        return None
+    xs = sorted(x for _, x in PROBES)
+    return {"n": len(xs), "min": xs[0], "median": xs[(len(xs) - 1) // 2], "max": xs[-1],
+            "spread": round(xs[-1] / xs[0], 2) if xs[0] > 0 else None,
+            "all": [list(p) for p in PROBES]}
+
+
 def measure(cmd: list[str], text_bytes: int, extra_pids=None, env=None) -> dict:
-    """Run ``cmd``; wall time and peak RSS of the process and of its largest child (a worker)."""
+    """Run ``cmd``; wall time and peak RSS of the process and of its largest child (a worker),
+    and the speed probe taken just before (``speed_probe``)."""
     import resource
+
+    probe = speed_probe(" ".join(cmd[1:3]))
 
     import psutil
 
@@ -168,7 +209,7 @@ def measure(cmd: list[str], text_bytes: int, extra_pids=None, env=None) -> dict:
     return {"seconds": round(seconds, 2), "mb_per_s": round(text_bytes / seconds / 1e6, 3),
             "cpu_seconds": None if extra_pids else round(cpu, 2),  # a Dask cluster's CPU is not ours to see
             "rss_parent_mb": round(peak_parent / 2**20), "rss_worker_mb": round(peak_worker / 2**20),
-            "stderr": err[-2000:]}
+            "probe_seconds": round(probe, 4), "stderr": err[-2000:]}
 
 
 def qa_cmd(corpus: str, *extra: str) -> list[str]:
@@ -308,6 +349,8 @@ def _portable(obj):
 
 def write_report(res: dict) -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
+    if PROBES:
+        res["probes"] = probe_summary()
     (RESULTS / "benchmark.json").write_text(json.dumps(_portable(res), indent=1))
     r, m = res["runs"], res["machine"]
     dt = res.get("datatrove")
@@ -328,6 +371,17 @@ def write_report(res: dict) -> None:
            f"`--ignore {res.get('fast_profile_ignores') or '-'}` (language ID and garble score)."),
         "",
     ]
+    pr = res.get("probes")
+    if pr:
+        lines[-1:-1] = [
+            f"Machine speed: a fixed single-core workload (`speed_probe`), timed before each measured run, took "
+            f"{pr['min']:.3f}-{pr['max']:.3f} s (median {pr['median']:.3f}, {pr['n']} probes, slowest "
+            f"{pr['spread']:.2f}x the fastest)."
+            + (" **The machine's speed changed during the benchmark: rows measured at different times, and the "
+               "ratios between them, are uncertain by up to that factor.**" if (pr["spread"] or 1) > PROBE_SPREAD_WARN
+               else " Steady within "
+               f"{PROBE_SPREAD_WARN - 1:.0%}: rows measured at different times compare."),
+        ]
     has_cpu = any(row.get("cpu_seconds") for row in r.values())
     cpu_head = " MB per CPU second |" if has_cpu else ""
     lines += [f"| run | workers | text | seconds | MB/s | MB/s per core | x datatrove per core |{cpu_head} "
@@ -584,12 +638,14 @@ def main(argv: list[str] | None = None) -> int:
     c = tp["path"]
     if "startup" not in skip:
         print("- one-file run, 5 x (no cache, cold cache, warm cache) ...", end=" ", flush=True)
+        speed_probe("one-file run")
         res["startup"] = startup()
         print(", ".join(f"{k} {res['startup'][k]['median']:.2f}s" for k in ("no_cache", "cold_cache", "warm_cache")),
               flush=True)
         write_report(res)
     if "profile" not in skip:
         print(f"- stage profile on {a.profile_size} ...", end=" ", flush=True)
+        speed_probe("stage profile")
         res["profile"] = stage_profile(c, parse_size(a.profile_size))
         print(f"{sum(res['profile']['stages'].values()):.1f}s", flush=True)
         write_report(res)
@@ -617,6 +673,7 @@ def main(argv: list[str] | None = None) -> int:
                    qa_cmd(corpus["path"], "--jobs", "2", *prof))
     if "datatrove" not in skip:
         print(f"- datatrove filter stack on {a.datatrove_size} ...", end=" ", flush=True)
+        speed_probe("datatrove")
         res["datatrove"] = datatrove(c, parse_size(a.datatrove_size))
         print(f"{res['datatrove']['seconds']:.1f}s, {res['datatrove']['mb_per_s']:.3f} MB/s", flush=True)
     write_report(res)
