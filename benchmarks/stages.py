@@ -22,7 +22,8 @@ way ``qa check --jobs 1`` does, and times each stage on its own:
 * **output**: scoring each result and writing its JSON Lines.
 
 A stage's facts are computed before the next stage starts, so a rule's time does not include
-segmentation its document needed anyway. Times are CPU seconds of the process
+segmentation its document needed anyway. The garbage collector has the settings of a
+``qa check`` run (``qa.runner.collector.checking``). Times are CPU seconds of the process
 (``time.process_time``): on a machine other work shares, wall time would count the waits too.
 Prints a Markdown table (``--json``: the numbers).
 The per-document work is the engine's own (``qa.engine.check_document`` on a plan whose checks
@@ -97,6 +98,12 @@ def profile(paths: list[str], max_bytes: int | None = None) -> dict:
     results = []
     out = io.StringIO()
     records = iter(read_all(paths))
+    from contextlib import ExitStack
+
+    from qa.runner.collector import checking, settled
+
+    gc_settings = ExitStack()  # the collector's settings of a ``qa check`` run (qa.runner.collector)
+    gc_settings.enter_context(checking())
     while True:
         t = clock()
         doc = next(records, None)
@@ -140,6 +147,9 @@ def profile(paths: list[str], max_bytes: int | None = None) -> dict:
         stages["output"] += clock() - t
         n_findings += len(findings)
         results.append(res)
+        if n_docs == 1:
+            settled()  # what the first document loaded lives for the run, as in ``qa check``
+    gc_settings.close()
     for r in corpus:
         t = clock()
         for _hits in r.finalize(collected[r.code], plan.options[r.code]):  # type: ignore[misc]
