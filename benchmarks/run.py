@@ -20,7 +20,8 @@ It then measures, each run a fresh ``qa check`` process with ``--no-cache``:
   one worker each, so the rate is per core;
 * 1 vs 2 workers (``--jobs``) with the full rule set;
 * the Dask engine (``--engine dask`` on a 2-worker ``LocalCluster`` started beforehand, so the
-  cluster start-up is not counted) vs the local engine with 2 workers;
+  cluster start-up is not counted) vs the local engine with 2 workers, its runs taken in turn
+  with the local rows';
 * peak RSS of the parent and of each worker on two corpus sizes (default 100 MB and 1 GB),
   to show memory does not grow with the corpus;
 * datatrove's heuristic filter stack (Gopher repetition + Gopher quality + C4 + FineWeb), in its
@@ -622,18 +623,19 @@ def main(argv: list[str] | None = None) -> int:
               f"worker {m['rss_worker_mb']} MB", flush=True)
         write_report(res)
 
-    def record_interleaved(rows: list[tuple[str, str, int, list[str]]], corpus: dict, extra_pids=None) -> None:
+    def record_interleaved(rows: list[tuple], corpus: dict) -> None:
         """Each row's command ``a.repeat`` times, the rows taken in turn (a busy moment of the
-        machine hits them alike), then one row each: the median run."""
-        got: dict[str, list[dict]] = {key: [] for key, *_ in rows}
+        machine hits them alike), then one row each: the median run. A row is (key, label,
+        workers, command) with, for a Dask row, the cluster's process ids."""
+        got: dict[str, list[dict]] = {row[0]: [] for row in rows}
         for i in range(a.repeat):
-            for key, label, _workers, cmd in rows:
+            for key, label, _workers, cmd, *pids in rows:
                 print(f"- {label} on {human(corpus['text_bytes'])}, run {i + 1}/{a.repeat} ...", end=" ", flush=True)
-                m = measure(cmd, corpus["text_bytes"], extra_pids)
+                m = measure(cmd, corpus["text_bytes"], pids[0] if pids else None)
                 print(f"{m['seconds']:.1f}s", flush=True)
                 got[key].append(m)
-        for key, label, workers, cmd in rows:
-            record(key, label, workers, corpus, cmd, extra_pids, runs=got[key])
+        for key, label, workers, cmd, *pids in rows:
+            record(key, label, workers, corpus, cmd, pids[0] if pids else None, runs=got[key])
 
     c = tp["path"]
     if "startup" not in skip:
@@ -649,22 +651,25 @@ def main(argv: list[str] | None = None) -> int:
         res["profile"] = stage_profile(c, parse_size(a.profile_size))
         print(f"{sum(res['profile']['stages'].values()):.1f}s", flush=True)
         write_report(res)
-    record_interleaved([("full_1", "qa full rule set", 1, qa_cmd(c, "--jobs", "1")),
-                        ("fast_1", "qa fast profile", 1, qa_cmd(c, "--jobs", "1", *fast)),
-                        ("full_2", "qa full, 2 workers", 2, qa_cmd(c, "--jobs", "2"))], tp)
-    if "dask" not in skip:
+    rows = [("full_1", "qa full rule set", 1, qa_cmd(c, "--jobs", "1")),
+            ("fast_1", "qa fast profile", 1, qa_cmd(c, "--jobs", "1", *fast)),
+            ("full_2", "qa full, 2 workers", 2, qa_cmd(c, "--jobs", "2"))]
+    if "dask" in skip:
+        record_interleaved(rows, tp)
+    else:
         import logging
 
         from distributed import LocalCluster
 
+        # the Dask row is taken in turn with the local ones (its ratio to local 2 workers is then
+        # measured side by side); the idle cluster waits while the others run
         with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
                           silence_logs=logging.ERROR) as cluster:
             import psutil
 
             pids = [p.pid for p in psutil.Process().children(recursive=True)]
-            record_interleaved([("dask_2", "qa full, Dask 2 workers", 2,
-                                 qa_cmd(c, "--engine", "dask", "--scheduler", cluster.scheduler_address))],
-                               tp, extra_pids=pids)
+            dask_cmd = qa_cmd(c, "--engine", "dask", "--scheduler", cluster.scheduler_address)
+            record_interleaved(rows + [("dask_2", "qa full, Dask 2 workers", 2, dask_cmd, pids)], tp)
     if "rss" not in skip:
         prof = fast if a.rss_profile == "fast" else []
         for size in [parse_size(s) for s in a.rss_sizes.split(",")]:
