@@ -260,6 +260,26 @@ def start_up_folder(name: str) -> Path | None:
         return None
 
 
+def start_up_file(folder: str, stem: str, label: str, inputs) -> tuple[str, Path] | None:
+    """(key, path) of one file of a start-up cache: the key hashes ``label``, the Python version
+    and every bytes object ``inputs()`` gives (what the file is built from: a module, a table),
+    so a change to any of them misses; the file is ``<folder>/<stem>-<key>.json``. ``None`` with
+    ``QA_NO_CACHE``, where there is no cache folder, or when ``inputs()`` fails (a file that
+    cannot be read): the caller builds what it needs."""
+    where = start_up_folder(folder)
+    if where is None:
+        return None
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"{label} py {sys.version_info[:3]}\n".encode())
+    try:
+        for chunk in inputs():
+            h.update(chunk)
+    except Exception:  # noqa: BLE001 - a missing or unreadable input: no cache file
+        return None
+    key = h.hexdigest()
+    return key, where / f"{stem}-{key}.json"
+
+
 def default_cache_dir(cwd: str | os.PathLike | None = None) -> Path:
     """Where the cache of a run started in ``cwd`` lives by default: in the user's cache folder,
     one database per working folder (never in the working folder itself)."""

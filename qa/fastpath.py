@@ -63,25 +63,14 @@ _MEMO_LOCK = threading.Lock()
 
 def _memo_where() -> tuple[str, object] | None:
     """(key, path) of the memo file, or ``None`` (``QA_NO_CACHE``, no cache folder)."""
-    import hashlib
-    import sys
+    from qa.cache import start_up_file
 
-    from qa.cache import start_up_folder
+    def inputs() -> Iterator[bytes]:
+        for path in (__file__, ruledata.data_dir() / "stopwords.txt"):
+            with open(path, "rb") as fh:
+                yield fh.read()
 
-    folder = start_up_folder("tables")
-    if folder is None:
-        return None
-    try:
-        h = hashlib.blake2b(digest_size=16)
-        h.update(f"qa fastpath memo {MEMO_FORMAT} py {sys.version_info[:3]}\n".encode())
-        with open(__file__, "rb") as fh:
-            h.update(fh.read())
-        with open(ruledata.data_dir() / "stopwords.txt", "rb") as fh:
-            h.update(fh.read())
-    except Exception:  # noqa: BLE001 - no word list: nothing is kept
-        return None
-    key = h.hexdigest()
-    return key, folder / f"fastpath-{key}.json"
+    return start_up_file("tables", "fastpath", f"qa fastpath memo {MEMO_FORMAT}", inputs)
 
 
 def _frozen(x: object) -> object:

@@ -293,22 +293,9 @@ def _table_cache(name: str, fmt: int, stem: str) -> tuple[str, object] | None:
     """(key, path) of the cache file of one table built from the inflection table: the key
     hashes the table and this module, so another lemminflect or another rule here misses.
     ``None``: no cache (``QA_NO_CACHE``, no table, no cache folder)."""
-    import hashlib
-    import sys
+    from qa.cache import start_up_file
 
-    from qa.cache import start_up_folder
-
-    folder = start_up_folder("tables")
-    if folder is None:
-        return None
-    try:
-        h = hashlib.blake2b(digest_size=16)
-        h.update(f"qa {name} {fmt} py {sys.version_info[:3]}\n".encode())
-        h.update(_inputs_digest())
-        key = h.hexdigest()
-        return key, folder / f"{stem}-{key}.json"
-    except Exception:  # noqa: BLE001 - LexiconMissing, an unreadable file: build it
-        return None
+    return start_up_file("tables", stem, f"qa {name} {fmt}", lambda: (_inputs_digest(),))
 
 
 def _irregular_cache() -> tuple[str, object] | None:
