@@ -25,6 +25,18 @@ def _isolated_cwd_config(monkeypatch, tmp_path_factory):
 
 
 @pytest.fixture
+def start_up_cache(monkeypatch, tmp_path) -> Path:
+    """The start-up caches on (``qa.cache.start_up_folder``), in a cache folder of the test's own
+    (``tmp_path / "xdg"``) with a new per-user secret; ``tmp_path`` is returned."""
+    import qa.cache
+
+    monkeypatch.delenv("QA_NO_CACHE", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setattr(qa.cache, "_SECRETS", {})
+    return tmp_path
+
+
+@pytest.fixture
 def samples_dir() -> Path:
     return SAMPLES
 

@@ -5,12 +5,12 @@ ignored."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 
 import pytest
 
-import qa.cache
 from qa import fastpath
 from qa.lazyre import lazy_compile
 from qa.registry import all_rules
@@ -46,12 +46,9 @@ def _unmemoized() -> list[object]:
 
 
 @pytest.fixture
-def fresh(monkeypatch, tmp_path):
+def fresh(monkeypatch, start_up_cache):
     """A process whose memo is not loaded yet, with the cache on in a folder of its own; what it
     registers to run at exit is collected instead."""
-    monkeypatch.delenv("QA_NO_CACHE", raising=False)
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    monkeypatch.setattr(qa.cache, "_SECRETS", {})
     monkeypatch.setattr(fastpath, "_MEMO", None)
     monkeypatch.setattr(fastpath, "_MEMO_NEW", 0)
     at_exit: list[tuple] = []
@@ -149,3 +146,53 @@ def test_every_rule_pattern_reads_the_same_facts_from_the_memo(fresh, monkeypatc
     assert fastpath._MEMO_NEW == 0
     assert lazy and not any(p.is_compiled for p in lazy)
     assert facts(False) == got
+
+
+PHRASES = ["read more", r"sign (?:in|up)", r"©\s*\d{4}", r"\w+ comments?"]
+
+
+def _answers():
+    return (fastpath.fragment_literals(PHRASES[:3]), fastpath.fragment_literals(PHRASES),
+            fastpath.plain_literal(r"loading\.\.\."), fastpath.plain_literal(r"sign (?:in|up)"),
+            fastpath.literal_prefixes(["read more", "subscribe now"]),
+            fastpath.leading_literals(re.compile(r"(?<!\w)(?:will|can['’]t) (?P<v>\w+)", re.I)),
+            fastpath.required_literals(re.compile(r"\w+ (?:percent|per cent)\b")))
+
+
+def test_the_memo_gives_what_the_functions_compute_and_a_later_process_reads_it(fresh, monkeypatch):
+    computed = _answers()
+    assert computed == (("read more", "sign ", "©"), (" comment", "read more", "sign ", "©"), "loading...", None, ("read more", "subscribe now"),
+                        ("can't ", "can’t ", "will "), (" per",))
+    assert fastpath._MEMO_NEW == len(computed)
+    fastpath._save_memo(__import__("os").getpid())
+    key, path = fastpath._memo_where()
+    assert path.is_file() and path.read_bytes().startswith(MAGIC)
+    monkeypatch.setattr(fastpath, "_MEMO", None)
+    monkeypatch.setattr(fastpath, "_MEMO_NEW", 0)
+    calls = []
+    monkeypatch.setattr(fastpath._sre_parse, "parse", lambda *a, **k: calls.append(a) or re._parser.parse(*a, **k))
+    assert _answers() == computed and calls == []  # every answer read back, nothing parsed again
+    assert fastpath._MEMO_NEW == 0
+
+
+def test_a_memo_file_without_this_users_mac_or_of_garbage_is_ignored(fresh, monkeypatch):
+    computed = _answers()
+    key, path = fastpath._memo_where()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # a file without this user's MAC, claiming no literals for every phrase list
+    rows = [[["fragment_literals", PHRASES[:3], 2], None]]
+    path.write_bytes(MAGIC + bytes.fromhex(key) + (0).to_bytes(8, "big") + b"\0" * 32
+                     + json.dumps({"format": fastpath.MEMO_FORMAT, "rows": rows}).encode())
+    monkeypatch.setattr(fastpath, "_MEMO", None)
+    assert _answers() == computed
+    path.write_bytes(b"garbage")
+    monkeypatch.setattr(fastpath, "_MEMO", None)
+    assert _answers() == computed
+
+
+def test_without_a_cache_nothing_is_kept_on_disk(fresh, start_up_cache, monkeypatch):
+    monkeypatch.setenv("QA_NO_CACHE", "1")
+    assert fastpath._memo_where() is None
+    assert _answers()[0] == ("read more", "sign ", "©")
+    fastpath._save_memo(__import__("os").getpid())
+    assert not list((start_up_cache / "xdg").rglob("fastpath-*.json"))

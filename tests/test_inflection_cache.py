@@ -8,17 +8,13 @@ import json
 
 import pytest
 
-import qa.cache
 from qa import inflection
 from qa.signed import MAGIC
 
 
 @pytest.fixture
-def fresh(monkeypatch, tmp_path):
+def fresh(monkeypatch, start_up_cache):
     """A process that has built nothing yet, with the cache on in a folder of its own."""
-    monkeypatch.delenv("QA_NO_CACHE", raising=False)
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    monkeypatch.setattr(qa.cache, "_SECRETS", {})
     monkeypatch.setattr(inflection, "_IRREGULAR", None)
     monkeypatch.setattr(inflection, "_LEX", None)
     inflection._tags.cache_clear()

@@ -8,7 +8,6 @@ import json
 
 import pytest
 
-import qa.cache
 from qa import inflection
 from qa.signed import MAGIC
 
@@ -22,11 +21,8 @@ def _reset(monkeypatch):
 
 
 @pytest.fixture
-def fresh(monkeypatch, tmp_path):
+def fresh(monkeypatch, start_up_cache):
     """A process that has built nothing yet, with the cache on in a folder of its own."""
-    monkeypatch.delenv("QA_NO_CACHE", raising=False)
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    monkeypatch.setattr(qa.cache, "_SECRETS", {})
     _reset(monkeypatch)
     yield
     inflection._tags.cache_clear()

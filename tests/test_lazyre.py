@@ -1,19 +1,16 @@
-"""Patterns compiled on first use (``qa.lazyre``) and the memo of what ``qa.fastpath`` derives
-from patterns: the same matches, literals and triggers as the compiled patterns give, nothing
-compiled until it is used, and a planted or damaged memo file ignored."""
+"""Patterns compiled on first use (``qa.lazyre``): the same matches, literals and triggers as the
+compiled patterns give, nothing compiled until it is used (the memo of what ``qa.fastpath``
+derives from patterns: ``tests/test_fastpath_memo.py``)."""
 
 from __future__ import annotations
 
-import json
 import pickle
 import re
 
 import pytest
 
-import qa.cache
 from qa import fastpath
 from qa.lazyre import LazyPattern, compiled, lazy_compile
-from qa.signed import MAGIC
 
 TEXT = "He said that the the plan, which can't wait, will go ahead in May 2026; Kelvin: \u212a."
 
@@ -63,67 +60,3 @@ def test_literals_of_a_lazy_pattern_are_those_of_the_compiled_one_without_compil
     a, b = fastpath.Scanner(lazy), fastpath.Scanner(rx)
     assert (a.literals, a.margin) == (b.literals, b.margin)
     assert not lazy.is_compiled
-
-
-# --------------------------------------------------------------------------- the memo file
-@pytest.fixture
-def fresh_memo(monkeypatch, tmp_path):
-    """A process whose memo is empty and not read yet, with the cache on in a folder of its own."""
-    monkeypatch.delenv("QA_NO_CACHE", raising=False)
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    monkeypatch.setattr(qa.cache, "_SECRETS", {})
-    monkeypatch.setattr(fastpath, "_MEMO", None)
-    monkeypatch.setattr(fastpath, "_MEMO_NEW", 0)
-    monkeypatch.setattr("atexit.register", lambda *a, **k: None)  # saved by the test itself
-    yield tmp_path
-    monkeypatch.setattr(fastpath, "_MEMO", None)
-
-
-PHRASES = ["read more", r"sign (?:in|up)", r"©\s*\d{4}", r"\w+ comments?"]
-
-
-def _answers():
-    return (fastpath.fragment_literals(PHRASES[:3]), fastpath.fragment_literals(PHRASES),
-            fastpath.plain_literal(r"loading\.\.\."), fastpath.plain_literal(r"sign (?:in|up)"),
-            fastpath.literal_prefixes(["read more", "subscribe now"]),
-            fastpath.leading_literals(re.compile(r"(?<!\w)(?:will|can['’]t) (?P<v>\w+)", re.I)),
-            fastpath.required_literals(re.compile(r"\w+ (?:percent|per cent)\b")))
-
-
-def test_the_memo_gives_what_the_functions_compute_and_a_later_process_reads_it(fresh_memo, monkeypatch):
-    computed = _answers()
-    assert computed == (("read more", "sign ", "©"), (" comment", "read more", "sign ", "©"), "loading...", None, ("read more", "subscribe now"),
-                        ("can't ", "can’t ", "will "), (" per",))
-    assert fastpath._MEMO_NEW == len(computed)
-    fastpath._save_memo(__import__("os").getpid())
-    key, path = fastpath._memo_where()
-    assert path.is_file() and path.read_bytes().startswith(MAGIC)
-    monkeypatch.setattr(fastpath, "_MEMO", None)
-    monkeypatch.setattr(fastpath, "_MEMO_NEW", 0)
-    calls = []
-    monkeypatch.setattr(fastpath._sre_parse, "parse", lambda *a, **k: calls.append(a) or re._parser.parse(*a, **k))
-    assert _answers() == computed and calls == []  # every answer read back, nothing parsed again
-    assert fastpath._MEMO_NEW == 0
-
-
-def test_a_planted_or_damaged_memo_file_is_ignored(fresh_memo, monkeypatch):
-    computed = _answers()
-    key, path = fastpath._memo_where()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # a file without this user's MAC, claiming no literals for every phrase list
-    rows = [[["fragment_literals", PHRASES[:3], 2], None]]
-    path.write_bytes(MAGIC + bytes.fromhex(key) + (0).to_bytes(8, "big") + b"\0" * 32
-                     + json.dumps({"format": fastpath.MEMO_FORMAT, "rows": rows}).encode())
-    monkeypatch.setattr(fastpath, "_MEMO", None)
-    assert _answers() == computed
-    path.write_bytes(b"garbage")
-    monkeypatch.setattr(fastpath, "_MEMO", None)
-    assert _answers() == computed
-
-
-def test_without_a_cache_nothing_is_kept_on_disk(fresh_memo, monkeypatch):
-    monkeypatch.setenv("QA_NO_CACHE", "1")
-    assert fastpath._memo_where() is None
-    assert _answers()[0] == ("read more", "sign ", "©")
-    fastpath._save_memo(__import__("os").getpid())
-    assert not list((fresh_memo / "xdg").rglob("fastpath-*.json"))
