@@ -34,6 +34,13 @@ rebuilds it from scratch. Several processes may share a cache: one SQLite connec
 (re-opened after a fork), write-ahead logging, a busy timeout and retries. Writing is best
 effort; a cache that cannot be written only costs speed.
 
+Size: a database keeps the values of the configurations and rule-set versions in use. Every
+key starts with an 8-byte digest of its namespace (rule-set version, configuration, limits), and
+each namespace's last use is noted when a run opens the cache (at most once an hour). The values
+of a namespace are deleted when ``KEEP_NAMESPACES`` others were used after it and it has not been
+used for ``PRUNE_AFTER_DAYS`` days (an upgrade of qa, an edited rule or lexicon, a configuration
+no longer run), and the freed pages are given back to the file system.
+
 ``--no-cache`` (or ``QA_NO_CACHE=1``) turns it off; deleting the folder clears it.
 """
 
@@ -57,11 +64,19 @@ if TYPE_CHECKING:
     from qa.document import Document
 
 
-SCHEMA = 4  # 4: and bilingual segment fields; 3: findings carry condition and data; 2: JSON values under an HMAC (1 was pickle)
+SCHEMA = 5  # 5: keys start with their namespace's digest, namespaces noted; 4: and bilingual segment fields; 3: findings carry condition and data; 2: JSON values under an HMAC (1 was pickle)
 DB_NAME = "results.sqlite"
 REBUILD_MARK = "REBUILD"
 _FLUSH_EVERY = 256
 _RETRIES = 8
+#: a namespace's values are kept while it is among this many last used ...
+KEEP_NAMESPACES = 8
+#: ... or was used within this many days
+PRUNE_AFTER_DAYS = 7
+#: a namespace's use is noted again when its note is older than this (seconds)
+_NOTE_EVERY = 3600
+#: the bytes of a key's namespace digest
+_NS_BYTES = 8
 
 _VERSION_CACHE: dict[tuple[str, ...], str] = {}
 
@@ -503,12 +518,22 @@ def decode_value(blob: bytes) -> tuple:
     return (findings, _str(doc["language"], True), _int(doc["n_sentences"]), score, doc["verdict"], collected)
 
 
+def _key_range(ns: bytes) -> tuple[bytes, bytes]:
+    """The keys that start with ``ns``: at least ``ns``, below the next prefix (``ns`` is a
+    digest of ``_NS_BYTES``: the prefix after all 0xff bytes is longer than any key)."""
+    n = int.from_bytes(ns, "big") + 1
+    upper = n.to_bytes(len(ns), "big") if n < 1 << (8 * len(ns)) else b"\xff" * 64
+    return ns, upper
+
+
 class ResultCache:
     """One process's connection to the cache folder. Use ``ResultCache.open``."""
 
     def __init__(self, folder: Path, namespace: bytes, secret: bytes) -> None:
         self.folder = folder
         self.namespace = namespace
+        #: the first bytes of every key of this namespace (``prune``)
+        self.ns_id = hashlib.blake2b(namespace, digest_size=_NS_BYTES).digest()
         self.secret = secret
         self.db_path = folder / DB_NAME
         self.pending: list[tuple[bytes, bytes, bytes]] = []
@@ -552,6 +577,9 @@ class ResultCache:
         conn = sqlite3.connect(self.db_path, timeout=30.0, isolation_level=None, check_same_thread=False)
         try:
             conn.execute("PRAGMA busy_timeout = 30000")
+            # a new database gives the pages of deleted values back to the file system on request
+            # (``prune``); an existing one keeps its mode
+            conn.execute("PRAGMA auto_vacuum = INCREMENTAL")
             # a database from elsewhere may carry views and triggers: let its schema call no
             # function with side effects (SQLite 3.31+; older versions ignore the pragma)
             conn.execute("PRAGMA trusted_schema = OFF")
@@ -569,10 +597,54 @@ class ResultCache:
                 self._retry(lambda: conn.execute("INSERT OR IGNORE INTO info VALUES ('schema', ?)", (str(SCHEMA),)))
             elif row[0] != str(SCHEMA):
                 raise sqlite3.DatabaseError(f"cache schema {row[0]}, expected {SCHEMA}")
+            self._retry(lambda: conn.execute(
+                "CREATE TABLE IF NOT EXISTS namespaces (ns BLOB PRIMARY KEY, used REAL NOT NULL) WITHOUT ROWID"))
         except BaseException:
             conn.close()
             raise
+        try:
+            self._note_use(conn)
+        except sqlite3.OperationalError:
+            pass  # busy: noted (and pruned) by a later run
         return conn
+
+    def _note_use(self, conn: sqlite3.Connection, now: float | None = None) -> None:
+        """Note that this namespace is in use (when its note is older than ``_NOTE_EVERY``), and
+        then ``prune``."""
+        now = time.time() if now is None else now
+        row = conn.execute("SELECT used FROM namespaces WHERE ns = ?", (self.ns_id,)).fetchone()
+        if row is not None and isinstance(row[0], (int, float)) and 0 <= now - row[0] < _NOTE_EVERY:
+            return
+        self._retry(lambda: conn.execute("INSERT OR REPLACE INTO namespaces VALUES (?, ?)", (self.ns_id, now)))
+        self.prune(conn, now)
+
+    def prune(self, conn: sqlite3.Connection, now: float | None = None) -> list[bytes]:
+        """Delete the values of every namespace that ``KEEP_NAMESPACES`` others were used after
+        and that was not used for ``PRUNE_AFTER_DAYS`` days (never this one's), and give the
+        freed pages back. Returns the namespaces deleted."""
+        now = time.time() if now is None else now
+        rows = conn.execute("SELECT ns, used FROM namespaces ORDER BY used DESC, ns").fetchall()
+        old = now - PRUNE_AFTER_DAYS * 86400
+        gone = [ns for ns, used in rows[KEEP_NAMESPACES:]
+                if ns != self.ns_id and isinstance(used, (int, float)) and used < old]
+        if not gone:
+            return []
+
+        def delete():
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                for ns in gone:
+                    conn.execute("DELETE FROM results WHERE key >= ? AND key < ?", _key_range(ns))
+                    conn.execute("DELETE FROM namespaces WHERE ns = ?", (ns,))
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+
+        self._retry(delete)
+        # (``execute`` would step the pragma once, freeing one page; a script runs it to the end)
+        conn.executescript("PRAGMA incremental_vacuum;")
+        return gone
 
     def _remove_files(self) -> None:
         for name in (DB_NAME, DB_NAME + "-wal", DB_NAME + "-shm", REBUILD_MARK):
@@ -616,7 +688,8 @@ class ResultCache:
 
     # ------------------------------------------------------------------ values
     def key(self, doc: Document) -> bytes:
-        return document_key(doc, self.namespace)
+        """The namespace's digest, then the document's key in it (``document_key``)."""
+        return self.ns_id + document_key(doc, self.namespace)
 
     def get(self, key: bytes):
         conn = self._conn()

@@ -4,17 +4,34 @@ the 16-byte key, the length) and an HMAC-SHA256 of key and bytes with the per-us
 result cache (``qa.cache.user_secret``) before the bytes. A file planted by someone without the
 secret, cut short or written for another key reads as missing, and the caller builds what it
 needs again. Nothing here unpickles: what a file holds is bytes, or JSON (``json_blob``).
+
+A start-up cache file is keyed by what it was built from (qa's code, the rule set, a table), so
+each new version leaves the previous one's files behind. Each write keeps the newest ``KEEP``
+files of its kind (the same folder, and the same name around the 32-digit key: every
+``tables/fastpath-<key>.json``, every ``scan/<key>.hsdb``) and deletes the older ones, newest by
+modification time; a file that is read is marked as used (its time set to now, at most once an
+hour), so the files in use are the newest. Only files in this format are ever deleted.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
+import re
+import time
 from pathlib import Path
 
-__all__ = ["MAGIC", "json_blob", "read_cached", "read_cached_json", "write_cached"]
+__all__ = ["KEEP", "MAGIC", "json_blob", "prune_kind", "read_cached", "read_cached_json", "write_cached"]
 
 MAGIC = b"QASCAN\x00\x01"
 _MAC_BYTES = 32
+#: the files of one kind a cache folder keeps (a kind per pack folder, rule selection or table:
+#: more than this many in use at once would be rebuilt in turn)
+KEEP = 16
+#: a read file's time is set to now when it is older than this (seconds): one write an hour at most
+_USED_AFTER = 3600
+#: a cache file's name: what comes before its key, the key (32 hex digits), its suffix
+_KEYED_NAME = re.compile(r"(.*?)([0-9a-f]{32})(\.[a-z]+)")
 
 
 def _mac(key: str, blob: bytes) -> bytes | None:
@@ -54,7 +71,18 @@ def read_cached(path: Path, key: str) -> bytes | None:
 
     if mac is None or not hmac.compare_digest(mac, data[at + 24:head]):
         return None
+    _mark_used(path)
     return blob
+
+
+def _mark_used(path: Path) -> None:
+    """Set the time of a file that was read to now (when it is older than ``_USED_AFTER``), so
+    ``prune_kind`` keeps the files in use."""
+    try:
+        if time.time() - path.stat().st_mtime > _USED_AFTER:
+            os.utime(path)
+    except OSError:
+        pass
 
 
 def write_cached(path: Path, key: str, blob: bytes) -> None:
@@ -68,7 +96,43 @@ def write_cached(path: Path, key: str, blob: bytes) -> None:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         atomic_write_bytes(path, MAGIC + bytes.fromhex(key) + len(blob).to_bytes(8, "big") + mac + blob)
     except OSError:
-        pass
+        return
+    prune_kind(path)
+
+
+def prune_kind(path: Path, keep: int = KEEP) -> list[str]:
+    """Delete the older files of ``path``'s kind (its folder, and its name less the key), so that
+    ``keep`` remain, ``path`` always among them: the newest by modification time (then by name).
+    Only files that start with ``MAGIC`` are deleted, never another file of a folder the user
+    named. Best effort; returns the names deleted."""
+    m = _KEYED_NAME.fullmatch(path.name)
+    if m is None:
+        return []
+    before, after = m.group(1), m.group(3)
+    others: list[tuple[int, str]] = []
+    try:
+        with os.scandir(path.parent) as it:
+            for entry in it:
+                n = _KEYED_NAME.fullmatch(entry.name)
+                if n is None or n.group(1) != before or n.group(3) != after or entry.name == path.name:
+                    continue
+                if entry.is_file(follow_symlinks=False):
+                    others.append((entry.stat(follow_symlinks=False).st_mtime_ns, entry.name))
+    except OSError:
+        return []
+    others.sort(reverse=True)
+    deleted: list[str] = []
+    for _t, name in others[max(keep - 1, 0):]:
+        old = path.parent / name
+        try:
+            with open(old, "rb") as fh:
+                if fh.read(len(MAGIC)) != MAGIC:
+                    continue
+            old.unlink()
+        except OSError:
+            continue
+        deleted.append(name)
+    return deleted
 
 
 def json_blob(payload: object) -> bytes:
