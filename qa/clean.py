@@ -47,10 +47,10 @@ from qa.curation import TEMPLATE_RULE, CorpusFindings, drop_entry
 from qa.destinations import DestinationError, Inputs, check_output
 from qa.engine import Plan, make_plan
 from qa.cleaning import CleanedDocument, CleanOptions, checked_findings, clean_text_with, cleaned_result_of, text_digest
-from qa.fixes import CleanResult, clean_document_text
+from qa.fixes import CleanResult
 from qa.fsutil import AtomicFile, current_umask, pid_alive, raise_if_interrupted, remove_tree, short_name, signals_deferred, stale_owner
 from qa.inputs import display_name
-from qa.readers import JSONL_SUFFIXES, InputError, iter_files, make_document, read_path
+from qa.readers import JSONL_SUFFIXES, InputError, iter_files, read_path
 from qa.report.jsonl import safe_line
 from qa.runner.options import RunOptions, RunStats
 from qa.runner.pipeline import run_files

@@ -32,7 +32,7 @@ import gzip
 import io
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import IO
 
 from qa.corpus_readers import (PARQUET_BATCH_ROWS, compression, corpus_kind, csv_encoding, csv_field_limit,

@@ -6,7 +6,6 @@ Exit codes: 0 no finding at or above ``--fail-on``; 1 findings at or above it (o
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import sys
@@ -218,7 +217,6 @@ def check(
         except BaselineError as exc:
             raise _fail(str(exc)) from None
 
-    started = time.perf_counter()
     from qa.runner.options import RunOptions, RunStats, default_jobs
     from qa.runner.pipeline import run
     from qa.runner.shard import parse_shard

@@ -28,7 +28,6 @@ import io
 import os
 import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from typing import IO
 
 from qa.inputs import display_name, open_input, policy, unpaired_surrogate

@@ -7,7 +7,10 @@
   runs it first, whatever it imports), nor is an import under ``if TYPE_CHECKING:`` (it never
   runs: annotations only);
 * no private name (``_name``) imported from another qa module: what another module needs is
-  public in the module that has it (``import x as _x`` of a public name is fine).
+  public in the module that has it (``import x as _x`` of a public name is fine);
+* pyflakes finds nothing in ``qa/`` (unused imports and variables, undefined names, f-strings
+  without a placeholder) except on a line marked ``# noqa`` (a re-export, or an import made for
+  what it registers).
 """
 
 from __future__ import annotations
@@ -190,3 +193,32 @@ def test_rule_modules_compile_their_patterns_on_first_use():
     found = {str(p.relative_to(QA.parent)): lines for p in sorted((QA / "checks").glob("*.py")) + sorted((QA / "kinds").glob("*.py"))
              if (lines := _module_level_compiles(p))}
     assert found == {}
+
+
+def test_pyflakes_finds_nothing_unmarked():
+    from pyflakes.api import checkPath
+    from pyflakes.reporter import Reporter
+    import io
+
+    class Collect(Reporter):
+        def __init__(self):
+            super().__init__(io.StringIO(), io.StringIO())
+            self.found = []
+
+        def flake(self, message):
+            self.found.append(message)
+
+        def syntaxError(self, filename, msg, lineno, offset, text):  # noqa: N802 - pyflakes' name
+            self.found.append(f"{filename}:{lineno}: {msg}")
+
+    found = []
+    for p in sorted(QA.rglob("*.py")):
+        rep = Collect()
+        checkPath(str(p), rep)
+        lines = p.read_text(encoding="utf-8").splitlines()
+        for m in rep.found:
+            if isinstance(m, str):
+                found.append(m)
+            elif "# noqa" not in lines[m.lineno - 1]:
+                found.append(f"{p.relative_to(QA.parent)}:{m.lineno}: {m.message % m.message_args}")
+    assert found == []

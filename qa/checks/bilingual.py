@@ -20,7 +20,7 @@ from collections.abc import Iterator, Mapping
 # qa.bilingual.extract (its ~40 pattern tables) is imported by the rules that compare segments,
 # when they first have one: a monolingual document never loads it
 from qa.lazyre import lazy_compile
-from qa.bilingual.glossary import GlossaryError, load_rows  # GlossaryError: imported from here by the CLI
+from qa.bilingual.glossary import GlossaryError, load_rows  # noqa: F401 - GlossaryError: imported from here by the CLI
 from qa.bilingual.model import BilingualDocument, Segment
 from qa.document import Document
 from qa.model import Hit, bad, good
@@ -332,7 +332,7 @@ def target_equals_source(doc: Document, opts: Mapping[str, object]) -> Iterator[
         bare = extract.URL_RE.sub("", extract.EMAIL_RE.sub("", s))
         non_latin = extract.dominant_script(bare) not in (None, "Latin")
         if non_latin or len(re.findall(r"[^\W\d_]{2,}", bare)) >= 3:
-            yield Hit(*_whole(seg), f"the target is the source, untranslated",
+            yield Hit(*_whole(seg), "the target is the source, untranslated",
                       suggestion="translate the segment", source_span=_src(seg, 0, len(seg.source)))
 
 
@@ -410,7 +410,7 @@ def empty_target(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]:
         return
     for seg in _segments(doc):
         if seg.source.strip() and not seg.target.strip():
-            yield Hit(seg.target_start, seg.target_end, f"the target is empty",
+            yield Hit(seg.target_start, seg.target_end, "the target is empty",
                       suggestion="translate the segment", source_span=_src(seg, 0, len(seg.source)))
 
 
