@@ -29,7 +29,7 @@ def _run(code: str, text: str) -> list[str]:
 def test_every_data_file_is_read_by_the_code():
     names = sorted(p.name for p in DATA.iterdir() if p.name != "README.md")
     assert names == ["alt_participles.txt", "cjk_surnames.txt", "constants.toml", "irregular_pasts.txt",
-                     "name_glosses.txt", "stopwords.txt", "zh_calques.txt"]
+                     "name_glosses.txt", "stopwords.txt", "word_classes.txt", "zh_calques.txt"]
     for name in names:
         assert f"`{name}`" in (DATA / "README.md").read_text(encoding="utf-8"), name
         if name.endswith(".txt"):
@@ -69,6 +69,31 @@ def test_the_rules_hold_the_loaded_values():
     assert mt_fluency._ATTESTED_ZIPF == 1.2
     assert mt_patterns._COMMON_ZIPF == 4.0
     assert pronoun._ZIPF["name_common"] == 4.5
+
+
+def test_every_word_class_is_documented_and_read_by_a_rule():
+    text = (DATA / "word_classes.txt").read_text(encoding="utf-8")
+    documented = re.findall(r"^#   ([a-z_]+) +[A-Z]", text, re.M)
+    used = {tag for line in text.splitlines() if line and not line.startswith("#") for tag in line.split()[1:]}
+    assert sorted(documented) == sorted(used) and len(used) == 21
+    for tag in used:
+        assert f'ruledata.tagged("word_classes", "{tag}")' in SOURCES, tag
+    from qa.checks import fused
+
+    assert grammar._DOUBLED_OK is ruledata.tagged("word_classes", "doubled_ok") and "had" in grammar._DOUBLED_OK
+    assert mt_patterns._CALENDAR == ruledata.tagged("word_classes", "calendar_name") and len(mt_patterns._CALENDAR) == 19
+    assert "morning" in fused._ING_NOUNS and "her" not in pronoun._AFTER_OBJECT and "to" in pronoun._AFTER_OBJECT
+    assert mt_fluency._EN_SUFFIXES[0] == "ations" and [len(s) for s in mt_fluency._EN_SUFFIXES] == sorted(
+        (len(s) for s in mt_fluency._EN_SUFFIXES), reverse=True)  # the longest ending is stripped first
+    assert mt_fluency._stem("captioning") == "caption" and mt_fluency._stem("workers") == "work"
+
+
+def test_word_classes_decide_findings():
+    # GRAM001: "had had" is grammatical (doubled_ok), "the the" is not
+    assert _run("GRAM001", "She had had enough of the the delays.") == ["the the"]
+    # MT302: a reduplicated place name is no name paired with itself
+    assert _run("MT302", "They drove to Wagga-Wagga on Monday.") == []
+    assert _run("MT302", "They drove to Porto-Porto on Monday.") == ["Porto-Porto"]
 
 
 def test_stop_word_lists_are_named_subsets_of_one_file():

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 
+from qa import ruledata
 from qa.lazyre import lazy_compile
 from qa.document import Document
 from qa.textfind import finditer_at
@@ -48,12 +49,7 @@ def fused_matches(text: str, pos: int = 0) -> Iterator[re.Match[str]]:
             starts.append(r)
     return finditer_at(_FUSED_RE, text, starts)
 # words that introduce a title or a name right after them
-_TITLE_INTRO = frozenset(
-    """called named titled entitled dubbed nicknamed read reads reading watched watch watching saw
-    see seen hear heard sang sing album film movie book novel song show series paper newspaper
-    magazine journal column play opera poem episode slogan motto word words term phrase hashtag
-    headline label brand titled versus vs""".split()
-)
+_TITLE_INTRO = ruledata.tagged("word_classes", "title_intro")
 _DIVINE_RE = lazy_compile(r"\b(?:God|Lord|Jesus|Christ|Allah|Almighty|Father|Holy|Spirit)\b")
 _QUOTE_CHARS = "\"“”«»"
 
@@ -141,10 +137,7 @@ _VERBISH_RE = lazy_compile(
     r"should|may|might|must|said|says|say|get|got|go|went|came|come|made|make|took|take|see|saw|"
     r"let|put|set|\w+ed|\w+ing)\b"
 )
-_ING_NOUNS = frozenset(
-    """morning evening spring building meeting thing nothing anything something everything king
-    ring wing string ceiling wedding beginning ending feeling""".split()
-)
+_ING_NOUNS = ruledata.tagged("word_classes", "ing_noun")
 _LIST_RE = lazy_compile(r"^\s*(?:[-*•‣◦]|\d+[.)]|[a-z][.)])\s")
 
 

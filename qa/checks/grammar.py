@@ -132,15 +132,7 @@ def _doubled_spans(doc: Document) -> list[tuple[int, int, int, int]]:
 
 
 #: Words whose doubling is grammatical ("had had", "that that", "what it is is") or a set phrase.
-_DOUBLED_OK = frozenset(
-    """
-    had that is do did was been bye no so ha haha ho hee la knock chop tut yada blah pooh hush
-    boo dum tsk goody pom yum bling tom cha choo dee doo fro la na pee poo rah shh tick tock
-    tsk wah woo yeah yo
-    very really many much more long far now again out round over on off away bit by little
-    you her them it there night ylang mahi bora aye chin yo
-    """.split()
-)
+_DOUBLED_OK = ruledata.tagged("word_classes", "doubled_ok")
 
 
 @rule(
@@ -268,7 +260,7 @@ def stacked_modal_verbs(doc: Document, opts: Mapping[str, object]) -> Iterator[H
 # rules out (after a modal, a noun reading is impossible; an adjective or adverb reading is not).
 _MODAL_SET = frozenset(_MODALS.split("|"))
 _NOT_VERB_AFTER_AUX = frozenset({"JJ", "JJR", "JJS", "RB", "VB", "VBP", "MD"})
-_PRONOUNS = frozenset("i you he she it we they".split())
+_PRONOUNS = ruledata.tagged("word_classes", "subject_pronoun")
 _WH_BEFORE = lazy_compile(r"\b(?:what|whatever|all|everything|which|who|whoever|how)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 #: finite forms of be/have/do that cannot follow a modal or do-support ("will has", "does not has")
 #: (not "were", "was", "had": "as they would were no one to die" is an inversion after an ellipsis)
@@ -711,13 +703,7 @@ def double_comparative(doc: Document, opts: Mapping[str, object]) -> Iterator[Hi
 
 # --------------------------------------------------------------------------- GRAM008 there is + plural
 #: words after a noun that end its noun phrase (so the noun is not a modifier: "sales tax")
-_NP_END = frozenset(
-    """is are was were has have had will would can could should may might must do does did
-    in on at of for to from with by about into over under after before during since than as
-    that which who whom whose where when while if because and or but nor so yet there here
-    not also still now today too either anyway again already
-    the a an this these those their his her its our my your some any no every each all""".split()
-)
+_NP_END = ruledata.tagged("word_classes", "np_end")
 _NEXT_TOKEN_RE = lazy_compile(r"[ \t]*(?:(?P<word>[A-Za-z]+)(?![\w'’-])|(?P<punct>[.,;:!?)\"”]|\n|$))")
 
 
@@ -749,8 +735,7 @@ def _plural_only(word: str, verb_ok: bool) -> bool:
 
 
 #: words that look like adjectives but quantify a plural ("a few days", "every few weeks")
-_QUANT_ADJ = frozenset("few many great good couple dozen hundred thousand million billion several other further "
-                       "additional extra whole total mere".split())
+_QUANT_ADJ = ruledata.tagged("word_classes", "quantity_adjective")
 
 
 def _plural_at(text: str, m: re.Match, g1: str, g2: str, verb_ok: bool = True) -> int | None:
@@ -1058,8 +1043,7 @@ _QUANT_RE = lazy_compile(
     r"(?P<w1>[a-z]{1,30})(?![\w'’-])(?: (?P<w2>[a-z]{1,30})(?![\w'’-]))?(?: (?P<w3>[a-z]{1,30})(?![\w'’-]))?"
 )
 #: singular nouns that follow a number or "several" in good English ("two hundred", "ten percent")
-_UNIT_SINGULAR = frozenset("hundred thousand million billion trillion dozen score percent head foot pound stone "
-                           "times fold noon midnight".split())
+_UNIT_SINGULAR = ruledata.tagged("word_classes", "unit_singular")
 _DET_LITERALS = tuple(f"{w} " for w in _DET_WORDS)
 _DET_RE = lazy_compile(  # tried only where the one scan found one of the words (_det_starts)
     r"(?<![\w'’.(-])(?:" + "|".join(w + "|" + w.capitalize() for w in _DET_WORDS) + ") "
@@ -1122,8 +1106,7 @@ def _det_starts(doc: Document) -> tuple[list[int] | None, list[int] | None]:
     return det, quant
 
 
-_PREPOSITIONS = frozenset("of in on at for from with by about into onto over under after before during since "
-                          "between among across through without within against toward towards like".split())
+_PREPOSITIONS = ruledata.tagged("word_classes", "preposition")
 
 
 def _after_preposition(text: str, at: int) -> bool:
@@ -1477,25 +1460,13 @@ _SUBJ_VERB_RE = lazy_compile(
 )
 #: heads that take a plural verb in good English ("the majority of voters are", "the rest of them
 #: were") or that a collective reading allows with one ("the team of experts are")
-_COLLECTIVE = frozenset(
-    """number majority minority rest remainder bulk group team family couple pair lot range variety series total
-    half percentage proportion set kind type sort part portion crowd staff board committee government council
-    public police audience army class crew jury panel union band party company firm population community
-    host handful dozen score lot plenty none all each people folk cattle personnel clergy youth elderly poor rich
-    media press""".split()
-)
+_COLLECTIVE = ruledata.tagged("word_classes", "collective")
 #: closed-class words allowed inside the prepositional phrase (anything else must be a noun or an adjective)
-_NP_INNER = frozenset("the a an this that these those their his her its our my your some many several all both "
-                      "and or of in on for from with at about between among across under over near behind".split())
-_NP_STOP = frozenset("that which who whom whose where when what while if because than as he she it they we i you "
-                     "him them us me there here not".split())
+_NP_INNER = ruledata.tagged("word_classes", "np_inner")
+_NP_STOP = ruledata.tagged("word_classes", "np_stop")
 #: words before the subject that make it something else: a preposition (an inversion: "among
 #: the causes of the fire was") or a clause word
-_BEFORE_SUBJECT_STOP = frozenset(
-    """of among amongst in on at from with by to for under between behind about into onto across near over
-    beyond beside besides inside outside within through after before during against like than what which
-    where how""".split()
-)
+_BEFORE_SUBJECT_STOP = ruledata.tagged("word_classes", "before_subject_stop")
 
 
 @rule(
@@ -1751,12 +1722,7 @@ _PRONOUN_VERB_RE = lazy_compile(
 )
 #: words before a pronoun after which a bare or plural verb form is right ("does he go", "that he
 #: be told", "had it been", "let it be")
-_PRON_BEFORE_OK = frozenset(
-    """will would can could shall should may might must cannot won't wouldn't can't couldn't shouldn't mustn't
-    do does did don't doesn't didn't have has had haven't hasn't hadn't am is are was were isn't aren't wasn't
-    weren't be been that lest if whether unless though as than let make makes made help helps helped see saw
-    watch hear heard feel felt have having bid and or nor both either neither""".split()
-)
+_PRON_BEFORE_OK = ruledata.tagged("word_classes", "pronoun_before_ok")
 _SINGULAR_PRON = frozenset({"he", "she"})
 _PLURAL_PRON = frozenset({"they", "we"})
 _PRON_FIX = {("he", "are"): "is", ("he", "have"): "has", ("he", "don't"): "doesn't", ("he", "don’t"): "doesn’t",

@@ -104,7 +104,7 @@ _COMPOUND_PART = _ZIPF["compound_part"]
 #: (the word-start test follows the capital, so the regex engine can skip ahead to capitals)
 _CAP_TOKEN_RE = lazy_compile(r"([A-Z](?<![\w'’.-][A-Z])[a-z]{2,}(?:-[a-z]{2,})?)(?![\w-])")
 #: endings that make an adjective or plural of a name, not a different spelling of it
-_DERIV_SUFFIXES = frozenset("s es n an ian ean ese i ic ish ns ans ians ite ites ist ists".split())
+_DERIV_SUFFIXES = ruledata.tagged("word_classes", "name_suffix")
 
 
 @lru_cache(maxsize=65536)
@@ -145,10 +145,7 @@ def _written_lower(text: str, tok: str) -> bool:
     return re.search(rf"{low}(?<![\w'’-]{low})(?![\w-])", text) is not None
 
 
-_EN_SUFFIXES = sorted(
-    "s es ers er ing ings ed ful y ly ness ist ists ism ic ical sis tic ation ations ment ments able less ish".split(),
-    key=len, reverse=True,
-)
+_EN_SUFFIXES = sorted(ruledata.tagged("word_classes", "english_suffix"), key=lambda s: (-len(s), s))  # the longest first
 
 
 def _stem(low: str) -> str:
@@ -583,12 +580,12 @@ def _self_relations(doc: Document) -> Iterator[re.Match[str]]:
 
 
 #: real names made of a repeated word joined by a hyphen
-_REDUPLICATED_NAMES = frozenset("Baden Bora Walla Wagga Pago Kuala".split())
+_REDUPLICATED_NAMES = ruledata.tagged("word_classes", "reduplicated_name")
 
 
 # --------------------------------------------------------------------------- MT303 phrase twice in a row
 #: a repeated phrase with these words is usually rhetoric ("things we know, things we know")
-_SPEAKER_WORDS = frozenset("i we you me us my our your i'm we're you're".split())
+_SPEAKER_WORDS = ruledata.tagged("word_classes", "speaker_word")
 #: three or four words, then the same words again; the word-start test sits after the first
 #: letter so that the regex engine can skip ahead to letters, and words are matched
 #: possessively (a word never gives back letters: the next character must be a space or comma)

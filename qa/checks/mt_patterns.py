@@ -238,10 +238,7 @@ _name_before_re = compile_on_first_use(
 _det_before_re = compile_on_first_use(r"(?i)\b(?:the|a|an|this|that|these|their|his|her|its|our|famous|proud)\s+$")
 
 
-_NOT_NAMES = frozenset(
-    "The A An This That These Those Their His Her Its Our My Your Both Each Every One Two Proud Happy "
-    "Famous Young Old First Last New Sunday Monday Tuesday Wednesday Thursday Friday Saturday".split()
-)
+_NOT_NAMES = ruledata.tagged("word_classes", "not_name")
 
 
 @rule(
@@ -306,7 +303,7 @@ def kinship_pair_calque(doc: Document, opts: Mapping[str, object]) -> Iterator[H
 _STRAY_RE = lazy_compile(r"(?m)[.!?] (?P<w>[a-z]{2,})[.!?](?=[ \t]+[A-Z\"“]|[ \t]*$)")
 #: every match is one of these, less its look-ahead (a regex gate: few documents hold one)
 _STRAY_TRIGGERS = Triggers(patterns=((r"[.!?] [a-z]{2,}[.!?]", 0),))
-_ABBREV_WORDS = frozenset("etc al cf ie eg vs approx ibid viz pp ed eds ca op cit seq ff ps".split())
+_ABBREV_WORDS = ruledata.tagged("word_classes", "abbreviation_word")
 
 
 @rule(
@@ -366,10 +363,7 @@ _TITLE_LITERALS = ("Prime Minister", "President", "Premier", "First Lady", "firs
 _three_name_re = compile_on_first_use(r",? (?P<a>[A-Z][a-z]+) (?P<b>[A-Z][a-z]+) (?P<c>[A-Z][a-z]{2,})(?![\w'’-])")
 
 
-_CALENDAR = frozenset(
-    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June "
-    "July August September October November December".split()
-)
+_CALENDAR = ruledata.tagged("word_classes", "calendar_name")
 
 
 @rule(

@@ -41,10 +41,7 @@ _PERSON_SUFFIXES = ("ian", "man", "woman")
 _IT_WORDS = frozenset({"it", "its", "itself"})
 _PERSON_PRONOUNS = frozenset({"he", "him", "his", "she", "her", "hers", "himself", "herself"})
 # words after 'her' that show it is an object pronoun ("told her to"), not a possessive
-_AFTER_OBJECT = frozenset(
-    """to and or that the a an in on of for with as at by from into about than but so if when
-    while because until after before since over under again too also not""".split()
-)
+_AFTER_OBJECT = ruledata.tagged("word_classes", "after_object")
 # "owned by Facebook", "a unit of Alphabet": the noun before is an organisation
 _OWNED_RE = lazy_compile(r"\b(?:owned|run|operated|controlled|acquired|bought|backed)\s+by\b|\b(?:subsidiary|unit|arm|division)\s+of\b")
 
