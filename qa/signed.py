@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import time
 from pathlib import Path
 
@@ -30,8 +29,22 @@ _MAC_BYTES = 32
 KEEP = 16
 #: a read file's time is set to now when it is older than this (seconds): one write an hour at most
 _USED_AFTER = 3600
-#: a cache file's name: what comes before its key, the key (32 hex digits), its suffix
-_KEYED_NAME = re.compile(r"(.*?)([0-9a-f]{32})(\.[a-z]+)")
+_HEX = frozenset("0123456789abcdef")
+_LOWER = frozenset("abcdefghijklmnopqrstuvwxyz")
+
+
+def _keyed_name(name: str) -> tuple[str, str] | None:
+    """A cache file's name split around its key: (what comes before the key, the suffix with its
+    dot), or ``None`` when the name is not ``<before><32 hex digits>.<lowercase letters>``. String
+    slicing, no regular expression: a name is read from a folder, and a pattern like
+    ``(.*?)[0-9a-f]{32}`` would backtrack quadratically on a long planted name."""
+    stem, dot, ext = name.rpartition(".")
+    if not dot or not ext or not set(ext) <= _LOWER or len(stem) < 32:
+        return None
+    before, key = stem[:-32], stem[-32:]
+    if not set(key) <= _HEX or "\n" in before:
+        return None
+    return before, "." + ext
 
 
 def _mac(key: str, blob: bytes) -> bytes | None:
@@ -105,16 +118,14 @@ def prune_kind(path: Path, keep: int = KEEP) -> list[str]:
     ``keep`` remain, ``path`` always among them: the newest by modification time (then by name).
     Only files that start with ``MAGIC`` are deleted, never another file of a folder the user
     named. Best effort; returns the names deleted."""
-    m = _KEYED_NAME.fullmatch(path.name)
+    m = _keyed_name(path.name)
     if m is None:
         return []
-    before, after = m.group(1), m.group(3)
     others: list[tuple[int, str]] = []
     try:
         with os.scandir(path.parent) as it:
             for entry in it:
-                n = _KEYED_NAME.fullmatch(entry.name)
-                if n is None or n.group(1) != before or n.group(3) != after or entry.name == path.name:
+                if _keyed_name(entry.name) != m or entry.name == path.name:
                     continue
                 if entry.is_file(follow_symlinks=False):
                     others.append((entry.stat(follow_symlinks=False).st_mtime_ns, entry.name))
