@@ -500,7 +500,7 @@ def _last_token_full(chunk: str, s: int, e: int) -> str:
 
 
 # --------------------------------------------------------------------------- head metadata
-_LEADING_BLANK = r"\A(?:[ \t]*+(?:\r\n|\r|\n))*"
+_LEADING_BLANK = r"\A(?:[ \t]*+(?:\r\n|\r|\n))*+"
 # (possessive runs and a greedy title that ends at its last non-blank: linear on long blank runs)
 _TITLE_MD_RE = re.compile(_LEADING_BLANK + r"[ \t]*+#{1,6}[ \t]++(?P<title>[^\r\n]*[^ \t#\r\n]|[^\r\n])[ \t#]*+(?=\r?\n|\r|\Z)")
 _FIRST_LINE_RE = re.compile(_LEADING_BLANK + r"[ \t]*+([^\r\n]{3,200}?)[ \t]*+(\r\n|\r|\n)[ \t]*+(\r\n|\r|\n)")

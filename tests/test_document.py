@@ -188,3 +188,20 @@ def test_paragraph_lines_are_the_stripped_non_blank_lines():
             want += lines if split and len(lines) > 1 and ends and ends * 2 >= len(lines) - 1 else [(a, b)]
         assert doc.paragraphs == want, text
         assert doc.sentences == [s for a, b in want for s in _ref_split(text, a, b)]
+
+
+def test_head_after_a_long_run_of_crlf_blank_lines():
+    # each CRLF could be read as one line end or two; a blank-line run that may be re-read
+    # that way fails in 2^n steps. 60 blank lines must find the title as fast as 1.
+    from qa.document import find_head
+
+    for blanks in (1, 60, 5000):
+        lead = "\r\n" * blanks
+        text = lead + "Phone makers patch a flaw\r\n\r\nThe patch ships today.\r\n"
+        title, _ = find_head(text, markdown=False)
+        assert title == (len(lead), len(lead) + len("Phone makers patch a flaw"))
+        md = lead + "# Phone makers patch a flaw #\r\nBody.\r\n"
+        title, _ = find_head(md, markdown=True)
+        assert title == (len(lead) + 2, len(lead) + 2 + len("Phone makers patch a flaw"))
+        # no title at all: the failing path is the one that used to take 2^n steps
+        assert find_head(lead + "a.\r\n", markdown=False)[0] is None

@@ -92,21 +92,30 @@ KNOWN = {
 }
 
 
+def _super_linear(p: re.Pattern[str]) -> str | None:
+    """The first probe on which ``p`` is super-linear, with its times; None if none is."""
+    for probe in PROBES:
+        small = (probe * (2000 // len(probe) + 1))[:2000]
+        t1 = _time(p, small)
+        if t1 < 0.003:
+            continue  # linear patterns finish 2,000 characters far faster
+        if t1 >= 1.0:  # stopped at 2,000 characters: exponential, the worst case of all
+            return f"probe {probe!r}: over 1 s on 2,000 characters"
+        big = (probe * (8000 // len(probe) + 1))[:8000]
+        t2 = _time(p, big)
+        if t2 > 0.05 and t2 > 8 * t1 and min(t2, _time(p, big)) > 8 * t1:
+            return f"probe {probe!r}: {t1:.3f}s -> {t2:.3f}s"
+    return None
+
+
 def test_no_pattern_backtracks_catastrophically():
     slow = []
     for pattern, (p, where) in _patterns().items():
         if where in KNOWN:
             continue
-        for probe in PROBES:
-            small = (probe * (2000 // len(probe) + 1))[:2000]
-            t1 = _time(p, small)
-            if t1 < 0.003:
-                continue  # linear patterns finish 2,000 characters far faster
-            big = (probe * (8000 // len(probe) + 1))[:8000]
-            t2 = _time(p, big)
-            if t2 > 0.05 and t2 > 8 * t1 and min(t2, _time(p, big)) > 8 * t1:
-                slow.append(f"{where}: probe {probe!r}: {t1:.3f}s -> {t2:.3f}s: {pattern[:120]!r}")
-                break  # one probe is enough to report the pattern
+        why = _super_linear(p)
+        if why:
+            slow.append(f"{where}: {why}: {pattern[:120]!r}")
     assert not slow, "super-linear patterns:\n" + "\n".join(slow)
 
 
@@ -115,3 +124,10 @@ def test_the_probe_finds_a_catastrophic_pattern():
     small, big = " " * 2000, " " * 8000
     t1, t2 = _time(bad_pattern, small), _time(bad_pattern, big)
     assert t2 > 8 * t1 and t2 > 0.05
+
+
+def test_the_probe_finds_quadratic_and_exponential_patterns():
+    assert _super_linear(re.compile(r"\s*\d")) is not None  # quadratic on a run of spaces
+    # a blank-line run whose CRLF can be read as one or two line ends: 2^n ways to fail
+    assert "over 1 s" in (_super_linear(re.compile(r"\A(?:[ \t]*+(?:\r\n|\r|\n))*#")) or "")
+    assert _super_linear(re.compile(r"\A(?:[ \t]*+(?:\r\n|\r|\n))*+#")) is None  # possessive: linear
