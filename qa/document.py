@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from itertools import islice
 
+from qa import ruledata
 from qa.facts import Facts
 from qa.words import WORD_RE
 
@@ -59,18 +60,9 @@ _LINE_CONTENT_RE = re.compile(r"\S(?:[^\r\n]*\S)?")
 _ENDS = frozenset(".!?…")
 _span = re.Match.span
 
-#: Abbreviations after which a period does not end a sentence (lower-cased, without the dot).
-ABBREVIATIONS = frozenset(
-    """
-    mr mrs ms dr prof sr jr st mt ft rev gen col lt sgt capt cmdr adm gov sen rep pres supt insp
-    hon messrs mmes fr sra sr srta
-    rs re inr usd no nos vol vols pp pg ch fig figs eq art sec para cl ed eds
-    jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun
-    inc ltd co corp bros llc plc pvt assn dept univ est approx
-    vs etc al cf ibid viz ca appx
-    a.m p.m e.g i.e u.s u.k u.n u.s.a e.u n.y d.c l.a
-    """.split()
-)
+#: Abbreviations after which a period does not end a sentence (lower-cased, without the dot;
+#: ``rules/data/word_classes.txt``, tag ``sentence_abbreviation``).
+ABBREVIATIONS = ruledata.tagged("word_classes", "sentence_abbreviation")
 
 
 def _is_abbreviation(token: str) -> bool:

@@ -75,7 +75,7 @@ def test_every_word_class_is_documented_and_read_by_a_rule():
     text = (DATA / "word_classes.txt").read_text(encoding="utf-8")
     documented = re.findall(r"^#   ([a-z_]+) +[A-Z]", text, re.M)
     used = {tag for line in text.splitlines() if line and not line.startswith("#") for tag in line.split()[1:]}
-    assert sorted(documented) == sorted(used) and len(used) == 21
+    assert sorted(documented) == sorted(used) and len(used) == 22
     for tag in used:
         assert f'ruledata.tagged("word_classes", "{tag}")' in SOURCES, tag
     from qa.checks import fused
@@ -182,3 +182,13 @@ def test_packed_stop_word_codes_match_the_definition():
     assert got == want
     is_stop = [c in set(stop_codes.tolist()) for c in got]
     assert is_stop == [True, True, True, False, False, True, True, False, True]
+
+
+def test_sentence_abbreviations_come_from_the_word_classes():
+    from qa import document
+
+    assert document.ABBREVIATIONS is ruledata.tagged("word_classes", "sentence_abbreviation")
+    assert len(document.ABBREVIATIONS) == 105 and {"mr", "u.s.a", "sept", "approx"} <= document.ABBREVIATIONS
+    doc = make_document("Dr. Ruiz met Gen. Ortega on Sept. 4 at 9 a.m. in the capital. Talks went on.")
+    assert [doc.text[s:e] for s, e in doc.sentences] == [
+        "Dr. Ruiz met Gen. Ortega on Sept. 4 at 9 a.m. in the capital.", "Talks went on."]
