@@ -50,3 +50,22 @@ def test_her_before_noun_suggests_its_and_object_her_suggests_it():
     assert _prn(text2) == []
     text3 = "The company was fined on Monday. The ruling forced him to pay."
     assert [(text3[f.start:f.end], f.suggestion) for f in _prn(text3)] == [("him", "it")]
+
+
+def test_speaker_name_starts_match_their_definition_and_stay_linear():
+    import re
+
+    from qa.checks import pronoun
+
+    # the definition: a capital no word character precedes, in a run of letters and hyphens
+    # before a reporting verb (a look-ahead from each capital: quadratic on "A-B-C-...")
+    definition = re.compile(rf"[A-Z](?<!\w[A-Z])(?=[A-Za-z\-]+\s+(?:{pronoun._SPEAKER_VERBS})\b)")
+    for text in ("Jean-Luc Picard said no.", "Ann-Marie  told them; ex-Minister Ruiz said so.",
+                 "2Pac said it.", "éAnna said it.", "_Bo said.", "A said.", "Al saidx.", "-Al wrote\n",
+                 "US-born analyst-Kim noted", "Bob-", "Ana-B said", ""):
+        assert sorted(pronoun._speaker_name_starts(text)) == sorted(
+            m.start() for m in definition.finditer(text)), text
+    run = "A-" * 40_000 + "B said"  # 80,000 characters: one pass, where the look-ahead took ~2.5 s
+    starts = list(pronoun._speaker_name_starts(run))
+    assert len(starts) == 40_000 and starts[0] == 0 and starts[-1] == 79_998  # a lone last capital is no name
+    assert [m.group(1)[-3:] for m in pronoun._speaker_matches(run)] == ["A-B"]

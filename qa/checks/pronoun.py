@@ -214,19 +214,32 @@ def _classify(group: list[str], caps: list[str], initial: bool, names: tuple[fro
     return UNKNOWN
 
 
-_ITS_EVIDENCE_RE = lazy_compile(r"([A-Z](?<!\w[A-Z])[A-Za-z0-9&]+)(?:\s+(?!and\b|or\b|with\b)[a-z]+){1,3}\s+its\b")
+#: the name before "its" or "owned by": a capital no word character precedes, then letters, digits
+#: and "&" to the end of their run. A match starts only where such a run starts and takes the run's
+#: first capital that is at its start or after an "&": every capital of a run goes on the same way
+#: after the run, so the first decides (atomic), where trying each one of "A&B&C&..." in turn,
+#: each re-reading the run to its end, was quadratic. ``_NAME_RESUME`` is the same from inside a
+#: run, where a previous match ended before an "&" (``_finditer_ending``).
+_NAME_RUN = r"(?<![A-Za-z0-9&])(?>(?<!\w)(?=[A-Z])|[A-Za-z0-9&]*?&(?=[A-Z]))([A-Z][A-Za-z0-9&]++)"
+_NAME_RESUME = r"(?>[A-Za-z0-9&]*?&(?=[A-Z]))([A-Z][A-Za-z0-9&]++)"
+_ITS_AFTER = r"(?:\s+(?!and\b|or\b|with\b)[a-z]+){1,3}\s+its\b"
+_OWNED_AFTER = r",?\s+(?:which is\s+|that is\s+)?(?:owned|run|operated|controlled|backed)\s+by\b"
+_ITS_EVIDENCE_RE = lazy_compile(_NAME_RUN + _ITS_AFTER)
+_ITS_EVIDENCE_RESUME_RE = lazy_compile(_NAME_RESUME + _ITS_AFTER)
 _SPEAKER_VERBS = "said|says|told|added|argued|explained|noted|recalled|wrote|insisted|claimed|stated|announced|declared|believed|thought|wanted|resigned"
 _SPEAKER_RE = lazy_compile(
     rf"\b([A-Z][A-Za-z\-]+)\s+(?:{_SPEAKER_VERBS})\b"
     r"|\b(?:said|says|told|added|according to)\s+([A-Z][A-Za-z\-]+)\b(?!\s+[a-z]+(?:\s+[a-z]+)?\s+its\b)"
 )
-#: where the first branch of ``_SPEAKER_RE`` matches (it consumes only the capital, so ``finditer``
-#: reports every such position); the second branch starts at one of ``_SPEAKER_AFTER``
-_SPEAKER_NAME_AT_RE = lazy_compile(rf"[A-Z](?<!\w[A-Z])(?=[A-Za-z\-]+\s+(?:{_SPEAKER_VERBS})\b)")
+#: where the first branch of ``_SPEAKER_RE`` can match: a whole run of letters and hyphens before a
+#: reporting verb, scanned once from its start (``_speaker_name_starts`` finds the capitals in it);
+#: the second branch starts at one of ``_SPEAKER_AFTER``
+_SPEAKER_RUN_RE = lazy_compile(rf"(?<![A-Za-z\-])[A-Za-z\-]++(?=\s+(?:{_SPEAKER_VERBS})\b)")
+_HYPHEN_CAPITAL_RE = lazy_compile(r"-[A-Z]")
+_WORD_CHAR_RE = lazy_compile(r"\w")
 _SPEAKER_AFTER = ("said", "says", "told", "added", "according to")
-_OWNED_NAME_RE = lazy_compile(
-    r"([A-Z](?<!\w[A-Z])[A-Za-z0-9&]+),?\s+(?:which is\s+|that is\s+)?(?:owned|run|operated|controlled|backed)\s+by\b"
-)
+_OWNED_NAME_RE = lazy_compile(_NAME_RUN + _OWNED_AFTER)
+_OWNED_NAME_RESUME_RE = lazy_compile(_NAME_RESUME + _OWNED_AFTER)
 
 
 #: read backwards from the whitespace before the last word of a match: the (at most) four runs
@@ -237,13 +250,15 @@ _FOUR_RUNS_BEFORE_REV = lazy_compile(r"(?<!\s)(?:\s++\S++){1,4}")
 _OWNED_BEFORE_REV = lazy_compile(r"(?<!\s)\s++(?:denwo|nur|detarepo|dellortnoc|dekcab)(?:\s++\S++){1,3}")
 
 
-def _finditer_ending(pattern: re.Pattern[str], text: str, rev: str, word: str,
+def _finditer_ending(pattern: re.Pattern[str], resume: re.Pattern[str], text: str, rev: str, word: str,
                      back: re.Pattern[str]) -> Iterator[re.Match[str]]:
     """``pattern.finditer(text)`` for a pattern whose every match ends with ``\\s+`` + ``word`` +
     ``\\b`` and starts no earlier than where ``back``, matched on the reversed text ``rev`` from the
     whitespace before ``word``, ends. The regex runs on those stretches only, each ending one
     character after ``word``: the ``\\b`` reads that character, and no match can end there, as
-    ``word`` ("its", "by") cannot occur again one character later. (``str.isspace`` is ``\\s``.)"""
+    ``word`` ("its", "by") cannot occur again one character later. (``str.isspace`` is ``\\s``.)
+    ``pattern`` starts only where a run of the name's characters starts (``_NAME_RUN``); where a
+    match ended before an "&", inside such a run, ``resume`` is tried there first."""
     n = len(text)
     windows: list[list[int]] = []
     i = text.find(word)
@@ -259,9 +274,17 @@ def _finditer_ending(pattern: re.Pattern[str], text: str, rev: str, word: str,
         i = text.find(word, i + 1)
     last = 0
     for a, b in windows:
-        for m in pattern.finditer(text, max(a, last), b):
+        pos = max(a, last)
+        while True:
+            m = None
+            if pos == last and text.startswith("&", pos):  # inside a run: ``pattern`` starts none there
+                m = resume.match(text, pos, b)
+            if m is None:
+                m = pattern.search(text, pos, b)
+                if m is None:
+                    break
             yield m
-            last = m.end()
+            last = pos = m.end()
 
 
 def _org_evidence(text: str) -> set[str]:
@@ -269,8 +292,9 @@ def _org_evidence(text: str) -> set[str]:
     lex = _lex()
     names: set[str] = set()
     rev = text[::-1]
-    for rx, word, back in ((_ITS_EVIDENCE_RE, "its", _FOUR_RUNS_BEFORE_REV), (_OWNED_NAME_RE, "by", _OWNED_BEFORE_REV)):
-        for m in _finditer_ending(rx, text, rev, word, back):
+    for rx, resume, word, back in ((_ITS_EVIDENCE_RE, _ITS_EVIDENCE_RESUME_RE, "its", _FOUR_RUNS_BEFORE_REV),
+                                   (_OWNED_NAME_RE, _OWNED_NAME_RESUME_RE, "by", _OWNED_BEFORE_REV)):
+        for m in _finditer_ending(rx, resume, text, rev, word, back):
             name = m.group(1)
             if name in lex["first"] or name in lex["titles"] or name in lex["places"]:
                 continue
@@ -325,11 +349,24 @@ class _LowerWords:
 _AZ_RE = lazy_compile(r"[a-z]+")
 
 
+def _speaker_name_starts(text: str) -> Iterator[int]:
+    """Every offset where the first branch of ``_SPEAKER_RE`` matches: a capital that no word
+    character precedes, inside a run of letters and hyphens that a reporting verb follows, with a
+    letter or hyphen after it. Each run is scanned once (a look-ahead from every capital of
+    "A-B-C-..." would re-scan the run from each one: quadratic)."""
+    for m in _SPEAKER_RUN_RE.finditer(text):
+        s, e = m.span()
+        if e - s >= 2 and "A" <= text[s] <= "Z" and (s == 0 or _WORD_CHAR_RE.match(text, s - 1) is None):
+            yield s
+        for h in _HYPHEN_CAPITAL_RE.finditer(text, s, e - 1):  # a capital after a hyphen, not last
+            yield h.start() + 1
+
+
 def _speaker_matches(text: str) -> Iterator[re.Match[str]]:
     """``_SPEAKER_RE.finditer(text)``: the pattern is tried only where a match can start (a name
     followed by a reporting verb, or "said", "says", ... itself), in order, skipping the offsets
     inside the previous match, as ``finditer`` does."""
-    starts = {m.start() for m in _SPEAKER_NAME_AT_RE.finditer(text)}
+    starts = set(_speaker_name_starts(text))
     starts.update(i for lit in _SPEAKER_AFTER for i in find_all(text, lit))
     yield from finditer_at(_SPEAKER_RE, text, starts)
 
