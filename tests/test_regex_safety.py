@@ -2,8 +2,10 @@
 time on adversarial input: long runs of blanks, tabs, newlines, punctuation, digits, letters.
 
 Every pattern is found by walking the ``qa`` modules' globals and the rules' check closures
-(patterns compiled on first use, ``qa.textfind.compile_on_first_use``, are compiled for it),
-then searched in strings of 2,000 and 8,000 characters built from one probe each. A pattern whose
+(patterns compiled on first use, ``qa.lazyre.lazy_compile`` and
+``qa.textfind.compile_on_first_use``, are compiled for it),
+then searched in strings of 2,000 and 8,000 characters built from one probe each (a character,
+a short string, or two different characters alternating). A pattern whose
 time grows by more than 8x (linear would be 4x) and exceeds 50 ms is reported with its probe.
 """
 
@@ -18,11 +20,16 @@ import types
 from qa.checks import import_all
 from qa.config import Settings
 from qa.engine import make_plan
+from qa.lazyre import LazyPattern
 
 PROBES = (". , ; : ! ? … a A 1 \n \t “ ” \" ' ( ) [ * # | - / < > & = @ _ ` \\").split(" ") + [
     " ", "\u00a0", "\r\n", "a ", ". ", ", ", "a.", "A.", "1,", "aA", "a-", "A ", "1 ", "Ab. ", "a, ",
     ".\n", "a\n", " \n", "\t\n", "**", "- ", "a:", "1.", "a/", "<a", "a=", "The ", "“a", "http://a",
     "www.", "a@", "1st ", "a1", "Aa ", " .", "!?"]
+#: and every ordered pair of two different atoms ("A-A-A-...", "A&A&A&...", " \r\n \r\n ..."): a
+#: pattern can be linear on each character alone and quadratic on the two alternating
+_ATOMS = (" ", "\t", "\n", "\r\n", ".", ",", "'", "-", "&", "#", "*", "a", "A", "1", "é")
+PROBES += [a + b for a in _ATOMS for b in _ATOMS if a != b and a + b not in PROBES]
 
 
 def _patterns() -> dict[str, tuple[re.Pattern[str], str]]:
@@ -33,6 +40,8 @@ def _patterns() -> dict[str, tuple[re.Pattern[str], str]]:
     def scan(o: object, where: str, depth: int = 0) -> None:
         if isinstance(o, re.Pattern) and isinstance(o.pattern, str):
             found.setdefault(o.pattern, (o, where))
+        elif isinstance(o, LazyPattern):  # qa.lazyre.lazy_compile: the rule modules' patterns
+            scan(o.compiled(), where, depth)
         elif callable(o) and getattr(o, "first_use", None) is True:  # qa.textfind.compile_on_first_use
             scan(o(), where, depth)
         elif isinstance(o, (list, tuple, set, frozenset)) and depth < 2:
@@ -85,6 +94,10 @@ KNOWN = {
     "qa.model._MARK_RE": "only parses the [[...]] markup of rule examples, never checked text",
     "qa.checks.grammar._NEXT_WORD_RE": "used with .match() at one position, never searched",
     "qa.checks.pronoun._SAID_AFTER_RE": "used with .match() at one position, never searched",
+    "qa.checks.pronoun._ITS_EVIDENCE_RESUME_RE": "used with .match() at one position, never searched",
+    "qa.checks.pronoun._OWNED_NAME_RESUME_RE": "used with .match() at one position, never searched",
+    "qa.checks.pronoun._SPEAKER_RE": "tried only where _speaker_name_starts or a reporting word puts a "
+                                      "start (finditer_at), never searched",
     "rule BP101 (rules/boilerplate/furniture.yaml#BP101)": "pack phrases: to rewrite (digit runs)",
     "rule BP104 (rules/boilerplate/furniture.yaml#BP104)": "pack phrases: to rewrite (digit runs)",
     "rule BP105 (rules/boilerplate/furniture.yaml#BP105)": "pack phrases: to rewrite (digit runs)",
@@ -131,3 +144,21 @@ def test_the_probe_finds_quadratic_and_exponential_patterns():
     # a blank-line run whose CRLF can be read as one or two line ends: 2^n ways to fail
     assert "over 1 s" in (_super_linear(re.compile(r"\A(?:[ \t]*+(?:\r\n|\r|\n))*#")) or "")
     assert _super_linear(re.compile(r"\A(?:[ \t]*+(?:\r\n|\r|\n))*+#")) is None  # possessive: linear
+
+
+def test_the_walk_sees_the_rule_modules_lazy_patterns():
+    # every module-level lazy_compile of a rule module is compiled and checked, not skipped
+    import importlib
+    from pathlib import Path
+
+    found = _patterns()
+    root = Path(__file__).resolve().parents[1] / "qa"
+    lazy = {}
+    for path in sorted((root / "checks").glob("*.py")) + sorted((root / "kinds").glob("*.py")):
+        parts = path.relative_to(root.parent).with_suffix("").parts
+        mod = importlib.import_module(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
+        for k, v in vars(mod).items():
+            if isinstance(v, LazyPattern):
+                lazy[f"{mod.__name__}.{k}"] = v.pattern
+    assert len(lazy) > 100
+    assert [w for w, text in lazy.items() if text not in found] == []
