@@ -304,3 +304,12 @@ def test_glued_tail_search_from_the_last_piece_misses_no_phrase(samples_dir):
             if pattern.search(chunk, seam.end()) is None:
                 assert not any(p >= seam.end() for p in starts), chunk
     assert tried > 20
+
+
+def test_affiliate_disclosure_with_a_dotted_site_name_and_a_run_of_dots():
+    text = "\n\n".join(PROSE) + "\n\nShop.example.co.uk may earn a commission from links on this page.\n"
+    got = [f for f in _findings(text, ("BP110",)) if f.rule == "BP110"]
+    assert [text[f.start:f.end] for f in got] == ["Shop.example.co.uk may earn a commission from links on this page."]
+    # the site name is read once from its start (from after every dot in turn: quadratic)
+    dots = "\n\n".join(PROSE) + "\n\n" + "a." * 20_000 + " may earn\n"
+    assert [f for f in _findings(dots, ("BP110",)) if f.rule == "BP110"] == []

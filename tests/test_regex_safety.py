@@ -98,10 +98,6 @@ KNOWN = {
     "qa.checks.pronoun._OWNED_NAME_RESUME_RE": "used with .match() at one position, never searched",
     "qa.checks.pronoun._SPEAKER_RE": "tried only where _speaker_name_starts or a reporting word puts a "
                                       "start (finditer_at), never searched",
-    "rule BP101 (rules/boilerplate/furniture.yaml#BP101)": "pack phrases: to rewrite (digit runs)",
-    "rule BP104 (rules/boilerplate/furniture.yaml#BP104)": "pack phrases: to rewrite (digit runs)",
-    "rule BP105 (rules/boilerplate/furniture.yaml#BP105)": "pack phrases: to rewrite (digit runs)",
-    "rule BP110 (rules/boilerplate/furniture.yaml#BP110)": "pack phrase [\\w.]+ re-scans runs of dots",
 }
 
 

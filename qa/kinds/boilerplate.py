@@ -45,7 +45,7 @@ from collections.abc import Iterable, Iterator, Mapping
 
 from rapidfuzz import fuzz, process
 
-from qa.lazyre import lazy_compile
+from qa.lazyre import LazyPattern, lazy_compile
 from qa import fastpath
 from qa.checks.boilerplate_layout import Layout, LineColumns, columns, inside_article, layout, line_starts
 from qa.document import Document
@@ -115,6 +115,7 @@ def build_furniture(spec: Mapping[str, object], ctx: PackContext):
     if fuzzy and match != "line":
         raise ctx.error("fuzzy", "fuzzy phrases need match: line")
     alt = _alternation(ctx, "phrases", phrases) if phrases else None
+    has_phrases = alt is not None  # (the checks keep this, not the unanchored alternation, never searched)
     if alt is not None:  # the phrases as ``match`` reads them: compiled on first use (a ``match: line``
         # rule with plain phrases needs it only for a label with a case-special character)
         if match == "line":
@@ -123,12 +124,10 @@ def build_furniture(spec: Mapping[str, object], ctx: PackContext):
             anchored = rf"^(?:{alt.pattern})(?!\w)"
         else:
             anchored = rf"(?<!\w)(?:{alt.pattern})(?!\w)"
-        compiled: list[re.Pattern[str]] = []
+        anchored_rx = lazy_compile(anchored, re.IGNORECASE)
 
-        def pattern_of() -> re.Pattern[str]:
-            if not compiled:
-                compiled.append(re.compile(anchored, re.IGNORECASE))
-            return compiled[0]
+        def pattern_of() -> LazyPattern:
+            return anchored_rx
     fuzzy_norm = sorted({_NORM_RE.sub(" ", f.lower()).strip() for f in fuzzy})
     threshold = float(spec.get("fuzzy_threshold", 90))  # type: ignore[arg-type]
     fuzzy_max = int(spec.get("fuzzy_max_chars", 40))  # type: ignore[arg-type]
@@ -272,7 +271,7 @@ def build_furniture(spec: Mapping[str, object], ctx: PackContext):
         if not lines:
             return
         fast = scan_enabled()
-        split = fast and match == "line" and alt is not None
+        split = fast and match == "line" and has_phrases
         cand = cand_rest = None
         if fast:  # the lines holding a literal, from the document's one scan
             found = candidates(doc, code, triggers)
@@ -321,7 +320,7 @@ def build_furniture(spec: Mapping[str, object], ctx: PackContext):
                     found = whole_line(label, cand_rest, i)
                     if found is None and ln.bare != label:
                         found = whole_line(ln.bare, cand_rest, i)
-                elif alt is not None:
+                elif has_phrases:
                     pattern = pattern_of()
                     m = pattern.search(label)
                     if m is None and match == "line" and ln.bare != label:
