@@ -231,10 +231,12 @@ _SPEAKER_RE = lazy_compile(
     rf"\b([A-Z][A-Za-z\-]+)\s+(?:{_SPEAKER_VERBS})\b"
     r"|\b(?:said|says|told|added|according to)\s+([A-Z][A-Za-z\-]+)\b(?!\s+[a-z]+(?:\s+[a-z]+)?\s+its\b)"
 )
-#: where the first branch of ``_SPEAKER_RE`` can match: a whole run of letters and hyphens before a
-#: reporting verb, scanned once from its start (``_speaker_name_starts`` finds the capitals in it);
-#: the second branch starts at one of ``_SPEAKER_AFTER``
-_SPEAKER_RUN_RE = lazy_compile(rf"(?<![A-Za-z\-])[A-Za-z\-]++(?=\s+(?:{_SPEAKER_VERBS})\b)")
+#: where the first branch of ``_SPEAKER_RE`` can match: a run of letters and hyphens, white space,
+#: a reporting verb; ``_speaker_name_starts`` finds each verb with ``str.find`` and reads the white
+#: space and the run before it backwards, on the reversed text (each run once)
+_SPEAKER_VERB_LIST = tuple(_SPEAKER_VERBS.split("|"))  # (none is the start of another)
+_SPACE_RUN_RE = lazy_compile(r"\s++")
+_NAME_RUN_RE = lazy_compile(r"[A-Za-z\-]++")
 _HYPHEN_CAPITAL_RE = lazy_compile(r"-[A-Z]")
 _WORD_CHAR_RE = lazy_compile(r"\w")
 _SPEAKER_AFTER = ("said", "says", "told", "added", "according to")
@@ -351,15 +353,29 @@ _AZ_RE = lazy_compile(r"[a-z]+")
 
 def _speaker_name_starts(text: str) -> Iterator[int]:
     """Every offset where the first branch of ``_SPEAKER_RE`` matches: a capital that no word
-    character precedes, inside a run of letters and hyphens that a reporting verb follows, with a
-    letter or hyphen after it. Each run is scanned once (a look-ahead from every capital of
-    "A-B-C-..." would re-scan the run from each one: quadratic)."""
-    for m in _SPEAKER_RUN_RE.finditer(text):
-        s, e = m.span()
-        if e - s >= 2 and "A" <= text[s] <= "Z" and (s == 0 or _WORD_CHAR_RE.match(text, s - 1) is None):
-            yield s
-        for h in _HYPHEN_CAPITAL_RE.finditer(text, s, e - 1):  # a capital after a hyphen, not last
-            yield h.start() + 1
+    character precedes, inside a run of letters and hyphens that white space and a reporting verb
+    (then no word character) follow, with a letter or hyphen after it. Each run is read once,
+    backwards from its verb (a look-ahead from every capital of "A-B-C-..." would re-read the run
+    from each one: quadratic)."""
+    n = len(text)
+    rev = None
+    word_at = _WORD_CHAR_RE.match
+    for verb in _SPEAKER_VERB_LIST:
+        for i in find_all(text, verb):
+            j = i + len(verb)
+            if not i or not text[i - 1].isspace() or (j < n and word_at(text, j) is not None):
+                continue
+            if rev is None:
+                rev = text[::-1]
+            e = n - _SPACE_RUN_RE.match(rev, n - i).end()  # where the run before the white space ends
+            run = _NAME_RUN_RE.match(rev, n - e)
+            if run is None:
+                continue
+            s = n - run.end()
+            if e - s >= 2 and "A" <= text[s] <= "Z" and (s == 0 or word_at(text, s - 1) is None):
+                yield s
+            for h in _HYPHEN_CAPITAL_RE.finditer(text, s, e - 1):  # a capital after a hyphen, not last
+                yield h.start() + 1
 
 
 def _speaker_matches(text: str) -> Iterator[re.Match[str]]:
