@@ -128,3 +128,55 @@ def test_check_html_shows_cleaned_text(tmp_path, samples_dir):
     view = clean_part[: clean_part.index("</pre>")]
     assert re.search(r'BP106<span class="sr">: </span></span><del class="chg">[^<]*Coupon code', view)
     assert "Coupon code" not in re.sub(r"<del[^>]*>.*?</del>", "", view, flags=re.S)
+
+
+def _select_pairwise(findings, unsafe=False):
+    """``select_edits`` by its definition: every edit compared with every accepted one."""
+    from qa.fixes import _priority
+
+    chosen, taken = [], []
+    for f in sorted((f for f in findings if f.fix is not None and f.fix.edits
+                     and (unsafe or f.fix.applicability != Applicability.UNSAFE)), key=_priority):
+        edits = f.fix.edits
+        if any(_overlaps(e, t) for e in edits for t in taken):
+            continue
+        if any(_overlaps(e, (o.start, o.end)) for i, e in enumerate(edits) for o in edits[i + 1:]):
+            continue
+        chosen += [(f.rule, e) for e in edits]
+        taken += [(e.start, e.end) for e in edits]
+    return chosen
+
+
+def test_select_edits_keeps_the_pairwise_definition():
+    import random
+
+    rnd = random.Random(3)
+    for _ in range(3000):
+        n = rnd.randint(0, 60)
+        findings = []
+        for i in range(rnd.randint(0, 25)):
+            edits = []
+            for _ in range(rnd.choice((1, 1, 2, 3, 5, 8))):  # 5 and 8: the sorted collision check
+                a = rnd.randint(0, n)
+                edits.append(Edit(a, a if rnd.random() < 0.3 else min(n, a + rnd.randint(1, 6)), rnd.choice(("", "x"))))
+            app = Applicability.UNSAFE if rnd.random() < 0.2 else Applicability.SAFE
+            findings.append(Finding(f"R{i % 4}", "n", "c", Severity.WARNING, min(e.start for e in edits),
+                                    max(e.end for e in edits), "m", fix=Fix(tuple(edits), app)))
+        for unsafe in (False, True):
+            assert select_edits(findings, unsafe) == _select_pairwise(findings, unsafe)
+
+
+def test_thousands_of_fixes_in_one_document_clean_and_undo():
+    # 6,000 "Close" button lines between two paragraphs: each line is one fix; accepting them one
+    # by one against all accepted so far, and applying them one by one to the whole text, was
+    # quadratic
+    first = ("The council approved the new budget on Tuesday after a long debate about the cost of "
+             "schools, and members said the plan would raise spending on roads by a fifth.")
+    last = ("The mayor said the vote was a good day for the city and thanked the officials who wrote "
+            "it, while opponents promised to fight the increase in taxes again next year.")
+    original = first + "\n\n" + "Close\n" * 6000 + "\n" + last + "\n"
+    res = clean_text(original)
+    assert res.text == first + "\n\n\n" + last + "\n"
+    assert len(res.log) == 6000 and all(e.before == "Close\n" and e.after == "" for e in res.log)
+    assert [e.start for e in res.log[:2]] == [len(first) + 2, len(first) + 8]
+    assert undo(res.text, res.log) == original

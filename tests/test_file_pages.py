@@ -211,3 +211,36 @@ def test_page_marks_every_change_and_the_paragraph_of_each_card(tmp_path):
     assert '<tr class="d-add"><td class="sign" aria-label="added">+</td><td><span class="sr">added: </span>It is a test.</td></tr>' in diff
     calm = (out / "b.txt.html").read_text(encoding="utf-8")
     assert "qa clean changes nothing" in calm and "No line changes." in calm
+
+
+def _pieces_one_by_one(original, log):
+    """``change_pieces`` by its definition: each change made on the whole list of pieces."""
+    from qa.report.html import _replace_span
+
+    pieces = [["same", original, ""]]
+    for rnd in sorted({e.round for e in log}):
+        for e in sorted((e for e in log if e.round == rnd), key=lambda e: (e.start, e.end), reverse=True):
+            pieces = _replace_span(pieces, e.start, e.end, e.after, e.rule)
+    out = []
+    for kind, text, rule in pieces:
+        if text and out and out[-1]["kind"] == kind and out[-1]["rule"] == rule:
+            out[-1]["text"] += text
+        elif text:
+            out.append({"kind": kind, "text": text, "rule": rule})
+    return out
+
+
+def test_change_pieces_made_around_each_change_match_the_whole_list_definition():
+    rnd = random.Random(11)
+    for _ in range(1500):
+        text = "".join(rnd.choice("ab \n") for _ in range(rnd.randint(0, 40)))
+        _, log = _edits_by_round(text, rnd)
+        assert change_pieces(text, log) == _pieces_one_by_one(text, log)
+    # many changes in one round: adjacent deletions, insertions between them
+    text = "Close\n" * 3000
+    edits = [("BP101", Edit(6 * i, 6 * i + 6, "")) for i in range(0, 3000, 2)]
+    edits += [("WS001", Edit(6 * i + 5, 6 * i + 5, " ")) for i in range(1, 3000, 2)]
+    after, log = apply_edits(text, edits, 1)
+    pieces = change_pieces(text, log)
+    assert pieces == _pieces_one_by_one(text, log)
+    assert "".join(p["text"] for p in pieces if p["kind"] != "del") == after == "Close \n" * 1500

@@ -240,12 +240,43 @@ def change_pieces(original: str, log: Sequence[object]) -> list[dict[str, str]]:
     change with the rule that made it. ``log`` is ``qa clean``'s fix log (``LogEntry``: offsets
     into the text at the start of its round); rounds are replayed in order, so a change of a
     later round lands where the earlier ones left the text. The ``same`` and ``ins`` pieces
-    joined give the cleaned text."""
+    joined give the cleaned text.
+
+    Within a round the changes are made back to front, each on the few pieces around it: those
+    not yet passed that end at or after its start, and the changed ones up to the first kept or
+    inserted piece starting at or after its end (where its insertion goes at the latest). The
+    pieces before and after it are the same whatever it does, so a text with thousands of
+    changes costs what their number does, not its square."""
     pieces: list[list[str]] = [["same", original, ""]]
     for rnd in sorted({e.round for e in log}):  # type: ignore[attr-defined]
         entries = sorted((e for e in log if e.round == rnd), key=lambda e: (e.start, e.end))  # type: ignore[attr-defined]
+        left = pieces  # not yet passed (a prefix of the round's pieces, whose ends are ``ends``)
+        ends: list[int] = []
+        pos = 0
+        for kind, text, _rule in left:
+            if kind != "del":  # (a removed piece has no length in the current text)
+                pos += len(text)
+            ends.append(pos)
+        done: list[list[str]] = []  # the pieces from the last change on, first piece last
+        cut = len(left)
         for e in reversed(entries):  # back to front: earlier offsets stay valid
-            pieces = _replace_span(pieces, e.start, e.end, e.after, e.rule)  # type: ignore[attr-defined]
+            a, b = e.start, e.end  # type: ignore[attr-defined]
+            k = cut
+            while k and ends[k - 1] >= a:
+                k -= 1
+            start = ends[k - 1] if k else 0
+            window = left[k:cut]
+            at = start + sum(len(t) for kind, t, _r in window if kind != "del")
+            while done:
+                piece = done.pop()
+                window.append(piece)
+                if piece[0] != "del":
+                    if at >= b:
+                        break
+                    at += len(piece[1])
+            done.extend(reversed(_replace_span(window, a, b, e.after, e.rule, start)))  # type: ignore[attr-defined]
+            cut = k
+        pieces = left[:cut] + done[::-1]
     out: list[dict[str, str]] = []
     for kind, text, rule in pieces:
         if not text:
@@ -257,9 +288,11 @@ def change_pieces(original: str, log: Sequence[object]) -> list[dict[str, str]]:
     return out
 
 
-def _replace_span(pieces: list[list[str]], a: int, b: int, after: str, rule: str) -> list[list[str]]:
+def _replace_span(pieces: list[list[str]], a: int, b: int, after: str, rule: str, pos: int = 0) -> list[list[str]]:
+    """``pieces`` (the first of them at ``pos`` in the current text) with [a, b) replaced by
+    ``after``: the kept text in it becomes ``del``, ``after`` an ``ins`` piece at its end."""
     out: list[list[str]] = []
-    pos, placed = 0, False
+    placed = False
     for kind, text, r in pieces:
         if kind == "del":  # removed earlier: no length in the current text
             if pos >= b and pos > a and not placed:
