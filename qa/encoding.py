@@ -278,26 +278,72 @@ def _find_regions(doc: Document) -> list[Region]:
         if k >= len(lines):
             continue
         a, b = lines[k]
-        line = text[a:b]
-        if not GATE_RE.search(line):
-            continue
-        res = ftfy.fix_encoding_and_explain(line, config=config)
-        found = _regions(line, res.text, a, res.explanation) if res.text != line else []
-        for m in _3BYTE_RE.finditer(line):
-            s, e = a + m.start(), a + m.end()
-            if any(r.start < e and s < r.end for r in found):
-                continue
-            for codec in _WRONG:
-                try:
-                    ch = m.group(0).encode(codec).decode("utf-8")
-                except UnicodeError:
-                    continue
-                if len(ch) == 1 and unicodedata.category(ch)[0] in "LMNPS":
-                    found.append(Region(s, e, ch, True, f"its UTF-8 bytes were decoded as {_CODEC_WORDS[codec]}"))
-                    break
-        found.sort(key=lambda r: r.start)
-        out.extend(found)
+        out.extend(_line_regions(ftfy, config, text[a:b], a))
     return out
+
+
+#: a line with more damaged places than this is aligned with its repair a piece at a time
+PIECE_GATES = 8
+#: a space between two printable ASCII characters: damage does not reach it (mojibake is made of
+#: characters that are not ASCII), so the repair keeps it
+_CUT_RE = re.compile(r"(?<=[\x21-\x7e]) (?=[\x21-\x7e])")
+#: what a repair leaves as it was: the printable ASCII characters other than the space and '?'
+#: (a byte that a damaged sequence lost may have been written as '?': ftfy replaces them together)
+_NOT_KEPT_RE = re.compile(r"[^\x21-\x3e\x40-\x7e]+")
+
+
+def _aligned_pieces(line: str, fixed: str) -> list[tuple[int, int, int, int]] | None:
+    """``line`` and its repair ``fixed`` cut at the same places (``_CUT_RE``, the n-th cut of
+    one at the n-th of the other): pieces ``(p, q, p2, q2)`` where ``line[p:q]`` was repaired as
+    ``fixed[p2:q2]``. ``None`` unless both have as many cuts and every pair of pieces keeps the
+    same printable ASCII characters (a repair that turned ASCII into something else, or made a
+    cut, cannot be split this way)."""
+    cuts = [m.start() for m in _CUT_RE.finditer(line)]
+    cuts2 = [m.start() for m in _CUT_RE.finditer(fixed)]
+    if len(cuts) != len(cuts2):
+        return None
+    pieces = list(zip([0, *cuts], [*cuts, len(line)], [0, *cuts2], [*cuts2, len(fixed)]))
+    kept = _NOT_KEPT_RE.sub
+    if any(kept("", line[p:q]) != kept("", fixed[p2:q2]) for p, q, p2, q2 in pieces):
+        return None
+    return pieces
+
+
+def _line_regions(ftfy, config, line: str, a: int) -> list[Region]:
+    """The mojibake regions of one line, which starts at ``a``. ftfy repairs the whole line;
+    the repair is aligned with the line as a whole, or, when the line holds more than
+    ``PIECE_GATES`` damaged places, piece by piece between spaces that the damage never
+    reaches (the alignment's time grows with the line's length times its damaged places: a long
+    line full of mojibake took minutes)."""
+    if not GATE_RE.search(line):
+        return []
+    res = ftfy.fix_encoding_and_explain(line, config=config)
+    fixed = res.text
+    found: list[Region] = []
+    if fixed != line:
+        pieces = None
+        if len(GATE_RE.findall(line)) > PIECE_GATES:
+            pieces = _aligned_pieces(line, fixed)
+        if pieces is None:
+            found = _regions(line, fixed, a, res.explanation)
+        else:
+            for p, q, p2, q2 in pieces:
+                if line[p:q] != fixed[p2:q2]:
+                    found.extend(_regions(line[p:q], fixed[p2:q2], a + p, res.explanation))
+    for m in _3BYTE_RE.finditer(line):
+        s, e = a + m.start(), a + m.end()
+        if any(r.start < e and s < r.end for r in found):
+            continue
+        for codec in _WRONG:
+            try:
+                ch = m.group(0).encode(codec).decode("utf-8")
+            except UnicodeError:
+                continue
+            if len(ch) == 1 and unicodedata.category(ch)[0] in "LMNPS":
+                found.append(Region(s, e, ch, True, f"its UTF-8 bytes were decoded as {_CODEC_WORDS[codec]}"))
+                break
+    found.sort(key=lambda r: r.start)
+    return found
 
 
 def inside(regions: list[Region], pos: int) -> bool:

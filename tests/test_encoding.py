@@ -219,3 +219,28 @@ def test_encoding_rules_gated_by_the_scan_find_what_a_full_run_finds(backend, mo
     assert {f[0] for fs in gated for f in fs} >= {"ENC001", "ENC002", "ENC003", "ENC004", "ENC005"}
     monkeypatch.setattr(fastpath, "ENABLED", False)
     assert found(make_plan(Settings(select=("encoding",)))) == gated
+
+
+def test_a_line_full_of_mojibake_is_aligned_with_its_repair_in_pieces():
+    from qa import encoding
+
+    # one 54,000-character line with 3,000 damaged places: aligned with its repair as a whole,
+    # it ran past the rule's 20 s limit and lost every finding
+    text = "The caf\u00c3\u00a9 opened. " * 3000
+    res = check_text(text, select=["ENC001"])
+    assert [f.rule for f in res.findings] == ["ENC001"] * 3000
+    assert all(text[f.start:f.end] == "\u00c3\u00a9" and f.fix.edits[0].replacement == "é" for f in res.findings)
+    assert clean_text(text) == "The café opened. " * 3000
+    # the pieces: cut at the same spaces of the line and of its repair, covering both
+    fixed = "The café opened. " * 3000
+    pieces = encoding._aligned_pieces(text, fixed)
+    assert len(pieces) == 6000 and pieces[:3] == [(0, 3, 0, 3), (3, 17, 3, 16), (17, 21, 16, 20)]
+    assert "".join(fixed[p2:q2] for _, _, p2, q2 in pieces) == fixed
+    assert all(text[p:q].replace("\u00c3\u00a9", "é") == fixed[p2:q2] for p, q, p2, q2 in pieces)
+    # a repair that makes a cut (a control character removed next to a space) or turns ASCII
+    # into something else is aligned whole; a '?' that stood for a lost byte may go
+    assert encoding._aligned_pieces("abcd\x07 efgh", "abcd efgh") is None
+    assert encoding._aligned_pieces("ab cd", "ab c\u00e9") is None
+    assert encoding._aligned_pieces("It\u00e2\u20ac?s late", "It\ufffds late") == [(0, 6, 0, 4), (6, 11, 4, 9)]
+    lossy = "It\u00e2\u20ac?s late, he said. " * 300
+    assert [lossy[f.start:f.end] for f in check_text(lossy, select=["ENC001"]).findings] == ["\u00e2\u20ac?"] * 300
