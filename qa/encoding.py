@@ -19,6 +19,7 @@ import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice
 
 from qa.document import Document
 from qa.warmup import loader
@@ -322,7 +323,7 @@ def _line_regions(ftfy, config, line: str, a: int) -> list[Region]:
     found: list[Region] = []
     if fixed != line:
         pieces = None
-        if len(GATE_RE.findall(line)) > PIECE_GATES:
+        if next(islice(GATE_RE.finditer(line), PIECE_GATES, None), None) is not None:  # more than that many
             pieces = _aligned_pieces(line, fixed)
         if pieces is None:
             found = _regions(line, fixed, a, res.explanation)

@@ -84,12 +84,12 @@ def _conflicts(e: Edit, starts: list[int], ends: list[int]) -> bool:
 
 
 def _collide(edits: Sequence[Edit]) -> bool:
-    """Do two edits of one fix conflict (``_overlaps``)? In start order, if any two do, two
-    neighbours do; a fix of two or three edits is compared pair by pair."""
+    """Do two edits of one fix conflict (``_overlaps``, which is symmetric)? In start order, if
+    any two do, two neighbours do; a fix of two or three edits is compared pair by pair."""
     if len(edits) <= 3:
         return any(_overlaps(e, (o.start, o.end)) for i, e in enumerate(edits) for o in edits[i + 1 :])
     order = sorted(edits, key=lambda e: (e.start, e.end))
-    return any(_overlaps(e, (o.start, o.end)) or _overlaps(o, (e.start, e.end)) for e, o in zip(order, order[1:]))
+    return any(_overlaps(e, (o.start, o.end)) for e, o in zip(order, order[1:]))
 
 
 def _overlaps(e: Edit, t: tuple[int, int]) -> bool:

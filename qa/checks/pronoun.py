@@ -238,7 +238,6 @@ _SPEAKER_VERB_LIST = tuple(_SPEAKER_VERBS.split("|"))  # (none is the start of a
 _SPACE_RUN_RE = lazy_compile(r"\s++")
 _NAME_RUN_RE = lazy_compile(r"[A-Za-z\-]++")
 _HYPHEN_CAPITAL_RE = lazy_compile(r"-[A-Z]")
-_WORD_CHAR_RE = lazy_compile(r"\w")
 _SPEAKER_AFTER = ("said", "says", "told", "added", "according to")
 _OWNED_NAME_RE = lazy_compile(_NAME_RUN + _OWNED_AFTER)
 _OWNED_NAME_RESUME_RE = lazy_compile(_NAME_RESUME + _OWNED_AFTER)
