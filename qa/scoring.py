@@ -14,30 +14,40 @@ verdict: ``fail`` on any error-severity finding or a score below ``fail-below`` 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from qa.config import Settings
 from qa.model import FileResult, Severity
 
 
 def score_result(res: FileResult, settings: Settings) -> None:
+    res.score, res.verdict = score_of([(f.rule, f.severity, f.confidence) for f in res.findings], res.n_sentences,
+                                      settings)
+
+
+def score_of(findings: Iterable[tuple[str, Severity, float | None]], n_sentences: int,
+             settings: Settings) -> tuple[float, str]:
+    """The score and the verdict of a document of ``n_sentences`` sentences whose findings are
+    ``findings``, each as (rule, severity, confidence), in the result's order."""
     per_rule: dict[str, int] = {}
     penalty = 0.0
     cap = settings.cap_per_rule
     weights = settings.weights
     weight = {s: float(weights.get(str(s), 0.0)) for s in Severity}
     seen: set[Severity] = set()
-    for f in res.findings:  # in the findings' order: the same float sum on every run
-        sev = f.severity
+    for rule, sev, conf in findings:  # in the findings' order: the same float sum on every run
         seen.add(sev)
-        n = per_rule.get(f.rule, 0)
-        per_rule[f.rule] = n + 1
+        n = per_rule.get(rule, 0)
+        per_rule[rule] = n + 1
         if n < cap:
-            penalty += weight[sev] * (1.0 if f.confidence is None else f.confidence)
+            penalty += weight[sev] * (1.0 if conf is None else conf)
     worst = max((s.rank for s in seen), default=-1)
-    size = max(5, res.n_sentences)
-    res.score = round(100.0 / (1.0 + penalty / size), 1)
-    if worst >= 2 or res.score < settings.fail_below:
-        res.verdict = "fail"
-    elif worst >= 1 or res.score < settings.warn_below:
-        res.verdict = "warn"
+    size = max(5, n_sentences)
+    score = round(100.0 / (1.0 + penalty / size), 1)
+    if worst >= 2 or score < settings.fail_below:
+        verdict = "fail"
+    elif worst >= 1 or score < settings.warn_below:
+        verdict = "warn"
     else:
-        res.verdict = "pass"
+        verdict = "pass"
+    return score, verdict

@@ -6,6 +6,7 @@ import hashlib
 import json
 import pickle
 import sqlite3
+from dataclasses import replace as _replace
 from pathlib import Path
 
 import pytest
@@ -115,27 +116,100 @@ def test_corpus_rules_collect_in_workers_and_finalize_in_the_parent(corpus):
     one, _ = go([corpus], plan, jobs=1)
     two, _ = go([corpus], plan, jobs=2, min_parallel_docs=0)
     assert one == ref and two == ref
-    # lines-only runs: a result the corpus rule joins is rebuilt and re-scored (in this process
-    # with one job, in the workers with two), any other one arrives as the line made where it was
-    # checked; the bytes are the same either way
-    for jobs, rebuilt_here in ((1, len(dups)), (2, 0)):
+    # lines-only runs: every result arrives as a line, the one made where it was checked or, for
+    # a result the corpus rule joins, that line with the corpus finding merged in and re-scored
+    # (``merge_rendered``: no result is rebuilt); the bytes are the same either way
+    for jobs in (1, 2):
         got = list(run([corpus], plan, RunOptions(jobs=jobs, min_parallel_docs=0, lines_only=True)))
-        assert sum(1 for r in got if isinstance(r, RenderedResult)) == len(ref) - 5 - rebuilt_here
-        assert sum(1 for r in got if not isinstance(r, RenderedResult) and not r.error) == rebuilt_here
+        assert sum(1 for r in got if isinstance(r, RenderedResult)) == len(ref) - 5
         assert [r.line if isinstance(r, RenderedResult) else dumps(r) for r in got] == ref
 
 
+def _texts_with_separators(corpus: str, tmp_path: Path) -> str:
+    """The corpus's ``a.jsonl`` with a LINE SEPARATOR before the text of every third record."""
+    lines = []
+    for i, line in enumerate((Path(corpus) / "a.jsonl").read_text(encoding="utf-8").splitlines()):
+        try:
+            rec = json.loads(line)
+        except ValueError:
+            rec = None
+        if isinstance(rec, dict) and rec.get("text") and i % 3 == 0:
+            rec["text"] = "\u2028" + rec["text"]
+            line = json.dumps(rec)
+        lines.append(line)
+    out = tmp_path / "sep.jsonl"
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return str(out)
+
+
+def _first_character_rule() -> Rule:
+    """A rule reporting a document's first character: a result whose text starts with a LINE
+    SEPARATOR has it in a finding's ``text``, so its line is made safe (the separator escaped)."""
+    return Rule(code="PUN998", name="first-character-test", category="punctuation", summary="First character",
+                check=lambda doc, opts: [Hit(0, 1, "first character")] if doc.text else [])
+
+
+def test_merging_into_a_line_gives_the_rebuilt_result(plan):
+    """``merge_rendered`` (corpus findings joined into a line as checked, from its findings'
+    keys) gives the bytes, score, verdict and counts of rebuilding the result (``merge``): the
+    joined findings in their sorted places, ties with the line's findings after them, a duplicate
+    finding's data as the ``duplicate`` field, a crash finding."""
+    from qa.engine import check_document, crash_finding, result_for
+    from qa.model import Finding, Severity
+    from qa.runner.checker import merge, merge_rendered
+
+    docs = [d for d in read_all([SAMPLES]) if len(d.text) > 200]
+    assert docs
+    for doc in docs:
+        res = result_for(doc, check_document(doc, plan), plan)
+        assert len(res.findings) >= 3
+        first, last = res.findings[0], res.findings[-1]
+        light = pickle.dumps(replace_doc(res))
+        rendered = RenderedResult.of(res, keys=True)
+        assert rendered.keys is not None and len(rendered.keys.starts) == len(res.findings)
+        dup = Finding(rule="DUP101", name="exact-duplicate", category="duplicate", severity=Severity.WARNING,
+                      start=first.start, end=first.end, message="Same text as d0", confidence=0.9,
+                      data=(("kind", "exact"), ("of", "d0")))
+        tail = Finding(rule="AAA001", name="a", category="duplicate", severity=Severity.INFO, start=last.start,
+                       end=last.end, message="ties with the last finding, sorts before its rule", confidence=None)
+        twin = _replace(first, message="the same rule and span: after the first")
+        for extra in ([dup], [tail], [twin], [dup, tail, twin, crash_finding(plan.rules[0], RuntimeError("boom"))]):
+            want = RenderedResult.of(merge(light, doc, list(extra), plan))
+            got = merge_rendered(rendered, doc, list(extra), plan)
+            assert got.data == want.data
+            assert (got.score, got.verdict, got.severity_counts, got.category_counts) == \
+                (want.score, want.verdict, want.severity_counts, want.category_counts)
+        assert b'"duplicate": {"kind": "exact", "of": "d0"}' in merge_rendered(rendered, doc, [dup], plan).data
+
+
+def replace_doc(res):
+    """``res`` as a worker sends it: without its document."""
+    return _replace(res, doc=None, meta={})
+
+
 @pytest.mark.parametrize("batch, inflight, queue", [(1, 1, 2), (3, 1, 5), (7, 2, 256)])
-def test_results_rebuilt_in_workers_keep_the_input_order(corpus, monkeypatch, batch, inflight, queue):
+def test_results_rebuilt_in_workers_keep_the_input_order(corpus, tmp_path, monkeypatch, batch, inflight, queue):
     import qa.parallel as parallel
 
     monkeypatch.setattr(parallel, "REBUILD_BATCH", batch)
     monkeypatch.setattr(parallel, "REBUILD_INFLIGHT", inflight)
     monkeypatch.setattr(parallel, "REBUILD_QUEUE", queue)
-    plan = make_plan(Settings(select=("PUN001", "DUP999")), rules=all_rules() + [_dup_rule()])
-    ref = reference([corpus], plan)
-    got = list(run([corpus], plan, RunOptions(jobs=2, min_parallel_docs=0, lines_only=True)))
+    plan = make_plan(Settings(select=("PUN001", "PUN998", "DUP999")),
+                     rules=all_rules() + [_dup_rule(), _first_character_rule()])
+    sep = _texts_with_separators(corpus, tmp_path)
+    ref = reference([sep], plan)
+    import qa.runner.corpus as corpus_phase
+
+    merged: list[str] = []  # the results merged into their lines here (the others are rebuilt in the workers)
+    into_line = corpus_phase.merge_rendered
+    monkeypatch.setattr(corpus_phase, "merge_rendered",
+                        lambda r, doc, extra, plan: (merged.append(doc.id), into_line(r, doc, extra, plan))[1])
+    got = list(run([sep], plan, RunOptions(jobs=2, min_parallel_docs=0, lines_only=True)))
     assert [r.line if isinstance(r, RenderedResult) else dumps(r) for r in got] == ref
+    # a line made safe is rebuilt in the workers; any other is merged into here
+    joined = {r["id"]: r["findings"][0]["text"] == "\u2028" for r in map(json.loads, ref) if '"DUP999"' in json.dumps(r)}
+    assert merged and not any(joined[i] for i in merged)
+    assert sum(1 for i, safe in joined.items() if safe and i not in merged) > 10
 
 
 def test_corpus_rule_hits_are_taken_lazily_and_a_crash_is_reported_from_where_it_happened(corpus):

@@ -238,21 +238,36 @@ def _head_json(key: tuple[str, str, str, str]) -> str:
 def dumps(r: FileResult) -> str:
     """The result as one JSON line. Findings rendered in a worker (``r.rendered``) are joined as
     they are; the text is the same as ``json.dumps(result_dict(r))`` either way."""
-    head = result_dict(FileResult(r.path, r.id, None, [], r.language, r.score, r.verdict, r.error))
-    head["counts"] = r.counts
-    dup = duplicate_field(r.findings)
-    if dup is not None:
-        del head["findings"]
-        head["duplicate"] = dup
-        head["findings"] = []
-    text = json.dumps(head, ensure_ascii=False)
-    assert text.endswith(', "findings": []}')
+    head, parts = line_parts(r)
+    return safe_line(head + ", ".join(parts) + "]}")
+
+
+def line_parts(r: FileResult) -> tuple[str, list[str]]:
+    """``dumps(r)`` before it is made safe (``safe_line``) as its two parts: the text up to the
+    findings' ``[`` and each finding's JSON text (the line is the head, the findings' texts joined
+    by ``", "``, then ``]}``)."""
+    head = head_json(r.path, r.id, r.language, r.score, r.verdict, r.error, r.counts, duplicate_field(r.findings))
     if r.rendered:
         done = {id(f): t for f, t in zip(*r.rendered)}  # by identity: no hashing of findings
         parts = [done.get(id(f)) or finding_json(f, r.doc) for f in r.findings]
     else:
         parts = findings_json(r.findings, r.doc)
-    return safe_line(text[:-3] + "[" + ", ".join(parts) + "]}")
+    return head, parts
+
+
+def head_json(path: str, id: str, language: str | None, score: float, verdict: str, error: str | None,
+              counts: dict[str, int], duplicate: dict[str, object] | None) -> str:
+    """The JSON text of a result up to its findings' ``[`` (``counts``: findings per rule;
+    ``duplicate``: ``duplicate_field`` of its findings)."""
+    head = result_dict(FileResult(path, id, None, [], language, score, verdict, error))
+    head["counts"] = counts
+    if duplicate is not None:
+        del head["findings"]
+        head["duplicate"] = duplicate
+        head["findings"] = []
+    text = json.dumps(head, ensure_ascii=False)
+    assert text.endswith(', "findings": []}')
+    return text[:-3] + "["
 
 
 #: characters ``str.splitlines`` breaks a line at that JSON leaves unescaped (the C0 ones it

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pickle
 import time
+from array import array
 from dataclasses import dataclass, replace
 
 from qa.cache import ResultCache
@@ -12,8 +13,8 @@ from qa.cleaning import checks_as_fresh, clean_record, cleaned_result_of
 from qa.document import Document
 from qa.engine import Plan, check_document, result_for
 from qa.model import FileResult, Finding
-from qa.report.jsonl import dumps, encode_line, findings_json
-from qa.scoring import score_result
+from qa.report.jsonl import encode_line, findings_json, head_json, line_parts, safe_line
+from qa.scoring import score_of, score_result
 from qa.warmup import warm_up
 
 STEP_SEGMENT = "(segmentation)"
@@ -44,13 +45,51 @@ class Checked:
     """What checking one document gives, without the document (this is what workers send)."""
 
     #: doc is None; from a worker process, the result still pickled (``bytes``): the parent
-    #: spools it as it came and unpickles it once, when it is written
-    result: FileResult | bytes
+    #: spools it as it came and unpickles it once, when it is written; from a worker, None when
+    #: ``rendered`` has its findings' keys (the parent needs nothing else)
+    result: FileResult | bytes | None
     collected: tuple[object, ...] | None
     cached: bool = False
     #: the result written as its JSON line as checked (lines-only runs): made where the document
     #: was checked, and passed on as bytes (no decoding and encoding on the way)
     rendered: RenderedResult | None = None
+
+
+@dataclass(slots=True)
+class FindingKeys:
+    """What joining corpus findings to a result written as its line needs of the findings the line
+    holds (``merge_rendered``), in the line's order: each one's span, its rule, category, severity
+    and confidence (``table[kinds[i]]``), the length of its JSON text in the line, and the
+    ``duplicate`` field data of those that give one. Columns of numbers: a document of thousands
+    of findings pickles in one copy of a few arrays, not as thousands of objects."""
+
+    starts: array
+    ends: array
+    kinds: array
+    lengths: array
+    table: tuple[tuple[str, str, object, float | None], ...]
+    duplicates: dict[int, tuple[tuple[str, object], ...]]
+
+    @classmethod
+    def of(cls, findings: list[Finding], texts: list[str]) -> "FindingKeys | None":
+        """The keys of ``findings`` written as ``texts``; None for a span that is no integer."""
+        index: dict[tuple[str, str, object, float | None], int] = {}
+        kinds = array("I")
+        duplicates: dict[int, tuple[tuple[str, object], ...]] = {}
+        try:
+            starts = array("q", [f.start for f in findings])
+            ends = array("q", [f.end for f in findings])
+        except (TypeError, OverflowError):
+            return None
+        for i, f in enumerate(findings):
+            key = (f.rule, f.category, f.severity, f.confidence)
+            k = index.get(key)
+            if k is None:
+                k = index[key] = len(index)
+            kinds.append(k)
+            if f.data and f.category == "duplicate":
+                duplicates[i] = f.data
+        return cls(starts, ends, kinds, array("I", map(len, texts)), tuple(index), duplicates)
 
 
 @dataclass(slots=True)
@@ -68,17 +107,42 @@ class RenderedResult:
     category_counts: dict[str, int]
     error: None = None
     doc: None = None
+    language: str | None = None
+    n_sentences: int = 0
+    #: the findings' keys (``RenderedResult.of(..., keys=True)``), for ``merge_rendered``; None when
+    #: not asked for, or when making the line safe changed the findings' texts
+    keys: FindingKeys | None = None
 
     @classmethod
-    def of(cls, res: FileResult) -> "RenderedResult":
-        """``res`` (with its document) written as its line."""
-
-        return cls(res.path, res.id, encode_line(dumps(res)), res.score, res.verdict, res.severity_counts,
-                   res.category_counts)
+    def of(cls, res: FileResult, keys: bool = False) -> "RenderedResult":
+        """``res`` (with its document) written as its line (``encode_line(dumps(res))``); with
+        ``keys``, with the keys of its findings."""
+        head, texts = line_parts(res)
+        text = head + ", ".join(texts) + "]}"
+        safe = safe_line(text)
+        try:
+            data, kept = (safe + "\n").encode("utf-8"), safe is text
+        except UnicodeEncodeError:  # a lone surrogate: written as its escape
+            data, kept = encode_line(safe), False
+        return cls(res.path, res.id, data, res.score, res.verdict, res.severity_counts, res.category_counts,
+                   language=res.language, n_sentences=res.n_sentences,
+                   keys=FindingKeys.of(res.findings, texts) if keys and kept else None)
 
     @property
     def line(self) -> str:
         return self.data[:-1].decode("utf-8")
+
+    def finding_texts(self) -> list[str]:
+        """Each finding's JSON text as the line holds it, read back from the line (``keys``)."""
+        assert self.keys is not None
+        lengths = self.keys.lengths
+        line = self.data.decode("utf-8")
+        pos = len(line) - 3 - (sum(lengths) + 2 * (len(lengths) - 1))  # the line ends '...]}\n'
+        out = []
+        for n in lengths:
+            out.append(line[pos : pos + n])
+            pos += n + 2  # and the ", " after it
+        return out
 
 
 class Checker:
@@ -178,14 +242,17 @@ class Checker:
         """``check`` with the result pickled here (in a worker, in parallel): the parent keeps the
         bytes until it writes them, and unpickles them only if it needs the result."""
         checked = self.check(doc)
-        checked.result = pickle.dumps(checked.result, protocol=pickle.HIGHEST_PROTOCOL)
+        if checked.rendered is not None and checked.rendered.keys is not None:
+            checked.result = None  # the line and its keys are all the parent reads (``merge_rendered``)
+        else:
+            checked.result = pickle.dumps(checked.result, protocol=pickle.HIGHEST_PROTOCOL)
         return checked
 
     def _rendered(self, res: FileResult, doc: Document) -> RenderedResult | None:
         if not self.lines_only:
             return None
         res.doc = doc
-        return RenderedResult.of(res)
+        return RenderedResult.of(res, keys=bool(self.corpus))  # (keys: a corpus finding may join it)
 
     def _add(self, name: str, t: float) -> None:
         self.times[name] = self.times.get(name, 0.0) + time.perf_counter() - t
@@ -222,3 +289,47 @@ def merge(light: bytes | FileResult, doc: Document, extra: list[Finding], plan: 
     res.findings = sorted(res.findings + extra, key=lambda f: f.sort_key)
     score_result(res, plan.settings)
     return res
+
+
+def merge_rendered(rendered: RenderedResult, doc: Document, extra: list[Finding], plan: Plan) -> RenderedResult:
+    """``RenderedResult.of(merge(result, doc, extra, plan))`` for a result written as its line
+    with its findings' keys (``rendered.keys``), made from the line and the keys: the findings it
+    had are never rebuilt, and their JSON texts are taken from the line as they are."""
+    keys = rendered.keys
+    assert keys is not None
+    table = keys.table
+    old = [table[k] for k in keys.kinds]  # (rule, category, severity, confidence) of each
+    texts = rendered.finding_texts()
+    n = len(old)
+    # the merged order: sorted by (start, end, rule), the old findings before the new at a tie
+    # (``merge`` sorts the old followed by the new with a stable sort)
+    order = [(a, b, k[0], i) for i, (a, b, k) in enumerate(zip(keys.starts, keys.ends, old))]
+    order += [(f.start, f.end, f.rule, n + j) for j, f in enumerate(extra)]
+    order.sort()
+    new = [(f.rule, f.category, f.severity, f.confidence) for f in extra]
+    new_texts = findings_json(extra, doc)
+    every = old + new
+    merged = [every[i] for _a, _b, _r, i in order]
+    score, verdict = score_of([(r, sev, conf) for r, _c, sev, conf in merged], rendered.n_sentences,
+                              plan.settings)
+    dup = None
+    for _a, _b, _r, i in order:  # ``duplicate_field`` of the merged findings
+        data = keys.duplicates.get(i) if i < n else (extra[i - n].data if extra[i - n].category == "duplicate"
+                                                     else None)
+        if data:
+            dup = dict(data)
+            break
+    counts: dict[str, int] = {}
+    categories: dict[str, int] = {}
+    severities: dict[str, int] = {}
+    for r, c, sev, _conf in merged:
+        counts[r] = counts.get(r, 0) + 1
+        categories[c] = categories.get(c, 0) + 1
+        k = str(sev)
+        severities[k] = severities.get(k, 0) + 1
+    head = head_json(doc.path, doc.id, rendered.language, score, verdict, None, dict(sorted(counts.items())), dup)
+    all_texts = texts + new_texts
+    line = safe_line(head + ", ".join([all_texts[i] for _a, _b, _r, i in order]) + "]}")
+    return RenderedResult(doc.path, doc.id, encode_line(line), score, verdict, dict(sorted(severities.items())),
+                          dict(sorted(categories.items())), language=rendered.language,
+                          n_sentences=rendered.n_sentences)

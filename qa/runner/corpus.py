@@ -14,7 +14,7 @@ from qa.document import Document
 from qa.engine import Plan, to_finding, confident, crash_finding, error_result
 from qa.model import FileResult, Finding, Hit, Rule
 from qa.readers import InputError
-from qa.runner.checker import Checked, RenderedResult, attach, merge
+from qa.runner.checker import Checked, RenderedResult, attach, merge, merge_rendered
 
 
 class Spool:
@@ -102,8 +102,11 @@ def assemble(stream: Iterable[tuple[Document | InputError, Checked | None]], pla
         assert checked is not None and checked.collected is not None
         for i, v in enumerate(checked.collected):
             collected[i].append(v)
+        rendered = checked.rendered if lines_only else None
+        # a line with its findings' keys is all a corpus finding joining it needs (``merge_rendered``)
+        result = None if rendered is not None and rendered.keys is not None else checked.result
         # a fresh copy of the document: no cached segmentations to pickle
-        spool.append((replace(rec), checked.result, checked.rendered))
+        spool.append((replace(rec), result, rendered))
     try:
         per_rule = [CorpusHits(r, collected[j], plan, strict) for j, r in enumerate(corpus)]
         yield from joined(spool, per_rule, plan, lines_only, rebuild)
@@ -164,6 +167,8 @@ def joined(spool: Spool, per_rule: list[CorpusHits], plan: Plan, lines_only: boo
             extra += [c.crash for c in per_rule if c.crash is not None]
             if not extra:  # the findings, their order and the score are as checked
                 out.append(attach(rec, Checked(light, None, rendered=rendered), lines_only))
+            elif rendered is not None and rendered.keys is not None:
+                out.append(merge_rendered(rendered, rec, extra, plan))
             elif rebuild is None:
                 out.append(merge(light, rec, extra, plan))
             else:

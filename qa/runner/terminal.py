@@ -52,7 +52,7 @@ def light(res: FileResult | RenderedResult) -> FileResult | RenderedResult:
     """The result without its document or its line (what summaries and gates need), to keep
     memory small."""
     if isinstance(res, RenderedResult):
-        return replace(res, data=b"")
+        return replace(res, data=b"", keys=None)
     res.doc = None
     res.meta = {}
     return res
