@@ -73,23 +73,18 @@ class FindingKeys:
     @classmethod
     def of(cls, findings: list[Finding], texts: list[str]) -> "FindingKeys | None":
         """The keys of ``findings`` written as ``texts``; None for a span that is no integer."""
-        index: dict[tuple[str, str, object, float | None], int] = {}
-        kinds = array("I")
-        duplicates: dict[int, tuple[tuple[str, object], ...]] = {}
         try:
             starts = array("q", [f.start for f in findings])
             ends = array("q", [f.end for f in findings])
         except (TypeError, OverflowError):
             return None
-        for i, f in enumerate(findings):
-            key = (f.rule, f.category, f.severity, f.confidence)
-            k = index.get(key)
-            if k is None:
-                k = index[key] = len(index)
-            kinds.append(k)
-            if f.data and f.category == "duplicate":
-                duplicates[i] = f.data
-        return cls(starts, ends, kinds, array("I", map(len, texts)), tuple(index), duplicates)
+        keys = [(f.rule, f.category, f.severity, f.confidence) for f in findings]
+        index = dict.fromkeys(keys, 0)  # the distinct keys, in their first findings' order
+        for k, key in enumerate(index):
+            index[key] = k
+        duplicates = {i: f.data for i, f in enumerate(findings) if f.data and f.category == "duplicate"}
+        return cls(starts, ends, array("I", map(index.__getitem__, keys)), array("I", map(len, texts)),
+                   tuple(index), duplicates)
 
 
 @dataclass(slots=True)
