@@ -16,7 +16,13 @@ Measures, each in a fresh ``qa`` process:
 * **no cached time-outs**: the same run twice with a result cache: a result that holds a
   ``QA000`` (the slow rule stopped by the limit) is never served from the cache, and a different
   ``--rule-timeout`` is a different cache key;
-* **orphans**: ``qa check -j 2`` killed with ``kill -9``: how long its workers outlive it.
+* **orphans**: ``qa check -j 2`` killed with ``kill -9``: how long its workers outlive it;
+* **time on shapes that used to be super-linear**: ``qa check`` (and, where fixes pile up,
+  ``qa check --html`` and ``qa clean``) on each shape at two sizes, the second four times the
+  first: seconds and how much they grew (4x is linear; start-up, the same for both sizes, makes a
+  fast run grow less). The shapes: a page of thousands of "Close" lines (a safe fix each), one long
+  line of repeated mojibake, a document opening with thousands of CRLF blank lines, a run of
+  ``A&A&...`` before "and its", a run of ``A-A-...`` before "said" and one line of ``a.a.a...``.
 
 Writes a Markdown report (stdout, and ``--out``). Inputs are generated in a temporary folder.
 """
@@ -245,17 +251,73 @@ def cache_rows(work: Path) -> list[str]:
     return rows
 
 
+#: (label, text of size ``n``, commands): shapes whose time once grew with the square (or worse)
+#: of their size; ``n`` is the first size, in units of the repeated piece
+SHAPES = [
+    ("page of 'Close' lines (a safe fix each)", lambda n: "Close\n" * n, 8_000, ("check", "html", "clean")),
+    ("one line of repeated mojibake", lambda n: "Caf\u00c3\u00a9 cr\u00c3\u00a8me br\u00c3\u00bbl\u00c3\u00a9e, " * n + "\n",
+     6_000, ("check", "clean")),
+    ("CRLF blank lines before any title", lambda n: "\r\n" * n + "The council met on Monday.\r\n", 20_000, ("check",)),
+    ("'A&A&...' before 'and its'", lambda n: "A&" * n + "A and its staff said so.\n", 64_000, ("check",)),
+    ("'A-A-...' before 'said'", lambda n: "A-" * n + "A said so.\n", 64_000, ("check",)),
+    ("one line of 'a.a.a...'", lambda n: "a." * n + "\n", 64_000, ("check",)),
+]
+
+
+def shape_rows(work: Path) -> list[str]:
+    """One row a shape and command: seconds at two sizes, and how they grew, in all and above the
+    start-up (``qa check`` of a one-line file: what the second size cannot grow)."""
+    tiny = work / "one-line.txt"
+    tiny.write_text("The council met on Monday.\n", encoding="utf-8")
+    base = sorted(run_measured(["check", str(tiny), "-o", str(work / "shape.jsonl"), *COMMON], work)[2]
+                  for _ in range(3))[1]
+    rows = [f"Start-up (`qa check` of a one-line file, median of 3): {base:.1f} s. Growth above start-up: "
+            "(seconds - start-up) at 4x the size over the same at the first size, where the first is at "
+            "least 0.3 s above start-up.", "",
+            "| shape | command | size | seconds | size x4 | seconds | growth | above start-up |",
+            "|---|---|---:|---:|---:|---:|---:|---:|"]
+    for label, make, n, commands in SHAPES:
+        paths = []
+        for k, size in enumerate((n, 4 * n)):
+            p = work / f"shape-{len(rows)}-{k}.txt"
+            p.write_text(make(size), encoding="utf-8", newline="")
+            paths.append(p)
+        for command in commands:
+            secs = []
+            for p in paths:
+                if command == "clean":
+                    args = ["clean", str(p), "--out", str(work / "cleaned"), "--isolated", "-q"]
+                elif command == "html":
+                    args = ["check", str(p), "--html", str(work / "html"), *COMMON[2:]]
+                else:
+                    args = ["check", str(p), "-o", str(work / "shape.jsonl"), *COMMON]
+                code, _rss, t = run_measured(args, work, timeout=600)
+                secs.append(t if code in (0, 1) else float("nan"))
+            sizes = [p.stat().st_size for p in paths]
+            what = {"check": "`qa check`", "html": "`qa check --html`", "clean": "`qa clean`"}[command]
+            net = (secs[1] - base) / (secs[0] - base) if secs[0] - base >= 0.3 else None
+            rows.append(f"| {label} | {what} | {sizes[0] / 1000:,.0f} KB | {secs[0]:.1f} | {sizes[1] / 1000:,.0f} KB | "
+                        f"{secs[1]:.1f} | {secs[1] / secs[0]:.1f}x | {'-' if net is None else f'{net:.1f}x'} |")
+            print(rows[-1], file=sys.stderr)
+    return rows
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", default=str(ROOT / "samples"), help="a folder of normal documents")
     ap.add_argument("--out", help="also write the report to this Markdown file")
     ap.add_argument("--skip-memory", action="store_true", help="skip the (slow) memory measurements")
+    ap.add_argument("--only-shapes", action="store_true", help="only the time on shapes that used to be super-linear")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="qa-hostile-") as tmp:
         work = Path(tmp)
         parts = [f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
                  f"{platform.system()} {platform.release()}. Command: `python benchmarks/hostile.py"
                  f"{' --corpus ' + Path(args.corpus).name if args.corpus != str(ROOT / 'samples') else ''}`.", ""]
+        if args.only_shapes:
+            parts += shape_rows(work)
+            print("\n".join(parts))
+            return
         if not args.skip_memory:
             parts += ["**Memory** (peak RSS of `qa check FILE --format jsonl`, one process):", ""]
             parts += memory_rows(work, Path(args.corpus)) + [""]
@@ -265,6 +327,8 @@ def main() -> None:
         parts += ["**Results with a time-out are not cached:**", ""] + cache_rows(work) + [""]
         if sys.platform.startswith("linux"):
             parts += ["**Orphaned workers:**", ""] + orphan_rows(work) + [""]
+        parts += ["**Time on shapes that used to be super-linear** (fresh processes, start-up included; "
+                  "4x the size should take about 4x the time, or less):", ""] + shape_rows(work) + [""]
     report = "\n".join(parts)
     print(report)
     if args.out:

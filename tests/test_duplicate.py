@@ -183,3 +183,17 @@ def test_duplicate_rules_run_only_when_named(corpus):
     assert {"DUP101", "DUP102"} <= codes(extend_select=("duplicate",))
     assert codes(select=("DUP102",)) == {"DUP102"}
     assert "DUP001" in codes()
+
+
+def test_a_long_line_is_folded_piece_by_piece_to_the_same_text(monkeypatch):
+    """DUP001 folds a line's spaces to compare copies; a long line is folded a piece at a time,
+    cut at white space, not through the list of all its words: the same text."""
+    from qa.checks import boilerplate_dup
+
+    monkeypatch.setattr(boilerplate_dup, "_FOLD_PIECE", 8)
+    spaces = [" ", "\t", "\u00a0", "\u2028", "\u3000", "\x1f", "\x0b"]
+    rng = random.Random(7)
+    for _ in range(5000):
+        line = "".join(rng.choice(spaces + list("abé.")) for _ in range(rng.randint(0, 60)))
+        assert boilerplate_dup._folded(line) == " ".join(line.split())
+    assert boilerplate_dup._folded("one  two\u00a0three " * 9) == " ".join(["one two three"] * 9)

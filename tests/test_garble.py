@@ -271,3 +271,37 @@ def test_short_run_gate_without_numpy_answers_as_the_numpy_gate(monkeypatch):
     assert all(p or not n for p, n in zip(plain, with_numpy))  # never rules out more
     assert plain == with_numpy
     assert 0.1 < sum(plain) / len(plain) < 0.9
+
+
+def test_mt104_cuts_a_very_long_line_between_sentences_and_finds_the_same(monkeypatch):
+    """A line longer than the token-run size is cut at white space between two sentences (no
+    scored sentence part spans the cut), so its tokens never stand in one list; the findings are
+    those of the uncut line."""
+    from qa.checks import garble as mt104
+    from qa.document import Document
+
+    prose = "The council met on Monday and approved the budget for the schools of the town. "
+    bad = "Ã©tÃ© trÃ¨s difficile pour les Ã©lÃ¨ves et les professeurs. "
+    text = prose * 30 + bad + prose * 30 + bad + prose * 5  # one line of 67 sentences
+    ref = [(f.start, f.end) for f in check_text(text, select=["MT104"]).findings]
+    assert len(ref) == 2
+    monkeypatch.setattr(mt104, "_TOKEN_RUN_CHARS", 300)
+    doc = Document(id="x", text=text)
+    runs = list(mt104._token_runs(text, doc))
+    assert len(runs) > 5 and sum(runs, []) == text.split()  # cut, and no token cut in two
+    sentences = doc.sentences
+    for toks in runs[:-1]:  # each run ends where a sentence ends (the cut is outside every sentence)
+        assert any(text[:b].split()[-len(toks):] == toks for _a, b in sentences)
+    assert [(f.start, f.end) for f in check_text(text, select=["MT104"]).findings] == ref
+
+
+def test_sentence_gap_is_white_space_outside_every_sentence():
+    from qa.checks.garble import _sentence_gap
+
+    text = "Ab cd. Ef.Gh ij.  Kl"
+    sentences = [(0, 6), (7, 10), (10, 16), (18, 20)]
+    assert _sentence_gap(text, sentences, 0, len(text)) == 6
+    assert _sentence_gap(text, sentences, 7, len(text)) == 16  # (no space between "Ef." and "Gh")
+    assert _sentence_gap(text, sentences, 17, len(text)) == 17
+    assert _sentence_gap(text, sentences, 18, len(text)) == len(text)
+    assert _sentence_gap(text, sentences, 7, 15) == 15  # none before the end of the range

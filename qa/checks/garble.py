@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from itertools import compress
@@ -67,7 +68,7 @@ def garbled_sentence(doc: Document, opts: Mapping[str, object]) -> Iterator[Hit]
     text = doc.text
     scorer = garble.scorer(model)
     # a line is a run of consecutive tokens: most documents have no run that can reach the threshold
-    if not any(scorer.may_reach(toks, threshold, min_words) for toks in _token_runs(text)):
+    if not any(scorer.may_reach(toks, threshold, min_words) for toks in _token_runs(text, doc)):
         return
     for sa, sb in doc.sentences:
         # a sentence that spans lines (a scraped menu, a list) is scored line by line
@@ -249,21 +250,46 @@ def _loop_at(f: list[str], j: int, d: int) -> bool:
 _TOKEN_RUN_CHARS = 1 << 20
 
 
-def _token_runs(text: str):
+def _token_runs(text: str, doc: Document | None = None):
     """The text's tokens, in lists cut at line breaks every ``_TOKEN_RUN_CHARS`` characters or so
     (a line scored by MT104 is never cut, so a line that can reach the threshold is a run of one
-    list), rather than one list of every token of a long document (about 10 bytes per character)."""
+    list), rather than one list of every token of a long document (about 10 bytes per character).
+    A line longer than that is cut at white space between two sentences of ``doc`` (the document
+    of ``text``): MT104 scores each sentence's part of a line, so no scored run is cut there."""
     n = len(text)
     a = 0
     while a < n:
         b = a + _TOKEN_RUN_CHARS
         if b < n:
             cut = min((i for i in (text.find("\n", b), text.find("\r", b)) if i >= 0), default=n)
+            if cut - b > _TOKEN_RUN_CHARS and doc is not None:  # one very long line
+                cut = _sentence_gap(text, doc.sentences, b, cut)
             b = cut
         toks = text[a:b].split() if a or b < n else text.split()
         if toks:
             yield toks
         a = b
+
+
+_SPACE_RE = lazy_compile(r"\s")  # (``\s`` is ``str.isspace``: the white space ``str.split`` splits at)
+
+
+def _sentence_gap(text: str, sentences: list[tuple[int, int]], lo: int, hi: int) -> int:
+    """The first white-space offset in ``[lo, hi)`` that no sentence holds (``sentences``: in text
+    order, not overlapping); ``hi`` when there is none."""
+    i = bisect_left(sentences, (lo, -1))  # the first sentence starting at ``lo`` or later
+    prev_end = sentences[i - 1][1] if i else 0
+    while True:
+        gap_end = min(sentences[i][0] if i < len(sentences) else hi, hi)  # the gap before sentence i
+        start = max(prev_end, lo)
+        if start < gap_end:
+            m = _SPACE_RE.search(text, start, gap_end)
+            if m is not None:
+                return m.start()
+        if gap_end >= hi:
+            return hi
+        prev_end = max(prev_end, sentences[i][1])
+        i += 1
 
 
 @lru_cache(maxsize=1)
