@@ -24,9 +24,12 @@ them one document at a time.
 
 Lines-only runs (``RunOptions.lines_only``: the caller only writes JSON Lines) go further: each
 document's line is written where it was checked and travels as UTF-8 bytes; a result no corpus
-finding joins is yielded as that line (``RenderedResult``), and on a worker pool the results
-that corpus findings join are merged, scored and written by the workers, in ordered batches,
-instead of by the parent alone after the run.
+finding joins is yielded as that line (``RenderedResult``). The line carries its findings' keys
+(``FindingKeys``: spans, rule, severity, confidence), so corpus findings are joined to the line
+itself (``merge_rendered``: sorted into place, re-scored, the head written again), and the result
+behind the line is never pickled, spooled or rebuilt. Only a line whose findings' text was
+changed to make it safe (a separator or a lone surrogate escaped) has no keys: its result is
+rebuilt, on a worker pool by the workers, in ordered batches.
 
 ``--shard I/N`` keeps the documents whose id hashes (BLAKE2b, stable across machines, Python
 versions and runs) to ``I`` modulo ``N``, with ``0 <= I < N``.
