@@ -37,6 +37,9 @@ ASCII_WORD_RE = re.compile(r"[A-Za-z]+(?:['’\-][A-Za-z]+)*")
 TOKEN_RE = re.compile(r"\w+")
 LETTER_WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 PLAIN_WORD_RE = re.compile(r"[^\W\d_]+(?:['’\-.][^\W\d_]+)*['’]?")
+#: one white-space character: ``\s`` is ``str.isspace``, the white space ``str.split`` splits at
+#: (a long text is cut there into pieces whose words are the text's words)
+SPACE_RE = re.compile(r"\s")
 #: scripts written without spaces between words (kana, CJK ideographs, Hangul)
 CJK_CHARS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
 #: (compiled on first use: its character ranges take milliseconds, and only the duplicate rules read it)

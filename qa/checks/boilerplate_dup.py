@@ -22,6 +22,7 @@ from qa.lazyre import lazy_compile
 from qa.document import VECTOR_MIN_CHARS, Document, code_points
 from qa.model import Applicability, Edit, Fix, Hit, bad, good
 from qa.registry import rule
+from qa.words import SPACE_RE
 
 _DIGIT_RE = lazy_compile(r"\d")
 _PUNCT_RE = lazy_compile(r"[\W_]+")
@@ -204,7 +205,6 @@ def repeated_in_document(doc: Document, opts: Mapping[str, object]) -> Iterator[
                   fix=Fix((Edit(a, b, ""),), Applicability.SAFE, "Delete the copy"), confidence=0.8)
 
 
-_SPACE_RE = lazy_compile(r"\s")  # (``\s`` is ``str.isspace``: the white space ``str.split`` splits at)
 #: a line longer than this has its spaces folded a piece of about this many characters at a time,
 #: not through the list of all its words (about 60 bytes a word: 200 MB for a 20 MB line)
 _FOLD_PIECE = 1 << 16
@@ -221,7 +221,7 @@ def _folded(line: str) -> str:
     while a < n:
         b = a + _FOLD_PIECE
         if b < n:
-            m = _SPACE_RE.search(line, b)
+            m = SPACE_RE.search(line, b)
             b = m.start() if m is not None else n
         piece = " ".join(line[a:b].split())
         if piece:

@@ -16,6 +16,7 @@ from qa.textfind import find_all, finditer_at
 from qa.model import Hit, bad, good
 from qa.registry import rule
 from qa.warmup import loader
+from qa.words import SPACE_RE
 
 _LINE_RE = lazy_compile(r"[^\r\n]+")
 
@@ -271,7 +272,6 @@ def _token_runs(text: str, doc: Document | None = None):
         a = b
 
 
-_SPACE_RE = lazy_compile(r"\s")  # (``\s`` is ``str.isspace``: the white space ``str.split`` splits at)
 
 
 def _sentence_gap(text: str, sentences: list[tuple[int, int]], lo: int, hi: int) -> int:
@@ -283,7 +283,7 @@ def _sentence_gap(text: str, sentences: list[tuple[int, int]], lo: int, hi: int)
         gap_end = min(sentences[i][0] if i < len(sentences) else hi, hi)  # the gap before sentence i
         start = max(prev_end, lo)
         if start < gap_end:
-            m = _SPACE_RE.search(text, start, gap_end)
+            m = SPACE_RE.search(text, start, gap_end)
             if m is not None:
                 return m.start()
         if gap_end >= hi:
