@@ -3,10 +3,13 @@ time on adversarial input: long runs of blanks, tabs, newlines, punctuation, dig
 
 Every pattern is found by walking the ``qa`` modules' globals and the rules' check closures
 (patterns compiled on first use, ``qa.lazyre.lazy_compile`` and
-``qa.textfind.compile_on_first_use``, are compiled for it),
-then searched in strings of 2,000 and 8,000 characters built from one probe each (a character,
-a short string, or two different characters alternating). A pattern whose
-time grows by more than 8x (linear would be 4x) and exceeds 50 ms is reported with its probe.
+``qa.textfind.compile_on_first_use``, are compiled for it), and by recording every pattern qa's
+code hands to ``re`` while all rules check every rule's examples and the sample files (patterns
+built inside functions, some from the text checked, and lazy ones held where the walk does not
+look). Each is then searched (matched, when the code only matches it) in strings of 2,000 and
+8,000 characters built from one probe each (a character, a short string, or two different
+characters alternating). A pattern whose time grows by more than 8x (linear would be 4x) and
+exceeds 50 ms is reported with its probe.
 """
 
 from __future__ import annotations
@@ -70,8 +73,9 @@ class _TooSlow(Exception):
     pass
 
 
-def _time(p: re.Pattern[str], s: str, limit: float = 1.0) -> float:
-    """Seconds for one search; ``limit`` if it had to be stopped (SIGALRM)."""
+def _time(p: re.Pattern[str], s: str, limit: float = 1.0, how: str = "search") -> float:
+    """Seconds for one search (``how="match"``: one match at the start); ``limit`` if it had to
+    be stopped (SIGALRM)."""
     def stop(_sig, _frame):
         raise _TooSlow
 
@@ -79,7 +83,7 @@ def _time(p: re.Pattern[str], s: str, limit: float = 1.0) -> float:
     signal.setitimer(signal.ITIMER_REAL, limit)
     t = time.perf_counter()
     try:
-        p.search(s)
+        p.match(s) if how == "match" else p.search(s)
     except _TooSlow:
         return limit
     finally:
@@ -101,18 +105,18 @@ KNOWN = {
 }
 
 
-def _super_linear(p: re.Pattern[str]) -> str | None:
+def _super_linear(p: re.Pattern[str], how: str = "search") -> str | None:
     """The first probe on which ``p`` is super-linear, with its times; None if none is."""
     for probe in PROBES:
         small = (probe * (2000 // len(probe) + 1))[:2000]
-        t1 = _time(p, small)
+        t1 = _time(p, small, how=how)
         if t1 < 0.003:
             continue  # linear patterns finish 2,000 characters far faster
         if t1 >= 1.0:  # stopped at 2,000 characters: exponential, the worst case of all
             return f"probe {probe!r}: over 1 s on 2,000 characters"
         big = (probe * (8000 // len(probe) + 1))[:8000]
-        t2 = _time(p, big)
-        if t2 > 0.05 and t2 > 8 * t1 and min(t2, _time(p, big)) > 8 * t1:
+        t2 = _time(p, big, how=how)
+        if t2 > 0.05 and t2 > 8 * t1 and min(t2, _time(p, big, how=how)) > 8 * t1:
             return f"probe {probe!r}: {t1:.3f}s -> {t2:.3f}s"
     return None
 
@@ -158,3 +162,85 @@ def test_the_walk_sees_the_rule_modules_lazy_patterns():
                 lazy[f"{mod.__name__}.{k}"] = v.pattern
     assert len(lazy) > 100
     assert [w for w, text in lazy.items() if text not in found] == []
+
+
+#: the functions of ``re`` that take a pattern: a pattern made while a rule runs (from the words of
+#: the document, a glossary term, a list built on first use) passes through one of them
+_RE_FUNCTIONS = ("compile", "search", "match", "fullmatch", "finditer", "findall", "sub", "subn", "split")
+
+
+def _runtime_patterns(monkeypatch) -> dict[tuple[str, int, str], str]:
+    """The patterns qa's own code hands to ``re`` while every rule checks every rule's examples
+    and the sample files: (pattern, flags, how it is used) -> where (module.function). The walk of
+    ``_patterns`` cannot see these: they are built inside functions, some from the text checked."""
+    import inspect
+    from pathlib import Path
+
+    import qa
+    from qa.bilingual.model import example_document
+    from qa.engine import check_document
+    from qa.readers import make_document
+    from qa.registry import all_rules
+
+    seen: dict[tuple[str, int, str], str] = {}
+
+    def wrap(name: str):
+        fn = getattr(re, name)
+        sig = inspect.signature(fn)
+        how = "match" if name in ("match", "fullmatch") else "search"
+
+        def recorded(*args, **kwargs):
+            bound = sig.bind(*args, **kwargs)
+            pattern = bound.arguments["pattern"]
+            caller = sys._getframe(1).f_globals.get("__name__", "")
+            if isinstance(pattern, str) and (caller == "qa" or caller.startswith("qa.")):
+                where = f"{caller}.{sys._getframe(1).f_code.co_name}"
+                seen.setdefault((pattern, int(bound.arguments.get("flags", 0)), how), where)
+            return fn(*args, **kwargs)
+
+        return recorded
+
+    for name in _RE_FUNCTIONS:
+        monkeypatch.setattr(re, name, wrap(name))
+    plan = make_plan(Settings())
+    bilingual = make_plan(Settings(select=("SRC",)))
+    for r in all_rules():
+        for ex in r.examples:
+            if r.code.startswith("SRC"):  # source-aware: "source ||| target" lines
+                check_document(example_document(ex.text), bilingual)
+            else:
+                check_document(make_document(ex.text, markdown=ex.text.lstrip().startswith("# ")), plan)
+    samples = Path(__file__).resolve().parents[1] / "samples"
+    results = list(qa.check_paths([str(samples)]))
+    assert results and all(r.error is None for r in results)
+    return seen
+
+
+def test_no_pattern_made_at_run_time_backtracks_catastrophically(monkeypatch):
+    made = _runtime_patterns(monkeypatch)
+    monkeypatch.undo()  # (probed with the real ``re``)
+    walked = _patterns()
+    new = {k: where for k, where in made.items() if k[0] not in walked}
+    # a pack's phrases are compiled as one unanchored alternation to check them (``_alternation``
+    # of qa.kinds); the rule searches that alternation only inside a bounded or anchored pattern,
+    # which the walk finds and the test above probes
+    new = {k: where for k, where in new.items()
+           if not (where == "qa.packs.compile" and any(k[0] in w and k[0] != w for w in walked))}
+    # the checks build patterns of their own: the test sees them (a walk of the modules cannot)
+    assert len(new) >= 20, sorted(new.values())
+    slow = []
+    for (pattern, flags, how), where in sorted(new.items(), key=lambda kv: (kv[1], kv[0])):
+        why = _super_linear(re.compile(pattern, flags), how)
+        if why:
+            slow.append(f"{where} ({how}): {why}: {pattern[:120]!r}")
+    assert not slow, "super-linear patterns made at run time:\n" + "\n".join(slow)
+
+
+def test_the_run_time_probe_sees_patterns_built_from_the_text(monkeypatch):
+    # MT304 looks for each person's name it found in the text with a pattern made from the name;
+    # a glossary term of SRC013 is found with a pattern made from the term
+    made = _runtime_patterns(monkeypatch)
+    names = {p for (p, _f, _h), where in made.items() if where == "qa.checks.mt_fluency.pronoun_contradicts_gender"}
+    assert re.escape("Ana Lima") + "(?![\\w'’-])" in names
+    terms = {p for (p, _f, _h), where in made.items() if where == "qa.checks.bilingual._find_term"}
+    assert any("Settings" in p for p in terms)
