@@ -252,6 +252,26 @@ def test_spool_can_be_read_several_times_and_interleaved(tmp_path):
     sp.close()
 
 
+def test_spool_compresses_what_it_holds_and_gives_it_back_whole():
+    from qa.runner.corpus import Spool as _Spool
+
+    line = ('{"rule": "BP001", "name": "page-furniture", "category": "boilerplate", "start": 10, '
+            '"end": 20, "message": "Navigation menu line"}, ').encode() * 200
+    sp = _Spool(max_memory=1 << 16)  # the first items in memory, the rest in a file
+    items = [(i, line + str(i).encode(), "text " * i) for i in range(300)]
+    for item in items:
+        sp.append(item)
+    sp._fh.seek(0, 2)
+    held = sp._fh.tell()
+    raw = sum(len(pickle.dumps(x, protocol=pickle.HIGHEST_PROTOCOL)) for x in items)
+    assert held * 10 < raw  # JSON lines of findings repeat their keys and messages
+    assert list(sp) == items
+    big = (999, bytes(range(256)) * 40_000, "x")  # one item larger than the memory part
+    sp.append(big)
+    assert list(sp)[-1] == big and len(sp) == 301
+    sp.close()
+
+
 def test_shards_split_the_corpus_stably(corpus, plan):
     assert parse_shard("1/3") == (1, 3)
     for bad in ("3/3", "x", "1/0", "-1/2"):

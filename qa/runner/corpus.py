@@ -19,14 +19,24 @@ from qa.runner.checker import Checked, RenderedResult, attach, merge, merge_rend
 
 class Spool:
     """Items in append order, in memory up to a limit, then in a temporary file. It can be read
-    several times (a corpus rule's ``finalize`` may pass over its collected values twice)."""
+    several times (a corpus rule's ``finalize`` may pass over its collected values twice).
+
+    Each item is pickled and compressed (Zstandard, level 1), one frame with its length before
+    it. The pending results of a JSON Lines run are each document's line, about five times its
+    text on noisy web pages, and the text itself: compressed, the spool of the 10 MB benchmark
+    corpus takes 10.7 MB of temporary space instead of 68 (where ``/tmp`` is a tmpfs, that space
+    is memory), for about 0.1 CPU seconds more in a one-process run. The file is this
+    process's own (unnamed on disk), read back only here."""
 
     def __init__(self, max_memory: int = 8 << 20) -> None:
         self._fh = tempfile.SpooledTemporaryFile(max_size=max_memory, prefix="qa-pending-")
+        self._pack, self._unpack = _codec()
         self.n = 0
 
     def append(self, item: object) -> None:
-        pickle.dump(item, self._fh, protocol=pickle.HIGHEST_PROTOCOL)
+        blob = self._pack(pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL))
+        self._fh.write(len(blob).to_bytes(8, "little"))
+        self._fh.write(blob)
         self.n += 1
 
     def __len__(self) -> int:
@@ -39,13 +49,24 @@ class Spool:
         pos = 0
         for _ in range(self.n):  # an own position per pass: passes may interleave
             fh.seek(pos)
-            item = pickle.load(fh)
-            pos = fh.tell()
-            yield item
+            size = int.from_bytes(fh.read(8), "little")
+            blob = fh.read(size)
+            pos += 8 + size
+            yield pickle.loads(self._unpack(blob))
         fh.seek(end)
 
     def close(self) -> None:
         self._fh.close()
+
+
+def _codec() -> tuple[Callable[[bytes], bytes], Callable[[bytes], bytes]]:
+    """(compress, decompress) of the spool: Zstandard level 1 (a dependency of qa), or the bytes
+    as they are where the module cannot be imported."""
+    try:
+        import zstandard
+    except ImportError:  # pragma: no cover - installed with qa
+        return bytes, bytes
+    return zstandard.ZstdCompressor(level=1).compress, zstandard.ZstdDecompressor().decompress
 
 
 class CorpusHits:
