@@ -14,7 +14,7 @@ profile) in this process, with the parts of the run that the corpus rules (``col
   spool and read back (``qa.runner.corpus.Spool``);
 * **join**: joining corpus findings to the results they reach (``merge_rendered`` on a line,
   ``merge`` where the result is rebuilt) and, for a rebuilt result, writing it;
-* **pickle**: any other ``pickle.dumps`` of the run.
+* **pickle**: any other ``pickle.dumps`` of the run (one inside a part above is that part's).
 
 The parts are the whole cost of holding results back until the corpus rules are done; the rest
 of the run (reading, checking, writing the lines out) is the same with or without them. Prints a
@@ -38,20 +38,30 @@ SECONDS: dict[str, float] = {}
 CALLS: dict[str, int] = {}
 
 
+#: how many timed parts are running now: a part called inside another (the spool's own
+#: ``pickle.dumps``) is the outer part's time, not counted twice
+_DEPTH = [0]
+
+
 def timed(owner, name: str, label: str) -> None:
     """Replace ``owner.name`` by the same callable, its CPU time added to ``SECONDS[label]``
-    (nothing when ``owner`` has no ``name``: a tree from before that part existed)."""
+    unless it runs inside another timed part (nothing when ``owner`` has no ``name``: a tree
+    from before that part existed)."""
     fn = getattr(owner, name, None)
     if fn is None:
         return
 
     def wrapper(*args, **kwargs):
+        if _DEPTH[0]:
+            return fn(*args, **kwargs)
+        _DEPTH[0] += 1
         t = clock()
         try:
             return fn(*args, **kwargs)
         finally:
             SECONDS[label] = SECONDS.get(label, 0.0) + clock() - t
             CALLS[label] = CALLS.get(label, 0) + 1
+            _DEPTH[0] -= 1
 
     setattr(owner, name, wrapper)
 
@@ -63,6 +73,7 @@ def timed_iteration(cls, label: str) -> None:
     def iterate(self):
         it = fn(self)
         while True:
+            _DEPTH[0] += 1
             t = clock()
             try:
                 item = next(it)
@@ -70,6 +81,7 @@ def timed_iteration(cls, label: str) -> None:
                 return
             finally:
                 SECONDS[label] = SECONDS.get(label, 0.0) + clock() - t
+                _DEPTH[0] -= 1
             yield item
 
     cls.__iter__ = iterate

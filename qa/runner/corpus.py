@@ -25,7 +25,8 @@ class Spool:
     it. The pending results of a JSON Lines run are each document's line, about five times its
     text on noisy web pages, and the text itself: compressed, the spool of the 10 MB benchmark
     corpus takes 10.7 MB of temporary space instead of 68 (where ``/tmp`` is a tmpfs, that space
-    is memory), for about 0.1 CPU seconds more in a one-process run. The file is this
+    is memory), at no CPU cost that ``benchmarks/corpus_phase.py`` can tell from its noise
+    (compressing costs about what writing and reading the bytes it saves cost). The file is this
     process's own (unnamed on disk), read back only here."""
 
     def __init__(self, max_memory: int = 8 << 20) -> None:
