@@ -15,6 +15,10 @@ way ``qa check --jobs 1`` does, and times each stage on its own:
   fallback; code-point offsets are made later, when a rule asks, and count as the rule's time);
 * **language ID**: the document's language (the result's ``language`` field, and whether the
   English-only rules run);
+* **shared facts**: what a rule computes on first use for other rules too (``qa.facts``: the
+  page layout that twenty rules read, grammar candidates, ...), each on a row of its own and kept
+  out of the rule that happened to ask first (``qa.facts.FactClock``, as ``qa check
+  --profile-rules`` does); the small ones together on one row;
 * **rules, per family**: each rule's check, summed by the letters of its code (``GRAM``, ``MT``,
   ``BP`` ...), with the corpus rules' ``collect`` and ``finalize``;
 * **findings**: turning hits into findings (severity, confidence, sorting), the engine's part of
@@ -67,18 +71,25 @@ def profile(paths: list[str], max_bytes: int | None = None) -> dict:
     warm_up(plan.rules, eager=True)
     stages["load models"] = clock() - t
 
-    # rules timed one by one (the same wrapping as ``qa check --profile-rules``)
+    # rules timed one by one (the same wrapping as ``qa check --profile-rules``), the shared facts
+    # they compute on rows of their own
+    from qa.facts import FactClock, set_fact_clock
+
     rule_times: dict[str, float] = {}
+    fact_times: dict[str, float] = {}
+    facts_clock = FactClock(fact_times, timer=clock)
 
     def timed(rule):
         fn, code = rule.check, rule.code
 
         def check(doc, opts):
+            facts_before = facts_clock.outer
             t1 = clock()
             try:
                 return list(fn(doc, opts))
             finally:
-                rule_times[code] = rule_times.get(code, 0.0) + clock() - t1
+                spent = clock() - t1 - (facts_clock.outer - facts_before)
+                rule_times[code] = rule_times.get(code, 0.0) + spent
 
         return replace(rule, check=check)
 
@@ -131,13 +142,17 @@ def profile(paths: list[str], max_bytes: int | None = None) -> dict:
         stages["language ID"] += clock() - t
 
         before = sum(rule_times.values())
+        facts_before = facts_clock.outer
+        set_fact_clock(facts_clock)  # (the rules' shared facts: the stages above time their own)
         t = clock()
         findings = check_document(doc, tplan)
-        stages["findings"] += clock() - t - (sum(rule_times.values()) - before)
+        stages["findings"] += clock() - t - (sum(rule_times.values()) - before) - (facts_clock.outer - facts_before)
         for r in corpus:
+            facts_before = facts_clock.outer
             t = clock()
             collected[r.code].append(r.collect(doc, plan.options[r.code]))  # type: ignore[misc]
-            rule_times[r.code] = rule_times.get(r.code, 0.0) + clock() - t
+            rule_times[r.code] = rule_times.get(r.code, 0.0) + clock() - t - (facts_clock.outer - facts_before)
+        set_fact_clock(None)
 
         t = clock()
         res = result_for(doc, findings, plan)
@@ -159,7 +174,9 @@ def profile(paths: list[str], max_bytes: int | None = None) -> dict:
     families: dict[str, float] = {}
     for code, s in rule_times.items():
         families[family(code)] = families.get(family(code), 0.0) + s
+    facts = {k[len("(fact "):-1]: v for k, v in fact_times.items()}  # "(fact layout)" -> "layout"
     return {"documents": n_docs, "text_bytes": n_bytes, "findings": n_findings, "stages": stages,
+            "facts": dict(sorted(facts.items(), key=lambda kv: (-kv[1], kv[0]))),
             "families": dict(sorted(families.items(), key=lambda kv: -kv[1])),
             "rules": dict(sorted(rule_times.items(), key=lambda kv: -kv[1])[:15])}
 
@@ -167,6 +184,13 @@ def profile(paths: list[str], max_bytes: int | None = None) -> dict:
 def table(p: dict) -> str:
     """The profile as Markdown: one row per stage and per rule family, slowest families first."""
     rows = [(k, v) for k, v in p["stages"].items() if k not in ("findings", "output")]
+    total_all = sum(v for k, v in p["stages"].items() if k not in ("start-up", "load models"))
+    total_all += sum(p["families"].values()) + sum(p.get("facts", {}).values())
+    big = [(k, v) for k, v in p.get("facts", {}).items() if total_all and v >= 0.01 * total_all]
+    rows += [(f"shared fact: {k}", v) for k, v in big]
+    rest = sum(p.get("facts", {}).values()) - sum(v for _, v in big)
+    if rest > 0:
+        rows.append(("shared facts: the others", rest))
     rows += [(f"rules {k}", v) for k, v in p["families"].items()]
     rows += [(k, p["stages"][k]) for k in ("findings", "output")]
     per_doc = [(k, v) for k, v in rows if k not in ("start-up", "load models")]

@@ -368,6 +368,57 @@ def test_time_per_rule(plan, corpus):
     assert "time per rule" in res.stderr and "PUN002 missing-space-after-sentence" in res.stderr
 
 
+def test_a_shared_fact_is_timed_on_its_own_row_not_in_the_rule_that_asked_first():
+    """The page layout, which twenty BP/META/DUP rules read, is computed by the first of them to
+    run; with --profile-rules it is a row of its own and that rule is charged only its own work
+    (here a fact that takes 0.1 s, asked by a rule that does nothing else)."""
+    import time as _time
+
+    from qa.facts import fact_clock
+    from qa.parallel import Checker
+    from qa.readers import make_document
+
+    def slow_layout():
+        _time.sleep(0.1)
+        return "a layout"
+
+    def asks_layout(doc, opts):
+        assert doc.facts.once("layout", slow_layout) == "a layout"
+        return iter(())
+
+    rule = Rule(code="BP999", name="asks-layout-test", category="boilerplate", summary="Asks for the layout",
+                check=asks_layout)
+    checker = Checker(make_plan(Settings(select=("BP999",)), rules=all_rules() + [rule]), None, True)
+    checker.check(make_document("A first line.\nA second one.\n"))
+    times, _hits, _misses = checker.take_counters()
+    assert times["(fact layout)"] >= 0.1
+    assert times["BP999"] < 0.05  # (0.1 s if the fact were charged to the rule)
+    assert fact_clock() is None  # set only while a profiled checker checks a document
+    assert "(fact layout)" in format_rule_times(RunStats(rule_seconds=times), {"BP999": "asks-layout-test"})
+
+
+def test_fact_clock_gives_each_fact_its_own_time():
+    from qa.facts import FactClock
+
+    now = [0.0]
+    seconds: dict[str, float] = {}
+    clock = FactClock(seconds, timer=lambda: now[0])
+
+    def inner():
+        now[0] += 2.0
+        return "inner"
+
+    def outer():
+        now[0] += 1.0
+        clock.run("inner", inner)
+        now[0] += 3.0
+        return "outer"
+
+    assert clock.run("outer", outer) == "outer"
+    assert seconds == {"(fact outer)": 4.0, "(fact inner)": 2.0}
+    assert clock.outer == 6.0  # what a rule that asked for "outer" leaves out of its own time
+
+
 def _summary(stderr: str) -> list[str]:
     """The run summary and gate lines, without the time taken."""
     import re

@@ -267,8 +267,10 @@ def test_stage_profile_covers_every_stage_and_the_rule_families():
                                 "language ID", "findings", "output"}
     assert {"WS", "PUN", "BP", "MT", "LANG"} <= set(p["families"])
     assert p["findings"] > 0
+    assert p["facts"]["layout"] > 0  # the page layout: a row of its own, not in the BP rule that asked first
     table = mod.table(p)
     assert "| rules MT |" in table and "| language ID |" in table and "per-document total" in table
+    assert "| shared fact" in table
 
 
 def test_benchmark_report_has_the_one_file_run_the_profile_and_the_plot(tmp_path, monkeypatch):

@@ -12,6 +12,7 @@ from qa.cache import ResultCache
 from qa.cleaning import checks_as_fresh, clean_record, cleaned_result_of
 from qa.document import Document
 from qa.engine import Plan, check_document, result_for
+from qa.facts import FactClock, fact_clock, set_fact_clock
 from qa.model import FileResult, Finding
 from qa.report.jsonl import encode_line, findings_json, head_json, line_parts, safe_line
 from qa.scoring import score_of, score_result
@@ -22,18 +23,25 @@ STEP_RESULT = "(language+score)"
 
 
 def timed_plan(plan: Plan, acc: dict[str, float]) -> Plan:
-    """The same plan whose checks add their time (including consuming their hits) to ``acc``."""
+    """The same plan whose checks add their time (including consuming their hits) to ``acc``,
+    less the time of the shared facts they computed first (``qa.facts.FactClock``, when one is
+    set: those go to their own rows)."""
 
     def wrap(rule):
         fn, code = rule.check, rule.code
         acc.setdefault(code, 0.0)  # a rule the scan let the engine skip everywhere still shows, at 0 s
 
         def check(doc, opts):
+            clock = fact_clock()
+            facts_before = clock.outer if clock is not None else 0.0
             t = time.perf_counter()
             try:
                 return list(fn(doc, opts))
             finally:
-                acc[code] = acc.get(code, 0.0) + time.perf_counter() - t
+                spent = time.perf_counter() - t
+                if clock is not None:
+                    spent -= clock.outer - facts_before
+                acc[code] = acc.get(code, 0.0) + spent
 
         return replace(rule, check=check)
 
@@ -155,6 +163,9 @@ class Checker:
 
         warm_up(plan.rules, eager=profile)  # before any time limit (and, profiled, before the timing wrappers)
         self.base_plan = plan
+        #: with ``profile``: the time of the shared facts (the page layout, the document's
+        #: language...) on rows of their own, kept out of the rule that first asked for one
+        self.fact_clock = FactClock(self.times) if profile else None
         self.plan = timed_plan(plan, self.times) if profile else plan
         self.profile = profile
         self.corpus = plan.corpus_rules
@@ -164,6 +175,15 @@ class Checker:
             self.cache = ResultCache.open(cache_dir, plan)
 
     def check(self, doc: Document) -> Checked:
+        if self.fact_clock is None:
+            return self._check(doc)
+        set_fact_clock(self.fact_clock)  # (only while this checker checks a document)
+        try:
+            return self._check(doc)
+        finally:
+            set_fact_clock(None)
+
+    def _check(self, doc: Document) -> Checked:
         if self.clean is not None:
             return self.clean_one(doc)
         key = None
@@ -181,7 +201,7 @@ class Checker:
             self.misses += 1
         plan = self.plan
         if self.profile:
-            t = time.perf_counter()
+            t = self._mark()
             _ = doc.sentences  # words and other views are built by the rules that use them
             self._add(STEP_SEGMENT, t)
         findings = check_document(doc, plan, self.strict)
@@ -189,12 +209,12 @@ class Checker:
         if self.corpus:
             vals = []
             for r in self.corpus:
-                t = time.perf_counter()
+                t = self._mark()
                 vals.append(r.collect(doc, plan.options[r.code]))  # type: ignore[misc]
                 if self.profile:
                     self._add(r.code, t)
             collected = tuple(vals)
-        t = time.perf_counter()
+        t = self._mark()
         res = result_for(doc, findings, plan)
         if self.cleaned:  # the HTML report's Cleaned view, made here (in a worker, in parallel)
             res.cleaned = cleaned_result_of(doc, res.findings, self.base_plan)
@@ -249,8 +269,19 @@ class Checker:
         res.doc = doc
         return RenderedResult.of(res, keys=bool(self.corpus))  # (keys: a corpus finding may join it)
 
-    def _add(self, name: str, t: float) -> None:
-        self.times[name] = self.times.get(name, 0.0) + time.perf_counter() - t
+    def _add(self, name: str, mark: tuple[float, float]) -> None:
+        """Add the time since ``mark`` (``_mark``) to ``name``, less that of the shared facts
+        computed meanwhile (on their own rows)."""
+        t, facts_before = mark
+        clock = fact_clock()
+        facts = clock.outer - facts_before if clock is not None else 0.0
+        self.times[name] = self.times.get(name, 0.0) + time.perf_counter() - t - facts
+
+    @staticmethod
+    def _mark() -> tuple[float, float]:
+        """Now (``time.perf_counter()``) and the fact clock's count of fact time (``_add``)."""
+        clock = fact_clock()
+        return time.perf_counter(), clock.outer if clock is not None else 0.0
 
     def flush(self) -> None:
         if self.cache is not None:
