@@ -73,7 +73,7 @@ def profile(paths: list[str], max_bytes: int | None = None) -> dict:
 
     # rules timed one by one (the same wrapping as ``qa check --profile-rules``), the shared facts
     # they compute on rows of their own
-    from qa.facts import FactClock, set_fact_clock
+    from qa.facts import FactClock, fact_mark, own_time, set_fact_clock
 
     rule_times: dict[str, float] = {}
     fact_times: dict[str, float] = {}
@@ -83,13 +83,11 @@ def profile(paths: list[str], max_bytes: int | None = None) -> dict:
         fn, code = rule.check, rule.code
 
         def check(doc, opts):
-            facts_before = facts_clock.outer
-            t1 = clock()
+            mark = fact_mark(clock)
             try:
                 return list(fn(doc, opts))
             finally:
-                spent = clock() - t1 - (facts_clock.outer - facts_before)
-                rule_times[code] = rule_times.get(code, 0.0) + spent
+                rule_times[code] = rule_times.get(code, 0.0) + own_time(mark, clock)
 
         return replace(rule, check=check)
 
@@ -142,16 +140,14 @@ def profile(paths: list[str], max_bytes: int | None = None) -> dict:
         stages["language ID"] += clock() - t
 
         before = sum(rule_times.values())
-        facts_before = facts_clock.outer
         set_fact_clock(facts_clock)  # (the rules' shared facts: the stages above time their own)
-        t = clock()
+        mark = fact_mark(clock)
         findings = check_document(doc, tplan)
-        stages["findings"] += clock() - t - (sum(rule_times.values()) - before) - (facts_clock.outer - facts_before)
+        stages["findings"] += own_time(mark, clock) - (sum(rule_times.values()) - before)
         for r in corpus:
-            facts_before = facts_clock.outer
-            t = clock()
+            mark = fact_mark(clock)
             collected[r.code].append(r.collect(doc, plan.options[r.code]))  # type: ignore[misc]
-            rule_times[r.code] = rule_times.get(r.code, 0.0) + clock() - t - (facts_clock.outer - facts_before)
+            rule_times[r.code] = rule_times.get(r.code, 0.0) + own_time(mark, clock)
         set_fact_clock(None)
 
         t = clock()

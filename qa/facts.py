@@ -101,6 +101,24 @@ def fact_clock() -> FactClock | None:
     return _clock
 
 
+def fact_mark(timer: Callable[[], float] = time.perf_counter) -> tuple[float, float]:
+    """Now (``timer()``) and the fact time counted so far: where ``own_time`` measures from."""
+    return timer(), _clock.outer if _clock is not None else 0.0
+
+
+def own_time(mark: tuple[float, float], timer: Callable[[], float] = time.perf_counter) -> float:
+    """Seconds since ``mark`` (``fact_mark``, the same ``timer``) less those of the shared facts
+    computed meanwhile, which the fact clock puts on rows of their own."""
+    t, facts_before = mark
+    facts = _clock.outer - facts_before if _clock is not None else 0.0
+    return timer() - t - facts
+
+
+def _computed(name: str, compute: Callable[[], T]) -> T:
+    """``compute()``, timed as the fact ``name`` while a fact clock is set."""
+    return compute() if _clock is None else _clock.run(name, compute)
+
+
 class Facts:
     """Per-document facts, each computed at most once (see the module docstring)."""
 
@@ -163,7 +181,7 @@ class Facts:
         except AttributeError:
             if name not in SHARED:
                 raise AttributeError(f"{name!r} is not a shared document fact (see qa.facts.SHARED)") from None
-        value = compute() if _clock is None else _clock.run(name, compute)
+        value = _computed(name, compute)
         object.__setattr__(self, name, value)
         return value
 
@@ -179,7 +197,7 @@ class Facts:
         try:
             return self._lower
         except AttributeError:
-            value = self.doc.text.lower() if _clock is None else _clock.run("lower", self.doc.text.lower)
+            value = _computed("lower", self.doc.text.lower)
             object.__setattr__(self, "_lower", value)
             return value
 
@@ -212,8 +230,7 @@ class Facts:
             from qa.language import ids_of  # loads the language model only when a rule asks
 
             doc = self.doc
-            value = ids_of(doc).detect(doc.text) if _clock is None else \
-                _clock.run("language", lambda: ids_of(doc).detect(doc.text))
+            value = _computed("language", lambda: ids_of(doc).detect(doc.text))
             object.__setattr__(self, "_language", value)
             return value
 

@@ -20,6 +20,8 @@ import sys
 import time
 import types
 
+import pytest
+
 from qa.checks import import_all
 from qa.config import Settings
 from qa.engine import make_plan
@@ -169,6 +171,13 @@ def test_the_walk_sees_the_rule_modules_lazy_patterns():
 _RE_FUNCTIONS = ("compile", "search", "match", "fullmatch", "finditer", "findall", "sub", "subn", "split")
 
 
+@pytest.fixture(scope="module")
+def made_at_run_time() -> dict[tuple[str, int, str], str]:
+    """``_runtime_patterns``, recorded once for the tests of this module."""
+    with pytest.MonkeyPatch.context() as mp:
+        return _runtime_patterns(mp)
+
+
 def _runtime_patterns(monkeypatch) -> dict[tuple[str, int, str], str]:
     """The patterns qa's own code hands to ``re`` while every rule checks every rule's examples
     and the sample files: (pattern, flags, how it is used) -> where (module.function). The walk of
@@ -216,9 +225,8 @@ def _runtime_patterns(monkeypatch) -> dict[tuple[str, int, str], str]:
     return seen
 
 
-def test_no_pattern_made_at_run_time_backtracks_catastrophically(monkeypatch):
-    made = _runtime_patterns(monkeypatch)
-    monkeypatch.undo()  # (probed with the real ``re``)
+def test_no_pattern_made_at_run_time_backtracks_catastrophically(made_at_run_time):
+    made = made_at_run_time  # (recorded with re's functions wrapped; probed with the real ones)
     walked = _patterns()
     new = {k: where for k, where in made.items() if k[0] not in walked}
     # a pack's phrases are compiled as one unanchored alternation to check them (``_alternation``
@@ -236,10 +244,10 @@ def test_no_pattern_made_at_run_time_backtracks_catastrophically(monkeypatch):
     assert not slow, "super-linear patterns made at run time:\n" + "\n".join(slow)
 
 
-def test_the_run_time_probe_sees_patterns_built_from_the_text(monkeypatch):
+def test_the_run_time_probe_sees_patterns_built_from_the_text(made_at_run_time):
     # MT304 looks for each person's name it found in the text with a pattern made from the name;
     # a glossary term of SRC013 is found with a pattern made from the term
-    made = _runtime_patterns(monkeypatch)
+    made = made_at_run_time
     names = {p for (p, _f, _h), where in made.items() if where == "qa.checks.mt_fluency.pronoun_contradicts_gender"}
     assert re.escape("Ana Lima") + "(?![\\w'’-])" in names
     terms = {p for (p, _f, _h), where in made.items() if where == "qa.checks.bilingual._find_term"}

@@ -4,7 +4,6 @@ what it gives (``Checked``, ``RenderedResult``)."""
 from __future__ import annotations
 
 import pickle
-import time
 from array import array
 from dataclasses import dataclass, replace
 
@@ -12,7 +11,7 @@ from qa.cache import ResultCache
 from qa.cleaning import checks_as_fresh, clean_record, cleaned_result_of
 from qa.document import Document
 from qa.engine import Plan, check_document, result_for
-from qa.facts import FactClock, fact_clock, set_fact_clock
+from qa.facts import FactClock, fact_mark, own_time, set_fact_clock
 from qa.model import FileResult, Finding
 from qa.report.jsonl import encode_line, findings_json, head_json, line_parts, safe_line
 from qa.scoring import score_of, score_result
@@ -32,16 +31,11 @@ def timed_plan(plan: Plan, acc: dict[str, float]) -> Plan:
         acc.setdefault(code, 0.0)  # a rule the scan let the engine skip everywhere still shows, at 0 s
 
         def check(doc, opts):
-            clock = fact_clock()
-            facts_before = clock.outer if clock is not None else 0.0
-            t = time.perf_counter()
+            mark = fact_mark()
             try:
                 return list(fn(doc, opts))
             finally:
-                spent = time.perf_counter() - t
-                if clock is not None:
-                    spent -= clock.outer - facts_before
-                acc[code] = acc.get(code, 0.0) + spent
+                acc[code] = acc.get(code, 0.0) + own_time(mark)
 
         return replace(rule, check=check)
 
@@ -201,7 +195,7 @@ class Checker:
             self.misses += 1
         plan = self.plan
         if self.profile:
-            t = self._mark()
+            t = fact_mark()
             _ = doc.sentences  # words and other views are built by the rules that use them
             self._add(STEP_SEGMENT, t)
         findings = check_document(doc, plan, self.strict)
@@ -209,12 +203,12 @@ class Checker:
         if self.corpus:
             vals = []
             for r in self.corpus:
-                t = self._mark()
+                t = fact_mark() if self.profile else None
                 vals.append(r.collect(doc, plan.options[r.code]))  # type: ignore[misc]
                 if self.profile:
                     self._add(r.code, t)
             collected = tuple(vals)
-        t = self._mark()
+        t = fact_mark() if self.profile else None
         res = result_for(doc, findings, plan)
         if self.cleaned:  # the HTML report's Cleaned view, made here (in a worker, in parallel)
             res.cleaned = cleaned_result_of(doc, res.findings, self.base_plan)
@@ -269,19 +263,10 @@ class Checker:
         res.doc = doc
         return RenderedResult.of(res, keys=bool(self.corpus))  # (keys: a corpus finding may join it)
 
-    def _add(self, name: str, mark: tuple[float, float]) -> None:
-        """Add the time since ``mark`` (``_mark``) to ``name``, less that of the shared facts
-        computed meanwhile (on their own rows)."""
-        t, facts_before = mark
-        clock = fact_clock()
-        facts = clock.outer - facts_before if clock is not None else 0.0
-        self.times[name] = self.times.get(name, 0.0) + time.perf_counter() - t - facts
-
-    @staticmethod
-    def _mark() -> tuple[float, float]:
-        """Now (``time.perf_counter()``) and the fact clock's count of fact time (``_add``)."""
-        clock = fact_clock()
-        return time.perf_counter(), clock.outer if clock is not None else 0.0
+    def _add(self, name: str, mark) -> None:
+        """Add the time since ``mark`` (``qa.facts.fact_mark``) to ``name``, less that of the
+        shared facts computed meanwhile (on their own rows)."""
+        self.times[name] = self.times.get(name, 0.0) + own_time(mark)
 
     def flush(self) -> None:
         if self.cache is not None:
