@@ -427,8 +427,14 @@ def write_report(res: dict) -> None:
         lines.append(f"| one-file run < {t['startup_s']} s (median of {su['runs']}, cache off, cold and warm) | "
                      f"{worst:.2f} s (slowest of the three) | {verdict(worst < t['startup_s'])} |")
     if prof and prof["stages"].get("scan"):
-        rate = prof["text_bytes"] / prof["stages"]["scan"] / 1e6
-        lines.append(f"| scan alone >= {t['scan_mb_s']:.0f} MB/s | {rate:.1f} | {verdict(rate >= t['scan_mb_s'])} |")
+        in_run = prof["text_bytes"] / prof["stages"]["scan"] / 1e6
+        alone = prof["text_bytes"] / prof["scan_alone"] / 1e6 if prof.get("scan_alone") else None
+        if alone is None:
+            lines.append(f"| scan alone >= {t['scan_mb_s']:.0f} MB/s | {in_run:.1f} (in the run) | "
+                         f"{verdict(in_run >= t['scan_mb_s'])} |")
+        else:
+            lines.append(f"| scan alone >= {t['scan_mb_s']:.0f} MB/s | {alone:.1f} alone; {in_run:.1f} in the run, "
+                         f"between each document's other stages | {verdict(alone >= t['scan_mb_s'])} |")
     full, fast = r.get("full_1"), r.get("fast_1")
     if full:
         lines.append(f"| full rule set >= {t['full_per_core']} MB/s per core | {full['mb_per_s']:.2f} | "

@@ -25,6 +25,11 @@ way ``qa check --jobs 1`` does, and times each stage on its own:
   ``check_document`` that is not a rule;
 * **output**: scoring each result and writing its JSON Lines.
 
+Below the table, the scan is timed alone as well: the same texts scanned one after another,
+nothing else between two scans (three passes; the median). In the table each document's scan
+runs between its other stages, whose data has pushed the scan's tables out of the processor's
+caches: that is the scan's cost in a run, and the slower of the two.
+
 A stage's facts are computed before the next stage starts, so a rule's time does not include
 segmentation its document needed anyway. The garbage collector has the settings of a
 ``qa check`` run (``qa.runner.collector.checking``). Times are CPU seconds of the process
@@ -105,6 +110,7 @@ def profile(paths: list[str], max_bytes: int | None = None) -> dict:
         stages[name] = 0.0
     n_docs = n_bytes = n_findings = 0
     results = []
+    texts: list[str] = []  # (for the scan alone, below)
     out = io.StringIO()
     records = iter(read_all(paths))
     from contextlib import ExitStack
@@ -123,6 +129,7 @@ def profile(paths: list[str], max_bytes: int | None = None) -> dict:
             continue
         n_docs += 1
         n_bytes += len(doc.text.encode("utf-8", "surrogatepass"))
+        texts.append(doc.text)
 
         t = clock()
         for view in ("line_starts", "lines", "blocks", "paragraphs", "sentences", "words"):
@@ -167,11 +174,20 @@ def profile(paths: list[str], max_bytes: int | None = None) -> dict:
             pass
         rule_times[r.code] = rule_times.get(r.code, 0.0) + clock() - t
 
+    passes = []
+    if tplan.scan is not None:  # the scan alone: the same texts, one scan after another
+        for _ in range(3):
+            t = clock()
+            for text in texts:
+                tplan.scan.scan(text)
+            passes.append(clock() - t)
+    scan_alone = sorted(passes)[len(passes) // 2] if passes else None
     families: dict[str, float] = {}
     for code, s in rule_times.items():
         families[family(code)] = families.get(family(code), 0.0) + s
     facts = {k[len("(fact "):-1]: v for k, v in fact_times.items()}  # "(fact layout)" -> "layout"
     return {"documents": n_docs, "text_bytes": n_bytes, "findings": n_findings, "stages": stages,
+            "scan_alone": scan_alone,
             "facts": dict(sorted(facts.items(), key=lambda kv: (-kv[1], kv[0]))),
             "families": dict(sorted(families.items(), key=lambda kv: -kv[1])),
             "rules": dict(sorted(rule_times.items(), key=lambda kv: -kv[1])[:15])}
@@ -204,6 +220,11 @@ def table(p: dict) -> str:
     lines.append(f"| **per-document total** | **{total:.2f}** | 100% | **{mb / total:.2f}** |" if total else "")
     slow = ", ".join(f"{c} {s:.2f} s" for c, s in list(p["rules"].items())[:8])
     lines += ["", f"Slowest rules: {slow}."]
+    alone, in_run = p.get("scan_alone"), p["stages"].get("scan")
+    if alone and in_run:
+        lines += ["", f"The scan alone (the same texts scanned one after another, median of 3 passes): "
+                      f"{alone:.2f} s, {mb / alone:.1f} MB/s; in the run above, each document's scan "
+                      f"between its other stages: {mb / in_run:.1f} MB/s."]
     return "\n".join(lines)
 
 

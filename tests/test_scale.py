@@ -182,34 +182,82 @@ def test_merging_into_a_line_gives_the_rebuilt_result(plan):
         assert b'"duplicate": {"kind": "exact", "of": "d0"}' in merge_rendered(rendered, doc, [dup], plan).data
 
 
+def test_a_worker_sends_a_line_that_waits_for_the_corpus_rules_compressed(plan):
+    """A worker compresses the line of a result that waits in the parent's spool for the corpus
+    rules (``check_to_send`` with a corpus rule selected): the parent neither receives nor
+    compresses the whole line. It reads back as the same bytes, and merges as the line would;
+    without a corpus rule the line is sent as it is (it is written at once)."""
+    from qa.runner.checker import Checker, merge_rendered
+    from qa.model import Finding, Severity
+
+    doc = next(d for d in read_all([SAMPLES]) if len(d.text) > 2000)
+    with_corpus = make_plan(Settings(select=("PUN", "WS", "DUP999")), rules=all_rules() + [_dup_rule()])
+    sent = Checker(with_corpus, lines_only=True).check_to_send(doc).rendered
+    plain = Checker(with_corpus, lines_only=True).check(doc).rendered
+    assert plain.packed == 0 and plain.keys is not None and len(plain.keys.starts) >= 1
+    assert sent.packed == len(plain.data) == sent.size and len(sent.data) < len(plain.data) // 2
+    assert sent.unpacked().data == plain.data and sent.line == plain.line
+    assert sent.unpacked().keys == plain.keys and plain.unpacked() is plain
+    dup = Finding(rule="DUP999", name="repeated-text-test", category="duplicate", severity=Severity.WARNING,
+                  start=0, end=1, message="text seen 2 times", confidence=None)
+    assert merge_rendered(sent, doc, [dup], with_corpus).data == merge_rendered(plain, doc, [dup], with_corpus).data
+    without = make_plan(Settings(select=("PUN", "WS")))
+    assert Checker(without, lines_only=True).check_to_send(doc).rendered.packed == 0
+
+
 def replace_doc(res):
     """``res`` as a worker sends it: without its document."""
     return _replace(res, doc=None, meta={})
 
 
-@pytest.mark.parametrize("batch, inflight, queue", [(1, 1, 2), (3, 1, 5), (7, 2, 256)])
-def test_results_rebuilt_in_workers_keep_the_input_order(corpus, tmp_path, monkeypatch, batch, inflight, queue):
-    import qa.parallel as parallel
+@pytest.mark.parametrize("bounds", [
+    {"REBUILD_BATCH": 1, "REBUILD_INFLIGHT": 1, "REBUILD_QUEUE": 2},
+    {"REBUILD_BATCH": 3, "REBUILD_INFLIGHT": 1, "REBUILD_QUEUE": 5},
+    {"REBUILD_BATCH": 7, "REBUILD_INFLIGHT": 2, "REBUILD_QUEUE": 256},
+    # the byte bounds: a task sent, and waited for, with every result
+    {"REBUILD_BATCH_BYTES": 1, "REBUILD_HELD_BYTES": 1},
+])
+def test_results_joined_in_workers_keep_the_input_order(corpus, tmp_path, monkeypatch, bounds):
+    """On a worker pool, every result a corpus finding joins is joined in a worker: a line with
+    its findings' keys by ``merge_rendered``, a line made safe (its keys dropped) rebuilt from its
+    findings; the parent joins none, and the lines come back in input order, the bytes of one
+    process's run, whatever the batch, in-flight and held-back bounds."""
+    import os
 
-    monkeypatch.setattr(parallel, "REBUILD_BATCH", batch)
-    monkeypatch.setattr(parallel, "REBUILD_INFLIGHT", inflight)
-    monkeypatch.setattr(parallel, "REBUILD_QUEUE", queue)
+    import qa.runner.corpus as corpus_phase
+    import qa.runner.pool as pool
+
+    for name, value in bounds.items():
+        assert hasattr(corpus_phase, name)
+        monkeypatch.setattr(corpus_phase, name, value)
     plan = make_plan(Settings(select=("PUN001", "PUN998", "DUP999")),
                      rules=all_rules() + [_dup_rule(), _first_character_rule()])
     sep = _texts_with_separators(corpus, tmp_path)
     ref = reference([sep], plan)
-    import qa.runner.corpus as corpus_phase
+    log = tmp_path / "joined.log"
 
-    merged: list[str] = []  # the results merged into their lines here (the others are rebuilt in the workers)
-    into_line = corpus_phase.merge_rendered
-    monkeypatch.setattr(corpus_phase, "merge_rendered",
-                        lambda r, doc, extra, plan: (merged.append(doc.id), into_line(r, doc, extra, plan))[1])
+    def logged(fn, how):
+        def wrapper(first, doc, extra, plan):
+            with open(log, "a", encoding="utf-8") as fh:  # (from the workers too: forked after this)
+                fh.write(f"{os.getpid()} {how} {doc.id}\n")
+            return fn(first, doc, extra, plan)
+        return wrapper
+
+    monkeypatch.setattr(corpus_phase, "merge_rendered", logged(corpus_phase.merge_rendered, "parent"))
+    monkeypatch.setattr(corpus_phase, "merge", logged(corpus_phase.merge, "parent"))
+    monkeypatch.setattr(pool, "merge_rendered", logged(pool.merge_rendered, "line"))
+    monkeypatch.setattr(pool, "merge", logged(pool.merge, "rebuilt"))
     got = list(run([sep], plan, RunOptions(jobs=2, min_parallel_docs=0, lines_only=True)))
     assert [r.line if isinstance(r, RenderedResult) else dumps(r) for r in got] == ref
-    # a line made safe is rebuilt in the workers; any other is merged into here
+    entries = [line.split(" ", 2) for line in log.read_text(encoding="utf-8").splitlines()]
+    # each joined result's first finding is the separator (a line made safe) or not
     joined = {r["id"]: r["findings"][0]["text"] == "\u2028" for r in map(json.loads, ref) if '"DUP999"' in json.dumps(r)}
-    assert merged and not any(joined[i] for i in merged)
-    assert sum(1 for i, safe in joined.items() if safe and i not in merged) > 10
+    assert {how for _pid, how, _id in entries} == {"line", "rebuilt"}
+    assert all(int(pid) != os.getpid() for pid, _how, _id in entries)
+    assert sorted(i for _pid, _how, i in entries) == sorted(joined)
+    line_ids = {i for _pid, how, i in entries if how == "line"}
+    assert len(line_ids) > 10 and not any(joined[i] for i in line_ids)
+    assert sum(1 for _pid, how, i in entries if how == "rebuilt" and joined[i]) > 10
 
 
 def test_corpus_rule_hits_are_taken_lazily_and_a_crash_is_reported_from_where_it_happened(corpus):

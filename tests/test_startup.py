@@ -271,6 +271,9 @@ def test_stage_profile_covers_every_stage_and_the_rule_families():
     table = mod.table(p)
     assert "| rules MT |" in table and "| language ID |" in table and "per-document total" in table
     assert "| shared fact" in table
+    # the scan alone: the same texts, scanned one after another (a median of three passes)
+    assert p["scan_alone"] > 0
+    assert "The scan alone (the same texts scanned one after another, median of 3 passes): " in table
 
 
 def test_benchmark_report_has_the_one_file_run_the_profile_and_the_plot(tmp_path, monkeypatch):
@@ -315,6 +318,9 @@ def test_benchmark_report_has_the_one_file_run_the_profile_and_the_plot(tmp_path
     assert "| qa full, 2 workers | 2 | 10 MB | 11.0 (10.0-14.0) | 0.91 | 0.46 | - | 0.50 | 140 MB | 130 MB |" in md
     assert "the median of 3 runs" in md
     assert "| 2 workers >= 1.8x one | 1.82x | yes |" in md
+    alone, in_run = (prof["text_bytes"] / x / 1e6 for x in (prof["scan_alone"], prof["stages"]["scan"]))
+    assert f"| scan alone >= 50 MB/s | {alone:.1f} alone; {in_run:.1f} in the run, between each document's other " \
+        f"stages | {'yes' if alone >= 50 else '**no**'} |" in md
     assert (tmp_path / "benchmark.png").stat().st_size > 10_000
 
 

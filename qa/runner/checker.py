@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pickle
 from array import array
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from qa.cache import ResultCache
 from qa.cleaning import checks_as_fresh, clean_record, cleaned_result_of
@@ -55,6 +57,18 @@ class Checked:
     #: the result written as its JSON line as checked (lines-only runs): made where the document
     #: was checked, and passed on as bytes (no decoding and encoding on the way)
     rendered: RenderedResult | None = None
+
+
+@lru_cache(maxsize=1)
+def line_codec() -> tuple[Callable[[bytes], bytes], Callable[[bytes], bytes]]:
+    """(compress, decompress) of the lines and items that wait for the corpus rules (a worker's
+    ``RenderedResult.packed_copy``, the parent's ``qa.runner.corpus.Spool``): Zstandard level 1
+    (a dependency of qa), or the bytes as they are where the module cannot be imported."""
+    try:
+        import zstandard
+    except ImportError:  # pragma: no cover - installed with qa
+        return bytes, bytes
+    return zstandard.ZstdCompressor(level=1).compress, zstandard.ZstdDecompressor().decompress
 
 
 @dataclass(slots=True)
@@ -109,6 +123,8 @@ class RenderedResult:
     #: the findings' keys (``RenderedResult.of(..., keys=True)``), for ``merge_rendered``; None when
     #: not asked for, or when making the line safe changed the findings' texts
     keys: FindingKeys | None = None
+    #: 0, or the length of the line when ``data`` holds it compressed (``packed``)
+    packed: int = 0
 
     @classmethod
     def of(cls, res: FileResult, keys: bool = False) -> "RenderedResult":
@@ -127,11 +143,30 @@ class RenderedResult:
 
     @property
     def line(self) -> str:
-        return self.data[:-1].decode("utf-8")
+        return self.unpacked().data[:-1].decode("utf-8")
+
+    @property
+    def size(self) -> int:
+        """The length of the line in bytes (compressed or not)."""
+        return self.packed or len(self.data)
+
+    def packed_copy(self) -> "RenderedResult":
+        """This result with its line compressed (``line_codec``): what a worker sends when the
+        line is to wait in the parent's spool until the corpus rules decide, so that the parent
+        neither receives nor compresses the whole line."""
+        if self.packed:
+            return self
+        return replace(self, data=line_codec()[0](self.data), packed=len(self.data))
+
+    def unpacked(self) -> "RenderedResult":
+        """This result with its line as it is written (itself when it is not compressed)."""
+        if not self.packed:
+            return self
+        return replace(self, data=line_codec()[1](self.data), packed=0)
 
     def finding_texts(self) -> list[str]:
         """Each finding's JSON text as the line holds it, read back from the line (``keys``)."""
-        assert self.keys is not None
+        assert self.keys is not None and not self.packed
         lengths = self.keys.lengths
         line = self.data.decode("utf-8")
         pos = len(line) - 3 - (sum(lengths) + 2 * (len(lengths) - 1))  # the line ends '...]}\n'
@@ -251,6 +286,8 @@ class Checker:
         """``check`` with the result pickled here (in a worker, in parallel): the parent keeps the
         bytes until it writes them, and unpickles them only if it needs the result."""
         checked = self.check(doc)
+        if self.corpus and checked.rendered is not None:  # (the line waits in the parent's spool)
+            checked.rendered = checked.rendered.packed_copy()
         if checked.rendered is not None and checked.rendered.keys is not None:
             checked.result = None  # the line and its keys are all the parent reads (``merge_rendered``)
         else:
@@ -282,7 +319,7 @@ class Checker:
 
 def attach(doc: Document, checked: Checked, lines_only: bool = False) -> FileResult | RenderedResult:
     if lines_only and checked.rendered is not None:
-        return checked.rendered
+        return checked.rendered.unpacked()
     res = checked.result
     if isinstance(res, bytes):
         res = pickle.loads(res)
@@ -306,6 +343,7 @@ def merge_rendered(rendered: RenderedResult, doc: Document, extra: list[Finding]
     """``RenderedResult.of(merge(result, doc, extra, plan))`` for a result written as its line
     with its findings' keys (``rendered.keys``), made from the line and the keys: the findings it
     had are never rebuilt, and their JSON texts are taken from the line as they are."""
+    rendered = rendered.unpacked()
     keys = rendered.keys
     assert keys is not None
     table = keys.table

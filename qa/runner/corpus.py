@@ -14,7 +14,7 @@ from qa.document import Document
 from qa.engine import Plan, to_finding, confident, crash_finding, error_result
 from qa.model import FileResult, Finding, Hit, Rule
 from qa.readers import InputError
-from qa.runner.checker import Checked, RenderedResult, attach, merge, merge_rendered
+from qa.runner.checker import Checked, RenderedResult, attach, line_codec, merge, merge_rendered
 
 
 class Spool:
@@ -26,12 +26,14 @@ class Spool:
     text on noisy web pages, and the text itself: compressed, the spool of the 10 MB benchmark
     corpus takes 10.7 MB of temporary space instead of 68 (where ``/tmp`` is a tmpfs, that space
     is memory), at no CPU cost that ``benchmarks/corpus_phase.py`` can tell from its noise
-    (compressing costs about what writing and reading the bytes it saves cost). The file is this
-    process's own (unnamed on disk), read back only here."""
+    (compressing costs about what writing and reading the bytes it saves cost). On a worker pool
+    the line comes compressed already (``RenderedResult.packed_copy``, in the worker, in
+    parallel), and is left so until it is written or joined. The file is this process's own
+    (unnamed on disk), read back only here."""
 
     def __init__(self, max_memory: int = 8 << 20) -> None:
         self._fh = tempfile.SpooledTemporaryFile(max_size=max_memory, prefix="qa-pending-")
-        self._pack, self._unpack = _codec()
+        self._pack, self._unpack = line_codec()
         self.n = 0
 
     def append(self, item: object) -> None:
@@ -58,16 +60,6 @@ class Spool:
 
     def close(self) -> None:
         self._fh.close()
-
-
-def _codec() -> tuple[Callable[[bytes], bytes], Callable[[bytes], bytes]]:
-    """(compress, decompress) of the spool: Zstandard level 1 (a dependency of qa), or the bytes
-    as they are where the module cannot be imported."""
-    try:
-        import zstandard
-    except ImportError:  # pragma: no cover - installed with qa
-        return bytes, bytes
-    return zstandard.ZstdCompressor(level=1).compress, zstandard.ZstdDecompressor().decompress
 
 
 class CorpusHits:
@@ -138,67 +130,84 @@ def assemble(stream: Iterable[tuple[Document | InputError, Checked | None]], pla
             c.close()
 
 
-#: results sent to a worker per rebuild task; rebuild tasks kept in flight; results held back
-#: behind a rebuilt one at most (then the parent waits for it)
+#: results sent to a worker per rebuild task (and the text and line bytes a task holds at most);
+#: rebuild tasks kept in flight; results held back behind a rebuilt one at most, and their text
+#: and line bytes (then the parent waits for it): memory stays flat whatever the documents' size
 REBUILD_BATCH = 16
+REBUILD_BATCH_BYTES = 8 << 20
 REBUILD_INFLIGHT = 8
 REBUILD_QUEUE = 256
+REBUILD_HELD_BYTES = 64 << 20
 
 
 def joined(spool: Spool, per_rule: list[CorpusHits], plan: Plan, lines_only: bool, rebuild) -> Iterator:
     """Each spooled result in order, with its corpus findings joined. With ``rebuild`` (a
     lines-only run on a worker pool) the results a corpus finding joins are merged, scored and
-    written in the workers, in batches, and come back as their lines."""
+    written in the workers, in batches, and come back as their lines: a line with its findings'
+    keys is joined there too (``merge_rendered``), so the parent, alone at work once the corpus
+    rules have decided, only reads, sends and writes."""
     # in input order: results, or slots [future, index in its batch] of rebuilt ones (the future
     # is set when the slot's batch is sent)
     out: deque = deque()
+    sizes: deque = deque()  # the text and line bytes of each item of ``out``
+    held = 0  # their sum
     batch: list = []
+    batch_bytes = 0
     slots: list[list] = []
     inflight = 0
 
     def send() -> None:
-        nonlocal batch, slots, inflight
+        nonlocal batch, slots, inflight, batch_bytes
         fut = rebuild(batch)  # type: ignore[misc]
         for slot in slots:
             slot[0] = fut
-        batch, slots = [], []
+        batch, slots, batch_bytes = [], [], 0
         inflight += 1
 
     def ready(final: bool = False) -> Iterator:
-        nonlocal inflight
+        nonlocal inflight, held
         while out:
             item = out[0]
             if isinstance(item, list):
                 fut, k = item
                 if fut is None or not (final or fut.done() or inflight > REBUILD_INFLIGHT
-                                       or len(out) > REBUILD_QUEUE):
+                                       or len(out) > REBUILD_QUEUE or held > REBUILD_HELD_BYTES):
                     return
                 if k == 0:
                     inflight -= 1
                 out.popleft()
+                held -= sizes.popleft()
                 yield fut.result()[k]
             else:
-                yield out.popleft()
+                out.popleft()
+                held -= sizes.popleft()
+                yield item
 
     for rec, light, rendered in spool:  # type: ignore[misc]
+        size = 0
         if isinstance(rec, InputError):
             out.append(error_result(rec))
         else:
+            size = len(rec.text) + (rendered.size if rendered is not None else
+                                    len(light) if isinstance(light, bytes) else 0)
             extra = confident([to_finding(c.rule, h, plan.severities[c.rule.code], rec)
                                for c in per_rule for h in c.next_hits()], plan.settings)
             extra += [c.crash for c in per_rule if c.crash is not None]
             if not extra:  # the findings, their order and the score are as checked
                 out.append(attach(rec, Checked(light, None, rendered=rendered), lines_only))
-            elif rendered is not None and rendered.keys is not None:
-                out.append(merge_rendered(rendered, rec, extra, plan))
             elif rebuild is None:
-                out.append(merge(light, rec, extra, plan))
-            else:
+                keyed = rendered is not None and rendered.keys is not None
+                out.append(merge_rendered(rendered, rec, extra, plan) if keyed else merge(light, rec, extra, plan))
+            else:  # (a line with its findings' keys is sent as it is: ``rebuild_lines`` joins into it)
                 slot = [None, len(batch)]
-                batch.append((light, rec, extra))
+                batch.append((rendered if rendered is not None and rendered.keys is not None else light, rec, extra))
+                batch_bytes += size
                 slots.append(slot)
                 out.append(slot)
-        if batch and (len(batch) >= REBUILD_BATCH or len(out) >= REBUILD_QUEUE):
+        sizes.append(size)
+        held += size
+        if batch and (len(batch) >= REBUILD_BATCH or batch_bytes >= REBUILD_BATCH_BYTES
+                      or len(out) >= REBUILD_QUEUE or held >= REBUILD_HELD_BYTES):
             send()
         yield from ready()
     if batch:

@@ -15,7 +15,7 @@ from qa.fsutil import block_stop_signals, unblock_stop_signals
 from qa.lifeline import bind_to_parent
 from qa.model import FileResult, Finding
 from qa.readers import InputError
-from qa.runner.checker import Checked, Checker, RenderedResult, merge
+from qa.runner.checker import Checked, Checker, RenderedResult, merge, merge_rendered
 from qa.runner.collector import CHECKING_GC_THRESHOLD, tune_for_worker
 from qa.runner.options import CHUNK_CHARS, CHUNK_DOCS, INFLIGHT_PER_WORKER, RunOptions, RunStats
 
@@ -131,8 +131,12 @@ def pool_stream(records: Iterable[Document | InputError], opts: RunOptions, stat
         yield from drain_one()
 
 
-def rebuild_lines(jobs: list[tuple[bytes | FileResult, Document, list[Finding]]]) -> list[RenderedResult]:
+def rebuild_lines(jobs: list[tuple[bytes | FileResult | RenderedResult, Document, list[Finding]]]) -> list[RenderedResult]:
     """In a worker: results that corpus findings joined, merged, scored and written as JSON
-    Lines: what the parent would do alone at the end of the run, while the workers sit idle."""
+    Lines: what the parent would do alone at the end of the run, while the workers sit idle. A
+    result that is its line with its findings' keys is joined into the line (``merge_rendered``),
+    any other rebuilt from its findings (``merge``)."""
     assert _WORKER is not None, "worker not initialised"
-    return [RenderedResult.of(merge(light, doc, extra, _WORKER.base_plan)) for light, doc, extra in jobs]
+    plan = _WORKER.base_plan
+    return [merge_rendered(light.unpacked(), doc, extra, plan) if isinstance(light, RenderedResult)
+            else RenderedResult.of(merge(light, doc, extra, plan)) for light, doc, extra in jobs]
